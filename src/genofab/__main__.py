@@ -1,0 +1,5 @@
+"""``python -m genofab``: the command line."""
+
+from genofab.views.cli import main
+
+main()

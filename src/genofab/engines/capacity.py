@@ -1,0 +1,179 @@
+"""Capacity engine: lots per room per year, the bottleneck, patients per year, time to treat
+a cohort and the rooms a yearly demand needs.
+
+For each kind of room a step uses: one room completes ``concurrent_lots × ⌊operating days ÷
+(occupancy + changeover)⌋`` whole lots a year (a lot does not straddle the annual shutdown);
+all rooms of the kind complete ``count`` times that. The facility makes as many lots as its
+scarcest room kind allows: that kind is the bottleneck. Element-wise, like the lot engine.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+import numpy as np
+from numpy.typing import NDArray
+
+from genofab.engines.lot import ROUNDING_SLACK, Array, LotArrays, Values, lot_arrays
+from genofab.errors import InfeasibleError
+from genofab.model.scenario import Scenario
+from genofab.results.capacity import CapacityResult, RoomCapacity
+
+DAYS_PER_WEEK = 7.0
+
+
+@dataclass(frozen=True)
+class RoomArrays:
+    """Capacity of one room kind, one element per sample."""
+
+    kind: str
+    count: Array
+    concurrent_lots: Array
+    occupancy: Array
+    changeover: Array
+    cycle: Array
+    lots_per_room_year: Array
+    lots_per_year: Array
+    utilisation_at_capacity: Array
+    utilisation_at_demand: Array | None
+    rooms_needed: Array | None
+
+
+@dataclass(frozen=True)
+class CapacityArrays:
+    """Facility capacity and demand coverage, one element per sample."""
+
+    operating_days: Array
+    rooms: tuple[RoomArrays, ...]
+    bottleneck: NDArray[np.int64]
+    lots_per_year: Array
+    doses_per_year: Array
+    patients_per_year: Array
+    lots_for_cohort: Array | None
+    years_to_treat_cohort: Array | None
+    lots_needed_per_year: Array | None
+    meets_demand: NDArray[np.bool_] | None
+
+
+def capacity_arrays(scenario: Scenario, lot: LotArrays, values: Values) -> CapacityArrays:
+    """Throughput of the facility for the lot(s) in ``lot``; rooms no step uses are skipped."""
+    facility, demand = scenario.facility, scenario.demand
+    operating = np.asarray(values["facility.operating_weeks_per_year"], dtype=float) * DAYS_PER_WEEK
+    patients_per_lot = lot.patients
+    cohort = rate = needed = None
+    if demand is not None and demand.cohort_patients is not None:
+        cohort = np.asarray(values["demand.cohort_patients"], dtype=float)
+    if demand is not None and demand.patients_per_year is not None:
+        rate = np.asarray(values["demand.patients_per_year"], dtype=float)
+        needed = np.ceil(_ratio(rate, patients_per_lot) - ROUNDING_SLACK)
+
+    measured = []
+    for i, room in enumerate(facility.rooms):
+        if room.kind not in lot.occupancy:
+            continue
+        prefix = f"facility.rooms[{i}]."
+        count = np.asarray(values[prefix + "count"], dtype=float)
+        concurrent = np.asarray(values[prefix + "concurrent_lots"], dtype=float)
+        changeover = np.asarray(values[prefix + "changeover"], dtype=float)
+        occupancy = lot.occupancy[room.kind]
+        cycle = occupancy + changeover
+        per_room = concurrent * np.floor(_ratio(operating, cycle) + ROUNDING_SLACK)
+        measured.append(RoomArrays(
+            kind=room.kind, count=count, concurrent_lots=concurrent, occupancy=occupancy,
+            changeover=changeover, cycle=cycle, lots_per_room_year=per_room,
+            lots_per_year=count * per_room, utilisation_at_capacity=np.zeros_like(cycle),
+            utilisation_at_demand=None, rooms_needed=None,
+        ))
+    totals = np.stack([room.lots_per_year for room in measured])
+    bottleneck = np.argmin(totals, axis=0)
+    lots_per_year = np.min(totals, axis=0)
+    rooms = []
+    for room in measured:
+        room_time = room.count * room.concurrent_lots * operating
+        at_demand = rooms_needed = None
+        if needed is not None:
+            at_demand = np.minimum(needed, lots_per_year) * room.cycle / room_time
+            rooms_needed = np.ceil(_ratio(needed, room.lots_per_room_year) - ROUNDING_SLACK)
+        rooms.append(replace(
+            room, utilisation_at_capacity=lots_per_year * room.cycle / room_time,
+            utilisation_at_demand=at_demand, rooms_needed=rooms_needed,
+        ))
+    lots_for_cohort = years = None
+    if cohort is not None:
+        lots_for_cohort = np.ceil(_ratio(cohort, patients_per_lot) - ROUNDING_SLACK)
+        years = _ratio(lots_for_cohort, lots_per_year)
+    return CapacityArrays(
+        operating_days=operating,
+        rooms=tuple(rooms),
+        bottleneck=bottleneck,
+        lots_per_year=lots_per_year,
+        doses_per_year=lots_per_year * lot.doses,
+        patients_per_year=lots_per_year * patients_per_lot,
+        lots_for_cohort=lots_for_cohort,
+        years_to_treat_cohort=years,
+        lots_needed_per_year=needed,
+        meets_demand=None if needed is None else lots_per_year >= needed,
+    )
+
+
+def _ratio(numerator: Array, denominator: Array) -> Array:
+    """numerator ÷ denominator, infinite where the denominator is 0 (nothing to divide by)."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.asarray(np.true_divide(numerator, denominator), dtype=float)
+
+
+def capacity_result(scenario: Scenario, values: Values | None = None,
+                    lot: LotArrays | None = None) -> CapacityResult:
+    """Capacity of one scenario; a room kind that cannot complete one lot a year raises
+    :class:`InfeasibleError`."""
+    values = scenario.values() if values is None else values
+    lot = lot_arrays(scenario, values) if lot is None else lot
+    cap = capacity_arrays(scenario, lot, values)
+    for room in cap.rooms:
+        if float(room.lots_per_room_year) < 1:
+            index = next(i for i, r in enumerate(scenario.facility.rooms) if r.kind == room.kind)
+            raise InfeasibleError(
+                f"facility.rooms[{index}]",
+                f"one lot holds a '{room.kind}' room {float(room.cycle):.4g} days (with changeover)"
+                f" but it operates {float(cap.operating_days):.4g} days a year",
+            )
+    demand = scenario.demand
+    used = {room.kind for room in cap.rooms}
+
+    def optional_int(array: Array | None) -> int | None:
+        return None if array is None else int(array)
+
+    return CapacityResult(
+        operating_days_per_year=float(cap.operating_days),
+        rooms=tuple(
+            RoomCapacity(
+                kind=room.kind,
+                count=int(room.count),
+                concurrent_lots=int(room.concurrent_lots),
+                occupancy_days=float(room.occupancy),
+                changeover_days=float(room.changeover),
+                cycle_days=float(room.cycle),
+                lots_per_room_year=int(room.lots_per_room_year),
+                lots_per_year=int(room.lots_per_year),
+                utilisation_at_capacity=float(room.utilisation_at_capacity),
+                utilisation_at_demand=None if room.utilisation_at_demand is None
+                else float(room.utilisation_at_demand),
+                rooms_needed=optional_int(room.rooms_needed),
+            )
+            for room in cap.rooms
+        ),
+        unused_rooms=tuple(room.kind for room in scenario.facility.rooms if room.kind not in used),
+        bottleneck_room=cap.rooms[int(cap.bottleneck)].kind,
+        lots_per_year=int(cap.lots_per_year),
+        doses_per_year=int(cap.doses_per_year),
+        patients_per_year=int(cap.patients_per_year),
+        cohort_patients=optional_int(None if demand is None or demand.cohort_patients is None
+                                     else np.asarray(values["demand.cohort_patients"])),
+        lots_for_cohort=optional_int(cap.lots_for_cohort),
+        years_to_treat_cohort=None if cap.years_to_treat_cohort is None
+        else float(cap.years_to_treat_cohort),
+        demand_patients_per_year=None if demand is None or demand.patients_per_year is None
+        else float(np.asarray(values["demand.patients_per_year"])),
+        lots_needed_per_year=optional_int(cap.lots_needed_per_year),
+        meets_demand=None if cap.meets_demand is None else bool(cap.meets_demand),
+    )

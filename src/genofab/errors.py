@@ -1,0 +1,77 @@
+"""Errors genofab raises on purpose: each names where the problem is and the rule broken.
+
+Every error is a :class:`GenofabError`; those caused by the user's input also derive from
+:class:`ValueError`. They pickle, so they can cross process and worker boundaries.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Issue:
+    """One problem in a scenario: the field path, the rule broken and where it sits in the file."""
+
+    path: str
+    message: str
+    line: int | None = None
+    column: int | None = None
+
+    def location(self, file: str | None) -> str:
+        """``file:line:column`` as far as it is known."""
+        parts = [file or "<scenario>"]
+        if self.line is not None:
+            parts.append(str(self.line))
+            if self.column is not None:
+                parts.append(str(self.column))
+        return ":".join(parts)
+
+    def render(self, file: str | None) -> str:
+        """One line: ``scenario.yaml:14:7: process.steps[3].step_yield: 1.4 is above 1``."""
+        where = self.location(file)
+        return f"{where}: {self.path}: {self.message}" if self.path else f"{where}: {self.message}"
+
+
+class GenofabError(Exception):
+    """Root of the errors genofab raises on purpose."""
+
+
+class ScenarioError(GenofabError, ValueError):
+    """A scenario file or model that breaks the format's rules; lists every problem found."""
+
+    def __init__(self, issues: list[Issue] | tuple[Issue, ...], file: str | None = None) -> None:
+        self.issues = tuple(sorted(issues, key=_issue_order))
+        self.file = file
+        super().__init__(self.issues, file)
+
+    def __str__(self) -> str:
+        count = len(self.issues)
+        head = f"{count} problem{'s' if count != 1 else ''} in {self.file or 'the scenario'}"
+        lines = [self.issues[0].render(self.file)] if count == 1 else [head + ":"]
+        if count > 1:
+            lines += ["  " + issue.render(self.file) for issue in self.issues]
+        return "\n".join(lines)
+
+    def __reduce__(self) -> tuple[type[ScenarioError], tuple[tuple[Issue, ...], str | None]]:
+        return (ScenarioError, (self.issues, self.file))
+
+
+class InfeasibleError(GenofabError, ValueError):
+    """Valid inputs whose consequence cannot be produced (a lot with no vial, a lot longer
+    than a year); ``path`` names the parameter that makes it so."""
+
+    def __init__(self, path: str, message: str) -> None:
+        self.path = path
+        self.message = message
+        super().__init__(path, message)
+
+    def __str__(self) -> str:
+        return f"{self.path}: {self.message}"
+
+    def __reduce__(self) -> tuple[type[InfeasibleError], tuple[str, str]]:
+        return (InfeasibleError, (self.path, self.message))
+
+
+def _issue_order(issue: Issue) -> tuple[int, int, str]:
+    return (issue.line or 0, issue.column or 0, issue.path)

@@ -1,0 +1,1 @@
+"""Files: scenario YAML in, JSON Schema out."""

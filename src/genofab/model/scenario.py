@@ -1,0 +1,101 @@
+"""A scenario: one product, its process, the facility that makes it and the demand.
+
+This is the root of the ``genofab/1`` file format. Checks that span sections (a step's room
+must exist in the facility; a titer must count what the product counts) live here, as
+functions returning every problem, so the file loader can report them all at once.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterator
+from typing import Literal
+
+from pydantic import BaseModel, ValidationInfo, model_validator
+
+from genofab.model.base import Frozen, Text
+from genofab.model.demand import Demand
+from genofab.model.facility import Facility
+from genofab.model.parameter import Parameter
+from genofab.model.process import Process
+from genofab.model.product import Product
+
+FORMAT = "genofab/1"
+
+#: Pass ``context={DEFER_CROSS_CHECKS: True}`` to validation when the caller runs
+#: :func:`cross_section_problems` itself (the file loader does, to report every problem).
+DEFER_CROSS_CHECKS = "defer_cross_checks"
+
+
+class Scenario(Frozen):
+    """Product + process + facility (+ demand): everything one run needs."""
+
+    format: Literal["genofab/1"]
+    name: Text
+    description: Text | None = None
+    product: Product
+    process: Process
+    facility: Facility
+    demand: Demand | None = None
+
+    @model_validator(mode="after")
+    def _sections_agree(self, info: ValidationInfo) -> Scenario:
+        if info.context and info.context.get(DEFER_CROSS_CHECKS):
+            return self
+        problems = cross_section_problems(self.product, self.process, self.facility)
+        if problems:
+            raise ValueError("; ".join(f"{path}: {message}" for path, message in problems))
+        return self
+
+    def parameters(self) -> list[tuple[str, Parameter]]:
+        """Every numeric parameter with its path, e.g. ``process.steps[3].step_yield``."""
+        return list(iter_parameters(self))
+
+    def values(self) -> dict[str, float]:
+        """Every numeric parameter's value in its base unit, keyed by path: what engines read."""
+        return {path: parameter.value for path, parameter in iter_parameters(self)}
+
+
+def cross_section_problems(
+    product: Product | None, process: Process | None, facility: Facility | None
+) -> list[tuple[str, str]]:
+    """Problems between sections, as (path, message); sections that failed are passed as None."""
+    problems: list[tuple[str, str]] = []
+    if process is not None and facility is not None:
+        kinds = [room.kind for room in facility.rooms]
+        for i, step in enumerate(process.steps):
+            if step.room not in kinds:
+                hint = difflib.get_close_matches(step.room, kinds, n=1)
+                suggestion = f"; did you mean '{hint[0]}'?" if hint else ""
+                problems.append((
+                    f"process.steps[{i}].room",
+                    f"'{step.room}' is not a room kind of the facility"
+                    f" (it has: {', '.join(kinds)}){suggestion}",
+                ))
+    if product is not None and process is not None:
+        for path, parameter in iter_parameters(process, "process"):
+            counted = parameter.counts
+            if counted is not None and counted != product.unit:
+                problems.append((
+                    path,
+                    f"'{parameter.given}' counts {counted} but the product is counted in"
+                    f" {product.unit}",
+                ))
+    return problems
+
+
+def iter_parameters(model: BaseModel, prefix: str = "") -> Iterator[tuple[str, Parameter]]:
+    """Walk a model and yield (path, parameter) for every numeric parameter, in file order."""
+    for name, value in model:
+        path = f"{prefix}.{name}" if prefix else name
+        yield from _walk(value, path)
+
+
+def _walk(value: object, path: str) -> Iterator[tuple[str, Parameter]]:
+    if isinstance(value, Parameter):
+        yield path, value
+    elif isinstance(value, BaseModel):
+        yield from iter_parameters(value, path)
+    elif isinstance(value, tuple | list):
+        for i, item in enumerate(value):
+            yield from _walk(item, f"{path}[{i}]")
