@@ -73,5 +73,13 @@ class InfeasibleError(GenofabError, ValueError):
         return (InfeasibleError, (self.path, self.message))
 
 
+def did_you_mean(word: str, choices: list[str] | tuple[str, ...]) -> str:
+    """`` (did you mean 'x'?)`` for the closest choice, or an empty string."""
+    import difflib
+
+    close = difflib.get_close_matches(word, choices, n=1, cutoff=0.5)
+    return f" (did you mean '{close[0]}'?)" if close else ""
+
+
 def _issue_order(issue: Issue) -> tuple[int, int, str]:
     return (issue.line or 0, issue.column or 0, issue.path)

@@ -7,7 +7,6 @@ file with problems.
 
 from __future__ import annotations
 
-import difflib
 import types
 import typing
 from dataclasses import dataclass
@@ -16,13 +15,18 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from genofab.errors import Issue, ScenarioError
+from genofab.errors import Issue, ScenarioError, did_you_mean
 from genofab.io.yaml_source import Location, YamlDocument, parse_yaml, read_yaml
 from genofab.model.facility import Facility
 from genofab.model.parameter import describe_value
 from genofab.model.process import Process
 from genofab.model.product import Product
-from genofab.model.scenario import DEFER_CROSS_CHECKS, Scenario, cross_section_problems
+from genofab.model.scenario import (
+    DEFER_CROSS_CHECKS,
+    Scenario,
+    cross_section_problems,
+    room_problems,
+)
 
 
 SectionT = TypeVar("SectionT", bound=BaseModel)
@@ -65,12 +69,32 @@ def validate_document(document: YamlDocument) -> ScenarioFile:
     product = scenario.product if scenario else _section(Product, data.get("product"))
     process = scenario.process if scenario else _section(Process, data.get("process"))
     facility = scenario.facility if scenario else _section(Facility, data.get("facility"))
-    for path, message in cross_section_problems(product, process, facility):
+    cross = cross_section_problems(product, process, facility)
+    if process is None or facility is None:
+        cross += room_problems(*_raw_rooms(data))
+    reported = {issue.path for issue in issues}
+    for path, message in cross:
+        if path in reported:
+            continue
         line, column = document.position(_location(path))
         issues.append(Issue(path, message, line, column))
     if issues or scenario is None:
         raise ScenarioError(issues, document.file)
     return ScenarioFile(document.file, document.sha256, scenario)
+
+
+def _raw_rooms(data: dict[str, Any]) -> tuple[list[object], list[str]]:
+    """Step rooms and facility room kinds as written, for the room check of a file whose
+    process or facility failed validation for other reasons."""
+    process, facility = data.get("process"), data.get("facility")
+    steps = process.get("steps") if isinstance(process, dict) else None
+    rooms = facility.get("rooms") if isinstance(facility, dict) else None
+    if not isinstance(steps, list) or not isinstance(rooms, list):
+        return [], []
+    kinds = [room.get("kind") for room in rooms if isinstance(room, dict)]
+    if not all(isinstance(kind, str) for kind in kinds):
+        return [], []
+    return [step.get("room") if isinstance(step, dict) else None for step in steps], kinds
 
 
 def _section(model: type[SectionT], data: object) -> SectionT | None:
@@ -102,23 +126,21 @@ def _message(error: Any, loc: Location, data: Any) -> str:
     if kind == "extra_forbidden":
         model = _model_at(loc[:-1], data)
         known = sorted(model.model_fields) if model else []
-        hint = difflib.get_close_matches(str(loc[-1]), known, n=1)
-        suggestion = f" (did you mean '{hint[0]}'?)" if hint else ""
-        allowed = f"; allowed here: {', '.join(known)}" if known and not hint else ""
+        suggestion = did_you_mean(str(loc[-1]), known)
+        allowed = f"; allowed here: {', '.join(known)}" if known and not suggestion else ""
         return f"unknown field '{loc[-1]}'{suggestion}{allowed}"
     if kind == "union_tag_invalid":
         expected = [tag.strip(" '") for tag in ctx["expected_tags"].split(",")]
-        hint = difflib.get_close_matches(str(ctx["tag"]), expected, n=1)
-        suggestion = f" (did you mean '{hint[0]}'?)" if hint else ""
-        return f"unknown {ctx['discriminator'].strip(chr(39))} '{ctx['tag']}'{suggestion};" \
-               f" expected one of: {', '.join(expected)}"
+        suggestion = did_you_mean(str(ctx["tag"]), expected)
+        return (f"unknown {ctx['discriminator'].strip(chr(39))} '{ctx['tag']}'{suggestion};"
+                f" expected one of: {', '.join(expected)}")
     if kind == "union_tag_not_found":
         return f"'{ctx['discriminator'].strip(chr(39))}' is required to tell what this is"
     if kind in {"literal_error", "enum"}:
         expected = [value.strip(" '") for value in ctx["expected"].replace(" or ", ",").split(",")]
-        hint = difflib.get_close_matches(str(given), expected, n=1)
-        suggestion = f" (did you mean '{hint[0]}'?)" if hint else ""
-        return f"'{given}' is not allowed{suggestion}; expected one of: {', '.join(e for e in expected if e)}"
+        expected = [value for value in expected if value]
+        suggestion = did_you_mean(str(given), expected)
+        return f"'{given}' is not allowed{suggestion}; expected one of: {', '.join(expected)}"
     if kind == "string_pattern_mismatch":
         return f"'{given}' is not a valid name: use lower-case letters, digits and underscores"
     if kind in {"string_type", "model_type", "model_attributes_type", "tuple_type", "dict_type"}:
@@ -178,18 +200,17 @@ def _model_at(loc: Location, data: Any) -> type[BaseModel] | None:
     candidates: list[type[BaseModel]] = [Scenario]
     node = data
     for part in loc:
+        if isinstance(part, int):
+            node = node[part] if isinstance(node, list) and 0 <= part < len(node) else None
+            continue
         model = _pick(candidates, node)
-        if model is None or isinstance(part, int):
-            return None
-        field = model.model_fields.get(part)
+        field = model.model_fields.get(part) if model else None
         if field is None:
             return None
         node = node.get(part) if isinstance(node, dict) else None
         annotation = field.annotation
         if typing.get_origin(annotation) is tuple:
             annotation = typing.get_args(annotation)[0]
-            candidates = _models_in(annotation)
-            continue
         candidates = _models_in(annotation)
     return _pick(candidates, node)
 

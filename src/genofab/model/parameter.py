@@ -123,6 +123,7 @@ class QuantitySpec:
 
     def _convert(self, raw: int | float | str) -> tuple[float, str, str]:
         if not isinstance(raw, str):
+            self._finite(float(raw), str(raw))
             if self.bare_unit is None:
                 raise PydanticCustomError(
                     "quantity_unit", "{given} needs a unit: expected {what} such as '{example}'",

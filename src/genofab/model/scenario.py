@@ -7,12 +7,12 @@ functions returning every problem, so the file loader can report them all at onc
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterator
 from typing import Literal
 
 from pydantic import BaseModel, ValidationInfo, model_validator
 
+from genofab.errors import did_you_mean
 from genofab.model.base import Frozen, Text
 from genofab.model.demand import Demand
 from genofab.model.facility import Facility
@@ -59,19 +59,11 @@ class Scenario(Frozen):
 def cross_section_problems(
     product: Product | None, process: Process | None, facility: Facility | None
 ) -> list[tuple[str, str]]:
-    """Problems between sections, as (path, message); sections that failed are passed as None."""
+    """Problems between validated sections, as (path, message); a failed section is None."""
     problems: list[tuple[str, str]] = []
     if process is not None and facility is not None:
-        kinds = [room.kind for room in facility.rooms]
-        for i, step in enumerate(process.steps):
-            if step.room not in kinds:
-                hint = difflib.get_close_matches(step.room, kinds, n=1)
-                suggestion = f"; did you mean '{hint[0]}'?" if hint else ""
-                problems.append((
-                    f"process.steps[{i}].room",
-                    f"'{step.room}' is not a room kind of the facility"
-                    f" (it has: {', '.join(kinds)}){suggestion}",
-                ))
+        problems += room_problems([step.room for step in process.steps],
+                                  [room.kind for room in facility.rooms])
     if product is not None and process is not None:
         for path, parameter in iter_parameters(process, "process"):
             counted = parameter.counts
@@ -82,6 +74,18 @@ def cross_section_problems(
                     f" {product.unit}",
                 ))
     return problems
+
+
+def room_problems(step_rooms: list[object], kinds: list[str]) -> list[tuple[str, str]]:
+    """Steps whose room is not a room kind of the facility (non-text rooms are skipped:
+    they are reported by validation)."""
+    return [
+        (f"process.steps[{i}].room",
+         f"'{room}' is not a room kind of the facility (it has: {', '.join(kinds)})"
+         + did_you_mean(room, kinds).replace(" (", "; ").rstrip(")"))
+        for i, room in enumerate(step_rooms)
+        if isinstance(room, str) and room not in kinds
+    ]
 
 
 def iter_parameters(model: BaseModel, prefix: str = "") -> Iterator[tuple[str, Parameter]]:

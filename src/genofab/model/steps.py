@@ -41,7 +41,7 @@ class StepBase(Frozen):
 class TimedStep(StepBase):
     """A step that takes room time but does not change the product's amount or volume."""
 
-    kind: Literal["seed_train", "transfection", "induction", "transduction"]
+    kind: Literal["seed_train", "cell_selection", "transfection", "induction", "transduction"]
 
 
 class ProductionStep(StepBase):

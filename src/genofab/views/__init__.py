@@ -1,0 +1,1 @@
+"""Views: the command line and console rendering. They call engines and show results."""

@@ -1,0 +1,159 @@
+"""The ``genofab`` command line: validate, schema, run, compare.
+
+Commands stay thin: read the scenario, call an engine, render the result. Any
+:class:`~genofab.GenofabError` (a bad file, an infeasible lot) is printed as its message on
+stderr and the exit status is 2, with no traceback.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable
+from enum import StrEnum
+from functools import wraps
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
+
+import typer
+
+from genofab import __version__
+from genofab.errors import GenofabError
+
+app = typer.Typer(
+    name="genofab",
+    help="Plan and cost the manufacture of gene and cell therapies.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+)
+
+F = TypeVar("F", bound=Callable[..., Any])
+EXIT_BAD_INPUT = 2
+
+
+class OutputFormat(StrEnum):
+    """How results are printed."""
+
+    TABLE = "table"
+    JSON = "json"
+
+
+ScenarioPath = Annotated[Path, typer.Argument(help="scenario file (genofab/1 YAML)",
+                                              show_default=False)]
+FormatOption = Annotated[OutputFormat, typer.Option("--format", "-f", help="table or json")]
+
+
+def reports_errors(command: F) -> F:
+    """Print a GenofabError as its message on stderr and exit with status 2."""
+
+    @wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return command(*args, **kwargs)
+        except GenofabError as error:
+            sys.stderr.write(f"error: {error}\n")
+            raise typer.Exit(EXIT_BAD_INPUT) from None
+
+    return wrapper  # type: ignore[return-value]
+
+
+def _version(value: bool) -> None:
+    if value:
+        sys.stdout.write(f"genofab {__version__}\n")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(
+    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
+                                          help="print the version and exit")] = False,
+) -> None:
+    """Plan and cost the manufacture of gene and cell therapies."""
+
+
+@app.command()
+@reports_errors
+def validate(files: Annotated[list[Path], typer.Argument(help="scenario files")]) -> None:
+    """Check scenario files; list every problem with file, line and field."""
+    from genofab.io.scenario_file import load_scenario
+
+    failed = False
+    for file in files:
+        try:
+            loaded = load_scenario(file)
+        except GenofabError as error:
+            sys.stderr.write(f"{error}\n")
+            failed = True
+            continue
+        parameters = loaded.scenario.parameters()
+        unsourced = [path for path, p in parameters if not p.source]
+        note = f", {len(unsourced)} without a source" if unsourced else ", all with a source"
+        sys.stdout.write(f"{file}: valid ({len(parameters)} parameters{note})\n")
+    if failed:
+        raise typer.Exit(EXIT_BAD_INPUT)
+
+
+@app.command()
+@reports_errors
+def schema(
+    output: Annotated[Path | None, typer.Option("--output", "-o",
+                                                help="write to this file instead of stdout")] = None,
+) -> None:
+    """Print the JSON Schema of the scenario format (for editor completion)."""
+    from genofab.io.schema import scenario_schema, write_text_atomically
+
+    text = json.dumps(scenario_schema(), indent=2, ensure_ascii=False) + "\n"
+    if output is None:
+        sys.stdout.write(text)
+    else:
+        write_text_atomically(output, text)
+
+
+@app.command()
+@reports_errors
+def run(file: ScenarioPath, output_format: FormatOption = OutputFormat.TABLE,
+        inputs: Annotated[bool, typer.Option(help="show the inputs table")] = True) -> None:
+    """Per-lot figures and facility capacity of one scenario."""
+    result = _evaluate(file)
+    if output_format is OutputFormat.JSON:
+        _print_json(result.to_json_dict())
+        return
+    from genofab.views.console import make_console, render_run
+
+    render_run(result, make_console(), inputs=inputs)
+
+
+@app.command()
+@reports_errors
+def compare(a: ScenarioPath, b: ScenarioPath, output_format: FormatOption = OutputFormat.TABLE) -> None:
+    """Two scenarios side by side, with the ratio B ÷ A of each figure."""
+    from genofab.engines.compare import compare as compare_runs
+
+    comparison = compare_runs(_evaluate(a), _evaluate(b))
+    if output_format is OutputFormat.JSON:
+        _print_json(comparison.model_dump(mode="json"))
+        return
+    from genofab.views.console import make_console, render_comparison
+
+    render_comparison(comparison, make_console())
+
+
+def _evaluate(file: Path) -> Any:
+    from genofab.engines.run import evaluate
+    from genofab.io.scenario_file import load_scenario
+    from genofab.results.run import ScenarioInfo
+
+    loaded = load_scenario(file)
+    origin = ScenarioInfo(name=loaded.scenario.name, file=loaded.path, sha256=loaded.sha256)
+    return evaluate(loaded.scenario, origin)
+
+
+def _print_json(data: Any) -> None:
+    sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False, allow_nan=False) + "\n")
+
+
+def main() -> None:
+    """Entry point of the ``genofab`` console script."""
+    app()

@@ -1,0 +1,91 @@
+"""Capacity engine: the tiny facility worked out by hand, concurrency, several rooms, the
+demand, and a room that cannot complete a lot in a year."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pytest
+
+from genofab.engines.capacity import capacity_arrays, capacity_result
+from genofab.engines.lot import lot_arrays
+from genofab.errors import InfeasibleError
+from genofab.model import Scenario
+from tests.helpers import edit, tiny_data
+
+
+def scenario(*edits: tuple[str, Any]) -> Scenario:
+    data = tiny_data()
+    for path, value in edits:
+        data = edit(data, path, value)
+    return Scenario.model_validate(data)
+
+
+def test_capacity_of_the_tiny_facility(tiny: Scenario) -> None:
+    cap = capacity_result(tiny)
+    assert cap.operating_days_per_year == 350
+    rooms = {room.kind: room for room in cap.rooms}
+    # suite: 7 d occupancy + 3 d changeover = 10 d a lot → 35 lots in 350 d
+    assert (rooms["suite"].occupancy_days, rooms["suite"].cycle_days) == (7, 10)
+    assert rooms["suite"].lots_per_room_year == 35
+    # seed lab: 10 d, two seed trains at once → 70; QC: 14 d, two at once → 50; fill: 350
+    assert rooms["seed_lab"].lots_per_room_year == 70
+    assert rooms["qc_lab"].lots_per_room_year == 50
+    assert rooms["fill_room"].lots_per_room_year == 350
+    assert cap.bottleneck_room == "suite"
+    assert (cap.lots_per_year, cap.patients_per_year, cap.doses_per_year) == (35, 1050, 1050)
+    # 100 patients at 30 a lot → 4 lots → 4/35 of a year
+    assert cap.lots_for_cohort == 4
+    assert cap.years_to_treat_cohort == pytest.approx(4 / 35)
+    # 2000 patients a year → 67 lots → 2 suites, 2 QC labs, 1 seed lab, 1 fill room
+    assert cap.lots_needed_per_year == 67
+    assert {kind: room.rooms_needed for kind, room in rooms.items()} == {
+        "seed_lab": 1, "suite": 2, "fill_room": 1, "qc_lab": 2}
+    assert cap.meets_demand is False
+    assert rooms["suite"].utilisation_at_capacity == pytest.approx(1.0)
+    assert rooms["seed_lab"].utilisation_at_capacity == pytest.approx(35 * 10 / (2 * 350))
+    assert rooms["qc_lab"].utilisation_at_demand == pytest.approx(35 * 14 / (2 * 350))
+
+
+def test_whole_lots_only_a_lot_does_not_straddle_the_shutdown() -> None:
+    cap = capacity_result(scenario(("facility.rooms.1.changeover", "4 d")))
+    assert cap.room("suite").lots_per_room_year == 31  # 350 / 11 = 31.8
+
+
+def test_more_rooms_of_the_bottleneck_kind_move_the_bottleneck() -> None:
+    cap = capacity_result(scenario(("facility.rooms.1.count", 3)))
+    assert cap.room("suite").lots_per_year == 105
+    assert cap.bottleneck_room == "qc_lab"  # 2 × ⌊350 / 14⌋ = 50, below the seed lab's 70
+    assert cap.lots_per_year == 50
+
+
+def test_rooms_no_step_uses_are_listed_and_ignored() -> None:
+    data = tiny_data()
+    data["facility"]["rooms"].append({"kind": "warehouse", "changeover": "0 d"})
+    cap = capacity_result(Scenario.model_validate(data))
+    assert cap.unused_rooms == ("warehouse",)
+    assert "warehouse" not in {room.kind for room in cap.rooms}
+
+
+def test_no_demand_means_no_demand_figures() -> None:
+    cap = capacity_result(scenario(("demand", ...)))
+    assert cap.lots_for_cohort is None and cap.years_to_treat_cohort is None
+    assert cap.rooms[0].rooms_needed is None and cap.meets_demand is None
+
+
+def test_a_lot_longer_than_the_operating_year_is_an_error() -> None:
+    with pytest.raises(InfeasibleError) as caught:
+        capacity_result(scenario(("process.steps.5.duration", "400 d")))
+    assert caught.value.path == "facility.rooms[3]"
+    assert "operates 350 days a year" in caught.value.message
+
+
+def test_the_kernel_evaluates_many_samples_at_once(tiny: Scenario) -> None:
+    values: dict[str, Any] = dict(tiny.values())
+    values["facility.rooms[1].changeover"] = np.array([3.0, 4.0, 0.0])
+    values["facility.rooms[1].count"] = np.array([1.0, 1.0, 3.0])
+    cap = capacity_arrays(tiny, lot_arrays(tiny, values), values)
+    assert cap.lots_per_year.tolist() == [35, 31, 50]
+    kinds = [room.kind for room in cap.rooms]
+    assert [kinds[i] for i in cap.bottleneck] == ["suite", "suite", "qc_lab"]

@@ -1,0 +1,78 @@
+"""Helpers shared by the tests: a tiny scenario with round numbers, and ways to edit it."""
+
+from __future__ import annotations
+
+import copy
+import io
+from pathlib import Path
+from typing import Any
+
+from ruamel.yaml import YAML
+
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLES = ROOT / "examples"
+
+
+def tiny_data() -> dict[str, Any]:
+    """A scenario whose results are easy to work out by hand (see tests/engines)."""
+    return {
+        "format": "genofab/1",
+        "name": "tiny",
+        "product": {
+            "name": "test vector",
+            "modality": "lentiviral_vector",
+            "unit": "TU",
+            "dose": {"rule": "fixed", "amount": "1e9 TU"},
+        },
+        "process": {
+            "steps": [
+                {"name": "seed", "kind": "seed_train", "room": "seed_lab", "duration": "10 d"},
+                {"name": "make", "kind": "production_bioreactor", "room": "suite",
+                 "duration": "5 d", "working_volume": "10 L", "titer": "1e7 TU/mL"},
+                {"name": "capture", "kind": "chromatography", "room": "suite", "duration": "1 d",
+                 "step_yield": 0.5, "output_volume": "1 L"},
+                {"name": "concentrate", "kind": "tff", "room": "suite", "duration": "1 d",
+                 "step_yield": "80 %", "output_volume": "100 mL"},
+                {"name": "fill", "kind": "fill", "room": "fill_room", "duration": "1 d",
+                 "fill_volume": "1 mL"},
+                {"name": "release", "kind": "qc_release", "room": "qc_lab", "duration": "14 d",
+                 "sample_vials": 10},
+            ]
+        },
+        "facility": {
+            "name": "tiny plant",
+            "operating_weeks_per_year": 50,
+            "rooms": [
+                {"kind": "seed_lab", "changeover": "0 d", "concurrent_lots": 2},
+                {"kind": "suite", "changeover": "3 d"},
+                {"kind": "fill_room", "changeover": "0 d"},
+                {"kind": "qc_lab", "changeover": "0 d", "concurrent_lots": 2},
+            ],
+        },
+        "demand": {"cohort_patients": 100, "patients_per_year": 2000},
+    }
+
+
+def dump_yaml(data: dict[str, Any]) -> str:
+    """YAML text of ``data`` (block style, keys in insertion order)."""
+    yaml = YAML(typ="safe", pure=True)
+    yaml.default_flow_style = False
+    yaml.sort_base_mapping_type_on_output = False  # type: ignore[assignment]
+    stream = io.StringIO()
+    yaml.dump(data, stream)
+    return stream.getvalue()
+
+
+def edit(data: dict[str, Any], path: str, value: Any) -> dict[str, Any]:
+    """A copy of ``data`` with ``path`` (``process.steps.2.step_yield``) set; ``...`` deletes."""
+    data = copy.deepcopy(data)
+    *parents, last = path.split(".")
+    node: Any = data
+    for part in parents:
+        node = node[int(part)] if isinstance(node, list) else node[part]
+    key: Any = int(last) if isinstance(node, list) else last
+    if value is ...:
+        del node[key]
+    else:
+        node[key] = value
+    return data
