@@ -11,8 +11,9 @@ from hypothesis import HealthCheck, settings
 from genofab.model import Scenario
 from tests.helpers import tiny_data
 
-settings.register_profile("ci", derandomize=True, deadline=None,
-                          suppress_health_check=[HealthCheck.too_slow])
+settings.register_profile(
+    "ci", derandomize=True, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
 settings.load_profile("ci")
 
 

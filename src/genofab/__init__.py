@@ -14,8 +14,14 @@ from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
 
-__all__ = ["GenofabError", "InfeasibleError", "ScenarioError", "__version__", "evaluate",
-           "load_scenario"]
+__all__ = [
+    "GenofabError",
+    "InfeasibleError",
+    "ScenarioError",
+    "__version__",
+    "evaluate",
+    "load_scenario",
+]
 
 from genofab.errors import GenofabError, InfeasibleError, ScenarioError
 

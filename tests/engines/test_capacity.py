@@ -41,7 +41,11 @@ def test_capacity_of_the_tiny_facility(tiny: Scenario) -> None:
     # 2000 patients a year → 67 lots → 2 suites, 2 QC labs, 1 seed lab, 1 fill room
     assert cap.lots_needed_per_year == 67
     assert {kind: room.rooms_needed for kind, room in rooms.items()} == {
-        "seed_lab": 1, "suite": 2, "fill_room": 1, "qc_lab": 2}
+        "seed_lab": 1,
+        "suite": 2,
+        "fill_room": 1,
+        "qc_lab": 2,
+    }
     assert cap.meets_demand is False
     assert rooms["suite"].utilisation_at_capacity == pytest.approx(1.0)
     assert rooms["seed_lab"].utilisation_at_capacity == pytest.approx(35 * 10 / (2 * 350))

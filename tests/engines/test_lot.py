@@ -56,7 +56,9 @@ def test_mass_balance_of_the_tiny_lot(tiny: Scenario) -> None:
         ("pooled", "1.5e8 TU", 240, 2, None),
     ],
 )
-def test_vial_use(use: str, dose: str, doses: int, per_vial: int | None, per_dose: int | None) -> None:
+def test_vial_use(
+    use: str, dose: str, doses: int, per_vial: int | None, per_dose: int | None
+) -> None:
     lot = lot_result(scenario(("product.vial_use", use), ("product.dose.amount", dose)))
     assert lot.doses_per_lot == doses
     assert (lot.doses_per_vial, lot.vials_per_dose) == (per_vial, per_dose)
@@ -70,8 +72,12 @@ def test_per_kg_dose_with_and_without_a_cap() -> None:
 
 
 def test_cells_times_moi_dose() -> None:
-    by_kg = {"rule": "cells_x_moi", "target_cells_per_kg": "3e6 cells/kg", "body_weight": "60 kg",
-             "moi": 10}
+    by_kg = {
+        "rule": "cells_x_moi",
+        "target_cells_per_kg": "3e6 cells/kg",
+        "body_weight": "60 kg",
+        "moi": 10,
+    }
     assert lot_result(scenario(("product.dose", by_kg))).dose_amount == pytest.approx(1.8e9)
     given = {"rule": "cells_x_moi", "target_cells": "1e8 cells", "moi": "20 TU/cell"}
     assert lot_result(scenario(("product.dose", given))).dose_amount == pytest.approx(2e9)
@@ -88,17 +94,23 @@ def test_an_autologous_lot_treats_at_most_one_patient() -> None:
 
 
 def test_titer_from_cell_density_and_specific_productivity() -> None:
-    lot = lot_result(scenario(
-        ("process.steps.1.titer", ...),
-        ("process.steps.1.cell_density", "2e6 cells/mL"),
-        ("process.steps.1.specific_productivity", "5 TU/cell"),
-    ))
+    lot = lot_result(
+        scenario(
+            ("process.steps.1.titer", ...),
+            ("process.steps.1.cell_density", "2e6 cells/mL"),
+            ("process.steps.1.specific_productivity", "5 TU/cell"),
+        )
+    )
     assert lot.amount_made == pytest.approx(10 * 2e9 * 5)
 
 
 def test_output_concentration_sets_the_volume() -> None:
-    lot = lot_result(scenario(("process.steps.3.output_volume", ...),
-                              ("process.steps.3.output_concentration", "2e8 TU/mL")))
+    lot = lot_result(
+        scenario(
+            ("process.steps.3.output_volume", ...),
+            ("process.steps.3.output_concentration", "2e8 TU/mL"),
+        )
+    )
     assert lot.steps[3].volume_l == pytest.approx(4e10 / 2e11)
     assert lot.vials_filled == 200
 
@@ -111,7 +123,9 @@ def test_an_in_process_sample_takes_product_in_proportion() -> None:
 
 
 def test_overfill_and_fill_losses_reduce_the_vials() -> None:
-    lot = lot_result(scenario(("process.steps.4.overfill", "0.25 mL"), ("process.steps.4.step_yield", 0.9)))
+    lot = lot_result(
+        scenario(("process.steps.4.overfill", "0.25 mL"), ("process.steps.4.step_yield", 0.9))
+    )
     assert lot.drug_product_volume_l == pytest.approx(0.09)
     assert lot.vials_filled == 72  # 90 mL ÷ 1.25 mL
     assert lot.amount_per_vial == pytest.approx(4e8)  # the labelled 1 mL at 4e8 TU/mL
@@ -119,8 +133,16 @@ def test_overfill_and_fill_losses_reduce_the_vials() -> None:
 
 def test_a_step_after_the_fill_acts_on_the_containers() -> None:
     data = tiny_data()
-    data["process"]["steps"].insert(5, {"name": "freeze", "kind": "cryopreservation", "room": "suite",
-                                        "duration": "1 d", "step_yield": 0.75})
+    data["process"]["steps"].insert(
+        5,
+        {
+            "name": "freeze",
+            "kind": "cryopreservation",
+            "room": "suite",
+            "duration": "1 d",
+            "step_yield": 0.75,
+        },
+    )
     lot = lot_result(Scenario.model_validate(data))
     assert lot.amount_per_vial == pytest.approx(3e8)
     assert lot.vials_per_dose == 4 and lot.doses_per_lot == 22
@@ -129,12 +151,21 @@ def test_a_step_after_the_fill_acts_on_the_containers() -> None:
 @pytest.mark.parametrize(
     ("edits", "path", "message"),
     [
-        ((("process.steps.2.sample_volume", "1 L"),), "process.steps[2].sample_volume",
-         "sample takes all the product"),
-        ((("process.steps.5.sample_vials", 100),), "process.steps[5].sample_vials",
-         "QC takes 100 containers but the fill makes only 100"),
-        ((("process.steps.4.fill_volume", "200 mL"),), "process.steps[4].fill_volume",
-         "does not fill one container"),
+        (
+            (("process.steps.2.sample_volume", "1 L"),),
+            "process.steps[2].sample_volume",
+            "sample takes all the product",
+        ),
+        (
+            (("process.steps.5.sample_vials", 100),),
+            "process.steps[5].sample_vials",
+            "QC takes 100 containers but the fill makes only 100",
+        ),
+        (
+            (("process.steps.4.fill_volume", "200 mL"),),
+            "process.steps[4].fill_volume",
+            "does not fill one container",
+        ),
         ((("product.dose.amount", "1e12 TU"),), "product.dose", "not one whole dose per lot"),
     ],
 )
@@ -154,7 +185,8 @@ def test_the_kernel_evaluates_many_samples_at_once(tiny: Scenario) -> None:
     assert lot.doses.tolist() == [30, 18, 45, 0]  # 3, 5 and 2 vials per dose; 125 > 90
     assert lot.status.tolist() == [LotStatus.OK] * 3 + [LotStatus.NO_DOSE]
     singles = [
-        lot_arrays(tiny, {**values, "process.steps[2].step_yield": y}).doses for y in (0.5, 0.25, 1.0)
+        lot_arrays(tiny, {**values, "process.steps[2].step_yield": y}).doses
+        for y in (0.5, 0.25, 1.0)
     ]
     assert [float(single) for single in singles] == lot.doses[:3].tolist()
 

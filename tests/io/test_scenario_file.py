@@ -52,23 +52,54 @@ def test_every_example_loads_and_every_number_has_a_source(example: Path) -> Non
     [
         ("process.steps.2.step_yield", 1.4, "process.steps[2].step_yield", "1.4 is above 1"),
         ("process.steps.2.step_yield", -0.1, "process.steps[2].step_yield", "-0.1 is below 0"),
-        ("process.steps.1.working_volume", "-10 L", "process.steps[1].working_volume", "is below 0"),
+        (
+            "process.steps.1.working_volume",
+            "-10 L",
+            "process.steps[1].working_volume",
+            "is below 0",
+        ),
         ("process.steps.1.working_volume", ".nan", "process.steps[1].working_volume", "finite"),
         ("process.steps.1.working_volume", "inf L", "process.steps[1].working_volume", "finite"),
-        ("process.steps.1.working_volume", "10 kg", "process.steps[1].working_volume",
-         "'10 kg' is a mass; expected a volume"),
+        (
+            "process.steps.1.working_volume",
+            "10 kg",
+            "process.steps[1].working_volume",
+            "'10 kg' is a mass; expected a volume",
+        ),
         ("process.steps.1.duration", "5 L", "process.steps[1].duration", "expected a duration"),
-        ("process.steps.1.titer", "1e7 vg/mL", "process.steps[1].titer",
-         "counts vg but the product is counted in TU"),
-        ("facility.operating_weeks_per_year", 60, "facility.operating_weeks_per_year", "above 52.18"),
+        (
+            "process.steps.1.titer",
+            "1e7 vg/mL",
+            "process.steps[1].titer",
+            "counts vg but the product is counted in TU",
+        ),
+        (
+            "facility.operating_weeks_per_year",
+            60,
+            "facility.operating_weeks_per_year",
+            "above 52.18",
+        ),
         ("demand.cohort_patients", 12.5, "demand.cohort_patients", "not a whole number"),
         ("format", "genofab/2", "format", "'genofab/2' is not allowed"),
-        ("product.modality", "lentivirus", "product.modality",
-         "'lentivirus' is not allowed (did you mean 'lentiviral_vector'?)"),
-        ("process.steps.2.kind", "chromatografy", "process.steps[2].kind",
-         "unknown kind 'chromatografy' (did you mean 'chromatography'?)"),
-        ("process.steps.2.room", "suit", "process.steps[2].room",
-         "'suit' is not a room kind of the facility (it has: seed_lab, suite, fill_room, qc_lab); did you mean 'suite'?"),
+        (
+            "product.modality",
+            "lentivirus",
+            "product.modality",
+            "'lentivirus' is not allowed (did you mean 'lentiviral_vector'?)",
+        ),
+        (
+            "process.steps.2.kind",
+            "chromatografy",
+            "process.steps[2].kind",
+            "unknown kind 'chromatografy' (did you mean 'chromatography'?)",
+        ),
+        (
+            "process.steps.2.room",
+            "suit",
+            "process.steps[2].room",
+            "'suit' is not a room kind of the facility"
+            " (it has: seed_lab, suite, fill_room, qc_lab); did you mean 'suite'?",
+        ),
         ("process.steps.2.room", "Suite A", "process.steps[2].room", "not a valid name"),
         ("name", 42, "name", "expected text, got int 42"),
         ("process.steps.1.duration", ..., "process.steps[1].duration", "'duration' is required"),
@@ -76,8 +107,12 @@ def test_every_example_loads_and_every_number_has_a_source(example: Path) -> Non
         ("process.steps", [], "process.steps", "at least 1 item"),
         ("facility.rooms.1.changeover", "-1 d", "facility.rooms[1].changeover", "is below 0"),
         ("facility.rooms.1.count", 0, "facility.rooms[1].count", "is below 1"),
-        ("product.dose", {"rule": "fixed", "amount": "1e9 TU", "moi": 3}, "product.dose",
-         "unknown field 'moi'"),
+        (
+            "product.dose",
+            {"rule": "fixed", "amount": "1e9 TU", "moi": 3},
+            "product.dose",
+            "unknown field 'moi'",
+        ),
     ],
 )
 def test_a_bad_value_names_file_line_field_and_rule(
@@ -118,7 +153,9 @@ def test_every_problem_of_a_file_is_reported_at_once(write: Write) -> None:
     data = edit(data, "product.colour", "blue")
     found = problems(write(dump_yaml(data)))
     assert [issue.path for issue in found] == [
-        "product", "process.steps[1].working_volume", "process.steps[2].step_yield",
+        "product",
+        "process.steps[1].working_volume",
+        "process.steps[2].step_yield",
         "process.steps[3].room",
     ]
     lines = [issue.line for issue in found]
@@ -126,7 +163,9 @@ def test_every_problem_of_a_file_is_reported_at_once(write: Write) -> None:
 
 
 def test_duplicate_keys_are_refused(write: Write) -> None:
-    text = dump_yaml(tiny_data()).replace("    step_yield: 0.5\n", "    step_yield: 0.5\n    step_yield: 5.0\n")
+    text = dump_yaml(tiny_data()).replace(
+        "    step_yield: 0.5\n", "    step_yield: 0.5\n    step_yield: 5.0\n"
+    )
     issue = only_problem(write(text))
     assert "duplicate key" in issue.message and "step_yield" in issue.message
     assert issue.line == line_of(text, "step_yield: 5.0")
@@ -191,7 +230,9 @@ def test_an_alias_bomb_is_refused(write: Write) -> None:
 
 
 def test_yaml_12_reads_numbers_and_words_as_written(write: Write) -> None:
-    data = edit(tiny_data(), "process.steps.1.titer", {"value": 1e7, "unit": "TU/mL", "source": "S12"})
+    data = edit(
+        tiny_data(), "process.steps.1.titer", {"value": 1e7, "unit": "TU/mL", "source": "S12"}
+    )
     text = dump_yaml(data).replace("10000000.0", "1e7")
     assert "1e7" in text
     scenario = load_scenario(write(text)).scenario
@@ -236,5 +277,7 @@ def test_scenario_errors_pickle(write: Write) -> None:
 
 def test_text_can_be_validated_without_a_file() -> None:
     assert parse_scenario(dump_yaml(tiny_data()), "upload.yaml").path == "upload.yaml"
-    with pytest.raises(ScenarioError, match=r"upload\.yaml:\d+:\d+: process\.steps\[2\]\.step_yield"):
+    with pytest.raises(
+        ScenarioError, match=r"upload\.yaml:\d+:\d+: process\.steps\[2\]\.step_yield"
+    ):
         parse_scenario(dump_yaml(edit(tiny_data(), "process.steps.2.step_yield", 3)), "upload.yaml")

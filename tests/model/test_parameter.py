@@ -47,7 +47,9 @@ from genofab.model.parameter import (
         (PATIENT_COUNT, 100, 100.0, "patient"),
     ],
 )
-def test_values_are_stored_in_base_units(spec: QuantitySpec, raw: object, value: float, unit: str) -> None:
+def test_values_are_stored_in_base_units(
+    spec: QuantitySpec, raw: object, value: float, unit: str
+) -> None:
     parsed = spec.parse(raw)
     assert math.isclose(parsed.value, value, rel_tol=1e-12)
     assert parsed.unit == unit
@@ -111,15 +113,22 @@ def test_zero_is_allowed_where_the_field_says_so() -> None:
     assert VOLUME_OR_ZERO.parse("0 mL").value == 0.0
 
 
-@pytest.mark.parametrize("source", ["S12", "dossier (seed 004): 200 L", "assumption: staggered seed"])
+@pytest.mark.parametrize(
+    "source", ["S12", "dossier (seed 004): 200 L", "assumption: staggered seed"]
+)
 def test_sources_that_are_accepted(source: str) -> None:
     assert check_source(source) == source
 
 
 @pytest.mark.parametrize(
     ("source", "message"),
-    [("", "source is empty"), ("   ", "source is empty"), ("assumption", "needs a reason"),
-     ("assumption:", "needs a reason"), (12, "source must be text")],
+    [
+        ("", "source is empty"),
+        ("   ", "source is empty"),
+        ("assumption", "needs a reason"),
+        ("assumption:", "needs a reason"),
+        (12, "source must be text"),
+    ],
 )
 def test_sources_that_are_refused(source: object, message: str) -> None:
     with pytest.raises(PydanticCustomError) as caught:

@@ -78,26 +78,39 @@ def capacity_arrays(scenario: Scenario, lot: LotArrays, values: Values) -> Capac
         occupancy = lot.occupancy[room.kind]
         cycle = occupancy + changeover
         per_room = concurrent * np.floor(_ratio(operating, cycle) + ROUNDING_SLACK)
-        measured.append(RoomArrays(
-            kind=room.kind, count=count, concurrent_lots=concurrent, occupancy=occupancy,
-            changeover=changeover, cycle=cycle, lots_per_room_year=per_room,
-            lots_per_year=count * per_room, utilisation_at_capacity=np.zeros_like(cycle),
-            utilisation_at_demand=None, rooms_needed=None,
-        ))
+        measured.append(
+            RoomArrays(
+                kind=room.kind,
+                count=count,
+                concurrent_lots=concurrent,
+                occupancy=occupancy,
+                changeover=changeover,
+                cycle=cycle,
+                lots_per_room_year=per_room,
+                lots_per_year=count * per_room,
+                utilisation_at_capacity=np.zeros_like(cycle),
+                utilisation_at_demand=None,
+                rooms_needed=None,
+            )
+        )
     totals = np.stack([room.lots_per_year for room in measured])
     bottleneck = np.argmin(totals, axis=0)
     lots_per_year = np.min(totals, axis=0)
     rooms = []
-    for room in measured:
-        room_time = room.count * room.concurrent_lots * operating
+    for measure in measured:
+        room_time = measure.count * measure.concurrent_lots * operating
         at_demand = rooms_needed = None
         if needed is not None:
-            at_demand = np.minimum(needed, lots_per_year) * room.cycle / room_time
-            rooms_needed = np.ceil(_ratio(needed, room.lots_per_room_year) - ROUNDING_SLACK)
-        rooms.append(replace(
-            room, utilisation_at_capacity=lots_per_year * room.cycle / room_time,
-            utilisation_at_demand=at_demand, rooms_needed=rooms_needed,
-        ))
+            at_demand = np.minimum(needed, lots_per_year) * measure.cycle / room_time
+            rooms_needed = np.ceil(_ratio(needed, measure.lots_per_room_year) - ROUNDING_SLACK)
+        rooms.append(
+            replace(
+                measure,
+                utilisation_at_capacity=lots_per_year * measure.cycle / room_time,
+                utilisation_at_demand=at_demand,
+                rooms_needed=rooms_needed,
+            )
+        )
     lots_for_cohort = years = None
     if cohort is not None:
         lots_for_cohort = np.ceil(_ratio(cohort, patients_per_lot) - ROUNDING_SLACK)
@@ -122,8 +135,9 @@ def _ratio(numerator: Array, denominator: Array) -> Array:
         return np.asarray(np.true_divide(numerator, denominator), dtype=float)
 
 
-def capacity_result(scenario: Scenario, values: Values | None = None,
-                    lot: LotArrays | None = None) -> CapacityResult:
+def capacity_result(
+    scenario: Scenario, values: Values | None = None, lot: LotArrays | None = None
+) -> CapacityResult:
     """Capacity of one scenario; a room kind that cannot complete one lot a year raises
     :class:`InfeasibleError`."""
     values = scenario.values() if values is None else values
@@ -156,7 +170,8 @@ def capacity_result(scenario: Scenario, values: Values | None = None,
                 lots_per_room_year=int(room.lots_per_room_year),
                 lots_per_year=int(room.lots_per_year),
                 utilisation_at_capacity=float(room.utilisation_at_capacity),
-                utilisation_at_demand=None if room.utilisation_at_demand is None
+                utilisation_at_demand=None
+                if room.utilisation_at_demand is None
                 else float(room.utilisation_at_demand),
                 rooms_needed=optional_int(room.rooms_needed),
             )
@@ -167,12 +182,17 @@ def capacity_result(scenario: Scenario, values: Values | None = None,
         lots_per_year=int(cap.lots_per_year),
         doses_per_year=int(cap.doses_per_year),
         patients_per_year=int(cap.patients_per_year),
-        cohort_patients=optional_int(None if demand is None or demand.cohort_patients is None
-                                     else np.asarray(values["demand.cohort_patients"])),
+        cohort_patients=optional_int(
+            None
+            if demand is None or demand.cohort_patients is None
+            else np.asarray(values["demand.cohort_patients"])
+        ),
         lots_for_cohort=optional_int(cap.lots_for_cohort),
-        years_to_treat_cohort=None if cap.years_to_treat_cohort is None
+        years_to_treat_cohort=None
+        if cap.years_to_treat_cohort is None
         else float(cap.years_to_treat_cohort),
-        demand_patients_per_year=None if demand is None or demand.patients_per_year is None
+        demand_patients_per_year=None
+        if demand is None or demand.patients_per_year is None
         else float(np.asarray(values["demand.patients_per_year"])),
         lots_needed_per_year=optional_int(cap.lots_needed_per_year),
         meets_demand=None if cap.meets_demand is None else bool(cap.meets_demand),

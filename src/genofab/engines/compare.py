@@ -34,8 +34,11 @@ def compare(a: RunResult, b: RunResult) -> ComparisonResult:
         numbers = isinstance(value_a, float) and isinstance(value_b, float)
         if numbers and value_a != 0 and len(units) == 1:
             ratio = value_b / value_a  # type: ignore[operator]
-        rows.append(ComparisonRow(metric=metric, unit=" vs ".join(sorted(units)), a=value_a,
-                                  b=value_b, ratio=ratio))
+        rows.append(
+            ComparisonRow(
+                metric=metric, unit=" vs ".join(sorted(units)), a=value_a, b=value_b, ratio=ratio
+            )
+        )
     return ComparisonResult(a=a.scenario, b=b.scenario, rows=tuple(rows))
 
 

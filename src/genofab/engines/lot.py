@@ -79,7 +79,11 @@ def dose_amount(scenario: Scenario, values: Values) -> Array:
         amount = v("amount_per_kg") * v("body_weight")
         return np.minimum(amount, v("max_amount")) if rule.max_amount is not None else amount
     assert isinstance(rule, CellsTimesMoiDose)
-    cells = v("target_cells") if rule.target_cells is not None else v("target_cells_per_kg") * v("body_weight")
+    cells = (
+        v("target_cells")
+        if rule.target_cells is not None
+        else v("target_cells_per_kg") * v("body_weight")
+    )
     return cells * v("moi")
 
 
@@ -110,8 +114,11 @@ def lot_arrays(scenario: Scenario, values: Values) -> LotArrays:
         if isinstance(step, ProductionStep | ProcessingStep) and i < scenario.process.fill_index:
             if isinstance(step, ProductionStep):
                 volume = field("working_volume") + zero
-                titer = (field("titer") if step.titer is not None
-                         else field("cell_density") * field("specific_productivity"))
+                titer = (
+                    field("titer")
+                    if step.titer is not None
+                    else field("cell_density") * field("specific_productivity")
+                )
                 amount = made = volume * titer
             else:
                 amount = amount * field("step_yield")
@@ -143,7 +150,10 @@ def lot_arrays(scenario: Scenario, values: Values) -> LotArrays:
             qc_vials = field("sample_vials") + zero
             released = np.maximum(vials - qc_vials, 0.0)
             fail(released < 1, LotStatus.NO_CONTAINER, i)
-            amount, volume = released * container_volume * concentration, released * container_volume
+            amount, volume = (
+                released * container_volume * concentration,
+                released * container_volume,
+            )
         amounts.append(amount if i >= scenario.process.production_index else np.full(shape, np.nan))
         volumes.append(volume if i >= scenario.process.production_index else np.full(shape, np.nan))
 
@@ -183,10 +193,14 @@ def lot_arrays(scenario: Scenario, values: Values) -> LotArrays:
     )
 
 
-def _doses(use: VialUse, released: Array, vial_amount: Array, dose: Array) -> tuple[Array, Array, Array]:
+def _doses(
+    use: VialUse, released: Array, vial_amount: Array, dose: Array
+) -> tuple[Array, Array, Array]:
     """Whole doses from released containers; also doses per container and containers per dose."""
     ratio = _safe_ratio(vial_amount, dose)
-    vials_per_dose = np.maximum(np.ceil(_safe_ratio(dose, vial_amount) - ROUNDING_SLACK), 1.0)
+    with np.errstate(divide="ignore"):  # an empty container: a dose takes infinitely many
+        containers = np.divide(dose, vial_amount)
+    vials_per_dose = np.maximum(np.ceil(containers - ROUNDING_SLACK), 1.0)
     whole = np.floor(released / vials_per_dose + ROUNDING_SLACK)
     if use is VialUse.WHOLE_VIALS:
         return whole, np.where(vials_per_dose == 1, 1.0, 0.0), vials_per_dose
@@ -228,15 +242,22 @@ def lot_result(scenario: Scenario, values: Values | None = None) -> LotResult:
         amount, volume = float(lot.amount[i]), float(lot.volume[i])
         known = not np.isnan(amount)
         step_yield = values.get(step_path(i, "step_yield"))
-        balances.append(StepBalance(
-            index=i, name=step.name, kind=step.kind, room=step.room,
-            duration_days=float(lot.duration[i]),
-            step_yield=None if step_yield is None else float(np.asarray(step_yield)),
-            amount=amount if known else None,
-            volume_l=volume if known else None,
-            concentration_per_ml=(amount / volume / 1000 if volume > 0 else 0.0) if known else None,
-            recovery=amount / made if known and made > 0 else None,
-        ))
+        balances.append(
+            StepBalance(
+                index=i,
+                name=step.name,
+                kind=step.kind,
+                room=step.room,
+                duration_days=float(lot.duration[i]),
+                step_yield=None if step_yield is None else float(np.asarray(step_yield)),
+                amount=amount if known else None,
+                volume_l=volume if known else None,
+                concentration_per_ml=(amount / volume / 1000 if volume > 0 else 0.0)
+                if known
+                else None,
+                recovery=amount / made if known and made > 0 else None,
+            )
+        )
     use = scenario.product.vial_use
     shared = use is not VialUse.WHOLE_VIALS and float(lot.doses_per_vial) >= 1
     released_amount = float(lot.vials_released * lot.amount_per_vial)
@@ -248,7 +269,10 @@ def lot_result(scenario: Scenario, values: Values | None = None) -> LotResult:
         steps=tuple(balances),
         drug_product_volume_l=float(lot.drug_product_volume),
         drug_product_concentration_per_ml=float(lot.drug_product_concentration) / 1000,
-        fill_volume_ml=float(values[step_path(scenario.process.fill_index, "fill_volume")]) * 1000,
+        fill_volume_ml=float(
+            np.asarray(values[step_path(scenario.process.fill_index, "fill_volume")])
+        )
+        * 1000,
         vials_filled=int(lot.vials_filled),
         qc_sample_vials=int(lot.qc_sample_vials),
         vials_per_lot=int(lot.vials_released),
@@ -292,6 +316,7 @@ def _infeasible(scenario: Scenario, lot: LotArrays, values: Values) -> Infeasibl
         )
     return InfeasibleError(
         "product.dose",
-        f"a dose needs {float(lot.dose_amount):.4g} {unit} but the {int(lot.vials_released)} released"
-        f" containers hold {float(lot.amount_per_vial):.4g} {unit} each: not one whole dose per lot",
+        f"a dose needs {float(lot.dose_amount):.4g} {unit} but the {int(lot.vials_released)}"
+        f" released containers hold {float(lot.amount_per_vial):.4g} {unit} each:"
+        " not one whole dose per lot",
     )

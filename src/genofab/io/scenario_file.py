@@ -28,7 +28,6 @@ from genofab.model.scenario import (
     room_problems,
 )
 
-
 SectionT = TypeVar("SectionT", bound=BaseModel)
 
 
@@ -42,7 +41,7 @@ class ScenarioFile:
 
 
 def load_scenario(path: str | Path) -> ScenarioFile:
-    """Read, parse and validate a scenario file; raise :class:`ScenarioError` listing every problem."""
+    """Read, parse and validate a scenario file; a :class:`ScenarioError` lists every problem."""
     return validate_document(read_yaml(path))
 
 
@@ -57,7 +56,15 @@ def validate_document(document: YamlDocument) -> ScenarioFile:
     data = document.data
     if not isinstance(data, dict):
         raise ScenarioError(
-            [Issue("", f"a scenario is a mapping of sections (format, name, product ...), got {describe_value(data)}", 1, 1)],
+            [
+                Issue(
+                    "",
+                    "a scenario is a mapping of sections (format, name, product ...),"
+                    f" got {describe_value(data)}",
+                    1,
+                    1,
+                )
+            ],
             document.file,
         )
     issues: list[Issue] = []
@@ -91,8 +98,9 @@ def _raw_rooms(data: dict[str, Any]) -> tuple[list[object], list[str]]:
     rooms = facility.get("rooms") if isinstance(facility, dict) else None
     if not isinstance(steps, list) or not isinstance(rooms, list):
         return [], []
-    kinds = [room.get("kind") for room in rooms if isinstance(room, dict)]
-    if not all(isinstance(kind, str) for kind in kinds):
+    written = [room.get("kind") for room in rooms if isinstance(room, dict)]
+    kinds = [kind for kind in written if isinstance(kind, str)]
+    if len(kinds) != len(written):
         return [], []
     return [step.get("room") if isinstance(step, dict) else None for step in steps], kinds
 
@@ -110,10 +118,7 @@ def _issue(error: Any, document: YamlDocument) -> Issue:
     kind, message = error["type"], _message(error, loc, document.data)
     if kind in {"union_tag_invalid", "union_tag_not_found"}:
         loc = (*loc, error["ctx"]["discriminator"].strip("'"))
-    if kind == "extra_forbidden":
-        path = _path(loc[:-1])
-    else:
-        path = _path(loc)
+    path = _path(loc[:-1] if kind == "extra_forbidden" else loc)
     line, column = document.position(loc)
     return Issue(path, message, line, column)
 
@@ -132,8 +137,10 @@ def _message(error: Any, loc: Location, data: Any) -> str:
     if kind == "union_tag_invalid":
         expected = [tag.strip(" '") for tag in ctx["expected_tags"].split(",")]
         suggestion = did_you_mean(str(ctx["tag"]), expected)
-        return (f"unknown {ctx['discriminator'].strip(chr(39))} '{ctx['tag']}'{suggestion};"
-                f" expected one of: {', '.join(expected)}")
+        return (
+            f"unknown {ctx['discriminator'].strip(chr(39))} '{ctx['tag']}'{suggestion};"
+            f" expected one of: {', '.join(expected)}"
+        )
     if kind == "union_tag_not_found":
         return f"'{ctx['discriminator'].strip(chr(39))}' is required to tell what this is"
     if kind in {"literal_error", "enum"}:
@@ -144,7 +151,9 @@ def _message(error: Any, loc: Location, data: Any) -> str:
     if kind == "string_pattern_mismatch":
         return f"'{given}' is not a valid name: use lower-case letters, digits and underscores"
     if kind in {"string_type", "model_type", "model_attributes_type", "tuple_type", "dict_type"}:
-        wanted = {"string_type": "text"}.get(kind, "a list" if kind == "tuple_type" else "a mapping")
+        wanted = {"string_type": "text"}.get(
+            kind, "a list" if kind == "tuple_type" else "a mapping"
+        )
         return f"expected {wanted}, got {describe_value(given)}"
     if kind == "too_short":
         return f"needs at least {ctx.get('min_length', 1)} item(s), got none"
@@ -158,10 +167,8 @@ def _clean_location(loc: tuple[Any, ...], data: Any) -> Location:
     node = data
     for i, part in enumerate(loc):
         last = i == len(loc) - 1
-        if isinstance(part, int) and isinstance(node, list) and 0 <= part < len(node):
-            kept.append(part)
-            node = node[part]
-        elif isinstance(node, dict) and part in node:
+        in_list = isinstance(part, int) and isinstance(node, list) and 0 <= part < len(node)
+        if in_list or (isinstance(node, dict) and part in node):
             kept.append(part)
             node = node[part]
         elif last or not isinstance(part, str) or not _looks_like_tag(part, node):

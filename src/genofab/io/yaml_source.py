@@ -47,7 +47,9 @@ def read_yaml(path: str | Path) -> YamlDocument:
     try:
         size = file.stat().st_size
         if size > MAX_BYTES:
-            raise _fail(name, f"the file is {size / 2**20:.1f} MiB; the limit is {MAX_BYTES // 2**20} MiB")
+            raise _fail(
+                name, f"the file is {size / 2**20:.1f} MiB; the limit is {MAX_BYTES // 2**20} MiB"
+            )
         raw = file.read_bytes()
     except OSError as error:
         raise _fail(name, f"cannot read the file: {error.strerror or error}") from None
@@ -57,7 +59,10 @@ def read_yaml(path: str | Path) -> YamlDocument:
 def parse_yaml(raw: bytes, file: str = "<scenario>") -> YamlDocument:
     """Parse YAML bytes (UTF-8, optional BOM) into a :class:`YamlDocument`."""
     if len(raw) > MAX_BYTES:
-        raise _fail(file, f"the document is {len(raw) / 2**20:.1f} MiB; the limit is {MAX_BYTES // 2**20} MiB")
+        raise _fail(
+            file,
+            f"the document is {len(raw) / 2**20:.1f} MiB; the limit is {MAX_BYTES // 2**20} MiB",
+        )
     text = _decode(raw, file)
     from ruamel.yaml import YAML
     from ruamel.yaml.error import MarkedYAMLError, YAMLError
@@ -106,9 +111,14 @@ def _check_size(data: Any, file: str) -> None:
             raise _fail(file, f"the document nests deeper than {MAX_DEPTH} levels")
         budget[0] -= 1
         if budget[0] < 0:
-            raise _fail(file, f"the document expands to more than {MAX_NODES} values"
-                              " (anchors and aliases nested too deep?)")
-        children = node.values() if isinstance(node, dict) else node if isinstance(node, list) else ()
+            raise _fail(
+                file,
+                f"the document expands to more than {MAX_NODES} values"
+                " (anchors and aliases nested too deep?)",
+            )
+        children = (
+            node.values() if isinstance(node, dict) else node if isinstance(node, list) else ()
+        )
         for child in children:
             visit(child, depth + 1)
 

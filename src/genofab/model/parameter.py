@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, lru_cache
 from typing import Annotated, Any
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema
@@ -49,14 +49,19 @@ def default(value: float, unit: str, reason: str) -> Parameter:
 def check_source(source: object) -> str:
     """A source is a citation or ``assumption: <reason>``; blank or reasonless ones are refused."""
     if not isinstance(source, str):
-        raise PydanticCustomError("source", "source must be text, got {got}", {"got": describe_value(source)})
+        raise PydanticCustomError(
+            "source", "source must be text, got {got}", {"got": describe_value(source)}
+        )
     text = source.strip()
     if not text:
-        raise PydanticCustomError("source", "source is empty: give a citation or 'assumption: <reason>'")
+        raise PydanticCustomError(
+            "source", "source is empty: give a citation or 'assumption: <reason>'"
+        )
     head, _, reason = text.partition(":")
     if head.strip().lower() in {"assumption", "default"} and len(reason.strip()) < 3:
         raise PydanticCustomError(
-            "source", "'{text}' needs a reason: write '{head}: <why this value>'",
+            "source",
+            "'{text}' needs a reason: write '{head}: <why this value>'",
             {"text": text, "head": head.strip().lower()},
         )
     return text
@@ -91,7 +96,8 @@ class QuantitySpec:
             raw, source = self._unpack(raw)
         if isinstance(raw, bool) or not isinstance(raw, int | float | str):
             raise PydanticCustomError(
-                "quantity_type", "expected {what} such as '{example}', got {got}",
+                "quantity_type",
+                "expected {what} such as '{example}', got {got}",
                 {"what": self.what, "example": self.example, "got": describe_value(raw)},
             )
         value, unit, given = self._convert(raw)
@@ -103,7 +109,8 @@ class QuantitySpec:
         unknown = sorted(str(key) for key in raw if key not in {"value", "unit", "source"})
         if unknown:
             raise PydanticCustomError(
-                "quantity_keys", "unknown key '{key}' in a quantity (allowed: value, unit, source)",
+                "quantity_keys",
+                "unknown key '{key}' in a quantity (allowed: value, unit, source)",
                 {"key": unknown[0]},
             )
         if "value" not in raw:
@@ -113,10 +120,13 @@ class QuantitySpec:
         if unit is None:
             return value, source
         if not isinstance(unit, str):
-            raise PydanticCustomError("quantity_type", "unit must be text, got {got}", {"got": describe_value(unit)})
+            raise PydanticCustomError(
+                "quantity_type", "unit must be text, got {got}", {"got": describe_value(unit)}
+            )
         if isinstance(value, bool) or not isinstance(value, int | float):
             raise PydanticCustomError(
-                "quantity_type", "value must be a number when a unit is given, got {got}",
+                "quantity_type",
+                "value must be a number when a unit is given, got {got}",
                 {"got": describe_value(value)},
             )
         return f"{value!r} {unit}", source
@@ -126,27 +136,39 @@ class QuantitySpec:
             self._finite(float(raw), str(raw))
             if self.bare_unit is None:
                 raise PydanticCustomError(
-                    "quantity_unit", "{given} needs a unit: expected {what} such as '{example}'",
+                    "quantity_unit",
+                    "{given} needs a unit: expected {what} such as '{example}'",
                     {"given": repr(raw), "what": self.what, "example": self.example},
                 )
             return self._finite(float(raw), str(raw)), self.bare_unit, str(raw)
         given = raw.strip()
+        value, unit = _convert_text(self, given)
+        return value, unit, given
+
+    def _convert_text_uncached(self, given: str) -> tuple[float, str]:
         quantity = _parse_text(given, self)
         if quantity.dimensionless and self.bare_unit is not None:
-            return self._finite(float(quantity.to("").magnitude), given), self.bare_unit, given
+            return self._finite(float(quantity.to("").magnitude), given), self.bare_unit
         for dimensions, unit in self._dimensions:
             if quantity.dimensionality == dimensions:
-                return self._finite(float(quantity.to(unit).magnitude), given), unit, given
+                return self._finite(float(quantity.to(unit).magnitude), given), unit
         raise PydanticCustomError(
-            "quantity_dimension", "'{given}' is {got}; expected {what} such as '{example}'",
-            {"given": given, "got": describe_dimension(quantity), "what": self.what,
-             "example": self.example},
+            "quantity_dimension",
+            "'{given}' is {got}; expected {what} such as '{example}'",
+            {
+                "given": given,
+                "got": describe_dimension(quantity),
+                "what": self.what,
+                "example": self.example,
+            },
         )
 
     @staticmethod
     def _finite(value: float, given: str) -> float:
         if not math.isfinite(value):
-            raise PydanticCustomError("quantity_finite", "'{given}' is not a finite number", {"given": given})
+            raise PydanticCustomError(
+                "quantity_finite", "'{given}' is not a finite number", {"given": given}
+            )
         return value
 
     def _check_bounds(self, value: float, unit: str, given: str) -> None:
@@ -157,7 +179,8 @@ class QuantitySpec:
             )
         if self.low is not None and value == self.low and not self.low_inclusive:
             raise PydanticCustomError(
-                "quantity_bound", "{shown} is not allowed: {what} must be above {low}",
+                "quantity_bound",
+                "{shown} is not allowed: {what} must be above {low}",
                 {"shown": shown, "what": self.what, "low": f"{self.low:g}"},
             )
         if self.high is not None and value > self.high:
@@ -165,18 +188,23 @@ class QuantitySpec:
             if self.percent_hint and value <= 100:
                 hint = f" (for a percentage write '{value:g} %', i.e. {value / 100:g})"
             raise PydanticCustomError(
-                "quantity_bound", "{shown} is above {high}{hint}",
+                "quantity_bound",
+                "{shown} is above {high}{hint}",
                 {"shown": shown, "high": f"{self.high:g}", "hint": hint},
             )
         if self.integer and value != round(value):
             raise PydanticCustomError(
-                "quantity_integer", "{shown} is not a whole number: {what} counts whole items",
+                "quantity_integer",
+                "{shown} is not a whole number: {what} counts whole items",
                 {"shown": shown, "what": self.what},
             )
 
     def json_schema(self) -> dict[str, Any]:
         """JSON Schema for editors: a string with units, a number where allowed, or an object."""
-        text = {"type": "string", "description": f"{self.what} with its unit, e.g. '{self.example}'"}
+        text = {
+            "type": "string",
+            "description": f"{self.what} with its unit, e.g. '{self.example}'",
+        }
         obj = {
             "type": "object",
             "properties": {
@@ -194,20 +222,28 @@ class QuantitySpec:
         return {"anyOf": options, "description": f"{self.what}, e.g. {self.example}"}
 
 
+@lru_cache(maxsize=4096)
+def _convert_text(spec: QuantitySpec, given: str) -> tuple[float, str]:
+    """Value in the base unit and the unit, for text such as '200 mL' (cached: pint is slow)."""
+    return spec._convert_text_uncached(given)
+
+
 def _parse_text(given: str, spec: QuantitySpec) -> Any:
     import pint
 
     ureg = registry()
     try:
-        quantity = ureg.Quantity(given)
+        quantity: Any = ureg.Quantity(given)
     except pint.UndefinedUnitError as error:
         raise PydanticCustomError(
-            "quantity_unit", "unknown unit '{unit}' in '{given}'",
+            "quantity_unit",
+            "unknown unit '{unit}' in '{given}'",
             {"unit": _unit_names(error), "given": given},
         ) from None
     except Exception:
         raise PydanticCustomError(
-            "quantity_syntax", "cannot read '{given}' as {what} such as '{example}'",
+            "quantity_syntax",
+            "cannot read '{given}' as {what} such as '{example}'",
             {"given": given, "what": spec.what, "example": spec.example},
         ) from None
     if not isinstance(quantity, ureg.Quantity):  # a bare number parses to int or float
@@ -268,27 +304,76 @@ MASS = QuantitySpec("a body weight", "60 kg", ("kg",), low=0)
 FRACTION = QuantitySpec("a fraction", "85 %", (), bare_unit="", low=0, high=1, percent_hint=True)
 POSITIVE_NUMBER = QuantitySpec("a positive number", "10", (), bare_unit="", low=0)
 WEEKS_PER_YEAR = QuantitySpec(
-    "operating weeks per year", "50", ("wk",), bare_unit="wk", low=0, high=52.18,
+    "operating weeks per year",
+    "50",
+    ("wk",),
+    bare_unit="wk",
+    low=0,
+    high=52.18,
 )
-ROOM_COUNT = QuantitySpec("a number of rooms", "2", (), bare_unit="", low=1, low_inclusive=True,
-                          integer=True)
-CONCURRENT_LOTS = QuantitySpec("a number of lots at once", "1", ("lot",), bare_unit="lot", low=1,
-                               low_inclusive=True, integer=True)
-VIAL_COUNT = QuantitySpec("a number of vials", "10 vials", ("vial",), bare_unit="vial", low=0,
-                          low_inclusive=True, integer=True)
-PATIENT_COUNT = QuantitySpec("a number of patients", "100 patients", ("patient",),
-                             bare_unit="patient", low=1, low_inclusive=True, integer=True)
-PATIENT_RATE = QuantitySpec("patients per year", "100 patient/yr", ("patient/yr",),
-                            bare_unit="patient/yr", low=0)
-DOSES_PER_PATIENT = QuantitySpec("doses per patient", "1 dose/patient", ("dose/patient",),
-                                 bare_unit="dose/patient", low=1, low_inclusive=True, integer=True)
-PRODUCT_AMOUNT = QuantitySpec("an amount of product", "2e9 TU", _product_units("{P}"), low=0, counts_product=True)
-PRODUCT_CONCENTRATION = QuantitySpec("an amount per volume", "1.5e7 TU/mL",
-                                     _product_units("{P}/L"), low=0, counts_product=True)
-PRODUCT_PER_MASS = QuantitySpec("an amount per kg of body weight", "1.1e14 vg/kg",
-                                _product_units("{P}/kg"), low=0, counts_product=True)
-PER_CELL_RATIO = QuantitySpec("an amount per cell", "10 TU/cell", _product_units("{P}/cell"),
-                              bare_unit=PER_CELL, low=0, counts_product=True)
+ROOM_COUNT = QuantitySpec(
+    "a number of rooms", "2", (), bare_unit="", low=1, low_inclusive=True, integer=True
+)
+CONCURRENT_LOTS = QuantitySpec(
+    "a number of lots at once",
+    "1",
+    ("lot",),
+    bare_unit="lot",
+    low=1,
+    low_inclusive=True,
+    integer=True,
+)
+VIAL_COUNT = QuantitySpec(
+    "a number of vials",
+    "10 vials",
+    ("vial",),
+    bare_unit="vial",
+    low=0,
+    low_inclusive=True,
+    integer=True,
+)
+PATIENT_COUNT = QuantitySpec(
+    "a number of patients",
+    "100 patients",
+    ("patient",),
+    bare_unit="patient",
+    low=1,
+    low_inclusive=True,
+    integer=True,
+)
+PATIENT_RATE = QuantitySpec(
+    "patients per year", "100 patient/yr", ("patient/yr",), bare_unit="patient/yr", low=0
+)
+DOSES_PER_PATIENT = QuantitySpec(
+    "doses per patient",
+    "1 dose/patient",
+    ("dose/patient",),
+    bare_unit="dose/patient",
+    low=1,
+    low_inclusive=True,
+    integer=True,
+)
+PRODUCT_AMOUNT = QuantitySpec(
+    "an amount of product", "2e9 TU", _product_units("{P}"), low=0, counts_product=True
+)
+PRODUCT_CONCENTRATION = QuantitySpec(
+    "an amount per volume", "1.5e7 TU/mL", _product_units("{P}/L"), low=0, counts_product=True
+)
+PRODUCT_PER_MASS = QuantitySpec(
+    "an amount per kg of body weight",
+    "1.1e14 vg/kg",
+    _product_units("{P}/kg"),
+    low=0,
+    counts_product=True,
+)
+PER_CELL_RATIO = QuantitySpec(
+    "an amount per cell",
+    "10 TU/cell",
+    _product_units("{P}/cell"),
+    bare_unit=PER_CELL,
+    low=0,
+    counts_product=True,
+)
 CELL_COUNT = QuantitySpec("a number of cells", "1.8e8 cells", ("cell",), low=0)
 CELLS_PER_MASS = QuantitySpec("cells per kg of body weight", "3e6 cells/kg", ("cell/kg",), low=0)
 CELL_DENSITY = QuantitySpec("a cell density", "4e6 cells/mL", ("cell/L",), low=0)

@@ -47,7 +47,9 @@ def order_problems(steps: tuple[Step, ...]) -> list[str]:
     seen: dict[str, int] = {}
     for i, step in enumerate(steps):
         if step.name in seen:
-            problems.append(f"steps[{i}] repeats the name '{step.name}' of steps[{seen[step.name]}]")
+            problems.append(
+                f"steps[{i}] repeats the name '{step.name}' of steps[{seen[step.name]}]"
+            )
         seen.setdefault(step.name, i)
     production = [i for i, step in enumerate(steps) if isinstance(step, ProductionStep)]
     fills = [i for i, step in enumerate(steps) if isinstance(step, FillStep)]
@@ -65,7 +67,9 @@ def order_problems(steps: tuple[Step, ...]) -> list[str]:
         if isinstance(step, TimedStep):
             continue
         if i < made:
-            problems.append(f"steps[{i}] '{step.name}' ({step.kind}) comes before the product is made")
+            problems.append(
+                f"steps[{i}] '{step.name}' ({step.kind}) comes before the product is made"
+            )
         if isinstance(step, QCReleaseStep) and i < filled:
             problems.append(f"steps[{i}] '{step.name}' (qc_release) comes before the fill")
         if isinstance(step, ProcessingStep) and i > filled and step.changes_volume:

@@ -82,7 +82,9 @@ class CellsTimesMoiDose(Frozen):
         per_kg = self.target_cells_per_kg is not None or self.body_weight is not None
         if self.target_cells is not None and per_kg:
             raise ValueError("give target_cells, or target_cells_per_kg with body_weight, not both")
-        if self.target_cells is None and (self.target_cells_per_kg is None or self.body_weight is None):
+        if self.target_cells is None and (
+            self.target_cells_per_kg is None or self.body_weight is None
+        ):
             raise ValueError("give target_cells, or target_cells_per_kg with body_weight")
         return self
 
@@ -113,6 +115,7 @@ class Product(Frozen):
         return self
 
 
-def _dose_parameters(dose: FixedDose | PerKgDose | CellsTimesMoiDose) -> list[tuple[str, Parameter]]:
+def _dose_parameters(
+    dose: FixedDose | PerKgDose | CellsTimesMoiDose,
+) -> list[tuple[str, Parameter]]:
     return [(name, value) for name, value in dose if isinstance(value, Parameter)]
-

@@ -62,17 +62,20 @@ def cross_section_problems(
     """Problems between validated sections, as (path, message); a failed section is None."""
     problems: list[tuple[str, str]] = []
     if process is not None and facility is not None:
-        problems += room_problems([step.room for step in process.steps],
-                                  [room.kind for room in facility.rooms])
+        problems += room_problems(
+            [step.room for step in process.steps], [room.kind for room in facility.rooms]
+        )
     if product is not None and process is not None:
         for path, parameter in iter_parameters(process, "process"):
             counted = parameter.counts
             if counted is not None and counted != product.unit:
-                problems.append((
-                    path,
-                    f"'{parameter.given}' counts {counted} but the product is counted in"
-                    f" {product.unit}",
-                ))
+                problems.append(
+                    (
+                        path,
+                        f"'{parameter.given}' counts {counted} but the product is counted in"
+                        f" {product.unit}",
+                    )
+                )
     return problems
 
 
@@ -80,9 +83,11 @@ def room_problems(step_rooms: list[object], kinds: list[str]) -> list[tuple[str,
     """Steps whose room is not a room kind of the facility (non-text rooms are skipped:
     they are reported by validation)."""
     return [
-        (f"process.steps[{i}].room",
-         f"'{room}' is not a room kind of the facility (it has: {', '.join(kinds)})"
-         + did_you_mean(room, kinds).replace(" (", "; ").rstrip(")"))
+        (
+            f"process.steps[{i}].room",
+            f"'{room}' is not a room kind of the facility (it has: {', '.join(kinds)})"
+            + did_you_mean(room, kinds).replace(" (", "; ").rstrip(")"),
+        )
         for i, room in enumerate(step_rooms)
         if isinstance(room, str) and room not in kinds
     ]

@@ -6,6 +6,6 @@ from pydantic import BaseModel, ConfigDict
 
 
 class Result(BaseModel):
-    """A plain typed result; ``model_dump_json`` gives its JSON, ``model_validate_json`` reads it."""
+    """A plain typed result: ``model_dump_json`` writes it, ``model_validate_json`` reads it."""
 
     model_config = ConfigDict(frozen=True, extra="forbid", ser_json_inf_nan="null")

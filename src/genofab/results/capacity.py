@@ -16,7 +16,9 @@ class RoomCapacity(Result):
     occupancy_days: float = Field(description="days one lot holds a room of this kind")
     changeover_days: float
     cycle_days: float = Field(description="occupancy + changeover: the room time of one lot")
-    lots_per_room_year: int = Field(description="whole lots one room completes in an operating year")
+    lots_per_room_year: int = Field(
+        description="whole lots one room completes in an operating year"
+    )
     lots_per_year: int = Field(description="lots all rooms of this kind complete in a year")
     utilisation_at_capacity: float = Field(
         description="share of this kind's room time used when the facility runs at its capacity"

@@ -29,9 +29,13 @@ class LotResult(Result):
     product_unit: str
     container: str
     production_room: str = Field(description="room kind where the product is made (the suite)")
-    amount_made: float = Field(description="product at the end of production (harvest titer × volume)")
+    amount_made: float = Field(
+        description="product at the end of production (harvest titer × volume)"
+    )
     steps: tuple[StepBalance, ...]
-    drug_product_volume_l: float = Field(description="bulk drug product at the fill, after fill losses")
+    drug_product_volume_l: float = Field(
+        description="bulk drug product at the fill, after fill losses"
+    )
     drug_product_concentration_per_ml: float
     fill_volume_ml: float
     vials_filled: int

@@ -40,8 +40,9 @@ class OutputFormat(StrEnum):
     JSON = "json"
 
 
-ScenarioPath = Annotated[Path, typer.Argument(help="scenario file (genofab/1 YAML)",
-                                              show_default=False)]
+ScenarioPath = Annotated[
+    Path, typer.Argument(help="scenario file (genofab/1 YAML)", show_default=False)
+]
 FormatOption = Annotated[OutputFormat, typer.Option("--format", "-f", help="table or json")]
 
 
@@ -67,8 +68,12 @@ def _version(value: bool) -> None:
 
 @app.callback()
 def _main(
-    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
-                                          help="print the version and exit")] = False,
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_version, is_eager=True, help="print the version and exit"
+        ),
+    ] = False,
 ) -> None:
     """Plan and cost the manufacture of gene and cell therapies."""
 
@@ -98,8 +103,9 @@ def validate(files: Annotated[list[Path], typer.Argument(help="scenario files")]
 @app.command()
 @reports_errors
 def schema(
-    output: Annotated[Path | None, typer.Option("--output", "-o",
-                                                help="write to this file instead of stdout")] = None,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="write to this file instead of stdout")
+    ] = None,
 ) -> None:
     """Print the JSON Schema of the scenario format (for editor completion)."""
     from genofab.io.schema import scenario_schema, write_text_atomically
@@ -113,8 +119,11 @@ def schema(
 
 @app.command()
 @reports_errors
-def run(file: ScenarioPath, output_format: FormatOption = OutputFormat.TABLE,
-        inputs: Annotated[bool, typer.Option(help="show the inputs table")] = True) -> None:
+def run(
+    file: ScenarioPath,
+    output_format: FormatOption = OutputFormat.TABLE,
+    inputs: Annotated[bool, typer.Option(help="show the inputs table")] = True,
+) -> None:
     """Per-lot figures and facility capacity of one scenario."""
     result = _evaluate(file)
     if output_format is OutputFormat.JSON:
@@ -127,7 +136,9 @@ def run(file: ScenarioPath, output_format: FormatOption = OutputFormat.TABLE,
 
 @app.command()
 @reports_errors
-def compare(a: ScenarioPath, b: ScenarioPath, output_format: FormatOption = OutputFormat.TABLE) -> None:
+def compare(
+    a: ScenarioPath, b: ScenarioPath, output_format: FormatOption = OutputFormat.TABLE
+) -> None:
     """Two scenarios side by side, with the ratio B ÷ A of each figure."""
     from genofab.engines.compare import compare as compare_runs
 

@@ -34,25 +34,54 @@ def render_run(run: RunResult, console: Console, *, inputs: bool = True) -> None
     lot, capacity, unit = run.lot, run.capacity, run.lot.product_unit
     console.print(Text(run.scenario.name, style="bold"))
     if run.scenario.file:
-        console.print(Text(f"{run.scenario.file}  sha256 {run.scenario.sha256}  genofab {run.genofab_version}",
-                           style="dim"))
+        console.print(
+            Text(
+                f"{run.scenario.file}  sha256 {run.scenario.sha256}  genofab {run.genofab_version}",
+                style="dim",
+            )
+        )
     if inputs:
         table = Table(title="Inputs", title_justify="left", show_lines=False)
         for column in ("parameter", "as given", "value", "source"):
             table.add_column(column, overflow="fold")
         for row in run.inputs:
-            table.add_row(row.path, row.given, f"{number(row.value)} {row.unit}".strip(),
-                          Text(row.source or "no source", style="" if row.source else "red"))
+            table.add_row(
+                row.path,
+                row.given,
+                f"{number(row.value)} {row.unit}".strip(),
+                Text(row.source or "no source", style="" if row.source else "red"),
+            )
         console.print(table)
 
     balance = Table(title=f"Mass balance of one lot ({unit})", title_justify="left")
-    for column in ("#", "step", "kind", "room", "days", "yield", f"{unit} after", "L after",
-                   f"{unit}/mL", "recovery"):
-        balance.add_column(column, justify="left" if column in {"step", "kind", "room"} else "right")
+    for column in (
+        "#",
+        "step",
+        "kind",
+        "room",
+        "days",
+        "yield",
+        f"{unit} after",
+        "L after",
+        f"{unit}/mL",
+        "recovery",
+    ):
+        balance.add_column(
+            column, justify="left" if column in {"step", "kind", "room"} else "right"
+        )
     for step in lot.steps:
-        balance.add_row(str(step.index), step.name, step.kind, step.room, number(step.duration_days),
-                        number(step.step_yield), number(step.amount), number(step.volume_l),
-                        number(step.concentration_per_ml), _percent(step.recovery))
+        balance.add_row(
+            str(step.index),
+            step.name,
+            step.kind,
+            step.room,
+            number(step.duration_days),
+            number(step.step_yield),
+            number(step.amount),
+            number(step.volume_l),
+            number(step.concentration_per_ml),
+            _percent(step.recovery),
+        )
     console.print(balance)
 
     per_lot = Table(title="One lot", title_justify="left", show_header=False)
@@ -61,14 +90,23 @@ def render_run(run: RunResult, console: Console, *, inputs: bool = True) -> None
     container = lot.container
     for label, value in (
         (f"{unit} made (harvest)", number(lot.amount_made)),
-        ("bulk drug product", f"{number(lot.drug_product_volume_l * 1000)} mL at "
-                              f"{number(lot.drug_product_concentration_per_ml)} {unit}/mL"),
-        (f"{container}s filled / taken by QC / released",
-         f"{lot.vials_filled} / {lot.qc_sample_vials} / {lot.vials_per_lot}"),
+        (
+            "bulk drug product",
+            f"{number(lot.drug_product_volume_l * 1000)} mL at "
+            f"{number(lot.drug_product_concentration_per_ml)} {unit}/mL",
+        ),
+        (
+            f"{container}s filled / taken by QC / released",
+            f"{lot.vials_filled} / {lot.qc_sample_vials} / {lot.vials_per_lot}",
+        ),
         (f"{unit} per {container} ({number(lot.fill_volume_ml)} mL)", number(lot.amount_per_vial)),
         (f"{unit} per dose", number(lot.dose_amount)),
-        ("doses per " + container if lot.doses_per_vial is not None else f"{container}s per dose",
-         str(lot.doses_per_vial if lot.doses_per_vial is not None else lot.vials_per_dose)),
+        (
+            "doses per " + container
+            if lot.doses_per_vial is not None
+            else f"{container}s per dose",
+            str(lot.doses_per_vial if lot.doses_per_vial is not None else lot.vials_per_dose),
+        ),
         ("doses per lot", number(lot.doses_per_lot)),
         ("patients per lot", number(lot.patients_per_lot)),
         ("overall yield (released ÷ made)", _percent(lot.overall_yield)),
@@ -77,37 +115,66 @@ def render_run(run: RunResult, console: Console, *, inputs: bool = True) -> None
         per_lot.add_row(label, value)
     console.print(per_lot)
 
-    rooms = Table(title=f"Capacity ({number(capacity.operating_days_per_year)} operating days a year)",
-                  title_justify="left")
-    for column in ("room", "rooms", "lots at once", "occupancy d", "changeover d", "cycle d",
-                   "lots/room/yr", "lots/yr", "use at capacity", "use at demand", "rooms needed"):
+    rooms = Table(
+        title=f"Capacity ({number(capacity.operating_days_per_year)} operating days a year)",
+        title_justify="left",
+    )
+    for column in (
+        "room",
+        "rooms",
+        "lots at once",
+        "occupancy d",
+        "changeover d",
+        "cycle d",
+        "lots/room/yr",
+        "lots/yr",
+        "use at capacity",
+        "use at demand",
+        "rooms needed",
+    ):
         rooms.add_column(column, justify="left" if column == "room" else "right")
     for room in capacity.rooms:
         marker = " ◀ bottleneck" if room.kind == capacity.bottleneck_room else ""
-        rooms.add_row(room.kind + marker, str(room.count), str(room.concurrent_lots),
-                      number(room.occupancy_days), number(room.changeover_days), number(room.cycle_days),
-                      str(room.lots_per_room_year), str(room.lots_per_year),
-                      _percent(room.utilisation_at_capacity), _percent(room.utilisation_at_demand),
-                      number(room.rooms_needed))
+        rooms.add_row(
+            room.kind + marker,
+            str(room.count),
+            str(room.concurrent_lots),
+            number(room.occupancy_days),
+            number(room.changeover_days),
+            number(room.cycle_days),
+            str(room.lots_per_room_year),
+            str(room.lots_per_year),
+            _percent(room.utilisation_at_capacity),
+            _percent(room.utilisation_at_demand),
+            number(room.rooms_needed),
+        )
     console.print(rooms)
     if capacity.unused_rooms:
-        console.print(Text(f"rooms no step uses: {', '.join(capacity.unused_rooms)}", style="yellow"))
+        console.print(
+            Text(f"rooms no step uses: {', '.join(capacity.unused_rooms)}", style="yellow")
+        )
 
     summary = Table(title="Facility", title_justify="left", show_header=False)
     summary.add_column("figure")
     summary.add_column("value", justify="right")
     summary.add_row("bottleneck room", capacity.bottleneck_room)
     suite = capacity.room(lot.production_room)
-    summary.add_row(f"{suite.kind}: occupancy + changeover",
-                    f"{number(suite.occupancy_days)} + {number(suite.changeover_days)} d per lot")
+    summary.add_row(
+        f"{suite.kind}: occupancy + changeover",
+        f"{number(suite.occupancy_days)} + {number(suite.changeover_days)} d per lot",
+    )
     summary.add_row("lots per year", number(capacity.lots_per_year))
     summary.add_row("patients per year", number(capacity.patients_per_year))
     if capacity.cohort_patients is not None:
-        summary.add_row(f"lots for {capacity.cohort_patients} patients", number(capacity.lots_for_cohort))
+        summary.add_row(
+            f"lots for {capacity.cohort_patients} patients", number(capacity.lots_for_cohort)
+        )
         summary.add_row("years to treat the cohort", number(capacity.years_to_treat_cohort))
     if capacity.demand_patients_per_year is not None:
-        summary.add_row(f"lots needed for {number(capacity.demand_patients_per_year)} patients/yr",
-                        number(capacity.lots_needed_per_year))
+        summary.add_row(
+            f"lots needed for {number(capacity.demand_patients_per_year)} patients/yr",
+            number(capacity.lots_needed_per_year),
+        )
         summary.add_row("demand met", "yes" if capacity.meets_demand else "no")
     console.print(summary)
 
@@ -121,10 +188,19 @@ def render_comparison(comparison: ComparisonResult, console: Console) -> None:
     table.add_column("B", justify="right")
     table.add_column("B ÷ A", justify="right")
     for row in comparison.rows:
-        table.add_row(row.metric, row.unit, number(row.a), number(row.b),
-                      "–" if row.ratio is None else f"{row.ratio:.3g}×")
-    console.print(Text(f"A: {comparison.a.name}" + (f" ({comparison.a.file})" if comparison.a.file else "")))
-    console.print(Text(f"B: {comparison.b.name}" + (f" ({comparison.b.file})" if comparison.b.file else "")))
+        table.add_row(
+            row.metric,
+            row.unit,
+            number(row.a),
+            number(row.b),
+            "–" if row.ratio is None else f"{row.ratio:.3g}×",
+        )
+    console.print(
+        Text(f"A: {comparison.a.name}" + (f" ({comparison.a.file})" if comparison.a.file else ""))
+    )
+    console.print(
+        Text(f"B: {comparison.b.name}" + (f" ({comparison.b.file})" if comparison.b.file else ""))
+    )
     console.print(table)
 
 

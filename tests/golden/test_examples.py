@@ -1,0 +1,104 @@
+"""Every example reproduces its committed output, and the dossier's worked figures follow
+from the parameters of the two lentiviral examples."""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.golden.expected import expected_path, run_example
+from tests.helpers import EXAMPLES
+
+EXAMPLE_FILES = sorted(EXAMPLES.glob("*.yaml"))
+
+
+def assert_same(actual: Any, expected: Any, where: str = "") -> None:
+    if isinstance(expected, dict):
+        assert isinstance(actual, dict) and actual.keys() == expected.keys(), where
+        for key in expected:
+            assert_same(actual[key], expected[key], f"{where}.{key}")
+    elif isinstance(expected, list):
+        assert isinstance(actual, list) and len(actual) == len(expected), where
+        for i, (a, e) in enumerate(zip(actual, expected, strict=True)):
+            assert_same(a, e, f"{where}[{i}]")
+    elif isinstance(expected, float) and isinstance(actual, int | float):
+        assert math.isclose(actual, expected, rel_tol=1e-9, abs_tol=1e-12), (
+            f"{where}: {actual} != {expected}"
+        )
+    else:
+        assert actual == expected, f"{where}: {actual!r} != {expected!r}"
+
+
+def test_there_are_four_examples() -> None:
+    assert {path.name for path in EXAMPLE_FILES} == {
+        "lv-sickle-cell-current.yaml",
+        "lv-sickle-cell-industrial.yaml",
+        "aav-hek293-200l.yaml",
+        "car-t-autologous.yaml",
+    }
+
+
+@pytest.mark.parametrize("example", EXAMPLE_FILES, ids=lambda path: path.name)
+def test_example_matches_its_committed_output(example: Path) -> None:
+    expected = json.loads(expected_path(example).read_text(encoding="utf-8"))
+    assert_same(run_example(example), expected)
+
+
+def run(name: str) -> dict[str, Any]:
+    return run_example(EXAMPLES / name)
+
+
+def test_current_process_gives_the_dossiers_figures() -> None:
+    """Seed 004: 'to treat 100 patients, 4 years of production (1 zone), i.e. more than 25 lots
+    at 6 lots per zone per year'."""
+    current = run("lv-sickle-cell-current.yaml")
+    assert current["lots_per_room_year"]["production_zone"] == 6
+    assert current["bottleneck_room"] == "production_zone"
+    assert current["lots_per_year"] == 6
+    assert current["patients_per_lot"] <= 4
+    assert current["lots_for_cohort"] >= 25
+    assert 3.5 <= current["years_to_treat_cohort"] <= 4.5
+
+
+def test_industrial_process_gives_the_dossiers_figures() -> None:
+    """Seed 004: '1 lot produced in 2 weeks treats nearly 400 patients, i.e. 9,600 patients
+    per production suite per year'."""
+    igt = run("lv-sickle-cell-industrial.yaml")
+    assert igt["suite_occupancy_days"] == pytest.approx(14)
+    assert igt["bottleneck_room"] == "production_suite"
+    assert 360 <= igt["patients_per_lot"] <= 440
+    assert igt["lots_per_room_year"]["production_suite"] == 24
+    assert 9_600 * 0.9 <= igt["patients_per_year"] <= 9_600 * 1.1
+    assert igt["lots_for_cohort"] == 1  # 100 patients are a fraction of one lot
+    # the seed train runs in its own room: it does not hold the suite
+    assert igt["lot"]["room_occupancy_days"]["seed_lab"] == pytest.approx(14)
+    assert igt["lot_duration_days"] > igt["suite_cycle_days"]
+
+
+def test_industrial_process_treats_about_400_times_more_patients_per_zone() -> None:
+    """Parameters.md 6.2: 9,600 ÷ (6 × 4) = 400."""
+    ratio = (
+        run("lv-sickle-cell-industrial.yaml")["patients_per_year"]
+        / run("lv-sickle-cell-current.yaml")["patients_per_year"]
+    )
+    assert 350 <= ratio <= 450
+
+
+def test_car_t_makes_one_lot_per_patient() -> None:
+    car_t = run("car-t-autologous.yaml")
+    assert car_t["patients_per_lot"] == 1
+    assert car_t["patients_per_year"] == car_t["lots_per_year"]
+    assert car_t["lots_for_cohort"] == 100
+
+
+def test_aav_is_dosed_per_kg_in_whole_vials() -> None:
+    aav = run("aav-hek293-200l.yaml")
+    lot = aav["lot"]
+    assert lot["product_unit"] == "vg"
+    assert lot["dose_amount"] == pytest.approx(1.1e14 * 8)
+    assert lot["vials_per_dose"] == math.ceil(lot["dose_amount"] / lot["amount_per_vial"])
+    assert aav["doses_per_lot"] == lot["vials_per_lot"] // lot["vials_per_dose"]

@@ -1,0 +1,143 @@
+"""The command line: each command's output, and bad input answered with a clear message on
+stderr, exit status 2 and no traceback."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from genofab import __version__
+from genofab.views.cli import app
+from tests.helpers import EXAMPLES, ROOT, dump_yaml, edit, tiny_data
+
+runner = CliRunner()
+IGT = str(EXAMPLES / "lv-sickle-cell-industrial.yaml")
+CURRENT = str(EXAMPLES / "lv-sickle-cell-current.yaml")
+Write = Callable[..., Path]
+
+
+def test_run_prints_the_tables() -> None:
+    result = runner.invoke(app, ["run", IGT])
+    assert result.exit_code == 0, result.output
+    for title in ("Inputs", "Mass balance of one lot (TU)", "One lot", "Capacity", "Facility"):
+        assert title in result.stdout
+    assert "bottleneck" in result.stdout and "9,600" in result.stdout
+    assert "S12: 1.5 ± 0.3 × 10⁷ TU/mL" in result.stdout  # inputs are shown with their sources
+
+
+def test_run_json_is_one_object_with_the_headline_keys() -> None:
+    result = runner.invoke(app, ["run", IGT, "--format", "json"])
+    assert result.exit_code == 0
+    data = json.loads(result.stdout)
+    for key in (
+        "doses_per_lot",
+        "patients_per_lot",
+        "vials_per_lot",
+        "lot_duration_days",
+        "suite_occupancy_days",
+        "lots_per_room_year",
+        "bottleneck_room",
+        "lots_per_year",
+        "patients_per_year",
+        "years_to_treat_cohort",
+        "rooms_needed",
+    ):
+        assert key in data
+    assert data["lots_per_room_year"]["production_suite"] == 24
+    assert data["scenario"]["sha256"] and data["genofab_version"] == __version__
+    assert {row["path"]: row["source"] for row in data["inputs"]}[
+        "process.steps[1].titer"
+    ].startswith("S12")
+
+
+def test_compare_shows_ratios() -> None:
+    result = runner.invoke(app, ["compare", CURRENT, IGT, "--format", "json"])
+    assert result.exit_code == 0
+    rows = {row["metric"]: row for row in json.loads(result.stdout)["rows"]}
+    assert rows["patients_per_lot"]["ratio"] == pytest.approx(100)
+    assert rows["patients_per_year"]["ratio"] == pytest.approx(400)
+    assert rows["bottleneck_room"]["ratio"] is None
+    table = runner.invoke(app, ["compare", CURRENT, IGT])
+    assert table.exit_code == 0 and "400×" in table.stdout and "B ÷ A" in table.stdout
+
+
+def test_validate_reports_valid_files() -> None:
+    result = runner.invoke(app, ["validate", IGT, CURRENT])
+    assert result.exit_code == 0
+    assert result.stdout.count("valid (") == 2 and "all with a source" in result.stdout
+
+
+def test_schema_is_json_schema(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["schema"])
+    assert result.exit_code == 0
+    schema = json.loads(result.stdout)
+    assert schema["title"].startswith("genofab scenario")
+    assert "process" in schema["properties"]
+    target = tmp_path / "schema.json"
+    assert runner.invoke(app, ["schema", "-o", str(target)]).exit_code == 0
+    assert json.loads(target.read_text()) == schema
+
+
+def test_version() -> None:
+    result = runner.invoke(app, ["--version"])
+    assert result.exit_code == 0 and __version__ in result.stdout
+
+
+@pytest.mark.parametrize("command", ["run", "validate"])
+def test_a_bad_file_exits_2_with_every_problem_named(write: Write, command: str) -> None:
+    data = edit(
+        edit(tiny_data(), "process.steps.2.step_yield", 1.4), "process.steps.3.room", "cellar"
+    )
+    path = write(dump_yaml(data))
+    result = runner.invoke(app, [command, str(path)])
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    assert f"{path}:" in result.stderr
+    assert "process.steps[2].step_yield: 1.4 is above 1" in result.stderr
+    assert "process.steps[3].room: 'cellar' is not a room kind" in result.stderr
+
+
+def test_an_infeasible_lot_exits_2(write: Write) -> None:
+    path = write(dump_yaml(edit(tiny_data(), "product.dose.amount", "1e15 TU")))
+    result = runner.invoke(app, ["run", str(path), "--format", "json"])
+    assert result.exit_code == 2
+    assert "product.dose: a dose needs 1e+15 TU" in result.stderr
+    assert result.stdout == ""
+
+
+def test_a_missing_file_exits_2(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["run", str(tmp_path / "missing.yaml")])
+    assert result.exit_code == 2
+    assert "cannot read the file" in result.stderr
+
+
+def test_the_installed_command_runs_without_a_traceback_on_bad_input(write: Write) -> None:
+    """A real process, as a user runs it: exit status 2, message, no traceback."""
+    path = write(dump_yaml(edit(tiny_data(), "process.steps.1.working_volume", "10 kg")))
+    done = subprocess.run(
+        [sys.executable, "-m", "genofab", "run", str(path)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        check=False,
+    )
+    assert done.returncode == 2
+    assert "Traceback" not in done.stderr
+    assert "process.steps[1].working_volume: '10 kg' is a mass; expected a volume" in done.stderr
+
+
+def test_the_installed_command_prints_json() -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "genofab", "run", CURRENT, "--format", "json"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        check=True,
+    )
+    assert json.loads(done.stdout)["lots_per_year"] == 6
