@@ -73,6 +73,7 @@ def test_product_quantities_record_what_they_count() -> None:
     ("spec", "raw", "message"),
     [
         (FRACTION, 1.4, "1.4 is above 1"),
+        (FRACTION, 1.02, "1.02 is above 1"),
         (FRACTION, 85, "85 is above 1 (for a percentage write '85 %'"),
         (FRACTION, -0.2, "-0.2 is below 0"),
         (FRACTION, 0, "must be above 0"),

@@ -185,7 +185,7 @@ class QuantitySpec:
             )
         if self.high is not None and value > self.high:
             hint = ""
-            if self.percent_hint and value <= 100:
+            if self.percent_hint and 2 <= value <= 100:
                 hint = f" (for a percentage write '{value:g} %', i.e. {value / 100:g})"
             raise PydanticCustomError(
                 "quantity_bound",

@@ -1,0 +1,38 @@
+"""The JSON Schema of the format: up to date in docs/, and written without leftovers."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from genofab.io.schema import scenario_schema, write_text_atomically
+from tests.helpers import ROOT
+
+
+def test_the_committed_schema_is_up_to_date() -> None:
+    committed = json.loads((ROOT / "docs" / "genofab-1.schema.json").read_text(encoding="utf-8"))
+    assert committed == scenario_schema(), "run: genofab schema -o docs/genofab-1.schema.json"
+
+
+def test_the_schema_lists_step_kinds_and_quantity_forms() -> None:
+    text = json.dumps(scenario_schema())
+    for kind in ("production_bioreactor", "chromatography", "qc_release", "cells_x_moi"):
+        assert kind in text
+    assert "citation, or 'assumption: <reason>'" in text
+
+
+def test_a_failed_write_leaves_nothing_behind(tmp_path: Path) -> None:
+    target = tmp_path / "missing-folder" / "schema.json"
+    with pytest.raises(FileNotFoundError):
+        write_text_atomically(target, "{}")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_write_replaces_the_file_whole(tmp_path: Path) -> None:
+    target = tmp_path / "schema.json"
+    target.write_text("old")
+    write_text_atomically(target, "new")
+    assert target.read_text() == "new"
+    assert [path.name for path in tmp_path.iterdir()] == ["schema.json"]
