@@ -9,6 +9,8 @@ from typing import Any
 
 from ruamel.yaml import YAML
 
+from genofab.model import Scenario
+
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "examples"
 
@@ -104,3 +106,11 @@ def edit(data: dict[str, Any], path: str, value: Any) -> dict[str, Any]:
     else:
         node[key] = value
     return data
+
+
+def tiny_scenario(*edits: tuple[str, Any]) -> Scenario:
+    """The tiny scenario validated, after applying ``(path, value)`` edits in turn."""
+    data = tiny_data()
+    for path, value in edits:
+        data = edit(data, path, value)
+    return Scenario.model_validate(data)

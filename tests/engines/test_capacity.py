@@ -12,14 +12,7 @@ from genofab.engines.capacity import capacity_arrays, capacity_result
 from genofab.engines.lot import lot_arrays
 from genofab.errors import InfeasibleError
 from genofab.model import Scenario
-from tests.helpers import edit, tiny_data
-
-
-def scenario(*edits: tuple[str, Any]) -> Scenario:
-    data = tiny_data()
-    for path, value in edits:
-        data = edit(data, path, value)
-    return Scenario.model_validate(data)
+from tests.helpers import tiny_data, tiny_scenario
 
 
 def test_capacity_of_the_tiny_facility(tiny: Scenario) -> None:
@@ -53,12 +46,12 @@ def test_capacity_of_the_tiny_facility(tiny: Scenario) -> None:
 
 
 def test_whole_lots_only_a_lot_does_not_straddle_the_shutdown() -> None:
-    cap = capacity_result(scenario(("facility.rooms.1.changeover", "4 d")))
+    cap = capacity_result(tiny_scenario(("facility.rooms.1.changeover", "4 d")))
     assert cap.room("suite").lots_per_room_year == 31  # 350 / 11 = 31.8
 
 
 def test_more_rooms_of_the_bottleneck_kind_move_the_bottleneck() -> None:
-    cap = capacity_result(scenario(("facility.rooms.1.count", 3)))
+    cap = capacity_result(tiny_scenario(("facility.rooms.1.count", 3)))
     assert cap.room("suite").lots_per_year == 105
     assert cap.bottleneck_room == "qc_lab"  # 2 × ⌊350 / 14⌋ = 50, below the seed lab's 70
     assert cap.lots_per_year == 50
@@ -73,14 +66,14 @@ def test_rooms_no_step_uses_are_listed_and_ignored() -> None:
 
 
 def test_no_demand_means_no_demand_figures() -> None:
-    cap = capacity_result(scenario(("demand", ...)))
+    cap = capacity_result(tiny_scenario(("demand", ...)))
     assert cap.lots_for_cohort is None and cap.years_to_treat_cohort is None
     assert cap.rooms[0].rooms_needed is None and cap.meets_demand is None
 
 
 def test_a_lot_longer_than_the_operating_year_is_an_error() -> None:
     with pytest.raises(InfeasibleError) as caught:
-        capacity_result(scenario(("process.steps.5.duration", "400 d")))
+        capacity_result(tiny_scenario(("process.steps.5.duration", "400 d")))
     assert caught.value.path == "facility.rooms[3]"
     assert "operates 350 days a year" in caught.value.message
 

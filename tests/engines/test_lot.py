@@ -11,14 +11,7 @@ import pytest
 from genofab.engines.lot import LotStatus, dose_amount, lot_arrays, lot_result
 from genofab.errors import InfeasibleError
 from genofab.model import Scenario
-from tests.helpers import edit, tiny_data
-
-
-def scenario(*edits: tuple[str, Any]) -> Scenario:
-    data = tiny_data()
-    for path, value in edits:
-        data = edit(data, path, value)
-    return Scenario.model_validate(data)
+from tests.helpers import tiny_data, tiny_scenario
 
 
 def test_mass_balance_of_the_tiny_lot(tiny: Scenario) -> None:
@@ -59,16 +52,16 @@ def test_mass_balance_of_the_tiny_lot(tiny: Scenario) -> None:
 def test_vial_use(
     use: str, dose: str, doses: int, per_vial: int | None, per_dose: int | None
 ) -> None:
-    lot = lot_result(scenario(("product.vial_use", use), ("product.dose.amount", dose)))
+    lot = lot_result(tiny_scenario(("product.vial_use", use), ("product.dose.amount", dose)))
     assert lot.doses_per_lot == doses
     assert (lot.doses_per_vial, lot.vials_per_dose) == (per_vial, per_dose)
 
 
 def test_per_kg_dose_with_and_without_a_cap() -> None:
     per_kg = {"rule": "per_kg", "amount_per_kg": "1e8 TU/kg", "body_weight": "60 kg"}
-    assert lot_result(scenario(("product.dose", per_kg))).dose_amount == pytest.approx(6e9)
+    assert lot_result(tiny_scenario(("product.dose", per_kg))).dose_amount == pytest.approx(6e9)
     capped = {**per_kg, "max_amount": "5e9 TU"}
-    assert lot_result(scenario(("product.dose", capped))).dose_amount == pytest.approx(5e9)
+    assert lot_result(tiny_scenario(("product.dose", capped))).dose_amount == pytest.approx(5e9)
 
 
 def test_cells_times_moi_dose() -> None:
@@ -78,24 +71,24 @@ def test_cells_times_moi_dose() -> None:
         "body_weight": "60 kg",
         "moi": 10,
     }
-    assert lot_result(scenario(("product.dose", by_kg))).dose_amount == pytest.approx(1.8e9)
+    assert lot_result(tiny_scenario(("product.dose", by_kg))).dose_amount == pytest.approx(1.8e9)
     given = {"rule": "cells_x_moi", "target_cells": "1e8 cells", "moi": "20 TU/cell"}
-    assert lot_result(scenario(("product.dose", given))).dose_amount == pytest.approx(2e9)
+    assert lot_result(tiny_scenario(("product.dose", given))).dose_amount == pytest.approx(2e9)
 
 
 def test_doses_per_patient_divide_the_patients() -> None:
-    lot = lot_result(scenario(("product.doses_per_patient", 2)))
+    lot = lot_result(tiny_scenario(("product.doses_per_patient", 2)))
     assert (lot.doses_per_lot, lot.patients_per_lot) == (30, 15)
 
 
 def test_an_autologous_lot_treats_at_most_one_patient() -> None:
-    lot = lot_result(scenario(("product.modality", "autologous_cells")))
+    lot = lot_result(tiny_scenario(("product.modality", "autologous_cells")))
     assert (lot.doses_per_lot, lot.patients_per_lot) == (30, 1)
 
 
 def test_titer_from_cell_density_and_specific_productivity() -> None:
     lot = lot_result(
-        scenario(
+        tiny_scenario(
             ("process.steps.1.titer", ...),
             ("process.steps.1.cell_density", "2e6 cells/mL"),
             ("process.steps.1.specific_productivity", "5 TU/cell"),
@@ -106,7 +99,7 @@ def test_titer_from_cell_density_and_specific_productivity() -> None:
 
 def test_output_concentration_sets_the_volume() -> None:
     lot = lot_result(
-        scenario(
+        tiny_scenario(
             ("process.steps.3.output_volume", ...),
             ("process.steps.3.output_concentration", "2e8 TU/mL"),
         )
@@ -116,7 +109,7 @@ def test_output_concentration_sets_the_volume() -> None:
 
 
 def test_an_in_process_sample_takes_product_in_proportion() -> None:
-    lot = lot_result(scenario(("process.steps.2.sample_volume", "100 mL")))
+    lot = lot_result(tiny_scenario(("process.steps.2.sample_volume", "100 mL")))
     assert lot.steps[2].volume_l == pytest.approx(0.9)
     assert lot.steps[2].amount == pytest.approx(5e10 * 0.9)
     assert lot.in_process_sample_volume_l == pytest.approx(0.1)
@@ -124,7 +117,7 @@ def test_an_in_process_sample_takes_product_in_proportion() -> None:
 
 def test_overfill_and_fill_losses_reduce_the_vials() -> None:
     lot = lot_result(
-        scenario(("process.steps.4.overfill", "0.25 mL"), ("process.steps.4.step_yield", 0.9))
+        tiny_scenario(("process.steps.4.overfill", "0.25 mL"), ("process.steps.4.step_yield", 0.9))
     )
     assert lot.drug_product_volume_l == pytest.approx(0.09)
     assert lot.vials_filled == 72  # 90 mL ÷ 1.25 mL
@@ -173,7 +166,7 @@ def test_a_lot_that_cannot_deliver_is_an_error_naming_the_cause(
     edits: tuple[tuple[str, Any], ...], path: str, message: str
 ) -> None:
     with pytest.raises(InfeasibleError) as caught:
-        lot_result(scenario(*edits))
+        lot_result(tiny_scenario(*edits))
     assert caught.value.path == path
     assert message in caught.value.message
 
