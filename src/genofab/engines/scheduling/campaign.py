@@ -17,6 +17,7 @@ Two models, both solved with OR-Tools CP-SAT:
 
 from __future__ import annotations
 
+import itertools
 import time
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -182,7 +183,7 @@ def aggregate_bound(
             model.add(makespan >= load + first_head + last_tail).only_enforce_if(used_any)
             if not room.sequenced:
                 model.add(used_any == 1)
-        for earlier, later in zip(loads, loads[1:], strict=False):
+        for earlier, later in itertools.pairwise(loads):
             model.add(earlier >= later)  # identical rooms: order their loads
     for p, n in counts.items():
         model.add(sum(share[p]) == n)
@@ -251,7 +252,7 @@ def arc_flow(
         for t in range(horizon + 1):
             for q in states:
                 node = (t, q)
-                if t < horizon and (t in idle_at or q == FRESH and t < max_head):
+                if t < horizon and (t in idle_at or (q == FRESH and t < max_head)):
                     var = model.new_int_var(0, units, "")
                     arcs.append(_Arc(g, node, (t + 1, q), None, t, t + 1, 0, var))
                 for p in allowed:
@@ -373,7 +374,7 @@ def _margin_terms(
     for p in products:
         lots = instance.lots_of(p)
         serve = [model.new_bool_var("") for _ in lots]
-        for earlier, later in zip(serve, serve[1:], strict=False):
+        for earlier, later in itertools.pairwise(serve):
             model.add(earlier >= later)
         model.add(sum(serve) == made[p])
         cost = instance.products[p].cost_per_lot

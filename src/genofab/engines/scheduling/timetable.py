@@ -8,6 +8,7 @@ from a solver's own report.
 
 from __future__ import annotations
 
+import itertools
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Literal
@@ -131,7 +132,7 @@ def assess(instance: Instance, timetable: Timetable, *, all_lots: bool = True) -
     waits = sum(
         later.start - earlier.end
         for phases in lots.values()
-        for earlier, later in zip(phases, phases[1:], strict=False)
+        for earlier, later in itertools.pairwise(phases)
     )
     return Assessment(
         violations=tuple(violations),
@@ -201,7 +202,7 @@ def _room_rules(
         if room.capacity != 1:
             continue
         ordered = sorted(placed, key=lambda p: p.start)
-        for before, after in zip(ordered, ordered[1:], strict=False):
+        for before, after in itertools.pairwise(ordered):
             p = instance.lots[before.lot].product
             q = instance.lots[after.lot].product
             need = room.changeover[p][q]
@@ -232,7 +233,7 @@ def _storage_rules(instance: Instance, lots: dict[int, list[Placement]]) -> list
         return []
     events: list[tuple[int, int]] = []
     for phases in lots.values():
-        for earlier, later in zip(phases, phases[1:], strict=False):
+        for earlier, later in itertools.pairwise(phases):
             if later.start > earlier.end:
                 events += [(earlier.end, 1), (later.start, -1)]
     level = 0
