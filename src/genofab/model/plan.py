@@ -263,6 +263,9 @@ class Plan(Frozen):
     name: Text
     description: Text | None = None
     start: dt.date | None = Field(default=None, description="calendar date of time 0")
+    objective: Literal["makespan", "lateness", "margin"] = Field(
+        default="makespan", description="what the schedule optimises unless the command says"
+    )
     time_step: Duration = Field(description="grid of the schedule, e.g. 1 d or 1 wk")
     horizon: Duration = Field(description="every lot must be released within this time")
     products: tuple[PlanProduct, ...] = Field(min_length=1)
