@@ -264,11 +264,11 @@ def arc_flow(
                     end = start + duration
                     hold_end = end + room.cleaning
                     completion = end + stage.tail[p]
-                    if completion > horizon or hold_end > horizon + room.cleaning:
+                    if completion > horizon or hold_end > horizon:
                         continue
                     if any(start < b and a < hold_end for a, b in room.shutdowns):
                         continue
-                    target = (min(hold_end, horizon), p if room.sequenced else FRESH)
+                    target = (hold_end, p if room.sequenced else FRESH)
                     var = model.new_int_var(0, units, "")
                     arcs.append(_Arc(g, node, target, p, start, end, completion, var))
         for arc in arcs:

@@ -158,6 +158,8 @@ def solve_lot_model(
                         start, hold, chosen, f"i_{lot.index}_{j}_{g}_{r}"
                     )
                     current.units[(g, r)] = chosen
+                    if room.cleaning:
+                        model.add(start + hold <= horizon).only_enforce_if(chosen)
                     room_items[(g, r)].append(_Item(current, interval, hold, chosen))
             model.add(sum(current.units.values()) == present)
             phases[(lot.index, j)] = current

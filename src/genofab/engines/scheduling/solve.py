@@ -154,7 +154,12 @@ def plan_schedule(
     if best is None:
         reasons = tuple(diagnose(instance, found))
         if proven_infeasible and not reasons:
-            reasons = ("the solver proved that no schedule meets every rule within the horizon",)
+            proof = next((run.model for run in runs if run.status == "infeasible"), "the solver")
+            horizon = f"{instance.horizon / instance.unit_steps:g} {instance.step_unit}"
+            reasons = (
+                f"horizon: no schedule makes every lot within the {horizon} horizon"
+                f" (proved by the {proof})",
+            )
         return Solution(
             objective=objective,
             status="infeasible" if proven_infeasible or reasons else "unknown",

@@ -121,9 +121,12 @@ def assess(instance: Instance, timetable: Timetable, *, all_lots: bool = True) -
     violations += _storage_rules(instance, lots)
     completion = {lot: phases[-1].end for lot, phases in lots.items()}
     serves, lateness = _first_in_first_out(instance, completion)
-    for lot, end in completion.items():
-        if end > instance.horizon:
-            violations.append(f"lot {lot} is released at step {end}, after the horizon")
+    for placement in timetable.placements:
+        if placement.hold_end(instance) > instance.horizon:
+            violations.append(
+                f"lot {placement.lot} holds {instance.rooms[placement.group].name} until step"
+                f" {placement.hold_end(instance)}, after the horizon ({instance.horizon})"
+            )
     value = sum(instance.lots[demand].value for demand in serves.values())
     penalty = sum(
         instance.lots[serves[lot]].penalty_per_step * late for lot, late in lateness.items()
