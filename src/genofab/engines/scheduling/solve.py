@@ -72,9 +72,11 @@ def plan_schedule(
     workers: int = 2,
     seed: int = 0,
     lot_model: str = "auto",
+    campaign_level: bool = True,
 ) -> Solution:
     """Best schedule of ``instance`` for ``objective`` within ``time_limit`` seconds.
-    ``lot_model`` is ``auto`` (only while a gap remains), ``always`` or ``never``."""
+    ``lot_model`` is ``auto`` (only while a gap remains), ``always`` or ``never``;
+    without ``campaign_level`` only the rule-based schedules and trivial bounds are used."""
     started = time.perf_counter()
     all_lots = objective != "margin"
     runs: list[SolverRun] = []
@@ -100,7 +102,7 @@ def plan_schedule(
     campaign: CampaignPlan | None = None
     proven_infeasible = False
     found = stages(instance)
-    if found:
+    if found and campaign_level:
         stage = found[0]
         budget = time_limit * CAMPAIGN_SHARE
         if objective == "makespan":
