@@ -13,7 +13,14 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Literal
 
-from pydantic import BeforeValidator, Field, ValidationInfo, WithJsonSchema, model_validator
+from pydantic import (
+    BeforeValidator,
+    Field,
+    ValidationInfo,
+    WithJsonSchema,
+    field_validator,
+    model_validator,
+)
 from pydantic_core import PydanticCustomError
 
 from genofab.errors import did_you_mean
@@ -147,7 +154,7 @@ class PlanProduct(Frozen):
 
     name: Identifier
     description: Text | None = None
-    phases: tuple[Phase, ...] | None = Field(default=None, min_length=1)
+    phases: tuple[Phase, ...] | None = None
     scenario: Text | None = Field(
         default=None,
         description="a genofab/1 scenario file (relative to the plan) whose steps give the phases",
@@ -161,6 +168,8 @@ class PlanProduct(Frozen):
     def _one_recipe(self) -> PlanProduct:
         if (self.phases is None) == (self.scenario is None):
             raise ValueError("give phases or scenario (a genofab/1 file), exactly one")
+        if self.phases is not None and not self.phases:
+            raise ValueError("phases needs at least one phase")
         return self
 
 
@@ -268,11 +277,19 @@ class Plan(Frozen):
     )
     time_step: Duration = Field(description="grid of the schedule, e.g. 1 d or 1 wk")
     horizon: Duration = Field(description="every lot must be released within this time")
-    products: tuple[PlanProduct, ...] = Field(min_length=1)
-    rooms: tuple[RoomGroup, ...] = Field(min_length=1)
-    demands: tuple[LotDemand, ...] = Field(min_length=1)
+    products: tuple[PlanProduct, ...]
+    rooms: tuple[RoomGroup, ...]
+    demands: tuple[LotDemand, ...]
     storage: Storage | None = None
     uncertainty: Uncertainty | None = None
+
+    @field_validator("products", "rooms", "demands")
+    @classmethod
+    def _not_empty(cls, items: tuple[object, ...]) -> tuple[object, ...]:
+        # not Field(min_length=1): pydantic would also report an empty list when an item fails
+        if not items:
+            raise ValueError("needs at least one item")
+        return items
 
     @model_validator(mode="after")
     def _cross_checks(self, info: ValidationInfo) -> Plan:
@@ -353,8 +370,9 @@ def plan_problems(plan: Plan) -> list[tuple[str, str]]:
     for i, demand in enumerate(plan.demands):
         if demand.product not in products:
             problems.append(_unknown(f"demands[{i}].product", "product", demand.product, products))
-        problems += _time_problems(plan, f"demands[{i}].due", demand.due)
-        if _comparable(plan, demand.due, demand.due):
+        dated = _time_problems(plan, f"demands[{i}].due", demand.due)
+        problems += dated
+        if not dated and _comparable(plan, demand.due):
             due = plan.offset_days(demand.due)
             if due <= 0:
                 problems.append(
