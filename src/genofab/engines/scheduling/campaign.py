@@ -180,7 +180,9 @@ def aggregate_bound(
             loads.append(load)
             first_head = min(stage.head[p] for p in products)
             last_tail = min(stage.tail[p] for p in products)
-            model.add(makespan >= load + first_head + last_tail).only_enforce_if(used_any)
+            # the last lot's cleaning may run past its release: it does not count
+            reach = load + first_head + last_tail - room.cleaning
+            model.add(makespan >= reach).only_enforce_if(used_any)
             if not room.sequenced:
                 model.add(used_any == 1)
         for earlier, later in itertools.pairwise(loads):
