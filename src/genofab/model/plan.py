@@ -25,74 +25,22 @@ from pydantic_core import PydanticCustomError
 
 from genofab.errors import did_you_mean
 from genofab.model.base import Frozen, Identifier, Text
-from genofab.model.parameter import (
-    Duration,
-    DurationOrZero,
-    Fraction,
-    Parameter,
-    QuantitySpec,
-    default,
-    quantity,
+from genofab.model.parameter import Duration, DurationOrZero, Fraction, Parameter, default
+from genofab.model.plan_quantities import (
+    DURATION_OR_DATE,
+    LotCount,
+    Money,
+    MoneyPerLot,
+    MoneyPerLotTime,
+    Multiplier,
+    RoomCapacity,
+    StorageCapacity,
 )
 
 FORMAT = "genofab-plan/1"
 
 #: Pass ``context={DEFER_CROSS_CHECKS: True}`` when the caller runs :func:`plan_problems`.
 DEFER_CROSS_CHECKS = "defer_cross_checks"
-
-CURRENCIES = ("EUR", "USD", "GBP", "CHF")
-
-
-def _money(what: str, example: str, per: str, *, low_inclusive: bool = True) -> QuantitySpec:
-    units = tuple(f"{currency}{per}" for currency in CURRENCIES)
-    return QuantitySpec(what, example, units, low=0, low_inclusive=low_inclusive)
-
-
-LOT_COUNT = QuantitySpec(
-    "a number of lots",
-    "20 lots",
-    ("lot",),
-    bare_unit="lot",
-    low=1,
-    low_inclusive=True,
-    integer=True,
-)
-ROOM_CAPACITY = QuantitySpec(
-    "lots a room holds at once",
-    "1 lot",
-    ("lot",),
-    bare_unit="lot",
-    low=1,
-    low_inclusive=True,
-    integer=True,
-)
-STORAGE_CAPACITY = QuantitySpec(
-    "lots storage holds at once",
-    "4 lots",
-    ("lot",),
-    bare_unit="lot",
-    low=0,
-    low_inclusive=True,
-    integer=True,
-)
-MONEY = _money("an amount of money", "25000 EUR", "")
-MONEY_PER_LOT = _money("money per lot", "1.2e6 EUR/lot", "/lot")
-MONEY_PER_LOT_TIME = QuantitySpec(
-    "money per lot per unit of time",
-    "5000 EUR/lot/d",
-    tuple(f"{currency}/lot/d" for currency in CURRENCIES),
-    low=0,
-    low_inclusive=True,
-)
-MULTIPLIER = QuantitySpec("a multiplier", "150 %", (), bare_unit="", low=0, high=100)
-
-LotCount = quantity(LOT_COUNT)
-RoomCapacity = quantity(ROOM_CAPACITY)
-StorageCapacity = quantity(STORAGE_CAPACITY)
-Money = quantity(MONEY)
-MoneyPerLot = quantity(MONEY_PER_LOT)
-MoneyPerLotTime = quantity(MONEY_PER_LOT_TIME)
-Multiplier = quantity(MULTIPLIER)
 
 
 def _due(raw: object) -> Parameter | dt.date:
@@ -111,13 +59,6 @@ def _due(raw: object) -> Parameter | dt.date:
     return DURATION_OR_DATE.parse(raw)
 
 
-DURATION_OR_DATE = QuantitySpec(
-    "a date or a time from the start of the horizon",
-    "26 wk",
-    ("d",),
-    low=0,
-    low_inclusive=True,
-)
 DueTime = Annotated[
     Parameter | dt.date,
     BeforeValidator(_due),

@@ -70,7 +70,7 @@ def schedule(
         raise ScenarioError([Issue("--output", f"{output} is a file, not a folder")])
     result = schedule_plan(
         loaded.plan,
-        (objective.value if objective else loaded.plan.objective),  # type: ignore[arg-type]
+        (objective.value if objective else loaded.plan.objective),
         scenarios=loaded.scenarios,
         time_limit=time_limit,
         workers=workers,

@@ -21,6 +21,7 @@ import itertools
 import time
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import Any
 
 from ortools.sat.python import cp_model
 
@@ -122,7 +123,7 @@ def _solver(time_limit: float, workers: int, seed: int) -> cp_model.CpSolver:
     return solver
 
 
-def _status(solver: cp_model.CpSolver, code: int) -> str:
+def _status(solver: cp_model.CpSolver, code: Any) -> str:
     return str(solver.status_name(code)).lower()
 
 
@@ -187,8 +188,8 @@ def aggregate_bound(
                 model.add(used_any == 1)
         for earlier, later in itertools.pairwise(loads):
             model.add(earlier >= later)  # identical rooms: order their loads
-    for p, n in counts.items():
-        model.add(sum(share[p]) == n)
+    for p, wanted in counts.items():
+        model.add(sum(share[p]) == wanted)
     model.minimize(makespan)
     solver = _solver(time_limit, workers, seed)
     code = solver.solve(model)
@@ -426,15 +427,21 @@ def _hint_flows(
             )
 
 
+@dataclass
+class _Flow:
+    arc: _Arc
+    left: int
+
+
 def _decompose(
     instance: Instance, stage: Stage, arcs: list[_Arc], solver: cp_model.CpSolver
 ) -> dict[tuple[int, int], list[tuple[int, int]]]:
     """Split each group's integer flow into one path per room: (product, start) in order."""
-    remaining: dict[tuple[int, tuple[int, int]], list[list[object]]] = defaultdict(list)
+    remaining: dict[tuple[int, tuple[int, int]], list[_Flow]] = defaultdict(list)
     for arc in arcs:
         value = int(solver.value(arc.var))
         if value > 0:
-            remaining[(arc.group, arc.tail_state)].append([arc, value])
+            remaining[(arc.group, arc.tail_state)].append(_Flow(arc, value))
     sequences: dict[tuple[int, int], list[tuple[int, int]]] = {}
     for g in stage.groups:
         room = instance.rooms[g]
@@ -443,16 +450,13 @@ def _decompose(
             node = (0, FRESH)
             path: list[tuple[int, int]] = []
             while True:
-                options = remaining.get((g, node), [])
-                pick = next((item for item in options if int(item[1]) > 0), None)  # type: ignore[call-overload]
+                pick = next((flow for flow in remaining.get((g, node), []) if flow.left > 0), None)
                 if pick is None:
                     break
-                pick[1] = int(pick[1]) - 1  # type: ignore[call-overload]
-                arc = pick[0]
-                assert isinstance(arc, _Arc)
-                if arc.product is not None:
-                    path.append((arc.product, arc.start))
-                node = arc.head_state
+                pick.left -= 1
+                if pick.arc.product is not None:
+                    path.append((pick.arc.product, pick.arc.start))
+                node = pick.arc.head_state
             sequences[(g, unit if room.sequenced else -1 - unit)] = path
     return sequences
 

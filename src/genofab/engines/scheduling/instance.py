@@ -240,7 +240,7 @@ def _room(plan: Plan, room: RoomGroup, names: list[str], step: float) -> RoomSpe
 
 
 def _lots(plan: Plan, names: list[str], step: float) -> tuple[LotSpec, ...]:
-    wanted: list[tuple[int, float, int, int, LotDemand]] = []
+    wanted: list[tuple[int, int, int, int, LotDemand]] = []
     for d, demand in enumerate(plan.demands):
         count = int(demand.lots.value)
         due_days = plan.offset_days(demand.due)
@@ -251,7 +251,7 @@ def _lots(plan: Plan, names: list[str], step: float) -> tuple[LotSpec, ...]:
                 due = round_down(due_days, step)
             wanted.append((names.index(demand.product), due, d, k, demand))
     wanted.sort(key=lambda item: (item[0], item[1], item[2], item[3]))
-    lots = []
+    lots: list[LotSpec] = []
     ordinal: dict[int, int] = {}
     for product, due, d, _, demand in wanted:
         k = ordinal.get(product, 0)

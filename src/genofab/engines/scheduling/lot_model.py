@@ -57,7 +57,7 @@ class _Phase:
     lot: int
     phase: int
     start: cp_model.IntVar
-    end: cp_model.LinearExprT
+    end: cp_model.LinearExpr
     units: dict[tuple[int, int], cp_model.IntVar]
 
 
@@ -366,8 +366,10 @@ def _symmetry(
         )
         for position, phase in enumerate(ordered):
             for r in range(1, room.count):
-                earlier = [other.units[(g, r - 1)] for other in ordered[:position]]
-                model.add(phase.units[(g, r)] <= sum(earlier))  # identical rooms, in order of use
+                used_before = [other.units[(g, r - 1)] for other in ordered[:position]]
+                model.add(
+                    phase.units[(g, r)] <= sum(used_before)
+                )  # identical rooms, in order of use
 
 
 def _truth(model: cp_model.CpModel, value: cp_model.IntVar | int) -> cp_model.IntVar:

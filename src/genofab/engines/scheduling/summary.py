@@ -70,7 +70,7 @@ def summarise(
             sum(1 for late in assessment.lateness.values() if late == 0) / made if made else 0.0
         )
     return ScheduleResult(
-        status=solution.status,  # type: ignore[arg-type]
+        status=solution.status,
         objective=solution.objective,
         objective_value=None if solution.value is None else convert(solution.value),
         objective_unit=objective_unit,
@@ -105,8 +105,8 @@ def summarise(
             margin=assessment.margin,
         ),
         lots=lots,
-        products=_deliveries(instance, assessment, time, by="product"),  # type: ignore[arg-type]
-        sponsors=_deliveries(instance, assessment, time, by="sponsor"),  # type: ignore[arg-type]
+        products=_deliveries(instance, assessment, time, by="product"),
+        sponsors=_deliveries(instance, assessment, time, by="sponsor"),
         rooms=_rooms(instance, timetable, assessment, time),
         changeover_list=()
         if assessment is None
