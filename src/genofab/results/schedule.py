@@ -120,6 +120,44 @@ class SolverRunRow(Result):
     variables: int
 
 
+class Spread(Result):
+    """Mean and 5th, 50th and 95th percentiles of a simulated figure."""
+
+    mean: float
+    p5: float
+    p50: float
+    p95: float
+
+
+class ProductOutlook(Result):
+    """Lots of one product released within the horizon, as simulated."""
+
+    product: str
+    lots_released: Spread
+
+
+class SponsorOutlook(Result):
+    """Chance that every lot a sponsor wants arrives on time, and within the horizon."""
+
+    sponsor: str
+    p_all_on_time: float
+    p_all_within_horizon: float
+
+
+class PlanRobustness(Result):
+    """Monte Carlo of the schedule as a fixed plan (each room's order and planned starts kept)
+    under the plan's uncertainty: durations, changeovers, failed lots made again."""
+
+    replications: int
+    seed: int
+    facility_years: float
+    seconds: float
+    lots_per_year: Spread
+    total_lateness: Spread = Field(description="lot·(time unit), first in, first out")
+    products: tuple[ProductOutlook, ...]
+    sponsors: tuple[SponsorOutlook, ...]
+
+
 class ScheduleResult(Result):
     """The schedule of a plan with its proof status. ``optimal`` means the objective equals a
     proven bound; ``feasible`` means a valid schedule whose gap to the bound is ``gap``."""
@@ -156,6 +194,7 @@ class ScheduleResult(Result):
     changeover_list: tuple[ChangeoverRow, ...]
     campaign: tuple[CampaignRow, ...]
     runs: tuple[SolverRunRow, ...]
+    robustness: PlanRobustness | None = None
     plan: PlanInfo
     genofab_version: str
 

@@ -55,6 +55,12 @@ def schedule(
             "--output", "-o", help="folder for the Gantt chart (PNG, SVG, HTML), CSV and Excel"
         ),
     ] = None,
+    simulate: Annotated[
+        int,
+        typer.Option(
+            "--simulate", min=0, help="Monte Carlo replications of the schedule as a fixed plan"
+        ),
+    ] = 0,
     workers: Annotated[int, typer.Option(min=1, help="CP-SAT search workers")] = 2,
     seed: Annotated[int, typer.Option(help="solver random seed")] = 0,
 ) -> None:
@@ -76,6 +82,8 @@ def schedule(
         workers=workers,
         seed=seed,
         origin=PlanInfo(name=loaded.plan.name, file=loaded.path, sha256=loaded.sha256),
+        replications=simulate,
+        simulation_seed=seed,
     )
     if output is not None:
         write_outputs(result, output, file.stem)

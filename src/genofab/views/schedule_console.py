@@ -70,6 +70,8 @@ def render_schedule(result: ScheduleResult, console: Console) -> None:
             number(p.total_lateness),
         )  # fmt: skip
     console.print(products)
+    if result.robustness is not None:
+        render_robustness(result, console)
     rooms = Table(title="Rooms", title_justify="left")
     for column in ("room", "lots", f"busy ({unit})", "utilisation", "changeovers"):
         rooms.add_column(column)
@@ -78,3 +80,31 @@ def render_schedule(result: ScheduleResult, console: Console) -> None:
             r.room, str(r.lots), number(r.busy), f"{r.utilisation:.0%}", str(r.changeovers)
         )
     console.print(rooms)
+
+
+def render_robustness(result: ScheduleResult, console: Console) -> None:
+    """The Monte Carlo of the schedule as a fixed plan: spreads and each sponsor's chances."""
+    study = result.robustness
+    assert study is not None
+    unit = result.time_unit
+    table = Table(
+        title=f"Monte Carlo of the plan ({study.replications:,} replications, seed {study.seed},"
+        f" {study.seconds:.2f} s)",
+        title_justify="left",
+    )
+    for column in ("figure", "mean", "P5", "P50", "P95"):
+        table.add_column(column, justify="left" if column == "figure" else "right")
+    rows = [("lots released per year", study.lots_per_year)]
+    rows.append((f"total lateness (lot·{unit})", study.total_lateness))
+    rows += [(f"lots of {p.product} released", p.lots_released) for p in study.products]
+    for name, spread in rows:
+        table.add_row(
+            name, number(spread.mean), number(spread.p5), number(spread.p50), number(spread.p95)
+        )
+    console.print(table)
+    sponsors = Table(title="Chance each sponsor gets every lot", title_justify="left")
+    for column in ("sponsor", "on time", "within the horizon"):
+        sponsors.add_column(column)
+    for s in study.sponsors:
+        sponsors.add_row(s.sponsor, f"{s.p_all_on_time:.1%}", f"{s.p_all_within_horizon:.1%}")
+    console.print(sponsors)

@@ -8,6 +8,7 @@ from collections import defaultdict
 
 from genofab import __version__
 from genofab.engines.scheduling.instance import Instance
+from genofab.engines.scheduling.montecarlo import Distribution, Robustness
 from genofab.engines.scheduling.solve import Solution
 from genofab.engines.scheduling.timetable import Assessment, Timetable
 from genofab.results.schedule import (
@@ -16,11 +17,15 @@ from genofab.results.schedule import (
     LotRow,
     Margin,
     PlanInfo,
+    PlanRobustness,
     ProductDelivery,
+    ProductOutlook,
     RoomUse,
     ScheduleResult,
     SolverRunRow,
     SponsorDelivery,
+    SponsorOutlook,
+    Spread,
 )
 
 #: Length of a campaign-plan period, in days (a quarter of 13 weeks).
@@ -136,6 +141,36 @@ def summarise(
         ),
         plan=plan,
         genofab_version=__version__,
+    )
+
+
+def robustness_result(
+    instance: Instance, outcome: Robustness, *, seed: int, seconds: float
+) -> PlanRobustness:
+    """The Monte Carlo summary as a result (times in the plan's unit)."""
+
+    def spread(d: Distribution) -> Spread:
+        return Spread(mean=d.mean, p5=d.p5, p50=d.p50, p95=d.p95)
+
+    return PlanRobustness(
+        replications=outcome.replications,
+        seed=seed,
+        facility_years=outcome.replications * outcome.years,
+        seconds=seconds,
+        lots_per_year=spread(outcome.lots_per_year),
+        total_lateness=spread(outcome.total_lateness),
+        products=tuple(
+            ProductOutlook(product=instance.products[p].name, lots_released=spread(d))
+            for p, d in outcome.released_by_product.items()
+        ),
+        sponsors=tuple(
+            SponsorOutlook(
+                sponsor=sponsor,
+                p_all_on_time=outcome.sponsor_on_time[sponsor],
+                p_all_within_horizon=outcome.sponsor_by_horizon[sponsor],
+            )
+            for sponsor in outcome.sponsor_on_time
+        ),
     )
 
 
