@@ -93,8 +93,8 @@ def test_lot_level_model_seeded_by_the_campaign_proves_27() -> None:
 
 
 def test_rule_based_schedule_alone_is_feasible_and_not_called_optimal() -> None:
-    """Earliest due date first, with only the trivial bound (0 lot-weeks): a valid schedule,
-    reported as feasible with its gap, never as optimal."""
+    """Rule-based schedules with only the counting bound: a valid schedule, reported as
+    feasible with its gap, never as optimal."""
     solution = plan_schedule(
         instance_of(benchmark_data(26, "lateness")),
         "lateness",
@@ -103,11 +103,11 @@ def test_rule_based_schedule_alone_is_feasible_and_not_called_optimal() -> None:
         campaign_level=False,
     )
     assert solution.assessment is not None and solution.assessment.feasible
-    assert solution.source == "rule: earliest due date"
+    assert solution.source.startswith("rule: earliest due date")
     assert solution.value is not None and solution.value > 11  # worse than the optimum
-    assert solution.bound == 0
+    assert solution.bound is not None and 0 <= solution.bound <= 11
     assert solution.status == "feasible"
-    assert solution.gap == 1.0
+    assert solution.gap is not None and solution.gap > 0
 
 
 def test_campaign_bound_is_never_above_the_lot_schedule() -> None:

@@ -115,6 +115,18 @@ def _load(instance: Instance, stage: Stage) -> float:
     return work / max(places, 1)
 
 
+def flow_arcs(instance: Instance, stage: Stage) -> int:
+    """Lot arcs the arc-flow model of ``stage`` would have (its size, before building it)."""
+    total = 0
+    products = {lot.product for lot in instance.lots if lot.product in stage.phase}
+    for g in stage.groups:
+        room = instance.rooms[g]
+        allowed = [p for p in products if p in room.products]
+        states = len(allowed) + 1 if room.sequenced else 1
+        total += states * len(allowed) * (instance.horizon + 1)
+    return total
+
+
 def _solver(time_limit: float, workers: int, seed: int) -> cp_model.CpSolver:
     solver = cp_model.CpSolver()
     solver.parameters.max_time_in_seconds = max(time_limit, 0.01)
@@ -181,11 +193,10 @@ def aggregate_bound(
             loads.append(load)
             first_head = min(stage.head[p] for p in products)
             last_tail = min(stage.tail[p] for p in products)
-            # the last lot's cleaning may run past its release: it does not count
-            reach = load + first_head + last_tail - room.cleaning
-            model.add(makespan >= reach).only_enforce_if(used_any)
-            if not room.sequenced:
-                model.add(used_any == 1)
+            # the last lot's cleaning may run past its release: it does not count. Valid for an
+            # unused room too (some lot has at least the shortest head and tail), and
+            # unconditional constraints keep the linear relaxation strong.
+            model.add(makespan >= load + first_head + last_tail - room.cleaning)
         for earlier, later in itertools.pairwise(loads):
             model.add(earlier >= later)  # identical rooms: order their loads
     for p, wanted in counts.items():

@@ -122,11 +122,9 @@ def solve_lot_model(
     hint_start: dict[tuple[int, int], int] = {}
     if hinted is not None:
         hint_start = {(p.lot, p.phase): p.start for p in hinted.placements}
-    restricted = window is not None or (
-        hinted is not None and _arc_count(instance) > MAX_ARCS and not optional
-    )
+    restricted = window is not None or (hinted is not None and _arc_count(instance) > MAX_ARCS)
     if restricted and window is None:
-        window = max(4, horizon // 8)
+        window = max(2, horizon // 26)
     model = cp_model.CpModel()
     made: dict[int, cp_model.IntVar | int] = {}
     phases: dict[tuple[int, int], _Phase] = {}
@@ -192,7 +190,8 @@ def solve_lot_model(
                 for a, b in room.shutdowns
             ]
             model.add_no_overlap([item.interval for item in items] + closed)
-            costs, arcs = _circuit(model, instance, g, items, restricted, hint_start, window)
+            keep = _hinted_successions(hinted, items, (g, r)) if hinted is not None else set()
+            costs, arcs = _circuit(model, instance, g, items, restricted, hint_start, window, keep)
             arcs_cost += costs
             successions += [((g, r), i, k, literal) for i, k, literal in arcs]
         else:
@@ -238,9 +237,14 @@ def solve_lot_model(
         _hint(model, instance, hinted, phases, made, lateness)
         _hint_successions(model, hinted, room_items, successions)
     solver = cp_model.CpSolver()
-    solver.parameters.max_time_in_seconds = max(time_limit, 0.01)
+    building = time.perf_counter() - started
+    solver.parameters.max_time_in_seconds = max(time_limit - building, 0.05)
     solver.parameters.num_workers = workers
     solver.parameters.random_seed = seed
+    if restricted:
+        # presolve of a model this large can take the whole time limit; the hint is complete
+        # and feasible, so the search starts from it at once
+        solver.parameters.cp_model_presolve = False
     code = solver.solve(model)
     seconds = time.perf_counter() - started
     found = code in (cp_model.OPTIMAL, cp_model.FEASIBLE)
@@ -288,6 +292,7 @@ def _circuit(
     restricted: bool,
     hint_start: dict[tuple[int, int], int],
     window: int | None,
+    keep: set[tuple[int, int]],
 ) -> tuple[list[tuple[cp_model.IntVar, float]], list[tuple[int, int, cp_model.IntVar]]]:
     """Changeovers in one room: a circuit over the lots it may hold (node 0: the empty room).
     Returns the changeover costs and the arcs as (from, to, literal), ``(lot, phase)`` keyed
@@ -310,7 +315,8 @@ def _circuit(
             if p == q and last_phase and next_lot.ordinal < lot.ordinal:
                 continue  # first in, first out: a later lot of the product never precedes
             change = room.changeover[p][q]
-            if restricted and not _plausible(item, other, change, hint_start, window):
+            plausible = (i, k) in keep or _plausible(item, other, change, hint_start, window)
+            if restricted and not plausible:
                 continue
             follows = model.new_bool_var("")
             arcs.append((i, k, follows))
@@ -325,6 +331,20 @@ def _circuit(
     named.append((0, 0, empty))
     model.add_circuit(arcs)
     return costs, named
+
+
+def _hinted_successions(
+    hinted: Timetable, items: list[_Item], key: tuple[int, int]
+) -> set[tuple[int, int]]:
+    """Circuit arcs (by position, 0 the empty room) the hinted schedule uses in one room."""
+    position = {(item.phase.lot, item.phase.phase): i for i, item in enumerate(items, start=1)}
+    sequence = sorted(
+        (p.start, position[(p.lot, p.phase)])
+        for p in hinted.placements
+        if (p.group, p.room) == key and (p.lot, p.phase) in position
+    )
+    nodes = [0, *(node for _, node in sequence), 0]
+    return set(itertools.pairwise(nodes))
 
 
 def _plausible(
@@ -429,16 +449,11 @@ def _hint_successions(
     successions: list[tuple[tuple[int, int], int, int, cp_model.IntVar]],
 ) -> None:
     """Hint every circuit arc: which lot follows which in each room of the hinted schedule."""
-    used: set[tuple[tuple[int, int], int, int]] = set()
-    for key, items in room_items.items():
-        position = {(item.phase.lot, item.phase.phase): i for i, item in enumerate(items, start=1)}
-        sequence = sorted(
-            (p.start, position[(p.lot, p.phase)])
-            for p in hinted.placements
-            if (p.group, p.room) == key and (p.lot, p.phase) in position
-        )
-        nodes = [0, *(node for _, node in sequence), 0]
-        used |= {(key, a, b) for a, b in itertools.pairwise(nodes)}
+    used = {
+        (key, a, b)
+        for key, items in room_items.items()
+        for a, b in _hinted_successions(hinted, items, key)
+    }
     for key, a, b, literal in successions:
         model.add_hint(literal, int((key, a, b) in used))
 

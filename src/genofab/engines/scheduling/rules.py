@@ -25,10 +25,12 @@ class _Room:
     last: int = -1
 
 
-def earliest_due_date(instance: Instance) -> Timetable:
-    """Lots by due date (then product, then first-in-first-out order), each placed earliest."""
+def earliest_due_date(instance: Instance, switch_penalty: float = 0.0) -> Timetable:
+    """Lots by due date (then product, then first-in-first-out order), each placed where it
+    ends earliest; ``switch_penalty`` × the changeover is added to a room that would switch
+    product, so lots of a product gather in fewer campaigns."""
     order = sorted(instance.lots, key=lambda lot: (lot.due, lot.product, lot.ordinal))
-    return place_lots(instance, [lot.index for lot in order])
+    return place_lots(instance, [lot.index for lot in order], switch_penalty=switch_penalty)
 
 
 def campaign_order(instance: Instance) -> Timetable:
@@ -48,6 +50,7 @@ def place_lots(
     instance: Instance,
     order: list[int],
     rooms: dict[tuple[int, int], tuple[int, int]] | None = None,
+    switch_penalty: float = 0.0,
 ) -> Timetable:
     """Place lots in ``order``; ``rooms`` fixes (group, room) for some (lot, phase)."""
     fixed = rooms or {}
@@ -73,7 +76,9 @@ def place_lots(
         product = instance.lots[index].product
         release = 0
         for _ in range(WAIT_RETRIES):
-            tentative, delay = _try_lot(instance, index, release, sequenced, usage, fixed)
+            tentative, delay = _try_lot(
+                instance, index, release, sequenced, usage, fixed, switch_penalty
+            )
             if delay == 0:
                 break
             release += delay
@@ -95,6 +100,7 @@ def _try_lot(
     sequenced: dict[tuple[int, int], _Room],
     usage: dict[int, np.ndarray],
     fixed: dict[tuple[int, int], tuple[int, int]],
+    switch_penalty: float,
 ) -> tuple[list[Placement], int]:
     """Phases of one lot placed earliest from ``release``; a positive delay asks to start the
     lot that much later because a maximum wait is broken."""
@@ -103,11 +109,12 @@ def _try_lot(
     ready = release
     placed: list[Placement] = []
     for j, phase in enumerate(recipe):
-        best: tuple[int, int, int, int] | None = None
+        best: tuple[float, int, int, int, int] | None = None
         choices = [fixed[(index, j)]] if (index, j) in fixed else _choices(instance, product, j)
         for g, r in choices:
             room = instance.rooms[g]
             hold = phase.duration + room.cleaning
+            change = 0
             if room.sequenced:
                 state = sequenced[(g, r)]
                 change = room.changeover[state.last][product] if state.last >= 0 else 0
@@ -115,11 +122,12 @@ def _try_lot(
             else:
                 start = _pooled_start(room.shutdowns, usage[g], room.places, ready, hold)
             end = start + phase.duration
-            key = (end, 0 if room.sequenced and sequenced[(g, r)].last == product else 1, g, r)
+            same = 0 if room.sequenced and sequenced[(g, r)].last == product else 1
+            key = (end + switch_penalty * change, end, same, g, r)
             if best is None or key < best:
                 best = key
         assert best is not None, "every phase has a room (checked when the plan is read)"
-        end, _, g, r = best
+        _, end, _, g, r = best
         start = end - phase.duration
         if j > 0:
             wait = recipe[j - 1].max_wait

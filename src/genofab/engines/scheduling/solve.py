@@ -24,6 +24,7 @@ from genofab.engines.scheduling.campaign import (
     aggregate_bound,
     arc_flow,
     decode,
+    flow_arcs,
     stages,
 )
 from genofab.engines.scheduling.instance import Instance
@@ -33,6 +34,12 @@ from genofab.engines.scheduling.timetable import Assessment, Objective, Timetabl
 
 #: Share of the time limit the campaign level may use.
 CAMPAIGN_SHARE = 0.5
+#: Seconds kept at the end of the time limit to assess and report the schedule.
+FINISHING = 0.3
+#: Weights of a product switch in the rule-based variants (× the changeover time).
+SWITCH_PENALTIES = (1.0, 2.0, 4.0, 8.0)
+#: Arc-flow models larger than this (lot arcs) are not built: they would not solve in time.
+MAX_FLOW_ARCS = 12_000
 
 
 @dataclass(frozen=True)
@@ -96,6 +103,10 @@ def plan_schedule(
         "earliest due date": earliest_due_date(instance),
         "campaign order": campaign_order(instance),
     }
+    for penalty in SWITCH_PENALTIES:
+        rule_schedules[f"earliest due date, switches weighted ×{penalty:g}"] = earliest_due_date(
+            instance, penalty
+        )
     for name, timetable in rule_schedules.items():
         consider(timetable, f"rule: {name}")
     bound = _trivial_bound(instance, objective)
@@ -103,39 +114,17 @@ def plan_schedule(
     proven_infeasible = False
     found = stages(instance)
     if found and campaign_level:
-        stage = found[0]
-        budget = time_limit * CAMPAIGN_SHARE
-        if objective == "makespan":
-            for other in found:
-                left = budget - (time.perf_counter() - started)
-                run = aggregate_bound(instance, other, time_limit=max(left / 2, 0.05), workers=1)
-                runs.append(run)
-                if run.status == "infeasible":
-                    proven_infeasible = True
-                elif run.bound is not None:
-                    bound = max(bound, math.ceil(run.bound - 1e-9))
-        left = budget - (time.perf_counter() - started)
         hint = best[0] if best is not None else rule_schedules["earliest due date"]
-        campaign = arc_flow(
-            instance,
-            stage,
-            objective,
-            time_limit=max(left, 0.05),
-            lower_bound=int(bound) if objective == "makespan" else 0,
-            hint=hint,
-            workers=1,
-            seed=seed,
-        )
-        runs.append(campaign.run)
-        if campaign.run.status == "infeasible":
-            proven_infeasible = True
-        elif campaign.run.bound is not None:
-            bound = _tighter(objective, bound, campaign.run.bound)
-        if campaign.sequences:
-            consider(decode(instance, stage, campaign), "campaign plan (arc-flow) decoded")
+        deadline = started + time_limit * CAMPAIGN_SHARE
+        level = _campaign_level(instance, objective, found, bound, hint, deadline, seed)
+        runs += level.runs
+        bound, campaign = level.bound, level.plan
+        proven_infeasible = level.infeasible
+        if level.decoded is not None:
+            consider(level.decoded, "campaign plan (arc-flow) decoded")
     closed = best is not None and _closed(objective, best[1], bound)
     if not proven_infeasible and (lot_model == "always" or (lot_model == "auto" and not closed)):
-        left = time_limit - (time.perf_counter() - started)
+        left = time_limit - (time.perf_counter() - started) - FINISHING
         if left > 0.05:
             lot = solve_lot_model(
                 instance,
@@ -200,6 +189,72 @@ def plan_schedule(
     )
 
 
+@dataclass(frozen=True)
+class _CampaignLevel:
+    bound: float
+    plan: CampaignPlan | None
+    decoded: Timetable | None
+    infeasible: bool
+    runs: tuple[SolverRun, ...]
+
+
+def _campaign_level(
+    instance: Instance,
+    objective: Objective,
+    found: list[Stage],
+    bound: float,
+    hint: Timetable,
+    deadline: float,
+    seed: int,
+) -> _CampaignLevel:
+    """Aggregate bounds (makespan), then the arc-flow model of the busiest stage small enough
+    to build, seeded with the best schedule so far; its plan decoded into lots."""
+    runs: list[SolverRun] = []
+    infeasible = False
+    if objective == "makespan":
+        for stage in found:
+            left = deadline - time.perf_counter()
+            run = aggregate_bound(instance, stage, time_limit=max(left / 2, 0.05), workers=1)
+            runs.append(run)
+            if run.status == "infeasible":
+                infeasible = True
+            elif run.bound is not None:
+                bound = max(bound, math.ceil(run.bound - 1e-9))
+    for stage in found:
+        size = flow_arcs(instance, stage)
+        if size > MAX_FLOW_ARCS:
+            runs.append(
+                SolverRun(
+                    model=f"arc-flow campaign model, stage '{stage.kind}': not built,"
+                    f" {size:,} lot arcs (limit {MAX_FLOW_ARCS:,})",
+                    status="skipped",
+                    objective=None,
+                    bound=None,
+                    seconds=0.0,
+                    time_limit=0.0,
+                )
+            )
+            continue
+        plan = arc_flow(
+            instance,
+            stage,
+            objective,
+            time_limit=max(deadline - time.perf_counter(), 0.05),
+            lower_bound=int(bound) if objective == "makespan" else 0,
+            hint=hint,
+            workers=1,
+            seed=seed,
+        )
+        runs.append(plan.run)
+        if plan.run.status == "infeasible":
+            infeasible = True
+        elif plan.run.bound is not None:
+            bound = _tighter(objective, bound, plan.run.bound)
+        decoded = decode(instance, stage, plan) if plan.sequences else None
+        return _CampaignLevel(bound, plan, decoded, infeasible, tuple(runs))
+    return _CampaignLevel(bound, None, None, infeasible, tuple(runs))
+
+
 def _better(objective: Objective, new: Assessment, old: Assessment) -> bool:
     if objective == "margin":
         return new.margin > old.margin + 1e-9
@@ -239,25 +294,32 @@ def _tighter(objective: Objective, bound: float, new: float) -> float:
 
 
 def _trivial_bound(instance: Instance, objective: Objective) -> float:
-    """Makespan: the longest recipe; lateness: 0; margin: every lot's value less its cost."""
-    if objective == "makespan":
+    """Bounds from each product alone, every room able to make it at its service: its k-th
+    lot cannot be released before its recipe's head, ⌈(k + 1) ÷ places⌉ phases back to back
+    in the phase with the fewest places, and its tail. Margin: every lot's value less cost."""
+    if objective == "margin":
         return float(
-            max(
-                (
-                    sum(p.duration for p in instance.products[lot.product].phases)
-                    for lot in instance.lots
-                ),
-                default=0,
+            sum(
+                max(0.0, lot.value - instance.products[lot.product].cost_per_lot)
+                for lot in instance.lots
             )
         )
-    if objective == "lateness":
-        return 0.0
-    return float(
-        sum(
-            max(0.0, lot.value - instance.products[lot.product].cost_per_lot)
-            for lot in instance.lots
-        )
-    )
+    makespan = 0.0
+    lateness = 0.0
+    for p, product in enumerate(instance.products):
+        total = sum(phase.duration for phase in product.phases)
+        for k, lot in enumerate(instance.lots_of(p)):
+            earliest = total + max(
+                phase.duration * (math.ceil((k + 1) / max(1, _places(instance, p, j))) - 1)
+                for j, phase in enumerate(product.phases)
+            )
+            makespan = max(makespan, earliest)
+            lateness += max(0, earliest - lot.due)
+    return makespan if objective == "makespan" else lateness
+
+
+def _places(instance: Instance, product: int, phase: int) -> int:
+    return sum(instance.rooms[g].places for g in instance.rooms_for(product, phase))
 
 
 def diagnose(instance: Instance, found: list[Stage] | None = None) -> list[str]:
