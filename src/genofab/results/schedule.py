@@ -53,6 +53,14 @@ class ChangeoverRow(Result):
     cost: float
 
 
+class ShutdownRow(Result):
+    """A planned shutdown of a room."""
+
+    room: str
+    start: float
+    end: float
+
+
 class RoomUse(Result):
     """Use of one room over the horizon."""
 
@@ -192,6 +200,7 @@ class ScheduleResult(Result):
     sponsors: tuple[SponsorDelivery, ...]
     rooms: tuple[RoomUse, ...]
     changeover_list: tuple[ChangeoverRow, ...]
+    shutdowns: tuple[ShutdownRow, ...]
     campaign: tuple[CampaignRow, ...]
     runs: tuple[SolverRunRow, ...]
     robustness: PlanRobustness | None = None

@@ -28,6 +28,36 @@ def rooms_in_order(result: ScheduleResult) -> list[str]:
     return [room.room for room in result.rooms]
 
 
+def lanes(result: ScheduleResult) -> tuple[list[str], list[int]]:
+    """Chart rows: one per room, or one per place of a room that holds several lots at once
+    (bars go to the first free lane). Returns the row labels and each lot row's chart row."""
+    by_room: dict[str, list[int]] = defaultdict(list)
+    for i, row in enumerate(result.lots):
+        by_room[row.room].append(i)
+    labels: list[str] = []
+    position = [0] * len(result.lots)
+    for room in rooms_in_order(result):
+        free: list[float] = []
+        for i in sorted(by_room.get(room, []), key=lambda i: result.lots[i].start):
+            row = result.lots[i]
+            lane = next((k for k, end in enumerate(free) if end <= row.start), len(free))
+            if lane == len(free):
+                free.append(row.end)
+            free[lane] = row.end
+            position[i] = len(labels) + lane
+        count = len(free)
+        labels += [f"{room} ({k + 1})" for k in range(count)] if count > 1 else [room]
+    return labels, position
+
+
+def room_rows(result: ScheduleResult, labels: list[str]) -> dict[str, int]:
+    """First chart row of each room."""
+    rows: dict[str, int] = {}
+    for i, label in enumerate(labels):
+        rows.setdefault(label.split(" (")[0], i)
+    return rows
+
+
 def gantt_figure_bytes(result: ScheduleResult, image_format: str) -> bytes:
     """The Gantt chart as PNG or SVG bytes."""
     import matplotlib
@@ -36,21 +66,26 @@ def gantt_figure_bytes(result: ScheduleResult, image_format: str) -> bytes:
     from matplotlib import pyplot as plt
     from matplotlib.patches import Patch
 
-    rooms = rooms_in_order(result)
-    row = {room: i for i, room in enumerate(rooms)}
+    labels, position = lanes(result)
+    row = room_rows(result, labels)
     colours = product_colours(result)
-    height = 1.6 + 0.42 * max(len(rooms), 2)
+    height = 1.6 + 0.3 * max(len(labels), 3)
     figure, axes = plt.subplots(figsize=(13, height), dpi=110)
     end = max([result.horizon, *(lot.end for lot in result.lots)])
     min_label = end / 60
-    for lot in result.lots:
-        y = row[lot.room]
+    for shutdown in result.shutdowns:
+        axes.barh(
+            row[shutdown.room], shutdown.end - shutdown.start, left=shutdown.start, height=0.9,
+            color="#555555", alpha=0.85,
+        )  # fmt: skip
+    for i, lot in enumerate(result.lots):
+        y = position[i]
         width = lot.end - lot.start
         axes.barh(
             y, width, left=lot.start, height=0.72, color=colours[lot.product],
             edgecolor="white", linewidth=0.6,
         )  # fmt: skip
-        if width >= min_label * len(lot.lot) / 3.5:
+        if width >= min_label * len(lot.lot) / 3.0:
             axes.text(
                 lot.start + width / 2, y, lot.lot, ha="center", va="center", fontsize=6.5,
                 color="white" if colours[lot.product] not in ("#F0E442", "#EDC948") else "black",
@@ -64,8 +99,8 @@ def gantt_figure_bytes(result: ScheduleResult, image_format: str) -> bytes:
     axes.text(
         result.horizon, -0.9, "horizon ", fontsize=7, color="#444444", va="center", ha="right"
     )
-    axes.set_yticks(range(len(rooms)), rooms, fontsize=8)
-    axes.set_ylim(len(rooms) - 0.4, -1.2)
+    axes.set_yticks(range(len(labels)), labels, fontsize=8)
+    axes.set_ylim(len(labels) - 0.4, -1.2)
     axes.set_xlim(0, end * 1.02)
     axes.set_xlabel(f"time from the start of the horizon ({result.time_unit})")
     axes.grid(axis="x", color="#EEEEEE", linewidth=0.6)
@@ -80,6 +115,8 @@ def gantt_figure_bytes(result: ScheduleResult, image_format: str) -> bytes:
     )
     handles = [Patch(color=colour, label=name) for name, colour in colours.items()]
     handles.append(Patch(facecolor="#DDDDDD", edgecolor="#888888", hatch="///", label="changeover"))
+    if result.shutdowns:
+        handles.append(Patch(color="#555555", label="shutdown"))
     axes.legend(
         handles=handles, loc="upper left", bbox_to_anchor=(1.005, 1.0), fontsize=8,
         frameon=False, title="product", title_fontsize=8,
@@ -99,10 +136,10 @@ def _gap(result: ScheduleResult) -> str:
 def gantt_html(result: ScheduleResult) -> str:
     """A self-contained interactive Gantt chart: hover a bar for its lot, filter by sponsor or
     product; no script or style is fetched from the network."""
-    rooms = rooms_in_order(result)
+    rooms, position = lanes(result)
     colours = product_colours(result)
     end = max([result.horizon, *(lot.end for lot in result.lots)]) or 1.0
-    left, row_height, width = 130, 26, 1100
+    left, row_height, width = 150, 24, 1100
     scale = (width - left - 20) / end
     height = 40 + row_height * len(rooms) + 30
     parts = [
@@ -129,7 +166,14 @@ def gantt_html(result: ScheduleResult) -> str:
         f'<text x="{left + (width - left) / 2}" y="{height - 1}" text-anchor="middle">'
         f"time from the start of the horizon ({html.escape(result.time_unit)})</text>"
     )
-    index = {room: i for i, room in enumerate(rooms)}
+    index = room_rows(result, rooms)
+    for shutdown in result.shutdowns:
+        y = 30 + index[shutdown.room] * row_height + 1
+        x, w = left + shutdown.start * scale, (shutdown.end - shutdown.start) * scale
+        parts.append(
+            f'<rect x="{x:.1f}" y="{y}" width="{w:.1f}" height="{row_height - 2}" fill="#555">'
+            f"<title>shutdown {shutdown.start:g}–{shutdown.end:g}</title></rect>"
+        )
     for change in result.changeover_list:
         y = 30 + index[change.room] * row_height + 3
         x, w = left + change.start * scale, change.duration * scale
@@ -139,8 +183,8 @@ def gantt_html(result: ScheduleResult) -> str:
             f" {html.escape(change.after_lot)} → {html.escape(change.before_lot)}:"
             f" {change.duration:g} {html.escape(result.time_unit)}</title></rect>"
         )
-    for lot in result.lots:
-        y = 30 + index[lot.room] * row_height + 3
+    for i, lot in enumerate(result.lots):
+        y = 30 + position[i] * row_height + 3
         tip = (
             f"{lot.lot} ({lot.product}, {lot.sponsor}) {lot.phase} in {lot.room}:"
             f" {lot.start:g}–{lot.end:g} {result.time_unit}; released {lot.release:g},"

@@ -35,7 +35,7 @@ from genofab.engines.scheduling.timetable import Assessment, Objective, Timetabl
 #: Share of the time limit the campaign level may use.
 CAMPAIGN_SHARE = 0.5
 #: Seconds kept at the end of the time limit to assess and report the schedule.
-FINISHING = 0.3
+FINISHING = 0.6
 #: Weights of a product switch in the rule-based variants (× the changeover time).
 SWITCH_PENALTIES = (1.0, 2.0, 4.0, 8.0)
 #: Arc-flow models larger than this (lot arcs) are not built: they would not solve in time.

@@ -22,6 +22,7 @@ from genofab.results.schedule import (
     ProductOutlook,
     RoomUse,
     ScheduleResult,
+    ShutdownRow,
     SolverRunRow,
     SponsorDelivery,
     SponsorOutlook,
@@ -125,6 +126,12 @@ def summarise(
                 cost=change.cost,
             )
             for change in assessment.changeovers
+        ),
+        shutdowns=tuple(
+            ShutdownRow(room=room_name(instance, g, r), start=time(start), end=time(end))
+            for g, room in enumerate(instance.rooms)
+            for r in range(room.count)
+            for start, end in room.shutdowns
         ),
         campaign=_campaign(instance, timetable),
         runs=tuple(
