@@ -95,6 +95,17 @@ class SponsorDelivery(Result):
     total_lateness: float
 
 
+class GroupCapacity(Result):
+    """Closed-form capacity of a group of rooms (no solver): lots one room makes in a year of
+    each product it may make, and the share of its time the demand needs."""
+
+    rooms: str
+    kind: str
+    count: int
+    lots_per_room_year: dict[str, int]
+    utilisation_at_demand: float
+
+
 class CampaignRow(Result):
     """Lots of one product one room starts in one period of the campaign plan."""
 
@@ -203,6 +214,8 @@ class ScheduleResult(Result):
     shutdowns: tuple[ShutdownRow, ...]
     campaign: tuple[CampaignRow, ...]
     runs: tuple[SolverRunRow, ...]
+    capacity: tuple[GroupCapacity, ...]
+    bottleneck_room: str = Field(description="kind of room the demand loads most")
     robustness: PlanRobustness | None = None
     plan: PlanInfo
     genofab_version: str

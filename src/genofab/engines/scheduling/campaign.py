@@ -3,10 +3,7 @@ which changeovers, and a proven bound on the best makespan, lateness or margin.
 
 Two models, both solved with OR-Tools CP-SAT:
 
-- :func:`aggregate_bound` (makespan): lots of each product per room; a room's load is its
-  lots' time plus one changeover into each product it makes but the first. Grouping lots of
-  a product is optimal for makespan in one stage when changeovers obey the triangle
-  inequality, so on single-stage plans this bound is exact; otherwise it is a lower bound.
+- :mod:`~genofab.engines.scheduling.aggregate` (makespan): lots of each product per room.
 - :func:`arc_flow` (any objective): one stage (a kind of room) on the time grid as a flow of
   rooms through states "free at step t, last made product q". Identical rooms are one
   integer flow, so their symmetry disappears. A lot is an arc from (t, q) to
@@ -137,84 +134,6 @@ def _solver(time_limit: float, workers: int, seed: int) -> cp_model.CpSolver:
 
 def _status(solver: cp_model.CpSolver, code: Any) -> str:
     return str(solver.status_name(code)).lower()
-
-
-def aggregate_bound(
-    instance: Instance, stage: Stage, *, time_limit: float, workers: int = 1, seed: int = 0
-) -> SolverRun:
-    """Lower bound on the makespan from lots per room of one stage (see the module doc)."""
-    started = time.perf_counter()
-    model = cp_model.CpModel()
-    counts: dict[int, int] = defaultdict(int)
-    for lot in instance.lots:
-        if lot.product in stage.phase:
-            counts[lot.product] += 1
-    horizon = instance.horizon
-    makespan = model.new_int_var(0, horizon, "makespan")
-    share: dict[int, list[cp_model.IntVar]] = defaultdict(list)
-    for g in stage.groups:
-        room = instance.rooms[g]
-        products = [p for p in counts if p in room.products]
-        if not products:
-            continue
-        units = room.count if room.sequenced else 1
-        loads = []
-        for r in range(units):
-            load_terms = []
-            used_any = model.new_bool_var(f"used_{g}_{r}")
-            used_list = []
-            for p in products:
-                hold = instance.hold(room, p, stage.phase[p])
-                n = model.new_int_var(0, counts[p], f"n_{g}_{r}_{p}")
-                share[p].append(n)
-                load_terms.append(hold * n)
-                if room.sequenced:
-                    used = model.new_bool_var(f"u_{g}_{r}_{p}")
-                    model.add(n <= counts[p] * used)
-                    model.add(n >= used)
-                    entry = min((room.changeover[q][p] for q in products if q != p), default=0)
-                    load_terms.append(entry * used)
-                    used_list.append(used)
-                    model.add_implication(used, used_any)
-            saving = max(
-                (
-                    min((room.changeover[q][p] for q in products if q != p), default=0)
-                    for p in products
-                ),
-                default=0,
-            )
-            load = model.new_int_var(0, 10 * horizon * max(counts.values()), f"load_{g}_{r}")
-            if room.sequenced:
-                model.add(load >= sum(load_terms) - saving * used_any)
-                model.add(sum(used_list) >= used_any)
-            else:
-                total = sum(load_terms)
-                model.add(load * room.places >= total)
-            loads.append(load)
-            first_head = min(stage.head[p] for p in products)
-            last_tail = min(stage.tail[p] for p in products)
-            # the last lot's cleaning may run past its release: it does not count. Valid for an
-            # unused room too (some lot has at least the shortest head and tail), and
-            # unconditional constraints keep the linear relaxation strong.
-            model.add(makespan >= load + first_head + last_tail - room.cleaning)
-        for earlier, later in itertools.pairwise(loads):
-            model.add(earlier >= later)  # identical rooms: order their loads
-    for p, wanted in counts.items():
-        model.add(sum(share[p]) == wanted)
-    model.minimize(makespan)
-    solver = _solver(time_limit, workers, seed)
-    code = solver.solve(model)
-    seconds = time.perf_counter() - started
-    found = code in (cp_model.OPTIMAL, cp_model.FEASIBLE)
-    return SolverRun(
-        model=f"aggregate campaign bound, stage '{stage.kind}' (CP-SAT)",
-        status=_status(solver, code),
-        objective=solver.objective_value if found else None,
-        bound=solver.best_objective_bound if found else None,
-        seconds=seconds,
-        time_limit=time_limit,
-        variables=len(model.proto.variables),
-    )
 
 
 @dataclass

@@ -17,11 +17,11 @@ import math
 import time
 from dataclasses import dataclass
 
+from genofab.engines.scheduling.aggregate import aggregate_plan, decode_aggregate
 from genofab.engines.scheduling.campaign import (
     CampaignPlan,
     SolverRun,
     Stage,
-    aggregate_bound,
     arc_flow,
     decode,
     flow_arcs,
@@ -120,6 +120,8 @@ def plan_schedule(
         runs += level.runs
         bound, campaign = level.bound, level.plan
         proven_infeasible = level.infeasible
+        if level.aggregated is not None:
+            consider(level.aggregated, "aggregate campaign plan decoded")
         if level.decoded is not None:
             consider(level.decoded, "campaign plan (arc-flow) decoded")
     closed = best is not None and _closed(objective, best[1], bound)
@@ -194,6 +196,7 @@ class _CampaignLevel:
     bound: float
     plan: CampaignPlan | None
     decoded: Timetable | None
+    aggregated: Timetable | None
     infeasible: bool
     runs: tuple[SolverRun, ...]
 
@@ -211,15 +214,23 @@ def _campaign_level(
     to build, seeded with the best schedule so far; its plan decoded into lots."""
     runs: list[SolverRun] = []
     infeasible = False
+    aggregated: Timetable | None = None
     if objective == "makespan":
         for stage in found:
             left = deadline - time.perf_counter()
-            run = aggregate_bound(instance, stage, time_limit=max(left / 2, 0.05), workers=1)
-            runs.append(run)
-            if run.status == "infeasible":
+            aggregate = aggregate_plan(instance, stage, time_limit=max(left / 2, 0.05))
+            runs.append(aggregate.run)
+            if aggregate.run.status == "infeasible":
                 infeasible = True
-            elif run.bound is not None:
-                bound = max(bound, math.ceil(run.bound - 1e-9))
+            elif aggregate.run.bound is not None:
+                bound = max(bound, math.ceil(aggregate.run.bound - 1e-9))
+            if aggregated is None and aggregate.lots:
+                aggregated = decode_aggregate(instance, stage, aggregate)
+        if aggregated is not None:
+            achieved = assess(instance, aggregated)
+            if achieved.feasible and achieved.makespan <= bound:
+                # the aggregate plan's schedule meets its own bound: proven, nothing to add
+                return _CampaignLevel(bound, None, None, aggregated, infeasible, tuple(runs))
     for stage in found:
         size = flow_arcs(instance, stage)
         if size > MAX_FLOW_ARCS:
@@ -251,8 +262,8 @@ def _campaign_level(
         elif plan.run.bound is not None:
             bound = _tighter(objective, bound, plan.run.bound)
         decoded = decode(instance, stage, plan) if plan.sequences else None
-        return _CampaignLevel(bound, plan, decoded, infeasible, tuple(runs))
-    return _CampaignLevel(bound, None, None, infeasible, tuple(runs))
+        return _CampaignLevel(bound, plan, decoded, aggregated, infeasible, tuple(runs))
+    return _CampaignLevel(bound, None, None, aggregated, infeasible, tuple(runs))
 
 
 def _better(objective: Objective, new: Assessment, old: Assessment) -> bool:

@@ -7,6 +7,7 @@ import datetime as dt
 from collections import defaultdict
 
 from genofab import __version__
+from genofab.engines.scheduling.capacity import plan_capacity
 from genofab.engines.scheduling.instance import Instance
 from genofab.engines.scheduling.montecarlo import Distribution, Robustness
 from genofab.engines.scheduling.solve import Solution
@@ -14,6 +15,7 @@ from genofab.engines.scheduling.timetable import Assessment, Timetable
 from genofab.results.schedule import (
     CampaignRow,
     ChangeoverRow,
+    GroupCapacity,
     LotRow,
     Margin,
     PlanInfo,
@@ -51,6 +53,7 @@ def summarise(
     """The result of planning ``instance``."""
     scale = instance.unit_steps
     unit = instance.step_unit
+    capacity = plan_capacity(instance)
 
     def time(steps: float) -> float:
         return steps / scale
@@ -134,6 +137,23 @@ def summarise(
             for start, end in room.shutdowns
         ),
         campaign=_campaign(instance, timetable),
+        capacity=tuple(
+            GroupCapacity(
+                rooms=room.name,
+                kind=room.kind,
+                count=room.count,
+                lots_per_room_year={
+                    instance.products[p].name: int(capacity.lots_per_room_year[g, p])
+                    for p in sorted(room.products)
+                    if capacity.lots_per_room_year[g, p] > 0
+                },
+                utilisation_at_demand=float(capacity.demanded[g] / capacity.available[g])
+                if capacity.available[g]
+                else 0.0,
+            )
+            for g, room in enumerate(instance.rooms)
+        ),
+        bottleneck_room=capacity.bottleneck,
         runs=tuple(
             SolverRunRow(
                 model=run.model,
