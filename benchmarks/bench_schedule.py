@@ -25,6 +25,9 @@ import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "examples"
+#: Generated 10 × 10 × 3 campaign instances, and the time each may take.
+CAMPAIGN_SEEDS = (4, 5, 6, 7, 8, 9)
+CAMPAIGN_LIMIT = 1.0
 
 
 def capacity_plan(rooms: int, products: int, seed: int = 3) -> dict[str, Any]:
@@ -109,7 +112,8 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=9, help="repetitions of each solve")
     args = parser.parse_args()
 
-    from genofab.engines.scheduling.campaign import aggregate_bound, decode, stages
+    from genofab.engines.scheduling.aggregate import aggregate_plan
+    from genofab.engines.scheduling.campaign import stages
     from genofab.engines.scheduling.capacity import plan_capacity
     from genofab.engines.scheduling.instance import compile_plan
     from genofab.engines.scheduling.montecarlo import Multipliers, robustness, study
@@ -131,18 +135,21 @@ def main() -> None:
               timings(lambda: plan_capacity(capacity), 200),
               f"bottleneck {answer.bottleneck}"))  # fmt: skip
 
-    campaign = compile_plan(Plan.model_validate(campaign_plan(10, 10, 3)))
-    stage = stages(campaign)[0]
+    for seed in CAMPAIGN_SEEDS:
+        campaign = compile_plan(Plan.model_validate(campaign_plan(10, 10, 3, seed=seed)))
+        stage = stages(campaign)[0]
+        outcome: list[str] = []
 
-    def campaign_solve() -> float:
-        run = aggregate_bound(campaign, stage, time_limit=10, workers=1)
-        assert run.status == "optimal", run
-        return float(run.objective or 0)
+        def campaign_solve(
+            campaign: Any = campaign, stage: Any = stage, outcome: list[str] = outcome
+        ) -> None:
+            run = aggregate_plan(campaign, stage, time_limit=CAMPAIGN_LIMIT).run
+            outcome.append(f"{run.status}: makespan {run.objective:g} wk, bound {run.bound:g}")
 
-    value = campaign_solve()
-    print(row(f"campaign plan proven optimal, 10 suites × 10 products × 3 years"
-              f" ({len(campaign.lots)} lots)",
-              timings(campaign_solve, args.runs), f"makespan {value:g} wk, optimal"))  # fmt: skip
+        samples = timings(campaign_solve, 3)
+        print(row(f"campaign plan, 10 suites × 10 products × 3 years, seed {seed}"
+                  f" ({len(campaign.lots)} lots), limit {CAMPAIGN_LIMIT:g} s",
+                  samples, outcome[-1]))  # fmt: skip
 
     for name, objective, expected in (
         ("schedule-4-suites.yaml", "makespan", 27),

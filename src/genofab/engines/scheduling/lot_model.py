@@ -39,6 +39,8 @@ from genofab.engines.scheduling.timetable import (
 
 #: Circuit arcs above which the model is restricted to a window around the hint.
 MAX_ARCS = 60_000
+#: Share of the time limit building the model may take before it is given up.
+BUILD_SHARE = 0.6
 #: Money is rounded to whole units of the currency in the solver's objective.
 MONEY_SCALE = 1.0
 
@@ -183,6 +185,8 @@ def solve_lot_model(
     arcs_cost: list[tuple[cp_model.IntVar, float]] = []
     successions: list[tuple[tuple[int, int], int, int, cp_model.IntVar]] = []
     for (g, r), items in room_items.items():
+        if time.perf_counter() - started > BUILD_SHARE * time_limit:
+            return _out_of_time(started, time_limit, restricted, window)
         room = instance.rooms[g]
         if room.sequenced:
             closed = [
@@ -264,6 +268,26 @@ def solve_lot_model(
             variables=len(model.proto.variables),
         ),
         timetable=timetable,
+        restricted=restricted,
+    )
+
+
+def _out_of_time(
+    started: float, time_limit: float, restricted: bool, window: int | None
+) -> LotModelRun:
+    """The run of a model whose building alone would take the time limit: not solved."""
+    return LotModelRun(
+        run=SolverRun(
+            model="lot-level interval model (CP-SAT)"
+            + (f", restricted to ±{window} steps around the hint" if restricted else "")
+            + ": not solved, building it took the time limit",
+            status="unknown",
+            objective=None,
+            bound=None,
+            seconds=time.perf_counter() - started,
+            time_limit=time_limit,
+        ),
+        timetable=None,
         restricted=restricted,
     )
 
