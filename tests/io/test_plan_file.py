@@ -33,8 +33,9 @@ def only_problem(path: Path) -> Issue:
     return found[0]
 
 
-def test_there_are_the_three_benchmark_plans() -> None:
+def test_there_are_the_benchmark_plans_and_the_large_one() -> None:
     assert [path.name for path in PLANS] == [
+        "schedule-12-rooms.yaml",
         "schedule-4-suites-due-26.yaml",
         "schedule-4-suites-due-52.yaml",
         "schedule-4-suites.yaml",
