@@ -24,6 +24,7 @@ from ortools.sat.python import cp_model
 
 from genofab.engines.scheduling.campaign import SolverRun, Stage
 from genofab.engines.scheduling.instance import Instance, RoomSpec
+from genofab.engines.scheduling.packing import Campaigns, fits
 from genofab.engines.scheduling.rules import place_lots
 from genofab.engines.scheduling.timetable import Timetable
 
@@ -131,6 +132,16 @@ def aggregate_plan(
         left = deadline - time.perf_counter()
         if left <= 0.01:
             break
+        fits, lots = _complete(units, counts, offsets, makespan, deadline)
+        if fits is False:
+            proven = makespan + 1
+            continue
+        if fits:
+            incumbent = (makespan, lots)
+            break
+        left = deadline - time.perf_counter()
+        if left <= 0.01:
+            break
         fits, lots, size = _decide(instance, units, counts, offsets, makespan, left, workers, seed)
         variables = max(variables, size)
         if fits is None:
@@ -146,6 +157,39 @@ def aggregate_plan(
     makespan, lots = incumbent
     status = "optimal" if makespan == proven else "feasible"
     return AggregatePlan(_run(name, status, makespan, proven, started, time_limit, variables), lots)
+
+
+def _complete(
+    units: list[_Unit],
+    counts: dict[int, int],
+    offsets: dict[int, int],
+    makespan: int,
+    deadline: float,
+) -> tuple[bool | None, dict[tuple[int, int], dict[int, int]]]:
+    """The exact bin-completion test (:mod:`.packing`) when every unit is an identical room;
+    None when it does not apply or runs out of time."""
+    first = units[0]
+    same = all(
+        (u.group, u.hold, u.entry, u.saving, u.places)
+        == (first.group, first.hold, first.entry, first.saving, first.places)
+        for u in units
+    )
+    if not same or first.places != 1:
+        return None, {}
+    products = sorted(counts)
+    campaigns = Campaigns(
+        tuple(first.hold.get(p, 0) for p in products),
+        tuple(first.entry.get(p, 0) for p in products),
+    )
+    capacity = makespan - offsets[first.group] + first.saving
+    result = fits(campaigns, tuple(counts[p] for p in products), len(units), capacity, deadline)
+    if not isinstance(result, list):
+        return result, {}
+    lots = {
+        (unit.group, unit.room): {products[i]: n for i, n in enumerate(room) if n}
+        for unit, room in zip(units, result, strict=False)
+    }
+    return True, lots
 
 
 def _pack(

@@ -218,7 +218,8 @@ def _campaign_level(
     if objective == "makespan":
         for stage in found:
             left = deadline - time.perf_counter()
-            aggregate = aggregate_plan(instance, stage, time_limit=max(left / 2, 0.05))
+            share = 0.75 if stage is found[0] else 0.5  # the busiest stage matters most
+            aggregate = aggregate_plan(instance, stage, time_limit=max(left * share, 0.05))
             runs.append(aggregate.run)
             if aggregate.run.status == "infeasible":
                 infeasible = True
