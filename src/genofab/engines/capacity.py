@@ -14,7 +14,8 @@ from dataclasses import dataclass, replace
 import numpy as np
 from numpy.typing import NDArray
 
-from genofab.engines.lot import ROUNDING_SLACK, Array, LotArrays, Values, lot_arrays
+from genofab.engines.arrays import ROUNDING_SLACK, Array, Values, ratio
+from genofab.engines.lot import LotArrays, lot_arrays
 from genofab.errors import InfeasibleError
 from genofab.model.scenario import Scenario
 from genofab.results.capacity import CapacityResult, RoomCapacity
@@ -65,7 +66,7 @@ def capacity_arrays(scenario: Scenario, lot: LotArrays, values: Values) -> Capac
         cohort = np.asarray(values["demand.cohort_patients"], dtype=float)
     if demand is not None and demand.patients_per_year is not None:
         rate = np.asarray(values["demand.patients_per_year"], dtype=float)
-        needed = np.ceil(_ratio(rate, patients_per_lot) - ROUNDING_SLACK)
+        needed = np.ceil(ratio(rate, patients_per_lot) - ROUNDING_SLACK)
 
     measured = []
     for i, room in enumerate(facility.rooms):
@@ -77,7 +78,7 @@ def capacity_arrays(scenario: Scenario, lot: LotArrays, values: Values) -> Capac
         changeover = np.asarray(values[prefix + "changeover"], dtype=float)
         occupancy = lot.occupancy[room.kind]
         cycle = occupancy + changeover
-        per_room = concurrent * np.floor(_ratio(operating, cycle) + ROUNDING_SLACK)
+        per_room = concurrent * np.floor(ratio(operating, cycle) + ROUNDING_SLACK)
         measured.append(
             RoomArrays(
                 kind=room.kind,
@@ -102,7 +103,7 @@ def capacity_arrays(scenario: Scenario, lot: LotArrays, values: Values) -> Capac
         at_demand = rooms_needed = None
         if needed is not None:
             at_demand = np.minimum(needed, lots_per_year) * measure.cycle / room_time
-            rooms_needed = np.ceil(_ratio(needed, measure.lots_per_room_year) - ROUNDING_SLACK)
+            rooms_needed = np.ceil(ratio(needed, measure.lots_per_room_year) - ROUNDING_SLACK)
         rooms.append(
             replace(
                 measure,
@@ -113,8 +114,8 @@ def capacity_arrays(scenario: Scenario, lot: LotArrays, values: Values) -> Capac
         )
     lots_for_cohort = years = None
     if cohort is not None:
-        lots_for_cohort = np.ceil(_ratio(cohort, patients_per_lot) - ROUNDING_SLACK)
-        years = _ratio(lots_for_cohort, lots_per_year)
+        lots_for_cohort = np.ceil(ratio(cohort, patients_per_lot) - ROUNDING_SLACK)
+        years = ratio(lots_for_cohort, lots_per_year)
     return CapacityArrays(
         operating_days=operating,
         rooms=tuple(rooms),
@@ -127,12 +128,6 @@ def capacity_arrays(scenario: Scenario, lot: LotArrays, values: Values) -> Capac
         lots_needed_per_year=needed,
         meets_demand=None if needed is None else lots_per_year >= needed,
     )
-
-
-def _ratio(numerator: Array, denominator: Array) -> Array:
-    """numerator ÷ denominator, infinite where the denominator is 0 (nothing to divide by)."""
-    with np.errstate(divide="ignore", invalid="ignore"):
-        return np.asarray(np.true_divide(numerator, denominator), dtype=float)
 
 
 def capacity_result(

@@ -8,24 +8,25 @@ reported in ``status`` per sample; :func:`lot_result` turns it into an error for
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from enum import IntEnum
 
 import numpy as np
-from numpy.typing import ArrayLike, NDArray
+from numpy.typing import NDArray
 
+from genofab.engines.arrays import (
+    ROUNDING_SLACK,
+    Array,
+    Values,
+    ratio_or_zero,
+    reader,
+    sample_shape,
+)
 from genofab.errors import InfeasibleError
 from genofab.model.product import CellsTimesMoiDose, FixedDose, PerKgDose, VialUse
 from genofab.model.scenario import Scenario
 from genofab.model.steps import FillStep, ProcessingStep, ProductionStep, QCReleaseStep
 from genofab.results.lot import LotResult, StepBalance
-
-Values = Mapping[str, ArrayLike]
-Array = NDArray[np.float64]
-
-#: Slack for rounding down counts that are whole numbers up to floating-point error.
-ROUNDING_SLACK = 1e-9
 
 
 class LotStatus(IntEnum):
@@ -72,7 +73,7 @@ def step_path(index: int, field: str) -> str:
 def dose_amount(scenario: Scenario, values: Values) -> Array:
     """Product per dose from the dose rule (amount, per kg × weight, or cells × MOI)."""
     rule = scenario.product.dose
-    v = _reader(values, "product.dose.")
+    v = reader(values, "product.dose.")
     if isinstance(rule, FixedDose):
         return v("amount")
     if isinstance(rule, PerKgDose):
@@ -90,7 +91,7 @@ def dose_amount(scenario: Scenario, values: Values) -> Array:
 def lot_arrays(scenario: Scenario, values: Values) -> LotArrays:
     """Mass balance, containers and doses of one lot for every sample in ``values``."""
     steps = scenario.process.steps
-    shape = np.broadcast_shapes(*(np.shape(value) for value in values.values()))
+    shape = sample_shape(values)
     zero = np.zeros(shape)
     status = np.zeros(shape, dtype=np.int8)
     failed_step = np.full(shape, -1, dtype=np.int64)
@@ -109,7 +110,7 @@ def lot_arrays(scenario: Scenario, values: Values) -> LotArrays:
     volumes: list[Array] = []
     durations: list[Array] = []
     for i, step in enumerate(steps):
-        field = _reader(values, f"process.steps[{i}].")
+        field = reader(values, f"process.steps[{i}].")
         durations.append(field("duration") + zero)
         if isinstance(step, ProductionStep | ProcessingStep) and i < scenario.process.fill_index:
             if isinstance(step, ProductionStep):
@@ -125,10 +126,10 @@ def lot_arrays(scenario: Scenario, values: Values) -> LotArrays:
                 if step.output_volume is not None:
                     volume = field("output_volume") + zero
                 elif step.output_concentration is not None:
-                    volume = _safe_ratio(amount, field("output_concentration"))
+                    volume = ratio_or_zero(amount, field("output_concentration"))
             sample = field("sample_volume")
             fail((sample >= volume) & (sample > 0), LotStatus.SAMPLE_EXCEEDS_VOLUME, i)
-            amount = amount * np.clip(1.0 - _safe_ratio(sample, volume), 0.0, 1.0)
+            amount = amount * np.clip(1.0 - ratio_or_zero(sample, volume), 0.0, 1.0)
             volume = np.maximum(volume - sample, 0.0)
             sampled = sampled + sample
         elif isinstance(step, ProcessingStep):  # after the fill: acts on what the containers hold
@@ -140,8 +141,8 @@ def lot_arrays(scenario: Scenario, values: Values) -> LotArrays:
             bulk_volume = volume * field("step_yield")
             fill_volume = field("fill_volume") + zero
             container_volume = fill_volume + field("overfill")
-            vials = np.floor(_safe_ratio(bulk_volume, container_volume) + ROUNDING_SLACK)
-            concentration = _safe_ratio(bulk_amount, bulk_volume)
+            vials = np.floor(ratio_or_zero(bulk_volume, container_volume) + ROUNDING_SLACK)
+            concentration = ratio_or_zero(bulk_amount, bulk_volume)
             vial_amount = concentration * fill_volume
             released = vials
             fail(vials < 1, LotStatus.NO_CONTAINER, i)
@@ -160,7 +161,7 @@ def lot_arrays(scenario: Scenario, values: Values) -> LotArrays:
     dose = dose_amount(scenario, values) + zero
     doses, per_vial, per_dose = _doses(scenario.product.vial_use, released, vial_amount, dose)
     fail(doses < 1, LotStatus.NO_DOSE, -1)
-    per_patient = _reader(values, "product.")("doses_per_patient") + zero
+    per_patient = reader(values, "product.")("doses_per_patient") + zero
     patients = np.floor(doses / per_patient + ROUNDING_SLACK)
     if scenario.product.modality.one_patient_per_lot:
         patients = np.minimum(patients, 1.0)
@@ -197,7 +198,7 @@ def _doses(
     use: VialUse, released: Array, vial_amount: Array, dose: Array
 ) -> tuple[Array, Array, Array]:
     """Whole doses from released containers; also doses per container and containers per dose."""
-    ratio = _safe_ratio(vial_amount, dose)
+    ratio = ratio_or_zero(vial_amount, dose)
     with np.errstate(divide="ignore"):  # an empty container: a dose takes infinitely many
         containers = np.divide(dose, vial_amount)
     vials_per_dose = np.maximum(np.ceil(containers - ROUNDING_SLACK), 1.0)
@@ -209,23 +210,6 @@ def _doses(
         doses = np.where(doses_per_vial >= 1, released * doses_per_vial, whole)
         return doses, doses_per_vial, vials_per_dose
     return np.floor(released * ratio + ROUNDING_SLACK), doses_per_vial, vials_per_dose
-
-
-def _safe_ratio(numerator: ArrayLike, denominator: ArrayLike) -> Array:
-    """numerator ÷ denominator, with 0 where the denominator is 0 (an empty stream)."""
-    num, den = np.asarray(numerator, dtype=float), np.asarray(denominator, dtype=float)
-    out = np.zeros(np.broadcast_shapes(num.shape, den.shape))
-    np.divide(num, den, out=out, where=den != 0)
-    return out
-
-
-def _reader(values: Values, prefix: str) -> Callable[[str], Array]:
-    """Read ``prefix + name`` from ``values`` as a float array."""
-
-    def read(name: str) -> Array:
-        return np.asarray(values[prefix + name], dtype=float)
-
-    return read
 
 
 def lot_result(scenario: Scenario, values: Values | None = None) -> LotResult:

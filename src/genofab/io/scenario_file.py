@@ -16,6 +16,8 @@ from pydantic import BaseModel, ValidationError
 from genofab.errors import Issue, ScenarioError
 from genofab.io.validation import issue_at, validation_issues
 from genofab.io.yaml_source import YamlDocument, parse_yaml, read_yaml
+from genofab.model.demand import Demand
+from genofab.model.economics import Economics
 from genofab.model.facility import Facility
 from genofab.model.parameter import describe_value
 from genofab.model.process import Process
@@ -75,7 +77,9 @@ def validate_document(document: YamlDocument) -> ScenarioFile:
     product = scenario.product if scenario else _section(Product, data.get("product"))
     process = scenario.process if scenario else _section(Process, data.get("process"))
     facility = scenario.facility if scenario else _section(Facility, data.get("facility"))
-    cross = cross_section_problems(product, process, facility)
+    economics = scenario.economics if scenario else _section(Economics, data.get("economics"))
+    demand = scenario.demand if scenario else _section(Demand, data.get("demand"))
+    cross = cross_section_problems(product, process, facility, economics, demand)
     if process is None or facility is None:
         cross += room_problems(*_raw_rooms(data))
     reported = {issue.path for issue in issues}

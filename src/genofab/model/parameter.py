@@ -16,10 +16,12 @@ from typing import Annotated, Any
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema
 from pydantic_core import PydanticCustomError
 
-from genofab.units import PRODUCT_UNITS, registry
+from genofab.units import CURRENCIES, PRODUCT_UNITS, registry
 
 #: Symbols of the units a product can be counted in (TU, vg, vp, cell).
 PRODUCT_SYMBOLS: tuple[str, ...] = tuple(PRODUCT_UNITS.values())
+#: Codes of the currencies money can be given in.
+CURRENCY_CODES: tuple[str, ...] = tuple(CURRENCIES.values())
 
 #: Unit of a per-cell ratio given as a bare number (MOI 10, or 0.17 CAR⁺ cells per cell):
 #: "product units per cell", in whatever unit the product is counted in.
@@ -37,6 +39,9 @@ class Parameter(BaseModel):
     source: str | None = None
     counts: str | None = Field(
         default=None, description="the product unit this amount counts (TU for TU/L), if any"
+    )
+    currency: str | None = Field(
+        default=None, description="the currency of a money value (EUR for EUR/m²), if any"
     )
 
 
@@ -81,6 +86,8 @@ class QuantitySpec:
     integer: bool = False
     percent_hint: bool = False
     counts_product: bool = False
+    any_dimension: bool = False
+    needs_currency: bool = False
 
     @cached_property
     def _dimensions(self) -> tuple[tuple[object, str], ...]:
@@ -102,8 +109,18 @@ class QuantitySpec:
             )
         value, unit, given = self._convert(raw)
         self._check_bounds(value, unit, given)
-        counts = unit.split("/", 1)[0] if self.counts_product and unit != PER_CELL else None
-        return Parameter(value=value, unit=unit, given=given, source=source, counts=counts)
+        head = unit.split("/", 1)[0]
+        counts = head if self.counts_product and unit != PER_CELL else None
+        currency = _currency_of(unit)
+        if self.needs_currency and currency is None:
+            raise PydanticCustomError(
+                "quantity_dimension",
+                "'{given}' is not a price: expected {what} such as '{example}'",
+                {"given": given, "what": self.what, "example": self.example},
+            )
+        return Parameter(
+            value=value, unit=unit, given=given, source=source, counts=counts, currency=currency
+        )
 
     def _unpack(self, raw: dict[Any, Any]) -> tuple[object, str | None]:
         unknown = sorted(str(key) for key in raw if key not in {"value", "unit", "source"})
@@ -147,6 +164,12 @@ class QuantitySpec:
 
     def _convert_text_uncached(self, given: str) -> tuple[float, str]:
         quantity = _parse_text(given, self)
+        if self.any_dimension:
+            root = quantity.to_root_units()
+            unit = f"{root.units:~}".replace(" ", "")
+            return self._finite(
+                float(root.magnitude), given
+            ), "" if unit == "dimensionless" else unit
         if quantity.dimensionless and self.bare_unit is not None:
             return self._finite(float(quantity.to("").magnitude), given), self.bare_unit
         for dimensions, unit in self._dimensions:
@@ -296,6 +319,18 @@ def _product_units(template: str) -> tuple[str, ...]:
     return tuple(template.format(P=symbol) for symbol in PRODUCT_SYMBOLS)
 
 
+def _money_units(template: str) -> tuple[str, ...]:
+    return tuple(template.format(C=code) for code in CURRENCY_CODES)
+
+
+def _currency_of(unit: str) -> str | None:
+    """The currency code in a unit string such as ``EUR/m**2`` (as a whole word), if any."""
+    import re
+
+    found = [code for code in CURRENCY_CODES if re.search(rf"\b{code}\b", unit)]
+    return found[0] if found else None
+
+
 VOLUME = QuantitySpec("a volume", "200 L", ("L",), low=0)
 VOLUME_OR_ZERO = QuantitySpec("a volume", "0.1 mL", ("L",), low=0, low_inclusive=True)
 DURATION = QuantitySpec("a duration", "14 d", ("d",), low=0)
@@ -399,3 +434,60 @@ PerCellRatio = quantity(PER_CELL_RATIO)
 CellCount = quantity(CELL_COUNT)
 CellsPerMass = quantity(CELLS_PER_MASS)
 CellDensity = quantity(CELL_DENSITY)
+
+MONEY = QuantitySpec(
+    "an amount of money", "800 kEUR", _money_units("{C}"), low=0, low_inclusive=True
+)
+POSITIVE_MONEY = QuantitySpec("an amount of money", "150 MEUR", _money_units("{C}"), low=0)
+MONEY_PER_AREA = QuantitySpec(
+    "a cost per area", "6000 EUR/m²", _money_units("{C}/m**2"), low=0, low_inclusive=True
+)
+MONEY_PER_AREA_YEAR = QuantitySpec(
+    "a cost per area and year",
+    "150 EUR/m²/yr",
+    _money_units("{C}/m**2/yr"),
+    low=0,
+    low_inclusive=True,
+)
+MONEY_PER_YEAR = QuantitySpec(
+    "a cost per year", "67500 EUR/yr", _money_units("{C}/yr"), low=0, low_inclusive=True
+)
+MONEY_PER_HOUR = QuantitySpec("a cost per hour", "42.2 EUR/h", _money_units("{C}/h"), low=0)
+AREA = QuantitySpec("an area", "250 m²", ("m**2",), low=0)
+HOURS = QuantitySpec("a number of hours", "1600 h", ("h",), low=0)
+YEARS = QuantitySpec("a number of years", "15 yr", ("yr",), bare_unit="yr", low=0)
+FTE = QuantitySpec("full-time equivalents", "12", (), bare_unit="", low=0, low_inclusive=True)
+RATE = QuantitySpec(
+    "a rate", "3 %", (), bare_unit="", low=0, low_inclusive=True, high=1, percent_hint=True
+)
+PROBABILITY = QuantitySpec(
+    "a probability",
+    "5 %",
+    (),
+    bare_unit="",
+    low=0,
+    low_inclusive=True,
+    high=0.99,
+    percent_hint=True,
+)
+COUNT = QuantitySpec("a count", "2", (), bare_unit="", low=1, low_inclusive=True, integer=True)
+AMOUNT = QuantitySpec("an amount", "1 mg", (), bare_unit="", low=0, any_dimension=True)
+UNIT_PRICE = QuantitySpec(
+    "a price", "250 EUR/mg", (), low=0, low_inclusive=True, any_dimension=True, needs_currency=True
+)
+
+Money = quantity(MONEY)
+PositiveMoney = quantity(POSITIVE_MONEY)
+MoneyPerArea = quantity(MONEY_PER_AREA)
+MoneyPerAreaYear = quantity(MONEY_PER_AREA_YEAR)
+MoneyPerYear = quantity(MONEY_PER_YEAR)
+MoneyPerHour = quantity(MONEY_PER_HOUR)
+Area = quantity(AREA)
+Hours = quantity(HOURS)
+Years = quantity(YEARS)
+Fte = quantity(FTE)
+Rate = quantity(RATE)
+Probability = quantity(PROBABILITY)
+Count = quantity(COUNT)
+Amount = quantity(AMOUNT)
+UnitPrice = quantity(UNIT_PRICE)

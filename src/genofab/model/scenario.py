@@ -15,10 +15,12 @@ from pydantic import BaseModel, ValidationInfo, model_validator
 from genofab.errors import did_you_mean
 from genofab.model.base import Frozen, Text
 from genofab.model.demand import Demand
+from genofab.model.economics import Economics, currency_problems
 from genofab.model.facility import Facility
 from genofab.model.parameter import Parameter
 from genofab.model.process import Process
 from genofab.model.product import Product
+from genofab.model.steps import QCReleaseStep
 
 FORMAT = "genofab/1"
 
@@ -37,12 +39,15 @@ class Scenario(Frozen):
     process: Process
     facility: Facility
     demand: Demand | None = None
+    economics: Economics | None = None
 
     @model_validator(mode="after")
     def _sections_agree(self, info: ValidationInfo) -> Scenario:
         if info.context and info.context.get(DEFER_CROSS_CHECKS):
             return self
-        problems = cross_section_problems(self.product, self.process, self.facility)
+        problems = cross_section_problems(
+            self.product, self.process, self.facility, self.economics, self.demand
+        )
         if problems:
             raise ValueError("; ".join(f"{path}: {message}" for path, message in problems))
         return self
@@ -52,15 +57,27 @@ class Scenario(Frozen):
         return list(iter_parameters(self))
 
     def values(self) -> dict[str, float]:
-        """Every numeric parameter's value in its base unit, keyed by path: what engines read."""
-        return {path: parameter.value for path, parameter in iter_parameters(self)}
+        """Every numeric parameter's value in its base unit, keyed by path: what engines read.
+        Money is converted to the scenario's currency."""
+        rate = self.economics.rate if self.economics else _no_conversion
+        return {path: p.value * rate(p.currency) for path, p in iter_parameters(self)}
+
+
+def _no_conversion(currency: str | None) -> float:
+    return 1.0
 
 
 def cross_section_problems(
-    product: Product | None, process: Process | None, facility: Facility | None
+    product: Product | None,
+    process: Process | None,
+    facility: Facility | None,
+    economics: Economics | None = None,
+    demand: Demand | None = None,
 ) -> list[tuple[str, str]]:
     """Problems between validated sections, as (path, message); a failed section is None."""
     problems: list[tuple[str, str]] = []
+    if economics is not None:
+        problems += economics_problems(economics, process, facility, demand)
     if process is not None and facility is not None:
         problems += room_problems(
             [step.room for step in process.steps], [room.kind for room in facility.rooms]
@@ -108,3 +125,65 @@ def _walk(value: object, path: str) -> Iterator[tuple[str, Parameter]]:
     elif isinstance(value, tuple | list):
         for i, item in enumerate(value):
             yield from _walk(item, f"{path}[{i}]")
+
+
+def economics_problems(
+    economics: Economics, process: Process | None, facility: Facility | None, demand: Demand | None
+) -> list[tuple[str, str]]:
+    """Economics items that point at steps or rooms that do not exist, money without an
+    exchange rate, and a QC panel that does not fit the QC release step."""
+    problems = currency_problems(economics, list(iter_parameters(economics, "economics")))
+    if process is not None:
+        names = [step.name for step in process.steps]
+        for i, material in enumerate(economics.materials):
+            if material.step not in names:
+                problems.append(
+                    (
+                        f"economics.materials[{i}].step",
+                        f"'{material.step}' is not a step of the process"
+                        + did_you_mean(material.step, names),
+                    )
+                )
+        release = [step for step in process.steps if isinstance(step, QCReleaseStep)]
+        if economics.qc_tests and release:
+            step = release[0]
+            for i, test in enumerate(economics.qc_tests):
+                if test.duration is not None and test.duration.value > step.duration.value:
+                    problems.append(
+                        (
+                            f"economics.qc_tests[{i}].duration",
+                            f"{test.duration.given} is longer than the QC release step"
+                            f" '{step.name}' ({step.duration.given})",
+                        )
+                    )
+            needed = sum(test.sample_vials.value for test in economics.qc_tests)
+            if needed > step.sample_vials.value:
+                problems.append(
+                    (
+                        "economics.qc_tests",
+                        f"the tests take {needed:g} containers but the QC release step takes"
+                        f" {step.sample_vials.value:g} (process sample_vials)",
+                    )
+                )
+    if facility is not None:
+        kinds = [room.kind for room in facility.rooms]
+        for section in ("areas", "equipment", "staff"):
+            for i, item in enumerate(getattr(economics, section)):
+                if item.per_room is not None and item.per_room not in kinds:
+                    problems.append(
+                        (
+                            f"economics.{section}[{i}].per_room",
+                            f"'{item.per_room}' is not a room kind of the facility"
+                            f"{did_you_mean(item.per_room, kinds)}",
+                        )
+                    )
+    if economics.facility_sizing == "to_demand" and (
+        demand is None or demand.patients_per_year is None
+    ):
+        problems.append(
+            (
+                "economics.facility_sizing",
+                "to_demand sizes the rooms to demand.patients_per_year, which is not given",
+            )
+        )
+    return problems
