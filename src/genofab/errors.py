@@ -73,6 +73,11 @@ class InfeasibleError(GenofabError, ValueError):
         return (InfeasibleError, (self.path, self.message))
 
 
+class ParameterError(GenofabError, ValueError):
+    """A parameter named on the command line or in a sweep that does not exist, or a value
+    set for it that breaks its rules."""
+
+
 def did_you_mean(word: str, choices: list[str] | tuple[str, ...]) -> str:
     """`` (did you mean 'x'?)`` for the closest choice, or an empty string."""
     import difflib

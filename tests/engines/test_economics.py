@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from genofab.engines.capacity import capacity_arrays
 from genofab.engines.economics import CATEGORIES, CAUSES, cost_arrays
 from genofab.engines.lot import lot_arrays
-from genofab.engines.run import evaluate
+from genofab.engines.run import evaluate, run_arrays
 from genofab.model import Scenario
 from genofab.results.economics import EconomicsResult
 from tests.helpers import tiny_costed
@@ -152,14 +152,9 @@ def test_sizing_to_demand_adds_suites() -> None:
 def demand_sweep(scenario: Scenario, demands: np.ndarray) -> Any:
     values: dict[str, Any] = dict(scenario.values())
     values["demand.patients_per_year"] = demands
-    lot = lot_arrays(scenario, values)
-    from genofab.engines.economics import sized_values
-
-    cap = capacity_arrays(scenario, lot, values)
-    if scenario.economics is not None and scenario.economics.facility_sizing == "to_demand":
-        values = dict(sized_values(scenario, values, lot, cap))
-        cap = capacity_arrays(scenario, lot, values)
-    return cost_arrays(scenario, values, lot, cap)
+    cost = run_arrays(scenario, values).cost
+    assert cost is not None
+    return cost
 
 
 def test_cost_per_dose_falls_as_demand_rises_toward_capacity() -> None:

@@ -141,3 +141,62 @@ def test_the_installed_command_prints_json() -> None:
         check=True,
     )
     assert json.loads(done.stdout)["lots_per_year"] == 6
+
+
+def test_run_shows_the_cost_of_goods_and_the_fair_price() -> None:
+    result = runner.invoke(app, ["run", IGT, "--no-inputs"])
+    assert result.exit_code == 0
+    for title in ("Cost of goods (EUR)", "Cost of one lot by step", "Fair price per patient"):
+        assert title in result.stdout
+    data = json.loads(runner.invoke(app, ["run", IGT, "-f", "json"]).stdout)
+    for key in (
+        "cogs_per_lot",
+        "cogs_per_dose",
+        "cogs_per_patient",
+        "cost_breakdown",
+        "fair_price_per_patient",
+    ):
+        assert data[key] is not None
+    total = data["cost_breakdown"].pop("total")
+    assert sum(data["cost_breakdown"].values()) == pytest.approx(total)
+
+
+def test_scale_sweeps_the_demand() -> None:
+    result = runner.invoke(
+        app,
+        [
+            "scale",
+            IGT,
+            "--vary",
+            "demand.patients_per_year=10..10000",
+            "--points",
+            "20",
+            "--format",
+            "json",
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    sweep = json.loads(result.stdout)
+    assert len(sweep["points"]) == 20
+    costs = [point["cost_per_dose"] for point in sweep["points"]]
+    assert costs[0] > 10 * costs[-1]
+    table = runner.invoke(
+        app,
+        ["scale", IGT, "--vary", "process.steps[1].working_volume=50 L..400 L", "--points", "4"],
+    )
+    assert table.exit_code == 0 and "Economies of scale" in table.stdout
+
+
+@pytest.mark.parametrize(
+    ("vary", "message"),
+    [
+        ("demand.patient_per_year=10..100", "did you mean 'demand.patients_per_year'"),
+        ("demand.patients_per_year=10", "--vary takes PATH=LOW..HIGH"),
+        ("process.steps[1].working_volume=50..400", "is a plain number; expected a volume"),
+        ("process.steps[3].step_yield=0.5..1.5", "1.5 is above 1"),
+    ],
+)
+def test_scale_refuses_bad_ranges(vary: str, message: str) -> None:
+    result = runner.invoke(app, ["scale", IGT, "--vary", vary])
+    assert result.exit_code == 2
+    assert message in result.stderr

@@ -131,13 +131,16 @@ def capacity_arrays(scenario: Scenario, lot: LotArrays, values: Values) -> Capac
 
 
 def capacity_result(
-    scenario: Scenario, values: Values | None = None, lot: LotArrays | None = None
+    scenario: Scenario,
+    values: Values | None = None,
+    lot: LotArrays | None = None,
+    cap: CapacityArrays | None = None,
 ) -> CapacityResult:
     """Capacity of one scenario; a room kind that cannot complete one lot a year raises
     :class:`InfeasibleError`."""
     values = scenario.values() if values is None else values
     lot = lot_arrays(scenario, values) if lot is None else lot
-    cap = capacity_arrays(scenario, lot, values)
+    cap = capacity_arrays(scenario, lot, values) if cap is None else cap
     for room in cap.rooms:
         if float(room.lots_per_room_year) < 1:
             index = next(i for i, r in enumerate(scenario.facility.rooms) if r.kind == room.kind)

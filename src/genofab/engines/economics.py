@@ -302,15 +302,12 @@ def _lots_to_start(
     return np.minimum(needed, capacity)
 
 
-def economics_result(
-    scenario: Scenario, values: Values, lot: LotArrays, cap: CapacityArrays
-) -> EconomicsResult:
+def economics_result(scenario: Scenario, values: Values, cost: CostArrays) -> EconomicsResult:
     """The cost of goods (and fair price, when priced) of one scenario."""
     from genofab.engines.pricing import price_arrays
 
     economics = scenario.economics
     assert economics is not None
-    cost = cost_arrays(scenario, values, lot, cap)
     started, delivered = float(cost.lots_started), float(cost.doses_delivered)
     patients = float(cost.patients_treated)
 

@@ -212,11 +212,13 @@ def _doses(
     return np.floor(released * ratio + ROUNDING_SLACK), doses_per_vial, vials_per_dose
 
 
-def lot_result(scenario: Scenario, values: Values | None = None) -> LotResult:
+def lot_result(
+    scenario: Scenario, values: Values | None = None, lot: LotArrays | None = None
+) -> LotResult:
     """The lot of one scenario as a :class:`LotResult`; an infeasible lot raises
     :class:`InfeasibleError` naming the step or rule that makes it so."""
     values = scenario.values() if values is None else values
-    lot = lot_arrays(scenario, values)
+    lot = lot_arrays(scenario, values) if lot is None else lot
     if int(lot.status) != LotStatus.OK:
         raise _infeasible(scenario, lot, values)
     steps = scenario.process.steps

@@ -194,6 +194,11 @@ class QuantitySpec:
             )
         return value
 
+    def check(self, value: float, unit: str) -> None:
+        """Raise if ``value`` (in ``unit``, the base unit) breaks this field's bounds: for values
+        set after validation, such as sweep points or samples."""
+        self._check_bounds(value, unit, f"{value:g}")
+
     def _check_bounds(self, value: float, unit: str, given: str) -> None:
         shown = f"{value:g} {unit}".strip() if unit not in {"", PER_CELL} else f"{value:g}"
         if self.low is not None and value < self.low:

@@ -7,17 +7,18 @@ functions returning every problem, so the file loader can report them all at onc
 
 from __future__ import annotations
 
+import typing
 from collections.abc import Iterator
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ValidationInfo, model_validator
 
-from genofab.errors import did_you_mean
+from genofab.errors import ParameterError, did_you_mean
 from genofab.model.base import Frozen, Text
 from genofab.model.demand import Demand
 from genofab.model.economics import Economics, currency_problems
 from genofab.model.facility import Facility
-from genofab.model.parameter import Parameter
+from genofab.model.parameter import Parameter, QuantitySpec
 from genofab.model.process import Process
 from genofab.model.product import Product
 from genofab.model.steps import QCReleaseStep
@@ -55,6 +56,21 @@ class Scenario(Frozen):
     def parameters(self) -> list[tuple[str, Parameter]]:
         """Every numeric parameter with its path, e.g. ``process.steps[3].step_yield``."""
         return list(iter_parameters(self))
+
+    def specs(self) -> dict[str, QuantitySpec | None]:
+        """The :class:`QuantitySpec` of every numeric parameter, keyed by path."""
+        return {path: spec for path, _, spec in iter_parameter_specs(self)}
+
+    def parameter(self, path: str) -> tuple[Parameter, QuantitySpec | None]:
+        """The parameter at ``path`` and its spec; an unknown path raises :class:`ParameterError`
+        with the closest path suggested."""
+        for found, parameter, spec in iter_parameter_specs(self):
+            if found == path:
+                return parameter, spec
+        paths = [found for found, _ in iter_parameters(self)]
+        raise ParameterError(
+            f"'{path}' is not a numeric parameter of this scenario{did_you_mean(path, paths)}"
+        )
 
     def values(self) -> dict[str, float]:
         """Every numeric parameter's value in its base unit, keyed by path: what engines read.
@@ -112,19 +128,49 @@ def room_problems(step_rooms: list[object], kinds: list[str]) -> list[tuple[str,
 
 def iter_parameters(model: BaseModel, prefix: str = "") -> Iterator[tuple[str, Parameter]]:
     """Walk a model and yield (path, parameter) for every numeric parameter, in file order."""
-    for name, value in model:
+    for path, parameter, _ in iter_parameter_specs(model, prefix):
+        yield path, parameter
+
+
+def iter_parameter_specs(
+    model: BaseModel, prefix: str = ""
+) -> Iterator[tuple[str, Parameter, QuantitySpec | None]]:
+    """Like :func:`iter_parameters`, with the :class:`QuantitySpec` that validated each value
+    (its units and bounds), so a value set later (a sweep point, a sample) can be checked."""
+    for name, field in type(model).model_fields.items():
         path = f"{prefix}.{name}" if prefix else name
-        yield from _walk(value, path)
+        yield from _walk(getattr(model, name), path, _spec_of(field.metadata, field.annotation))
 
 
-def _walk(value: object, path: str) -> Iterator[tuple[str, Parameter]]:
+def _walk(
+    value: object, path: str, spec: QuantitySpec | None
+) -> Iterator[tuple[str, Parameter, QuantitySpec | None]]:
     if isinstance(value, Parameter):
-        yield path, value
+        yield path, value, spec
     elif isinstance(value, BaseModel):
-        yield from iter_parameters(value, path)
+        yield from iter_parameter_specs(value, path)
     elif isinstance(value, tuple | list):
         for i, item in enumerate(value):
-            yield from _walk(item, f"{path}[{i}]")
+            yield from _walk(item, f"{path}[{i}]", spec)
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _walk(item, f"{path}.{key}", spec)
+
+
+def _spec_of(metadata: list[Any], annotation: Any) -> QuantitySpec | None:
+    """The QuantitySpec behind a field: in its metadata, or inside Optional/Annotated/dict."""
+    for item in metadata:
+        owner = getattr(getattr(item, "func", None), "__self__", None)
+        if isinstance(owner, QuantitySpec):
+            return owner
+    if typing.get_origin(annotation) is typing.Annotated:
+        args = typing.get_args(annotation)
+        return _spec_of(list(args[1:]), args[0])
+    for arg in typing.get_args(annotation):
+        found = _spec_of([], arg)
+        if found is not None:
+            return found
+    return None
 
 
 def economics_problems(

@@ -151,13 +151,70 @@ def compare(
     render_comparison(comparison, make_console())
 
 
-def _evaluate(file: Path) -> Any:
-    from genofab.engines.run import evaluate
+@app.command()
+@reports_errors
+def scale(
+    file: ScenarioPath,
+    vary: Annotated[
+        str,
+        typer.Option(
+            help="PATH=LOW..HIGH, e.g. demand.patients_per_year=10..10000"
+            " or 'process.steps[1].working_volume=50 L..2000 L'"
+        ),
+    ],
+    points: Annotated[int, typer.Option(help="number of points")] = 20,
+    log: Annotated[bool, typer.Option("--log", help="log-spaced points")] = False,
+    output_format: FormatOption = OutputFormat.TABLE,
+) -> None:
+    """Cost per dose and its breakdown as one parameter varies (economies of scale)."""
+    from genofab.engines.scale import scale as sweep
+    from genofab.engines.scale import sweep_points
+
+    loaded, origin = _load(file)
+    path, low, high = _parse_range(loaded.scenario, vary)
+    grid = sweep_points(loaded.scenario, path, low, high, points, log)
+    result = sweep(loaded.scenario, path, grid, origin)
+    if output_format is OutputFormat.JSON:
+        _print_json(result.model_dump(mode="json"))
+        return
+    from genofab.views.console import make_console, render_scale
+
+    render_scale(result, make_console())
+
+
+def _parse_range(scenario: Any, vary: str) -> tuple[str, float, float]:
+    """``PATH=LOW..HIGH`` with the ends read as the parameter reads its values (units allowed)."""
+    from pydantic_core import PydanticCustomError
+
+    from genofab.errors import ParameterError
+
+    path, _, span = vary.partition("=")
+    low_text, _, high_text = span.partition("..")
+    if not path or not low_text or not high_text:
+        raise ParameterError(f"--vary takes PATH=LOW..HIGH, got '{vary}'")
+    _, spec = scenario.parameter(path.strip())
+    ends = []
+    for text in (low_text.strip(), high_text.strip()):
+        try:
+            ends.append(spec.parse(text).value if spec is not None else float(text))
+        except (PydanticCustomError, ValueError) as error:
+            message = error.message() if isinstance(error, PydanticCustomError) else str(error)
+            raise ParameterError(f"--vary {path}: {message}") from None
+    return path.strip(), ends[0], ends[1]
+
+
+def _load(file: Path) -> Any:
     from genofab.io.scenario_file import load_scenario
     from genofab.results.run import ScenarioInfo
 
     loaded = load_scenario(file)
-    origin = ScenarioInfo(name=loaded.scenario.name, file=loaded.path, sha256=loaded.sha256)
+    return loaded, ScenarioInfo(name=loaded.scenario.name, file=loaded.path, sha256=loaded.sha256)
+
+
+def _evaluate(file: Path) -> Any:
+    from genofab.engines.run import evaluate
+
+    loaded, origin = _load(file)
     return evaluate(loaded.scenario, origin)
 
 
