@@ -78,6 +78,10 @@ class ParameterError(GenofabError, ValueError):
     set for it that breaks its rules."""
 
 
+class OutputError(GenofabError, ValueError):
+    """An output path that cannot be used: outside the output folder, or not a folder."""
+
+
 def did_you_mean(word: str, choices: list[str] | tuple[str, ...]) -> str:
     """`` (did you mean 'x'?)`` for the closest choice, or an empty string."""
     import difflib

@@ -21,6 +21,9 @@ from genofab.model.scenario import Scenario
 from genofab.results.capacity import CapacityResult, RoomCapacity
 
 DAYS_PER_WEEK = 7.0
+#: Paths of the demand in the values: engines use the demand when its value is present.
+COHORT = "demand.cohort_patients"
+YEARLY_DEMAND = "demand.patients_per_year"
 
 
 @dataclass(frozen=True)
@@ -58,14 +61,14 @@ class CapacityArrays:
 
 def capacity_arrays(scenario: Scenario, lot: LotArrays, values: Values) -> CapacityArrays:
     """Throughput of the facility for the lot(s) in ``lot``; rooms no step uses are skipped."""
-    facility, demand = scenario.facility, scenario.demand
+    facility = scenario.facility
     operating = np.asarray(values["facility.operating_weeks_per_year"], dtype=float) * DAYS_PER_WEEK
     patients_per_lot = lot.patients
     cohort = rate = needed = None
-    if demand is not None and demand.cohort_patients is not None:
-        cohort = np.asarray(values["demand.cohort_patients"], dtype=float)
-    if demand is not None and demand.patients_per_year is not None:
-        rate = np.asarray(values["demand.patients_per_year"], dtype=float)
+    if COHORT in values:
+        cohort = np.asarray(values[COHORT], dtype=float)
+    if YEARLY_DEMAND in values:
+        rate = np.asarray(values[YEARLY_DEMAND], dtype=float)
         needed = np.ceil(ratio(rate, patients_per_lot) - ROUNDING_SLACK)
 
     measured = []
@@ -149,7 +152,6 @@ def capacity_result(
                 f"one lot holds a '{room.kind}' room {float(room.cycle):.4g} days (with changeover)"
                 f" but it operates {float(cap.operating_days):.4g} days a year",
             )
-    demand = scenario.demand
     used = {room.kind for room in cap.rooms}
 
     def optional_int(array: Array | None) -> int | None:
@@ -180,18 +182,14 @@ def capacity_result(
         lots_per_year=int(cap.lots_per_year),
         doses_per_year=int(cap.doses_per_year),
         patients_per_year=int(cap.patients_per_year),
-        cohort_patients=optional_int(
-            None
-            if demand is None or demand.cohort_patients is None
-            else np.asarray(values["demand.cohort_patients"])
-        ),
+        cohort_patients=optional_int(None if COHORT not in values else np.asarray(values[COHORT])),
         lots_for_cohort=optional_int(cap.lots_for_cohort),
         years_to_treat_cohort=None
         if cap.years_to_treat_cohort is None
         else float(cap.years_to_treat_cohort),
         demand_patients_per_year=None
-        if demand is None or demand.patients_per_year is None
-        else float(np.asarray(values["demand.patients_per_year"])),
+        if YEARLY_DEMAND not in values
+        else float(np.asarray(values[YEARLY_DEMAND])),
         lots_needed_per_year=optional_int(cap.lots_needed_per_year),
         meets_demand=None if cap.meets_demand is None else bool(cap.meets_demand),
     )

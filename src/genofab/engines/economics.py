@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from genofab.engines.arrays import ROUNDING_SLACK, Array, Values, ratio, reader, sample_shape
-from genofab.engines.capacity import CapacityArrays
+from genofab.engines.capacity import YEARLY_DEMAND, CapacityArrays
 from genofab.engines.finance import straight_line_depreciation
 from genofab.engines.lot import LotArrays, step_path
 from genofab.model.economics import Basis, Economics
@@ -60,8 +60,8 @@ class CostArrays:
 def sized_values(scenario: Scenario, values: Values, lot: LotArrays, cap: CapacityArrays) -> Values:
     """``values`` with every used room kind's count set to the rooms the yearly demand needs
     (lot failures included), at least one: the facility sized to the demand."""
-    economics, demand = scenario.economics, scenario.demand
-    if economics is None or demand is None or demand.patients_per_year is None:
+    economics = scenario.economics
+    if economics is None or YEARLY_DEMAND not in values:
         return values
     started = _lots_to_start(values, lot, economics, np.inf)
     sized = dict(values)
@@ -84,9 +84,8 @@ def cost_arrays(
     started = _lots_to_start(values, lot, economics, cap.lots_per_year)
     good = started * (1.0 - failure)
     doses_made = good * lot.doses
-    demand = scenario.demand
-    if demand is not None and demand.patients_per_year is not None:
-        wanted = v("demand.patients_per_year") * lot.doses_per_patient
+    if YEARLY_DEMAND in values:
+        wanted = v(YEARLY_DEMAND) * lot.doses_per_patient
         delivered = np.minimum(doses_made, wanted)
     else:
         delivered = doses_made
@@ -295,9 +294,9 @@ def _lots_to_start(
     the capacity; the capacity when there is no yearly demand."""
     v = reader(values)
     failure = v("economics.lot_failure_probability")
-    if "demand.patients_per_year" not in values:
+    if YEARLY_DEMAND not in values:
         return np.asarray(capacity, dtype=float) + 0.0 * failure
-    good_needed = np.ceil(ratio(v("demand.patients_per_year"), lot.patients) - ROUNDING_SLACK)
+    good_needed = np.ceil(ratio(v(YEARLY_DEMAND), lot.patients) - ROUNDING_SLACK)
     needed = np.ceil(good_needed / (1.0 - failure) - ROUNDING_SLACK)
     return np.minimum(needed, capacity)
 

@@ -10,6 +10,7 @@ import numpy as np
 from pydantic_core import PydanticCustomError
 
 from genofab.engines.arrays import Array
+from genofab.engines.capacity import YEARLY_DEMAND
 from genofab.engines.economics import CATEGORIES, CAUSES
 from genofab.engines.lot import LotStatus
 from genofab.engines.run import run_arrays
@@ -59,6 +60,27 @@ def scale(
     values[path] = np.asarray(points, dtype=float) * (
         values[path] / parameter.value if parameter.value else 1.0
     )
+    return _sweep(scenario, path, parameter.unit, values, points, origin)
+
+
+def demand_curve(
+    scenario: Scenario, points: Array, origin: ScenarioInfo | None = None
+) -> ScaleResult:
+    """Cost per dose against the yearly demand (patients a year), whether or not the scenario
+    states one: the economies-of-scale curve of a report."""
+    values: dict[str, Any] = dict(scenario.values())
+    values[YEARLY_DEMAND] = np.asarray(points, dtype=float)
+    return _sweep(scenario, YEARLY_DEMAND, "patient/yr", values, points, origin)
+
+
+def _sweep(
+    scenario: Scenario,
+    path: str,
+    unit: str,
+    values: dict[str, Any],
+    points: Array,
+    origin: ScenarioInfo | None,
+) -> ScaleResult:
     arrays = run_arrays(scenario, values)
     lot, capacity, cost = arrays.lot, arrays.capacity, arrays.cost
     rows = []
@@ -96,7 +118,7 @@ def scale(
     return ScaleResult(
         scenario=origin or ScenarioInfo(name=scenario.name),
         path=path,
-        unit=parameter.unit,
+        unit=unit,
         currency=scenario.economics.currency if scenario.economics else None,
         points=tuple(rows),
     )

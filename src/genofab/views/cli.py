@@ -182,6 +182,39 @@ def scale(
     render_scale(result, make_console())
 
 
+@app.command()
+@reports_errors
+def report(
+    file: ScenarioPath,
+    output: Annotated[
+        Path, typer.Option("--output", "-o", help="output folder (created if missing)")
+    ],
+    name: Annotated[
+        str | None, typer.Option(help="file stem of the report (default: the scenario file's stem)")
+    ] = None,
+) -> None:
+    """HTML report, Excel workbook and figures (PNG, SVG) of one scenario."""
+    from genofab.engines.run import evaluate
+    from genofab.views.reports.report import check_stem, write_report
+
+    stem = check_stem(name if name is not None else file.stem)
+    loaded, origin = _load(file)
+    result = evaluate(loaded.scenario, origin)
+    curve = None
+    if result.economics is not None:
+        from genofab.engines.scale import demand_curve
+
+        capacity = result.lots_per_year * result.patients_per_lot
+        top = max(capacity, result.capacity.demand_patients_per_year or 0) * 2
+        low = max(result.patients_per_lot / 2, 1)
+        import numpy as np
+
+        curve = demand_curve(loaded.scenario, np.geomspace(low, max(top, 2 * low), 60), origin)
+    written = write_report(result, curve, output, stem, loaded.scenario.description)
+    for path in written:
+        sys.stdout.write(f"{output / path}\n")
+
+
 def _parse_range(scenario: Any, vary: str) -> tuple[str, float, float]:
     """``PATH=LOW..HIGH`` with the ends read as the parameter reads its values (units allowed)."""
     from pydantic_core import PydanticCustomError
