@@ -209,7 +209,9 @@ def test_invalid_yaml_points_at_the_line(write: Write) -> None:
 @pytest.mark.parametrize(
     ("content", "message"),
     [
-        (b"name: caf\xe9\n", "not valid UTF-8 at byte 9 (it looks like Windows-1252"),
+        (b"name: caf\xe9\n", "not valid UTF-8 at byte 9 ('\xe9' in Windows-1252 or Latin-1"),
+        (b"\xff\xfen\x00a\x00", "the file is UTF-16: save it as UTF-8"),
+        (b"name: " + b"9" * 5000 + b"\n", "a number has too many digits"),
         (b"name: x\x00\n", "NUL byte at offset 7"),
     ],
 )
@@ -281,3 +283,19 @@ def test_text_can_be_validated_without_a_file() -> None:
         ScenarioError, match=r"upload\.yaml:\d+:\d+: process\.steps\[2\]\.step_yield"
     ):
         parse_scenario(dump_yaml(edit(tiny_data(), "process.steps.2.step_yield", 3)), "upload.yaml")
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("a: " + "[" * 70 + "]" * 70 + "\n", "nests deeper than 64 levels"),
+        ("a: " + "[" * 500 + "]" * 500 + "\n", "nests deeper than 64 levels"),
+        ("a: [" + ", ".join(["1"] * 30_000) + "]\n", "more than 20000 values"),
+        ("b: &x {c: 1}\na:\n  <<: *x\n", "merge keys (<<) are not supported"),
+        ("a: !!binary aGVsbG8=\n", "the tag 'tag:yaml.org,2002:binary' is not allowed"),
+        ("a: !!set {x}\n", "the tag 'tag:yaml.org,2002:set' is not allowed"),
+        ("a: !!omap [b: 1]\n", "the tag 'tag:yaml.org,2002:omap' is not allowed"),
+    ],
+)
+def test_hostile_yaml_is_refused_quickly(write: Write, text: str, message: str) -> None:
+    assert message in only_problem(write(text)).message

@@ -15,7 +15,8 @@ from typing import Literal
 from pydantic import Field, model_validator
 
 from genofab.model.base import Frozen, Identifier, Text
-from genofab.model.parameter import (
+from genofab.model.parameter import Parameter, default
+from genofab.model.quantities import (
     Amount,
     Area,
     Count,
@@ -27,7 +28,6 @@ from genofab.model.parameter import (
     MoneyPerAreaYear,
     MoneyPerHour,
     MoneyPerYear,
-    Parameter,
     PatientCount,
     PositiveMoney,
     PositiveNumber,
@@ -36,7 +36,6 @@ from genofab.model.parameter import (
     UnitPrice,
     VialCount,
     Years,
-    default,
 )
 from genofab.units import CURRENCIES, registry
 

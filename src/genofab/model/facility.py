@@ -5,12 +5,12 @@ from __future__ import annotations
 from pydantic import Field, field_validator
 
 from genofab.model.base import Frozen, Identifier, Text
-from genofab.model.parameter import (
+from genofab.model.parameter import default
+from genofab.model.quantities import (
     ConcurrentLots,
     DurationOrZero,
     RoomCount,
     WeeksPerYear,
-    default,
 )
 
 

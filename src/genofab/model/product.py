@@ -9,16 +9,15 @@ from typing import Annotated, Literal
 from pydantic import Field, model_validator
 
 from genofab.model.base import Frozen, Text
-from genofab.model.parameter import (
+from genofab.model.parameter import Parameter, default
+from genofab.model.quantities import (
     CellCount,
     CellsPerMass,
     DosesPerPatient,
     Mass,
-    Parameter,
     PerCellRatio,
     ProductAmount,
     ProductPerMass,
-    default,
 )
 
 
