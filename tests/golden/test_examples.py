@@ -60,7 +60,7 @@ def test_current_process_gives_the_dossiers_figures() -> None:
     assert current["lots_per_room_year"]["production_zone"] == 6
     assert current["bottleneck_room"] == "production_zone"
     assert current["lots_per_year"] == 6
-    assert current["patients_per_lot"] <= 4
+    assert current["patients_per_lot"] == 4  # "at most 4", and a lot must treat someone
     assert current["lots_for_cohort"] >= 25
     assert 3.5 <= current["years_to_treat_cohort"] <= 4.5
 

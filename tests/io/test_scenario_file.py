@@ -102,6 +102,12 @@ def test_every_example_loads_and_every_number_has_a_source(example: Path) -> Non
         ),
         ("process.steps.2.room", "Suite A", "process.steps[2].room", "not a valid name"),
         ("name", 42, "name", "expected text, got int 42"),
+        (
+            "product.dose.amount",
+            "1e9 vg",
+            "product.dose.amount",
+            "'1e9 vg' counts vg but the product is counted in TU",
+        ),
         ("process.steps.1.duration", ..., "process.steps[1].duration", "'duration' is required"),
         ("process.steps.2.kind", ..., "process.steps[2].kind", "'kind' is required"),
         ("process.steps", [], "process.steps", "at least 1 item"),
@@ -244,22 +250,44 @@ def test_yaml_12_reads_numbers_and_words_as_written(write: Write) -> None:
 
 
 @pytest.mark.parametrize(
-    ("path", "value", "message"),
+    ("path", "value", "where", "message"),
     [
-        ("process.steps.1.kind", "tff", "needs exactly one production_bioreactor step, found 0"),
-        ("process.steps.4.kind", "tff", "needs exactly one fill step, found 0"),
-        ("process.steps.2.name", "make", "steps[2] repeats the name 'make' of steps[1]"),
+        (
+            "process.steps.1.kind",
+            "tff",
+            "process.steps",
+            "needs exactly one production_bioreactor step, found 0",
+        ),
+        ("process.steps.4.kind", "tff", "process.steps", "needs exactly one fill step, found 0"),
+        (
+            "process.steps.2.name",
+            "make",
+            "process.steps[2].name",
+            "repeats the name 'make' of steps[1]",
+        ),
+        (
+            "facility.rooms.2.kind",
+            "suite",
+            "facility.rooms[2].kind",
+            "repeats the kind 'suite' of rooms[1]",
+        ),
     ],
 )
-def test_process_order_rules(write: Write, path: str, value: object, message: str) -> None:
+def test_process_order_rules(
+    write: Write, path: str, value: object, where: str, message: str
+) -> None:
     data = edit(tiny_data(), path, value)
     if path.endswith("1.kind"):
         data = edit(edit(data, "process.steps.1.working_volume", ...), "process.steps.1.titer", ...)
     if path.endswith("4.kind"):
         data = edit(data, "process.steps.4.fill_volume", ...)
-    issue = only_problem(write(dump_yaml(data)))
-    assert issue.path == "process.steps"
+    if path.startswith("facility"):
+        data = edit(data, "process.steps.4.room", "suite")  # no step left in the fill room
+    text = dump_yaml(data)
+    issue = only_problem(write(text))
+    assert issue.path == where
     assert message in issue.message
+    assert issue.line is not None
 
 
 def test_a_processing_step_before_production_is_refused(write: Write) -> None:
@@ -267,7 +295,8 @@ def test_a_processing_step_before_production_is_refused(write: Write) -> None:
     steps = data["process"]["steps"]
     steps.insert(0, steps.pop(2))
     issue = only_problem(write(dump_yaml(data)))
-    assert "steps[0] 'capture' (chromatography) comes before the product is made" in issue.message
+    assert issue.path == "process.steps[0]"
+    assert "'capture' (chromatography) comes before the product is made" in issue.message
 
 
 def test_scenario_errors_pickle(write: Write) -> None:

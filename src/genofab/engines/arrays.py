@@ -12,7 +12,7 @@ from numpy.typing import ArrayLike, NDArray
 Values = Mapping[str, ArrayLike]
 Array = NDArray[np.float64]
 
-#: Slack for rounding counts that are whole numbers up to floating-point error.
+#: Relative slack for rounding counts that are whole numbers up to floating-point error.
 ROUNDING_SLACK = 1e-9
 
 
@@ -42,3 +42,19 @@ def ratio_or_zero(numerator: ArrayLike, denominator: ArrayLike) -> Array:
     out = np.zeros(np.broadcast_shapes(num.shape, den.shape))
     np.divide(num, den, out=out, where=den != 0)
     return out
+
+
+def whole_floor(count: ArrayLike) -> Array:
+    """Whole items in ``count`` (⌊x⌋), forgiving floating-point error relative to x."""
+    x = np.asarray(count, dtype=float)
+    with np.errstate(invalid="ignore"):
+        return np.floor(x * (1.0 + ROUNDING_SLACK) + 1e-12)
+
+
+def whole_ceil(count: ArrayLike) -> Array:
+    """Whole items needed to cover ``count`` (⌈x⌉, at least 1 when x > 0), forgiving
+    floating-point error relative to x."""
+    x = np.asarray(count, dtype=float)
+    with np.errstate(invalid="ignore"):
+        needed = np.ceil(x * (1.0 - ROUNDING_SLACK) - 1e-12)
+        return np.where(x > 0, np.maximum(needed, 1.0), np.maximum(needed, 0.0))

@@ -14,13 +14,14 @@ from dataclasses import dataclass, replace
 import numpy as np
 from numpy.typing import NDArray
 
-from genofab.engines.arrays import ROUNDING_SLACK, Array, Values, ratio
+from genofab.engines.arrays import Array, Values, ratio, whole_ceil, whole_floor
 from genofab.engines.lot import LotArrays, lot_arrays
 from genofab.errors import InfeasibleError
 from genofab.model.scenario import Scenario
 from genofab.results.capacity import CapacityResult, RoomCapacity
 
 DAYS_PER_WEEK = 7.0
+DAYS_PER_YEAR = 365.25
 #: Paths of the demand in the values: engines use the demand when its value is present.
 COHORT = "demand.cohort_patients"
 YEARLY_DEMAND = "demand.patients_per_year"
@@ -55,6 +56,7 @@ class CapacityArrays:
     patients_per_year: Array
     lots_for_cohort: Array | None
     years_to_treat_cohort: Array | None
+    years_to_release_cohort: Array | None
     lots_needed_per_year: Array | None
     meets_demand: NDArray[np.bool_] | None
 
@@ -69,7 +71,7 @@ def capacity_arrays(scenario: Scenario, lot: LotArrays, values: Values) -> Capac
         cohort = np.asarray(values[COHORT], dtype=float)
     if YEARLY_DEMAND in values:
         rate = np.asarray(values[YEARLY_DEMAND], dtype=float)
-        needed = np.ceil(ratio(rate, patients_per_lot) - ROUNDING_SLACK)
+        needed = whole_ceil(ratio(rate, patients_per_lot))
 
     measured = []
     for i, room in enumerate(facility.rooms):
@@ -81,7 +83,7 @@ def capacity_arrays(scenario: Scenario, lot: LotArrays, values: Values) -> Capac
         changeover = np.asarray(values[prefix + "changeover"], dtype=float)
         occupancy = lot.occupancy[room.kind]
         cycle = occupancy + changeover
-        per_room = concurrent * np.floor(ratio(operating, cycle) + ROUNDING_SLACK)
+        per_room = concurrent * whole_floor(ratio(operating, cycle))
         measured.append(
             RoomArrays(
                 kind=room.kind,
@@ -98,15 +100,20 @@ def capacity_arrays(scenario: Scenario, lot: LotArrays, values: Values) -> Capac
             )
         )
     totals = np.stack([room.lots_per_year for room in measured])
-    bottleneck = np.argmin(totals, axis=0)
     lots_per_year = np.min(totals, axis=0)
+    # on a tie the room where the product is made is the bottleneck, else the first tied room
+    kinds = [room.kind for room in measured]
+    production = kinds.index(scenario.process.steps[scenario.process.production_index].room)
+    bottleneck = np.where(
+        totals[production] == lots_per_year, production, np.argmin(totals, axis=0)
+    )
     rooms = []
     for measure in measured:
         room_time = measure.count * measure.concurrent_lots * operating
         at_demand = rooms_needed = None
         if needed is not None:
             at_demand = np.minimum(needed, lots_per_year) * measure.cycle / room_time
-            rooms_needed = np.ceil(ratio(needed, measure.lots_per_room_year) - ROUNDING_SLACK)
+            rooms_needed = whole_ceil(ratio(needed, measure.lots_per_room_year))
         rooms.append(
             replace(
                 measure,
@@ -115,10 +122,12 @@ def capacity_arrays(scenario: Scenario, lot: LotArrays, values: Values) -> Capac
                 rooms_needed=rooms_needed,
             )
         )
-    lots_for_cohort = years = None
+    lots_for_cohort = years = released = None
     if cohort is not None:
-        lots_for_cohort = np.ceil(ratio(cohort, patients_per_lot) - ROUNDING_SLACK)
+        lots_for_cohort = whole_ceil(ratio(cohort, patients_per_lot))
         years = ratio(lots_for_cohort, lots_per_year)
+        # the last lot starts (lots - 1) lot-intervals after the first and takes a lot's duration
+        released = ratio(lots_for_cohort - 1.0, lots_per_year) + lot.lot_duration / DAYS_PER_YEAR
     return CapacityArrays(
         operating_days=operating,
         rooms=tuple(rooms),
@@ -128,6 +137,7 @@ def capacity_arrays(scenario: Scenario, lot: LotArrays, values: Values) -> Capac
         patients_per_year=lots_per_year * patients_per_lot,
         lots_for_cohort=lots_for_cohort,
         years_to_treat_cohort=years,
+        years_to_release_cohort=released,
         lots_needed_per_year=needed,
         meets_demand=None if needed is None else lots_per_year >= needed,
     )
@@ -187,6 +197,9 @@ def capacity_result(
         years_to_treat_cohort=None
         if cap.years_to_treat_cohort is None
         else float(cap.years_to_treat_cohort),
+        years_to_release_cohort=None
+        if cap.years_to_release_cohort is None
+        else float(cap.years_to_release_cohort),
         demand_patients_per_year=None
         if YEARLY_DEMAND not in values
         else float(np.asarray(values[YEARLY_DEMAND])),

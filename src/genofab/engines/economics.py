@@ -16,7 +16,14 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from genofab.engines.arrays import ROUNDING_SLACK, Array, Values, ratio, reader, sample_shape
+from genofab.engines.arrays import (
+    Array,
+    Values,
+    ratio,
+    reader,
+    sample_shape,
+    whole_ceil,
+)
 from genofab.engines.capacity import YEARLY_DEMAND, CapacityArrays
 from genofab.engines.finance import straight_line_depreciation
 from genofab.engines.lot import LotArrays, step_path
@@ -68,7 +75,7 @@ def sized_values(scenario: Scenario, values: Values, lot: LotArrays, cap: Capaci
     by_kind = {room.kind: room for room in cap.rooms}
     for i, room in enumerate(scenario.facility.rooms):
         if room.kind in by_kind:
-            needed = np.ceil(ratio(started, by_kind[room.kind].lots_per_room_year) - ROUNDING_SLACK)
+            needed = whole_ceil(ratio(started, by_kind[room.kind].lots_per_room_year))
             sized[f"facility.rooms[{i}].count"] = np.maximum(needed, 1.0)
     return sized
 
@@ -296,8 +303,8 @@ def _lots_to_start(
     failure = v("economics.lot_failure_probability")
     if YEARLY_DEMAND not in values:
         return np.asarray(capacity, dtype=float) + 0.0 * failure
-    good_needed = np.ceil(ratio(v(YEARLY_DEMAND), lot.patients) - ROUNDING_SLACK)
-    needed = np.ceil(good_needed / (1.0 - failure) - ROUNDING_SLACK)
+    good_needed = whole_ceil(ratio(v(YEARLY_DEMAND), lot.patients))
+    needed = whole_ceil(good_needed / (1.0 - failure))
     return np.minimum(needed, capacity)
 
 

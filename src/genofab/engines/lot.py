@@ -15,12 +15,13 @@ import numpy as np
 from numpy.typing import NDArray
 
 from genofab.engines.arrays import (
-    ROUNDING_SLACK,
     Array,
     Values,
     ratio_or_zero,
     reader,
     sample_shape,
+    whole_ceil,
+    whole_floor,
 )
 from genofab.errors import InfeasibleError
 from genofab.model.product import CellsTimesMoiDose, FixedDose, PerKgDose, VialUse
@@ -36,6 +37,7 @@ class LotStatus(IntEnum):
     SAMPLE_EXCEEDS_VOLUME = 1
     NO_CONTAINER = 2
     NO_DOSE = 3
+    NO_PATIENT = 4
 
 
 @dataclass(frozen=True)
@@ -141,20 +143,18 @@ def lot_arrays(scenario: Scenario, values: Values) -> LotArrays:
             bulk_volume = volume * field("step_yield")
             fill_volume = field("fill_volume") + zero
             container_volume = fill_volume + field("overfill")
-            vials = np.floor(ratio_or_zero(bulk_volume, container_volume) + ROUNDING_SLACK)
+            vials = whole_floor(ratio_or_zero(bulk_volume, container_volume))
             concentration = ratio_or_zero(bulk_amount, bulk_volume)
             vial_amount = concentration * fill_volume
             released = vials
             fail(vials < 1, LotStatus.NO_CONTAINER, i)
-            amount, volume = vials * container_volume * concentration, vials * container_volume
+            # from here on: the labelled content of the containers (overfill is not dosed)
+            amount, volume = vials * vial_amount, vials * fill_volume
         elif isinstance(step, QCReleaseStep):
             qc_vials = field("sample_vials") + zero
             released = np.maximum(vials - qc_vials, 0.0)
             fail(released < 1, LotStatus.NO_CONTAINER, i)
-            amount, volume = (
-                released * container_volume * concentration,
-                released * container_volume,
-            )
+            amount, volume = released * vial_amount, released * fill_volume
         amounts.append(amount if i >= scenario.process.production_index else np.full(shape, np.nan))
         volumes.append(volume if i >= scenario.process.production_index else np.full(shape, np.nan))
 
@@ -162,9 +162,10 @@ def lot_arrays(scenario: Scenario, values: Values) -> LotArrays:
     doses, per_vial, per_dose = _doses(scenario.product.vial_use, released, vial_amount, dose)
     fail(doses < 1, LotStatus.NO_DOSE, -1)
     per_patient = reader(values, "product.")("doses_per_patient") + zero
-    patients = np.floor(doses / per_patient + ROUNDING_SLACK)
+    patients = whole_floor(doses / per_patient)
     if scenario.product.modality.one_patient_per_lot:
         patients = np.minimum(patients, 1.0)
+    fail(patients < 1, LotStatus.NO_PATIENT, -1)
 
     occupancy: dict[str, Array] = {}
     for step, duration in zip(steps, durations, strict=True):
@@ -201,15 +202,15 @@ def _doses(
     ratio = ratio_or_zero(vial_amount, dose)
     with np.errstate(divide="ignore"):  # an empty container: a dose takes infinitely many
         containers = np.divide(dose, vial_amount)
-    vials_per_dose = np.maximum(np.ceil(containers - ROUNDING_SLACK), 1.0)
-    whole = np.floor(released / vials_per_dose + ROUNDING_SLACK)
+    vials_per_dose = whole_ceil(containers)
+    whole = whole_floor(released / vials_per_dose)
     if use is VialUse.WHOLE_VIALS:
         return whole, np.where(vials_per_dose == 1, 1.0, 0.0), vials_per_dose
-    doses_per_vial = np.floor(ratio + ROUNDING_SLACK)
+    doses_per_vial = whole_floor(ratio)
     if use is VialUse.SHARED_VIALS:
         doses = np.where(doses_per_vial >= 1, released * doses_per_vial, whole)
         return doses, doses_per_vial, vials_per_dose
-    return np.floor(released * ratio + ROUNDING_SLACK), doses_per_vial, vials_per_dose
+    return whole_floor(released * ratio), doses_per_vial, vials_per_dose
 
 
 def lot_result(
@@ -245,7 +246,8 @@ def lot_result(
             )
         )
     use = scenario.product.vial_use
-    shared = use is not VialUse.WHOLE_VIALS and float(lot.doses_per_vial) >= 1
+    shared = use is VialUse.SHARED_VIALS and float(lot.doses_per_vial) >= 1
+    whole = use is VialUse.WHOLE_VIALS or (use is VialUse.SHARED_VIALS and not shared)
     released_amount = float(lot.vials_released * lot.amount_per_vial)
     return LotResult(
         product_unit=scenario.product.unit,
@@ -267,7 +269,7 @@ def lot_result(
         dose_amount=float(lot.dose_amount),
         vial_use=use.value,
         doses_per_vial=int(lot.doses_per_vial) if shared else None,
-        vials_per_dose=None if shared else int(lot.vials_per_dose),
+        vials_per_dose=int(lot.vials_per_dose) if whole else None,
         doses_per_lot=int(lot.doses),
         doses_per_patient=int(lot.doses_per_patient),
         patients_per_lot=int(lot.patients),
@@ -299,6 +301,12 @@ def _infeasible(scenario: Scenario, lot: LotArrays, values: Values) -> Infeasibl
             step_path(index, "fill_volume"),
             f"{float(lot.drug_product_volume) * 1000:.4g} mL of bulk does not fill one container"
             " (fill volume + overfill)",
+        )
+    if code is LotStatus.NO_PATIENT:
+        return InfeasibleError(
+            "product.doses_per_patient",
+            f"a patient needs {int(lot.doses_per_patient)} doses but a lot makes"
+            f" {int(lot.doses)}: not one patient per lot",
         )
     return InfeasibleError(
         "product.dose",

@@ -14,20 +14,16 @@ from typing import Any, Literal
 from pydantic import BaseModel, ValidationInfo, model_validator
 
 from genofab.errors import ParameterError, did_you_mean
-from genofab.model.base import Frozen, Text
+from genofab.model.base import Frozen, Problems, Text, deferred, raise_problems
 from genofab.model.demand import Demand
 from genofab.model.economics import Economics, currency_problems
-from genofab.model.facility import Facility
+from genofab.model.facility import Facility, room_kind_problems
 from genofab.model.parameter import Parameter, QuantitySpec
-from genofab.model.process import Process
-from genofab.model.product import Product
+from genofab.model.process import Process, order_problems
+from genofab.model.product import Product, product_problems
 from genofab.model.steps import QCReleaseStep
 
 FORMAT = "genofab/1"
-
-#: Pass ``context={DEFER_CROSS_CHECKS: True}`` to validation when the caller runs
-#: :func:`cross_section_problems` itself (the file loader does, to report every problem).
-DEFER_CROSS_CHECKS = "defer_cross_checks"
 
 
 class Scenario(Frozen):
@@ -44,13 +40,12 @@ class Scenario(Frozen):
 
     @model_validator(mode="after")
     def _sections_agree(self, info: ValidationInfo) -> Scenario:
-        if info.context and info.context.get(DEFER_CROSS_CHECKS):
-            return self
-        problems = cross_section_problems(
-            self.product, self.process, self.facility, self.economics, self.demand
-        )
-        if problems:
-            raise ValueError("; ".join(f"{path}: {message}" for path, message in problems))
+        if not deferred(info):
+            raise_problems(
+                cross_section_problems(
+                    self.product, self.process, self.facility, self.economics, self.demand
+                )
+            )
         return self
 
     def parameters(self) -> list[tuple[str, Parameter]]:
@@ -77,6 +72,25 @@ class Scenario(Frozen):
         Money is converted to the scenario's currency."""
         rate = self.economics.rate if self.economics else _no_conversion
         return {path: p.value * rate(p.currency) for path, p in iter_parameters(self)}
+
+
+def scenario_problems(
+    product: Product | None,
+    process: Process | None,
+    facility: Facility | None,
+    economics: Economics | None = None,
+    demand: Demand | None = None,
+) -> Problems:
+    """Every check that spans items or sections, as (path, message), for the sections that
+    validated (a failed one is None): what validation defers to the file loader."""
+    problems: Problems = []
+    if product is not None:
+        problems += product_problems(product)
+    if process is not None:
+        problems += order_problems(process.steps)
+    if facility is not None:
+        problems += room_kind_problems(facility.rooms)
+    return problems + cross_section_problems(product, process, facility, economics, demand)
 
 
 def _no_conversion(currency: str | None) -> float:

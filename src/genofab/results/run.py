@@ -26,6 +26,7 @@ HEADLINE = (
     "patients_per_year",
     "lots_for_cohort",
     "years_to_treat_cohort",
+    "years_to_release_cohort",
     "rooms_needed",
     "cogs_per_lot",
     "cogs_per_dose",
@@ -126,6 +127,11 @@ class RunResult(Result):
     @property
     def years_to_treat_cohort(self) -> float | None:
         return self.capacity.years_to_treat_cohort
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def years_to_release_cohort(self) -> float | None:
+        return self.capacity.years_to_release_cohort
 
     @computed_field  # type: ignore[prop-decorator]
     @property

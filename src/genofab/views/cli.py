@@ -81,13 +81,12 @@ def _main(
 @app.command()
 @reports_errors
 def validate(files: Annotated[list[Path], typer.Argument(help="scenario files")]) -> None:
-    """Check scenario files; list every problem with file, line and field."""
-    from genofab.io.scenario_file import load_scenario
-
+    """Check scenario files, and that their lots and facility can deliver; list every problem
+    with file, line and field."""
     failed = False
     for file in files:
         try:
-            loaded = load_scenario(file)
+            loaded, _ = _evaluate(file)
         except GenofabError as error:
             sys.stderr.write(f"{error}\n")
             failed = True
@@ -108,7 +107,8 @@ def schema(
     ] = None,
 ) -> None:
     """Print the JSON Schema of the scenario format (for editor completion)."""
-    from genofab.io.schema import scenario_schema, write_text_atomically
+    from genofab.io.files import write_text_atomically
+    from genofab.io.schema import scenario_schema
 
     text = json.dumps(scenario_schema(), indent=2, ensure_ascii=False) + "\n"
     if output is None:
@@ -125,7 +125,7 @@ def run(
     inputs: Annotated[bool, typer.Option(help="show the inputs table")] = True,
 ) -> None:
     """Per-lot figures and facility capacity of one scenario."""
-    result = _evaluate(file)
+    _, result = _evaluate(file)
     if output_format is OutputFormat.JSON:
         _print_json(result.to_json_dict())
         return
@@ -142,7 +142,7 @@ def compare(
     """Two scenarios side by side, with the ratio B ÷ A of each figure."""
     from genofab.engines.compare import compare as compare_runs
 
-    comparison = compare_runs(_evaluate(a), _evaluate(b))
+    comparison = compare_runs(_evaluate(a)[1], _evaluate(b)[1])
     if output_format is OutputFormat.JSON:
         _print_json(comparison.model_dump(mode="json"))
         return
@@ -194,22 +194,15 @@ def report(
     ] = None,
 ) -> None:
     """HTML report, Excel workbook and figures (PNG, SVG) of one scenario."""
-    from genofab.engines.run import evaluate
-    from genofab.views.reports.report import check_stem, write_report
+    from genofab.views.reports.report import check_stem, demand_points, write_report
 
     stem = check_stem(name if name is not None else file.stem)
-    loaded, origin = _load(file)
-    result = evaluate(loaded.scenario, origin)
+    loaded, result = _evaluate(file)
     curve = None
     if result.economics is not None:
         from genofab.engines.scale import demand_curve
 
-        capacity = result.lots_per_year * result.patients_per_lot
-        top = max(capacity, result.capacity.demand_patients_per_year or 0) * 2
-        low = max(result.patients_per_lot / 2, 1)
-        import numpy as np
-
-        curve = demand_curve(loaded.scenario, np.geomspace(low, max(top, 2 * low), 60), origin)
+        curve = demand_curve(loaded.scenario, demand_points(result), result.scenario)
     written = write_report(result, curve, output, stem, loaded.scenario.description)
     for path in written:
         sys.stdout.write(f"{output / path}\n")
@@ -245,10 +238,16 @@ def _load(file: Path) -> Any:
 
 
 def _evaluate(file: Path) -> Any:
+    """The loaded scenario and its run; a lot or facility that cannot deliver is reported at
+    its field in the file."""
     from genofab.engines.run import evaluate
+    from genofab.errors import InfeasibleError
 
     loaded, origin = _load(file)
-    return evaluate(loaded.scenario, origin)
+    try:
+        return loaded, evaluate(loaded.scenario, origin)
+    except InfeasibleError as error:
+        raise loaded.locate(error) from None
 
 
 def _print_json(data: Any) -> None:

@@ -33,8 +33,8 @@ def number(value: float | int | str | None, digits: int = 3) -> str:
 
 def make_console() -> Console:
     """A console for stdout; wide enough for the tables when output goes to a file or a pipe."""
-    console = Console()
-    return console if console.is_terminal else Console(width=140)
+    console = Console(markup=False)  # names from scenario files are shown as written
+    return console if console.is_terminal else Console(markup=False, width=140)
 
 
 def render_run(run: RunResult, console: Console, *, inputs: bool = True) -> None:
@@ -100,7 +100,7 @@ def render_run(run: RunResult, console: Console, *, inputs: bool = True) -> None
         (f"{unit} made (harvest)", number(lot.amount_made)),
         (
             "bulk drug product",
-            f"{number(lot.drug_product_volume_l * 1000)} mL at "
+            f"{number(lot.drug_product_volume_l)} L at "
             f"{number(lot.drug_product_concentration_per_ml)} {unit}/mL",
         ),
         (
@@ -110,10 +110,18 @@ def render_run(run: RunResult, console: Console, *, inputs: bool = True) -> None
         (f"{unit} per {container} ({number(lot.fill_volume_ml)} mL)", number(lot.amount_per_vial)),
         (f"{unit} per dose", number(lot.dose_amount)),
         (
-            "doses per " + container
+            "doses from one container"
             if lot.doses_per_vial is not None
-            else f"{container}s per dose",
-            str(lot.doses_per_vial if lot.doses_per_vial is not None else lot.vials_per_dose),
+            else "containers per dose"
+            if lot.vials_per_dose is not None
+            else "containers",
+            number(
+                lot.doses_per_vial
+                if lot.doses_per_vial is not None
+                else lot.vials_per_dose
+                if lot.vials_per_dose is not None
+                else "pooled: divided at will"
+            ),
         ),
         ("doses per lot", number(lot.doses_per_lot)),
         ("patients per lot", number(lot.patients_per_lot)),

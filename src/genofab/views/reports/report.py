@@ -9,14 +9,15 @@ cannot point outside the output folder.
 from __future__ import annotations
 
 import io
-import os
 import re
-import shutil
-import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
 
+import numpy as np
+from numpy.typing import NDArray
+
 from genofab.errors import OutputError
+from genofab.io.files import staged_folder
 from genofab.results.run import RunResult
 from genofab.results.scale import ScaleResult
 from genofab.views.console import number
@@ -76,12 +77,7 @@ def write_report(
 ) -> list[Path]:
     """Render and write the report; returns the files written, relative to ``directory``."""
     check_stem(stem)
-    directory = Path(directory)
-    if directory.exists() and not directory.is_dir():
-        raise OutputError(f"'{directory}' exists and is not a folder")
-    parent = directory.resolve().parent
-    staging = Path(tempfile.mkdtemp(prefix=".genofab-report-", dir=parent))
-    try:
+    with staged_folder(directory) as staging:
         generated = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
         svgs = _write_figures(run, curve, staging / "figures", stem)
         html = _render_html(run, svgs, generated, description)
@@ -90,27 +86,16 @@ def write_report(
 
         write_workbook(staging / f"{stem}.xlsx", run, curve, generated, headline(run))
         written = sorted(path.relative_to(staging) for path in staging.rglob("*") if path.is_file())
-        _move_into(staging, directory, written)
-        return written
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
+    return written
 
 
-def _move_into(staging: Path, directory: Path, files: list[Path]) -> None:
-    if not directory.exists():
-        umask = os.umask(0)
-        os.umask(umask)
-        staging.chmod(0o777 & ~umask)  # mkdtemp makes 0700 folders; give the usual mode
-        os.replace(staging, directory)
-        staging.mkdir()  # so the cleanup has something to remove
-        return
-    root = directory.resolve()
-    for relative in files:
-        target = (root / relative).resolve()
-        if root not in target.parents:
-            raise OutputError(f"'{relative}' would be written outside '{directory}'")
-        target.parent.mkdir(parents=True, exist_ok=True)
-        os.replace(staging / relative, target)
+def demand_points(run: RunResult, points: int = 60) -> NDArray[np.float64]:
+    """Yearly demands for the cost-per-dose curve: from half a lot's patients to twice the
+    capacity (or the demand, if larger), log-spaced."""
+    capacity = run.lots_per_year * run.patients_per_lot
+    low = max(run.patients_per_lot / 2, 1.0)
+    high = max(capacity, run.capacity.demand_patients_per_year or 0.0, low) * 2
+    return np.geomspace(low, high, points)
 
 
 def _write_figures(
