@@ -73,9 +73,9 @@ class InfeasibleError(GenofabError, ValueError):
         return (InfeasibleError, (self.path, self.message))
 
 
-class ParameterError(GenofabError, ValueError):
-    """A parameter named on the command line or in a sweep that does not exist, or a value
-    set for it that breaks its rules."""
+class UsageError(GenofabError, ValueError):
+    """A name given to a command or to the API that names nothing known (a parameter path, a
+    template), or a value given for it that breaks its rules."""
 
 
 class OutputError(GenofabError, ValueError):

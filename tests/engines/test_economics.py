@@ -199,3 +199,11 @@ def test_breakdowns_sum_to_the_total(failure: float, demand: float, sizing: str)
         assert result.cost_by_cause[name].annual >= -1e-6 * total
     per_lot = sum(step.per_lot for step in result.cost_by_step) + result.site_cost_per_lot
     assert per_lot == pytest.approx(result.cogs_per_lot)
+
+
+def test_an_autologous_lots_spare_doses_go_to_no_one() -> None:
+    cost = economics(("product.modality", "autologous_cells"), ("demand.patients_per_year", 20))
+    # 30 doses a lot but one patient: 20 lots for 20 patients, 20 doses delivered
+    assert cost.lots_started_per_year == 20
+    assert cost.doses_delivered_per_year == 20
+    assert cost.cogs_per_patient == pytest.approx(cost.annual_cost / 20)

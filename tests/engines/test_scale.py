@@ -7,7 +7,7 @@ import pytest
 
 from genofab.engines.run import evaluate
 from genofab.engines.scale import scale, sweep_points
-from genofab.errors import ParameterError
+from genofab.errors import UsageError
 from tests.helpers import tiny_costed
 
 
@@ -56,12 +56,12 @@ def test_sweeping_the_suites_changes_the_rooms() -> None:
     ],
 )
 def test_bad_sweeps_are_refused(path: str, points: list[float], message: str) -> None:
-    with pytest.raises(ParameterError, match=message):
+    with pytest.raises(UsageError, match=message):
         scale(tiny_costed(), path, np.array(points))
 
 
 def test_log_points_need_positive_ends() -> None:
-    with pytest.raises(ParameterError, match="positive ends"):
+    with pytest.raises(UsageError, match="positive ends"):
         sweep_points(tiny_costed(), "demand.patients_per_year", 0, 10, 5, log=True)
-    with pytest.raises(ParameterError, match="between 2 and"):
+    with pytest.raises(UsageError, match="between 2 and"):
         sweep_points(tiny_costed(), "demand.patients_per_year", 1, 10, 1)

@@ -10,6 +10,7 @@ import pytest
 from openpyxl import load_workbook
 from typer.testing import CliRunner
 
+import genofab
 from genofab.views.cli import app
 from tests.helpers import EXAMPLES, dump_yaml, edit, tiny_data, tiny_economics
 
@@ -18,9 +19,20 @@ Write = Callable[..., Path]
 FIGURES = ("mass-balance", "capacity", "cost-breakdown", "cost-per-dose", "fair-price")
 
 
+TEMPLATES = Path(genofab.__file__).parent / "templates"
+#: Every example, and the templates that are not also an example.
+REPORTED = [
+    *sorted(EXAMPLES.glob("*.yaml")),
+    TEMPLATES / "aav-sf9.yaml",
+    TEMPLATES / "hsc-lv-ex-vivo.yaml",
+]
+
+
 @pytest.mark.slow
-@pytest.mark.parametrize("example", sorted(EXAMPLES.glob("*.yaml")), ids=lambda p: p.name)
+@pytest.mark.parametrize("example", REPORTED, ids=lambda p: p.name)
 def test_report_of_every_example(example: Path, tmp_path: Path) -> None:
+    json_run = runner.invoke(app, ["run", str(example), "--format", "json"])
+    assert json_run.exit_code == 0, json_run.output
     out = tmp_path / "out"
     result = runner.invoke(app, ["report", str(example), "-o", str(out)])
     assert result.exit_code == 0, result.output

@@ -90,7 +90,8 @@ def cost_arrays(
     failure = v("economics.lot_failure_probability")
     started = _lots_to_start(values, lot, economics, cap.lots_per_year)
     good = started * (1.0 - failure)
-    doses_made = good * lot.doses
+    # doses beyond whole patients (an autologous lot's spare bags) can go to no one
+    doses_made = good * lot.patients * lot.doses_per_patient
     if YEARLY_DEMAND in values:
         wanted = v(YEARLY_DEMAND) * lot.doses_per_patient
         delivered = np.minimum(doses_made, wanted)

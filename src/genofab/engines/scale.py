@@ -14,7 +14,7 @@ from genofab.engines.capacity import YEARLY_DEMAND
 from genofab.engines.economics import CATEGORIES, CAUSES
 from genofab.engines.lot import LotStatus
 from genofab.engines.run import run_arrays
-from genofab.errors import ParameterError
+from genofab.errors import UsageError
 from genofab.model.scenario import Scenario
 from genofab.results.run import ScenarioInfo
 from genofab.results.scale import ScalePoint, ScaleResult
@@ -36,9 +36,9 @@ def sweep_points(
     numbers, without repeats, for parameters that count (rooms, patients)."""
     _, spec = scenario.parameter(path)
     if not 2 <= points <= MAX_POINTS:
-        raise ParameterError(f"--points must be between 2 and {MAX_POINTS}, got {points}")
+        raise UsageError(f"--points must be between 2 and {MAX_POINTS}, got {points}")
     if log and (low <= 0 or high <= 0):
-        raise ParameterError("a log-spaced sweep needs positive ends")
+        raise UsageError("a log-spaced sweep needs positive ends")
     grid = np.geomspace(low, high, points) if log else np.linspace(low, high, points)
     if spec is not None and spec.integer:
         grid = np.unique(np.round(grid))
@@ -55,7 +55,7 @@ def scale(
             if spec is not None:
                 spec.check(float(value), parameter.unit)
         except PydanticCustomError as error:
-            raise ParameterError(f"{path}: {error.message()}") from None
+            raise UsageError(f"{path}: {error.message()}") from None
     values: dict[str, Any] = dict(scenario.values())
     values[path] = np.asarray(points, dtype=float) * (
         values[path] / parameter.value if parameter.value else 1.0

@@ -13,7 +13,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ValidationInfo, model_validator
 
-from genofab.errors import ParameterError, did_you_mean
+from genofab.errors import UsageError, did_you_mean
 from genofab.model.base import Frozen, Problems, Text, deferred, raise_problems
 from genofab.model.demand import Demand
 from genofab.model.economics import Economics, currency_problems
@@ -57,13 +57,13 @@ class Scenario(Frozen):
         return {path: spec for path, _, spec in iter_parameter_specs(self)}
 
     def parameter(self, path: str) -> tuple[Parameter, QuantitySpec | None]:
-        """The parameter at ``path`` and its spec; an unknown path raises :class:`ParameterError`
+        """The parameter at ``path`` and its spec; an unknown path raises :class:`UsageError`
         with the closest path suggested."""
         for found, parameter, spec in iter_parameter_specs(self):
             if found == path:
                 return parameter, spec
         paths = [found for found, _ in iter_parameters(self)]
-        raise ParameterError(
+        raise UsageError(
             f"'{path}' is not a numeric parameter of this scenario{did_you_mean(path, paths)}"
         )
 

@@ -208,16 +208,44 @@ def report(
         sys.stdout.write(f"{output / path}\n")
 
 
+@app.command(name="templates")
+@reports_errors
+def list_templates() -> None:
+    """List the scenario templates of the reference library."""
+    from genofab.io.templates import templates
+
+    for name, title in templates().items():
+        sys.stdout.write(f"{name:<20} {title}\n")
+
+
+@app.command()
+@reports_errors
+def new(
+    output: Annotated[Path, typer.Argument(help="scenario file to write")],
+    template: Annotated[
+        str, typer.Option("--template", "-t", help="template name (genofab templates lists them)")
+    ],
+    force: Annotated[bool, typer.Option("--force", help="overwrite an existing file")] = False,
+) -> None:
+    """Start a scenario from a template of the reference library."""
+    from genofab.io.templates import write_template
+
+    write_template(template, output, overwrite=force)
+    sys.stdout.write(
+        f"{output}: written from template '{template}'; check it with genofab validate {output}\n"
+    )
+
+
 def _parse_range(scenario: Any, vary: str) -> tuple[str, float, float]:
     """``PATH=LOW..HIGH`` with the ends read as the parameter reads its values (units allowed)."""
     from pydantic_core import PydanticCustomError
 
-    from genofab.errors import ParameterError
+    from genofab.errors import UsageError
 
     path, _, span = vary.partition("=")
     low_text, _, high_text = span.partition("..")
     if not path or not low_text or not high_text:
-        raise ParameterError(f"--vary takes PATH=LOW..HIGH, got '{vary}'")
+        raise UsageError(f"--vary takes PATH=LOW..HIGH, got '{vary}'")
     _, spec = scenario.parameter(path.strip())
     ends = []
     for text in (low_text.strip(), high_text.strip()):
@@ -225,7 +253,7 @@ def _parse_range(scenario: Any, vary: str) -> tuple[str, float, float]:
             ends.append(spec.parse(text).value if spec is not None else float(text))
         except (PydanticCustomError, ValueError) as error:
             message = error.message() if isinstance(error, PydanticCustomError) else str(error)
-            raise ParameterError(f"--vary {path}: {message}") from None
+            raise UsageError(f"--vary {path}: {message}") from None
     return path.strip(), ends[0], ends[1]
 
 
