@@ -130,7 +130,8 @@ def cost_breakdown(economics: EconomicsResult) -> Figure:
                 edgecolor="white",
                 label=_label(name) if width > 0 else None,
             )
-            if width > 0.06 * lines["total"].per_dose:
+            # a label only where it fits: about 1.2 % of the bar per character
+            if width > (0.012 * len(name) + 0.02) * lines["total"].per_dose:
                 axes.text(
                     left + width / 2,
                     row,
@@ -217,9 +218,9 @@ def room_capacity(capacity: CapacityResult) -> Figure:
 
 def mass_balance(lot: LotResult) -> Figure:
     """Share of the product made that is left after each step."""
-    figure = Figure(figsize=(9, 4.6), layout="constrained")
-    axes = figure.add_subplot()
     steps = [step for step in lot.steps if step.recovery is not None]
+    figure = Figure(figsize=(max(8.0, 1.05 * len(steps)), 4.8), layout="constrained")
+    axes = figure.add_subplot()
     axes.bar(range(len(steps)), [100 * (step.recovery or 0) for step in steps], color="#4c72b0")
     for i, step in enumerate(steps):
         axes.text(
@@ -230,11 +231,17 @@ def mass_balance(lot: LotResult) -> Figure:
             va="bottom",
             fontsize=8,
         )
-    axes.set_xticks(range(len(steps)), [textwrap.fill(step.name, 16) for step in steps], fontsize=7)
+    axes.set_xticks(
+        range(len(steps)),
+        [textwrap.fill(step.name, 13, break_long_words=False) for step in steps],
+        fontsize=7,
+    )
     axes.set_ylabel(f"{lot.product_unit} left, % of the amount made")
     axes.set_ylim(0, 112)
     axes.set_title(
-        "Mass balance of one lot: product left after each step"
-        f" ({100 * lot.overall_yield:.0f}% of it in the labelled volume of released containers)"
+        "Mass balance of one lot: product left after each step\n"
+        f"{100 * lot.overall_yield:.0f}% of the product made is in the labelled volume of the"
+        " released containers",
+        fontsize=10,
     )
     return figure
