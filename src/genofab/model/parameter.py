@@ -204,29 +204,6 @@ class QuantitySpec:
         value, unit = _convert_text(self, given)
         return value, unit, given
 
-    def _convert_quantity(self, given: str, quantity: Any, has_unit: bool) -> tuple[float, str]:
-        """Value and unit of a parsed quantity in this field's terms."""
-        if self.any_dimension:
-            root = quantity.to_root_units()
-            unit = f"{root.units:~}".replace(" ", "")
-            return _finite(float(root.magnitude), given), "" if unit == "dimensionless" else unit
-        for dimensions, unit in self._dimensions:
-            if quantity.dimensionality == dimensions:
-                return _finite(float(quantity.to(unit).magnitude), given), unit
-        bare = self.bare_unit
-        if quantity.dimensionless and bare is not None and (not has_unit or bare in {"", PER_CELL}):
-            return _finite(float(quantity.to("").magnitude), given), bare
-        raise PydanticCustomError(
-            "quantity_dimension",
-            "'{given}' is {got}; expected {what} such as '{example}'",
-            {
-                "given": given,
-                "got": describe_dimension(quantity),
-                "what": self.what,
-                "example": self.example,
-            },
-        )
-
     def _check_bounds(self, value: float, unit: str) -> None:
         shown = f"{value:g} {unit}".strip() if unit not in {"", PER_CELL} else f"{value:g}"
         if self.low is not None and value < self.low:
@@ -271,18 +248,8 @@ class QuantitySpec:
             )
 
 
-@lru_cache(maxsize=4096)
 def _convert_text(spec: QuantitySpec, given: str) -> tuple[float, str]:
-    """Value in the base unit and the unit, for text such as '200 mL' (cached: pint is slow)."""
-    number, units, unit_text = _read_text(given, spec)
-    quantity = registry().Quantity(number, units)
-    return spec._convert_quantity(given, quantity, has_unit=bool(unit_text))
-
-
-def _read_text(given: str, spec: QuantitySpec) -> tuple[float, Any, str]:
-    """One number, then one unit expression (no arithmetic, no scaling factor)."""
-    import pint
-
+    """Value in the base unit and the unit, for text such as '200 mL'."""
     if _SEPARATED_DIGITS.match(given):
         raise PydanticCustomError(
             "quantity_syntax",
@@ -298,22 +265,61 @@ def _read_text(given: str, spec: QuantitySpec) -> tuple[float, Any, str]:
             {"given": given, "what": spec.what, "example": spec.example},
         )
     number = _finite(float(match["number"]), given)
-    unit = match["unit"].strip()
     try:
-        return number, registry().parse_units(unit), unit
+        factor, unit = _conversion(spec, match["unit"].strip())
+    except _UnitError as problem:
+        raise PydanticCustomError(
+            problem.kind, problem.template, {**problem.context, "given": given}
+        ) from None
+    return _finite(number * factor, given), unit
+
+
+class _UnitError(Exception):
+    """A unit text this field cannot take; the message is completed with the whole text."""
+
+    def __init__(self, kind: str, template: str, context: dict[str, str]) -> None:
+        super().__init__(kind)
+        self.kind, self.template, self.context = kind, template, context
+
+
+@lru_cache(maxsize=1024)
+def _conversion(spec: QuantitySpec, unit_text: str) -> tuple[float, str]:
+    """Factor from ``unit_text`` to the field's unit, and that unit (cached: pint is slow, and
+    a file repeats the same few units)."""
+    import pint
+
+    ureg = registry()
+    try:
+        units = ureg.parse_units(unit_text)
     except pint.UndefinedUnitError as error:
         names = getattr(error, "unit_names", None) or error.args
         shown = ", ".join(str(n) for n in names) if isinstance(names, tuple | list) else str(names)
-        raise PydanticCustomError(
-            "quantity_unit", "unknown unit '{unit}' in '{given}'", {"unit": shown, "given": given}
+        raise _UnitError(
+            "quantity_unit", "unknown unit '{unit}' in '{given}'", {"unit": shown}
         ) from None
     except Exception:
-        raise PydanticCustomError(
+        raise _UnitError(
             "quantity_syntax",
             "cannot read the unit '{unit}' in '{given}': write one unit such as '{example}'"
             " (no arithmetic)",
-            {"unit": unit, "given": given, "example": spec.example},
+            {"unit": unit_text, "example": spec.example},
         ) from None
+    one = ureg.Quantity(1.0, units)
+    if spec.any_dimension:
+        root = one.to_root_units()
+        unit = f"{root.units:~}".replace(" ", "")
+        return float(root.magnitude), "" if unit == "dimensionless" else unit
+    for dimensions, unit in spec._dimensions:
+        if one.dimensionality == dimensions:
+            return float(one.to(unit).magnitude), unit
+    bare = spec.bare_unit
+    if one.dimensionless and bare is not None and (not unit_text or bare in {"", PER_CELL}):
+        return float(one.to("").magnitude), bare
+    raise _UnitError(
+        "quantity_dimension",
+        "'{given}' is {got}; expected {what} such as '{example}'",
+        {"got": describe_dimension(one), "what": spec.what, "example": spec.example},
+    )
 
 
 def _finite(value: float, given: str) -> float:
