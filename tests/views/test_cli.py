@@ -118,21 +118,6 @@ def test_a_missing_file_exits_2(tmp_path: Path) -> None:
     assert "cannot read the file" in result.stderr
 
 
-def test_the_installed_command_runs_without_a_traceback_on_bad_input(write: Write) -> None:
-    """A real process, as a user runs it: exit status 2, message, no traceback."""
-    path = write(dump_yaml(edit(tiny_data(), "process.steps.1.working_volume", "10 kg")))
-    done = subprocess.run(
-        [sys.executable, "-m", "genofab", "run", str(path)],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        check=False,
-    )
-    assert done.returncode == 2
-    assert "Traceback" not in done.stderr
-    assert "process.steps[1].working_volume: '10 kg' is a mass; expected a volume" in done.stderr
-
-
 def test_the_installed_command_prints_json() -> None:
     done = subprocess.run(
         [sys.executable, "-m", "genofab", "run", CURRENT, "--format", "json"],

@@ -26,6 +26,24 @@ def deferred(info: ValidationInfo) -> bool:
     return bool(info.context and info.context.get(DEFER_CHECKS))
 
 
+def repeat_problems(names: list[str], list_path: str, field: str) -> Problems:
+    """Items of a list that repeat an earlier item's ``field``, e.g.
+    ``("process.steps[3].name", "repeats the name 'x' of steps[1]")``."""
+    label = list_path.rsplit(".", 1)[-1]
+    problems: Problems = []
+    seen: dict[str, int] = {}
+    for i, name in enumerate(names):
+        if name in seen:
+            problems.append(
+                (
+                    f"{list_path}[{i}].{field}",
+                    f"repeats the {field} '{name}' of {label}[{seen[name]}]",
+                )
+            )
+        seen.setdefault(name, i)
+    return problems
+
+
 def raise_problems(problems: Problems) -> None:
     """Raise one ValueError naming every (path, message) problem, if there are any."""
     if problems:

@@ -4,7 +4,15 @@ from __future__ import annotations
 
 from pydantic import Field, ValidationInfo, field_validator
 
-from genofab.model.base import Frozen, Identifier, Problems, Text, deferred, raise_problems
+from genofab.model.base import (
+    Frozen,
+    Identifier,
+    Problems,
+    Text,
+    deferred,
+    raise_problems,
+    repeat_problems,
+)
 from genofab.model.parameter import default
 from genofab.model.quantities import (
     ConcurrentLots,
@@ -47,15 +55,4 @@ class Facility(Frozen):
 
 def room_kind_problems(rooms: tuple[Room, ...]) -> Problems:
     """Room kinds given twice, as (path, message)."""
-    problems: Problems = []
-    seen: dict[str, int] = {}
-    for i, room in enumerate(rooms):
-        if room.kind in seen:
-            problems.append(
-                (
-                    f"facility.rooms[{i}].kind",
-                    f"repeats the kind '{room.kind}' of rooms[{seen[room.kind]}]",
-                )
-            )
-        seen.setdefault(room.kind, i)
-    return problems
+    return repeat_problems([room.kind for room in rooms], "facility.rooms", "kind")

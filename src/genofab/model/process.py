@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pydantic import Field, ValidationInfo, field_validator
 
-from genofab.model.base import Frozen, Problems, Text, deferred, raise_problems
+from genofab.model.base import Frozen, Problems, Text, deferred, raise_problems, repeat_problems
 from genofab.model.steps import (
     FillStep,
     ProcessingStep,
@@ -44,17 +44,7 @@ class Process(Frozen):
 
 def order_problems(steps: tuple[Step, ...]) -> Problems:
     """Every way the step list breaks the order rules, as (path, message)."""
-    problems: Problems = []
-    seen: dict[str, int] = {}
-    for i, step in enumerate(steps):
-        if step.name in seen:
-            problems.append(
-                (
-                    f"process.steps[{i}].name",
-                    f"repeats the name '{step.name}' of steps[{seen[step.name]}]",
-                )
-            )
-        seen.setdefault(step.name, i)
+    problems = repeat_problems([step.name for step in steps], "process.steps", "name")
     production = [i for i, step in enumerate(steps) if isinstance(step, ProductionStep)]
     fills = [i for i, step in enumerate(steps) if isinstance(step, FillStep)]
     releases = [i for i, step in enumerate(steps) if isinstance(step, QCReleaseStep)]
