@@ -123,3 +123,70 @@ def tiny_scenario(*edits: tuple[str, Any]) -> Scenario:
     for path, value in edits:
         data = edit(data, path, value)
     return Scenario.model_validate(data)
+
+
+def tiny_economics() -> dict[str, Any]:
+    """Economics of the tiny scenario, with round numbers worked out in tests/engines."""
+    return {
+        "currency": "EUR",
+        "materials": [
+            {
+                "name": "medium",
+                "step": "make",
+                "basis": "per_litre",
+                "quantity": "1 L",
+                "unit_price": "50 EUR/L",
+            },
+            {
+                "name": "resin",
+                "step": "capture",
+                "category": "consumables",
+                "unit_price": "10000 EUR",
+                "reuse_cycles": 5,
+            },
+            {
+                "name": "vials",
+                "step": "fill",
+                "category": "consumables",
+                "basis": "per_vial",
+                "unit_price": "2 EUR",
+            },
+        ],
+        "qc_tests": [
+            {"name": "sterility", "cost": "3000 EUR", "duration": "14 d", "sample_vials": 10}
+        ],
+        "staff": [{"role": "operators", "per_room": "suite", "fte": 5}, {"role": "QA", "fte": 2}],
+        "cost_per_fte_year": "100000 EUR/yr",
+        "areas": [
+            {
+                "name": "suite",
+                "area": "100 m²",
+                "cost_per_area": "5000 EUR/m²",
+                "per_room": "suite",
+            },
+            {"name": "site", "area": "400 m²", "cost_per_area": "2500 EUR/m²"},
+        ],
+        "equipment": [{"name": "bioreactor", "cost": "500 kEUR", "per_room": "suite"}],
+        "building_depreciation_years": 20,
+        "equipment_depreciation_years": 10,
+        "maintenance_rate": "2 %",
+        "insurance_rate": "1 %",
+        "utilities_per_area": "100 EUR/m²/yr",
+        "overhead_rate": "10 %",
+        "pricing": {
+            "development_cost": "100 MEUR",
+            "expected_patients": 10000,
+            "distribution_per_patient": "10 kEUR",
+            "pharmacovigilance_per_patient": "5 kEUR",
+            "margin": "20 %",
+        },
+    }
+
+
+def tiny_costed(*edits: tuple[str, Any]) -> Scenario:
+    """The tiny scenario with its economics, after ``(path, value)`` edits."""
+    data = tiny_data()
+    data["economics"] = tiny_economics()
+    for path, value in edits:
+        data = edit(data, path, value)
+    return Scenario.model_validate(data)

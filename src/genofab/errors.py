@@ -73,6 +73,15 @@ class InfeasibleError(GenofabError, ValueError):
         return (InfeasibleError, (self.path, self.message))
 
 
+class UsageError(GenofabError, ValueError):
+    """A name given to a command or to the API that names nothing known (a parameter path, a
+    template), or a value given for it that breaks its rules."""
+
+
+class OutputError(GenofabError, ValueError):
+    """An output path that cannot be used: outside the output folder, or not a folder."""
+
+
 def did_you_mean(word: str, choices: list[str] | tuple[str, ...]) -> str:
     """`` (did you mean 'x'?)`` for the closest choice, or an empty string."""
     import difflib

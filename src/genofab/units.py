@@ -13,19 +13,21 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     import pint
 
-#: Base unit of each dimension, as stored in validated models and used by engines.
-BASE_UNITS: dict[str, str] = {
-    "[length] ** 3": "L",
-    "[time]": "d",
-    "[mass]": "kg",
-}
-
 #: Units a product can be counted in, keyed by their pint dimension.
 PRODUCT_UNITS: dict[str, str] = {
     "[transducing_unit]": "TU",
     "[vector_genome]": "vg",
     "[viral_particle]": "vp",
     "[cell]": "cell",
+}
+
+
+#: Currencies, keyed by their pint dimension.
+CURRENCIES: dict[str, str] = {
+    "[currency_eur]": "EUR",
+    "[currency_usd]": "USD",
+    "[currency_gbp]": "GBP",
+    "[currency_chf]": "CHF",
 }
 
 

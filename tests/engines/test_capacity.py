@@ -86,3 +86,32 @@ def test_the_kernel_evaluates_many_samples_at_once(tiny: Scenario) -> None:
     assert cap.lots_per_year.tolist() == [35, 31, 50]
     kinds = [room.kind for room in cap.rooms]
     assert [kinds[i] for i in cap.bottleneck] == ["suite", "suite", "qc_lab"]
+
+
+def test_utilisation_at_a_demand_below_capacity() -> None:
+    cap = capacity_result(tiny_scenario(("demand.patients_per_year", 600)))
+    # 600 patients → 20 lots of the 35 the suite can make
+    assert cap.lots_needed_per_year == 20
+    assert cap.room("suite").utilisation_at_demand == pytest.approx(20 * 10 / 350)
+    assert cap.room("suite").utilisation_at_capacity == pytest.approx(1.0)
+    assert cap.meets_demand is True
+
+
+def test_on_a_tie_the_production_room_is_the_bottleneck() -> None:
+    # seed lab: one train at a time, 10 d → 35 lots; the suite also makes 35
+    cap = capacity_result(tiny_scenario(("facility.rooms.0.concurrent_lots", 1)))
+    assert cap.room("seed_lab").lots_per_year == cap.room("suite").lots_per_year == 35
+    assert cap.bottleneck_room == "suite"
+
+
+def test_years_to_release_a_cohort_include_the_last_lots_duration(tiny: Scenario) -> None:
+    cap = capacity_result(tiny)
+    # 4 lots at 35 a year: the last starts 3/35 of a year after the first, and takes 32 days
+    assert cap.years_to_release_cohort == pytest.approx(3 / 35 + 32 / 365.25)
+    assert cap.years_to_treat_cohort == pytest.approx(4 / 35)
+
+
+def test_tiny_demands_still_need_one_lot() -> None:
+    cap = capacity_result(tiny_scenario(("demand.patients_per_year", 0.01)))
+    assert cap.lots_needed_per_year == 1
+    assert {room.rooms_needed for room in cap.rooms} == {1}

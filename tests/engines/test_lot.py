@@ -45,8 +45,8 @@ def test_mass_balance_of_the_tiny_lot(tiny: Scenario) -> None:
         ("shared_vials", "1e8 TU", 360, 4, None),
         ("shared_vials", "1.5e8 TU", 180, 2, None),
         ("shared_vials", "1e9 TU", 30, None, 3),  # a vial holds less than a dose: whole vials
-        ("pooled", "1e9 TU", 36, None, 3),
-        ("pooled", "1.5e8 TU", 240, 2, None),
+        ("pooled", "1e9 TU", 36, None, None),
+        ("pooled", "1.5e8 TU", 240, None, None),
     ],
 )
 def test_vial_use(
@@ -186,3 +186,17 @@ def test_the_kernel_evaluates_many_samples_at_once(tiny: Scenario) -> None:
 
 def test_dose_amount_reads_the_dose_rule(tiny: Scenario) -> None:
     assert float(dose_amount(tiny, tiny.values())) == pytest.approx(1e9)
+
+
+def test_a_patient_who_needs_more_doses_than_a_lot_makes_is_an_error() -> None:
+    with pytest.raises(InfeasibleError) as caught:
+        lot_result(tiny_scenario(("product.doses_per_patient", 40)))
+    assert caught.value.path == "product.doses_per_patient"
+    assert "a patient needs 40 doses but a lot makes 30" in caught.value.message
+
+
+def test_after_the_fill_the_table_shows_the_labelled_content(tiny: Scenario) -> None:
+    lot = lot_result(tiny_scenario(("process.steps.4.overfill", "0.25 mL")))
+    last = lot.steps[-1]
+    assert last.amount == pytest.approx(lot.vials_per_lot * lot.amount_per_vial)
+    assert last.recovery == pytest.approx(lot.overall_yield)

@@ -33,12 +33,13 @@ def assert_same(actual: Any, expected: Any, where: str = "") -> None:
         assert actual == expected, f"{where}: {actual!r} != {expected!r}"
 
 
-def test_there_are_four_examples() -> None:
+def test_the_examples() -> None:
     assert {path.name for path in EXAMPLE_FILES} == {
         "lv-sickle-cell-current.yaml",
         "lv-sickle-cell-industrial.yaml",
         "aav-hek293-200l.yaml",
         "car-t-autologous.yaml",
+        "genethon-bioprod-facility.yaml",
     }
 
 
@@ -59,7 +60,7 @@ def test_current_process_gives_the_dossiers_figures() -> None:
     assert current["lots_per_room_year"]["production_zone"] == 6
     assert current["bottleneck_room"] == "production_zone"
     assert current["lots_per_year"] == 6
-    assert current["patients_per_lot"] <= 4
+    assert current["patients_per_lot"] == 4  # "at most 4", and a lot must treat someone
     assert current["lots_for_cohort"] >= 25
     assert 3.5 <= current["years_to_treat_cohort"] <= 4.5
 
@@ -102,3 +103,33 @@ def test_aav_is_dosed_per_kg_in_whole_vials() -> None:
     assert lot["dose_amount"] == pytest.approx(1.1e14 * 8)
     assert lot["vials_per_dose"] == math.ceil(lot["dose_amount"] / lot["amount_per_vial"])
     assert aav["doses_per_lot"] == lot["vials_per_lot"] // lot["vials_per_dose"]
+
+
+def test_the_dossiers_facility_costs_follow_from_its_inputs() -> None:
+    """S3, S7 and parameters.md 6.2: about EUR 28 M of capital and EUR 10 M a year of running
+    cost for 20–30 lots a year, i.e. EUR 0.33–0.5 M of running cost per lot plus EUR 0.06–0.14 M
+    of depreciation per lot."""
+    bioprod = run("genethon-bioprod-facility.yaml")
+    economics = bioprod["economics"]
+    assert 20 <= bioprod["lots_per_year"] <= 30
+    assert 25e6 <= economics["capital"]["total"] <= 31e6
+    running = economics["annual_cost"] - economics["depreciation_per_year"]
+    assert 8.5e6 <= running <= 11.5e6
+    assert 0.33e6 <= economics["running_cost_per_lot"] <= 0.5e6
+    assert 0.06e6 <= economics["depreciation_per_lot"] <= 0.14e6
+    assert economics["staff_fte"] == pytest.approx(80)
+
+
+def test_industrial_process_cuts_the_cost_per_dose_about_a_hundredfold() -> None:
+    """Parameters.md 6.2: EUR 100–160 k of vector cost per patient at 4 patients a lot, EUR
+    1,000–1,600 at 400 if the lot cost stays similar."""
+    current = run("lv-sickle-cell-current.yaml")
+    igt = run("lv-sickle-cell-industrial.yaml")
+    assert 80e3 <= current["cogs_per_patient"] <= 200e3
+    assert 500 <= igt["cogs_per_patient"] <= 2_000
+    for result in (current, igt):
+        breakdown = result["cost_breakdown"]
+        total = breakdown.pop("total")
+        assert sum(breakdown.values()) == pytest.approx(total)
+        price = result["fair_price_per_patient"]
+        assert sum(price["components"].values()) == pytest.approx(price["total"])

@@ -102,6 +102,12 @@ def test_every_example_loads_and_every_number_has_a_source(example: Path) -> Non
         ),
         ("process.steps.2.room", "Suite A", "process.steps[2].room", "not a valid name"),
         ("name", 42, "name", "expected text, got int 42"),
+        (
+            "product.dose.amount",
+            "1e9 vg",
+            "product.dose.amount",
+            "'1e9 vg' counts vg but the product is counted in TU",
+        ),
         ("process.steps.1.duration", ..., "process.steps[1].duration", "'duration' is required"),
         ("process.steps.2.kind", ..., "process.steps[2].kind", "'kind' is required"),
         ("process.steps", [], "process.steps", "at least 1 item"),
@@ -209,7 +215,9 @@ def test_invalid_yaml_points_at_the_line(write: Write) -> None:
 @pytest.mark.parametrize(
     ("content", "message"),
     [
-        (b"name: caf\xe9\n", "not valid UTF-8 at byte 9 (it looks like Windows-1252"),
+        (b"name: caf\xe9\n", "not valid UTF-8 at byte 9 ('\xe9' in Windows-1252 or Latin-1"),
+        (b"\xff\xfen\x00a\x00", "the file is UTF-16: save it as UTF-8"),
+        (b"name: " + b"9" * 5000 + b"\n", "a number has too many digits"),
         (b"name: x\x00\n", "NUL byte at offset 7"),
     ],
 )
@@ -242,22 +250,44 @@ def test_yaml_12_reads_numbers_and_words_as_written(write: Write) -> None:
 
 
 @pytest.mark.parametrize(
-    ("path", "value", "message"),
+    ("path", "value", "where", "message"),
     [
-        ("process.steps.1.kind", "tff", "needs exactly one production_bioreactor step, found 0"),
-        ("process.steps.4.kind", "tff", "needs exactly one fill step, found 0"),
-        ("process.steps.2.name", "make", "steps[2] repeats the name 'make' of steps[1]"),
+        (
+            "process.steps.1.kind",
+            "tff",
+            "process.steps",
+            "needs exactly one production_bioreactor step, found 0",
+        ),
+        ("process.steps.4.kind", "tff", "process.steps", "needs exactly one fill step, found 0"),
+        (
+            "process.steps.2.name",
+            "make",
+            "process.steps[2].name",
+            "repeats the name 'make' of steps[1]",
+        ),
+        (
+            "facility.rooms.2.kind",
+            "suite",
+            "facility.rooms[2].kind",
+            "repeats the kind 'suite' of rooms[1]",
+        ),
     ],
 )
-def test_process_order_rules(write: Write, path: str, value: object, message: str) -> None:
+def test_process_order_rules(
+    write: Write, path: str, value: object, where: str, message: str
+) -> None:
     data = edit(tiny_data(), path, value)
     if path.endswith("1.kind"):
         data = edit(edit(data, "process.steps.1.working_volume", ...), "process.steps.1.titer", ...)
     if path.endswith("4.kind"):
         data = edit(data, "process.steps.4.fill_volume", ...)
-    issue = only_problem(write(dump_yaml(data)))
-    assert issue.path == "process.steps"
+    if path.startswith("facility"):
+        data = edit(data, "process.steps.4.room", "suite")  # no step left in the fill room
+    text = dump_yaml(data)
+    issue = only_problem(write(text))
+    assert issue.path == where
     assert message in issue.message
+    assert issue.line is not None
 
 
 def test_a_processing_step_before_production_is_refused(write: Write) -> None:
@@ -265,7 +295,8 @@ def test_a_processing_step_before_production_is_refused(write: Write) -> None:
     steps = data["process"]["steps"]
     steps.insert(0, steps.pop(2))
     issue = only_problem(write(dump_yaml(data)))
-    assert "steps[0] 'capture' (chromatography) comes before the product is made" in issue.message
+    assert issue.path == "process.steps[0]"
+    assert "'capture' (chromatography) comes before the product is made" in issue.message
 
 
 def test_scenario_errors_pickle(write: Write) -> None:
@@ -281,3 +312,19 @@ def test_text_can_be_validated_without_a_file() -> None:
         ScenarioError, match=r"upload\.yaml:\d+:\d+: process\.steps\[2\]\.step_yield"
     ):
         parse_scenario(dump_yaml(edit(tiny_data(), "process.steps.2.step_yield", 3)), "upload.yaml")
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("a: " + "[" * 70 + "]" * 70 + "\n", "nests deeper than 64 levels"),
+        ("a: " + "[" * 500 + "]" * 500 + "\n", "nests deeper than 64 levels"),
+        ("a: [" + ", ".join(["1"] * 30_000) + "]\n", "more than 20000 values"),
+        ("b: &x {c: 1}\na:\n  <<: *x\n", "merge keys (<<) are not supported"),
+        ("a: !!binary aGVsbG8=\n", "the tag 'tag:yaml.org,2002:binary' is not allowed"),
+        ("a: !!set {x}\n", "the tag 'tag:yaml.org,2002:set' is not allowed"),
+        ("a: !!omap [b: 1]\n", "the tag 'tag:yaml.org,2002:omap' is not allowed"),
+    ],
+)
+def test_hostile_yaml_is_refused_quickly(write: Write, text: str, message: str) -> None:
+    assert message in only_problem(write(text)).message

@@ -7,7 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from genofab.io.schema import scenario_schema, write_text_atomically
+from genofab.errors import OutputError
+from genofab.io.files import write_text_atomically
+from genofab.io.schema import scenario_schema
 from tests.helpers import ROOT
 
 
@@ -25,7 +27,7 @@ def test_the_schema_lists_step_kinds_and_quantity_forms() -> None:
 
 def test_a_failed_write_leaves_nothing_behind(tmp_path: Path) -> None:
     target = tmp_path / "missing-folder" / "schema.json"
-    with pytest.raises(FileNotFoundError):
+    with pytest.raises(OutputError, match="does not exist"):
         write_text_atomically(target, "{}")
     assert list(tmp_path.iterdir()) == []
 
@@ -36,3 +38,22 @@ def test_a_write_replaces_the_file_whole(tmp_path: Path) -> None:
     write_text_atomically(target, "new")
     assert target.read_text() == "new"
     assert [path.name for path in tmp_path.iterdir()] == ["schema.json"]
+
+
+def test_schema_defaults_are_valid_file_values() -> None:
+    found = []
+
+    def walk(node: object) -> None:
+        if isinstance(node, dict):
+            if "default" in node:
+                found.append(node["default"])
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    walk(scenario_schema())
+    assert found, "the schema shows defaults"
+    assert not [default for default in found if isinstance(default, dict)]
+    assert "1 dose/patient" in found

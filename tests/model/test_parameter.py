@@ -8,17 +8,20 @@ import pytest
 from pydantic_core import PydanticCustomError
 
 from genofab.model.parameter import (
+    Parameter,
+    QuantitySpec,
+    check_source,
+)
+from genofab.model.quantities import (
     DURATION,
     FRACTION,
     PATIENT_COUNT,
+    PATIENT_RATE,
     PER_CELL_RATIO,
     PRODUCT_CONCENTRATION,
     VOLUME,
     VOLUME_OR_ZERO,
     WEEKS_PER_YEAR,
-    Parameter,
-    QuantitySpec,
-    check_source,
 )
 
 
@@ -39,10 +42,16 @@ from genofab.model.parameter import (
         (PRODUCT_CONCENTRATION, "2e13 vg/mL", 2e16, "vg/L"),
         (PRODUCT_CONCENTRATION, "3e6 cells/mL", 3e9, "cell/L"),
         (PER_CELL_RATIO, 10, 10.0, "1/cell"),
-        (PER_CELL_RATIO, "0.174 cell/cell", 0.174, "1/cell"),
+        (PER_CELL_RATIO, "0.174 cell/cell", 0.174, "cell/cell"),
         (PER_CELL_RATIO, "3000 vg/cell", 3000.0, "vg/cell"),
         (WEEKS_PER_YEAR, 50, 50.0, "wk"),
         (WEEKS_PER_YEAR, "350 d", 50.0, "wk"),
+        (WEEKS_PER_YEAR, "50 wk/yr", 50.0, "wk/yr"),
+        (WEEKS_PER_YEAR, "50 %", 365.25 / 7 / 2, "wk/yr"),
+        (FRACTION, "+0.5", 0.5, ""),
+        (FRACTION, ".5", 0.5, ""),
+        (VOLUME, "2.5e+2 mL", 0.25, "L"),
+        (VOLUME, "200L", 200.0, "L"),
         (PATIENT_COUNT, "100 patients", 100.0, "patient"),
         (PATIENT_COUNT, 100, 100.0, "patient"),
     ],
@@ -102,6 +111,21 @@ def test_product_quantities_record_what_they_count() -> None:
         (WEEKS_PER_YEAR, 60, "above 52.18"),
         (PRODUCT_CONCENTRATION, "1e7 TU", "expected an amount per volume"),
         (DURATION, "-1 d", "is below 0"),
+        (PRODUCT_CONCENTRATION, "1,5e7 TU/mL", "no thousands separators"),
+        (PATIENT_RATE, "9 600 patient/yr", "no thousands separators"),
+        (VOLUME, "1 500 L", "no thousands separators"),
+        (VOLUME, "1.000,0 L", "cannot read the unit ',0 L'"),
+        (DURATION, "12:30 h", "cannot read the unit ':30 h'"),
+        (VOLUME, "200:5 L", "cannot read the unit"),
+        (VOLUME, "200 L - 199.99 L", "cannot read the unit"),
+        (VOLUME, {"value": 200, "unit": "L*2"}, "no arithmetic"),
+        (VOLUME, "L 200", "write a number, then its unit"),
+        (VOLUME, "2 x 10^6 L", "cannot read the unit 'x 10^6 L'"),
+        (PATIENT_RATE, "50 %", "is a plain number; expected patients per year"),
+        (DURATION, "5e-324 d", "outside the plausible range of a duration"),
+        (DURATION, "1 ms", "outside the plausible range of a duration"),
+        (VOLUME, "1e9 L", "outside the plausible range of a volume"),
+        (PRODUCT_CONCENTRATION, "1e300 TU/mL", "outside the plausible range"),
     ],
 )
 def test_bad_values_say_what_is_wrong(spec: QuantitySpec, raw: object, message: str) -> None:

@@ -38,7 +38,7 @@ def scenarios(draw: st.DrawFn, vial_use: str | None = None) -> Scenario:
     for step in steps:
         step["duration"] = f"{draw(st.floats(0.1, 60)):.4g} d"
     for room in data["facility"]["rooms"]:
-        room["changeover"] = f"{draw(st.floats(0, 10)):.4g} d"
+        room["changeover"] = f"{draw(st.one_of(st.just(0.0), st.floats(0.01, 10))):.4g} d"
         room["count"] = draw(st.integers(1, 4))
         room["concurrent_lots"] = draw(st.integers(1, 4))
     data["facility"]["operating_weeks_per_year"] = draw(st.floats(10, 52))

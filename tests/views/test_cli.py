@@ -4,6 +4,7 @@ stderr, exit status 2 and no traceback."""
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from collections.abc import Callable
@@ -117,21 +118,6 @@ def test_a_missing_file_exits_2(tmp_path: Path) -> None:
     assert "cannot read the file" in result.stderr
 
 
-def test_the_installed_command_runs_without_a_traceback_on_bad_input(write: Write) -> None:
-    """A real process, as a user runs it: exit status 2, message, no traceback."""
-    path = write(dump_yaml(edit(tiny_data(), "process.steps.1.working_volume", "10 kg")))
-    done = subprocess.run(
-        [sys.executable, "-m", "genofab", "run", str(path)],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        check=False,
-    )
-    assert done.returncode == 2
-    assert "Traceback" not in done.stderr
-    assert "process.steps[1].working_volume: '10 kg' is a mass; expected a volume" in done.stderr
-
-
 def test_the_installed_command_prints_json() -> None:
     done = subprocess.run(
         [sys.executable, "-m", "genofab", "run", CURRENT, "--format", "json"],
@@ -141,3 +127,124 @@ def test_the_installed_command_prints_json() -> None:
         check=True,
     )
     assert json.loads(done.stdout)["lots_per_year"] == 6
+
+
+def test_run_shows_the_cost_of_goods_and_the_fair_price() -> None:
+    result = runner.invoke(app, ["run", IGT, "--no-inputs"])
+    assert result.exit_code == 0
+    for title in ("Cost of goods (EUR)", "Cost of one lot by step", "Fair price per patient"):
+        assert title in result.stdout
+    data = json.loads(runner.invoke(app, ["run", IGT, "-f", "json"]).stdout)
+    for key in (
+        "cogs_per_lot",
+        "cogs_per_dose",
+        "cogs_per_patient",
+        "cost_breakdown",
+        "fair_price_per_patient",
+    ):
+        assert data[key] is not None
+    total = data["cost_breakdown"].pop("total")
+    assert sum(data["cost_breakdown"].values()) == pytest.approx(total)
+
+
+def test_scale_sweeps_the_demand() -> None:
+    result = runner.invoke(
+        app,
+        [
+            "scale",
+            IGT,
+            "--vary",
+            "demand.patients_per_year=10..10000",
+            "--points",
+            "20",
+            "--format",
+            "json",
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    sweep = json.loads(result.stdout)
+    assert len(sweep["points"]) == 20
+    costs = [point["cost_per_dose"] for point in sweep["points"]]
+    assert costs[0] > 10 * costs[-1]
+    table = runner.invoke(
+        app,
+        ["scale", IGT, "--vary", "process.steps[1].working_volume=50 L..400 L", "--points", "4"],
+    )
+    assert table.exit_code == 0 and "Economies of scale" in table.stdout
+
+
+@pytest.mark.parametrize(
+    ("vary", "message"),
+    [
+        ("demand.patient_per_year=10..100", "did you mean 'demand.patients_per_year'"),
+        ("demand.patients_per_year=10", "--vary takes PATH=LOW..HIGH"),
+        ("process.steps[1].working_volume=50..400", "is a plain number; expected a volume"),
+        ("process.steps[3].step_yield=0.5..1.5", "1.5 is above 1"),
+    ],
+)
+def test_scale_refuses_bad_ranges(vary: str, message: str) -> None:
+    result = runner.invoke(app, ["scale", IGT, "--vary", vary])
+    assert result.exit_code == 2
+    assert message in result.stderr
+
+
+def test_an_infeasible_lot_is_placed_in_the_file(write: Write) -> None:
+    data = edit(tiny_data(), "process.steps.5.sample_vials", 100)
+    text = dump_yaml(data)
+    path = write(text)
+    line = next(n for n, row in enumerate(text.splitlines(), 1) if "sample_vials: 100" in row)
+    for command in (["run", str(path)], ["validate", str(path)]):
+        result = runner.invoke(app, command)
+        assert result.exit_code == 2
+        assert f"{path}:{line}:" in result.stderr
+        assert "process.steps[5].sample_vials: QC takes 100 containers" in result.stderr
+
+
+def test_a_room_too_slow_for_a_year_is_placed_in_the_file(write: Write) -> None:
+    path = write(dump_yaml(edit(tiny_data(), "process.steps.5.duration", "400 d")))
+    result = runner.invoke(app, ["run", str(path)])
+    assert result.exit_code == 2
+    assert f"{path}:" in result.stderr and "facility.rooms[3]" in result.stderr
+
+
+def test_compare_names_the_file_that_cannot_deliver(write: Write) -> None:
+    path = write(dump_yaml(edit(tiny_data(), "product.dose.amount", "1e15 TU")))
+    result = runner.invoke(app, ["compare", CURRENT, str(path)])
+    assert result.exit_code == 2
+    assert f"{path}:" in result.stderr and "product.dose" in result.stderr
+
+
+def test_markup_in_names_is_shown_as_written(write: Write) -> None:
+    path = write(dump_yaml(edit(tiny_data(), "process.steps.2.name", "Capture [/bold] [red]x")))
+    result = runner.invoke(app, ["run", str(path), "--no-inputs"])
+    assert result.exit_code == 0, result.output
+    assert "Capture [/bold] [red]x" in result.stdout
+
+
+BAD_FILES = {
+    "yield above 1": ("process.steps.2.step_yield", 1.4, "1.4 is above 1"),
+    "negative volume": ("process.steps.1.working_volume", "-10 L", "is below 0"),
+    "wrong dimension": ("process.steps.1.working_volume", "10 kg", "is a mass"),
+    "locale number": ("process.steps.1.titer", "1,5e7 TU/mL", "no thousands separators"),
+    "unknown key": ("process.steps.2.step_yeild", 0.5, "did you mean 'step_yield'"),
+    "unknown room": ("process.steps.2.room", "suit", "did you mean 'suite'"),
+    "no steps": ("process.steps", [], "at least 1 item"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(BAD_FILES))
+def test_bad_files_through_the_real_command(write: Write, case: str) -> None:
+    path, value, message = BAD_FILES[case]
+    file = write(dump_yaml(edit(tiny_data(), path, value)))
+    done = subprocess.run(
+        [sys.executable, "-m", "genofab", "run", str(file)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        check=False,
+    )
+    assert done.returncode == 2
+    assert "Traceback" not in done.stderr
+    assert message in done.stderr
+    assert re.search(rf"{re.escape(str(file))}:\d+:\d+: ", done.stderr)
+    assert done.stdout == ""

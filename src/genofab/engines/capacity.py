@@ -14,12 +14,17 @@ from dataclasses import dataclass, replace
 import numpy as np
 from numpy.typing import NDArray
 
-from genofab.engines.lot import ROUNDING_SLACK, Array, LotArrays, Values, lot_arrays
+from genofab.engines.arrays import Array, Values, ratio, whole_ceil, whole_floor
+from genofab.engines.lot import LotArrays, lot_arrays
 from genofab.errors import InfeasibleError
 from genofab.model.scenario import Scenario
 from genofab.results.capacity import CapacityResult, RoomCapacity
 
 DAYS_PER_WEEK = 7.0
+DAYS_PER_YEAR = 365.25
+#: Paths of the demand in the values: engines use the demand when its value is present.
+COHORT = "demand.cohort_patients"
+YEARLY_DEMAND = "demand.patients_per_year"
 
 
 @dataclass(frozen=True)
@@ -51,21 +56,22 @@ class CapacityArrays:
     patients_per_year: Array
     lots_for_cohort: Array | None
     years_to_treat_cohort: Array | None
+    years_to_release_cohort: Array | None
     lots_needed_per_year: Array | None
     meets_demand: NDArray[np.bool_] | None
 
 
 def capacity_arrays(scenario: Scenario, lot: LotArrays, values: Values) -> CapacityArrays:
     """Throughput of the facility for the lot(s) in ``lot``; rooms no step uses are skipped."""
-    facility, demand = scenario.facility, scenario.demand
+    facility = scenario.facility
     operating = np.asarray(values["facility.operating_weeks_per_year"], dtype=float) * DAYS_PER_WEEK
     patients_per_lot = lot.patients
     cohort = rate = needed = None
-    if demand is not None and demand.cohort_patients is not None:
-        cohort = np.asarray(values["demand.cohort_patients"], dtype=float)
-    if demand is not None and demand.patients_per_year is not None:
-        rate = np.asarray(values["demand.patients_per_year"], dtype=float)
-        needed = np.ceil(_ratio(rate, patients_per_lot) - ROUNDING_SLACK)
+    if COHORT in values:
+        cohort = np.asarray(values[COHORT], dtype=float)
+    if YEARLY_DEMAND in values:
+        rate = np.asarray(values[YEARLY_DEMAND], dtype=float)
+        needed = whole_ceil(ratio(rate, patients_per_lot))
 
     measured = []
     for i, room in enumerate(facility.rooms):
@@ -77,7 +83,7 @@ def capacity_arrays(scenario: Scenario, lot: LotArrays, values: Values) -> Capac
         changeover = np.asarray(values[prefix + "changeover"], dtype=float)
         occupancy = lot.occupancy[room.kind]
         cycle = occupancy + changeover
-        per_room = concurrent * np.floor(_ratio(operating, cycle) + ROUNDING_SLACK)
+        per_room = concurrent * whole_floor(ratio(operating, cycle))
         measured.append(
             RoomArrays(
                 kind=room.kind,
@@ -94,15 +100,20 @@ def capacity_arrays(scenario: Scenario, lot: LotArrays, values: Values) -> Capac
             )
         )
     totals = np.stack([room.lots_per_year for room in measured])
-    bottleneck = np.argmin(totals, axis=0)
     lots_per_year = np.min(totals, axis=0)
+    # on a tie the room where the product is made is the bottleneck, else the first tied room
+    kinds = [room.kind for room in measured]
+    production = kinds.index(scenario.process.steps[scenario.process.production_index].room)
+    bottleneck = np.where(
+        totals[production] == lots_per_year, production, np.argmin(totals, axis=0)
+    )
     rooms = []
     for measure in measured:
         room_time = measure.count * measure.concurrent_lots * operating
         at_demand = rooms_needed = None
         if needed is not None:
             at_demand = np.minimum(needed, lots_per_year) * measure.cycle / room_time
-            rooms_needed = np.ceil(_ratio(needed, measure.lots_per_room_year) - ROUNDING_SLACK)
+            rooms_needed = whole_ceil(ratio(needed, measure.lots_per_room_year))
         rooms.append(
             replace(
                 measure,
@@ -111,10 +122,12 @@ def capacity_arrays(scenario: Scenario, lot: LotArrays, values: Values) -> Capac
                 rooms_needed=rooms_needed,
             )
         )
-    lots_for_cohort = years = None
+    lots_for_cohort = years = released = None
     if cohort is not None:
-        lots_for_cohort = np.ceil(_ratio(cohort, patients_per_lot) - ROUNDING_SLACK)
-        years = _ratio(lots_for_cohort, lots_per_year)
+        lots_for_cohort = whole_ceil(ratio(cohort, patients_per_lot))
+        years = ratio(lots_for_cohort, lots_per_year)
+        # the last lot starts (lots - 1) lot-intervals after the first and takes a lot's duration
+        released = ratio(lots_for_cohort - 1.0, lots_per_year) + lot.lot_duration / DAYS_PER_YEAR
     return CapacityArrays(
         operating_days=operating,
         rooms=tuple(rooms),
@@ -124,25 +137,23 @@ def capacity_arrays(scenario: Scenario, lot: LotArrays, values: Values) -> Capac
         patients_per_year=lots_per_year * patients_per_lot,
         lots_for_cohort=lots_for_cohort,
         years_to_treat_cohort=years,
+        years_to_release_cohort=released,
         lots_needed_per_year=needed,
         meets_demand=None if needed is None else lots_per_year >= needed,
     )
 
 
-def _ratio(numerator: Array, denominator: Array) -> Array:
-    """numerator ÷ denominator, infinite where the denominator is 0 (nothing to divide by)."""
-    with np.errstate(divide="ignore", invalid="ignore"):
-        return np.asarray(np.true_divide(numerator, denominator), dtype=float)
-
-
 def capacity_result(
-    scenario: Scenario, values: Values | None = None, lot: LotArrays | None = None
+    scenario: Scenario,
+    values: Values | None = None,
+    lot: LotArrays | None = None,
+    cap: CapacityArrays | None = None,
 ) -> CapacityResult:
     """Capacity of one scenario; a room kind that cannot complete one lot a year raises
     :class:`InfeasibleError`."""
     values = scenario.values() if values is None else values
     lot = lot_arrays(scenario, values) if lot is None else lot
-    cap = capacity_arrays(scenario, lot, values)
+    cap = capacity_arrays(scenario, lot, values) if cap is None else cap
     for room in cap.rooms:
         if float(room.lots_per_room_year) < 1:
             index = next(i for i, r in enumerate(scenario.facility.rooms) if r.kind == room.kind)
@@ -151,7 +162,6 @@ def capacity_result(
                 f"one lot holds a '{room.kind}' room {float(room.cycle):.4g} days (with changeover)"
                 f" but it operates {float(cap.operating_days):.4g} days a year",
             )
-    demand = scenario.demand
     used = {room.kind for room in cap.rooms}
 
     def optional_int(array: Array | None) -> int | None:
@@ -182,18 +192,17 @@ def capacity_result(
         lots_per_year=int(cap.lots_per_year),
         doses_per_year=int(cap.doses_per_year),
         patients_per_year=int(cap.patients_per_year),
-        cohort_patients=optional_int(
-            None
-            if demand is None or demand.cohort_patients is None
-            else np.asarray(values["demand.cohort_patients"])
-        ),
+        cohort_patients=optional_int(None if COHORT not in values else np.asarray(values[COHORT])),
         lots_for_cohort=optional_int(cap.lots_for_cohort),
         years_to_treat_cohort=None
         if cap.years_to_treat_cohort is None
         else float(cap.years_to_treat_cohort),
+        years_to_release_cohort=None
+        if cap.years_to_release_cohort is None
+        else float(cap.years_to_release_cohort),
         demand_patients_per_year=None
-        if demand is None or demand.patients_per_year is None
-        else float(np.asarray(values["demand.patients_per_year"])),
+        if YEARLY_DEMAND not in values
+        else float(np.asarray(values[YEARLY_DEMAND])),
         lots_needed_per_year=optional_int(cap.lots_needed_per_year),
         meets_demand=None if cap.meets_demand is None else bool(cap.meets_demand),
     )

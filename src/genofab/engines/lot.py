@@ -8,24 +8,26 @@ reported in ``status`` per sample; :func:`lot_result` turns it into an error for
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from enum import IntEnum
 
 import numpy as np
-from numpy.typing import ArrayLike, NDArray
+from numpy.typing import NDArray
 
+from genofab.engines.arrays import (
+    Array,
+    Values,
+    ratio_or_zero,
+    reader,
+    sample_shape,
+    whole_ceil,
+    whole_floor,
+)
 from genofab.errors import InfeasibleError
 from genofab.model.product import CellsTimesMoiDose, FixedDose, PerKgDose, VialUse
 from genofab.model.scenario import Scenario
 from genofab.model.steps import FillStep, ProcessingStep, ProductionStep, QCReleaseStep
 from genofab.results.lot import LotResult, StepBalance
-
-Values = Mapping[str, ArrayLike]
-Array = NDArray[np.float64]
-
-#: Slack for rounding down counts that are whole numbers up to floating-point error.
-ROUNDING_SLACK = 1e-9
 
 
 class LotStatus(IntEnum):
@@ -35,6 +37,7 @@ class LotStatus(IntEnum):
     SAMPLE_EXCEEDS_VOLUME = 1
     NO_CONTAINER = 2
     NO_DOSE = 3
+    NO_PATIENT = 4
 
 
 @dataclass(frozen=True)
@@ -72,7 +75,7 @@ def step_path(index: int, field: str) -> str:
 def dose_amount(scenario: Scenario, values: Values) -> Array:
     """Product per dose from the dose rule (amount, per kg × weight, or cells × MOI)."""
     rule = scenario.product.dose
-    v = _reader(values, "product.dose.")
+    v = reader(values, "product.dose.")
     if isinstance(rule, FixedDose):
         return v("amount")
     if isinstance(rule, PerKgDose):
@@ -90,7 +93,7 @@ def dose_amount(scenario: Scenario, values: Values) -> Array:
 def lot_arrays(scenario: Scenario, values: Values) -> LotArrays:
     """Mass balance, containers and doses of one lot for every sample in ``values``."""
     steps = scenario.process.steps
-    shape = np.broadcast_shapes(*(np.shape(value) for value in values.values()))
+    shape = sample_shape(values)
     zero = np.zeros(shape)
     status = np.zeros(shape, dtype=np.int8)
     failed_step = np.full(shape, -1, dtype=np.int64)
@@ -109,7 +112,7 @@ def lot_arrays(scenario: Scenario, values: Values) -> LotArrays:
     volumes: list[Array] = []
     durations: list[Array] = []
     for i, step in enumerate(steps):
-        field = _reader(values, f"process.steps[{i}].")
+        field = reader(values, f"process.steps[{i}].")
         durations.append(field("duration") + zero)
         if isinstance(step, ProductionStep | ProcessingStep) and i < scenario.process.fill_index:
             if isinstance(step, ProductionStep):
@@ -125,10 +128,10 @@ def lot_arrays(scenario: Scenario, values: Values) -> LotArrays:
                 if step.output_volume is not None:
                     volume = field("output_volume") + zero
                 elif step.output_concentration is not None:
-                    volume = _safe_ratio(amount, field("output_concentration"))
+                    volume = ratio_or_zero(amount, field("output_concentration"))
             sample = field("sample_volume")
             fail((sample >= volume) & (sample > 0), LotStatus.SAMPLE_EXCEEDS_VOLUME, i)
-            amount = amount * np.clip(1.0 - _safe_ratio(sample, volume), 0.0, 1.0)
+            amount = amount * np.clip(1.0 - ratio_or_zero(sample, volume), 0.0, 1.0)
             volume = np.maximum(volume - sample, 0.0)
             sampled = sampled + sample
         elif isinstance(step, ProcessingStep):  # after the fill: acts on what the containers hold
@@ -140,30 +143,29 @@ def lot_arrays(scenario: Scenario, values: Values) -> LotArrays:
             bulk_volume = volume * field("step_yield")
             fill_volume = field("fill_volume") + zero
             container_volume = fill_volume + field("overfill")
-            vials = np.floor(_safe_ratio(bulk_volume, container_volume) + ROUNDING_SLACK)
-            concentration = _safe_ratio(bulk_amount, bulk_volume)
+            vials = whole_floor(ratio_or_zero(bulk_volume, container_volume))
+            concentration = ratio_or_zero(bulk_amount, bulk_volume)
             vial_amount = concentration * fill_volume
             released = vials
             fail(vials < 1, LotStatus.NO_CONTAINER, i)
-            amount, volume = vials * container_volume * concentration, vials * container_volume
+            # from here on: the labelled content of the containers (overfill is not dosed)
+            amount, volume = vials * vial_amount, vials * fill_volume
         elif isinstance(step, QCReleaseStep):
             qc_vials = field("sample_vials") + zero
             released = np.maximum(vials - qc_vials, 0.0)
             fail(released < 1, LotStatus.NO_CONTAINER, i)
-            amount, volume = (
-                released * container_volume * concentration,
-                released * container_volume,
-            )
+            amount, volume = released * vial_amount, released * fill_volume
         amounts.append(amount if i >= scenario.process.production_index else np.full(shape, np.nan))
         volumes.append(volume if i >= scenario.process.production_index else np.full(shape, np.nan))
 
     dose = dose_amount(scenario, values) + zero
     doses, per_vial, per_dose = _doses(scenario.product.vial_use, released, vial_amount, dose)
     fail(doses < 1, LotStatus.NO_DOSE, -1)
-    per_patient = _reader(values, "product.")("doses_per_patient") + zero
-    patients = np.floor(doses / per_patient + ROUNDING_SLACK)
+    per_patient = reader(values, "product.")("doses_per_patient") + zero
+    patients = whole_floor(doses / per_patient)
     if scenario.product.modality.one_patient_per_lot:
         patients = np.minimum(patients, 1.0)
+    fail(patients < 1, LotStatus.NO_PATIENT, -1)
 
     occupancy: dict[str, Array] = {}
     for step, duration in zip(steps, durations, strict=True):
@@ -197,42 +199,27 @@ def _doses(
     use: VialUse, released: Array, vial_amount: Array, dose: Array
 ) -> tuple[Array, Array, Array]:
     """Whole doses from released containers; also doses per container and containers per dose."""
-    ratio = _safe_ratio(vial_amount, dose)
+    ratio = ratio_or_zero(vial_amount, dose)
     with np.errstate(divide="ignore"):  # an empty container: a dose takes infinitely many
         containers = np.divide(dose, vial_amount)
-    vials_per_dose = np.maximum(np.ceil(containers - ROUNDING_SLACK), 1.0)
-    whole = np.floor(released / vials_per_dose + ROUNDING_SLACK)
+    vials_per_dose = whole_ceil(containers)
+    whole = whole_floor(released / vials_per_dose)
     if use is VialUse.WHOLE_VIALS:
         return whole, np.where(vials_per_dose == 1, 1.0, 0.0), vials_per_dose
-    doses_per_vial = np.floor(ratio + ROUNDING_SLACK)
+    doses_per_vial = whole_floor(ratio)
     if use is VialUse.SHARED_VIALS:
         doses = np.where(doses_per_vial >= 1, released * doses_per_vial, whole)
         return doses, doses_per_vial, vials_per_dose
-    return np.floor(released * ratio + ROUNDING_SLACK), doses_per_vial, vials_per_dose
+    return whole_floor(released * ratio), doses_per_vial, vials_per_dose
 
 
-def _safe_ratio(numerator: ArrayLike, denominator: ArrayLike) -> Array:
-    """numerator ÷ denominator, with 0 where the denominator is 0 (an empty stream)."""
-    num, den = np.asarray(numerator, dtype=float), np.asarray(denominator, dtype=float)
-    out = np.zeros(np.broadcast_shapes(num.shape, den.shape))
-    np.divide(num, den, out=out, where=den != 0)
-    return out
-
-
-def _reader(values: Values, prefix: str) -> Callable[[str], Array]:
-    """Read ``prefix + name`` from ``values`` as a float array."""
-
-    def read(name: str) -> Array:
-        return np.asarray(values[prefix + name], dtype=float)
-
-    return read
-
-
-def lot_result(scenario: Scenario, values: Values | None = None) -> LotResult:
+def lot_result(
+    scenario: Scenario, values: Values | None = None, lot: LotArrays | None = None
+) -> LotResult:
     """The lot of one scenario as a :class:`LotResult`; an infeasible lot raises
     :class:`InfeasibleError` naming the step or rule that makes it so."""
     values = scenario.values() if values is None else values
-    lot = lot_arrays(scenario, values)
+    lot = lot_arrays(scenario, values) if lot is None else lot
     if int(lot.status) != LotStatus.OK:
         raise _infeasible(scenario, lot, values)
     steps = scenario.process.steps
@@ -259,7 +246,8 @@ def lot_result(scenario: Scenario, values: Values | None = None) -> LotResult:
             )
         )
     use = scenario.product.vial_use
-    shared = use is not VialUse.WHOLE_VIALS and float(lot.doses_per_vial) >= 1
+    shared = use is VialUse.SHARED_VIALS and float(lot.doses_per_vial) >= 1
+    whole = use is VialUse.WHOLE_VIALS or (use is VialUse.SHARED_VIALS and not shared)
     released_amount = float(lot.vials_released * lot.amount_per_vial)
     return LotResult(
         product_unit=scenario.product.unit,
@@ -281,7 +269,7 @@ def lot_result(scenario: Scenario, values: Values | None = None) -> LotResult:
         dose_amount=float(lot.dose_amount),
         vial_use=use.value,
         doses_per_vial=int(lot.doses_per_vial) if shared else None,
-        vials_per_dose=None if shared else int(lot.vials_per_dose),
+        vials_per_dose=int(lot.vials_per_dose) if whole else None,
         doses_per_lot=int(lot.doses),
         doses_per_patient=int(lot.doses_per_patient),
         patients_per_lot=int(lot.patients),
@@ -313,6 +301,12 @@ def _infeasible(scenario: Scenario, lot: LotArrays, values: Values) -> Infeasibl
             step_path(index, "fill_volume"),
             f"{float(lot.drug_product_volume) * 1000:.4g} mL of bulk does not fill one container"
             " (fill volume + overfill)",
+        )
+    if code is LotStatus.NO_PATIENT:
+        return InfeasibleError(
+            "product.doses_per_patient",
+            f"a patient needs {int(lot.doses_per_patient)} doses but a lot makes"
+            f" {int(lot.doses)}: not one patient per lot",
         )
     return InfeasibleError(
         "product.dose",

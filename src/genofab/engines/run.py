@@ -1,25 +1,59 @@
-"""One deterministic run: the lot, then the facility's capacity, with the inputs used."""
+"""A run: the lot, the facility's capacity and, when the scenario has an economics section,
+the cost of goods and the fair price. :func:`run_arrays` evaluates any number of samples at
+once; :func:`evaluate` is one deterministic run with the inputs used and its results."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from genofab import __version__
-from genofab.engines.capacity import capacity_result
-from genofab.engines.lot import lot_arrays, lot_result
+from genofab.engines.arrays import Values
+from genofab.engines.capacity import CapacityArrays, capacity_arrays, capacity_result
+from genofab.engines.economics import CostArrays, cost_arrays, economics_result, sized_values
+from genofab.engines.lot import LotArrays, lot_arrays, lot_result
 from genofab.model.scenario import Scenario
 from genofab.results.run import InputRow, RunResult, ScenarioInfo
 
 
+@dataclass(frozen=True)
+class RunArrays:
+    """Every engine's arrays for the samples in ``values`` (room counts sized to the demand
+    when the economics ask for it)."""
+
+    values: Values
+    lot: LotArrays
+    capacity: CapacityArrays
+    cost: CostArrays | None
+
+
+def run_arrays(scenario: Scenario, values: Values) -> RunArrays:
+    """Lot, capacity and cost arrays; with ``facility_sizing: to_demand`` the room counts are
+    those the yearly demand needs."""
+    lot = lot_arrays(scenario, values)
+    capacity = capacity_arrays(scenario, lot, values)
+    economics = scenario.economics
+    if economics is not None and economics.facility_sizing == "to_demand":
+        values = sized_values(scenario, values, lot, capacity)
+        capacity = capacity_arrays(scenario, lot, values)
+    cost = cost_arrays(scenario, values, lot, capacity) if economics is not None else None
+    return RunArrays(values=values, lot=lot, capacity=capacity, cost=cost)
+
+
 def evaluate(scenario: Scenario, origin: ScenarioInfo | None = None) -> RunResult:
-    """Lot and capacity figures of ``scenario``; raises :class:`~genofab.InfeasibleError`
+    """Lot, capacity and cost figures of ``scenario``; raises :class:`~genofab.InfeasibleError`
     when the lot or the facility cannot deliver."""
-    values = scenario.values()
-    lot = lot_result(scenario, values)
-    capacity = capacity_result(scenario, values, lot_arrays(scenario, values))
+    arrays = run_arrays(scenario, scenario.values())
+    lot = lot_result(scenario, arrays.values, arrays.lot)
+    capacity = capacity_result(scenario, arrays.values, arrays.lot, arrays.capacity)
+    economics = None
+    if arrays.cost is not None:
+        economics = economics_result(scenario, arrays.values, arrays.cost)
     return RunResult(
         genofab_version=__version__,
         scenario=origin or ScenarioInfo(name=scenario.name),
         lot=lot,
         capacity=capacity,
+        economics=economics,
         inputs=tuple(
             InputRow(path=path, value=p.value, unit=p.unit, given=p.given, source=p.source)
             for path, p in scenario.parameters()

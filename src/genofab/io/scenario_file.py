@@ -13,30 +13,34 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from genofab.errors import Issue, ScenarioError
+from genofab.errors import InfeasibleError, Issue, ScenarioError
 from genofab.io.validation import issue_at, validation_issues
 from genofab.io.yaml_source import YamlDocument, parse_yaml, read_yaml
+from genofab.model.base import DEFER_CHECKS
+from genofab.model.demand import Demand
+from genofab.model.economics import Economics
 from genofab.model.facility import Facility
 from genofab.model.parameter import describe_value
 from genofab.model.process import Process
 from genofab.model.product import Product
-from genofab.model.scenario import (
-    DEFER_CROSS_CHECKS,
-    Scenario,
-    cross_section_problems,
-    room_problems,
-)
+from genofab.model.scenario import Scenario, room_problems, scenario_problems
 
 SectionT = TypeVar("SectionT", bound=BaseModel)
 
 
 @dataclass(frozen=True)
 class ScenarioFile:
-    """A validated scenario and the file it came from (path and SHA-256 of its bytes)."""
+    """A validated scenario and the file it came from (path, SHA-256 of its bytes, and where
+    each field stands in it)."""
 
     path: str
     sha256: str
     scenario: Scenario
+    document: YamlDocument
+
+    def locate(self, error: InfeasibleError) -> ScenarioError:
+        """The error of a lot or facility that cannot deliver, placed at its field in the file."""
+        return ScenarioError([issue_at(self.document, error.path, error.message)], self.path)
 
 
 def load_scenario(path: str | Path) -> ScenarioFile:
@@ -69,13 +73,15 @@ def validate_document(document: YamlDocument) -> ScenarioFile:
     issues: list[Issue] = []
     scenario: Scenario | None = None
     try:
-        scenario = Scenario.model_validate(data, context={DEFER_CROSS_CHECKS: True})
+        scenario = Scenario.model_validate(data, context={DEFER_CHECKS: True})
     except ValidationError as error:
         issues += validation_issues(error, document, Scenario)
     product = scenario.product if scenario else _section(Product, data.get("product"))
     process = scenario.process if scenario else _section(Process, data.get("process"))
     facility = scenario.facility if scenario else _section(Facility, data.get("facility"))
-    cross = cross_section_problems(product, process, facility)
+    economics = scenario.economics if scenario else _section(Economics, data.get("economics"))
+    demand = scenario.demand if scenario else _section(Demand, data.get("demand"))
+    cross = scenario_problems(product, process, facility, economics, demand)
     if process is None or facility is None:
         cross += room_problems(*_raw_rooms(data))
     reported = {issue.path for issue in issues}
@@ -85,7 +91,7 @@ def validate_document(document: YamlDocument) -> ScenarioFile:
         issues.append(issue_at(document, path, message))
     if issues or scenario is None:
         raise ScenarioError(issues, document.file)
-    return ScenarioFile(document.file, document.sha256, scenario)
+    return ScenarioFile(document.file, document.sha256, scenario, document)
 
 
 def _raw_rooms(data: dict[str, Any]) -> tuple[list[object], list[str]]:
@@ -106,6 +112,6 @@ def _raw_rooms(data: dict[str, Any]) -> tuple[list[object], list[str]]:
 def _section(model: type[SectionT], data: object) -> SectionT | None:
     """A section validated on its own, so cross-section checks still run when another failed."""
     try:
-        return model.model_validate(data)
+        return model.model_validate(data, context={DEFER_CHECKS: True})
     except ValidationError:
         return None

@@ -1,8 +1,17 @@
 """Read a YAML file safely and remember where every key and item stands in it.
 
-ruamel.yaml's safe loader (YAML 1.2) builds plain Python data: no tags, no duplicate keys,
-``1e13`` is a number and ``NO`` is text. A second, round-trip parse gives the line and
-column of every mapping key and sequence item, so validation errors can point at the file.
+Three passes, each bounded:
+
+1. the raw bytes: at most 10 MiB, UTF-8 (a byte-order mark is accepted), no NUL byte;
+2. the event stream (no tree is built yet): at most ``MAX_NODES`` values nested at most
+   ``MAX_DEPTH`` deep; explicit tags (``!!python/object``, ``!!binary``, ``!custom``) and merge
+   keys (``<<``) are refused, so nothing is ever constructed from a tag;
+3. the node tree (YAML 1.2: ``1e13`` is a number, ``NO`` is text), turned into plain Python
+   data plus the line and column of every key and item, so validation errors can point at the
+   file; a key given twice in a mapping is an error.
+
+Both parses use ruamel.yaml's C parser when ruamel.yaml.clib is installed (ten times faster),
+and its pure-Python parser otherwise.
 """
 
 from __future__ import annotations
@@ -15,8 +24,8 @@ from typing import Any
 from genofab.errors import Issue, ScenarioError
 
 MAX_BYTES = 10 * 1024 * 1024
-#: Nodes a document may expand to once aliases are followed (guards against "billion laughs").
-MAX_NODES = 200_000
+#: Values a document may hold once aliases are followed (guards against "billion laughs").
+MAX_NODES = 20_000
 MAX_DEPTH = 64
 
 Location = tuple[str | int, ...]
@@ -32,12 +41,13 @@ class YamlDocument:
     sha256: str
 
     def position(self, location: Location) -> tuple[int | None, int | None]:
-        """Line and column of the deepest part of ``location`` present in the file."""
+        """Line and column of the deepest part of ``location`` present in the file (the start
+        of the document for the document itself)."""
         for end in range(len(location), 0, -1):
             found = self.positions.get(location[:end])
             if found:
                 return found
-        return (None, None)
+        return (1, 1)
 
 
 def read_yaml(path: str | Path) -> YamlDocument:
@@ -64,84 +74,168 @@ def parse_yaml(raw: bytes, file: str = "<scenario>") -> YamlDocument:
             f"the document is {len(raw) / 2**20:.1f} MiB; the limit is {MAX_BYTES // 2**20} MiB",
         )
     text = _decode(raw, file)
+    _check_events(text, file)
     from ruamel.yaml import YAML
     from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
+    yaml = YAML(typ="safe", pure=False)
     try:
-        data = YAML(typ="safe", pure=True).load(text)
-        tree = YAML(typ="rt").load(text)
+        tree = yaml.compose(text)
+        if tree is None:
+            raise _fail(file, "the file is empty: a scenario starts with 'format: genofab/1'")
+        positions: dict[Location, tuple[int, int]] = {}
+        data = _plain(tree, (), positions, [MAX_NODES], file, yaml.constructor)
+    except ScenarioError:
+        raise
     except MarkedYAMLError as error:
-        mark = error.problem_mark or error.context_mark
-        line = mark.line + 1 if mark is not None else None
-        column = mark.column + 1 if mark is not None else None
-        what = " ".join(part for part in (error.context, error.problem) if part)
-        raise ScenarioError([Issue("", f"not valid YAML: {what}", line, column)], file) from None
-    except YAMLError as error:
+        raise _marked(error, file) from None
+    except ValueError as error:
+        reason = "a number has too many digits" if "digits" in str(error) else str(error)
+        raise _fail(file, f"not valid YAML: {reason}") from None
+    except (YAMLError, TypeError, RecursionError) as error:
         raise _fail(file, f"not valid YAML: {error}") from None
-    if data is None:
-        raise _fail(file, "the file is empty: a scenario starts with 'format: genofab/1'")
-    positions: dict[Location, tuple[int, int]] = {}
-    _check_size(data, file)
-    _collect_positions(tree, (), positions)
     return YamlDocument(file, data, positions, hashlib.sha256(raw).hexdigest())
 
 
 def _decode(raw: bytes, file: str) -> str:
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise _fail(file, "the file is UTF-16: save it as UTF-8")
     nul = raw.find(b"\x00")
     if nul >= 0:
         raise _fail(file, f"the file holds a NUL byte at offset {nul}: not a text file")
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
+        line = raw[: error.start].count(b"\n") + 1
+        bad = raw[error.start : error.end]
         hint = ""
         try:
-            raw.decode("cp1252")
-            hint = " (it looks like Windows-1252 or Latin-1: save it as UTF-8)"
+            shown = bad.decode("cp1252")
+            hint = f" ('{shown}' in Windows-1252 or Latin-1: save the file as UTF-8)"
         except UnicodeDecodeError:
             pass
-        raise _fail(file, f"not valid UTF-8 at byte {error.start}{hint}") from None
+        raise ScenarioError(
+            [Issue("", f"not valid UTF-8 at byte {error.start}{hint}", line, None)], file
+        ) from None
 
 
-def _check_size(data: Any, file: str) -> None:
-    """Refuse documents that expand too far through aliases, or nest too deep."""
-    budget = [MAX_NODES]
+def _check_events(text: str, file: str) -> None:
+    """Walk the event stream once: size, depth, tags and merge keys, before any tree exists."""
+    from ruamel.yaml import YAML
+    from ruamel.yaml.error import MarkedYAMLError, YAMLError
+    from ruamel.yaml.events import (
+        AliasEvent,
+        CollectionEndEvent,
+        CollectionStartEvent,
+        NodeEvent,
+        ScalarEvent,
+    )
 
-    def visit(node: Any, depth: int) -> None:
-        if depth > MAX_DEPTH:
-            raise _fail(file, f"the document nests deeper than {MAX_DEPTH} levels")
-        budget[0] -= 1
-        if budget[0] < 0:
-            raise _fail(
-                file,
-                f"the document expands to more than {MAX_NODES} values"
-                " (anchors and aliases nested too deep?)",
-            )
-        children = (
-            node.values() if isinstance(node, dict) else node if isinstance(node, list) else ()
+    depth = nodes = 0
+    try:
+        for event in YAML(typ="safe", pure=False).parse(text):
+            if isinstance(event, NodeEvent):
+                nodes += 1
+                if nodes > MAX_NODES:
+                    raise _at(event, file, f"the document holds more than {MAX_NODES} values")
+            if isinstance(event, CollectionStartEvent):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    raise _at(event, file, f"the document nests deeper than {MAX_DEPTH} levels")
+            elif isinstance(event, CollectionEndEvent):
+                depth -= 1
+            tag = getattr(event, "tag", None)
+            implicit = getattr(event, "implicit", True)
+            explicit = implicit is False or (isinstance(implicit, tuple) and not any(implicit))
+            if tag is not None and explicit and not isinstance(event, AliasEvent):
+                raise _at(
+                    event,
+                    file,
+                    f"not valid YAML here: the tag '{tag}' is not allowed"
+                    " (tags construct objects; write plain values)",
+                )
+            plain = isinstance(event, ScalarEvent) and not event.style  # None, or '' from C
+            if plain and event.value == "<<":
+                raise _at(event, file, "merge keys (<<) are not supported: write the keys out")
+    except MarkedYAMLError as error:
+        raise _marked(error, file) from None
+    except (YAMLError, RecursionError) as error:
+        raise _fail(file, f"not valid YAML: {error}") from None
+
+
+def _plain(
+    node: Any,
+    location: Location,
+    out: dict[Location, tuple[int, int]],
+    budget: list[int],
+    file: str,
+    constructor: Any,
+) -> Any:
+    """Plain Python data from a node tree, recording positions as it goes."""
+    from ruamel.yaml.nodes import MappingNode, SequenceNode
+
+    budget[0] -= 1
+    if budget[0] < 0:
+        raise _fail(
+            file,
+            f"the document expands to more than {MAX_NODES} values"
+            " (anchors and aliases nested too deep?)",
         )
-        for child in children:
-            visit(child, depth + 1)
-
-    visit(data, 0)
-
-
-def _collect_positions(node: Any, location: Location, out: dict[Location, tuple[int, int]]) -> None:
-    from ruamel.yaml.comments import CommentedMap, CommentedSeq
-
-    if isinstance(node, CommentedMap):
-        for key, value in node.items():
-            line, column = node.lc.key(key)
+    if isinstance(node, MappingNode):
+        mapping: dict[Any, Any] = {}
+        first: dict[Any, Any] = {}
+        for key_node, value_node in node.value:
+            key = _plain(key_node, (), {}, budget, file, constructor)
+            if isinstance(key, dict | list):
+                raise _at(key_node, file, "a mapping key must be a plain value")
+            mark = key_node.start_mark
+            if key in first:
+                raise ScenarioError(
+                    [
+                        Issue(
+                            "",
+                            f"duplicate key '{key}' (first at line {first[key].line + 1}):"
+                            " a key may appear once in a mapping",
+                            mark.line + 1,
+                            mark.column + 1,
+                        )
+                    ],
+                    file,
+                )
+            first[key] = mark
             child = (*location, str(key))
-            if child not in out:
-                out[child] = (line + 1, column + 1)
-                _collect_positions(value, child, out)
-    elif isinstance(node, CommentedSeq):
-        for i, value in enumerate(node):
-            line, column = node.lc.item(i)
+            out.setdefault(child, (mark.line + 1, mark.column + 1))
+            mapping[key] = _plain(value_node, child, out, budget, file, constructor)
+        return mapping
+    if isinstance(node, SequenceNode):
+        items = []
+        for i, item in enumerate(node.value):
             child = (*location, i)
-            if child not in out:
-                out[child] = (line + 1, column + 1)
-                _collect_positions(value, child, out)
+            out.setdefault(child, (item.start_mark.line + 1, item.start_mark.column + 1))
+            items.append(_plain(item, child, out, budget, file, constructor))
+        return items
+    return constructor.construct_object(node)
+
+
+def _marked(error: Any, file: str) -> ScenarioError:
+    mark = error.problem_mark or error.context_mark
+    line = mark.line + 1 if mark is not None else None
+    column = mark.column + 1 if mark is not None else None
+    problem = str(error.problem or "")
+    if problem.startswith("found duplicate key"):
+        key = problem.split('"')[1] if '"' in problem else "?"
+        return ScenarioError(
+            [Issue("", f"duplicate key '{key}': a key may appear once in a mapping", line, column)],
+            file,
+        )
+    what = " ".join(part for part in (error.context, error.problem) if part)
+    return ScenarioError([Issue("", f"not valid YAML: {what}", line, column)], file)
+
+
+def _at(event: Any, file: str, message: str) -> ScenarioError:
+    """An error at an event's or a node's start."""
+    mark = event.start_mark
+    return ScenarioError([Issue("", message, mark.line + 1, mark.column + 1)], file)
 
 
 def _fail(file: str, message: str) -> ScenarioError:

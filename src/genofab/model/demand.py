@@ -5,7 +5,7 @@ from __future__ import annotations
 from pydantic import model_validator
 
 from genofab.model.base import Frozen
-from genofab.model.parameter import PatientCount, PatientRate
+from genofab.model.quantities import PatientCount, PatientRate
 
 
 class Demand(Frozen):

@@ -2,15 +2,23 @@
 
 from __future__ import annotations
 
-from pydantic import Field, field_validator
+from pydantic import Field, ValidationInfo, field_validator
 
-from genofab.model.base import Frozen, Identifier, Text
-from genofab.model.parameter import (
+from genofab.model.base import (
+    Frozen,
+    Identifier,
+    Problems,
+    Text,
+    deferred,
+    raise_problems,
+    repeat_problems,
+)
+from genofab.model.parameter import default
+from genofab.model.quantities import (
     ConcurrentLots,
     DurationOrZero,
     RoomCount,
     WeeksPerYear,
-    default,
 )
 
 
@@ -35,14 +43,16 @@ class Facility(Frozen):
 
     @field_validator("rooms")
     @classmethod
-    def _kinds_are_unique(cls, rooms: tuple[Room, ...]) -> tuple[Room, ...]:
-        seen: set[str] = set()
-        for i, room in enumerate(rooms):
-            if room.kind in seen:
-                raise ValueError(f"rooms[{i}] repeats the kind '{room.kind}'")
-            seen.add(room.kind)
+    def _kinds_are_unique(cls, rooms: tuple[Room, ...], info: ValidationInfo) -> tuple[Room, ...]:
+        if not deferred(info):
+            raise_problems(room_kind_problems(rooms))
         return rooms
 
     def room(self, kind: str) -> Room:
         """The room of a kind (the kind must exist)."""
         return next(room for room in self.rooms if room.kind == kind)
+
+
+def room_kind_problems(rooms: tuple[Room, ...]) -> Problems:
+    """Room kinds given twice, as (path, message)."""
+    return repeat_problems([room.kind for room in rooms], "facility.rooms", "kind")

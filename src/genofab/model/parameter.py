@@ -1,14 +1,17 @@
 """Numeric scenario parameters: parsed with units, checked, stored in base units with a source.
 
 Every numeric field of a scenario accepts ``"200 L"``, a bare number where the field is a
-plain number or a count, or ``{value: 200, unit: L, source: "S12"}``. Parsing happens once,
-here; what is stored is a :class:`Parameter` whose ``value`` is a float in the field's base
-unit (L, d, kg, TU/L ...), so engines compute on plain floats.
+plain number or a count, or ``{value: 200, unit: L, source: "S12"}``. Text is read strictly as
+one number followed by a unit: ``1,5e7``, ``9 600`` or ``200 L - 10 L`` are refused, never
+evaluated. What is stored is a :class:`Parameter` whose ``value`` is a float in the field's
+base unit (L, d, kg, TU/L ...), so engines compute on plain floats. The kinds of fields are in
+:mod:`genofab.model.quantities`.
 """
 
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from typing import Annotated, Any
@@ -16,14 +19,23 @@ from typing import Annotated, Any
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema
 from pydantic_core import PydanticCustomError
 
-from genofab.units import PRODUCT_UNITS, registry
+from genofab.units import CURRENCIES, PRODUCT_UNITS, registry
 
 #: Symbols of the units a product can be counted in (TU, vg, vp, cell).
 PRODUCT_SYMBOLS: tuple[str, ...] = tuple(PRODUCT_UNITS.values())
+#: Codes of the currencies money can be given in.
+CURRENCY_CODES: tuple[str, ...] = tuple(CURRENCIES.values())
 
 #: Unit of a per-cell ratio given as a bare number (MOI 10, or 0.17 CAR⁺ cells per cell):
 #: "product units per cell", in whatever unit the product is counted in.
 PER_CELL = "1/cell"
+
+_NUMBER_THEN_UNIT = re.compile(
+    r"^(?P<number>[+-]?(?:(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?|nan|inf(?:inity)?))"
+    r"\s*(?P<unit>.*)$",
+    re.IGNORECASE,
+)
+_SEPARATED_DIGITS = re.compile(r"^[+-]?\d+[ ,'’]\d")
 
 
 class Parameter(BaseModel):
@@ -37,6 +49,9 @@ class Parameter(BaseModel):
     source: str | None = None
     counts: str | None = Field(
         default=None, description="the product unit this amount counts (TU for TU/L), if any"
+    )
+    currency: str | None = Field(
+        default=None, description="the currency of a money value (EUR for EUR/m²), if any"
     )
 
 
@@ -69,7 +84,12 @@ def check_source(source: object) -> str:
 
 @dataclass(frozen=True)
 class QuantitySpec:
-    """What one kind of numeric field accepts: its units, bounds and how to describe it."""
+    """What one kind of numeric field accepts: its units, bounds and how to describe it.
+
+    ``units`` are the base units it may be given in (one per dimension); ``bare_unit`` is the
+    unit of a bare number (``None``: a unit is required); ``low``/``high`` are hard bounds;
+    ``plausible`` is the range outside which a value is surely a typing or unit mistake.
+    """
 
     what: str
     example: str
@@ -78,9 +98,12 @@ class QuantitySpec:
     low: float | None = None
     low_inclusive: bool = False
     high: float | None = None
+    plausible: tuple[float, float] | None = None
     integer: bool = False
     percent_hint: bool = False
     counts_product: bool = False
+    any_dimension: bool = False
+    needs_currency: bool = False
 
     @cached_property
     def _dimensions(self) -> tuple[tuple[object, str], ...]:
@@ -101,9 +124,45 @@ class QuantitySpec:
                 {"what": self.what, "example": self.example, "got": describe_value(raw)},
             )
         value, unit, given = self._convert(raw)
-        self._check_bounds(value, unit, given)
+        self._check_bounds(value, unit)
         counts = unit.split("/", 1)[0] if self.counts_product and unit != PER_CELL else None
-        return Parameter(value=value, unit=unit, given=given, source=source, counts=counts)
+        currency = _currency_of(unit)
+        if self.needs_currency and currency is None:
+            raise PydanticCustomError(
+                "quantity_dimension",
+                "'{given}' is not a price: expected {what} such as '{example}'",
+                {"given": given, "what": self.what, "example": self.example},
+            )
+        return Parameter(
+            value=value, unit=unit, given=given, source=source, counts=counts, currency=currency
+        )
+
+    def check(self, value: float, unit: str) -> None:
+        """Raise if ``value`` (in ``unit``, the base unit) breaks this field's bounds: for values
+        set after validation, such as sweep points or samples."""
+        self._check_bounds(value, unit)
+
+    def json_schema(self) -> dict[str, Any]:
+        """JSON Schema for editors: a string with units, a number where allowed, or an object."""
+        text = {
+            "type": "string",
+            "description": f"{self.what} with its unit, e.g. '{self.example}'",
+        }
+        obj = {
+            "type": "object",
+            "properties": {
+                "value": {"type": "number"},
+                "unit": {"type": "string"},
+                "source": {"type": "string", "description": "citation, or 'assumption: <reason>'"},
+            },
+            "required": ["value"],
+            "additionalProperties": False,
+        }
+        options: list[dict[str, Any]] = [text, obj]
+        if self.bare_unit is not None:
+            number: dict[str, Any] = {"type": "integer" if self.integer else "number"}
+            options.insert(1, number)
+        return {"anyOf": options, "description": f"{self.what}, e.g. {self.example}"}
 
     def _unpack(self, raw: dict[Any, Any]) -> tuple[object, str | None]:
         unknown = sorted(str(key) for key in raw if key not in {"value", "unit", "source"})
@@ -133,45 +192,19 @@ class QuantitySpec:
 
     def _convert(self, raw: int | float | str) -> tuple[float, str, str]:
         if not isinstance(raw, str):
-            self._finite(float(raw), str(raw))
+            value = _finite(float(raw), str(raw))
             if self.bare_unit is None:
                 raise PydanticCustomError(
                     "quantity_unit",
                     "{given} needs a unit: expected {what} such as '{example}'",
                     {"given": repr(raw), "what": self.what, "example": self.example},
                 )
-            return self._finite(float(raw), str(raw)), self.bare_unit, str(raw)
+            return value, self.bare_unit, str(raw)
         given = raw.strip()
         value, unit = _convert_text(self, given)
         return value, unit, given
 
-    def _convert_text_uncached(self, given: str) -> tuple[float, str]:
-        quantity = _parse_text(given, self)
-        if quantity.dimensionless and self.bare_unit is not None:
-            return self._finite(float(quantity.to("").magnitude), given), self.bare_unit
-        for dimensions, unit in self._dimensions:
-            if quantity.dimensionality == dimensions:
-                return self._finite(float(quantity.to(unit).magnitude), given), unit
-        raise PydanticCustomError(
-            "quantity_dimension",
-            "'{given}' is {got}; expected {what} such as '{example}'",
-            {
-                "given": given,
-                "got": describe_dimension(quantity),
-                "what": self.what,
-                "example": self.example,
-            },
-        )
-
-    @staticmethod
-    def _finite(value: float, given: str) -> float:
-        if not math.isfinite(value):
-            raise PydanticCustomError(
-                "quantity_finite", "'{given}' is not a finite number", {"given": given}
-            )
-        return value
-
-    def _check_bounds(self, value: float, unit: str, given: str) -> None:
+    def _check_bounds(self, value: float, unit: str) -> None:
         shown = f"{value:g} {unit}".strip() if unit not in {"", PER_CELL} else f"{value:g}"
         if self.low is not None and value < self.low:
             raise PydanticCustomError(
@@ -192,6 +225,21 @@ class QuantitySpec:
                 "{shown} is above {high}{hint}",
                 {"shown": shown, "high": f"{self.high:g}", "hint": hint},
             )
+        if self.plausible is not None and value != 0:
+            low, high = self.plausible
+            if not low <= value <= high:
+                raise PydanticCustomError(
+                    "quantity_plausible",
+                    "{shown} is outside the plausible range of {what}, {low} to {high} {unit}:"
+                    " check the number and its unit",
+                    {
+                        "shown": shown,
+                        "what": self.what,
+                        "low": f"{low:g}",
+                        "high": f"{high:g}",
+                        "unit": unit if unit not in {"", PER_CELL} else "",
+                    },
+                )
         if self.integer and value != round(value):
             raise PydanticCustomError(
                 "quantity_integer",
@@ -199,61 +247,87 @@ class QuantitySpec:
                 {"shown": shown, "what": self.what},
             )
 
-    def json_schema(self) -> dict[str, Any]:
-        """JSON Schema for editors: a string with units, a number where allowed, or an object."""
-        text = {
-            "type": "string",
-            "description": f"{self.what} with its unit, e.g. '{self.example}'",
-        }
-        obj = {
-            "type": "object",
-            "properties": {
-                "value": {"type": "number"},
-                "unit": {"type": "string"},
-                "source": {"type": "string", "description": "citation, or 'assumption: <reason>'"},
-            },
-            "required": ["value"],
-            "additionalProperties": False,
-        }
-        options: list[dict[str, Any]] = [text, obj]
-        if self.bare_unit is not None:
-            number: dict[str, Any] = {"type": "integer" if self.integer else "number"}
-            options.insert(1, number)
-        return {"anyOf": options, "description": f"{self.what}, e.g. {self.example}"}
 
-
-@lru_cache(maxsize=4096)
 def _convert_text(spec: QuantitySpec, given: str) -> tuple[float, str]:
-    """Value in the base unit and the unit, for text such as '200 mL' (cached: pint is slow)."""
-    return spec._convert_text_uncached(given)
+    """Value in the base unit and the unit, for text such as '200 mL'."""
+    if _SEPARATED_DIGITS.match(given):
+        raise PydanticCustomError(
+            "quantity_syntax",
+            "cannot read '{given}': write numbers with '.' for decimals and no thousands"
+            " separators (e.g. 1.5e7, 9600)",
+            {"given": given},
+        )
+    match = _NUMBER_THEN_UNIT.match(given)
+    if match is None:
+        raise PydanticCustomError(
+            "quantity_syntax",
+            "cannot read '{given}' as {what} such as '{example}': write a number, then its unit",
+            {"given": given, "what": spec.what, "example": spec.example},
+        )
+    number = _finite(float(match["number"]), given)
+    try:
+        factor, unit = _conversion(spec, match["unit"].strip())
+    except _UnitError as problem:
+        raise PydanticCustomError(
+            problem.kind, problem.template, {**problem.context, "given": given}
+        ) from None
+    return _finite(number * factor, given), unit
 
 
-def _parse_text(given: str, spec: QuantitySpec) -> Any:
+class _UnitError(Exception):
+    """A unit text this field cannot take; the message is completed with the whole text."""
+
+    def __init__(self, kind: str, template: str, context: dict[str, str]) -> None:
+        super().__init__(kind)
+        self.kind, self.template, self.context = kind, template, context
+
+
+@lru_cache(maxsize=1024)
+def _conversion(spec: QuantitySpec, unit_text: str) -> tuple[float, str]:
+    """Factor from ``unit_text`` to the field's unit, and that unit (cached: pint is slow, and
+    a file repeats the same few units)."""
     import pint
 
     ureg = registry()
     try:
-        quantity: Any = ureg.Quantity(given)
+        units = ureg.parse_units(unit_text)
     except pint.UndefinedUnitError as error:
-        raise PydanticCustomError(
-            "quantity_unit",
-            "unknown unit '{unit}' in '{given}'",
-            {"unit": _unit_names(error), "given": given},
+        names = getattr(error, "unit_names", None) or error.args
+        shown = ", ".join(str(n) for n in names) if isinstance(names, tuple | list) else str(names)
+        raise _UnitError(
+            "quantity_unit", "unknown unit '{unit}' in '{given}'", {"unit": shown}
         ) from None
     except Exception:
-        raise PydanticCustomError(
+        raise _UnitError(
             "quantity_syntax",
-            "cannot read '{given}' as {what} such as '{example}'",
-            {"given": given, "what": spec.what, "example": spec.example},
+            "cannot read the unit '{unit}' in '{given}': write one unit such as '{example}'"
+            " (no arithmetic)",
+            {"unit": unit_text, "example": spec.example},
         ) from None
-    if not isinstance(quantity, ureg.Quantity):  # a bare number parses to int or float
-        return ureg.Quantity(quantity)
-    return quantity
+    one = ureg.Quantity(1.0, units)
+    if spec.any_dimension:
+        root = one.to_root_units()
+        unit = f"{root.units:~}".replace(" ", "")
+        return float(root.magnitude), "" if unit == "dimensionless" else unit
+    for dimensions, unit in spec._dimensions:
+        if one.dimensionality == dimensions:
+            return float(one.to(unit).magnitude), unit
+    bare = spec.bare_unit
+    if one.dimensionless and bare is not None and (not unit_text or bare in {"", PER_CELL}):
+        return float(one.to("").magnitude), bare
+    raise _UnitError(
+        "quantity_dimension",
+        "'{given}' is {got}; expected {what} such as '{example}'",
+        {"got": describe_dimension(one), "what": spec.what, "example": spec.example},
+    )
 
 
-def _unit_names(error: Exception) -> str:
-    names = getattr(error, "unit_names", None) or error.args
-    return ", ".join(str(name) for name in names) if isinstance(names, tuple | list) else str(names)
+def _finite(value: float, given: str) -> float:
+    if not math.isfinite(value):
+        raise PydanticCustomError(
+            "quantity_finite", "'{given}' is not a finite number", {"given": given}
+        )
+    return value
 
 
 _DIMENSION_NAMES = {
@@ -275,7 +349,7 @@ def describe_dimension(quantity: Any) -> str:
 
 
 def describe_value(raw: object) -> str:
-    """Name a raw value for an error message: 'the boolean true', 'a list', \"str 'x'\"."""
+    """Name a raw value for an error message: 'the boolean true', 'a list', "str 'x'"."""
     if isinstance(raw, bool):
         return f"the boolean {str(raw).lower()}"
     if isinstance(raw, dict):
@@ -292,110 +366,7 @@ def quantity(spec: QuantitySpec) -> Any:
     return Annotated[Parameter, BeforeValidator(spec.parse), WithJsonSchema(spec.json_schema())]
 
 
-def _product_units(template: str) -> tuple[str, ...]:
-    return tuple(template.format(P=symbol) for symbol in PRODUCT_SYMBOLS)
-
-
-VOLUME = QuantitySpec("a volume", "200 L", ("L",), low=0)
-VOLUME_OR_ZERO = QuantitySpec("a volume", "0.1 mL", ("L",), low=0, low_inclusive=True)
-DURATION = QuantitySpec("a duration", "14 d", ("d",), low=0)
-DURATION_OR_ZERO = QuantitySpec("a duration", "12 h", ("d",), low=0, low_inclusive=True)
-MASS = QuantitySpec("a body weight", "60 kg", ("kg",), low=0)
-FRACTION = QuantitySpec("a fraction", "85 %", (), bare_unit="", low=0, high=1, percent_hint=True)
-POSITIVE_NUMBER = QuantitySpec("a positive number", "10", (), bare_unit="", low=0)
-WEEKS_PER_YEAR = QuantitySpec(
-    "operating weeks per year",
-    "50",
-    ("wk",),
-    bare_unit="wk",
-    low=0,
-    high=52.18,
-)
-ROOM_COUNT = QuantitySpec(
-    "a number of rooms", "2", (), bare_unit="", low=1, low_inclusive=True, integer=True
-)
-CONCURRENT_LOTS = QuantitySpec(
-    "a number of lots at once",
-    "1",
-    ("lot",),
-    bare_unit="lot",
-    low=1,
-    low_inclusive=True,
-    integer=True,
-)
-VIAL_COUNT = QuantitySpec(
-    "a number of vials",
-    "10 vials",
-    ("vial",),
-    bare_unit="vial",
-    low=0,
-    low_inclusive=True,
-    integer=True,
-)
-PATIENT_COUNT = QuantitySpec(
-    "a number of patients",
-    "100 patients",
-    ("patient",),
-    bare_unit="patient",
-    low=1,
-    low_inclusive=True,
-    integer=True,
-)
-PATIENT_RATE = QuantitySpec(
-    "patients per year", "100 patient/yr", ("patient/yr",), bare_unit="patient/yr", low=0
-)
-DOSES_PER_PATIENT = QuantitySpec(
-    "doses per patient",
-    "1 dose/patient",
-    ("dose/patient",),
-    bare_unit="dose/patient",
-    low=1,
-    low_inclusive=True,
-    integer=True,
-)
-PRODUCT_AMOUNT = QuantitySpec(
-    "an amount of product", "2e9 TU", _product_units("{P}"), low=0, counts_product=True
-)
-PRODUCT_CONCENTRATION = QuantitySpec(
-    "an amount per volume", "1.5e7 TU/mL", _product_units("{P}/L"), low=0, counts_product=True
-)
-PRODUCT_PER_MASS = QuantitySpec(
-    "an amount per kg of body weight",
-    "1.1e14 vg/kg",
-    _product_units("{P}/kg"),
-    low=0,
-    counts_product=True,
-)
-PER_CELL_RATIO = QuantitySpec(
-    "an amount per cell",
-    "10 TU/cell",
-    _product_units("{P}/cell"),
-    bare_unit=PER_CELL,
-    low=0,
-    counts_product=True,
-)
-CELL_COUNT = QuantitySpec("a number of cells", "1.8e8 cells", ("cell",), low=0)
-CELLS_PER_MASS = QuantitySpec("cells per kg of body weight", "3e6 cells/kg", ("cell/kg",), low=0)
-CELL_DENSITY = QuantitySpec("a cell density", "4e6 cells/mL", ("cell/L",), low=0)
-
-Volume = quantity(VOLUME)
-VolumeOrZero = quantity(VOLUME_OR_ZERO)
-Duration = quantity(DURATION)
-DurationOrZero = quantity(DURATION_OR_ZERO)
-Mass = quantity(MASS)
-Fraction = quantity(FRACTION)
-PositiveNumber = quantity(POSITIVE_NUMBER)
-WeeksPerYear = quantity(WEEKS_PER_YEAR)
-RoomCount = quantity(ROOM_COUNT)
-ConcurrentLots = quantity(CONCURRENT_LOTS)
-VialCount = quantity(VIAL_COUNT)
-PatientCount = quantity(PATIENT_COUNT)
-PatientRate = quantity(PATIENT_RATE)
-DosesPerPatient = quantity(DOSES_PER_PATIENT)
-ProductAmount = quantity(PRODUCT_AMOUNT)
-ProductConcentration = quantity(PRODUCT_CONCENTRATION)
-ProductPerMass = quantity(PRODUCT_PER_MASS)
-PerCellRatio = quantity(PER_CELL_RATIO)
-CellCount = quantity(CELL_COUNT)
-CellsPerMass = quantity(CELLS_PER_MASS)
-CellDensity = quantity(CELL_DENSITY)
+def _currency_of(unit: str) -> str | None:
+    """The currency code in a unit string such as ``EUR/m**2`` (as a whole word), if any."""
+    found = [code for code in CURRENCY_CODES if re.search(rf"\b{code}\b", unit)]
+    return found[0] if found else None

@@ -25,17 +25,17 @@ from pydantic_core import PydanticCustomError
 
 from genofab.errors import did_you_mean
 from genofab.model.base import Frozen, Identifier, Text
-from genofab.model.parameter import Duration, DurationOrZero, Fraction, Parameter, default
+from genofab.model.parameter import Parameter, default
 from genofab.model.plan_quantities import (
     DURATION_OR_DATE,
     LotCount,
-    Money,
     MoneyPerLot,
     MoneyPerLotTime,
     Multiplier,
     RoomCapacity,
     StorageCapacity,
 )
+from genofab.model.quantities import Duration, DurationOrZero, Fraction, Money
 
 FORMAT = "genofab-plan/1"
 

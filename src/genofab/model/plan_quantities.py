@@ -1,17 +1,15 @@
-"""Numeric field types of the plan format: lots, room places, money, multipliers, and
-times that may be dates (declared with :mod:`genofab.model.parameter`)."""
+"""Numeric field types of the plan format that scenarios do not have: lots, room places,
+money per lot, multipliers, and times that may be dates (see :mod:`genofab.model.quantities`
+for the shared ones)."""
 
 from __future__ import annotations
 
-from genofab.model.parameter import QuantitySpec, quantity
-
-#: Currencies a plan may state money in (one per plan).
-CURRENCIES = ("EUR", "USD", "GBP", "CHF")
+from genofab.model.parameter import CURRENCY_CODES, QuantitySpec, quantity
 
 
-def _money(what: str, example: str, per: str, *, low_inclusive: bool = True) -> QuantitySpec:
-    units = tuple(f"{currency}{per}" for currency in CURRENCIES)
-    return QuantitySpec(what, example, units, low=0, low_inclusive=low_inclusive)
+def _money(what: str, example: str, per: str) -> QuantitySpec:
+    units = tuple(f"{currency}{per}" for currency in CURRENCY_CODES)
+    return QuantitySpec(what, example, units, low=0, low_inclusive=True)
 
 
 LOT_COUNT = QuantitySpec(
@@ -41,12 +39,11 @@ STORAGE_CAPACITY = QuantitySpec(
     low_inclusive=True,
     integer=True,
 )
-MONEY = _money("an amount of money", "25000 EUR", "")
 MONEY_PER_LOT = _money("money per lot", "1.2e6 EUR/lot", "/lot")
 MONEY_PER_LOT_TIME = QuantitySpec(
     "money per lot per unit of time",
     "5000 EUR/lot/d",
-    tuple(f"{currency}/lot/d" for currency in CURRENCIES),
+    tuple(f"{currency}/lot/d" for currency in CURRENCY_CODES),
     low=0,
     low_inclusive=True,
 )
@@ -63,7 +60,6 @@ DURATION_OR_DATE = QuantitySpec(
 LotCount = quantity(LOT_COUNT)
 RoomCapacity = quantity(ROOM_CAPACITY)
 StorageCapacity = quantity(STORAGE_CAPACITY)
-Money = quantity(MONEY)
 MoneyPerLot = quantity(MONEY_PER_LOT)
 MoneyPerLotTime = quantity(MONEY_PER_LOT_TIME)
 Multiplier = quantity(MULTIPLIER)

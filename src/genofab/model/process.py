@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from pydantic import Field, field_validator
+from pydantic import Field, ValidationInfo, field_validator
 
-from genofab.model.base import Frozen, Text
+from genofab.model.base import Frozen, Problems, Text, deferred, raise_problems, repeat_problems
 from genofab.model.steps import (
     FillStep,
     ProcessingStep,
@@ -24,10 +24,11 @@ class Process(Frozen):
 
     @field_validator("steps")
     @classmethod
-    def _steps_in_a_workable_order(cls, steps: tuple[Step, ...]) -> tuple[Step, ...]:
-        problems = order_problems(steps)
-        if problems:
-            raise ValueError("; ".join(problems))
+    def _steps_in_a_workable_order(
+        cls, steps: tuple[Step, ...], info: ValidationInfo
+    ) -> tuple[Step, ...]:
+        if not deferred(info):
+            raise_problems(order_problems(steps))
         return steps
 
     @property
@@ -41,40 +42,45 @@ class Process(Frozen):
         return next(i for i, step in enumerate(self.steps) if isinstance(step, FillStep))
 
 
-def order_problems(steps: tuple[Step, ...]) -> list[str]:
-    """Every way the step list breaks the order rules, as messages naming the steps."""
-    problems: list[str] = []
-    seen: dict[str, int] = {}
-    for i, step in enumerate(steps):
-        if step.name in seen:
-            problems.append(
-                f"steps[{i}] repeats the name '{step.name}' of steps[{seen[step.name]}]"
-            )
-        seen.setdefault(step.name, i)
+def order_problems(steps: tuple[Step, ...]) -> Problems:
+    """Every way the step list breaks the order rules, as (path, message)."""
+    problems = repeat_problems([step.name for step in steps], "process.steps", "name")
     production = [i for i, step in enumerate(steps) if isinstance(step, ProductionStep)]
     fills = [i for i, step in enumerate(steps) if isinstance(step, FillStep)]
     releases = [i for i, step in enumerate(steps) if isinstance(step, QCReleaseStep)]
     if len(production) != 1:
-        problems.append(f"needs exactly one production_bioreactor step, found {len(production)}")
+        problems.append(
+            (
+                "process.steps",
+                f"needs exactly one production_bioreactor step, found {len(production)}",
+            )
+        )
     if len(fills) != 1:
-        problems.append(f"needs exactly one fill step, found {len(fills)}")
+        problems.append(("process.steps", f"needs exactly one fill step, found {len(fills)}"))
     if len(releases) > 1:
-        problems.append(f"has {len(releases)} qc_release steps; at most one is allowed")
-    if problems:
+        problems.append(
+            (
+                f"process.steps[{releases[1]}]",
+                "is a second qc_release step; at most one is allowed",
+            )
+        )
+    if len(production) != 1 or len(fills) != 1:
         return problems
     made, filled = production[0], fills[0]
     for i, step in enumerate(steps):
+        path = f"process.steps[{i}]"
         if isinstance(step, TimedStep):
             continue
         if i < made:
-            problems.append(
-                f"steps[{i}] '{step.name}' ({step.kind}) comes before the product is made"
-            )
+            problems.append((path, f"'{step.name}' ({step.kind}) comes before the product is made"))
         if isinstance(step, QCReleaseStep) and i < filled:
-            problems.append(f"steps[{i}] '{step.name}' (qc_release) comes before the fill")
+            problems.append((path, f"'{step.name}' (qc_release) comes before the fill"))
         if isinstance(step, ProcessingStep) and i > filled and step.changes_volume:
             problems.append(
-                f"steps[{i}] '{step.name}' comes after the fill, so it may only have a step_yield"
-                " (no output_volume, output_concentration or sample_volume)"
+                (
+                    path,
+                    f"'{step.name}' comes after the fill, so it may only have a step_yield"
+                    " (no output_volume, output_concentration or sample_volume)",
+                )
             )
     return problems

@@ -6,19 +6,18 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Annotated, Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field, ValidationInfo, model_validator
 
-from genofab.model.base import Frozen, Text
-from genofab.model.parameter import (
+from genofab.model.base import Frozen, Problems, Text, deferred, raise_problems
+from genofab.model.parameter import Parameter, default
+from genofab.model.quantities import (
     CellCount,
     CellsPerMass,
     DosesPerPatient,
     Mass,
-    Parameter,
     PerCellRatio,
     ProductAmount,
     ProductPerMass,
-    default,
 )
 
 
@@ -105,17 +104,22 @@ class Product(Frozen):
     vial_use: VialUse = VialUse.WHOLE_VIALS
 
     @model_validator(mode="after")
-    def _dose_counts_the_product(self) -> Product:
-        for name, parameter in _dose_parameters(self.dose):
-            counted = parameter.counts
-            if counted is not None and counted != self.unit:
-                raise ValueError(
-                    f"dose.{name} is counted in {counted} but the product is counted in {self.unit}"
-                )
+    def _dose_counts_the_product(self, info: ValidationInfo) -> Product:
+        if not deferred(info):
+            raise_problems(product_problems(self))
         return self
 
 
-def _dose_parameters(
-    dose: FixedDose | PerKgDose | CellsTimesMoiDose,
-) -> list[tuple[str, Parameter]]:
-    return [(name, value) for name, value in dose if isinstance(value, Parameter)]
+def product_problems(product: Product) -> Problems:
+    """Dose amounts that count another unit than the product, as (path, message)."""
+    return [
+        (
+            f"product.dose.{name}",
+            f"'{parameter.given}' counts {parameter.counts} but the product is counted in"
+            f" {product.unit}",
+        )
+        for name, parameter in product.dose
+        if isinstance(parameter, Parameter)
+        and parameter.counts is not None
+        and parameter.counts != product.unit
+    ]

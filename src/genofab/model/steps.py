@@ -13,7 +13,8 @@ from typing import Annotated, Literal
 from pydantic import Field, model_validator
 
 from genofab.model.base import Frozen, Identifier, Text
-from genofab.model.parameter import (
+from genofab.model.parameter import default
+from genofab.model.quantities import (
     CellDensity,
     Duration,
     Fraction,
@@ -22,7 +23,6 @@ from genofab.model.parameter import (
     VialCount,
     Volume,
     VolumeOrZero,
-    default,
 )
 
 NO_LOSS = default(1, "", "no loss stated")

@@ -41,7 +41,12 @@ class CapacityResult(Result):
     patients_per_year: int
     cohort_patients: int | None
     lots_for_cohort: int | None
-    years_to_treat_cohort: float | None = Field(description="lots for the cohort ÷ lots per year")
+    years_to_treat_cohort: float | None = Field(
+        description="years of production for the cohort: lots for the cohort ÷ lots per year"
+    )
+    years_to_release_cohort: float | None = Field(
+        description="years from the first lot's start to the last lot's QC release, at capacity"
+    )
     demand_patients_per_year: float | None
     lots_needed_per_year: int | None
     meets_demand: bool | None

@@ -45,8 +45,13 @@ class LotResult(Result):
     amount_per_vial: float = Field(description="product in the labelled volume of one container")
     dose_amount: float = Field(description="product per dose")
     vial_use: str
-    doses_per_vial: int | None = Field(description="whole doses from one container, when shared")
-    vials_per_dose: int | None = Field(description="containers one dose takes, when whole")
+    doses_per_vial: int | None = Field(
+        description="whole doses from one container, when containers are shared"
+    )
+    vials_per_dose: int | None = Field(
+        description="containers one dose takes, when doses take whole containers (both are null"
+        " for a pooled product, which is divided at will)"
+    )
     doses_per_lot: int
     doses_per_patient: int
     patients_per_lot: int

@@ -9,6 +9,7 @@ from pydantic import ConfigDict, computed_field
 
 from genofab.results.base import Result
 from genofab.results.capacity import CapacityResult
+from genofab.results.economics import EconomicsResult, FairPrice
 from genofab.results.lot import LotResult
 
 #: Headline figures, in the order they lead the JSON output.
@@ -25,7 +26,13 @@ HEADLINE = (
     "patients_per_year",
     "lots_for_cohort",
     "years_to_treat_cohort",
+    "years_to_release_cohort",
     "rooms_needed",
+    "cogs_per_lot",
+    "cogs_per_dose",
+    "cogs_per_patient",
+    "cost_breakdown",
+    "fair_price_per_patient",
 )
 
 
@@ -56,6 +63,7 @@ class RunResult(Result):
     scenario: ScenarioInfo
     lot: LotResult
     capacity: CapacityResult
+    economics: EconomicsResult | None = None
     inputs: tuple[InputRow, ...]
 
     @computed_field  # type: ignore[prop-decorator]
@@ -122,10 +130,43 @@ class RunResult(Result):
 
     @computed_field  # type: ignore[prop-decorator]
     @property
+    def years_to_release_cohort(self) -> float | None:
+        return self.capacity.years_to_release_cohort
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
     def rooms_needed(self) -> dict[str, int] | None:
         if self.capacity.lots_needed_per_year is None:
             return None
         return {room.kind: room.rooms_needed or 0 for room in self.capacity.rooms}
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def cogs_per_lot(self) -> float | None:
+        return None if self.economics is None else self.economics.cogs_per_lot
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def cogs_per_dose(self) -> float | None:
+        return None if self.economics is None else self.economics.cogs_per_dose
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def cogs_per_patient(self) -> float | None:
+        return None if self.economics is None else self.economics.cogs_per_patient
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def cost_breakdown(self) -> dict[str, float] | None:
+        """Annual cost by category, with its 'total'."""
+        if self.economics is None:
+            return None
+        return {name: line.annual for name, line in self.economics.cost_breakdown.items()}
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def fair_price_per_patient(self) -> FairPrice | None:
+        return None if self.economics is None else self.economics.fair_price
 
     def to_json_dict(self) -> dict[str, Any]:
         """JSON-ready dict with the headline figures first, then the details and inputs."""

@@ -82,13 +82,12 @@ def _main(
 @app.command()
 @reports_errors
 def validate(files: Annotated[list[Path], typer.Argument(help="scenario files")]) -> None:
-    """Check scenario files; list every problem with file, line and field."""
-    from genofab.io.scenario_file import load_scenario
-
+    """Check scenario files, and that their lots and facility can deliver; list every problem
+    with file, line and field."""
     failed = False
     for file in files:
         try:
-            loaded = load_scenario(file)
+            loaded, _ = _evaluate(file)
         except GenofabError as error:
             sys.stderr.write(f"{error}\n")
             failed = True
@@ -109,7 +108,8 @@ def schema(
     ] = None,
 ) -> None:
     """Print the JSON Schema of the scenario format (for editor completion)."""
-    from genofab.io.schema import scenario_schema, write_text_atomically
+    from genofab.io.files import write_text_atomically
+    from genofab.io.schema import scenario_schema
 
     text = json.dumps(scenario_schema(), indent=2, ensure_ascii=False) + "\n"
     if output is None:
@@ -126,7 +126,7 @@ def run(
     inputs: Annotated[bool, typer.Option(help="show the inputs table")] = True,
 ) -> None:
     """Per-lot figures and facility capacity of one scenario."""
-    result = _evaluate(file)
+    _, result = _evaluate(file)
     if output_format is OutputFormat.JSON:
         _print_json(result.to_json_dict())
         return
@@ -143,7 +143,7 @@ def compare(
     """Two scenarios side by side, with the ratio B ÷ A of each figure."""
     from genofab.engines.compare import compare as compare_runs
 
-    comparison = compare_runs(_evaluate(a), _evaluate(b))
+    comparison = compare_runs(_evaluate(a)[1], _evaluate(b)[1])
     if output_format is OutputFormat.JSON:
         _print_json(comparison.model_dump(mode="json"))
         return
@@ -152,17 +152,134 @@ def compare(
     render_comparison(comparison, make_console())
 
 
+@app.command()
+@reports_errors
+def scale(
+    file: ScenarioPath,
+    vary: Annotated[
+        str,
+        typer.Option(
+            help="PATH=LOW..HIGH, e.g. demand.patients_per_year=10..10000"
+            " or 'process.steps[1].working_volume=50 L..2000 L'"
+        ),
+    ],
+    points: Annotated[int, typer.Option(help="number of points")] = 20,
+    log: Annotated[bool, typer.Option("--log", help="log-spaced points")] = False,
+    output_format: FormatOption = OutputFormat.TABLE,
+) -> None:
+    """Cost per dose and its breakdown as one parameter varies (economies of scale)."""
+    from genofab.engines.scale import scale as sweep
+    from genofab.engines.scale import sweep_points
+
+    loaded, origin = _load(file)
+    path, low, high = _parse_range(loaded.scenario, vary)
+    grid = sweep_points(loaded.scenario, path, low, high, points, log)
+    result = sweep(loaded.scenario, path, grid, origin)
+    if output_format is OutputFormat.JSON:
+        _print_json(result.model_dump(mode="json"))
+        return
+    from genofab.views.console import make_console, render_scale
+
+    render_scale(result, make_console())
+
+
+@app.command()
+@reports_errors
+def report(
+    file: ScenarioPath,
+    output: Annotated[
+        Path, typer.Option("--output", "-o", help="output folder (created if missing)")
+    ],
+    name: Annotated[
+        str | None, typer.Option(help="file stem of the report (default: the scenario file's stem)")
+    ] = None,
+) -> None:
+    """HTML report, Excel workbook and figures (PNG, SVG) of one scenario."""
+    from genofab.views.reports.report import check_stem, demand_points, write_report
+
+    stem = check_stem(name if name is not None else file.stem)
+    loaded, result = _evaluate(file)
+    curve = None
+    if result.economics is not None:
+        from genofab.engines.scale import demand_curve
+
+        curve = demand_curve(loaded.scenario, demand_points(result), result.scenario)
+    written = write_report(result, curve, output, stem, loaded.scenario.description)
+    for path in written:
+        sys.stdout.write(f"{output / path}\n")
+
+
+@app.command(name="templates")
+@reports_errors
+def list_templates() -> None:
+    """List the scenario templates of the reference library."""
+    from genofab.io.templates import templates
+
+    for name, title in templates().items():
+        sys.stdout.write(f"{name:<20} {title}\n")
+
+
+@app.command()
+@reports_errors
+def new(
+    output: Annotated[Path, typer.Argument(help="scenario file to write")],
+    template: Annotated[
+        str, typer.Option("--template", "-t", help="template name (genofab templates lists them)")
+    ],
+    force: Annotated[bool, typer.Option("--force", help="overwrite an existing file")] = False,
+) -> None:
+    """Start a scenario from a template of the reference library."""
+    from genofab.io.templates import write_template
+
+    write_template(template, output, overwrite=force)
+    sys.stdout.write(
+        f"{output}: written from template '{template}'; check it with genofab validate {output}\n"
+    )
+
+
 app.command(name="schedule")(reports_errors(_schedule_command))
 
 
-def _evaluate(file: Path) -> Any:
-    from genofab.engines.run import evaluate
+def _parse_range(scenario: Any, vary: str) -> tuple[str, float, float]:
+    """``PATH=LOW..HIGH`` with the ends read as the parameter reads its values (units allowed)."""
+    from pydantic_core import PydanticCustomError
+
+    from genofab.errors import UsageError
+
+    path, _, span = vary.partition("=")
+    low_text, _, high_text = span.partition("..")
+    if not path or not low_text or not high_text:
+        raise UsageError(f"--vary takes PATH=LOW..HIGH, got '{vary}'")
+    _, spec = scenario.parameter(path.strip())
+    ends = []
+    for text in (low_text.strip(), high_text.strip()):
+        try:
+            ends.append(spec.parse(text).value if spec is not None else float(text))
+        except (PydanticCustomError, ValueError) as error:
+            message = error.message() if isinstance(error, PydanticCustomError) else str(error)
+            raise UsageError(f"--vary {path}: {message}") from None
+    return path.strip(), ends[0], ends[1]
+
+
+def _load(file: Path) -> Any:
     from genofab.io.scenario_file import load_scenario
     from genofab.results.run import ScenarioInfo
 
     loaded = load_scenario(file)
-    origin = ScenarioInfo(name=loaded.scenario.name, file=loaded.path, sha256=loaded.sha256)
-    return evaluate(loaded.scenario, origin)
+    return loaded, ScenarioInfo(name=loaded.scenario.name, file=loaded.path, sha256=loaded.sha256)
+
+
+def _evaluate(file: Path) -> Any:
+    """The loaded scenario and its run; a lot or facility that cannot deliver is reported at
+    its field in the file."""
+    from genofab.engines.run import evaluate
+    from genofab.errors import InfeasibleError
+
+    loaded, origin = _load(file)
+    try:
+        return loaded, evaluate(loaded.scenario, origin)
+    except InfeasibleError as error:
+        raise loaded.locate(error) from None
 
 
 def _print_json(data: Any) -> None:

@@ -2,31 +2,39 @@
 
 from __future__ import annotations
 
+import math
+
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
 from genofab.results.compare import ComparisonResult
+from genofab.results.economics import EconomicsResult
 from genofab.results.run import RunResult
+from genofab.results.scale import ScaleResult
 
 
 def number(value: float | int | str | None, digits: int = 3) -> str:
-    """Readable number: whole counts with separators, large or tiny values in scientific form."""
+    """Readable number: whole counts with separators, others to ``digits`` significant digits,
+    very large or very small values in scientific form."""
     if value is None:
         return "–"
     if isinstance(value, str):
         return value
-    if float(value).is_integer() and abs(value) < 1e7:
+    size = abs(value)
+    if float(value).is_integer() and size < 1e9:
         return f"{int(value):,}"
-    if abs(value) >= 1e5 or abs(value) < 1e-3:
-        return f"{value:.{digits}g}" if abs(value) < 1e5 else f"{value:.{digits - 1}e}"
-    return f"{value:,.{digits}g}" if abs(value) >= 1 else f"{value:.{digits}g}"
+    if size >= 1e9 or (size < 1e-3 and size != 0):
+        return f"{value:.{digits - 1}e}"
+    if size >= 10 ** (digits - 1):
+        return f"{round(value, digits - 1 - math.floor(math.log10(size))):,.0f}"
+    return f"{value:.{digits}g}"
 
 
 def make_console() -> Console:
     """A console for stdout; wide enough for the tables when output goes to a file or a pipe."""
-    console = Console()
-    return console if console.is_terminal else Console(width=140)
+    console = Console(markup=False)  # names from scenario files are shown as written
+    return console if console.is_terminal else Console(markup=False, width=140)
 
 
 def render_run(run: RunResult, console: Console, *, inputs: bool = True) -> None:
@@ -92,7 +100,7 @@ def render_run(run: RunResult, console: Console, *, inputs: bool = True) -> None
         (f"{unit} made (harvest)", number(lot.amount_made)),
         (
             "bulk drug product",
-            f"{number(lot.drug_product_volume_l * 1000)} mL at "
+            f"{number(lot.drug_product_volume_l)} L at "
             f"{number(lot.drug_product_concentration_per_ml)} {unit}/mL",
         ),
         (
@@ -102,10 +110,18 @@ def render_run(run: RunResult, console: Console, *, inputs: bool = True) -> None
         (f"{unit} per {container} ({number(lot.fill_volume_ml)} mL)", number(lot.amount_per_vial)),
         (f"{unit} per dose", number(lot.dose_amount)),
         (
-            "doses per " + container
+            "doses from one container"
             if lot.doses_per_vial is not None
-            else f"{container}s per dose",
-            str(lot.doses_per_vial if lot.doses_per_vial is not None else lot.vials_per_dose),
+            else "containers per dose"
+            if lot.vials_per_dose is not None
+            else "containers",
+            number(
+                lot.doses_per_vial
+                if lot.doses_per_vial is not None
+                else lot.vials_per_dose
+                if lot.vials_per_dose is not None
+                else "pooled: divided at will"
+            ),
         ),
         ("doses per lot", number(lot.doses_per_lot)),
         ("patients per lot", number(lot.patients_per_lot)),
@@ -177,6 +193,125 @@ def render_run(run: RunResult, console: Console, *, inputs: bool = True) -> None
         )
         summary.add_row("demand met", "yes" if capacity.meets_demand else "no")
     console.print(summary)
+    if run.economics is not None:
+        render_economics(run.economics, console)
+
+
+def render_economics(economics: EconomicsResult, console: Console) -> None:
+    """Cost of goods by category and by cause, cost per lot by step, capital, fair price."""
+    money = economics.currency
+    costs = Table(
+        title=f"Cost of goods ({money}), {number(economics.lots_started_per_year)} lots"
+        f" started, {number(economics.doses_delivered_per_year)} doses delivered a year",
+        title_justify="left",
+    )
+    for column in ("category", "per year", "per lot", "per dose", "per patient", "share"):
+        costs.add_column(column, justify="left" if column == "category" else "right")
+    total = economics.cost_breakdown["total"].annual
+    for title, lines in (("", economics.cost_breakdown), ("cause: ", economics.cost_by_cause)):
+        if title:
+            costs.add_section()
+        for name, line in lines.items():
+            if title and name == "total":
+                continue
+            costs.add_row(
+                title + name.replace("_", " "),
+                number(line.annual),
+                number(line.per_lot),
+                number(line.per_dose),
+                number(line.per_patient),
+                _percent(line.annual / total if total else None),
+                style="bold" if name == "total" else "",
+            )
+    console.print(costs)
+
+    steps = Table(
+        title=f"Cost of one lot by step ({money}: materials, QC and room time)",
+        title_justify="left",
+    )
+    steps.add_column("step")
+    steps.add_column("room")
+    steps.add_column("per lot", justify="right")
+    for step in economics.cost_by_step:
+        steps.add_row(step.name, step.room, number(step.per_lot))
+    steps.add_row(
+        "site-wide (rooms no step holds, QA, support, overhead)",
+        "",
+        number(economics.site_cost_per_lot),
+    )
+    console.print(steps)
+
+    facts = Table(title="Capital and running cost", title_justify="left", show_header=False)
+    facts.add_column("figure")
+    facts.add_column("value", justify="right")
+    facts.add_row(
+        f"capital ({money}): building / equipment",
+        f"{number(economics.capital['building'])} / {number(economics.capital['equipment'])}",
+    )
+    facts.add_row(f"depreciation a year ({money})", number(economics.depreciation_per_year))
+    facts.add_row(f"running cost per lot ({money})", number(economics.running_cost_per_lot))
+    facts.add_row(f"depreciation per lot ({money})", number(economics.depreciation_per_lot))
+    facts.add_row("staff (FTE)", number(economics.staff_fte))
+    facts.add_row("lot failure probability", _percent(economics.lot_failure_probability))
+    console.print(facts)
+
+    if economics.fair_price is not None:
+        price = Table(title=f"Fair price per patient ({money}, cost-plus)", title_justify="left")
+        price.add_column("component")
+        price.add_column(money, justify="right")
+        price.add_column("share", justify="right")
+        fair = economics.fair_price
+        for name, amount in fair.components.items():
+            price.add_row(name.replace("_", " "), number(amount), _percent(amount / fair.total))
+        price.add_row("fair price", number(fair.total), "100.0%", style="bold")
+        if fair.list_price is not None:
+            price.add_row(
+                "list price", number(fair.list_price), f"{number(fair.list_to_fair_ratio)}× fair"
+            )
+        console.print(price)
+
+
+def render_scale(sweep: ScaleResult, console: Console) -> None:
+    """Cost per dose along a sweep of one parameter."""
+    money = sweep.currency or ""
+    table = Table(
+        title=f"Economies of scale: {sweep.path} ({sweep.unit or 'number'})", title_justify="left"
+    )
+    kinds = list(sweep.points[0].rooms) if sweep.points else []
+    varying = [kind for kind in kinds if len({p.rooms[kind] for p in sweep.points}) > 1]
+    columns = [
+        "value",
+        "patients/lot",
+        "lots/yr",
+        "lots started",
+        *[f"{k} rooms" for k in varying],
+        "doses delivered",
+        f"{money}/dose",
+        "failed",
+        "idle",
+        "surplus",
+    ]
+    for column in columns:
+        table.add_column(column, justify="right")
+    for point in sweep.points:
+        cause = point.per_dose_by_cause or {}
+        shares = [
+            _percent(cause[name] / point.cost_per_dose)
+            if point.cost_per_dose and name in cause
+            else "–"
+            for name in ("failed_lots", "idle_capacity", "surplus_doses")
+        ]
+        table.add_row(
+            number(point.value),
+            number(point.patients_per_lot),
+            number(point.lots_per_year),
+            number(point.lots_started_per_year),
+            *[str(point.rooms[k]) for k in varying],
+            number(point.doses_delivered_per_year),
+            number(point.cost_per_dose) if point.status == "ok" else point.status,
+            *shares,
+        )
+    console.print(table)
 
 
 def render_comparison(comparison: ComparisonResult, console: Console) -> None:

@@ -1,0 +1,124 @@
+"""Economies of scale: evaluate a scenario over a range of one parameter in one vectorised
+pass (working volume, demand, number of suites, titer ...) and return the cost per dose
+with its breakdowns at each point."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+from pydantic_core import PydanticCustomError
+
+from genofab.engines.arrays import Array
+from genofab.engines.capacity import YEARLY_DEMAND
+from genofab.engines.economics import CATEGORIES, CAUSES
+from genofab.engines.lot import LotStatus
+from genofab.engines.run import run_arrays
+from genofab.errors import UsageError
+from genofab.model.scenario import Scenario
+from genofab.results.run import ScenarioInfo
+from genofab.results.scale import ScalePoint, ScaleResult
+
+#: The most points a sweep may have.
+MAX_POINTS = 10_000
+
+_STATUS = {
+    LotStatus.SAMPLE_EXCEEDS_VOLUME: "an in-process sample takes all the product",
+    LotStatus.NO_CONTAINER: "no container is released",
+    LotStatus.NO_DOSE: "no whole dose per lot",
+}
+
+
+def sweep_points(
+    scenario: Scenario, path: str, low: float, high: float, points: int, log: bool = False
+) -> Array:
+    """``points`` values from ``low`` to ``high`` (base units), evenly or log-spaced; whole
+    numbers, without repeats, for parameters that count (rooms, patients)."""
+    _, spec = scenario.parameter(path)
+    if not 2 <= points <= MAX_POINTS:
+        raise UsageError(f"--points must be between 2 and {MAX_POINTS}, got {points}")
+    if log and (low <= 0 or high <= 0):
+        raise UsageError("a log-spaced sweep needs positive ends")
+    grid = np.geomspace(low, high, points) if log else np.linspace(low, high, points)
+    if spec is not None and spec.integer:
+        grid = np.unique(np.round(grid))
+    return np.asarray(grid, dtype=float)
+
+
+def scale(
+    scenario: Scenario, path: str, points: Array, origin: ScenarioInfo | None = None
+) -> ScaleResult:
+    """Cost per dose and its breakdowns at every value of ``path`` in ``points``."""
+    parameter, spec = scenario.parameter(path)
+    for value in points:
+        try:
+            if spec is not None:
+                spec.check(float(value), parameter.unit)
+        except PydanticCustomError as error:
+            raise UsageError(f"{path}: {error.message()}") from None
+    values: dict[str, Any] = dict(scenario.values())
+    values[path] = np.asarray(points, dtype=float) * (
+        values[path] / parameter.value if parameter.value else 1.0
+    )
+    return _sweep(scenario, path, parameter.unit, values, points, origin)
+
+
+def demand_curve(
+    scenario: Scenario, points: Array, origin: ScenarioInfo | None = None
+) -> ScaleResult:
+    """Cost per dose against the yearly demand (patients a year), whether or not the scenario
+    states one: the economies-of-scale curve of a report."""
+    values: dict[str, Any] = dict(scenario.values())
+    values[YEARLY_DEMAND] = np.asarray(points, dtype=float)
+    return _sweep(scenario, YEARLY_DEMAND, "patient/yr", values, points, origin)
+
+
+def _sweep(
+    scenario: Scenario,
+    path: str,
+    unit: str,
+    values: dict[str, Any],
+    points: Array,
+    origin: ScenarioInfo | None,
+) -> ScaleResult:
+    arrays = run_arrays(scenario, values)
+    lot, capacity, cost = arrays.lot, arrays.capacity, arrays.cost
+    rows = []
+    for i, value in enumerate(points):
+        status = LotStatus(int(lot.status[i]))
+        ok = status is LotStatus.OK and capacity.lots_per_year[i] >= 1
+        reason = "ok" if ok else _STATUS.get(status, "the facility completes no lot in a year")
+        rooms = {
+            room.kind: int(room.count[i]) if np.ndim(room.count) else int(room.count)
+            for room in capacity.rooms
+        }
+        by_category = by_cause = None
+        per_dose = per_patient = started = delivered = None
+        if ok and cost is not None:
+            dose_count = float(cost.doses_delivered[i])
+            by_category = {name: float(cost.annual[name][i]) / dose_count for name in CATEGORIES}
+            by_cause = {name: float(cost.by_cause[name][i]) / dose_count for name in CAUSES}
+            per_dose, per_patient = float(cost.cost_per_dose[i]), float(cost.cost_per_patient[i])
+            started, delivered = float(cost.lots_started[i]), dose_count
+        rows.append(
+            ScalePoint(
+                value=float(value),
+                status=reason,
+                patients_per_lot=int(lot.patients[i]) if ok else None,
+                lots_per_year=int(capacity.lots_per_year[i]) if ok else None,
+                lots_started_per_year=started,
+                doses_delivered_per_year=delivered,
+                rooms=rooms,
+                cost_per_dose=per_dose,
+                cost_per_patient=per_patient,
+                per_dose_by_category=by_category,
+                per_dose_by_cause=by_cause,
+            )
+        )
+    return ScaleResult(
+        scenario=origin or ScenarioInfo(name=scenario.name),
+        path=path,
+        unit=unit,
+        currency=scenario.economics.currency if scenario.economics else None,
+        points=tuple(rows),
+    )

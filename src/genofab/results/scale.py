@@ -1,0 +1,35 @@
+"""Economies of scale: cost per dose (and its breakdown) as one parameter varies."""
+
+from __future__ import annotations
+
+from pydantic import Field
+
+from genofab.results.base import Result
+from genofab.results.run import ScenarioInfo
+
+
+class ScalePoint(Result):
+    """One value of the varied parameter and what it gives; ``status`` says why a point
+    cannot be made (its figures are then null)."""
+
+    value: float
+    status: str = Field(description="'ok', or why no dose can be made at this point")
+    patients_per_lot: int | None
+    lots_per_year: int | None
+    lots_started_per_year: float | None
+    doses_delivered_per_year: float | None
+    rooms: dict[str, int] = Field(description="rooms of each kind used at this point")
+    cost_per_dose: float | None
+    cost_per_patient: float | None
+    per_dose_by_category: dict[str, float] | None
+    per_dose_by_cause: dict[str, float] | None
+
+
+class ScaleResult(Result):
+    """A sweep of one parameter, in its base unit, with the currency of the costs."""
+
+    scenario: ScenarioInfo
+    path: str
+    unit: str
+    currency: str | None
+    points: tuple[ScalePoint, ...]

@@ -1,0 +1,1 @@
+"""Scenario templates (YAML), read with importlib.resources."""

@@ -1,0 +1,1 @@
+"""Reports: HTML, Excel workbook and figures (PNG and SVG) of a run."""
