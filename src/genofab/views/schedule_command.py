@@ -71,9 +71,9 @@ def schedule(
 
     loaded = load_plan(file)
     if output is not None and output.exists() and not output.is_dir():
-        from genofab.errors import Issue, ScenarioError
+        from genofab.errors import OutputError
 
-        raise ScenarioError([Issue("--output", f"{output} is a file, not a folder")])
+        raise OutputError(f"'{output}' exists and is not a folder")
     result = schedule_plan(
         loaded.plan,
         (objective.value if objective else loaded.plan.objective),
@@ -98,21 +98,22 @@ def schedule(
 
 
 def write_outputs(result: object, folder: Path, stem: str) -> list[Path]:
-    """Gantt chart (PNG, SVG, HTML), schedule CSV and Excel workbook in ``folder``, all
-    rendered in memory first, then written atomically."""
-    from genofab.io.output_files import write_files_atomically
+    """Gantt chart (PNG, SVG, HTML), schedule CSV and Excel workbook in ``folder``: rendered
+    in memory first, then written whole through a staging folder (nothing half-written)."""
+    from genofab.io.files import staged_folder
     from genofab.results.schedule import ScheduleResult
     from genofab.views.gantt import gantt_figure_bytes, gantt_html
     from genofab.views.schedule_export import schedule_csv, schedule_workbook
 
     assert isinstance(result, ScheduleResult)
     files = {
-        folder / f"{stem}-gantt.png": gantt_figure_bytes(result, "png"),
-        folder / f"{stem}-gantt.svg": gantt_figure_bytes(result, "svg"),
-        folder / f"{stem}-gantt.html": gantt_html(result).encode("utf-8"),
-        folder / f"{stem}-schedule.csv": schedule_csv(result).encode("utf-8"),
-        folder / f"{stem}-schedule.xlsx": schedule_workbook(result),
+        f"{stem}-gantt.png": gantt_figure_bytes(result, "png"),
+        f"{stem}-gantt.svg": gantt_figure_bytes(result, "svg"),
+        f"{stem}-gantt.html": gantt_html(result).encode("utf-8"),
+        f"{stem}-schedule.csv": schedule_csv(result).encode("utf-8"),
+        f"{stem}-schedule.xlsx": schedule_workbook(result),
     }
-    folder.mkdir(parents=True, exist_ok=True)
-    write_files_atomically(files)
-    return list(files)
+    with staged_folder(folder) as staging:
+        for name, content in files.items():
+            (staging / name).write_bytes(content)
+    return [folder / name for name in files]

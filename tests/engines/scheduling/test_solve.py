@@ -72,3 +72,12 @@ def test_a_lot_longer_than_the_horizon_is_named() -> None:
     solution = plan_schedule(instance_of(data), "makespan", time_limit=5)
     assert solution.status == "infeasible"
     assert any("longer than the 52 wk horizon" in reason for reason in solution.infeasibility)
+
+
+def test_a_time_limit_of_zero_is_refused_by_the_engine() -> None:
+    from genofab.engines.scheduling.run import schedule_plan
+    from genofab.errors import UsageError
+    from genofab.model.plan import Plan
+
+    with pytest.raises(UsageError, match="time_limit: must be above 0 s"):
+        schedule_plan(Plan.model_validate(benchmark_data()), "makespan", time_limit=0)

@@ -10,7 +10,7 @@ from genofab.engines.scheduling.montecarlo import Multipliers, robustness, study
 from genofab.engines.scheduling.solve import plan_schedule
 from genofab.engines.scheduling.summary import robustness_result, summarise
 from genofab.engines.scheduling.timetable import Objective
-from genofab.errors import Issue, ScenarioError
+from genofab.errors import UsageError
 from genofab.model.plan import Plan
 from genofab.model.scenario import Scenario
 from genofab.results.schedule import PlanInfo, ScheduleResult
@@ -32,9 +32,9 @@ def schedule_plan(
     with its bound and gap; an infeasible plan gives status ``infeasible`` and the reasons.
     With ``replications``, the schedule is also simulated as a fixed plan (Monte Carlo)."""
     if not time_limit > 0:
-        raise ScenarioError([Issue("time_limit", f"must be above 0 s, got {time_limit:g}")])
+        raise UsageError(f"time_limit: must be above 0 s, got {time_limit:g}")
     if replications < 0:
-        raise ScenarioError([Issue("replications", f"must be 0 or more, got {replications}")])
+        raise UsageError(f"replications: must be 0 or more, got {replications}")
     instance = compile_plan(plan, scenarios)
     solution = plan_schedule(instance, objective, time_limit=time_limit, workers=workers, seed=seed)
     result = summarise(instance, solution, origin or PlanInfo(name=plan.name), plan.start)
