@@ -113,29 +113,20 @@ def schedule_workbook(result: ScheduleResult) -> bytes:
         [title.format(unit=unit) for _, title in LOT_COLUMNS],
         [[_cell(getattr(row, name)) for name, _ in LOT_COLUMNS] for row in result.lots],
     )
-    delivery = ["lots demanded", "lots made", "lots on time", "on-time share"]
-    _sheet(
-        book,
-        bold,
-        "Products",
-        ["product", *delivery, f"total lateness [lot·{unit}]"],
-        [
-            [p.product, p.lots_demanded, p.lots_made, p.lots_on_time, p.on_time_share,
-             p.total_lateness]
-            for p in result.products
-        ],
-    )  # fmt: skip
-    _sheet(
-        book,
-        bold,
-        "Sponsors",
-        ["sponsor", *delivery, f"total lateness [lot·{unit}]"],
-        [
-            [s.sponsor, s.lots_demanded, s.lots_made, s.lots_on_time, s.on_time_share,
-             s.total_lateness]
-            for s in result.sponsors
-        ],
-    )  # fmt: skip
+    delivery = ["lots demanded", "lots made", "lots on time", "on-time share",
+                f"total lateness [lot·{unit}]"]  # fmt: skip
+    fields = ("lots_demanded", "lots_made", "lots_on_time", "on_time_share", "total_lateness")
+    for title, key, rows in (
+        ("Products", "product", result.products),
+        ("Sponsors", "sponsor", result.sponsors),
+    ):
+        _sheet(
+            book,
+            bold,
+            title,
+            [key, *delivery],
+            [[getattr(row, key), *(getattr(row, f) for f in fields)] for row in rows],
+        )
     _sheet(
         book,
         bold,
