@@ -81,3 +81,27 @@ def test_a_time_limit_of_zero_is_refused_by_the_engine() -> None:
 
     with pytest.raises(UsageError, match="time_limit: must be above 0 s"):
         schedule_plan(Plan.model_validate(benchmark_data()), "makespan", time_limit=0)
+
+
+def test_no_storage_means_no_lot_waits_between_phases() -> None:
+    data = two_stage_data()
+    data["storage"] = {"capacity": 0, "cost": "100 EUR/lot/d"}
+    data["products"][0]["phases"][0].pop("max_wait")
+    instance = instance_of(data)
+    solution = plan_schedule(instance, "lateness", time_limit=8, seed=1)
+    assert solution.timetable is not None and solution.assessment is not None
+    for make, release in solution.timetable.by_lot().values():
+        assert release.start == make.end
+    assert solution.assessment.storage_cost == 0
+
+
+def test_a_waiting_lot_beyond_storage_is_a_violation() -> None:
+    from genofab.engines.scheduling.timetable import Placement, Timetable
+
+    data = two_stage_data()
+    data["storage"] = {"capacity": 0}
+    data["products"][0]["phases"][0].pop("max_wait")
+    data["demands"] = [{"sponsor": "s1", "product": "vector", "lots": 1, "due": "20 wk"}]
+    instance = instance_of(data)
+    waiting = Timetable((Placement(0, 0, 0, 0, 0, 3), Placement(0, 1, 1, 0, 5, 7)))
+    assert any("wait in storage" in v for v in assess(instance, waiting).violations)

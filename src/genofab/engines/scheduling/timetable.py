@@ -295,3 +295,34 @@ def with_pooled_rooms(instance: Instance, timetable: Timetable) -> Timetable:
                 )
             )
     return Timetable(tuple(sorted(kept, key=lambda p: (p.lot, p.phase))))
+
+
+def canonical(instance: Instance, timetable: Timetable) -> Timetable:
+    """The same schedule with lots of a product renumbered in order of completion and the
+    identical rooms of a group numbered in order of first use (the model's symmetry rules)."""
+    lots = timetable.by_lot()
+    relabel: dict[int, int] = {}
+    for product in range(len(instance.products)):
+        own = [lot.index for lot in instance.lots_of(product)]
+        made = sorted(
+            (index for index in own if index in lots),
+            key=lambda index: (lots[index][-1].end, lots[index][0].start, index),
+        )
+        relabel.update(zip(made, own, strict=False))
+    placements = [
+        Placement(relabel[p.lot], p.phase, p.group, p.room, p.start, p.end)
+        for p in timetable.placements
+    ]
+    rooms: dict[tuple[int, int], int] = {}
+    seen: dict[int, int] = defaultdict(int)
+    for placement in sorted(placements, key=lambda p: (p.lot, p.phase)):
+        key = (placement.group, placement.room)
+        if instance.rooms[placement.group].sequenced and key not in rooms:
+            rooms[key] = seen[placement.group]
+            seen[placement.group] += 1
+    return Timetable(
+        tuple(
+            Placement(p.lot, p.phase, p.group, rooms.get((p.group, p.room), p.room), p.start, p.end)
+            for p in sorted(placements, key=lambda p: (p.lot, p.phase))
+        )
+    )
