@@ -17,7 +17,11 @@ from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-EXAMPLES = sorted((ROOT / "examples").glob("*.yaml"))
+EXAMPLES = [  # scenarios only: plans (genofab-plan/1) are benchmarked in bench_schedule.py
+    path
+    for path in sorted((ROOT / "examples").glob("*.yaml"))
+    if "format: genofab/1" in path.read_text(encoding="utf-8").splitlines()
+]
 
 
 def timings(action: Callable[[], object], repeat: int) -> list[float]:

@@ -15,6 +15,15 @@ ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "examples"
 
 
+def scenario_examples() -> list[Path]:
+    """The examples in the scenario format ``genofab/1`` (plans, ``genofab-plan/1``, are not)."""
+    return [
+        path
+        for path in sorted(EXAMPLES.glob("*.yaml"))
+        if "format: genofab/1" in path.read_text(encoding="utf-8").splitlines()
+    ]
+
+
 def tiny_data() -> dict[str, Any]:
     """A scenario whose results are easy to work out by hand (see tests/engines)."""
     return {

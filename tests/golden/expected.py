@@ -13,7 +13,7 @@ from typing import Any
 from genofab.engines.run import evaluate
 from genofab.io.scenario_file import load_scenario
 from genofab.results.run import ScenarioInfo
-from tests.helpers import EXAMPLES, ROOT
+from tests.helpers import EXAMPLES, ROOT, scenario_examples
 
 EXPECTED = EXAMPLES / "expected"
 #: Keys that change without the figures changing (release number, bytes of the file).
@@ -36,7 +36,7 @@ def expected_path(example: Path) -> Path:
 
 def main() -> None:
     EXPECTED.mkdir(exist_ok=True)
-    for example in sorted(EXAMPLES.glob("*.yaml")):
+    for example in scenario_examples():
         text = json.dumps(run_example(example), indent=2, ensure_ascii=False, allow_nan=False)
         expected_path(example).write_text(text + "\n", encoding="utf-8")
         print(f"wrote {expected_path(example).relative_to(ROOT)}")

@@ -11,9 +11,9 @@ from typing import Any
 import pytest
 
 from tests.golden.expected import expected_path, run_example
-from tests.helpers import EXAMPLES
+from tests.helpers import EXAMPLES, scenario_examples
 
-EXAMPLE_FILES = sorted(EXAMPLES.glob("*.yaml"))
+EXAMPLE_FILES = scenario_examples()
 
 
 def assert_same(actual: Any, expected: Any, where: str = "") -> None:

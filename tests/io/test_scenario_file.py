@@ -12,7 +12,7 @@ import pytest
 from genofab.errors import Issue, ScenarioError
 from genofab.io.scenario_file import load_scenario, parse_scenario
 from genofab.io.yaml_source import MAX_BYTES
-from tests.helpers import EXAMPLES, dump_yaml, edit, tiny_data
+from tests.helpers import dump_yaml, edit, scenario_examples, tiny_data
 
 Write = Callable[..., Path]
 
@@ -40,7 +40,7 @@ def test_the_tiny_scenario_loads(write: Write) -> None:
     assert len(loaded.sha256) == 64
 
 
-@pytest.mark.parametrize("example", sorted(EXAMPLES.glob("*.yaml")), ids=lambda p: p.name)
+@pytest.mark.parametrize("example", scenario_examples(), ids=lambda p: p.name)
 def test_every_example_loads_and_every_number_has_a_source(example: Path) -> None:
     scenario = load_scenario(example).scenario
     unsourced = [path for path, parameter in scenario.parameters() if not parameter.source]

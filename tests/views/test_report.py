@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 
 import genofab
 from genofab.views.cli import app
-from tests.helpers import EXAMPLES, dump_yaml, edit, tiny_data, tiny_economics
+from tests.helpers import dump_yaml, edit, scenario_examples, tiny_data, tiny_economics
 
 runner = CliRunner()
 Write = Callable[..., Path]
@@ -20,9 +20,9 @@ FIGURES = ("mass-balance", "capacity", "cost-breakdown", "cost-per-dose", "fair-
 
 
 TEMPLATES = Path(genofab.__file__).parent / "templates"
-#: Every example, and the templates that are not also an example.
+#: Every scenario example, and the templates that are not also an example.
 REPORTED = [
-    *sorted(EXAMPLES.glob("*.yaml")),
+    *scenario_examples(),
     TEMPLATES / "aav-sf9.yaml",
     TEMPLATES / "hsc-lv-ex-vivo.yaml",
 ]

@@ -1,4 +1,4 @@
-"""The ``genofab`` command line: validate, schema, run, compare.
+"""The ``genofab`` command line: validate, schema, run, compare, schedule.
 
 Commands stay thin: read the scenario, call an engine, render the result. Any
 :class:`~genofab.GenofabError` (a bad file, an infeasible lot) is printed as its message on
@@ -19,6 +19,7 @@ import typer
 
 from genofab import __version__
 from genofab.errors import GenofabError
+from genofab.views.schedule_command import schedule as _schedule_command
 
 app = typer.Typer(
     name="genofab",
@@ -234,6 +235,9 @@ def new(
     sys.stdout.write(
         f"{output}: written from template '{template}'; check it with genofab validate {output}\n"
     )
+
+
+app.command(name="schedule")(reports_errors(_schedule_command))
 
 
 def _parse_range(scenario: Any, vary: str) -> tuple[str, float, float]:

@@ -1,0 +1,357 @@
+"""The aggregate campaign plan for makespan: how many lots of each product each room makes.
+
+A room's load is its lots' room time plus one changeover into each product it makes but the
+first; the makespan is at least the largest load (plus the shortest head and tail of the
+stage, less the last cleaning). Grouping the lots of a product into one campaign per room is
+optimal for makespan in a single stage when changeovers obey the triangle inequality, so on
+single-stage plans this plan is exact; otherwise its value is a lower bound.
+
+It is solved as a sequence of decisions — "does every lot fit in makespan T?" — from a
+counting bound upwards, each a small CP-SAT model (each room a knapsack of campaigns). The
+first T that fits is optimal, since every smaller one was proven not to fit. Decisions find
+solutions much faster than one model minimising T, which must close a parity-type gap.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+import numpy as np
+from ortools.sat.python import cp_model
+
+from genofab.engines.scheduling.campaign import SolverRun, Stage
+from genofab.engines.scheduling.instance import Instance, RoomSpec
+from genofab.engines.scheduling.packing import Campaigns, fits
+from genofab.engines.scheduling.rules import place_lots
+from genofab.engines.scheduling.timetable import Timetable
+
+
+@dataclass(frozen=True)
+class AggregatePlan:
+    """The solver run and, when found, lots of each product per (group, room unit)."""
+
+    run: SolverRun
+    lots: dict[tuple[int, int], dict[int, int]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class _Unit:
+    """One room (sequenced) or a whole pooled group: what it may make and at what cost."""
+
+    group: int
+    room: int
+    products: tuple[int, ...]
+    hold: dict[int, int]
+    entry: dict[int, int]
+    saving: int
+    places: int
+
+
+def _units(instance: Instance, stage: Stage, counts: dict[int, int]) -> list[_Unit]:
+    units = []
+    for g in stage.groups:
+        room = instance.rooms[g]
+        products = tuple(p for p in counts if p in room.products)
+        if not products:
+            continue
+        hold = {p: instance.hold(room, p, stage.phase[p]) for p in products}
+        entry, saving = _entries(room, products)
+        rooms = range(room.count) if room.sequenced else (-1,)
+        places = 1 if room.sequenced else room.places
+        units += [_Unit(g, r, products, hold, entry, saving, places) for r in rooms]
+    return units
+
+
+def _entries(room: RoomSpec, products: tuple[int, ...]) -> tuple[dict[int, int], int]:
+    """Least changeover into each product, and the largest of them (the first campaign of a
+    room pays none: subtracting the largest keeps the bound valid)."""
+    if not room.sequenced:
+        return dict.fromkeys(products, 0), 0
+    entry = {
+        p: min((room.changeover[q][p] for q in products if q != p), default=0) for p in products
+    }
+    return entry, max(entry.values(), default=0)
+
+
+def _offset(instance: Instance, stage: Stage, units: list[_Unit]) -> dict[int, int]:
+    """Per group: shortest head + shortest tail − cleaning (makespan = load + offset)."""
+    offsets = {}
+    for unit in units:
+        heads = min(stage.head[p] for p in unit.products)
+        tails = min(stage.tail[p] for p in unit.products)
+        offsets[unit.group] = heads + tails - instance.rooms[unit.group].cleaning
+    return offsets
+
+
+def counting_bound(instance: Instance, stage: Stage) -> int:
+    """Smallest makespan the room time of the whole stage allows (each room a bin)."""
+    counts = _counts(instance, stage)
+    units = _units(instance, stage, counts)
+    if not units:
+        return 0
+    offset = min(_offset(instance, stage, units).values())
+    places = sum(unit.places for unit in units)
+    work = sum(min(u.hold[p] for u in units if p in u.hold) * n for p, n in counts.items())
+    setups = sum(min(u.entry.get(p, 0) for u in units if p in u.hold) for p in counts)
+    saving = sum(unit.saving for unit in units)
+    return max(0, math.ceil((work + setups - saving) / places) + offset)
+
+
+def _counts(instance: Instance, stage: Stage) -> dict[int, int]:
+    counts: dict[int, int] = defaultdict(int)
+    for lot in instance.lots:
+        if lot.product in stage.phase:
+            counts[lot.product] += 1
+    return dict(counts)
+
+
+def aggregate_plan(
+    instance: Instance, stage: Stage, *, time_limit: float, workers: int = 1, seed: int = 0
+) -> AggregatePlan:
+    """The least makespan T such that every lot fits, by decisions T = bound, bound + 1 …"""
+    started = time.perf_counter()
+    deadline = started + time_limit
+    counts = _counts(instance, stage)
+    units = _units(instance, stage, counts)
+    offsets = _offset(instance, stage, units)
+    low = max(counting_bound(instance, stage), 1)
+    name = f"aggregate campaign plan, stage '{stage.kind}' (packing and CP-SAT decisions)"
+    variables = 0
+    proven = low  # every makespan below this one is proven not to fit
+    incumbent: tuple[int, dict[tuple[int, int], dict[int, int]]] | None = None
+    for makespan in range(low, instance.horizon + 1):
+        packed = _pack(units, counts, offsets, makespan)
+        if packed is not None:
+            incumbent = (makespan, packed)
+            break
+    top = incumbent[0] if incumbent is not None else instance.horizon + 1
+    for makespan in range(proven, top):
+        left = deadline - time.perf_counter()
+        if left <= 0.01:
+            break
+        fits, lots = _complete(units, counts, offsets, makespan, deadline)
+        if fits is False:
+            proven = makespan + 1
+            continue
+        if fits:
+            incumbent = (makespan, lots)
+            break
+        left = deadline - time.perf_counter()
+        if left <= 0.01:
+            break
+        fits, lots, size = _decide(instance, units, counts, offsets, makespan, left, workers, seed)
+        variables = max(variables, size)
+        if fits is None:
+            break
+        if fits:
+            incumbent = (makespan, lots)
+            break
+        proven = makespan + 1
+    if incumbent is None:
+        status = "infeasible" if proven > instance.horizon else "unknown"
+        bound = None if status == "infeasible" else proven
+        return AggregatePlan(_run(name, status, None, bound, started, time_limit, variables))
+    makespan, lots = incumbent
+    status = "optimal" if makespan == proven else "feasible"
+    return AggregatePlan(_run(name, status, makespan, proven, started, time_limit, variables), lots)
+
+
+def _complete(
+    units: list[_Unit],
+    counts: dict[int, int],
+    offsets: dict[int, int],
+    makespan: int,
+    deadline: float,
+) -> tuple[bool | None, dict[tuple[int, int], dict[int, int]]]:
+    """The exact bin-completion test (:mod:`.packing`) when every unit is an identical room;
+    None when it does not apply or runs out of time."""
+    first = units[0]
+    same = all(
+        (u.group, u.hold, u.entry, u.saving, u.places)
+        == (first.group, first.hold, first.entry, first.saving, first.places)
+        for u in units
+    )
+    if not same or first.places != 1:
+        return None, {}
+    products = sorted(counts)
+    campaigns = Campaigns(
+        tuple(first.hold.get(p, 0) for p in products),
+        tuple(first.entry.get(p, 0) for p in products),
+    )
+    capacity = makespan - offsets[first.group] + first.saving
+    result = fits(campaigns, tuple(counts[p] for p in products), len(units), capacity, deadline)
+    if not isinstance(result, list):
+        return result, {}
+    lots = {
+        (unit.group, unit.room): {products[i]: n for i, n in enumerate(room) if n}
+        for unit, room in zip(units, result, strict=False)
+    }
+    return True, lots
+
+
+def _pack(
+    units: list[_Unit], counts: dict[int, int], offsets: dict[int, int], makespan: int
+) -> dict[tuple[int, int], dict[int, int]] | None:
+    """Fill the rooms one after the other, each as full as it can be with whole campaigns and
+    parts of campaigns (a knapsack solved by dynamic programming over room time); returns
+    lots per unit, or None when lots are left over."""
+    left = dict(counts)
+    lots: dict[tuple[int, int], dict[int, int]] = {}
+    for unit in units:
+        capacity = (makespan - offsets[unit.group]) * unit.places + unit.saving
+        if capacity <= 0:
+            continue
+        chosen = _fill(unit, left, capacity)
+        if chosen:
+            lots[(unit.group, unit.room)] = chosen
+            for p, n in chosen.items():
+                left[p] -= n
+    return lots if not any(left.values()) else None
+
+
+def _fill(unit: _Unit, left: dict[int, int], capacity: int) -> dict[int, int]:
+    """Lots of each product that fill ``capacity`` best: each product at most one campaign of
+    1 … all its remaining lots; whole campaigns are preferred at equal fill."""
+    products = [p for p in unit.products if left.get(p, 0) > 0]
+    # best[c] = (fill reached with cost exactly c is c itself; we keep reachability and a
+    # choice table to rebuild the campaign sizes)
+    reach = np.zeros(capacity + 1, dtype=bool)
+    reach[0] = True
+    splits = np.zeros(capacity + 1, dtype=np.int64)
+    choice = np.zeros((len(products), capacity + 1), dtype=np.int64)
+    for i, p in enumerate(products):
+        before, before_splits = reach.copy(), splits.copy()
+        hold, entry = unit.hold[p], unit.entry[p]
+        for n in range(left[p], 0, -1):  # whole campaign first: preferred at equal fill
+            cost = n * hold + entry
+            if cost > capacity:
+                continue
+            source = before[: capacity + 1 - cost]
+            target = np.zeros(capacity + 1, dtype=bool)
+            target[cost:] = source
+            extra = before_splits[: capacity + 1 - cost] + (n < left[p])
+            improves = target & (~reach | (np.pad(extra, (cost, 0)) < splits))
+            improves &= ~(reach & (choice[i] > 0) & (np.pad(extra, (cost, 0)) >= splits))
+            reach |= improves
+            splits = np.where(improves, np.pad(extra, (cost, 0)), splits)
+            choice[i] = np.where(improves, n, choice[i])
+    fill = int(np.flatnonzero(reach).max())
+    chosen: dict[int, int] = {}
+    for i in range(len(products) - 1, -1, -1):
+        n = int(choice[i, fill])
+        if n:
+            p = products[i]
+            chosen[p] = n
+            fill -= n * unit.hold[p] + unit.entry[p]
+    return chosen
+
+
+def _run(
+    name: str,
+    status: str,
+    objective: float | None,
+    bound: float | None,
+    started: float,
+    time_limit: float,
+    variables: int,
+) -> SolverRun:
+    return SolverRun(
+        model=name,
+        status=status,
+        objective=objective,
+        bound=bound,
+        seconds=time.perf_counter() - started,
+        time_limit=time_limit,
+        variables=variables,
+    )
+
+
+def _decide(
+    instance: Instance,
+    units: list[_Unit],
+    counts: dict[int, int],
+    offsets: dict[int, int],
+    makespan: int,
+    time_limit: float,
+    workers: int,
+    seed: int,
+) -> tuple[bool | None, dict[tuple[int, int], dict[int, int]], int]:
+    """Whether every lot fits in ``makespan``: True (with lots per unit), False (proven), or
+    None (time ran out)."""
+    model = cp_model.CpModel()
+    share: dict[int, list[cp_model.IntVar]] = defaultdict(list)
+    pieces: dict[int, list[cp_model.IntVar]] = defaultdict(list)
+    most: dict[int, int] = defaultdict(int)
+    chosen: dict[tuple[int, int, int], cp_model.IntVar] = {}
+    for unit in units:
+        capacity = (makespan - offsets[unit.group]) * unit.places + unit.saving
+        terms = []
+        for p in unit.products:
+            fit = (capacity - unit.entry[p]) // unit.hold[p]
+            if fit <= 0:
+                continue
+            top = min(counts[p], fit)
+            n = model.new_int_var(0, top, "")
+            chosen[(unit.group, unit.room, p)] = n
+            share[p].append(n)
+            terms.append(unit.hold[p] * n)
+            most[p] = max(most[p], top)
+            if unit.entry[p]:
+                used = model.new_bool_var("")
+                model.add(n <= top * used)
+                model.add(n >= used)
+                terms.append(unit.entry[p] * used)
+                pieces[p].append(used)
+        model.add(sum(terms) <= capacity)
+    for p, wanted in counts.items():
+        if not share[p]:
+            return False, {}, 0
+        model.add(sum(share[p]) == wanted)
+        if pieces[p] and len(pieces[p]) == len(share[p]):
+            model.add(sum(pieces[p]) >= math.ceil(wanted / most[p]))
+    solver = cp_model.CpSolver()
+    solver.parameters.max_time_in_seconds = time_limit
+    solver.parameters.num_workers = workers
+    solver.parameters.random_seed = seed
+    code = solver.solve(model)
+    size = len(model.proto.variables)
+    if code == cp_model.INFEASIBLE:
+        return False, {}, size
+    if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return None, {}, size
+    lots: dict[tuple[int, int], dict[int, int]] = defaultdict(dict)
+    for (g, r, p), n in chosen.items():
+        value = int(solver.value(n))
+        if value:
+            lots[(g, r)][p] = value
+    return True, dict(lots), size
+
+
+def decode_aggregate(instance: Instance, stage: Stage, plan: AggregatePlan) -> Timetable:
+    """The lot schedule of an aggregate plan: each room makes its products in campaigns (in
+    product order), lots numbered first in, first out by their planned start."""
+    planned: list[tuple[int, int, int, int]] = []  # (planned start, product, group, room)
+    for (g, r), products in plan.lots.items():
+        room = instance.rooms[g]
+        clock = 0
+        previous = -1
+        for p in sorted(products):
+            if room.sequenced and previous >= 0:
+                clock += room.changeover[previous][p]
+            for _ in range(products[p]):
+                planned.append((clock, p, g, r))
+                if room.sequenced:
+                    clock += instance.hold(room, p, stage.phase[p])
+            previous = p
+    planned.sort()
+    queue = {p: [lot.index for lot in instance.lots_of(p)] for p in range(len(instance.products))}
+    order: list[int] = []
+    rooms: dict[tuple[int, int], tuple[int, int]] = {}
+    for _, p, g, r in planned:
+        lot = queue[p].pop(0)
+        order.append(lot)
+        rooms[(lot, stage.phase[p])] = (g, r)
+    return place_lots(instance, order, rooms)

@@ -1,0 +1,417 @@
+"""Campaign plans: how many lots of each product each room makes, in which order, with
+which changeovers, and a proven bound on the best makespan, lateness or margin.
+
+Two models, both solved with OR-Tools CP-SAT:
+
+- :mod:`~genofab.engines.scheduling.aggregate` (makespan): lots of each product per room.
+- :func:`arc_flow` (any objective): one stage (a kind of room) on the time grid as a flow of
+  rooms through states "free at step t, last made product q". Identical rooms are one
+  integer flow, so their symmetry disappears. A lot is an arc from (t, q) to
+  (t + changeover(q, p) + hold(p), p). Earlier and later phases become release times
+  (heads) and delivery times (tails). On single-stage plans the model is exact; otherwise
+  it is a relaxation whose value bounds the lot schedule's.
+"""
+
+from __future__ import annotations
+
+import itertools
+import time
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from ortools.sat.python import cp_model
+
+from genofab.engines.scheduling.instance import Instance
+from genofab.engines.scheduling.rules import place_lots
+from genofab.engines.scheduling.timetable import Objective, Timetable
+
+#: State of a room that has made nothing yet (no changeover into its first lot).
+FRESH = -1
+
+
+@dataclass(frozen=True)
+class SolverRun:
+    """What one solver call did: status, objective and bound (in the objective's units), time."""
+
+    model: str
+    status: str
+    objective: float | None
+    bound: float | None
+    seconds: float
+    time_limit: float
+    variables: int = 0
+
+
+@dataclass(frozen=True)
+class CampaignPlan:
+    """A campaign plan of one stage: lots of each product per room group and room, in order."""
+
+    kind: str
+    run: SolverRun
+    exact: bool
+    sequences: dict[tuple[int, int], list[tuple[int, int]]] = field(default_factory=dict)
+
+    def lots_per_room(self) -> dict[tuple[int, int], dict[int, int]]:
+        """Lots of each product per (group, room)."""
+        counts: dict[tuple[int, int], dict[int, int]] = {}
+        for key, sequence in self.sequences.items():
+            tally: dict[int, int] = defaultdict(int)
+            for product, _ in sequence:
+                tally[product] += 1
+            counts[key] = dict(tally)
+        return counts
+
+
+@dataclass(frozen=True)
+class Stage:
+    """One kind of room as a single stage: its products' phase, heads and tails (steps)."""
+
+    kind: str
+    groups: tuple[int, ...]
+    phase: dict[int, int]
+    head: dict[int, int]
+    tail: dict[int, int]
+    single: bool
+
+
+def stages(instance: Instance) -> list[Stage]:
+    """Kinds of room every lot visits at most once, each with heads and tails, busiest first."""
+    found = []
+    kinds = sorted({room.kind for room in instance.rooms})
+    for kind in kinds:
+        phase: dict[int, int] = {}
+        head: dict[int, int] = {}
+        tail: dict[int, int] = {}
+        usable = True
+        for p, product in enumerate(instance.products):
+            visits = [j for j, ph in enumerate(product.phases) if ph.kind == kind]
+            if len(visits) > 1:
+                usable = False
+            if len(visits) == 1:
+                j = visits[0]
+                phase[p] = j
+                head[p] = sum(ph.duration for ph in product.phases[:j])
+                tail[p] = sum(ph.duration for ph in product.phases[j + 1 :])
+        demanded = {lot.product for lot in instance.lots}
+        if not usable or not demanded & set(phase):
+            continue
+        groups = tuple(g for g, room in enumerate(instance.rooms) if room.kind == kind)
+        single = all(len(product.phases) == 1 for product in instance.products)
+        found.append(Stage(kind, groups, phase, head, tail, single))
+    return sorted(found, key=lambda stage: -_load(instance, stage))
+
+
+def _load(instance: Instance, stage: Stage) -> float:
+    places = sum(instance.rooms[g].places for g in stage.groups)
+    work = sum(
+        instance.products[lot.product].phases[stage.phase[lot.product]].duration
+        for lot in instance.lots
+        if lot.product in stage.phase
+    )
+    return work / max(places, 1)
+
+
+def flow_arcs(instance: Instance, stage: Stage) -> int:
+    """Lot arcs the arc-flow model of ``stage`` would have (its size, before building it)."""
+    total = 0
+    products = {lot.product for lot in instance.lots if lot.product in stage.phase}
+    for g in stage.groups:
+        room = instance.rooms[g]
+        allowed = [p for p in products if p in room.products]
+        states = len(allowed) + 1 if room.sequenced else 1
+        total += states * len(allowed) * (instance.horizon + 1)
+    return total
+
+
+def _solver(time_limit: float, workers: int, seed: int) -> cp_model.CpSolver:
+    solver = cp_model.CpSolver()
+    solver.parameters.max_time_in_seconds = max(time_limit, 0.01)
+    solver.parameters.num_workers = workers
+    solver.parameters.random_seed = seed
+    return solver
+
+
+def _status(solver: cp_model.CpSolver, code: Any) -> str:
+    return str(solver.status_name(code)).lower()
+
+
+@dataclass
+class _Arc:
+    group: int
+    tail_state: tuple[int, int]
+    head_state: tuple[int, int]
+    product: int | None
+    start: int
+    end: int
+    completion: int
+    var: cp_model.IntVar
+
+
+def arc_flow(
+    instance: Instance,
+    stage: Stage,
+    objective: Objective,
+    *,
+    time_limit: float,
+    lower_bound: int = 0,
+    hint: Timetable | None = None,
+    workers: int = 1,
+    seed: int = 0,
+) -> CampaignPlan:
+    """The time-indexed arc-flow campaign model of one stage (see the module doc)."""
+    started = time.perf_counter()
+    model = cp_model.CpModel()
+    horizon = instance.horizon
+    counts: dict[int, int] = defaultdict(int)
+    for lot in instance.lots:
+        if lot.product in stage.phase:
+            counts[lot.product] += 1
+    products = sorted(counts)
+    max_head = max(stage.head[p] for p in products)
+    arcs: list[_Arc] = []
+    out_arcs: dict[tuple[int, tuple[int, int]], list[cp_model.IntVar]] = defaultdict(list)
+    in_arcs: dict[tuple[int, tuple[int, int]], list[cp_model.IntVar]] = defaultdict(list)
+    for g in stage.groups:
+        room = instance.rooms[g]
+        units = room.count if room.sequenced else room.places
+        allowed = [p for p in products if p in room.products]
+        states = [FRESH, *allowed] if room.sequenced else [FRESH]
+        span = max((instance.hold(room, p, stage.phase[p]) for p in allowed), default=0)
+        span += max((max(row) for row in room.changeover), default=0)
+        idle_at = set(range(max_head))
+        for begin, end in room.shutdowns:
+            idle_at |= set(range(max(0, begin - span), end))
+        for t in range(horizon + 1):
+            for q in states:
+                node = (t, q)
+                if t < horizon and (t in idle_at or (q == FRESH and t < max_head)):
+                    var = model.new_int_var(0, units, "")
+                    arcs.append(_Arc(g, node, (t + 1, q), None, t, t + 1, 0, var))
+                for p in allowed:
+                    change = room.changeover[q][p] if q >= 0 else 0
+                    start = t + change
+                    if start < stage.head[p]:
+                        continue
+                    duration = instance.products[p].phases[stage.phase[p]].duration
+                    end = start + duration
+                    hold_end = end + room.cleaning
+                    completion = end + stage.tail[p]
+                    if completion > horizon or hold_end > horizon:
+                        continue
+                    if any(start < b and a < hold_end for a, b in room.shutdowns):
+                        continue
+                    target = (hold_end, p if room.sequenced else FRESH)
+                    var = model.new_int_var(0, units, "")
+                    arcs.append(_Arc(g, node, target, p, start, end, completion, var))
+        for arc in arcs:
+            if arc.group == g:
+                out_arcs[(g, arc.tail_state)].append(arc.var)
+                in_arcs[(g, arc.head_state)].append(arc.var)
+        for t in range(horizon + 1):
+            for q in states:
+                node = (t, q)
+                supply = units if node == (0, FRESH) else 0
+                outflow = sum(out_arcs[(g, node)])
+                inflow = sum(in_arcs[(g, node)])
+                # whatever is not sent on stops here (the room is idle to the end)
+                model.add(outflow <= inflow + supply)
+    by_product: dict[int, list[_Arc]] = defaultdict(list)
+    for arc in arcs:
+        if arc.product is not None:
+            by_product[arc.product].append(arc)
+    made: dict[int, cp_model.LinearExprT] = {p: sum(a.var for a in by_product[p]) for p in products}
+    if objective == "margin":
+        expression = _margin_terms(model, instance, stage, products, by_product, made)
+        model.maximize(expression)
+    else:
+        for p in products:
+            model.add(made[p] == counts[p])
+        if objective == "lateness":
+            model.minimize(_backlog(model, instance, stage, products, by_product, horizon))
+        else:
+            model.minimize(_makespan(model, arcs, lower_bound, horizon))
+    if hint is not None:
+        _hint_flows(model, instance, stage, arcs, hint)
+    solver = _solver(time_limit, workers, seed)
+    code = solver.solve(model)
+    seconds = time.perf_counter() - started
+    found = code in (cp_model.OPTIMAL, cp_model.FEASIBLE)
+    sequences = _decompose(instance, stage, arcs, solver) if found else {}
+    return CampaignPlan(
+        kind=stage.kind,
+        run=SolverRun(
+            model=f"arc-flow campaign model, stage '{stage.kind}' (CP-SAT)",
+            status=_status(solver, code),
+            objective=solver.objective_value if found else None,
+            bound=solver.best_objective_bound
+            if code in (cp_model.OPTIMAL, cp_model.FEASIBLE)
+            else None,
+            seconds=seconds,
+            time_limit=time_limit,
+            variables=len(model.proto.variables),
+        ),
+        exact=stage.single,
+        sequences=sequences,
+    )
+
+
+def _backlog(
+    model: cp_model.CpModel,
+    instance: Instance,
+    stage: Stage,
+    products: list[int],
+    by_product: dict[int, list[_Arc]],
+    horizon: int,
+) -> cp_model.LinearExprT:
+    """Total lateness as Σ over steps of lots due but not yet delivered (first in, first out)."""
+    terms = []
+    for p in products:
+        dues = sorted(lot.due for lot in instance.lots_of(p))
+        for t in range(dues[0], horizon):
+            due = sum(1 for d in dues if d <= t)
+            done = [a.var for a in by_product[p] if a.completion <= t]
+            late = model.new_int_var(0, due, "")
+            model.add(late + sum(done) >= due)
+            terms.append(late)
+    return sum(terms)
+
+
+def _makespan(
+    model: cp_model.CpModel, arcs: list[_Arc], lower_bound: int, horizon: int
+) -> cp_model.IntVar:
+    makespan = model.new_int_var(lower_bound, horizon, "makespan")
+    ending: dict[int, list[cp_model.IntVar]] = defaultdict(list)
+    for arc in arcs:
+        if arc.product is not None and arc.completion > lower_bound:
+            ending[arc.completion].append(arc.var)
+    for completion, variables in ending.items():
+        used = model.new_bool_var("")
+        model.add(sum(variables) == 0).only_enforce_if(~used)
+        model.add(makespan >= completion).only_enforce_if(used)
+    return makespan
+
+
+def _margin_terms(
+    model: cp_model.CpModel,
+    instance: Instance,
+    stage: Stage,
+    products: list[int],
+    by_product: dict[int, list[_Arc]],
+    made: dict[int, cp_model.LinearExprT],
+) -> cp_model.LinearExprT:
+    """An upper bound on the margin: lots are optional; the first lots made serve the earliest
+    due dates; lateness is charged at the product's lowest penalty; storage is free."""
+    terms: list[cp_model.LinearExprT] = []
+    scale = 1.0
+    for p in products:
+        lots = instance.lots_of(p)
+        serve = [model.new_bool_var("") for _ in lots]
+        for earlier, later in itertools.pairwise(serve):
+            model.add(earlier >= later)
+        model.add(sum(serve) == made[p])
+        cost = instance.products[p].cost_per_lot
+        terms += [round((lot.value - cost) * scale) * s for lot, s in zip(lots, serve, strict=True)]
+        penalty = min(lot.penalty_per_step for lot in lots)
+        if penalty > 0:
+            for t in range(lots[0].due, instance.horizon):
+                due = [s for lot, s in zip(lots, serve, strict=True) if lot.due <= t]
+                if not due:
+                    continue
+                done = [a.var for a in by_product[p] if a.completion <= t]
+                late = model.new_int_var(0, len(due), "")
+                model.add(late + sum(done) >= sum(due))
+                terms.append(-round(penalty * scale) * late)
+    for arc in (a for arcs in by_product.values() for a in arcs):
+        q = arc.tail_state[1]
+        if q >= 0 and arc.product is not None:
+            cost = instance.rooms[arc.group].changeover_cost[q][arc.product]
+            if cost:
+                terms.append(-round(cost * scale) * arc.var)
+    return sum(terms)
+
+
+def _hint_flows(
+    model: cp_model.CpModel, instance: Instance, stage: Stage, arcs: list[_Arc], hint: Timetable
+) -> None:
+    """Hint the lot arcs a known timetable uses on this stage (a partial hint: idle arcs are
+    left to the solver)."""
+    used: dict[tuple[int, tuple[int, int], int, int], int] = defaultdict(int)
+    per_room: dict[tuple[int, int], list[tuple[int, int]]] = defaultdict(list)
+    for placement in hint.placements:
+        product = instance.lots[placement.lot].product
+        if stage.phase.get(product) == placement.phase:
+            per_room[(placement.group, placement.room)].append((placement.start, product))
+    for (g, _), sequence in per_room.items():
+        room = instance.rooms[g]
+        previous = FRESH
+        for start, product in sorted(sequence):
+            change = room.changeover[previous][product] if previous >= 0 else 0
+            state = previous if room.sequenced else FRESH
+            used[(g, (start - change, state), product, start)] += 1
+            previous = product
+    for arc in arcs:
+        if arc.product is not None:
+            model.add_hint(
+                arc.var, used.get((arc.group, arc.tail_state, arc.product, arc.start), 0)
+            )
+
+
+@dataclass
+class _Flow:
+    arc: _Arc
+    left: int
+
+
+def _decompose(
+    instance: Instance, stage: Stage, arcs: list[_Arc], solver: cp_model.CpSolver
+) -> dict[tuple[int, int], list[tuple[int, int]]]:
+    """Split each group's integer flow into one path per room: (product, start) in order."""
+    remaining: dict[tuple[int, tuple[int, int]], list[_Flow]] = defaultdict(list)
+    for arc in arcs:
+        value = int(solver.value(arc.var))
+        if value > 0:
+            remaining[(arc.group, arc.tail_state)].append(_Flow(arc, value))
+    sequences: dict[tuple[int, int], list[tuple[int, int]]] = {}
+    for g in stage.groups:
+        room = instance.rooms[g]
+        units = room.count if room.sequenced else room.places
+        for unit in range(units):
+            node = (0, FRESH)
+            path: list[tuple[int, int]] = []
+            while True:
+                pick = next((flow for flow in remaining.get((g, node), []) if flow.left > 0), None)
+                if pick is None:
+                    break
+                pick.left -= 1
+                if pick.arc.product is not None:
+                    path.append((pick.arc.product, pick.arc.start))
+                node = pick.arc.head_state
+            sequences[(g, unit if room.sequenced else -1 - unit)] = path
+    return sequences
+
+
+def decode(instance: Instance, stage: Stage, plan: CampaignPlan) -> Timetable:
+    """The lot schedule a campaign plan implies: lots of each product take the plan's slots in
+    first-in-first-out order, and every phase is placed by the schedule-generation scheme."""
+    slots: list[tuple[int, int, int, int]] = []  # (start, product, group, room)
+    for (g, r), sequence in plan.sequences.items():
+        for product, start in sequence:
+            slots.append((start, product, g, r))
+    slots.sort()
+    next_lot: dict[int, list[int]] = {
+        p: [lot.index for lot in instance.lots_of(p)] for p in range(len(instance.products))
+    }
+    order: list[int] = []
+    rooms: dict[tuple[int, int], tuple[int, int]] = {}
+    for _, product, g, r in slots:
+        if not next_lot[product]:
+            continue
+        lot = next_lot[product].pop(0)
+        order.append(lot)
+        room = instance.rooms[g]
+        if room.sequenced:
+            rooms[(lot, stage.phase[product])] = (g, r)
+        else:
+            rooms[(lot, stage.phase[product])] = (g, -1)
+    return place_lots(instance, order, rooms)

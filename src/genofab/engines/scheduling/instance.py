@@ -1,0 +1,289 @@
+"""A plan on its time grid: integer durations, lots with due dates, rooms with changeovers.
+
+Every scheduler works on this :class:`Instance`. Times are whole steps of the plan's
+``time_step`` from the start of the horizon. Rounding is conservative: durations, cleaning,
+changeovers and shutdown ends round up; due dates, maximum waits, shutdown starts and the
+horizon round down (a lot never looks faster, or a deadline later, than the plan says).
+Lots of one product are numbered in order of their due dates (first in, first out).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Literal
+
+import numpy as np
+
+from genofab.engines.lot import lot_arrays
+from genofab.model.plan import LotDemand, Plan, PlanProduct, RoomGroup
+from genofab.model.scenario import Scenario
+
+#: Slack for values that are whole steps up to floating-point error.
+GRID_SLACK = 1e-9
+
+
+@dataclass(frozen=True)
+class PhaseSpec:
+    """One phase of a product's lot on the grid."""
+
+    name: str
+    kind: str
+    duration: int
+    max_wait: int | None
+
+
+@dataclass(frozen=True)
+class ProductSpec:
+    """A product's recipe on the grid, and its cost and failure rate."""
+
+    name: str
+    phases: tuple[PhaseSpec, ...]
+    cost_per_lot: float
+    failure_probability: float
+
+
+@dataclass(frozen=True)
+class RoomSpec:
+    """A group of identical rooms. ``sequenced`` rooms hold one lot at a time and pay
+    changeovers; the others pool ``count × capacity`` places without changeovers."""
+
+    name: str
+    kind: str
+    count: int
+    capacity: int
+    products: frozenset[int]
+    cleaning: int
+    changeover: tuple[tuple[int, ...], ...]
+    changeover_cost: tuple[tuple[float, ...], ...]
+    shutdowns: tuple[tuple[int, int], ...]
+
+    @property
+    def sequenced(self) -> bool:
+        """One lot at a time with changeovers between products: rooms are scheduled one by one."""
+        return self.capacity == 1 and any(any(row) for row in self.changeover)
+
+    @property
+    def places(self) -> int:
+        """Lots the whole group holds at once."""
+        return self.count * self.capacity
+
+
+@dataclass(frozen=True)
+class LotSpec:
+    """One demanded lot: its product, its place in the product's first-in-first-out order,
+    who wants it, when, and what it is worth."""
+
+    index: int
+    product: int
+    ordinal: int
+    sponsor: str
+    demand: int
+    due: int
+    value: float
+    penalty_per_step: float
+
+
+@dataclass(frozen=True)
+class Instance:
+    """Everything a scheduler needs, in whole steps."""
+
+    name: str
+    step_days: float
+    horizon: int
+    products: tuple[ProductSpec, ...]
+    rooms: tuple[RoomSpec, ...]
+    lots: tuple[LotSpec, ...]
+    storage_capacity: int | None
+    storage_cost_per_step: float
+    currency: str
+
+    @property
+    def step_unit(self) -> Literal["wk", "d"]:
+        """``wk`` when the step is a whole number of weeks, else ``d``."""
+        return "wk" if math.isclose(self.step_days % 7, 0, abs_tol=1e-9) else "d"
+
+    @property
+    def unit_steps(self) -> float:
+        """Steps per reporting unit (1 for a 1-week grid reported in weeks)."""
+        return (7.0 if self.step_unit == "wk" else 1.0) / self.step_days
+
+    def hold(self, room: RoomSpec, product: int, phase: int) -> int:
+        """Steps one lot's phase holds a room of ``room``, cleaning included."""
+        return self.products[product].phases[phase].duration + room.cleaning
+
+    def rooms_for(self, product: int, phase: int) -> tuple[int, ...]:
+        """Indices of the room groups that can hold ``product``'s phase."""
+        kind = self.products[product].phases[phase].kind
+        return tuple(
+            g for g, room in enumerate(self.rooms) if room.kind == kind and product in room.products
+        )
+
+    def lots_of(self, product: int) -> tuple[LotSpec, ...]:
+        """The product's lots, in first-in-first-out order."""
+        return tuple(lot for lot in self.lots if lot.product == product)
+
+    def steps(self, days: float) -> float:
+        """``days`` in steps."""
+        return days / self.step_days
+
+
+def round_up(days: float, step: float) -> int:
+    """Whole steps covering ``days``."""
+    return max(0, math.ceil(days / step - GRID_SLACK))
+
+
+def round_down(days: float, step: float) -> int:
+    """Whole steps within ``days``."""
+    return max(0, math.floor(days / step + GRID_SLACK))
+
+
+def compile_plan(plan: Plan, scenarios: dict[str, Scenario] | None = None) -> Instance:
+    """The plan on its grid; ``scenarios`` give the phases of products defined by a scenario."""
+    step = plan.time_step.value
+    scenarios = scenarios or {}
+    names = [product.name for product in plan.products]
+    products = tuple(
+        _product(product, scenarios.get(product.name), step) for product in plan.products
+    )
+    rooms = tuple(_room(plan, room, names, step) for room in plan.rooms)
+    lots = _lots(plan, names, step)
+    storage = plan.storage
+    currency = _currency(plan)
+    return Instance(
+        name=plan.name,
+        step_days=step,
+        horizon=round_down(plan.horizon.value, step),
+        products=products,
+        rooms=rooms,
+        lots=lots,
+        storage_capacity=None
+        if storage is None or storage.capacity is None
+        else int(storage.capacity.value),
+        storage_cost_per_step=0.0 if storage is None else storage.cost.value * step,
+        currency=currency,
+    )
+
+
+def _product(product: PlanProduct, scenario: Scenario | None, step: float) -> ProductSpec:
+    if product.phases is not None:
+        phases = tuple(
+            PhaseSpec(
+                name=phase.name,
+                kind=phase.room,
+                duration=max(1, round_up(phase.duration.value, step)),
+                max_wait=None if phase.max_wait is None else round_down(phase.max_wait.value, step),
+            )
+            for phase in product.phases
+        )
+    else:
+        assert scenario is not None, f"product '{product.name}' needs its scenario"
+        phases = scenario_phases(scenario, step)
+    failure = product.failure_probability
+    return ProductSpec(
+        name=product.name,
+        phases=phases,
+        cost_per_lot=product.cost_per_lot.value,
+        failure_probability=0.0 if failure is None else failure.value,
+    )
+
+
+def scenario_phases(scenario: Scenario, step: float) -> tuple[PhaseSpec, ...]:
+    """Phases of a scenario's lot: consecutive steps in one kind of room make one phase,
+    whose duration is the lot engine's time in that room (rounded up to the grid)."""
+    lot = lot_arrays(scenario, scenario.values())
+    runs: list[tuple[str, float]] = []
+    for step_model, duration in zip(scenario.process.steps, lot.duration, strict=True):
+        days = float(np.asarray(duration))
+        if runs and runs[-1][0] == step_model.room:
+            runs[-1] = (step_model.room, runs[-1][1] + days)
+        else:
+            runs.append((step_model.room, days))
+    return tuple(
+        PhaseSpec(name=kind, kind=kind, duration=max(1, round_up(days, step)), max_wait=None)
+        for kind, days in runs
+    )
+
+
+def _room(plan: Plan, room: RoomGroup, names: list[str], step: float) -> RoomSpec:
+    allowed = frozenset(
+        i for i, name in enumerate(names) if room.products is None or name in room.products
+    )
+    base = round_up(room.changeover.value, step)
+    size = len(names)
+    time = [[0 if p == q else base for q in range(size)] for p in range(size)]
+    cost = [
+        [0.0 if p == q else room.changeover_cost.value for q in range(size)] for p in range(size)
+    ]
+    for change in room.changeovers:
+        p, q = names.index(change.from_product), names.index(change.to_product)
+        time[p][q] = round_up(change.time.value, step)
+        cost[p][q] = change.cost.value
+    shutdowns = tuple(
+        (
+            round_down(plan.offset_days(shutdown.start), step),
+            round_up(plan.offset_days(shutdown.end), step),
+        )
+        for shutdown in room.shutdowns
+    )
+    return RoomSpec(
+        name=room.name,
+        kind=room.room_kind,
+        count=int(room.count.value),
+        capacity=int(room.capacity.value),
+        products=allowed,
+        cleaning=round_up(room.cleaning.value, step),
+        changeover=tuple(tuple(row) for row in time),
+        changeover_cost=tuple(tuple(row) for row in cost),
+        shutdowns=shutdowns,
+    )
+
+
+def _lots(plan: Plan, names: list[str], step: float) -> tuple[LotSpec, ...]:
+    wanted: list[tuple[int, int, int, int, LotDemand]] = []
+    for d, demand in enumerate(plan.demands):
+        count = int(demand.lots.value)
+        due_days = plan.offset_days(demand.due)
+        for k in range(count):
+            if demand.spread == "even":
+                due = max(1, math.ceil(due_days * (k + 1) / count / step - GRID_SLACK))
+            else:
+                due = round_down(due_days, step)
+            wanted.append((names.index(demand.product), due, d, k, demand))
+    wanted.sort(key=lambda item: (item[0], item[1], item[2], item[3]))
+    lots: list[LotSpec] = []
+    ordinal: dict[int, int] = {}
+    for product, due, d, _, demand in wanted:
+        k = ordinal.get(product, 0)
+        ordinal[product] = k + 1
+        lots.append(
+            LotSpec(
+                index=len(lots),
+                product=product,
+                ordinal=k,
+                sponsor=demand.sponsor,
+                demand=d,
+                due=due,
+                value=demand.value_per_lot.value,
+                penalty_per_step=demand.lateness_penalty.value * step,
+            )
+        )
+    return tuple(lots)
+
+
+def _currency(plan: Plan) -> str:
+    units = [product.cost_per_lot.unit for product in plan.products]
+    units += [demand.value_per_lot.unit for demand in plan.demands]
+    units += [demand.lateness_penalty.unit for demand in plan.demands]
+    stated = [
+        unit.split("/", 1)[0]
+        for unit, source in zip(
+            units,
+            [p.cost_per_lot.source for p in plan.products]
+            + [d.value_per_lot.source for d in plan.demands]
+            + [d.lateness_penalty.source for d in plan.demands],
+            strict=True,
+        )
+        if not (source or "").startswith("default:")
+    ]
+    return stated[0] if stated else "EUR"

@@ -1,0 +1,169 @@
+"""Rule-based schedules: a serial schedule-generation scheme that places lots one by one,
+each phase in the room where it ends earliest. Earliest due date first is always available:
+it is the fallback when a solver finds nothing in time, and the solvers' warm start.
+
+The same scheme decodes a campaign plan: given an order of lots and, for some phases, the
+room to use, it builds the full schedule that respects every rule it models (room capacity,
+changeovers, cleaning, shutdowns, precedence, maximum waits)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from genofab.engines.scheduling.instance import Instance
+from genofab.engines.scheduling.timetable import Placement, Timetable, with_pooled_rooms
+
+#: Tries at delaying a lot's first phase until its maximum waits hold.
+WAIT_RETRIES = 50
+
+
+@dataclass
+class _Room:
+    free: int = 0
+    last: int = -1
+
+
+def earliest_due_date(instance: Instance, switch_penalty: float = 0.0) -> Timetable:
+    """Lots by due date (then product, then first-in-first-out order), each placed where it
+    ends earliest; ``switch_penalty`` × the changeover is added to a room that would switch
+    product, so lots of a product gather in fewer campaigns."""
+    order = sorted(instance.lots, key=lambda lot: (lot.due, lot.product, lot.ordinal))
+    return place_lots(instance, [lot.index for lot in order], switch_penalty=switch_penalty)
+
+
+def campaign_order(instance: Instance) -> Timetable:
+    """Lots grouped by product, longest recipes first: few changeovers, short makespan."""
+    order = sorted(
+        instance.lots,
+        key=lambda lot: (
+            -sum(phase.duration for phase in instance.products[lot.product].phases),
+            lot.product,
+            lot.ordinal,
+        ),
+    )
+    return place_lots(instance, [lot.index for lot in order])
+
+
+def place_lots(
+    instance: Instance,
+    order: list[int],
+    rooms: dict[tuple[int, int], tuple[int, int]] | None = None,
+    switch_penalty: float = 0.0,
+) -> Timetable:
+    """Place lots in ``order``; ``rooms`` fixes (group, room) for some (lot, phase)."""
+    fixed = rooms or {}
+    sequenced = {
+        (g, r): _Room()
+        for g, room in enumerate(instance.rooms)
+        if room.capacity == 1 and room.sequenced
+        for r in range(room.count)
+    }
+    length = instance.horizon + sum(
+        phase.duration + max(room.cleaning for room in instance.rooms) + 1
+        for lot in instance.lots
+        for phase in instance.products[lot.product].phases
+    )
+    length += max((end for room in instance.rooms for _, end in room.shutdowns), default=0)
+    usage = {
+        g: np.zeros(length + 1, dtype=np.int64)
+        for g, room in enumerate(instance.rooms)
+        if not room.sequenced
+    }
+    placements: list[Placement] = []
+    for index in order:
+        product = instance.lots[index].product
+        release = 0
+        for _ in range(WAIT_RETRIES):
+            tentative, delay = _try_lot(
+                instance, index, release, sequenced, usage, fixed, switch_penalty
+            )
+            if delay == 0:
+                break
+            release += delay
+        for placement in tentative:
+            room = instance.rooms[placement.group]
+            hold_end = placement.hold_end(instance)
+            if room.sequenced:
+                sequenced[(placement.group, placement.room)] = _Room(hold_end, product)
+            else:
+                usage[placement.group][placement.start : hold_end] += 1
+        placements += tentative
+    return with_pooled_rooms(instance, Timetable(tuple(placements)))
+
+
+def _try_lot(
+    instance: Instance,
+    index: int,
+    release: int,
+    sequenced: dict[tuple[int, int], _Room],
+    usage: dict[int, np.ndarray],
+    fixed: dict[tuple[int, int], tuple[int, int]],
+    switch_penalty: float,
+) -> tuple[list[Placement], int]:
+    """Phases of one lot placed earliest from ``release``; a positive delay asks to start the
+    lot that much later because a maximum wait is broken."""
+    product = instance.lots[index].product
+    recipe = instance.products[product].phases
+    ready = release
+    placed: list[Placement] = []
+    for j, phase in enumerate(recipe):
+        best: tuple[float, int, int, int, int] | None = None
+        choices = [fixed[(index, j)]] if (index, j) in fixed else _choices(instance, product, j)
+        for g, r in choices:
+            room = instance.rooms[g]
+            hold = phase.duration + room.cleaning
+            change = 0
+            if room.sequenced:
+                state = sequenced[(g, r)]
+                change = room.changeover[state.last][product] if state.last >= 0 else 0
+                start = _clear_of_shutdowns(room.shutdowns, max(ready, state.free + change), hold)
+            else:
+                start = _pooled_start(room.shutdowns, usage[g], room.places, ready, hold)
+            end = start + phase.duration
+            same = 0 if room.sequenced and sequenced[(g, r)].last == product else 1
+            key = (end + switch_penalty * change, end, same, g, r)
+            if best is None or key < best:
+                best = key
+        assert best is not None, "every phase has a room (checked when the plan is read)"
+        _, end, _, g, r = best
+        start = end - phase.duration
+        if j > 0:
+            wait = recipe[j - 1].max_wait
+            if wait is not None and start - placed[-1].end > wait:
+                return placed, start - placed[-1].end - wait
+        placed.append(Placement(index, j, g, r if instance.rooms[g].sequenced else -1, start, end))
+        ready = end
+    return placed, 0
+
+
+def _choices(instance: Instance, product: int, phase: int) -> list[tuple[int, int]]:
+    choices = []
+    for g in instance.rooms_for(product, phase):
+        room = instance.rooms[g]
+        choices += [(g, r) for r in range(room.count)] if room.sequenced else [(g, -1)]
+    return choices
+
+
+def _clear_of_shutdowns(shutdowns: tuple[tuple[int, int], ...], start: int, hold: int) -> int:
+    moved = True
+    while moved:
+        moved = False
+        for begin, end in shutdowns:
+            if start < end and begin < start + hold:
+                start, moved = end, True
+    return start
+
+
+def _pooled_start(
+    shutdowns: tuple[tuple[int, int], ...], usage: np.ndarray, places: int, ready: int, hold: int
+) -> int:
+    start = ready
+    while True:
+        start = _clear_of_shutdowns(shutdowns, start, hold)
+        window = usage[start : start + hold]
+        full = np.flatnonzero(window >= places)
+        if full.size == 0 or hold == 0:
+            return start
+        start += int(full[-1]) + 1

@@ -1,0 +1,54 @@
+"""Schedule a plan: compile it onto its grid, plan, and summarise (the engine behind
+``genofab schedule``)."""
+
+from __future__ import annotations
+
+import time
+
+from genofab.engines.scheduling.instance import compile_plan
+from genofab.engines.scheduling.montecarlo import Multipliers, robustness, study
+from genofab.engines.scheduling.solve import plan_schedule
+from genofab.engines.scheduling.summary import robustness_result, summarise
+from genofab.engines.scheduling.timetable import Objective
+from genofab.errors import UsageError
+from genofab.model.plan import Plan
+from genofab.model.scenario import Scenario
+from genofab.results.schedule import PlanInfo, ScheduleResult
+
+
+def schedule_plan(
+    plan: Plan,
+    objective: Objective,
+    *,
+    scenarios: dict[str, Scenario] | None = None,
+    time_limit: float = 10.0,
+    workers: int = 2,
+    seed: int = 0,
+    origin: PlanInfo | None = None,
+    replications: int = 0,
+    simulation_seed: int = 0,
+) -> ScheduleResult:
+    """The best schedule of ``plan`` for ``objective`` found within ``time_limit`` seconds,
+    with its bound and gap; an infeasible plan gives status ``infeasible`` and the reasons.
+    With ``replications``, the schedule is also simulated as a fixed plan (Monte Carlo)."""
+    if not time_limit > 0:
+        raise UsageError(f"time_limit: must be above 0 s, got {time_limit:g}")
+    if replications < 0:
+        raise UsageError(f"replications: must be 0 or more, got {replications}")
+    instance = compile_plan(plan, scenarios)
+    solution = plan_schedule(instance, objective, time_limit=time_limit, workers=workers, seed=seed)
+    result = summarise(instance, solution, origin or PlanInfo(name=plan.name), plan.start)
+    if replications > 0 and solution.timetable is not None:
+        started = time.perf_counter()
+        multipliers = Multipliers.of(plan.uncertainty)
+        outcome = study(instance, solution.timetable, multipliers, replications, simulation_seed)
+        summary = robustness(instance, outcome)
+        seconds = time.perf_counter() - started
+        result = result.model_copy(
+            update={
+                "robustness": robustness_result(
+                    instance, summary, seed=simulation_seed, seconds=seconds
+                )
+            }
+        )
+    return result

@@ -1,0 +1,384 @@
+"""Plan a facility: rule-based schedules, the campaign level's bound and plan, then the lot
+level while a gap remains. The best schedule found is judged by :func:`assess`; it is called
+optimal only when its value equals a proven bound.
+
+Order of work, within one time limit:
+
+1. earliest-due-date and campaign-order schedules (milliseconds; the fallback);
+2. the campaign level on the busiest stage: the aggregate bound (makespan) and the arc-flow
+   model, seeded with the best rule-based schedule; its plan is decoded into lots;
+3. the lot-level CP-SAT model, seeded with the campaign bound and the best schedule, only if
+   the gap is still open (on single-stage plans the campaign level is exact and closes it).
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from dataclasses import dataclass
+
+from genofab.engines.scheduling.aggregate import aggregate_plan, decode_aggregate
+from genofab.engines.scheduling.campaign import (
+    CampaignPlan,
+    SolverRun,
+    Stage,
+    arc_flow,
+    decode,
+    flow_arcs,
+    stages,
+)
+from genofab.engines.scheduling.instance import Instance
+from genofab.engines.scheduling.lot_model import solve_lot_model
+from genofab.engines.scheduling.rules import campaign_order, earliest_due_date
+from genofab.engines.scheduling.timetable import Assessment, Objective, Timetable, assess
+
+#: Share of the time limit the campaign level may use.
+CAMPAIGN_SHARE = 0.5
+#: Seconds kept at the end of the time limit to assess and report the schedule.
+FINISHING = 0.6
+#: Weights of a product switch in the rule-based variants (× the changeover time).
+SWITCH_PENALTIES = (1.0, 2.0, 4.0, 8.0)
+#: Arc-flow models larger than this (lot arcs) are not built: they would not solve in time.
+MAX_FLOW_ARCS = 12_000
+
+
+@dataclass(frozen=True)
+class Solution:
+    """The outcome of planning: the best schedule, its assessment, the bound and how it was
+    obtained. Objective and bound are in steps (makespan, lateness) or money (margin)."""
+
+    objective: Objective
+    status: str
+    timetable: Timetable | None
+    assessment: Assessment | None
+    value: float | None
+    bound: float | None
+    source: str
+    runs: tuple[SolverRun, ...]
+    campaign: CampaignPlan | None
+    infeasibility: tuple[str, ...]
+    seconds: float
+    time_limit: float
+
+    @property
+    def gap(self) -> float | None:
+        """Relative gap between the schedule's value and the bound (0 when proven optimal)."""
+        if self.value is None or self.bound is None:
+            return None
+        difference = abs(self.value - self.bound)
+        if difference < 1e-9:
+            return 0.0
+        return difference / max(abs(self.value), abs(self.bound), 1e-9)
+
+
+def plan_schedule(
+    instance: Instance,
+    objective: Objective,
+    *,
+    time_limit: float,
+    workers: int = 2,
+    seed: int = 0,
+    lot_model: str = "auto",
+    campaign_level: bool = True,
+) -> Solution:
+    """Best schedule of ``instance`` for ``objective`` within ``time_limit`` seconds.
+    ``lot_model`` is ``auto`` (only while a gap remains), ``always`` or ``never``;
+    without ``campaign_level`` only the rule-based schedules and trivial bounds are used."""
+    started = time.perf_counter()
+    all_lots = objective != "margin"
+    runs: list[SolverRun] = []
+    best: tuple[Timetable, Assessment, str] | None = None
+
+    def consider(timetable: Timetable | None, source: str) -> None:
+        nonlocal best
+        if timetable is None:
+            return
+        assessment = assess(instance, timetable, all_lots=all_lots)
+        if not assessment.feasible:
+            return
+        if best is None or _better(objective, assessment, best[1]):
+            best = (timetable, assessment, source)
+
+    rule_schedules = {
+        "earliest due date": earliest_due_date(instance),
+        "campaign order": campaign_order(instance),
+    }
+    for penalty in SWITCH_PENALTIES:
+        rule_schedules[f"earliest due date, switches weighted ×{penalty:g}"] = earliest_due_date(
+            instance, penalty
+        )
+    for name, timetable in rule_schedules.items():
+        consider(timetable, f"rule: {name}")
+    bound = _trivial_bound(instance, objective)
+    campaign: CampaignPlan | None = None
+    proven_infeasible = False
+    found = stages(instance)
+    if found and campaign_level:
+        hint = best[0] if best is not None else rule_schedules["earliest due date"]
+        deadline = started + time_limit * CAMPAIGN_SHARE
+        level = _campaign_level(instance, objective, found, bound, hint, deadline, seed)
+        runs += level.runs
+        bound, campaign = level.bound, level.plan
+        proven_infeasible = level.infeasible
+        if level.aggregated is not None:
+            consider(level.aggregated, "aggregate campaign plan decoded")
+        if level.decoded is not None:
+            consider(level.decoded, "campaign plan (arc-flow) decoded")
+    closed = best is not None and _closed(objective, best[1], bound)
+    if not proven_infeasible and (lot_model == "always" or (lot_model == "auto" and not closed)):
+        left = time_limit - (time.perf_counter() - started) - FINISHING
+        if left > 0.05:
+            lot = solve_lot_model(
+                instance,
+                objective,
+                time_limit=left,
+                hint=best[0] if best is not None else None,
+                bound=bound,
+                workers=workers,
+                seed=seed,
+            )
+            runs.append(lot.run)
+            consider(lot.timetable, "lot-level model (CP-SAT)")
+            if lot.run.status == "infeasible" and not lot.restricted:
+                proven_infeasible = True
+            elif lot.run.bound is not None:
+                bound = _tighter(objective, bound, lot.run.bound)
+    seconds = time.perf_counter() - started
+    if best is None:
+        reasons = tuple(diagnose(instance, found))
+        if proven_infeasible and not reasons:
+            proof = next((run.model for run in runs if run.status == "infeasible"), "the solver")
+            horizon = f"{instance.horizon / instance.unit_steps:g} {instance.step_unit}"
+            reasons = (
+                f"horizon: no schedule makes every lot within the {horizon} horizon"
+                f" (proved by the {proof})",
+            )
+        return Solution(
+            objective=objective,
+            status="infeasible" if proven_infeasible or reasons else "unknown",
+            timetable=None,
+            assessment=None,
+            value=None,
+            bound=None,
+            source="",
+            runs=tuple(runs),
+            campaign=campaign,
+            infeasibility=reasons,
+            seconds=seconds,
+            time_limit=time_limit,
+        )
+    timetable, assessment, source = best
+    value = assessment.objective(objective)
+    if objective == "margin":
+        value = rounded_margin(instance, assessment)
+    assert (bound >= value - 1e-6) if objective == "margin" else (bound <= value + 1e-6), (
+        f"bound {bound} is on the wrong side of a schedule worth {value}"
+    )
+    status = "optimal" if _closed(objective, assessment, bound, value) else "feasible"
+    return Solution(
+        objective=objective,
+        status=status,
+        timetable=timetable,
+        assessment=assessment,
+        value=value,
+        bound=bound,
+        source=source,
+        runs=tuple(runs),
+        campaign=campaign,
+        infeasibility=(),
+        seconds=seconds,
+        time_limit=time_limit,
+    )
+
+
+@dataclass(frozen=True)
+class _CampaignLevel:
+    bound: float
+    plan: CampaignPlan | None
+    decoded: Timetable | None
+    aggregated: Timetable | None
+    infeasible: bool
+    runs: tuple[SolverRun, ...]
+
+
+def _campaign_level(
+    instance: Instance,
+    objective: Objective,
+    found: list[Stage],
+    bound: float,
+    hint: Timetable,
+    deadline: float,
+    seed: int,
+) -> _CampaignLevel:
+    """Aggregate bounds (makespan), then the arc-flow model of the busiest stage small enough
+    to build, seeded with the best schedule so far; its plan decoded into lots."""
+    runs: list[SolverRun] = []
+    infeasible = False
+    aggregated: Timetable | None = None
+    if objective == "makespan":
+        for stage in found:
+            left = deadline - time.perf_counter()
+            share = 0.75 if stage is found[0] else 0.5  # the busiest stage matters most
+            aggregate = aggregate_plan(instance, stage, time_limit=max(left * share, 0.05))
+            runs.append(aggregate.run)
+            if aggregate.run.status == "infeasible":
+                infeasible = True
+            elif aggregate.run.bound is not None:
+                bound = max(bound, math.ceil(aggregate.run.bound - 1e-9))
+            if aggregated is None and aggregate.lots:
+                aggregated = decode_aggregate(instance, stage, aggregate)
+        if aggregated is not None:
+            achieved = assess(instance, aggregated)
+            if achieved.feasible and achieved.makespan <= bound:
+                # the aggregate plan's schedule meets its own bound: proven, nothing to add
+                return _CampaignLevel(bound, None, None, aggregated, infeasible, tuple(runs))
+    for stage in found:
+        size = flow_arcs(instance, stage)
+        if size > MAX_FLOW_ARCS:
+            runs.append(
+                SolverRun(
+                    model=f"arc-flow campaign model, stage '{stage.kind}': not built,"
+                    f" {size:,} lot arcs (limit {MAX_FLOW_ARCS:,})",
+                    status="skipped",
+                    objective=None,
+                    bound=None,
+                    seconds=0.0,
+                    time_limit=0.0,
+                )
+            )
+            continue
+        plan = arc_flow(
+            instance,
+            stage,
+            objective,
+            time_limit=max(deadline - time.perf_counter(), 0.05),
+            lower_bound=int(bound) if objective == "makespan" else 0,
+            hint=hint,
+            workers=1,
+            seed=seed,
+        )
+        runs.append(plan.run)
+        if plan.run.status == "infeasible":
+            infeasible = True
+        elif plan.run.bound is not None:
+            bound = _tighter(objective, bound, plan.run.bound)
+        decoded = decode(instance, stage, plan) if plan.sequences else None
+        return _CampaignLevel(bound, plan, decoded, aggregated, infeasible, tuple(runs))
+    return _CampaignLevel(bound, None, None, aggregated, infeasible, tuple(runs))
+
+
+def _better(objective: Objective, new: Assessment, old: Assessment) -> bool:
+    if objective == "margin":
+        return new.margin > old.margin + 1e-9
+    return new.objective(objective) < old.objective(objective)
+
+
+def _closed(
+    objective: Objective, assessment: Assessment, bound: float, value: float | None = None
+) -> bool:
+    value = assessment.objective(objective) if value is None else value
+    if objective == "margin":
+        return bound - value < 0.5
+    return value <= bound + 1e-9
+
+
+def rounded_margin(instance: Instance, assessment: Assessment) -> float:
+    """The margin as the solvers count it: each lot's gain, penalty, changeover and storage
+    cost rounded to whole units of the currency."""
+    total = 0.0
+    for lot, demand in assessment.serves.items():
+        spec = instance.lots[demand]
+        total += round(spec.value - instance.products[instance.lots[lot].product].cost_per_lot)
+        total -= round(spec.penalty_per_step) * assessment.lateness[lot]
+    total -= sum(round(change.cost) for change in assessment.changeovers)
+    total -= round(instance.storage_cost_per_step) * (
+        assessment.storage_cost / instance.storage_cost_per_step
+        if instance.storage_cost_per_step
+        else 0
+    )
+    return total
+
+
+def _tighter(objective: Objective, bound: float, new: float) -> float:
+    if objective == "margin":
+        return min(bound, new)
+    return max(bound, math.ceil(new - 1e-6))
+
+
+def _trivial_bound(instance: Instance, objective: Objective) -> float:
+    """Bounds from each product alone, every room able to make it at its service: its k-th
+    lot cannot be released before its recipe's head, ⌈(k + 1) ÷ places⌉ phases back to back
+    in the phase with the fewest places, and its tail. Margin: every lot's value less cost."""
+    if objective == "margin":
+        return float(
+            sum(
+                max(0.0, lot.value - instance.products[lot.product].cost_per_lot)
+                for lot in instance.lots
+            )
+        )
+    makespan = 0.0
+    lateness = 0.0
+    for p, product in enumerate(instance.products):
+        total = sum(phase.duration for phase in product.phases)
+        for k, lot in enumerate(instance.lots_of(p)):
+            earliest = total + max(
+                phase.duration * (math.ceil((k + 1) / max(1, _places(instance, p, j))) - 1)
+                for j, phase in enumerate(product.phases)
+            )
+            makespan = max(makespan, earliest)
+            lateness += max(0, earliest - lot.due)
+    return makespan if objective == "makespan" else lateness
+
+
+def _places(instance: Instance, product: int, phase: int) -> int:
+    return sum(instance.rooms[g].places for g in instance.rooms_for(product, phase))
+
+
+def diagnose(instance: Instance, found: list[Stage] | None = None) -> list[str]:
+    """Why a plan cannot be met, as far as simple counting shows: a lot longer than the
+    horizon, or a product's lots needing more room time than every room able to make it has."""
+    reasons: list[str] = []
+    unit = instance.step_unit
+    scale = instance.unit_steps
+    for p, product in enumerate(instance.products):
+        lots = instance.lots_of(p)
+        if not lots:
+            continue
+        length = sum(phase.duration for phase in product.phases)
+        if length > instance.horizon:
+            reasons.append(
+                f"products '{product.name}': one lot takes {length / scale:g} {unit}, longer than"
+                f" the {instance.horizon / scale:g} {unit} horizon"
+            )
+            continue
+        for j, phase in enumerate(product.phases):
+            groups = instance.rooms_for(p, j)
+            need = len(lots) * phase.duration
+            available = 0
+            for g in groups:
+                room = instance.rooms[g]
+                closed = sum(end - start for start, end in room.shutdowns)
+                hold = phase.duration + room.cleaning
+                per_room = max(0, instance.horizon - closed + room.cleaning) // hold
+                available += per_room * room.places * phase.duration
+            if need > available:
+                names = ", ".join(instance.rooms[g].name for g in groups)
+                reasons.append(
+                    f"demands for '{product.name}': {len(lots)} lots need"
+                    f" {need / scale:g} {unit} of '{phase.kind}' time ({phase.name}), but even"
+                    f" with every room able to make it ({names}) only"
+                    f" {available // phase.duration} lots fit in the horizon"
+                )
+    for stage in found or []:
+        places = sum(instance.rooms[g].places for g in stage.groups)
+        work = sum(
+            instance.hold(instance.rooms[stage.groups[0]], lot.product, stage.phase[lot.product])
+            for lot in instance.lots
+            if lot.product in stage.phase
+        )
+        if work > places * instance.horizon:
+            reasons.append(
+                f"rooms of kind '{stage.kind}': the lots need {work / scale:g} {unit} of room time,"
+                f" {places} rooms give {places * instance.horizon / scale:g} {unit}"
+            )
+    return reasons

@@ -1,0 +1,329 @@
+"""Turn a :class:`~genofab.engines.scheduling.solve.Solution` into a :class:`ScheduleResult`:
+times in the plan's unit, dates, KPIs per product, sponsor and room, the campaign plan."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+
+from genofab import __version__
+from genofab.engines.scheduling.capacity import plan_capacity
+from genofab.engines.scheduling.instance import Instance
+from genofab.engines.scheduling.montecarlo import Distribution, Robustness
+from genofab.engines.scheduling.solve import Solution
+from genofab.engines.scheduling.timetable import Assessment, Timetable
+from genofab.results.schedule import (
+    CampaignRow,
+    ChangeoverRow,
+    GroupCapacity,
+    LotRow,
+    Margin,
+    PlanInfo,
+    PlanRobustness,
+    ProductDelivery,
+    ProductOutlook,
+    RoomUse,
+    ScheduleResult,
+    ShutdownRow,
+    SolverRunRow,
+    SponsorDelivery,
+    SponsorOutlook,
+    Spread,
+)
+
+#: Length of a campaign-plan period, in days (a quarter of 13 weeks).
+PERIOD_DAYS = 91.0
+
+
+def lot_name(instance: Instance, lot: int) -> str:
+    """``product-NN``: the product and its first-in-first-out number from 1."""
+    spec = instance.lots[lot]
+    return f"{instance.products[spec.product].name}-{spec.ordinal + 1:02d}"
+
+
+def room_name(instance: Instance, group: int, room: int) -> str:
+    """``suite #2``: the group and the room's number from 1 (no number for a single room)."""
+    spec = instance.rooms[group]
+    return spec.name if spec.count == 1 else f"{spec.name} #{room + 1}"
+
+
+def summarise(
+    instance: Instance, solution: Solution, plan: PlanInfo, start: dt.date | None
+) -> ScheduleResult:
+    """The result of planning ``instance``."""
+    scale = instance.unit_steps
+    unit = instance.step_unit
+    capacity = plan_capacity(instance)
+
+    def time(steps: float) -> float:
+        return steps / scale
+
+    def date(steps: float) -> dt.date | None:
+        return None if start is None else start + dt.timedelta(days=steps * instance.step_days)
+
+    objective_unit = {
+        "makespan": unit,
+        "lateness": f"lot·{unit}",
+        "margin": instance.currency,
+    }[solution.objective]
+    convert = (lambda v: v) if solution.objective == "margin" else time
+    assessment = solution.assessment
+    timetable = solution.timetable
+    lots = (
+        _lot_rows(instance, timetable, assessment, time, date) if assessment and timetable else ()
+    )
+    on_time = None
+    if assessment is not None:
+        made = len(assessment.completion)
+        on_time = (
+            sum(1 for late in assessment.lateness.values() if late == 0) / made if made else 0.0
+        )
+    return ScheduleResult(
+        status=solution.status,
+        objective=solution.objective,
+        objective_value=None if solution.value is None else convert(solution.value),
+        objective_unit=objective_unit,
+        bound=None if solution.bound is None else convert(solution.bound),
+        gap=solution.gap,
+        solver=_solver_line(solution),
+        schedule_source=solution.source,
+        time_limit=solution.time_limit,
+        seconds=solution.seconds,
+        time_unit=unit,
+        horizon=time(instance.horizon),
+        start_date=start,
+        infeasibility=solution.infeasibility,
+        makespan=None if assessment is None else time(assessment.makespan),
+        total_lateness=None if assessment is None else time(assessment.total_lateness),
+        on_time_share=on_time,
+        lots_demanded=len(instance.lots),
+        lots_made=0 if assessment is None else len(assessment.completion),
+        changeovers=0 if assessment is None else len(assessment.changeovers),
+        changeover_time=0.0
+        if assessment is None
+        else time(sum(change.steps for change in assessment.changeovers)),
+        margin=None
+        if assessment is None
+        else Margin(
+            currency=instance.currency,
+            value=assessment.value,
+            production_cost=assessment.production_cost,
+            changeover_cost=assessment.changeover_cost,
+            storage_cost=assessment.storage_cost,
+            lateness_cost=assessment.lateness_cost,
+            margin=assessment.margin,
+        ),
+        lots=lots,
+        products=_deliveries(instance, assessment, time, by="product"),
+        sponsors=_deliveries(instance, assessment, time, by="sponsor"),
+        rooms=_rooms(instance, timetable, assessment, time),
+        changeover_list=()
+        if assessment is None
+        else tuple(
+            ChangeoverRow(
+                room=room_name(instance, change.group, change.room),
+                after_lot=lot_name(instance, change.after_lot),
+                before_lot=lot_name(instance, change.before_lot),
+                start=time(change.start),
+                duration=time(change.steps),
+                cost=change.cost,
+            )
+            for change in assessment.changeovers
+        ),
+        shutdowns=tuple(
+            ShutdownRow(room=room_name(instance, g, r), start=time(start), end=time(end))
+            for g, room in enumerate(instance.rooms)
+            for r in range(room.count)
+            for start, end in room.shutdowns
+        ),
+        campaign=_campaign(instance, timetable),
+        capacity=tuple(
+            GroupCapacity(
+                rooms=room.name,
+                kind=room.kind,
+                count=room.count,
+                lots_per_room_year={
+                    instance.products[p].name: int(capacity.lots_per_room_year[g, p])
+                    for p in sorted(room.products)
+                    if capacity.lots_per_room_year[g, p] > 0
+                },
+                utilisation_at_demand=float(capacity.demanded[g] / capacity.available[g])
+                if capacity.available[g]
+                else 0.0,
+            )
+            for g, room in enumerate(instance.rooms)
+        ),
+        bottleneck_room=capacity.bottleneck,
+        runs=tuple(
+            SolverRunRow(
+                model=run.model,
+                status=run.status,
+                objective=None if run.objective is None else convert(run.objective),
+                bound=None if run.bound is None else convert(run.bound),
+                seconds=run.seconds,
+                time_limit=run.time_limit,
+                variables=run.variables,
+            )
+            for run in solution.runs
+        ),
+        plan=plan,
+        genofab_version=__version__,
+    )
+
+
+def robustness_result(
+    instance: Instance, outcome: Robustness, *, seed: int, seconds: float
+) -> PlanRobustness:
+    """The Monte Carlo summary as a result (times in the plan's unit)."""
+
+    def spread(d: Distribution) -> Spread:
+        return Spread(mean=d.mean, p5=d.p5, p50=d.p50, p95=d.p95)
+
+    return PlanRobustness(
+        replications=outcome.replications,
+        seed=seed,
+        facility_years=outcome.replications * outcome.years,
+        seconds=seconds,
+        lots_per_year=spread(outcome.lots_per_year),
+        total_lateness=spread(outcome.total_lateness),
+        products=tuple(
+            ProductOutlook(product=instance.products[p].name, lots_released=spread(d))
+            for p, d in outcome.released_by_product.items()
+        ),
+        sponsors=tuple(
+            SponsorOutlook(
+                sponsor=sponsor,
+                p_all_on_time=outcome.sponsor_on_time[sponsor],
+                p_all_within_horizon=outcome.sponsor_by_horizon[sponsor],
+            )
+            for sponsor in outcome.sponsor_on_time
+        ),
+    )
+
+
+def _solver_line(solution: Solution) -> str:
+    if not solution.runs:
+        return "rule-based schedule only"
+    return "; ".join(f"{run.model}: {run.status}" for run in solution.runs)
+
+
+def _lot_rows(
+    instance: Instance,
+    timetable: Timetable,
+    assessment: Assessment,
+    time: object,
+    date: object,
+) -> tuple[LotRow, ...]:
+    assert callable(time) and callable(date)
+    rows = []
+    # lots are shown under the demand they serve (first in, first out)
+    for lot, phases in sorted(
+        timetable.by_lot().items(), key=lambda item: assessment.serves.get(item[0], item[0])
+    ):
+        served = assessment.serves.get(lot, lot)
+        spec = instance.lots[served]
+        release = assessment.completion[lot]
+        for placement in phases:
+            phase = instance.products[spec.product].phases[placement.phase]
+            rows.append(
+                LotRow(
+                    lot=lot_name(instance, served),
+                    product=instance.products[spec.product].name,
+                    sponsor=spec.sponsor,
+                    phase=phase.name,
+                    room=room_name(instance, placement.group, placement.room),
+                    room_kind=phase.kind,
+                    start=time(placement.start),
+                    end=time(placement.end),
+                    release=time(release),
+                    due=time(spec.due),
+                    lateness=time(assessment.lateness.get(lot, 0)),
+                    start_date=date(placement.start),
+                    end_date=date(placement.end),
+                    release_date=date(release),
+                    due_date=date(spec.due),
+                )
+            )
+    return tuple(rows)
+
+
+def _deliveries(
+    instance: Instance, assessment: Assessment | None, time: object, *, by: str
+) -> tuple[ProductDelivery | SponsorDelivery, ...]:
+    assert callable(time)
+    keys: dict[str, list[int]] = defaultdict(list)
+    for lot in instance.lots:
+        key = instance.products[lot.product].name if by == "product" else lot.sponsor
+        keys[key].append(lot.index)
+    served = {} if assessment is None else {d: lot for lot, d in assessment.serves.items()}
+    rows: list[ProductDelivery | SponsorDelivery] = []
+    for key, demanded in keys.items():
+        made = [served[d] for d in demanded if d in served]
+        lateness = [assessment.lateness[lot] for lot in made] if assessment else []
+        on_time = sum(1 for late in lateness if late == 0)
+        fields = {
+            "lots_demanded": len(demanded),
+            "lots_made": len(made),
+            "lots_on_time": on_time,
+            "on_time_share": on_time / len(demanded),
+            "total_lateness": time(sum(lateness)),
+        }
+        rows.append(
+            ProductDelivery(product=key, **fields)
+            if by == "product"
+            else SponsorDelivery(sponsor=key, **fields)
+        )
+    return tuple(rows)
+
+
+def _rooms(
+    instance: Instance, timetable: Timetable | None, assessment: Assessment | None, time: object
+) -> tuple[RoomUse, ...]:
+    assert callable(time)
+    busy: dict[tuple[int, int], int] = defaultdict(int)
+    count: dict[tuple[int, int], int] = defaultdict(int)
+    for placement in timetable.placements if timetable else ():
+        key = (placement.group, placement.room)
+        busy[key] += placement.hold_end(instance) - placement.start
+        count[key] += 1
+    changes: dict[tuple[int, int], list[int]] = defaultdict(list)
+    for change in assessment.changeovers if assessment else ():
+        changes[(change.group, change.room)].append(change.steps)
+    rows = []
+    for g, room in enumerate(instance.rooms):
+        for r in range(room.count):
+            key = (g, r)
+            rows.append(
+                RoomUse(
+                    room=room_name(instance, g, r),
+                    kind=room.kind,
+                    lots=count[key],
+                    busy=time(busy[key]),
+                    utilisation=busy[key] / (instance.horizon * room.capacity)
+                    if instance.horizon
+                    else 0.0,
+                    changeovers=len(changes[key]),
+                    changeover_time=time(sum(changes[key])),
+                )
+            )
+    return tuple(rows)
+
+
+def _campaign(instance: Instance, timetable: Timetable | None) -> tuple[CampaignRow, ...]:
+    """Lots of each product each room starts per period (first phase in each room)."""
+    if timetable is None:
+        return ()
+    period = max(1, round(PERIOD_DAYS / instance.step_days))
+    tally: dict[tuple[str, str, int], int] = defaultdict(int)
+    for placement in timetable.placements:
+        product = instance.products[instance.lots[placement.lot].product].name
+        key = (
+            room_name(instance, placement.group, placement.room),
+            product,
+            placement.start // period,
+        )
+        tally[key] += 1
+    return tuple(
+        CampaignRow(room=room, product=product, period=p, lots=n)
+        for (room, product, p), n in sorted(tally.items())
+    )

@@ -1,0 +1,89 @@
+"""Load a ``genofab-plan/1`` file: parse, validate, resolve the scenarios it refers to, and
+report every problem at once with file, line, column and field path."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from genofab.errors import GenofabError, Issue, ScenarioError
+from genofab.io.scenario_file import load_scenario
+from genofab.io.validation import issue_at, validation_issues
+from genofab.io.yaml_source import YamlDocument, read_yaml
+from genofab.model.parameter import describe_value
+from genofab.model.plan import DEFER_CROSS_CHECKS, FORMAT, Plan, plan_problems
+from genofab.model.scenario import Scenario
+
+
+@dataclass(frozen=True)
+class PlanFile:
+    """A validated plan, the file it came from, and the scenarios its products refer to."""
+
+    path: str
+    sha256: str
+    plan: Plan
+    scenarios: dict[str, Scenario] = field(default_factory=dict)
+
+
+def load_plan(path: str | Path) -> PlanFile:
+    """Read and validate a plan file; a :class:`ScenarioError` lists every problem."""
+    return validate_plan_document(read_yaml(path), Path(path).parent)
+
+
+def is_plan_document(document: YamlDocument) -> bool:
+    """Whether parsed YAML declares the plan format (and not the scenario format)."""
+    return isinstance(document.data, dict) and document.data.get("format") == FORMAT
+
+
+def validate_plan_document(document: YamlDocument, folder: Path) -> PlanFile:
+    """Validate parsed YAML as a plan; scenario paths are relative to ``folder``."""
+    data = document.data
+    if not isinstance(data, dict):
+        raise ScenarioError(
+            [
+                Issue(
+                    "",
+                    f"a plan is a mapping (format, name, products ...), got {describe_value(data)}",
+                    1,
+                    1,
+                )
+            ],
+            document.file,
+        )
+    issues: list[Issue] = []
+    plan: Plan | None = None
+    try:
+        plan = Plan.model_validate(data, context={DEFER_CROSS_CHECKS: True})
+    except ValidationError as error:
+        issues += validation_issues(error, document, Plan)
+    if plan is not None:
+        for path, message in plan_problems(plan):
+            issues.append(issue_at(document, path, message))
+    scenarios: dict[str, Scenario] = {}
+    if plan is not None and not issues:
+        kinds = sorted({room.room_kind for room in plan.rooms})
+        for i, product in enumerate(plan.products):
+            if product.scenario is None:
+                continue
+            path = f"products[{i}].scenario"
+            try:
+                scenario = load_scenario(folder / product.scenario).scenario
+            except GenofabError as error:
+                issues.append(issue_at(document, path, f"'{product.scenario}': {error}"))
+                continue
+            missing = sorted({step.room for step in scenario.process.steps} - set(kinds))
+            if missing:
+                issues.append(
+                    issue_at(
+                        document,
+                        path,
+                        f"its steps use room kinds the plan has no room for: {', '.join(missing)}"
+                        f" (the plan has: {', '.join(kinds)})",
+                    )
+                )
+            scenarios[product.name] = scenario
+    if issues or plan is None:
+        raise ScenarioError(issues, document.file)
+    return PlanFile(document.file, document.sha256, plan, scenarios)

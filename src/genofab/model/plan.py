@@ -1,0 +1,388 @@
+"""The facility plan format ``genofab-plan/1``: several products and sponsors in shared rooms.
+
+A plan names the products (each lot's recipe as phases on kinds of room, written out or taken
+from a ``genofab/1`` scenario), the rooms (how many, which products they may make, cleaning,
+sequence-dependent changeovers, shutdowns, lots at once), the demands of each sponsor (lots
+due by dates, with penalties and values) and the horizon. Durations are stored in days; the
+schedulers work on the plan's ``time_step`` grid. Cross-references (a phase's room, a
+demand's product) are checked by :func:`plan_problems`, which reports every problem at once.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Literal
+
+from pydantic import (
+    BeforeValidator,
+    Field,
+    ValidationInfo,
+    WithJsonSchema,
+    field_validator,
+    model_validator,
+)
+from pydantic_core import PydanticCustomError
+
+from genofab.errors import did_you_mean
+from genofab.model.base import Frozen, Identifier, Text
+from genofab.model.parameter import Parameter, default
+from genofab.model.plan_quantities import (
+    DURATION_OR_DATE,
+    LotCount,
+    MoneyPerLot,
+    MoneyPerLotTime,
+    Multiplier,
+    RoomCapacity,
+    StorageCapacity,
+)
+from genofab.model.quantities import Duration, DurationOrZero, Fraction, Money
+
+FORMAT = "genofab-plan/1"
+
+#: Pass ``context={DEFER_CROSS_CHECKS: True}`` when the caller runs :func:`plan_problems`.
+DEFER_CROSS_CHECKS = "defer_cross_checks"
+
+
+def _due(raw: object) -> Parameter | dt.date:
+    """A due date: a calendar date (``2027-06-30``) or a time from the start (``26 wk``)."""
+    if isinstance(raw, dt.datetime):
+        return raw.date()
+    if isinstance(raw, dt.date):
+        return raw
+    if isinstance(raw, str) and len(raw) == 10 and raw[4] == "-" and raw[7] == "-":
+        try:
+            return dt.date.fromisoformat(raw)
+        except ValueError:
+            raise PydanticCustomError(
+                "due_date", "'{given}' is not a valid date (YYYY-MM-DD)", {"given": raw}
+            ) from None
+    return DURATION_OR_DATE.parse(raw)
+
+
+DueTime = Annotated[
+    Parameter | dt.date,
+    BeforeValidator(_due),
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {"type": "string", "format": "date"},
+                DURATION_OR_DATE.json_schema(),
+            ],
+            "description": "a date (2027-06-30) or a time from the start of the horizon (26 wk)",
+        }
+    ),
+]
+
+NO_COST = default(0, "EUR", "no cost stated")
+NO_COST_PER_LOT = default(0, "EUR/lot", "no cost stated")
+NO_TIME = default(0, "d", "none stated")
+
+
+class Phase(Frozen):
+    """One phase of a lot: the kind of room it holds, for how long, and how long what it makes
+    may wait before the next phase starts (shelf life of the intermediate)."""
+
+    name: Identifier
+    room: Identifier = Field(description="kind of room, from rooms[].kind")
+    duration: Duration
+    max_wait: DurationOrZero | None = Field(
+        default=None, description="longest wait before the next phase starts; none: no limit"
+    )
+
+
+class PlanProduct(Frozen):
+    """A product: its lot recipe (phases, or a scenario to derive them from) and its costs."""
+
+    name: Identifier
+    description: Text | None = None
+    phases: tuple[Phase, ...] | None = None
+    scenario: Text | None = Field(
+        default=None,
+        description="a genofab/1 scenario file (relative to the plan) whose steps give the phases",
+    )
+    cost_per_lot: MoneyPerLot = NO_COST_PER_LOT
+    failure_probability: Fraction | None = Field(
+        default=None, description="chance a lot fails and must be made again (Monte Carlo)"
+    )
+
+    @model_validator(mode="after")
+    def _one_recipe(self) -> PlanProduct:
+        if (self.phases is None) == (self.scenario is None):
+            raise ValueError("give phases or scenario (a genofab/1 file), exactly one")
+        if self.phases is not None and not self.phases:
+            raise ValueError("phases needs at least one phase")
+        return self
+
+
+class Changeover(Frozen):
+    """Changeover from one product to another in a room (overrides the room's default)."""
+
+    from_product: Identifier = Field(alias="from")
+    to_product: Identifier = Field(alias="to")
+    time: DurationOrZero
+    cost: Money = NO_COST
+
+
+class Shutdown(Frozen):
+    """A planned shutdown: no lot holds the room from ``start`` to ``end``."""
+
+    start: DueTime
+    end: DueTime
+    reason: Text | None = None
+
+
+class RoomGroup(Frozen):
+    """Identical rooms: how many, which products they may make, cleaning and changeovers."""
+
+    name: Identifier
+    kind: Identifier | None = Field(
+        default=None, description="kind of room phases refer to (default: the name)"
+    )
+    count: LotCount = default(1, "lot", "one room")
+    capacity: RoomCapacity = default(1, "lot", "one lot at a time")
+    products: tuple[Identifier, ...] | None = Field(
+        default=None, description="products these rooms may make (default: every product)"
+    )
+    cleaning: DurationOrZero = NO_TIME
+    changeover: DurationOrZero = Field(
+        default=NO_TIME, description="extra time between lots of different products"
+    )
+    changeover_cost: Money = NO_COST
+    changeovers: tuple[Changeover, ...] = ()
+    shutdowns: tuple[Shutdown, ...] = ()
+
+    @property
+    def room_kind(self) -> str:
+        """The kind phases name: ``kind``, or the group's name."""
+        return self.kind or self.name
+
+
+class Storage(Frozen):
+    """Where lots wait between phases: how many at once, at what cost."""
+
+    capacity: StorageCapacity | None = None
+    cost: MoneyPerLotTime = default(0, "EUR/lot/d", "no storage cost stated")
+
+
+class LotDemand(Frozen):
+    """Lots a sponsor wants of a product, due by a date, with their value and penalty."""
+
+    sponsor: Identifier
+    product: Identifier
+    lots: LotCount
+    due: DueTime
+    spread: Literal["all", "even"] = Field(
+        default="all",
+        description="all: every lot due at 'due'; even: lot k of n due at start + due·(k+1)/n",
+    )
+    value_per_lot: MoneyPerLot = NO_COST_PER_LOT
+    lateness_penalty: MoneyPerLotTime = default(0, "EUR/lot/d", "no penalty stated")
+
+
+class Triangular(Frozen):
+    """A triangular multiplier: low, most likely, high."""
+
+    low: Multiplier
+    mode: Multiplier
+    high: Multiplier
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Triangular:
+        if not self.low.value <= self.mode.value <= self.high.value:
+            raise ValueError("needs low ≤ mode ≤ high")
+        if self.high.value <= 0:
+            raise ValueError("high must be above 0")
+        return self
+
+
+class Uncertainty(Frozen):
+    """How a fixed plan varies when it runs (Monte Carlo): multipliers on durations."""
+
+    duration: Triangular | None = None
+    changeover: Triangular | None = None
+    qc_duration: Triangular | None = None
+    qc_room: Identifier | None = Field(
+        default=None, description="room kind whose phases use qc_duration (the QC lab)"
+    )
+
+
+class Plan(Frozen):
+    """The root of ``genofab-plan/1``: products, rooms, demands, horizon."""
+
+    format: Literal["genofab-plan/1"]
+    name: Text
+    description: Text | None = None
+    start: dt.date | None = Field(default=None, description="calendar date of time 0")
+    objective: Literal["makespan", "lateness", "margin"] = Field(
+        default="makespan", description="what the schedule optimises unless the command says"
+    )
+    time_step: Duration = Field(description="grid of the schedule, e.g. 1 d or 1 wk")
+    horizon: Duration = Field(description="every lot must be released within this time")
+    products: tuple[PlanProduct, ...]
+    rooms: tuple[RoomGroup, ...]
+    demands: tuple[LotDemand, ...]
+    storage: Storage | None = None
+    uncertainty: Uncertainty | None = None
+
+    @field_validator("products", "rooms", "demands")
+    @classmethod
+    def _not_empty(cls, items: tuple[object, ...]) -> tuple[object, ...]:
+        # not Field(min_length=1): pydantic would also report an empty list when an item fails
+        if not items:
+            raise ValueError("needs at least one item")
+        return items
+
+    @model_validator(mode="after")
+    def _cross_checks(self, info: ValidationInfo) -> Plan:
+        if info.context and info.context.get(DEFER_CROSS_CHECKS):
+            return self
+        problems = plan_problems(self)
+        if problems:
+            raise ValueError("; ".join(f"{path}: {message}" for path, message in problems))
+        return self
+
+    def product(self, name: str) -> PlanProduct:
+        """The product called ``name`` (it must exist)."""
+        return next(product for product in self.products if product.name == name)
+
+    def offset_days(self, when: Parameter | dt.date) -> float:
+        """Days from the start of the horizon to ``when`` (a date needs ``start``)."""
+        if isinstance(when, Parameter):
+            return when.value
+        assert self.start is not None
+        return float((when - self.start).days)
+
+
+def plan_problems(plan: Plan) -> list[tuple[str, str]]:
+    """Every cross-reference problem of a plan, as (field path, message)."""
+    problems: list[tuple[str, str]] = []
+    products = [product.name for product in plan.products]
+    kinds = sorted({room.room_kind for room in plan.rooms})
+    problems += _unique("products", products)
+    problems += _unique("rooms", [room.name for room in plan.rooms])
+    currencies: dict[str, str] = {}
+    for path, parameter in _money_parameters(plan):
+        currency = parameter.unit.split("/", 1)[0]
+        currencies.setdefault(currency, path)
+    if len(currencies) > 1:
+        first, *others = currencies.items()
+        for currency, path in others:
+            problems.append(
+                (path, f"is in {currency} but {first[1]} is in {first[0]}: use one currency")
+            )
+    for i, room in enumerate(plan.rooms):
+        where = f"rooms[{i}]"
+        for j, name in enumerate(room.products or ()):
+            if name not in products:
+                problems.append(_unknown(f"{where}.products[{j}]", "product", name, products))
+        for j, change in enumerate(room.changeovers):
+            for side, name in (("from", change.from_product), ("to", change.to_product)):
+                if name not in products:
+                    problems.append(
+                        _unknown(f"{where}.changeovers[{j}].{side}", "product", name, products)
+                    )
+        for j, shutdown in enumerate(room.shutdowns):
+            problems += _time_problems(plan, f"{where}.shutdowns[{j}].start", shutdown.start)
+            problems += _time_problems(plan, f"{where}.shutdowns[{j}].end", shutdown.end)
+            if _comparable(plan, shutdown.start, shutdown.end) and plan.offset_days(
+                shutdown.end
+            ) <= plan.offset_days(shutdown.start):
+                problems.append((f"{where}.shutdowns[{j}].end", "must be after its start"))
+    for i, product in enumerate(plan.products):
+        for j, phase in enumerate(product.phases or ()):
+            path = f"products[{i}].phases[{j}].room"
+            if phase.room not in kinds:
+                problems.append(_unknown(path, "room kind", phase.room, kinds))
+                continue
+            able = [
+                room
+                for room in plan.rooms
+                if room.room_kind == phase.room
+                and (room.products is None or product.name in room.products)
+            ]
+            if not able:
+                problems.append(
+                    (
+                        path,
+                        f"no room of kind '{phase.room}' may make product '{product.name}'"
+                        " (see rooms[].products)",
+                    )
+                )
+    for i, demand in enumerate(plan.demands):
+        if demand.product not in products:
+            problems.append(_unknown(f"demands[{i}].product", "product", demand.product, products))
+        dated = _time_problems(plan, f"demands[{i}].due", demand.due)
+        problems += dated
+        if not dated and _comparable(plan, demand.due):
+            due = plan.offset_days(demand.due)
+            if due <= 0:
+                problems.append(
+                    (
+                        f"demands[{i}].due",
+                        "is at or before the start of the horizon: nothing can be made by then",
+                    )
+                )
+            elif due > plan.horizon.value:
+                problems.append(
+                    (
+                        f"demands[{i}].due",
+                        f"is {due:g} d from the start, after the end of the"
+                        f" {plan.horizon.value:g} d horizon",
+                    )
+                )
+    if plan.time_step.value > plan.horizon.value:
+        problems.append(("time_step", "is longer than the horizon"))
+    return problems
+
+
+def _money_parameters(plan: Plan) -> list[tuple[str, Parameter]]:
+    found: list[tuple[str, Parameter]] = []
+    for i, product in enumerate(plan.products):
+        found.append((f"products[{i}].cost_per_lot", product.cost_per_lot))
+    for i, room in enumerate(plan.rooms):
+        found.append((f"rooms[{i}].changeover_cost", room.changeover_cost))
+        for j, change in enumerate(room.changeovers):
+            found.append((f"rooms[{i}].changeovers[{j}].cost", change.cost))
+    for i, demand in enumerate(plan.demands):
+        found.append((f"demands[{i}].value_per_lot", demand.value_per_lot))
+        found.append((f"demands[{i}].lateness_penalty", demand.lateness_penalty))
+    if plan.storage is not None:
+        found.append(("storage.cost", plan.storage.cost))
+    # defaults (source "default: ...") carry EUR but state nothing: they never clash
+    return [(path, p) for path, p in found if not (p.source or "").startswith("default:")]
+
+
+def _time_problems(plan: Plan, path: str, when: Parameter | dt.date) -> list[tuple[str, str]]:
+    if not isinstance(when, dt.date):
+        return []
+    if plan.start is None:
+        return [(path, "a calendar date needs the plan's 'start' date")]
+    if when < plan.start:
+        return [
+            (path, f"{when.isoformat()} is before the horizon starts ({plan.start.isoformat()})")
+        ]
+    return []
+
+
+def _comparable(plan: Plan, *times: Parameter | dt.date) -> bool:
+    return all(not isinstance(when, dt.date) or plan.start is not None for when in times)
+
+
+def _unique(section: str, names: list[str]) -> list[tuple[str, str]]:
+    seen: dict[str, int] = {}
+    problems = []
+    for i, name in enumerate(names):
+        if name in seen:
+            problems.append(
+                (f"{section}[{i}].name", f"repeats the name of {section}[{seen[name]}]")
+            )
+        seen.setdefault(name, i)
+    return problems
+
+
+def _unknown(path: str, what: str, name: str, known: list[str]) -> tuple[str, str]:
+    return (
+        path,
+        f"'{name}' is not a {what} of the plan (it has: {', '.join(known)})"
+        + did_you_mean(name, known).replace(" (", "; ").rstrip(")"),
+    )

@@ -1,0 +1,225 @@
+"""A facility schedule: status, objective, bound and gap, the lots' phases, KPIs, the campaign
+plan and every solver run. Times are in the plan's time unit (weeks or days) from the start
+of the horizon, with calendar dates when the plan has a start date."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Literal
+
+from pydantic import Field
+
+from genofab.results.base import Result
+
+Status = Literal["optimal", "feasible", "infeasible", "unknown"]
+
+
+class PlanInfo(Result):
+    """Where the plan came from."""
+
+    name: str
+    file: str | None = None
+    sha256: str | None = None
+
+
+class LotRow(Result):
+    """One phase of one lot in the schedule."""
+
+    lot: str = Field(description="product and first-in-first-out number, e.g. a-03")
+    product: str
+    sponsor: str
+    phase: str
+    room: str = Field(description="room group and number, e.g. suite #2")
+    room_kind: str
+    start: float
+    end: float
+    release: float = Field(description="end of the lot's last phase (QC release)")
+    due: float
+    lateness: float
+    start_date: dt.date | None = None
+    end_date: dt.date | None = None
+    release_date: dt.date | None = None
+    due_date: dt.date | None = None
+
+
+class ChangeoverRow(Result):
+    """A product switch in a room."""
+
+    room: str
+    after_lot: str
+    before_lot: str
+    start: float
+    duration: float
+    cost: float
+
+
+class ShutdownRow(Result):
+    """A planned shutdown of a room."""
+
+    room: str
+    start: float
+    end: float
+
+
+class RoomUse(Result):
+    """Use of one room over the horizon."""
+
+    room: str
+    kind: str
+    lots: int
+    busy: float = Field(description="time held by lots, cleaning included")
+    utilisation: float = Field(description="busy time ÷ horizon")
+    changeovers: int
+    changeover_time: float
+
+
+class ProductDelivery(Result):
+    """Lots of one product: demanded, made, on time."""
+
+    product: str
+    lots_demanded: int
+    lots_made: int
+    lots_on_time: int
+    on_time_share: float
+    total_lateness: float
+
+
+class SponsorDelivery(Result):
+    """Lots of one sponsor: demanded, made, on time."""
+
+    sponsor: str
+    lots_demanded: int
+    lots_made: int
+    lots_on_time: int
+    on_time_share: float
+    total_lateness: float
+
+
+class GroupCapacity(Result):
+    """Closed-form capacity of a group of rooms (no solver): lots one room makes in a year of
+    each product it may make, and the share of its time the demand needs."""
+
+    rooms: str
+    kind: str
+    count: int
+    lots_per_room_year: dict[str, int]
+    utilisation_at_demand: float
+
+
+class CampaignRow(Result):
+    """Lots of one product one room starts in one period of the campaign plan."""
+
+    room: str
+    product: str
+    period: int = Field(description="period number (quarters of 13 weeks) from 0")
+    lots: int
+
+
+class Margin(Result):
+    """Value of the lots delivered less their costs (money of the plan's currency)."""
+
+    currency: str
+    value: float
+    production_cost: float
+    changeover_cost: float
+    storage_cost: float
+    lateness_cost: float
+    margin: float
+
+
+class SolverRunRow(Result):
+    """One model solved on the way: status, objective, bound and time."""
+
+    model: str
+    status: str
+    objective: float | None
+    bound: float | None
+    seconds: float
+    time_limit: float
+    variables: int
+
+
+class Spread(Result):
+    """Mean and 5th, 50th and 95th percentiles of a simulated figure."""
+
+    mean: float
+    p5: float
+    p50: float
+    p95: float
+
+
+class ProductOutlook(Result):
+    """Lots of one product released within the horizon, as simulated."""
+
+    product: str
+    lots_released: Spread
+
+
+class SponsorOutlook(Result):
+    """Chance that every lot a sponsor wants arrives on time, and within the horizon."""
+
+    sponsor: str
+    p_all_on_time: float
+    p_all_within_horizon: float
+
+
+class PlanRobustness(Result):
+    """Monte Carlo of the schedule as a fixed plan (each room's order and planned starts kept)
+    under the plan's uncertainty: durations, changeovers, failed lots made again."""
+
+    replications: int
+    seed: int
+    facility_years: float
+    seconds: float
+    lots_per_year: Spread
+    total_lateness: Spread = Field(description="lot·(time unit), first in, first out")
+    products: tuple[ProductOutlook, ...]
+    sponsors: tuple[SponsorOutlook, ...]
+
+
+class ScheduleResult(Result):
+    """The schedule of a plan with its proof status. ``optimal`` means the objective equals a
+    proven bound; ``feasible`` means a valid schedule whose gap to the bound is ``gap``."""
+
+    status: Status
+    objective: Literal["makespan", "lateness", "margin"]
+    objective_value: float | None
+    objective_unit: str
+    bound: float | None = Field(
+        description="proven bound: no schedule does better (lower for makespan and lateness,"
+        " upper for margin)"
+    )
+    gap: float | None = Field(description="|objective − bound| ÷ max(|objective|, |bound|)")
+    solver: str
+    schedule_source: str = Field(description="which method produced the schedule shown")
+    time_limit: float
+    seconds: float
+    time_unit: str
+    horizon: float
+    start_date: dt.date | None
+    infeasibility: tuple[str, ...] = Field(description="why no schedule meets the plan")
+    makespan: float | None
+    total_lateness: float | None
+    on_time_share: float | None
+    lots_demanded: int
+    lots_made: int
+    changeovers: int
+    changeover_time: float
+    margin: Margin | None
+    lots: tuple[LotRow, ...]
+    products: tuple[ProductDelivery, ...]
+    sponsors: tuple[SponsorDelivery, ...]
+    rooms: tuple[RoomUse, ...]
+    changeover_list: tuple[ChangeoverRow, ...]
+    shutdowns: tuple[ShutdownRow, ...]
+    campaign: tuple[CampaignRow, ...]
+    runs: tuple[SolverRunRow, ...]
+    capacity: tuple[GroupCapacity, ...]
+    bottleneck_room: str = Field(description="kind of room the demand loads most")
+    robustness: PlanRobustness | None = None
+    plan: PlanInfo
+    genofab_version: str
+
+    def to_json_dict(self) -> dict[str, object]:
+        """The JSON of ``genofab schedule --format json``."""
+        return self.model_dump(mode="json")

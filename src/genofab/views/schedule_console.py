@@ -1,0 +1,110 @@
+"""Rich tables of a schedule. Formatting only: every number comes from the result."""
+
+from __future__ import annotations
+
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from genofab.results.schedule import ScheduleResult
+from genofab.views.console import number
+
+#: Lot rows shown in the console before the table is cut (the files hold them all).
+MAX_ROWS = 80
+
+
+def render_schedule(result: ScheduleResult, console: Console) -> None:
+    """Headline (status, objective, bound, gap), lots, deliveries and rooms."""
+    console.print(Text(result.plan.name, style="bold"))
+    if result.plan.file:
+        where = f"{result.plan.file}  sha256 {result.plan.sha256}"
+        console.print(Text(f"{where}  genofab {result.genofab_version}", style="dim"))
+    value = number(result.objective_value)
+    head = Table(title="Schedule", title_justify="left", show_header=False)
+    head.add_column("figure")
+    head.add_column("value", overflow="fold")
+    style = {"optimal": "green", "feasible": "yellow"}.get(result.status, "red")
+    head.add_row("status", Text(result.status, style=style))
+    head.add_row("objective", f"{result.objective} = {value} {result.objective_unit}")
+    head.add_row("bound", f"{number(result.bound)} {result.objective_unit}")
+    head.add_row("gap", "–" if result.gap is None else f"{result.gap:.2%}")
+    head.add_row("solver", result.solver)
+    head.add_row("schedule from", result.schedule_source or "–")
+    head.add_row("time", f"{result.seconds:.2f} s of {number(result.time_limit)} s")
+    for reason in result.infeasibility:
+        head.add_row(Text("infeasible", style="red"), reason)
+    if result.makespan is not None:
+        unit = result.time_unit
+        head.add_row("makespan", f"{number(result.makespan)} {unit}")
+        head.add_row("total lateness", f"{number(result.total_lateness)} lot·{unit}")
+        head.add_row("on time", f"{result.on_time_share or 0:.0%} of lots made")
+        head.add_row("lots", f"{result.lots_made} made of {result.lots_demanded} demanded")
+        head.add_row(
+            "changeovers", f"{result.changeovers}, {number(result.changeover_time)} {unit}"
+        )
+    if result.margin is not None and result.objective == "margin":
+        head.add_row("margin", f"{number(result.margin.margin)} {result.margin.currency}")
+    console.print(head)
+    if not result.lots:
+        return
+    unit = result.time_unit
+    lots = Table(title=f"Lots (times in {unit} from the start)", title_justify="left")
+    for column in ("lot", "product", "sponsor", "phase", "room", "start", "end", "release",
+                   "due", "late"):  # fmt: skip
+        lots.add_column(column, justify="right" if column in {"start", "end"} else "left")
+    for row in result.lots[:MAX_ROWS]:
+        lots.add_row(
+            row.lot, row.product, row.sponsor, row.phase, row.room, number(row.start),
+            number(row.end), number(row.release), number(row.due),
+            Text(number(row.lateness), style="red" if row.lateness > 0 else ""),
+        )  # fmt: skip
+    console.print(lots)
+    if len(result.lots) > MAX_ROWS:
+        console.print(Text(f"… {len(result.lots) - MAX_ROWS} more rows: use -o DIR", style="dim"))
+    products = Table(title="Deliveries by product", title_justify="left")
+    for column in ("product", "demanded", "made", "on time", f"lateness (lot·{unit})"):
+        products.add_column(column)
+    for p in result.products:
+        products.add_row(
+            p.product, str(p.lots_demanded), str(p.lots_made), f"{p.on_time_share:.0%}",
+            number(p.total_lateness),
+        )  # fmt: skip
+    console.print(products)
+    if result.robustness is not None:
+        render_robustness(result, console)
+    rooms = Table(title="Rooms", title_justify="left")
+    for column in ("room", "lots", f"busy ({unit})", "utilisation", "changeovers"):
+        rooms.add_column(column)
+    for r in result.rooms:
+        rooms.add_row(
+            r.room, str(r.lots), number(r.busy), f"{r.utilisation:.0%}", str(r.changeovers)
+        )
+    console.print(rooms)
+
+
+def render_robustness(result: ScheduleResult, console: Console) -> None:
+    """The Monte Carlo of the schedule as a fixed plan: spreads and each sponsor's chances."""
+    study = result.robustness
+    assert study is not None
+    unit = result.time_unit
+    table = Table(
+        title=f"Monte Carlo of the plan ({study.replications:,} replications, seed {study.seed},"
+        f" {study.seconds:.2f} s)",
+        title_justify="left",
+    )
+    for column in ("figure", "mean", "P5", "P50", "P95"):
+        table.add_column(column, justify="left" if column == "figure" else "right")
+    rows = [("lots released per year", study.lots_per_year)]
+    rows.append((f"total lateness (lot·{unit})", study.total_lateness))
+    rows += [(f"lots of {p.product} released", p.lots_released) for p in study.products]
+    for name, spread in rows:
+        table.add_row(
+            name, number(spread.mean), number(spread.p5), number(spread.p50), number(spread.p95)
+        )
+    console.print(table)
+    sponsors = Table(title="Chance each sponsor gets every lot", title_justify="left")
+    for column in ("sponsor", "on time", "within the horizon"):
+        sponsors.add_column(column)
+    for s in study.sponsors:
+        sponsors.add_row(s.sponsor, f"{s.p_all_on_time:.1%}", f"{s.p_all_within_horizon:.1%}")
+    console.print(sponsors)

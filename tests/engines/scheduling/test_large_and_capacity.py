@@ -1,0 +1,69 @@
+"""The larger generated instance (12 suites, 10 products, 2 years, QC lab) gives a checked
+schedule with its gap within the time limit; the committed file is the generator's output;
+the closed-form capacity gives the reference's lots per suite per year."""
+
+from __future__ import annotations
+
+import importlib.util
+import io
+from typing import Any
+
+import pytest
+from ruamel.yaml import YAML
+
+from genofab.engines.scheduling.capacity import plan_capacity
+from genofab.engines.scheduling.instance import compile_plan
+from genofab.engines.scheduling.solve import plan_schedule
+from genofab.engines.scheduling.timetable import assess
+from genofab.io.plan_file import load_plan
+from tests.helpers import EXAMPLES, ROOT
+from tests.schedule_plans import benchmark_data, instance_of
+
+LARGE = EXAMPLES / "schedule-12-rooms.yaml"
+
+
+def generator() -> Any:
+    spec = importlib.util.spec_from_file_location(
+        "large_plan", ROOT / "benchmarks" / "large_plan.py"
+    )
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_the_committed_large_plan_is_the_generators_output() -> None:
+    committed = YAML(typ="safe", pure=True).load(io.StringIO(LARGE.read_text(encoding="utf-8")))
+    assert committed == generator().large_plan_data()
+
+
+def test_large_plan_has_the_size_the_issue_asks_for() -> None:
+    instance = compile_plan(load_plan(LARGE).plan)
+    assert sum(room.count for room in instance.rooms if room.kind == "suite") == 12
+    assert len(instance.products) == 10
+    assert 280 <= len(instance.lots) <= 320
+    assert instance.horizon == 104
+    assert any(room.kind == "qc_lab" and room.places > 1 for room in instance.rooms)
+
+
+@pytest.mark.slow
+def test_large_plan_gets_a_checked_schedule_and_its_gap_within_the_time_limit() -> None:
+    instance = compile_plan(load_plan(LARGE).plan)
+    limit = 4.0
+    solution = plan_schedule(instance, "lateness", time_limit=limit, seed=1)
+    assert solution.status in {"feasible", "optimal"}
+    assert solution.timetable is not None
+    assert assess(instance, solution.timetable).feasible
+    assert solution.value is not None and solution.bound is not None and solution.gap is not None
+    assert solution.bound <= solution.value
+    assert solution.seconds <= limit + 0.5
+
+
+def test_capacity_is_the_references_lots_per_suite_per_year() -> None:
+    """Scheduling reference 2.2: a dedicated suite makes 26 A, 17.3 B or 6.5 C lots a year
+    (whole lots: 26, 17, 6); the demand needs 102 of the 208 suite-weeks."""
+    capacity = plan_capacity(instance_of(benchmark_data()))
+    assert capacity.lots_per_room_year.tolist() == [[26, 17, 6]]
+    assert capacity.demanded.tolist() == [102]
+    assert capacity.available.tolist() == [208]
+    assert capacity.bottleneck == "suite"

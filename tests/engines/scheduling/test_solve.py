@@ -1,0 +1,107 @@
+"""Planning beyond the benchmark: two stages with a QC lab, maximum waits and a shutdown;
+the margin objective; infeasible plans named by their cause."""
+
+from __future__ import annotations
+
+import pytest
+
+from genofab.engines.scheduling.solve import plan_schedule
+from genofab.engines.scheduling.timetable import assess
+from tests.schedule_plans import benchmark_data, instance_of, two_stage_data
+
+
+@pytest.mark.parametrize("objective", ["makespan", "lateness", "margin"])
+def test_two_stage_plan_gives_a_checked_schedule_within_its_bound(objective: str) -> None:
+    instance = instance_of(two_stage_data())
+    solution = plan_schedule(instance, objective, time_limit=8, seed=1)  # type: ignore[arg-type]
+    assert solution.timetable is not None and solution.assessment is not None
+    again = assess(instance, solution.timetable, all_lots=objective != "margin")
+    assert again.feasible, again.violations
+    assert solution.value is not None and solution.bound is not None
+    if objective == "margin":
+        assert solution.bound >= solution.value - 1e-6
+    else:
+        assert solution.bound <= solution.value + 1e-6
+    assert solution.status in {"optimal", "feasible"}
+    if solution.status == "optimal":
+        assert solution.gap == 0
+
+
+def test_two_stage_schedule_keeps_its_rules() -> None:
+    """Waits within their maximum, no suite lot during the shutdown, at most two lots in QC."""
+    instance = instance_of(two_stage_data())
+    solution = plan_schedule(instance, "lateness", time_limit=8, seed=1)
+    assert solution.timetable is not None
+    lots = solution.timetable.by_lot()
+    for lot, phases in lots.items():
+        make, release = phases
+        product = instance.products[instance.lots[lot].product]
+        assert release.start - make.end <= (product.phases[0].max_wait or 0)
+        assert not (make.start < 12 and make.end > 10)
+    in_qc = [p for phases in lots.values() for p in phases if p.phase == 1]
+    for step in range(instance.horizon):
+        assert sum(1 for p in in_qc if p.start <= step < p.end) <= 2
+
+
+def test_margin_makes_only_lots_worth_making() -> None:
+    """A lot whose production costs more than it is worth is not made."""
+    data = two_stage_data()
+    data["products"][1]["cost_per_lot"] = "900000 EUR/lot"  # above the 200,000 value
+    solution = plan_schedule(instance_of(data), "margin", time_limit=8, seed=1)
+    assert solution.assessment is not None
+    made = set(solution.assessment.completion)
+    instance = instance_of(data)
+    assert all(instance.lots[lot].product == 0 for lot in made)
+    assert solution.value is not None and solution.value > 0
+
+
+def test_a_demand_no_room_can_meet_is_named() -> None:
+    data = benchmark_data()
+    data["demands"][2]["lots"] = 40  # 40 lots of c need 320 suite-weeks; 4 suites give 208
+    solution = plan_schedule(instance_of(data), "makespan", time_limit=5)
+    assert solution.status == "infeasible"
+    assert solution.timetable is None
+    assert any(
+        "demands for 'c'" in reason and "40 lots" in reason for reason in solution.infeasibility
+    )
+
+
+def test_a_lot_longer_than_the_horizon_is_named() -> None:
+    data = benchmark_data()
+    data["products"][2]["phases"][0]["duration"] = "60 wk"
+    solution = plan_schedule(instance_of(data), "makespan", time_limit=5)
+    assert solution.status == "infeasible"
+    assert any("longer than the 52 wk horizon" in reason for reason in solution.infeasibility)
+
+
+def test_a_time_limit_of_zero_is_refused_by_the_engine() -> None:
+    from genofab.engines.scheduling.run import schedule_plan
+    from genofab.errors import UsageError
+    from genofab.model.plan import Plan
+
+    with pytest.raises(UsageError, match="time_limit: must be above 0 s"):
+        schedule_plan(Plan.model_validate(benchmark_data()), "makespan", time_limit=0)
+
+
+def test_no_storage_means_no_lot_waits_between_phases() -> None:
+    data = two_stage_data()
+    data["storage"] = {"capacity": 0, "cost": "100 EUR/lot/d"}
+    data["products"][0]["phases"][0].pop("max_wait")
+    instance = instance_of(data)
+    solution = plan_schedule(instance, "lateness", time_limit=8, seed=1)
+    assert solution.timetable is not None and solution.assessment is not None
+    for make, release in solution.timetable.by_lot().values():
+        assert release.start == make.end
+    assert solution.assessment.storage_cost == 0
+
+
+def test_a_waiting_lot_beyond_storage_is_a_violation() -> None:
+    from genofab.engines.scheduling.timetable import Placement, Timetable
+
+    data = two_stage_data()
+    data["storage"] = {"capacity": 0}
+    data["products"][0]["phases"][0].pop("max_wait")
+    data["demands"] = [{"sponsor": "s1", "product": "vector", "lots": 1, "due": "20 wk"}]
+    instance = instance_of(data)
+    waiting = Timetable((Placement(0, 0, 0, 0, 0, 3), Placement(0, 1, 1, 0, 5, 7)))
+    assert any("wait in storage" in v for v in assess(instance, waiting).violations)
