@@ -57,3 +57,15 @@ def test_schema_defaults_are_valid_file_values() -> None:
     assert found, "the schema shows defaults"
     assert not [default for default in found if isinstance(default, dict)]
     assert "1 dose/patient" in found
+
+
+def test_the_committed_plan_schema_is_up_to_date() -> None:
+    from genofab.io.schema import plan_schema
+
+    committed = json.loads(
+        (ROOT / "docs" / "genofab-plan-1.schema.json").read_text(encoding="utf-8")
+    )
+    assert committed == plan_schema(), (
+        "run: genofab schema --plan -o docs/genofab-plan-1.schema.json"
+    )
+    assert committed["title"] == "genofab plan (genofab-plan/1)"

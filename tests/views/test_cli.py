@@ -248,3 +248,18 @@ def test_bad_files_through_the_real_command(write: Write, case: str) -> None:
     assert message in done.stderr
     assert re.search(rf"{re.escape(str(file))}:\d+:\d+: ", done.stderr)
     assert done.stdout == ""
+
+
+def test_validate_takes_plan_files(write: Write) -> None:
+    plan = EXAMPLES / "schedule-4-suites.yaml"
+    result = runner.invoke(app, ["validate", str(plan), IGT])
+    assert result.exit_code == 0, result.output
+    assert "valid plan (3 products, 3 demands)" in result.stdout
+    bad = write(
+        plan.read_text(encoding="utf-8").replace(
+            "format: genofab-plan/1", "format: genofab-plan/1\ncolour: red"
+        )
+    )
+    refused = runner.invoke(app, ["validate", str(bad)])
+    assert refused.exit_code == 2
+    assert "unknown field 'colour'" in refused.stderr

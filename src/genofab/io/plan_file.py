@@ -12,8 +12,9 @@ from genofab.errors import GenofabError, Issue, ScenarioError
 from genofab.io.scenario_file import load_scenario
 from genofab.io.validation import issue_at, validation_issues
 from genofab.io.yaml_source import YamlDocument, read_yaml
+from genofab.model.base import DEFER_CHECKS
 from genofab.model.parameter import describe_value
-from genofab.model.plan import DEFER_CROSS_CHECKS, FORMAT, Plan, plan_problems
+from genofab.model.plan import FORMAT, Plan, plan_problems
 from genofab.model.scenario import Scenario
 
 
@@ -55,7 +56,7 @@ def validate_plan_document(document: YamlDocument, folder: Path) -> PlanFile:
     issues: list[Issue] = []
     plan: Plan | None = None
     try:
-        plan = Plan.model_validate(data, context={DEFER_CROSS_CHECKS: True})
+        plan = Plan.model_validate(data, context={DEFER_CHECKS: True})
     except ValidationError as error:
         issues += validation_issues(error, document, Plan)
     if plan is not None:

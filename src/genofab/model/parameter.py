@@ -124,7 +124,7 @@ class QuantitySpec:
                 {"what": self.what, "example": self.example, "got": describe_value(raw)},
             )
         value, unit, given = self._convert(raw)
-        self._check_bounds(value, unit)
+        self._check_bounds(value, unit, given)
         counts = unit.split("/", 1)[0] if self.counts_product and unit != PER_CELL else None
         currency = _currency_of(unit)
         if self.needs_currency and currency is None:
@@ -204,8 +204,10 @@ class QuantitySpec:
         value, unit = _convert_text(self, given)
         return value, unit, given
 
-    def _check_bounds(self, value: float, unit: str) -> None:
+    def _check_bounds(self, value: float, unit: str, given: str = "") -> None:
         shown = f"{value:g} {unit}".strip() if unit not in {"", PER_CELL} else f"{value:g}"
+        if given and not given.startswith(f"{value:g}"):  # converted: say what was written
+            shown = f"'{given}' ({shown})"
         if self.low is not None and value < self.low:
             raise PydanticCustomError(
                 "quantity_bound", "{shown} is below {low}", {"shown": shown, "low": f"{self.low:g}"}

@@ -24,7 +24,7 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from genofab.errors import did_you_mean
-from genofab.model.base import Frozen, Identifier, Text
+from genofab.model.base import Frozen, Identifier, Text, deferred, raise_problems
 from genofab.model.parameter import Parameter, default
 from genofab.model.plan_quantities import (
     DURATION_OR_DATE,
@@ -38,9 +38,6 @@ from genofab.model.plan_quantities import (
 from genofab.model.quantities import Duration, DurationOrZero, Fraction, Money
 
 FORMAT = "genofab-plan/1"
-
-#: Pass ``context={DEFER_CROSS_CHECKS: True}`` when the caller runs :func:`plan_problems`.
-DEFER_CROSS_CHECKS = "defer_cross_checks"
 
 
 def _due(raw: object) -> Parameter | dt.date:
@@ -234,11 +231,8 @@ class Plan(Frozen):
 
     @model_validator(mode="after")
     def _cross_checks(self, info: ValidationInfo) -> Plan:
-        if info.context and info.context.get(DEFER_CROSS_CHECKS):
-            return self
-        problems = plan_problems(self)
-        if problems:
-            raise ValueError("; ".join(f"{path}: {message}" for path, message in problems))
+        if not deferred(info):
+            raise_problems(plan_problems(self))
         return self
 
     def product(self, name: str) -> PlanProduct:

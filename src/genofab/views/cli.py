@@ -81,12 +81,25 @@ def _main(
 
 @app.command()
 @reports_errors
-def validate(files: Annotated[list[Path], typer.Argument(help="scenario files")]) -> None:
-    """Check scenario files, and that their lots and facility can deliver; list every problem
-    with file, line and field."""
+def validate(
+    files: Annotated[list[Path], typer.Argument(help="scenario or plan files")],
+) -> None:
+    """Check scenario files (and that their lots and facility can deliver) or plan files; list
+    every problem with file, line and field."""
+    from genofab.io.plan_file import is_plan_document, validate_plan_document
+    from genofab.io.yaml_source import read_yaml
+
     failed = False
     for file in files:
         try:
+            document = read_yaml(file)
+            if is_plan_document(document):
+                plan = validate_plan_document(document, file.parent).plan
+                sys.stdout.write(
+                    f"{file}: valid plan ({len(plan.products)} products,"
+                    f" {len(plan.demands)} demands)\n"
+                )
+                continue
             loaded, _ = _evaluate(file)
         except GenofabError as error:
             sys.stderr.write(f"{error}\n")
@@ -106,12 +119,14 @@ def schema(
     output: Annotated[
         Path | None, typer.Option("--output", "-o", help="write to this file instead of stdout")
     ] = None,
+    plan: Annotated[bool, typer.Option("--plan", help="the plan format (genofab-plan/1)")] = False,
 ) -> None:
-    """Print the JSON Schema of the scenario format (for editor completion)."""
+    """Print the JSON Schema of the scenario format, or of the plan format (for editors)."""
     from genofab.io.files import write_text_atomically
-    from genofab.io.schema import scenario_schema
+    from genofab.io.schema import plan_schema, scenario_schema
 
-    text = json.dumps(scenario_schema(), indent=2, ensure_ascii=False) + "\n"
+    chosen = plan_schema() if plan else scenario_schema()
+    text = json.dumps(chosen, indent=2, ensure_ascii=False) + "\n"
     if output is None:
         sys.stdout.write(text)
     else:
