@@ -150,4 +150,4 @@ def test_the_installed_command_answers_bad_input_without_a_traceback(write: Writ
     )  # fmt: skip
     assert done.returncode == 2
     assert "Traceback" not in done.stderr
-    assert "rooms[0].changeover: '-1 wk' (-7 d) is below 0" in done.stderr  # shown in base units
+    assert "rooms[0].changeover: '-1 wk' (-7 d) is below 0" in done.stderr
