@@ -9,7 +9,7 @@ from typing import Any
 import numpy as np
 from pydantic_core import PydanticCustomError
 
-from genofab.engines.arrays import Array
+from genofab.engines.arrays import Array, per_sample
 from genofab.engines.capacity import YEARLY_DEMAND
 from genofab.engines.economics import CATEGORIES, CAUSES
 from genofab.engines.lot import LotStatus
@@ -83,29 +83,31 @@ def _sweep(
 ) -> ScaleResult:
     arrays = run_arrays(scenario, values)
     lot, capacity, cost = arrays.lot, arrays.capacity, arrays.cost
+    shape = np.shape(points)
+
+    def at(array: Array, i: int) -> float:
+        return float(per_sample(array, shape)[i])
+
     rows = []
     for i, value in enumerate(points):
         status = LotStatus(int(lot.status[i]))
-        ok = status is LotStatus.OK and capacity.lots_per_year[i] >= 1
+        ok = status is LotStatus.OK and at(capacity.lots_per_year, i) >= 1
         reason = "ok" if ok else _STATUS.get(status, "the facility completes no lot in a year")
-        rooms = {
-            room.kind: int(room.count[i]) if np.ndim(room.count) else int(room.count)
-            for room in capacity.rooms
-        }
+        rooms = {room.kind: int(at(room.count, i)) for room in capacity.rooms}
         by_category = by_cause = None
         per_dose = per_patient = started = delivered = None
         if ok and cost is not None:
-            dose_count = float(cost.doses_delivered[i])
-            by_category = {name: float(cost.annual[name][i]) / dose_count for name in CATEGORIES}
-            by_cause = {name: float(cost.by_cause[name][i]) / dose_count for name in CAUSES}
-            per_dose, per_patient = float(cost.cost_per_dose[i]), float(cost.cost_per_patient[i])
-            started, delivered = float(cost.lots_started[i]), dose_count
+            dose_count = at(cost.doses_delivered, i)
+            by_category = {name: at(cost.annual[name], i) / dose_count for name in CATEGORIES}
+            by_cause = {name: at(cost.by_cause[name], i) / dose_count for name in CAUSES}
+            per_dose, per_patient = at(cost.cost_per_dose, i), at(cost.cost_per_patient, i)
+            started, delivered = at(cost.lots_started, i), dose_count
         rows.append(
             ScalePoint(
                 value=float(value),
                 status=reason,
-                patients_per_lot=int(lot.patients[i]) if ok else None,
-                lots_per_year=int(capacity.lots_per_year[i]) if ok else None,
+                patients_per_lot=int(at(lot.patients, i)) if ok else None,
+                lots_per_year=int(at(capacity.lots_per_year, i)) if ok else None,
                 lots_started_per_year=started,
                 doses_delivered_per_year=delivered,
                 rooms=rooms,
