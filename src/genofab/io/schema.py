@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from genofab.model.parameter import UNCERTAINTY_SCHEMA
 from genofab.model.scenario import FORMAT, Scenario
+from genofab.model.uncertainty import uncertainty_schema
 
 _PARAMETER_KEYS = {"value", "unit", "given", "source"}
 
@@ -16,17 +18,22 @@ def scenario_schema() -> dict[str, Any]:
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     schema["$id"] = f"https://genofab.org/schema/{FORMAT.replace('/', '-')}.json"
     schema["title"] = f"genofab scenario ({FORMAT})"
-    _write_defaults_as_text(schema)
+    schema.setdefault("$defs", {})["Uncertainty"] = uncertainty_schema()
+    _for_editors(schema)
     return schema
 
 
-def _write_defaults_as_text(node: Any) -> None:
+def _for_editors(node: Any) -> None:
+    """Defaults as written in a file; each quantity's uncertainty as a reference to the one
+    shared definition."""
     if isinstance(node, dict):
+        if node.get("uncertainty") == {UNCERTAINTY_SCHEMA: True}:
+            node["uncertainty"] = {"$ref": "#/$defs/Uncertainty"}
         default = node.get("default")
         if isinstance(default, dict) and default.keys() >= _PARAMETER_KEYS:
             node["default"] = default["given"]
         for value in node.values():
-            _write_defaults_as_text(value)
+            _for_editors(value)
     elif isinstance(node, list):
         for value in node:
-            _write_defaults_as_text(value)
+            _for_editors(value)
