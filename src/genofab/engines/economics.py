@@ -13,7 +13,8 @@ expensive. Element-wise over samples, like the lot and capacity engines.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import cached_property
 
 import numpy as np
 from numpy.typing import NDArray
@@ -50,6 +51,20 @@ def expected_failures(started: Array, probability: Array) -> Array:
 
 
 @dataclass(frozen=True)
+class _CostParts:
+    """What the cost split by cause and by step is computed from (on first use: a Monte
+    Carlo of headline figures never needs it)."""
+
+    scenario: Scenario
+    values: Values
+    occupancy: dict[str, Array]
+    lots_per_year: Array
+    per_step: list[Array]
+    qc: Array
+    room_fixed: dict[str, Array]
+
+
+@dataclass(frozen=True)
 class CostArrays:
     """Yearly and per-unit costs in the scenario's currency; each broadcasts to the sample
     shape. ``demand_met``: the lots that succeed make the doses the yearly demand needs."""
@@ -61,10 +76,7 @@ class CostArrays:
     doses_delivered: Array
     patients_treated: Array
     annual: dict[str, Array]
-    by_cause: dict[str, Array]
     variable_per_lot: dict[str, Array]
-    step_per_lot: tuple[Array, ...]
-    site_per_lot: Array
     fixed_annual: Array
     depreciation: Array
     capital_building: Array
@@ -76,6 +88,58 @@ class CostArrays:
     cost_per_patient: Array
     qc_tests_per_patient: Array
     demand_met: NDArray[np.bool_] | None
+    parts: _CostParts = field(repr=False, compare=False)
+
+    @cached_property
+    def by_cause(self) -> dict[str, Array]:
+        """The annual cost split by cause: doses delivered, surplus doses, failed lots and
+        idle capacity (they sum to the total)."""
+        started, failed_lots = self.lots_started, self.failed_lots
+        variable_per_lot = sum(self.variable_per_lot.values(), start=np.zeros(()))
+        used = ratio(started, self.parts.lots_per_year)
+        failed = failed_lots * variable_per_lot + self.fixed_annual * ratio(
+            failed_lots, self.parts.lots_per_year
+        )
+        idle = self.fixed_annual * (1.0 - used)
+        good_cost = self.total - failed - idle
+        surplus = good_cost * (1.0 - ratio(self.doses_delivered, self.doses_made))
+        return {
+            "doses_delivered": good_cost - surplus,
+            "surplus_doses": surplus,
+            "failed_lots": failed,
+            "idle_capacity": idle,
+        }
+
+    @cached_property
+    def step_per_lot(self) -> tuple[Array, ...]:
+        """Cost per lot at each step: its direct materials, the QC tests on the release step,
+        and the fixed cost of its room kind shared among that kind's steps by duration."""
+        return self._by_step[0]
+
+    @cached_property
+    def site_per_lot(self) -> Array:
+        """Fixed cost per lot not tied to a step's room (and QC tests with no release step)."""
+        return self._by_step[1]
+
+    @cached_property
+    def _by_step(self) -> tuple[tuple[Array, ...], Array]:
+        parts, started = self.parts, self.lots_started
+        steps = parts.scenario.process.steps
+        v = reader(parts.values)
+        step_per_lot = list(parts.per_step)
+        for i, step in enumerate(steps):
+            if isinstance(step, QCReleaseStep):
+                step_per_lot[i] = step_per_lot[i] + parts.qc
+        allocated = np.zeros(())
+        for i, step in enumerate(steps):
+            if step.room in parts.room_fixed and step.room in parts.occupancy:
+                share = ratio(v(step_path(i, "duration")), parts.occupancy[step.room])
+                step_cost = ratio(parts.room_fixed[step.room], started) * share
+                step_per_lot[i] = step_per_lot[i] + step_cost
+                allocated = allocated + step_cost * started
+        unassigned_qc = parts.qc if not any(isinstance(s, QCReleaseStep) for s in steps) else 0.0
+        site = ratio(self.fixed_annual - allocated, started) + unassigned_qc
+        return tuple(step_per_lot), site
 
 
 def sized_values(scenario: Scenario, values: Values, lot: LotArrays, cap: CapacityArrays) -> Values:
@@ -139,40 +203,6 @@ def cost_arrays(
         "overhead": overhead,
     }
     total = sum(annual.values(), start=np.zeros(()))
-    fixed_annual = labour + facility + overhead
-    variable_per_lot = materials + consumables + qc
-
-    used = ratio(started, cap.lots_per_year)
-    failed = failed_lots * variable_per_lot + fixed_annual * ratio(failed_lots, cap.lots_per_year)
-    idle = fixed_annual * (1.0 - used)
-    good_cost = total - failed - idle
-    surplus = good_cost * (1.0 - ratio(delivered, doses_made))
-    by_cause = {
-        "doses_delivered": good_cost - surplus,
-        "surplus_doses": surplus,
-        "failed_lots": failed,
-        "idle_capacity": idle,
-    }
-
-    # per lot, by step: direct materials, QC tests on the release step, and the fixed cost of
-    # each room kind shared among its steps by duration; the rest is site-wide
-    step_per_lot = list(per_step)
-    for i, step in enumerate(scenario.process.steps):
-        if isinstance(step, QCReleaseStep):
-            step_per_lot[i] = step_per_lot[i] + qc
-    room_fixed = fixed.per_room_kind
-    allocated = np.zeros(())
-    for i, step in enumerate(scenario.process.steps):
-        if step.room in room_fixed and step.room in lot.occupancy:
-            share = ratio(v(step_path(i, "duration")), lot.occupancy[step.room])
-            step_cost = ratio(room_fixed[step.room], started) * share
-            step_per_lot[i] = step_per_lot[i] + step_cost
-            allocated = allocated + step_cost * started
-    unassigned_qc = (
-        qc if not any(isinstance(s, QCReleaseStep) for s in scenario.process.steps) else 0.0
-    )
-    site_per_lot = ratio(fixed_annual - allocated, started) + unassigned_qc
-
     patients = ratio(delivered, lot.doses_per_patient)
     return CostArrays(
         lots_started=started,
@@ -182,11 +212,8 @@ def cost_arrays(
         doses_delivered=delivered,
         patients_treated=patients,
         annual=annual,
-        by_cause=by_cause,
         variable_per_lot={"materials": materials, "consumables": consumables, "qc": qc},
-        step_per_lot=tuple(step_per_lot),
-        site_per_lot=site_per_lot,
-        fixed_annual=fixed_annual,
+        fixed_annual=labour + facility + overhead,
         depreciation=fixed.depreciation,
         capital_building=fixed.capital_building,
         capital_equipment=fixed.capital_equipment,
@@ -197,6 +224,15 @@ def cost_arrays(
         cost_per_patient=ratio(total, patients),
         qc_tests_per_patient=ratio(started * qc, patients),
         demand_met=demand_met,
+        parts=_CostParts(
+            scenario=scenario,
+            values=values,
+            occupancy=lot.occupancy,
+            lots_per_year=cap.lots_per_year,
+            per_step=per_step,
+            qc=qc,
+            room_fixed=fixed.per_room_kind,
+        ),
     )
 
 

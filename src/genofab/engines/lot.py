@@ -40,6 +40,17 @@ class LotStatus(IntEnum):
     NO_PATIENT = 4
 
 
+#: Why a lot cannot deliver, for people (a sweep point's or a sample's status).
+STATUS_REASONS = {
+    LotStatus.SAMPLE_EXCEEDS_VOLUME: "an in-process sample takes all the product",
+    LotStatus.NO_CONTAINER: "no container is released",
+    LotStatus.NO_DOSE: "no whole dose per lot",
+    LotStatus.NO_PATIENT: "not one patient per lot",
+}
+#: Why a feasible lot still makes nothing: a room cannot complete one lot in a year.
+NO_ROOM_TIME_REASON = "the facility completes no lot in a year"
+
+
 @dataclass(frozen=True)
 class LotArrays:
     """Per-lot quantities in base units; each broadcasts to the sample shape (0-d where no

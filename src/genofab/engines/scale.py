@@ -12,7 +12,7 @@ from pydantic_core import PydanticCustomError
 from genofab.engines.arrays import Array, per_sample
 from genofab.engines.capacity import YEARLY_DEMAND
 from genofab.engines.economics import CATEGORIES, CAUSES
-from genofab.engines.lot import LotStatus
+from genofab.engines.lot import NO_ROOM_TIME_REASON, STATUS_REASONS, LotStatus
 from genofab.engines.run import run_arrays
 from genofab.errors import UsageError
 from genofab.model.scenario import Scenario
@@ -21,12 +21,6 @@ from genofab.results.scale import ScalePoint, ScaleResult
 
 #: The most points a sweep may have.
 MAX_POINTS = 10_000
-
-_STATUS = {
-    LotStatus.SAMPLE_EXCEEDS_VOLUME: "an in-process sample takes all the product",
-    LotStatus.NO_CONTAINER: "no container is released",
-    LotStatus.NO_DOSE: "no whole dose per lot",
-}
 
 
 def sweep_points(
@@ -92,7 +86,7 @@ def _sweep(
     for i, value in enumerate(points):
         status = LotStatus(int(lot.status[i]))
         ok = status is LotStatus.OK and at(capacity.lots_per_year, i) >= 1
-        reason = "ok" if ok else _STATUS.get(status, "the facility completes no lot in a year")
+        reason = "ok" if ok else STATUS_REASONS.get(status, NO_ROOM_TIME_REASON)
         rooms = {room.kind: int(at(room.count, i)) for room in capacity.rooms}
         by_category = by_cause = None
         per_dose = per_patient = started = delivered = None
