@@ -18,7 +18,7 @@ from typing import Annotated, Any, TypeVar
 import typer
 
 from genofab import __version__
-from genofab.errors import GenofabError
+from genofab.errors import GenofabError, UsageError
 
 app = typer.Typer(
     name="genofab",
@@ -44,6 +44,22 @@ ScenarioPath = Annotated[
     Path, typer.Argument(help="scenario file (genofab/1 YAML)", show_default=False)
 ]
 FormatOption = Annotated[OutputFormat, typer.Option("--format", "-f", help="table or json")]
+SeedOption = Annotated[
+    int, typer.Option("--seed", help="seed of the random draws (recorded in the output)")
+]
+ForceOption = Annotated[
+    bool, typer.Option("--force", help="allow more samples than the cap (10,000,000)")
+]
+SchedulerOption = Annotated[
+    str | None,
+    typer.Option(
+        "--scheduler",
+        help="address of a Dask scheduler (tcp://host:8786); default: in this process",
+    ),
+]
+ProgressOption = Annotated[
+    bool, typer.Option("--progress/--no-progress", help="progress bar (on a terminal only)")
+]
 
 
 def reports_errors(command: F) -> F:
@@ -123,15 +139,62 @@ def run(
     file: ScenarioPath,
     output_format: FormatOption = OutputFormat.TABLE,
     inputs: Annotated[bool, typer.Option(help="show the inputs table")] = True,
+    samples: Annotated[
+        int | None,
+        typer.Option(
+            "--samples", "-n", help="Monte Carlo samples of the uncertain parameters", min=None
+        ),
+    ] = None,
+    seed: SeedOption = 1,
+    raw: Annotated[
+        Path | None, typer.Option("--raw", help="also write every sample to this Parquet file")
+    ] = None,
+    force: ForceOption = False,
+    scheduler: SchedulerOption = None,
+    progress: ProgressOption = True,
 ) -> None:
-    """Per-lot figures and facility capacity of one scenario."""
-    _, result = _evaluate(file)
-    if output_format is OutputFormat.JSON:
-        _print_json(result.to_json_dict())
-        return
-    from genofab.views.console import make_console, render_run
+    """Per-lot figures and facility capacity of one scenario; with --samples, the spread of
+    each figure over a Monte Carlo of its uncertain parameters."""
+    if samples is None:
+        if raw is not None:
+            raise UsageError("--raw writes Monte Carlo samples: give --samples too")
+        _, result = _evaluate(file)
+        if output_format is OutputFormat.JSON:
+            _print_json(result.to_json_dict())
+            return
+        from genofab.views.console import make_console, render_run
 
-    render_run(result, make_console(), inputs=inputs)
+        render_run(result, make_console(), inputs=inputs)
+        return
+    from genofab.engines.uncertainty.monte_carlo import check_samples, monte_carlo
+    from genofab.views.progress import progress_bar
+    from genofab.views.uncertainty_runs import check_seed, executor_for, raw_metadata, raw_writer
+
+    check_samples(samples, force)
+    check_seed(seed)
+    loaded, deterministic = _evaluate(file)
+    metadata = raw_metadata(loaded, samples, seed)
+    with (
+        executor_for(scheduler) as executor,
+        raw_writer(raw, metadata) as write_raw,
+        progress_bar(samples, "samples", progress) as advance,
+    ):
+        result = monte_carlo(
+            loaded.scenario,
+            samples,
+            seed,
+            origin=deterministic.scenario,
+            executor=executor,
+            raw=write_raw,
+            progress=advance,
+        )
+    if output_format is OutputFormat.JSON:
+        _print_json(result.run_json(deterministic.to_json_dict()))
+        return
+    from genofab.views.console import make_console
+    from genofab.views.uncertainty_tables import render_monte_carlo
+
+    render_monte_carlo(result, make_console())
 
 
 @app.command()

@@ -15,6 +15,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -178,11 +179,8 @@ def simulate(task: ChunkTask) -> Simulation:
     streams = block_streams(task.seed, task._block_numbers)
     drawn = draw_blocks(plan, streams, task.sizes)
     values = engine_values(plan, drawn)
-    if not drawn:  # nothing uncertain: every sample is the base case
-        values = {
-            path: np.broadcast_to(value, (sum(task.sizes),)) for path, value in values.items()
-        }
-    evaluation = evaluate_samples(task.scenario, values, _DrawnFailures(streams, task.sizes))
+    failures = _DrawnFailures(streams, task.sizes)
+    evaluation = evaluate_samples(task.scenario, values, failures, sum(task.sizes))
     return Simulation(task, plan, drawn, evaluation)
 
 
@@ -209,7 +207,7 @@ class ChunkResult:
     bottleneck: NDArray[np.int64]
     demand_met: int | None
     examples: tuple[InfeasibleSample, ...]
-    raw: dict[str, Array] | None = None
+    raw: dict[str, NDArray[Any]] | None = None
 
 
 def run_chunk(task: ChunkTask) -> ChunkResult:
@@ -241,12 +239,12 @@ def run_chunk(task: ChunkTask) -> ChunkResult:
         )
         for i in np.flatnonzero(~feasible)[:MAX_EXAMPLES]
     )
-    raw = None
+    raw: dict[str, NDArray[Any]] | None = None
     if task.raw:
-        raw = {"sample": np.arange(first_sample, first_sample + size, dtype=np.float64)}
+        raw = {"sample": np.arange(first_sample, first_sample + size, dtype=np.int64)}
         raw.update(simulation.drawn)
         raw.update({name: per_sample(column, (size,)) for name, column in columns.items()})
-        raw["status"] = evaluation.status.astype(np.float64)
+        raw["status"] = evaluation.status
     return ChunkResult(
         first_block=task.first_block,
         blocks=task.blocks,
@@ -460,7 +458,7 @@ def monte_carlo(
     fixed: Mapping[str, float] | None = None,
     chunk_size: int = DEFAULT_CHUNK,
     executor: Executor | None = None,
-    raw: Callable[[dict[str, Array]], None] | None = None,
+    raw: Callable[[dict[str, NDArray[Any]]], None] | None = None,
     progress: Callable[[int], None] | None = None,
 ) -> MonteCarloResult:
     """The spread of every headline result of ``scenario`` over ``samples`` draws.

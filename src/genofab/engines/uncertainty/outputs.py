@@ -65,14 +65,21 @@ class Output:
 
 
 def evaluate_samples(
-    scenario: Scenario, values: dict[str, ArrayLike], failures: FailedLots = expected_failures
+    scenario: Scenario,
+    values: dict[str, ArrayLike],
+    failures: FailedLots = expected_failures,
+    samples: int | None = None,
 ) -> Evaluation:
-    """Run the engines on sampled ``values``; a sample that cannot deliver gets a status."""
-    run = run_arrays(scenario, values, failures)
-    price = None
-    if run.cost is not None and scenario.economics is not None and scenario.economics.pricing:
-        price = price_arrays(scenario, run.values, run.cost)
-    status = run.lot.status.copy()
+    """Run the engines on sampled ``values`` (``samples`` of them: values may all be
+    constants); a sample that cannot deliver gets a status, and its figures may be NaN or
+    infinite without a warning: they are data, marked by the status."""
+    with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
+        run = run_arrays(scenario, values, failures)
+        price = None
+        if run.cost is not None and scenario.economics is not None and scenario.economics.pricing:
+            price = price_arrays(scenario, run.values, run.cost)
+    shape = np.shape(run.lot.status) if samples is None else (samples,)
+    status = np.broadcast_to(run.lot.status, shape).copy()
     for room in run.capacity.rooms:
         no_room_time = (room.lots_per_room_year < 1) & (status == 0)
         status[np.broadcast_to(no_room_time, status.shape)] = NO_ROOM_TIME

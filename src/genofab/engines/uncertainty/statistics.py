@@ -241,8 +241,8 @@ class Moments:
                 continue
             n = self.count + n_b
             delta = mean_b - self.mean
-            self.mean += delta * n_b / n
-            self.m2 += m2_b + delta * delta * self.count * n_b / n
+            self.mean += delta * (n_b / n)
+            self.m2 += m2_b + delta * delta * (self.count * n_b / n)
             self.count = n
 
     @property

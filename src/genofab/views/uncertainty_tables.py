@@ -1,0 +1,97 @@
+"""Rich tables for the uncertainty analyses: Monte Carlo spreads, sensitivity, sweeps and
+probabilistic comparisons. Formatting only: every number comes from a result."""
+
+from __future__ import annotations
+
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from genofab.results.uncertainty import MonteCarloResult, UncertainInput
+from genofab.views.console import number
+
+
+def describe(item: UncertainInput) -> str:
+    """A distribution in one line: ``pert(low 3, mode 4.5, high 6) d``."""
+    parts = []
+    for name, value in item.parameters.items():
+        shown = (
+            "[" + ", ".join(number(v) for v in value) + "]"
+            if isinstance(value, tuple)
+            else number(value)
+        )
+        parts.append(f"{name} {shown}")
+    unit = f" {item.unit}" if item.unit else ""
+    return f"{item.kind}({', '.join(parts)}){unit}"
+
+
+def render_monte_carlo(result: MonteCarloResult, console: Console) -> None:
+    """How the samples were drawn, then the spread of each headline result."""
+    console.print(Text(result.scenario.name, style="bold"))
+    where = (
+        f"{result.scenario.file}  sha256 {result.scenario.sha256}  " if result.scenario.file else ""
+    )
+    console.print(
+        Text(
+            f"{where}genofab {result.genofab_version}  {result.samples:,} samples, seed"
+            f" {result.seed}",
+            style="dim",
+        )
+    )
+    if result.fixed:
+        console.print(
+            "set for this run: " + ", ".join(f"{k} = {number(v)}" for k, v in result.fixed.items())
+        )
+    inputs = Table(title="Uncertain inputs", title_justify="left")
+    for column in ("parameter", "value", "distribution (base unit)", "source"):
+        inputs.add_column(column, overflow="fold")
+    for item in result.uncertain_inputs:
+        inputs.add_row(
+            item.path,
+            number(item.value),
+            describe(item),
+            Text(item.source or "no source", style="" if item.source else "red"),
+        )
+    console.print(inputs)
+    if result.correlations:
+        correlations = Table(title="Rank correlations", title_justify="left")
+        for column in ("between", "rank", "source"):
+            correlations.add_column(column, overflow="fold")
+        for c in result.correlations:
+            correlations.add_row(" ~ ".join(c.between), number(c.rank), c.source or "no source")
+        console.print(correlations)
+
+    spreads = Table(title="Spread of the results", title_justify="left")
+    for column in ("result", "unit", "deterministic", "mean", "sd", "P5", "P50", "P95"):
+        spreads.add_column(column, justify="left" if column in {"result", "unit"} else "right")
+    for name, spread in result.results.items():
+        spreads.add_row(
+            name,
+            result.units.get(name, ""),
+            number(spread.value),
+            number(spread.mean),
+            number(spread.sd),
+            number(spread.p5),
+            number(spread.p50),
+            number(spread.p95),
+        )
+    console.print(spreads)
+    summary = Table(show_header=False, title="Facility", title_justify="left")
+    summary.add_column("figure")
+    summary.add_column("value", justify="right")
+    if result.probability_of_meeting_demand is not None:
+        summary.add_row(
+            "probability of meeting the yearly demand",
+            f"{result.probability_of_meeting_demand:.1%}",
+        )
+    for kind, share in result.bottleneck_probability.items():
+        if share:
+            summary.add_row(f"bottleneck: {kind}", f"{share:.1%} of feasible samples")
+    summary.add_row("feasible samples", f"{result.feasible_samples:,} of {result.samples:,}")
+    for reason, count in result.infeasible.items():
+        summary.add_row(f"infeasible: {reason}", f"{count:,}")
+    console.print(summary)
+    for example in result.infeasible_examples[:3]:
+        drawn = ", ".join(f"{k} = {number(v)}" for k, v in example.inputs.items())
+        console.print(Text(f"sample {example.sample}: {example.status} ({drawn})", style="yellow"))
+    console.print(Text(f"quantiles: {result.quantile_method}", style="dim"))
