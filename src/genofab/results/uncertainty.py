@@ -122,3 +122,105 @@ class MonteCarloResult(Result):
             "monte_carlo": meta,
             **out,
         }
+
+
+class TornadoBar(Result):
+    """One uncertain parameter at its P10 and P90, the others at their medians."""
+
+    path: str
+    unit: str
+    low_input: float = Field(description="the parameter's P10")
+    high_input: float = Field(description="the parameter's P90")
+    at_low: float | None = Field(description="the result with the parameter at its P10")
+    at_high: float | None = Field(description="the result with the parameter at its P90")
+    swing: float | None = Field(description="|at_high − at_low|")
+
+
+class Tornado(Result):
+    """What each parameter's P10–P90 range does to one result; widest swing first."""
+
+    result: str
+    unit: str
+    base: float | None = Field(description="the result with every parameter at its median")
+    bars: tuple[TornadoBar, ...]
+
+
+class SobolIndex(Result):
+    """Share of a result's variance due to one parameter: alone (first order) and with its
+    interactions (total), with their 95 % confidence half-widths."""
+
+    path: str
+    first_order: float
+    first_order_conf: float
+    total: float
+    total_conf: float
+
+
+class SensitivityResult(Result):
+    """Which parameters drive the spread of each result: the tornado, Spearman rank
+    correlations over a Monte Carlo, and Sobol indices (SALib)."""
+
+    genofab_version: str
+    scenario: ScenarioInfo
+    seed: int
+    samples: int = Field(description="Monte Carlo samples behind the rank correlations")
+    sobol_samples: int = Field(description="base samples N of the Sobol design")
+    sobol_runs: int = Field(description="model runs of the Sobol design, N × (parameters + 2)")
+    results: tuple[str, ...]
+    units: dict[str, str]
+    tornado: dict[str, Tornado]
+    spearman: dict[str, dict[str, float | None]]
+    sobol: dict[str, tuple[SobolIndex, ...] | None]
+    notes: tuple[str, ...]
+
+
+class SweepPoint(Result):
+    """One point of a sweep: the swept parameters' values and the spread of each result."""
+
+    values: dict[str, float] = Field(description="swept parameters (base unit, own currency)")
+    results: dict[str, Spread]
+    probability_of_meeting_demand: float | None
+    feasible_samples: int
+    infeasible: dict[str, int]
+
+
+class SweepResult(Result):
+    """A grid of scenarios, each point a full Monte Carlo with the same seed (so points are
+    compared on common random numbers)."""
+
+    genofab_version: str
+    scenario: ScenarioInfo
+    samples: int = Field(description="samples at each point")
+    seed: int
+    parameters: tuple[str, ...]
+    units: dict[str, str] = Field(description="unit of each swept parameter")
+    result_units: dict[str, str]
+    points: tuple[SweepPoint, ...]
+
+
+class Chance(Result):
+    """How often B beats A on one result, sample by sample on common random numbers."""
+
+    result: str
+    unit: str
+    better: str = Field(description="'higher' or 'lower' is better")
+    b_better: float = Field(description="share of samples where B beats A")
+    tie: float
+    b_worse: float
+    mean_a: float | None
+    mean_b: float | None
+
+
+class ProbabilisticComparison(Result):
+    """The probability that scenario B beats scenario A on each headline result. A sample
+    whose lot or facility cannot deliver counts as the worst outcome."""
+
+    genofab_version: str
+    a: ScenarioInfo
+    b: ScenarioInfo
+    samples: int
+    seed: int
+    common_inputs: tuple[str, ...] = Field(
+        description="parameters drawn in both: the same random numbers feed them"
+    )
+    chances: tuple[Chance, ...]

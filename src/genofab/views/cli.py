@@ -31,6 +31,8 @@ app = typer.Typer(
 
 F = TypeVar("F", bound=Callable[..., Any])
 EXIT_BAD_INPUT = 2
+#: The most samples a sweep takes in all (points × samples) without --force.
+MAX_SWEEP_SAMPLES = 100_000_000
 
 
 class OutputFormat(StrEnum):
@@ -200,18 +202,188 @@ def run(
 @app.command()
 @reports_errors
 def compare(
-    a: ScenarioPath, b: ScenarioPath, output_format: FormatOption = OutputFormat.TABLE
+    a: ScenarioPath,
+    b: ScenarioPath,
+    output_format: FormatOption = OutputFormat.TABLE,
+    samples: Annotated[
+        int | None,
+        typer.Option(
+            "--samples", "-n", help="also the probability that B beats A, over this many samples"
+        ),
+    ] = None,
+    seed: SeedOption = 1,
+    force: ForceOption = False,
+    scheduler: SchedulerOption = None,
 ) -> None:
-    """Two scenarios side by side, with the ratio B ÷ A of each figure."""
+    """Two scenarios side by side, with the ratio B ÷ A of each figure; with --samples, the
+    probability that B beats A on each, on common random numbers."""
     from genofab.engines.compare import compare as compare_runs
 
-    comparison = compare_runs(_evaluate(a)[1], _evaluate(b)[1])
+    loaded_a, run_a = _evaluate(a)
+    loaded_b, run_b = _evaluate(b)
+    comparison = compare_runs(run_a, run_b)
+    chances = None
+    if samples is not None:
+        from genofab.engines.uncertainty.compare import compare_spread
+        from genofab.engines.uncertainty.monte_carlo import check_samples
+        from genofab.views.uncertainty_runs import check_seed, executor_for
+
+        check_samples(samples, force)
+        check_seed(seed)
+        with executor_for(scheduler) as executor:
+            chances = compare_spread(
+                loaded_a.scenario,
+                loaded_b.scenario,
+                samples,
+                seed,
+                origin_a=run_a.scenario,
+                origin_b=run_b.scenario,
+                executor=executor,
+            )
     if output_format is OutputFormat.JSON:
-        _print_json(comparison.model_dump(mode="json"))
+        data = comparison.model_dump(mode="json")
+        if chances is not None:
+            data["monte_carlo"] = chances.model_dump(mode="json")
+        _print_json(data)
         return
     from genofab.views.console import make_console, render_comparison
 
-    render_comparison(comparison, make_console())
+    console = make_console()
+    render_comparison(comparison, console)
+    if chances is not None:
+        from genofab.views.uncertainty_tables import render_chances
+
+        render_chances(chances, console)
+
+
+@app.command()
+@reports_errors
+def sensitivity(
+    file: ScenarioPath,
+    results: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--result", "-r", help="a result to analyse (repeatable); default: the key results"
+        ),
+    ] = None,
+    samples: Annotated[
+        int, typer.Option("--samples", "-n", help="Monte Carlo samples for rank correlations")
+    ] = 10_000,
+    sobol_samples: Annotated[
+        int, typer.Option("--sobol-samples", help="base samples N of the Sobol design (2^k)")
+    ] = 1024,
+    seed: SeedOption = 1,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="folder for the tornado charts")
+    ] = None,
+    output_format: FormatOption = OutputFormat.TABLE,
+    scheduler: SchedulerOption = None,
+) -> None:
+    """Which uncertain parameters drive each result: tornado (P10/P90, others at medians),
+    Spearman rank correlations and Sobol indices (SALib)."""
+    from genofab.engines.uncertainty.monte_carlo import check_samples
+    from genofab.engines.uncertainty.sensitivity import sensitivity as analyse
+    from genofab.views.uncertainty_runs import check_seed, executor_for
+
+    check_samples(samples)
+    check_seed(seed)
+    loaded, origin = _load(file)
+    with executor_for(scheduler) as executor:
+        result = analyse(
+            loaded.scenario,
+            results=results,
+            samples=samples,
+            sobol_samples=sobol_samples,
+            seed=seed,
+            origin=origin,
+            executor=executor,
+        )
+    if output is not None:
+        from genofab.views.reports.report import write_tornado_figures
+
+        for path in write_tornado_figures(result, output):
+            sys.stderr.write(f"{output / path}\n")
+    if output_format is OutputFormat.JSON:
+        _print_json(result.model_dump(mode="json"))
+        return
+    from genofab.views.console import make_console
+    from genofab.views.uncertainty_tables import render_sensitivity
+
+    render_sensitivity(result, make_console())
+
+
+@app.command()
+@reports_errors
+def sweep(
+    file: ScenarioPath,
+    sets: Annotated[
+        list[str],
+        typer.Option(
+            "--set",
+            help="PATH=V1,V2,... (repeatable: the grid is every combination), e.g."
+            " 'process.steps[1].titer=1e7 TU/mL,2e7 TU/mL'",
+        ),
+    ],
+    samples: Annotated[int, typer.Option("--samples", "-n", help="samples at each point")] = 10_000,
+    seed: SeedOption = 1,
+    results: Annotated[
+        list[str] | None,
+        typer.Option("--result", "-r", help="a result to show (repeatable); default: key results"),
+    ] = None,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="folder for the table (CSV) and plots")
+    ] = None,
+    output_format: FormatOption = OutputFormat.TABLE,
+    force: ForceOption = False,
+    scheduler: SchedulerOption = None,
+    progress: ProgressOption = True,
+) -> None:
+    """A grid of parameter values, each point a full Monte Carlo (same seed at every point):
+    the spread of the results and the probability of meeting demand at each."""
+    from genofab.engines.uncertainty.monte_carlo import check_samples
+    from genofab.engines.uncertainty.sensitivity import KEY_RESULTS, chosen_outputs
+    from genofab.engines.uncertainty.sweep import grid_points
+    from genofab.engines.uncertainty.sweep import sweep as run_sweep
+    from genofab.views.progress import progress_bar
+    from genofab.views.uncertainty_runs import check_seed, executor_for, parse_sets
+
+    loaded, origin = _load(file)
+    grid = parse_sets(loaded.scenario, sets)
+    points = len(grid_points(loaded.scenario, grid))
+    check_samples(samples)
+    if samples * points > MAX_SWEEP_SAMPLES and not force:
+        raise UsageError(
+            f"{points:,} points × {samples:,} samples is above the cap of"
+            f" {MAX_SWEEP_SAMPLES:,} samples in all; add --force to run it"
+        )
+    check_seed(seed)
+    shown = [output.name for output in chosen_outputs(loaded.scenario, results)]
+    with (
+        executor_for(scheduler) as executor,
+        progress_bar(samples * points, "samples", progress) as advance,
+    ):
+        result = run_sweep(
+            loaded.scenario,
+            grid,
+            samples,
+            seed,
+            origin=origin,
+            results=shown or list(KEY_RESULTS),
+            executor=executor,
+            progress=advance,
+        )
+    if output is not None:
+        from genofab.views.reports.report import write_sweep
+
+        for path in write_sweep(result, output):
+            sys.stderr.write(f"{output / path}\n")
+    if output_format is OutputFormat.JSON:
+        _print_json(result.model_dump(mode="json"))
+        return
+    from genofab.views.console import make_console
+    from genofab.views.uncertainty_tables import render_sweep
+
+    render_sweep(result, make_console())
 
 
 @app.command()
@@ -255,9 +427,23 @@ def report(
     name: Annotated[
         str | None, typer.Option(help="file stem of the report (default: the scenario file's stem)")
     ] = None,
+    samples: Annotated[
+        int | None,
+        typer.Option(
+            "--samples",
+            "-n",
+            help="Monte Carlo samples for the spread (default: 10,000 when the scenario has"
+            " uncertain parameters)",
+        ),
+    ] = None,
+    seed: SeedOption = 1,
+    force: ForceOption = False,
+    scheduler: SchedulerOption = None,
 ) -> None:
-    """HTML report, Excel workbook and figures (PNG, SVG) of one scenario."""
+    """HTML report, Excel workbook and figures (PNG, SVG) of one scenario; with uncertain
+    parameters (or --samples), the spread of the results and the tornado too."""
     from genofab.views.reports.report import check_stem, demand_points, write_report
+    from genofab.views.uncertainty_runs import report_uncertainty
 
     stem = check_stem(name if name is not None else file.stem)
     loaded, result = _evaluate(file)
@@ -266,7 +452,10 @@ def report(
         from genofab.engines.scale import demand_curve
 
         curve = demand_curve(loaded.scenario, demand_points(result), result.scenario)
-    written = write_report(result, curve, output, stem, loaded.scenario.description)
+    uncertainty = report_uncertainty(
+        loaded.scenario, samples, seed, force, scheduler, result.scenario
+    )
+    written = write_report(result, curve, output, stem, loaded.scenario.description, uncertainty)
     for path in written:
         sys.stdout.write(f"{output / path}\n")
 

@@ -73,3 +73,77 @@ def raw_metadata(loaded: Any, samples: int, seed: int) -> dict[str, str]:
         "note": "inputs as drawn in their base unit (money in its own currency); results NaN"
         " where status is not 0",
     }
+
+
+def parse_sets(scenario: Any, sets: list[str]) -> dict[str, list[float]]:
+    """``--set PATH=V1,V2,...`` options as {path: values in base units}. Values are read as the
+    field reads them (units allowed, in the parameter's own unit and currency); a path that
+    does not exist is refused with the closest one suggested."""
+    from pydantic_core import PydanticCustomError
+
+    grid: dict[str, list[float]] = {}
+    for text in sets:
+        path, equals, listed = text.partition("=")
+        path = path.strip()
+        if not path or not equals or not listed.strip():
+            raise UsageError(f"--set takes PATH=V1,V2,..., got '{text}'")
+        if path in grid:
+            raise UsageError(f"--set {path} is given twice: list all its values in one --set")
+        parameter, spec = scenario.parameter(path)
+        values = []
+        for item in listed.split(","):
+            try:
+                parsed = spec.parse(item.strip()) if spec is not None else None
+            except PydanticCustomError as error:
+                raise UsageError(f"--set {path}: {error.message()}") from None
+            if parsed is None:
+                values.append(float(item))
+                continue
+            if parsed.unit != parameter.unit:
+                raise UsageError(
+                    f"--set {path}: '{item.strip()}' is in {parsed.unit or 'no unit'}; give it in"
+                    f" {parameter.unit or 'no unit'}, like the parameter"
+                )
+            values.append(parsed.value)
+        grid[path] = values
+    return grid
+
+
+#: Samples of a report's Monte Carlo when none are asked for.
+REPORT_SAMPLES = 10_000
+
+
+def report_uncertainty(
+    scenario: Any,
+    samples: int | None,
+    seed: int,
+    force: bool,
+    scheduler: str | None,
+    origin: Any,
+) -> Any:
+    """What a report shows of the spread (None for a scenario with nothing uncertain and no
+    --samples): the Monte Carlo, the tornado of the cost per dose (or of the patients a
+    year), and the key results that vary."""
+    from genofab.engines.uncertainty.monte_carlo import check_samples, monte_carlo
+    from genofab.engines.uncertainty.sampling import sampling_plan
+    from genofab.engines.uncertainty.sensitivity import KEY_RESULTS, chosen_outputs, tornado
+    from genofab.views.reports.report import Uncertainty
+
+    uncertain = bool(sampling_plan(scenario).inputs)
+    if samples is None and not uncertain:
+        return None
+    samples = REPORT_SAMPLES if samples is None else samples
+    check_samples(samples, force)
+    check_seed(seed)
+    with executor_for(scheduler) as executor:
+        spread = monte_carlo(scenario, samples, seed, origin=origin, executor=executor)
+    chart = None
+    if uncertain:
+        main = "cogs_per_dose" if "cogs_per_dose" in spread.results else "patients_per_year"
+        chart = tornado(scenario, chosen_outputs(scenario, [main]))[main]
+    drawn = tuple(
+        name
+        for name in KEY_RESULTS
+        if name in spread.results and (spread.results[name].sd or 0) > 0
+    )
+    return Uncertainty(spread=spread, tornado=chart, drawn=drawn)

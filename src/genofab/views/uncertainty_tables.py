@@ -7,7 +7,13 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from genofab.results.uncertainty import MonteCarloResult, UncertainInput
+from genofab.results.uncertainty import (
+    MonteCarloResult,
+    ProbabilisticComparison,
+    SensitivityResult,
+    SweepResult,
+    UncertainInput,
+)
 from genofab.views.console import number
 
 
@@ -95,3 +101,99 @@ def render_monte_carlo(result: MonteCarloResult, console: Console) -> None:
         drawn = ", ".join(f"{k} = {number(v)}" for k, v in example.inputs.items())
         console.print(Text(f"sample {example.sample}: {example.status} ({drawn})", style="yellow"))
     console.print(Text(f"quantiles: {result.quantile_method}", style="dim"))
+
+
+def render_sensitivity(result: SensitivityResult, console: Console) -> None:
+    """For each result: the tornado, the rank correlations and the Sobol indices."""
+    console.print(Text(result.scenario.name, style="bold"))
+    console.print(
+        Text(
+            f"genofab {result.genofab_version}  seed {result.seed}  rank correlations over"
+            f" {result.samples:,} samples  Sobol design of {result.sobol_runs:,} runs"
+            f" (N = {result.sobol_samples})",
+            style="dim",
+        )
+    )
+    for name in result.results:
+        tornado = result.tornado[name]
+        unit = result.units.get(name, "")
+        table = Table(
+            title=f"{name} ({unit}); all parameters at their medians: {number(tornado.base)}",
+            title_justify="left",
+        )
+        for column in (
+            "parameter",
+            "P10 → P90",
+            "result at P10",
+            "at P90",
+            "swing",
+            "Spearman",
+            "Sobol S1",
+            "Sobol ST",
+        ):
+            table.add_column(column, justify="left" if column == "parameter" else "right")
+        indices = {index.path: index for index in result.sobol.get(name) or ()}
+        for bar in tornado.bars:
+            index = indices.get(bar.path)
+            table.add_row(
+                bar.path,
+                f"{number(bar.low_input)} → {number(bar.high_input)} {bar.unit}".strip(),
+                number(bar.at_low),
+                number(bar.at_high),
+                number(bar.swing),
+                number(result.spearman[name].get(bar.path)),
+                "–" if index is None else f"{index.first_order:.2f} ± {index.first_order_conf:.2f}",
+                "–" if index is None else f"{index.total:.2f} ± {index.total_conf:.2f}",
+            )
+        console.print(table)
+    for note in result.notes:
+        console.print(Text(note, style="dim"))
+
+
+def render_chances(comparison: ProbabilisticComparison, console: Console) -> None:
+    """How often B beats A on each result."""
+    table = Table(
+        title=f"Probability that B beats A ({comparison.samples:,} paired samples, seed"
+        f" {comparison.seed})",
+        title_justify="left",
+    )
+    for column in ("result", "better", "B better", "tie", "B worse", "mean A", "mean B"):
+        table.add_column(column, justify="left" if column in {"result", "better"} else "right")
+    for chance in comparison.chances:
+        table.add_row(
+            chance.result,
+            chance.better,
+            f"{chance.b_better:.1%}",
+            f"{chance.tie:.1%}",
+            f"{chance.b_worse:.1%}",
+            number(chance.mean_a),
+            number(chance.mean_b),
+        )
+    console.print(table)
+    shared = ", ".join(comparison.common_inputs) or "none"
+    console.print(Text(f"common random numbers for: {shared}", style="dim"))
+
+
+def render_sweep(sweep: SweepResult, console: Console) -> None:
+    """One row per point: the swept values, each result's median [P5–P95], and the
+    probability of meeting demand."""
+    table = Table(
+        title=f"Sweep: {len(sweep.points)} points × {sweep.samples:,} samples (seed {sweep.seed})",
+        title_justify="left",
+    )
+    for path in sweep.parameters:
+        unit = sweep.units.get(path, "")
+        table.add_column(f"{path} ({unit})" if unit else path, justify="right")
+    names = list(sweep.result_units)
+    for name in names:
+        table.add_column(f"{name}: P50 [P5–P95]", justify="right")
+    table.add_column("P(demand met)", justify="right")
+    for point in sweep.points:
+        cells = [number(point.values[path]) for path in sweep.parameters]
+        for name in names:
+            spread = point.results[name]
+            cells.append(f"{number(spread.p50)} [{number(spread.p5)}–{number(spread.p95)}]")
+        chance = point.probability_of_meeting_demand
+        cells.append("–" if chance is None else f"{chance:.1%}")
+        table.add_row(*cells)
+    console.print(table)

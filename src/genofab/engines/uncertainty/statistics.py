@@ -214,6 +214,13 @@ def block_moments(values: ArrayLike, defined: NDArray[np.bool_], sizes: list[int
     return BlockMoments(counts, np.concatenate(means), np.concatenate(m2))
 
 
+def block_sums(values: Array, sizes: list[int]) -> Array:
+    """The sum of each block's values (zeros where NaN), computed the same way for a block
+    in any chunk: sum them with :func:`math.fsum` for a total that no chunking changes."""
+    kept = np.where(np.isfinite(values), values, 0.0)
+    return np.concatenate([rows.sum(axis=1) for rows in _rows(kept, sizes)])
+
+
 def _rows(array: NDArray[np.generic], sizes: list[int]) -> list[NDArray[np.generic]]:
     """The blocks of ``array`` as 2-D rows: the full blocks together, then a short last one."""
     full = sizes[0]
