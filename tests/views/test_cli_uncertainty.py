@@ -102,3 +102,110 @@ def test_bad_options_are_refused(
     assert message in result.stderr
     assert "Traceback" not in result.output
     assert list(tmp_path.iterdir()) == []
+
+
+def test_sensitivity_prints_the_tornado_and_writes_its_chart(tmp_path: Path) -> None:
+    result = runner.invoke(
+        app,
+        [
+            "sensitivity",
+            IGT,
+            "-r",
+            "cogs_per_dose",
+            "-n",
+            "2000",
+            "--sobol-samples",
+            "128",
+            "-o",
+            str(tmp_path / "charts"),
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    for text in ("cogs_per_dose (EUR)", "Spearman", "Sobol S1", "product.dose.moi"):
+        assert text in result.stdout
+    assert sorted(p.name for p in (tmp_path / "charts").iterdir()) == [
+        "tornado-cogs-per-dose.png",
+        "tornado-cogs-per-dose.svg",
+    ]
+
+
+def test_sensitivity_json() -> None:
+    result = runner.invoke(
+        app, ["sensitivity", IGT, "-n", "2000", "--sobol-samples", "64", "-f", "json"]
+    )
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert "cogs_per_dose" in data["results"] and data["sobol_runs"] == 64 * 11
+    first = data["tornado"]["cogs_per_dose"]["bars"][0]
+    assert first["swing"] >= data["tornado"]["cogs_per_dose"]["bars"][-1]["swing"]
+
+
+def test_sweep_prints_a_table_and_writes_csv_and_plots(tmp_path: Path) -> None:
+    result = runner.invoke(
+        app,
+        [
+            "sweep",
+            IGT,
+            "--set",
+            "process.steps[1].titer=1e7 TU/mL,2e7 TU/mL",
+            "--set",
+            "process.steps[4].step_yield=40 %,0.6",
+            "-n",
+            "2000",
+            "-r",
+            "cogs_per_dose",
+            "-o",
+            str(tmp_path / "sweep"),
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    assert "4 points × 2,000 samples" in result.stdout and "P(demand met)" in result.stdout
+    written = sorted(p.name for p in (tmp_path / "sweep").iterdir())
+    assert written == ["sweep-cogs-per-dose.png", "sweep-cogs-per-dose.svg", "sweep.csv"]
+    rows = (tmp_path / "sweep" / "sweep.csv").read_text().splitlines()
+    assert rows[0].startswith(
+        "process.steps[1].titer,process.steps[4].step_yield,cogs_per_dose mean"
+    )
+    assert len(rows) == 5 and rows[1].startswith("10000000000.0,0.4,")
+
+
+@pytest.mark.parametrize(
+    ("option", "message"),
+    [
+        ("process.steps[1].tite=1e7 TU/mL", "did you mean 'process.steps[1].titer'"),
+        ("process.steps[4].step_yield=1.4", "1.4 is above 1"),
+        ("process.steps[1].titer=1e7 vg/mL", "give it in TU/L"),
+        ("process.steps[1].titer", "--set takes PATH=V1,V2,..."),
+    ],
+)
+def test_bad_sweep_options_are_refused(option: str, message: str) -> None:
+    result = runner.invoke(app, ["sweep", IGT, "--set", option, "-n", "1000"])
+    assert result.exit_code == 2
+    assert message in result.stderr
+    assert "Traceback" not in result.output
+
+
+def test_a_sweep_above_the_cap_needs_force() -> None:
+    values = ",".join(f"{0.3 + i / 1000:.3f}" for i in range(101))
+    result = runner.invoke(
+        app, ["sweep", IGT, "--set", f"process.steps[4].step_yield={values}", "-n", "1000000"]
+    )
+    assert result.exit_code == 2 and "add --force" in result.stderr
+
+
+def test_compare_with_samples_gives_the_probability_that_b_beats_a() -> None:
+    current = str(EXAMPLES / "lv-sickle-cell-current.yaml")
+    result = runner.invoke(app, ["compare", current, IGT, "-n", "3000", "-f", "json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert data["rows"][0]["metric"] == "amount_made"  # the deterministic comparison first
+    chances = {c["result"]: c for c in data["monte_carlo"]["chances"]}
+    assert chances["patients_per_year"]["b_better"] == 1.0
+    assert chances["cogs_per_dose"]["better"] == "lower"
+    table = runner.invoke(app, ["compare", current, IGT, "-n", "2000"])
+    assert table.exit_code == 0 and "Probability that B beats A" in table.stdout
+
+
+def test_compare_refuses_bad_samples() -> None:
+    result = runner.invoke(app, ["compare", IGT, IGT, "-n", "0"])
+    assert result.exit_code == 2 and "--samples must be a positive" in result.stderr

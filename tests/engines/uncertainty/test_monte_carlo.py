@@ -29,6 +29,11 @@ IGT = EXAMPLES / "lv-sickle-cell-industrial.yaml"
 
 
 def uncertain_tiny() -> Scenario:
+    return Scenario.model_validate(uncertain_tiny_data())
+
+
+def uncertain_tiny_data() -> dict[str, Any]:
+    """The tiny scenario with economics, four uncertain parameters and a rank correlation."""
     data = tiny_data()
     data["economics"] = tiny_economics()
     data = edit(
@@ -59,7 +64,7 @@ def uncertain_tiny() -> Scenario:
             {"between": ["process.steps[1].titer", "process.steps[2].step_yield"], "rank": -0.5}
         ]
     }
-    return Scenario.model_validate(data)
+    return data
 
 
 def test_a_scenario_with_nothing_uncertain_reproduces_the_deterministic_run() -> None:
