@@ -292,7 +292,8 @@ def _reduce(
         smallest, largest = (
             (float(kept.min()), float(kept.max())) if kept.size else (math.inf, -math.inf)
         )
-    tally = Tally.of(tally_keys(kept, whole, smallest, largest), whole)
+    low = int(tally_keys(np.array([smallest]), whole, smallest, smallest)[0])
+    tally = Tally.of(tally_keys(kept, whole, smallest, largest), whole, low)
     moments = _moments(values, defined, whole, sizes)
     return ResultChunk(tally, moments, smallest, largest, size - kept.size)
 

@@ -218,10 +218,10 @@ def _correlate(
     for first, blocks, size in groups:
         if size <= len(columns) + 1:
             continue
-        permutations = np.empty((blocks, len(columns), size), dtype=np.int64)
+        permutations = np.empty((blocks, len(columns) - 1, size), dtype=np.int64)
         for b in range(blocks):
             rng = streams[first + b].stream(CORRELATION_STREAM)
-            for j in range(len(columns)):
+            for j in range(len(columns) - 1):
                 permutations[b, j] = rng.permutation(size)
         start, stop = first * full, first * full + blocks * size
         values = np.empty((blocks, len(columns), size))
@@ -236,13 +236,22 @@ def iman_conover(
     values: NDArray[np.float64], permutations: NDArray[np.int64], wanted: NDArray[np.float64]
 ) -> NDArray[np.float64]:
     """Reorder each block's columns so that their normal scores have the correlation whose
-    Cholesky factor is ``wanted`` (Iman & Conover 1982). ``values`` and ``permutations`` are
-    (blocks, columns, samples): the draws, and the random pairing of van der Waerden scores
-    to start from. Every column keeps its values; only their pairing changes. A block whose
-    scores cannot be decorrelated keeps its draws."""
+    Cholesky factor is ``wanted`` (Iman & Conover 1982). ``values`` is (blocks, columns,
+    samples); ``permutations`` (blocks, columns − 1, samples) pairs van der Waerden scores at
+    random with the samples of every column but the first, whose scores follow the ranks of
+    its own draws (i.i.d. draws are in random order already). The transformation is lower
+    triangular, so the first column keeps its order; every column keeps its values. A block
+    whose scores cannot be decorrelated keeps its draws."""
     size = values.shape[-1]
     normal_scores = _van_der_waerden(size)  # symmetric about 0: their mean is 0
-    scores = normal_scores[permutations]  # (blocks, columns, samples)
+    first = np.empty((values.shape[0], size))
+    np.put_along_axis(
+        first,
+        np.argsort(values[:, 0, :], axis=-1),
+        np.broadcast_to(normal_scores, first.shape),
+        axis=-1,
+    )
+    scores = np.concatenate([first[:, None, :], normal_scores[permutations]], axis=1)
     now = (scores @ scores.transpose(0, 2, 1)) / (normal_scores @ normal_scores)
     try:
         factor = np.linalg.cholesky(now)
@@ -255,11 +264,14 @@ def iman_conover(
                 for i in range(len(values))
             ]
         )
-    # induced scores: wanted · factor⁻¹ · scores, per block
-    induced = (wanted @ np.linalg.inv(factor)) @ scores
-    order = np.argsort(induced, axis=-1)
-    out = np.empty_like(values)
-    np.put_along_axis(out, order, np.sort(values, axis=-1), axis=-1)
+    # induced scores of the columns after the first: (wanted · factor⁻¹ · scores), per block
+    induced = (wanted @ np.linalg.inv(factor))[:, 1:, :] @ scores
+    out = values.copy()
+    rest = np.empty_like(values[:, 1:, :])
+    np.put_along_axis(
+        rest, np.argsort(induced, axis=-1), np.sort(values[:, 1:, :], axis=-1), axis=-1
+    )
+    out[:, 1:, :] = rest
     return out
 
 
@@ -296,6 +308,12 @@ def sampler(distribution: AnyDistribution) -> Sampler:
     if isinstance(d, Pert | Beta):
         alpha, beta = d.beta_shapes() if isinstance(d, Pert) else (d.alpha, d.beta)
         low, high = d.low, d.high
+        if alpha == 1.0:  # Beta(1, β) by inversion: 1 − (1 − u)^(1/β) (a mode at the low end)
+            return lambda rng, size: _scaled(
+                -np.expm1(np.log1p(-rng.random(size)) / beta), low, high
+            )
+        if beta == 1.0:  # Beta(α, 1) by inversion: u^(1/α) (a mode at the high end)
+            return lambda rng, size: _scaled(rng.random(size) ** (1.0 / alpha), low, high)
         return lambda rng, size: _scaled(rng.beta(alpha, beta, size), low, high)
     if isinstance(d, Normal):
         if d.low is None and d.high is None:

@@ -87,11 +87,13 @@ class Tally:
     counts: Ints = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
 
     @classmethod
-    def of(cls, keys: Ints, whole: bool) -> Tally:
-        """The tally of some keys."""
+    def of(cls, keys: Ints, whole: bool, low: int | None = None) -> Tally:
+        """The tally of some keys (``low``: the smallest, if known)."""
         if keys.size == 0:
             return cls(whole)
-        low = int(keys.min())
+        low = int(keys.min()) if low is None else low
+        if 0 <= low <= keys.size:  # small non-negative keys (counts): no shift needed
+            return cls(whole, 0, np.bincount(keys).astype(np.int64))
         return cls(whole, low, np.bincount(keys - low).astype(np.int64))
 
     @classmethod
