@@ -107,7 +107,8 @@ def main() -> None:
     scenario = load_scenario(EXAMPLE).scenario
     print(
         f"Python {platform.python_version()}, NumPy {np.__version__}, {platform.machine()},"
-        f" {os.cpu_count()} CPUs, {time.strftime('%Y-%m-%d')}\n"
+        f" {os.cpu_count()} CPUs, {time.strftime('%Y-%m-%d')}, load average at start"
+        f" {os.getloadavg()[0]:.2f}\n"
     )
     print("| what | median | min–max | runs |")
     print("|---|---|---|---|")
@@ -195,6 +196,8 @@ def main() -> None:
             f" LocalCluster | {elapsed:.1f} s ({total / elapsed:,.0f} samples/s) | cluster start"
             f" {started:.1f} s | 1 |"
         )
+
+    print(f"\nload average at the end: {os.getloadavg()[0]:.2f} (other work on the machine counts)")
 
 
 if __name__ == "__main__":

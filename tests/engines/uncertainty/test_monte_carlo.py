@@ -22,49 +22,9 @@ from genofab.engines.uncertainty.monte_carlo import (
 from genofab.engines.uncertainty.sampling import BLOCK, block_streams
 from genofab.errors import UsageError
 from genofab.io.scenario_file import load_scenario
-from genofab.model import Scenario
-from tests.helpers import EXAMPLES, edit, tiny_costed, tiny_data, tiny_economics
+from tests.helpers import EXAMPLES, tiny_costed, uncertain_tiny
 
 IGT = EXAMPLES / "lv-sickle-cell-industrial.yaml"
-
-
-def uncertain_tiny() -> Scenario:
-    return Scenario.model_validate(uncertain_tiny_data())
-
-
-def uncertain_tiny_data() -> dict[str, Any]:
-    """The tiny scenario with economics, four uncertain parameters and a rank correlation."""
-    data = tiny_data()
-    data["economics"] = tiny_economics()
-    data = edit(
-        data,
-        "process.steps.1.titer",
-        {
-            "value": 1e7,
-            "unit": "TU/mL",
-            "uncertainty": {"kind": "lognormal", "median": 1e7, "gsd": 1.3},
-        },
-    )
-    data = edit(
-        data,
-        "process.steps.2.step_yield",
-        {"value": 0.5, "uncertainty": {"kind": "beta", "mean": 0.5, "sd": 0.1}},
-    )
-    data = edit(
-        data,
-        "process.steps.1.duration",
-        {"value": 5, "unit": "d", "uncertainty": {"kind": "pert", "low": 4, "mode": 5, "high": 8}},
-    )
-    data["economics"]["lot_failure_probability"] = {
-        "value": 0.05,
-        "uncertainty": {"kind": "uniform", "low": 0.0, "high": 0.1},
-    }
-    data["uncertainty"] = {
-        "correlations": [
-            {"between": ["process.steps[1].titer", "process.steps[2].step_yield"], "rank": -0.5}
-        ]
-    }
-    return data
 
 
 def test_a_scenario_with_nothing_uncertain_reproduces_the_deterministic_run() -> None:

@@ -10,8 +10,7 @@ from genofab.engines.uncertainty.monte_carlo import monte_carlo
 from genofab.engines.uncertainty.sweep import grid_points, sweep
 from genofab.errors import UsageError
 from genofab.model import Scenario
-from tests.engines.uncertainty.test_monte_carlo import uncertain_tiny, uncertain_tiny_data
-from tests.helpers import edit
+from tests.helpers import edit, uncertain_tiny, uncertain_tiny_data
 
 YIELD = "process.steps[2].step_yield"
 DURATION = "process.steps[1].duration"

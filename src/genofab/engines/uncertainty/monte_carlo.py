@@ -461,12 +461,14 @@ def monte_carlo(
     executor: Executor | None = None,
     raw: Callable[[dict[str, NDArray[Any]]], None] | None = None,
     progress: Callable[[int], None] | None = None,
+    histograms: bool = True,
 ) -> MonteCarloResult:
     """The spread of every headline result of ``scenario`` over ``samples`` draws.
 
     ``fixed`` sets parameters for every sample (base units); ``executor`` runs the chunks
     (in this process by default); ``raw`` receives each chunk's samples in order (inputs as
-    drawn, results, status); ``progress`` is told how many samples each finished chunk had.
+    drawn, results, status); ``progress`` is told how many samples each finished chunk had;
+    ``histograms`` (for plots) may be skipped.
     """
     tasks = chunk_tasks(scenario, samples, seed, chunk_size, fixed, raw is not None)
     totals = MonteCarloTotals(scenario)
@@ -476,7 +478,7 @@ def monte_carlo(
             raw(chunk.raw)
         if progress is not None:
             progress(chunk.samples)
-    return monte_carlo_result(scenario, samples, seed, totals, origin, fixed)
+    return monte_carlo_result(scenario, samples, seed, totals, origin, fixed, histograms)
 
 
 def monte_carlo_result(
@@ -486,6 +488,7 @@ def monte_carlo_result(
     totals: MonteCarloTotals,
     origin: ScenarioInfo | None = None,
     fixed: Mapping[str, float] | None = None,
+    histograms: bool = True,
 ) -> MonteCarloResult:
     """The result of a Monte Carlo from its merged statistics."""
     plan = sampling_plan(scenario, fixed)
@@ -533,5 +536,5 @@ def monte_carlo_result(
             for kind, count in zip(totals.kinds, totals.bottleneck.tolist(), strict=True)
         },
         quantile_method=QUANTILE_METHOD,
-        distributions=totals.histograms(),
+        distributions=totals.histograms() if histograms else {},
     )

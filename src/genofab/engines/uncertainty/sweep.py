@@ -1,30 +1,22 @@
 """Sweeps: a grid of values of one or more parameters, each point a full Monte Carlo.
 
 Every point draws from the same seed, so points differ by the swept values, not by luck
-(common random numbers). The work is cut into chunks of points and samples and handed to an
-executor (Dask in this process by default, or a cluster), in order; a point's statistics are
-reduced as soon as its last chunk is in, so memory stays bounded for any grid.
+(common random numbers). Each point is one task for the executor (Dask in this process by
+default, or a cluster): it runs its chunks in order on one worker and sends back only its
+spreads, so memory stays bounded for any grid and the points keep the workers busy.
 """
 
 from __future__ import annotations
 
 import itertools
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 from pydantic_core import PydanticCustomError
 
 from genofab import __version__
 from genofab.engines.uncertainty.executors import Executor, SerialExecutor
-from genofab.engines.uncertainty.monte_carlo import (
-    DEFAULT_CHUNK,
-    ChunkResult,
-    ChunkTask,
-    MonteCarloTotals,
-    chunk_tasks,
-    monte_carlo_result,
-    run_chunk,
-)
+from genofab.engines.uncertainty.monte_carlo import DEFAULT_CHUNK, chunk_tasks, monte_carlo
 from genofab.engines.uncertainty.outputs import headline_outputs
 from genofab.errors import UsageError
 from genofab.model.scenario import Scenario
@@ -63,13 +55,34 @@ def grid_points(scenario: Scenario, grid: Mapping[str, Sequence[float]]) -> list
 
 
 @dataclass(frozen=True)
-class _PointChunk:
-    point: int
-    task: ChunkTask
+class PointTask:
+    """One point of a sweep: a whole Monte Carlo, run on one worker (it pickles)."""
+
+    scenario: Scenario
+    values: dict[str, float]
+    samples: int
+    seed: int
+    chunk_size: int
+    keep: tuple[str, ...]
 
 
-def _run_point_chunk(item: _PointChunk) -> tuple[int, ChunkResult]:
-    return item.point, run_chunk(item.task)
+def run_point(task: PointTask) -> SweepPoint:
+    """The Monte Carlo of one point, its chunks in order, reduced to the results kept."""
+    result = monte_carlo(
+        task.scenario,
+        task.samples,
+        task.seed,
+        fixed=task.values,
+        chunk_size=task.chunk_size,
+        histograms=False,
+    )
+    return SweepPoint(
+        values=task.values,
+        results={name: result.results[name] for name in task.keep},
+        probability_of_meeting_demand=result.probability_of_meeting_demand,
+        feasible_samples=result.feasible_samples,
+        infeasible=result.infeasible,
+    )
 
 
 def sweep(
@@ -85,41 +98,17 @@ def sweep(
     progress: Callable[[int], None] | None = None,
 ) -> SweepResult:
     """The spread of the results at every point of the grid (``results``: which to keep,
-    all headline results by default)."""
+    all headline results by default). Each point runs whole on one worker; the points are
+    spread over the workers."""
     points = grid_points(scenario, grid)
-    keep = _kept(scenario, results)
-    per_point = {
-        i: chunk_tasks(scenario, samples, seed, chunk_size, fixed=point)
-        for i, point in enumerate(points)
-    }
-
-    def work() -> Iterator[_PointChunk]:
-        for i, tasks in per_point.items():
-            for task in tasks:
-                yield _PointChunk(i, task)
-
-    done: list[SweepPoint] = []
-    totals: MonteCarloTotals | None = None
-    received = 0
-    for index, chunk in (executor or SerialExecutor()).map(_run_point_chunk, work()):
-        if totals is None:
-            totals = MonteCarloTotals(scenario)
-        totals.add(chunk)
-        received += 1
+    keep = tuple(_kept(scenario, results))
+    chunk_tasks(scenario, samples, seed, chunk_size)  # refuse a bad chunk size up front
+    tasks = (PointTask(scenario, point, samples, seed, chunk_size, keep) for point in points)
+    done = []
+    for point in (executor or SerialExecutor()).map(run_point, tasks):
+        done.append(point)
         if progress is not None:
-            progress(chunk.samples)
-        if received == len(per_point[index]):  # the point is complete: reduce it
-            result = monte_carlo_result(scenario, samples, seed, totals, fixed=points[index])
-            done.append(
-                SweepPoint(
-                    values=points[index],
-                    results={name: result.results[name] for name in keep},
-                    probability_of_meeting_demand=result.probability_of_meeting_demand,
-                    feasible_samples=result.feasible_samples,
-                    infeasible=result.infeasible,
-                )
-            )
-            totals, received = None, 0
+            progress(samples)
     units = {output.name: output.unit for output in headline_outputs(scenario)}
     return SweepResult(
         genofab_version=__version__,
