@@ -209,3 +209,9 @@ def test_compare_with_samples_gives_the_probability_that_b_beats_a() -> None:
 def test_compare_refuses_bad_samples() -> None:
     result = runner.invoke(app, ["compare", IGT, IGT, "-n", "0"])
     assert result.exit_code == 2 and "--samples must be a positive" in result.stderr
+
+
+def test_validate_counts_the_uncertainties_and_their_sources() -> None:
+    result = runner.invoke(app, ["validate", IGT])
+    assert result.exit_code == 0
+    assert "9 with an uncertainty, all with a source" in result.stdout

@@ -7,7 +7,6 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
-from pydantic_core import PydanticCustomError
 
 from genofab.engines.arrays import Array, per_sample
 from genofab.engines.capacity import YEARLY_DEMAND
@@ -43,13 +42,7 @@ def scale(
     scenario: Scenario, path: str, points: Array, origin: ScenarioInfo | None = None
 ) -> ScaleResult:
     """Cost per dose and its breakdowns at every value of ``path`` in ``points``."""
-    parameter, spec = scenario.parameter(path)
-    for value in points:
-        try:
-            if spec is not None:
-                spec.check(float(value), parameter.unit)
-        except PydanticCustomError as error:
-            raise UsageError(f"{path}: {error.message()}") from None
+    parameter = scenario.check_values(path, points)
     values: dict[str, Any] = dict(scenario.values())
     values[path] = np.asarray(points, dtype=float) * (
         values[path] / parameter.value if parameter.value else 1.0

@@ -8,7 +8,7 @@ functions returning every problem, so the file loader can report them all at onc
 from __future__ import annotations
 
 import typing
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import Any, Literal
 
 from pydantic import BaseModel, ValidationInfo, model_validator
@@ -76,6 +76,21 @@ class Scenario(Frozen):
         raise UsageError(
             f"'{path}' is not a numeric parameter of this scenario{did_you_mean(path, paths)}"
         )
+
+    def check_values(self, path: str, values: Iterable[float]) -> Parameter:
+        """The parameter at ``path``, after checking that each of ``values`` (its base unit)
+        obeys its field's rules (a sweep point, a scale point); a :class:`UsageError` names
+        the value and the rule broken (or suggests the closest path)."""
+        from pydantic_core import PydanticCustomError
+
+        parameter, spec = self.parameter(path)
+        for value in values:
+            try:
+                if spec is not None:
+                    spec.check(float(value), parameter.unit)
+            except PydanticCustomError as error:
+                raise UsageError(f"{path}: {error.message()}") from None
+        return parameter
 
     def values(self) -> dict[str, float]:
         """Every numeric parameter's value in its base unit, keyed by path: what engines read.

@@ -112,6 +112,12 @@ def validate(files: Annotated[list[Path], typer.Argument(help="scenario files")]
         parameters = loaded.scenario.parameters()
         unsourced = [path for path, p in parameters if not p.source]
         note = f", {len(unsourced)} without a source" if unsourced else ", all with a source"
+        drawn = [p.uncertainty for _, p in parameters if p.uncertainty is not None]
+        if drawn:
+            bare = sum(1 for distribution in drawn if not distribution.source)
+            note += f"; {len(drawn)} with an uncertainty, " + (
+                f"{bare} of them without a source" if bare else "all with a source"
+            )
         sys.stdout.write(f"{file}: valid ({len(parameters)} parameters{note})\n")
     if failed:
         raise typer.Exit(EXIT_BAD_INPUT)
@@ -301,15 +307,10 @@ def sensitivity(
     if output is not None:
         from genofab.views.reports.report import write_tornado_figures
 
-        for path in write_tornado_figures(result, output):
-            sys.stderr.write(f"{output / path}\n")
-    if output_format is OutputFormat.JSON:
-        _print_json(result.model_dump(mode="json"))
-        return
-    from genofab.views.console import make_console
+        _list_written(output, write_tornado_figures(result, output))
     from genofab.views.uncertainty_tables import render_sensitivity
 
-    render_sensitivity(result, make_console())
+    _show(result, output_format, render_sensitivity)
 
 
 @app.command()
@@ -375,15 +376,10 @@ def sweep(
     if output is not None:
         from genofab.views.reports.report import write_sweep
 
-        for path in write_sweep(result, output):
-            sys.stderr.write(f"{output / path}\n")
-    if output_format is OutputFormat.JSON:
-        _print_json(result.model_dump(mode="json"))
-        return
-    from genofab.views.console import make_console
+        _list_written(output, write_sweep(result, output))
     from genofab.views.uncertainty_tables import render_sweep
 
-    render_sweep(result, make_console())
+    _show(result, output_format, render_sweep)
 
 
 @app.command()
@@ -528,6 +524,22 @@ def _evaluate(file: Path) -> Any:
         return loaded, evaluate(loaded.scenario, origin)
     except InfeasibleError as error:
         raise loaded.locate(error) from None
+
+
+def _list_written(folder: Path, written: list[Path]) -> None:
+    """Say on stderr which files were written (stdout keeps the result)."""
+    for path in written:
+        sys.stderr.write(f"{folder / path}\n")
+
+
+def _show(result: Any, output_format: OutputFormat, render: Callable[[Any, Any], None]) -> None:
+    """A result as JSON, or rendered as tables."""
+    if output_format is OutputFormat.JSON:
+        _print_json(result.model_dump(mode="json"))
+        return
+    from genofab.views.console import make_console
+
+    render(result, make_console())
 
 
 def _print_json(data: Any) -> None:

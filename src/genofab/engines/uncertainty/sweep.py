@@ -12,8 +12,6 @@ import itertools
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
-from pydantic_core import PydanticCustomError
-
 from genofab import __version__
 from genofab.engines.uncertainty.executors import Executor, SerialExecutor
 from genofab.engines.uncertainty.monte_carlo import DEFAULT_CHUNK, chunk_tasks, monte_carlo
@@ -33,15 +31,10 @@ def grid_points(scenario: Scenario, grid: Mapping[str, Sequence[float]]) -> list
     if not grid:
         raise UsageError("give at least one --set PATH=V1,V2,...")
     for path, values in grid.items():
-        parameter, spec = scenario.parameter(path)  # unknown path: refused with a suggestion
+        scenario.parameter(path)  # an unknown path is refused with a suggestion
         if not values:
             raise UsageError(f"--set {path}: give at least one value")
-        for value in values:
-            try:
-                if spec is not None:
-                    spec.check(float(value), parameter.unit)
-            except PydanticCustomError as error:
-                raise UsageError(f"--set {path}: {error.message()}") from None
+        scenario.check_values(path, values)
     count = 1
     for values in grid.values():
         count *= len(values)
