@@ -150,10 +150,10 @@ class SobolIndex(Result):
     interactions (total), with their 95 % confidence half-widths."""
 
     path: str
-    first_order: float
-    first_order_conf: float
-    total: float
-    total_conf: float
+    first_order: float | None
+    first_order_conf: float | None
+    total: float | None
+    total_conf: float | None
 
 
 class SensitivityResult(Result):

@@ -142,8 +142,8 @@ def render_sensitivity(result: SensitivityResult, console: Console) -> None:
                 number(bar.at_high),
                 number(bar.swing),
                 number(result.spearman[name].get(bar.path)),
-                "–" if index is None else f"{index.first_order:.2f} ± {index.first_order_conf:.2f}",
-                "–" if index is None else f"{index.total:.2f} ± {index.total_conf:.2f}",
+                _index(None if index is None else (index.first_order, index.first_order_conf)),
+                _index(None if index is None else (index.total, index.total_conf)),
             )
         console.print(table)
     for note in result.notes:
@@ -197,3 +197,11 @@ def render_sweep(sweep: SweepResult, console: Console) -> None:
         cells.append("–" if chance is None else f"{chance:.1%}")
         table.add_row(*cells)
     console.print(table)
+
+
+def _index(pair: tuple[float | None, float | None] | None) -> str:
+    """A Sobol index with its confidence half-width, or a dash."""
+    if pair is None or pair[0] is None:
+        return "–"
+    value, half_width = pair
+    return f"{value:.2f}" if half_width is None else f"{value:.2f} ± {half_width:.2f}"

@@ -219,10 +219,10 @@ def sobol(
         found[output.name] = tuple(
             SobolIndex(
                 path=item.path,
-                first_order=float(indices["S1"][i]),
-                first_order_conf=float(indices["S1_conf"][i]),
-                total=float(indices["ST"][i]),
-                total_conf=float(indices["ST_conf"][i]),
+                first_order=_number(indices["S1"][i]),
+                first_order_conf=_number(indices["S1_conf"][i]),
+                total=_number(indices["ST"][i]),
+                total_conf=_number(indices["ST_conf"][i]),
             )
             for i, item in enumerate(inputs)
         )
