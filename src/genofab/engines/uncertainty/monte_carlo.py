@@ -91,9 +91,11 @@ def check_samples(samples: int, force: bool = False) -> None:
 
 @dataclass(frozen=True)
 class ChunkTask:
-    """One chunk of a Monte Carlo, everything a worker needs (it pickles)."""
+    """One chunk of a Monte Carlo, everything a worker needs (it pickles): the scenario, its
+    sampling plan (``fixed`` parameters set), the seed and the chunk's blocks."""
 
     scenario: Scenario
+    plan: SamplingPlan
     seed: int
     samples: int
     first_block: int
@@ -126,8 +128,9 @@ def chunk_tasks(
     per_chunk = chunk_size // BLOCK
     total = math.ceil(samples / BLOCK)
     frozen = tuple(sorted((fixed or {}).items()))
+    plan = sampling_plan(scenario, fixed)
     return [
-        ChunkTask(scenario, seed, samples, first, min(per_chunk, total - first), frozen, raw)
+        ChunkTask(scenario, plan, seed, samples, first, min(per_chunk, total - first), frozen, raw)
         for first in range(0, total, per_chunk)
     ]
 
@@ -158,9 +161,12 @@ class _DrawnFailures:
             return np.asarray(started * probability)
         shape = (sum(self.sizes),)
         lots, chance = per_sample(started, shape), per_sample(probability, shape)
-        known = np.isfinite(lots) & (lots >= 0) & np.isfinite(chance)
-        everywhere = bool(known.all())
+        everywhere = bool(
+            lots.min() >= 0 and np.isfinite(lots.max()) and np.isfinite(chance.max())
+        )  # a NaN makes min and max NaN
+        known = np.ones(shape, dtype=bool)
         if not everywhere:  # a sample that cannot deliver starts no lot
+            known = np.isfinite(lots) & (lots >= 0) & np.isfinite(chance)
             lots, chance = np.where(known, lots, 0.0), np.where(known, chance, 0.0)
         counts = lots.astype(np.int64)
         failed = np.empty(shape)
@@ -175,7 +181,7 @@ class _DrawnFailures:
 
 def simulate(task: ChunkTask) -> Simulation:
     """Draw the chunk's samples block by block and evaluate them in one pass."""
-    plan = sampling_plan(task.scenario, dict(task.fixed))
+    plan = task.plan
     streams = block_streams(task.seed, task._block_numbers)
     drawn = draw_blocks(plan, streams, task.sizes)
     values = engine_values(plan, drawn)
@@ -221,9 +227,14 @@ def run_chunk(task: ChunkTask) -> ChunkResult:
     columns = {
         output.name: _result_values(output, evaluation, feasible, everywhere) for output in outputs
     }
-    results = tuple(
-        _reduce(columns[output.name], feasible, output.whole, sizes) for output in outputs
-    )
+    reduced: list[tuple[Array, bool, ResultChunk]] = []
+    for output in outputs:
+        values = columns[output.name]
+        chunk = _already_reduced(values, output.whole, reduced)
+        if chunk is None:
+            chunk = _reduce(values, feasible, output.whole, sizes)
+        reduced.append((values, output.whole, chunk))
+    results = tuple(chunk for _, _, chunk in reduced)
     status = np.bincount(evaluation.status.astype(np.int64), minlength=NO_ROOM_TIME + 1)
     kinds = room_kinds(task.scenario)
     bottleneck = per_sample(evaluation.run.capacity.bottleneck, (size,)).astype(np.int64)
@@ -264,6 +275,26 @@ def _result_values(
     """One result's value in every sample, NaN where the sample cannot deliver."""
     values = np.asarray(output.read(evaluation), dtype=float)
     return values if everywhere else np.where(feasible, values, np.nan)
+
+
+def _already_reduced(
+    values: Array, whole: bool, reduced: list[tuple[Array, bool, ResultChunk]]
+) -> ResultChunk | None:
+    """The statistics of an earlier result with the very same values in this chunk (patients
+    and doses per lot when a patient takes one dose, say), so they are not computed twice."""
+    if values.ndim == 0:
+        return None
+    middle = len(values) // 2
+    for earlier, earlier_whole, chunk in reduced:
+        if (
+            earlier_whole == whole
+            and earlier.ndim == 1
+            and earlier[middle] == values[middle]
+            and earlier[-1] == values[-1]
+            and np.array_equal(earlier, values, equal_nan=True)
+        ):
+            return chunk
+    return None
 
 
 def _reduce(
