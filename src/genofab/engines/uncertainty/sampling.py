@@ -4,9 +4,10 @@ Samples come in blocks of :data:`BLOCK` (the last one may be shorter). Block ``b
 its own child of ``numpy.random.SeedSequence(seed)`` — the child ``spawn`` would give as the
 ``b``-th, ``SeedSequence(seed, spawn_key=(b,))`` — so a block's samples depend only on the
 seed and ``b``: never on how blocks are grouped into chunks or spread over workers. Inside a
-block each parameter has its own stream (a Philox counter keyed by the block's child and by a
-hash of the parameter's path), so two scenarios sharing a parameter draw it from the same
-random numbers (common random numbers), whatever else they draw. Rank correlations are then
+block each parameter has its own stream (an SFC64 generator seeded through a Philox counter
+keyed by the block's child, at the counter of a hash of the parameter's path), so two
+scenarios sharing a parameter draw it from the same random numbers (common random numbers),
+whatever else they draw. Rank correlations are then
 induced inside each block by the Iman–Conover method (reordering, which keeps every
 parameter's values and so its distribution).
 
@@ -141,17 +142,26 @@ def stream_id(name: str) -> int:
 
 
 class BlockStreams:
-    """The random streams of one block: one Philox counter stream per parameter path (or
-    other draw), keyed by the block's child of ``SeedSequence(seed)``. Blocks drawn one after
-    another may share one bit generator (``bits``)."""
+    """The random streams of one block: one generator per parameter path (or other draw).
 
-    def __init__(self, seed: int, block: int, bits: np.random.Philox | None = None) -> None:
+    The block's child of ``SeedSequence(seed)`` keys a Philox counter generator; the stream of
+    a name is the SFC64 generator seeded (as NumPy seeds it: three words, counter 1, twelve
+    outputs skipped) by 192 bits of Philox at the counter of that name's hash. Philox makes
+    the seeding a keyed hash (any stream, any order, same numbers); SFC64 draws fast. Blocks
+    drawn one after another may share the bit generators (``shared``)."""
+
+    def __init__(
+        self,
+        seed: int,
+        block: int,
+        shared: tuple[np.random.Philox, np.random.SFC64] | None = None,
+    ) -> None:
         child = np.random.SeedSequence(seed, spawn_key=(block,))
         key = np.asarray(child.generate_state(2, np.uint64), dtype=np.uint64)
-        self._bits = bits if bits is not None else np.random.Philox(key=key)
-        self._generator = np.random.Generator(self._bits)
+        self._philox, self._sfc = shared or (np.random.Philox(key=key), np.random.SFC64(0))
+        self._generator = np.random.Generator(self._sfc)
         self._counter = np.zeros(4, dtype=np.uint64)
-        self._state: Any = {
+        self._keying: Any = {
             "bit_generator": "Philox",
             "state": {"counter": self._counter, "key": key},
             "buffer": np.zeros(4, dtype=np.uint64),
@@ -159,18 +169,29 @@ class BlockStreams:
             "has_uint32": 0,
             "uinteger": 0,
         }
+        self._words = np.ones(4, dtype=np.uint64)
+        self._state: Any = {
+            "bit_generator": "SFC64",
+            "state": {"state": self._words},
+            "has_uint32": 0,
+            "uinteger": 0,
+        }
 
     def stream(self, name: str | int) -> np.random.Generator:
         """The generator of one stream, at its start (the previous stream is abandoned)."""
         self._counter[3] = name if isinstance(name, int) else stream_id(name)
-        self._bits.state = self._state
+        self._philox.state = self._keying
+        self._words[:3] = self._philox.random_raw(3)
+        self._words[3] = 1
+        self._sfc.state = self._state
+        self._sfc.random_raw(12)
         return self._generator
 
 
 def block_streams(seed: int, blocks: range) -> list[BlockStreams]:
-    """The streams of consecutive blocks, sharing one bit generator (used one at a time)."""
-    bits = np.random.Philox(key=0)
-    return [BlockStreams(seed, block, bits) for block in blocks]
+    """The streams of consecutive blocks, sharing their bit generators (used one at a time)."""
+    shared = (np.random.Philox(key=0), np.random.SFC64(0))
+    return [BlockStreams(seed, block, shared) for block in blocks]
 
 
 def block_bounds(block: int, samples: int) -> tuple[int, int]:
