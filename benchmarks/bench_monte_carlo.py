@@ -60,7 +60,7 @@ def rate_row(label: str, seconds: list[float], count: int) -> str:
 
 def per_sample_loop(scenario: object, count: int, seed: int) -> None:
     """The baseline: one sample at a time, drawn and evaluated by the same code, in Python."""
-    from genofab.engines.uncertainty.monte_carlo import _DrawnFailures
+    from genofab.engines.uncertainty.chunks import DrawnFailures
     from genofab.engines.uncertainty.outputs import evaluate_samples, headline_outputs
     from genofab.engines.uncertainty.sampling import block_streams, engine_values, sampler
     from genofab.engines.uncertainty.sampling import sampling_plan as plan_of
@@ -70,7 +70,7 @@ def per_sample_loop(scenario: object, count: int, seed: int) -> None:
     rng = np.random.default_rng(seed)
     draws = [(item.path, sampler(item.distribution), item.whole) for item in plan.inputs]
     streams = block_streams(seed, range(1))
-    failures = _DrawnFailures(streams, [1])
+    failures = DrawnFailures(streams, [1])
     results = []
     for _ in range(count):
         drawn = {}
@@ -99,8 +99,9 @@ def main() -> None:
     if hasattr(os, "sched_setaffinity"):
         os.sched_setaffinity(0, {sorted(os.sched_getaffinity(0))[-1]})  # one core
 
+    from genofab.engines.uncertainty.chunks import chunk_tasks, simulate
     from genofab.engines.uncertainty.executors import ClusterExecutor, SerialExecutor
-    from genofab.engines.uncertainty.monte_carlo import chunk_tasks, monte_carlo, simulate
+    from genofab.engines.uncertainty.monte_carlo import monte_carlo
     from genofab.engines.uncertainty.sweep import sweep
     from genofab.io.scenario_file import load_scenario
 

@@ -1,4 +1,5 @@
-"""The ``genofab`` command line: validate, schema, run, compare.
+"""The ``genofab`` command line: validate, schema, run (with --samples: a Monte Carlo), compare,
+scale, report, templates, new; sensitivity and sweep are in :mod:`genofab.views.cli_uncertainty`.
 
 Commands stay thin: read the scenario, call an engine, render the result. Any
 :class:`~genofab.GenofabError` (a bad file, an infeasible lot) is printed as its message on
@@ -31,8 +32,6 @@ app = typer.Typer(
 
 F = TypeVar("F", bound=Callable[..., Any])
 EXIT_BAD_INPUT = 2
-#: The most samples a sweep takes in all (points × samples) without --force.
-MAX_SWEEP_SAMPLES = 100_000_000
 
 
 class OutputFormat(StrEnum):
@@ -264,126 +263,6 @@ def compare(
 
 @app.command()
 @reports_errors
-def sensitivity(
-    file: ScenarioPath,
-    results: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--result", "-r", help="a result to analyse (repeatable); default: the key results"
-        ),
-    ] = None,
-    samples: Annotated[
-        int, typer.Option("--samples", "-n", help="Monte Carlo samples for rank correlations")
-    ] = 10_000,
-    sobol_samples: Annotated[
-        int, typer.Option("--sobol-samples", help="base samples N of the Sobol design (2^k)")
-    ] = 1024,
-    seed: SeedOption = 1,
-    output: Annotated[
-        Path | None, typer.Option("--output", "-o", help="folder for the tornado charts")
-    ] = None,
-    output_format: FormatOption = OutputFormat.TABLE,
-    scheduler: SchedulerOption = None,
-) -> None:
-    """Which uncertain parameters drive each result: tornado (P10/P90, others at medians),
-    Spearman rank correlations and Sobol indices (SALib)."""
-    from genofab.engines.uncertainty.monte_carlo import check_samples
-    from genofab.engines.uncertainty.sensitivity import sensitivity as analyse
-    from genofab.views.uncertainty_runs import check_seed, executor_for
-
-    check_samples(samples)
-    check_seed(seed)
-    loaded, origin = _load(file)
-    with executor_for(scheduler) as executor:
-        result = analyse(
-            loaded.scenario,
-            results=results,
-            samples=samples,
-            sobol_samples=sobol_samples,
-            seed=seed,
-            origin=origin,
-            executor=executor,
-        )
-    if output is not None:
-        from genofab.views.reports.report import write_tornado_figures
-
-        _list_written(output, write_tornado_figures(result, output))
-    from genofab.views.uncertainty_tables import render_sensitivity
-
-    _show(result, output_format, render_sensitivity)
-
-
-@app.command()
-@reports_errors
-def sweep(
-    file: ScenarioPath,
-    sets: Annotated[
-        list[str],
-        typer.Option(
-            "--set",
-            help="PATH=V1,V2,... (repeatable: the grid is every combination), e.g."
-            " 'process.steps[1].titer=1e7 TU/mL,2e7 TU/mL'",
-        ),
-    ],
-    samples: Annotated[int, typer.Option("--samples", "-n", help="samples at each point")] = 10_000,
-    seed: SeedOption = 1,
-    results: Annotated[
-        list[str] | None,
-        typer.Option("--result", "-r", help="a result to show (repeatable); default: key results"),
-    ] = None,
-    output: Annotated[
-        Path | None, typer.Option("--output", "-o", help="folder for the table (CSV) and plots")
-    ] = None,
-    output_format: FormatOption = OutputFormat.TABLE,
-    force: ForceOption = False,
-    scheduler: SchedulerOption = None,
-    progress: ProgressOption = True,
-) -> None:
-    """A grid of parameter values, each point a full Monte Carlo (same seed at every point):
-    the spread of the results and the probability of meeting demand at each."""
-    from genofab.engines.uncertainty.monte_carlo import check_samples
-    from genofab.engines.uncertainty.sensitivity import KEY_RESULTS, chosen_outputs
-    from genofab.engines.uncertainty.sweep import grid_points
-    from genofab.engines.uncertainty.sweep import sweep as run_sweep
-    from genofab.views.progress import progress_bar
-    from genofab.views.uncertainty_runs import check_seed, executor_for, parse_sets
-
-    loaded, origin = _load(file)
-    grid = parse_sets(loaded.scenario, sets)
-    points = len(grid_points(loaded.scenario, grid))
-    check_samples(samples)
-    if samples * points > MAX_SWEEP_SAMPLES and not force:
-        raise UsageError(
-            f"{points:,} points × {samples:,} samples is above the cap of"
-            f" {MAX_SWEEP_SAMPLES:,} samples in all; add --force to run it"
-        )
-    check_seed(seed)
-    shown = [output.name for output in chosen_outputs(loaded.scenario, results)]
-    with (
-        executor_for(scheduler) as executor,
-        progress_bar(samples * points, "samples", progress) as advance,
-    ):
-        result = run_sweep(
-            loaded.scenario,
-            grid,
-            samples,
-            seed,
-            origin=origin,
-            results=shown or list(KEY_RESULTS),
-            executor=executor,
-            progress=advance,
-        )
-    if output is not None:
-        from genofab.views.reports.report import write_sweep
-
-        _list_written(output, write_sweep(result, output))
-    from genofab.views.uncertainty_tables import render_sweep
-
-    _show(result, output_format, render_sweep)
-
-
-@app.command()
-@reports_errors
 def scale(
     file: ScenarioPath,
     vary: Annotated[
@@ -401,7 +280,7 @@ def scale(
     from genofab.engines.scale import scale as sweep
     from genofab.engines.scale import sweep_points
 
-    loaded, origin = _load(file)
+    loaded, origin = load_with_origin(file)
     path, low, high = _parse_range(loaded.scenario, vary)
     grid = sweep_points(loaded.scenario, path, low, high, points, log)
     result = sweep(loaded.scenario, path, grid, origin)
@@ -505,7 +384,7 @@ def _parse_range(scenario: Any, vary: str) -> tuple[str, float, float]:
     return path.strip(), ends[0], ends[1]
 
 
-def _load(file: Path) -> Any:
+def load_with_origin(file: Path) -> Any:
     from genofab.io.scenario_file import load_scenario
     from genofab.results.run import ScenarioInfo
 
@@ -519,20 +398,20 @@ def _evaluate(file: Path) -> Any:
     from genofab.engines.run import evaluate
     from genofab.errors import InfeasibleError
 
-    loaded, origin = _load(file)
+    loaded, origin = load_with_origin(file)
     try:
         return loaded, evaluate(loaded.scenario, origin)
     except InfeasibleError as error:
         raise loaded.locate(error) from None
 
 
-def _list_written(folder: Path, written: list[Path]) -> None:
+def list_written(folder: Path, written: list[Path]) -> None:
     """Say on stderr which files were written (stdout keeps the result)."""
     for path in written:
         sys.stderr.write(f"{folder / path}\n")
 
 
-def _show(result: Any, output_format: OutputFormat, render: Callable[[Any, Any], None]) -> None:
+def show(result: Any, output_format: OutputFormat, render: Callable[[Any, Any], None]) -> None:
     """A result as JSON, or rendered as tables."""
     if output_format is OutputFormat.JSON:
         _print_json(result.model_dump(mode="json"))
@@ -544,6 +423,12 @@ def _show(result: Any, output_format: OutputFormat, render: Callable[[Any, Any],
 
 def _print_json(data: Any) -> None:
     sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False, allow_nan=False) + "\n")
+
+
+# the uncertainty commands (sensitivity, sweep) register on the same app
+from genofab.views import cli_uncertainty  # noqa: E402
+
+__all__ = ["app", "cli_uncertainty", "main"]
 
 
 def main() -> None:

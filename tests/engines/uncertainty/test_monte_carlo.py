@@ -11,14 +11,9 @@ import pytest
 from scipy import stats
 
 from genofab.engines.run import evaluate
+from genofab.engines.uncertainty.chunks import DrawnFailures, chunk_tasks
 from genofab.engines.uncertainty.executors import LocalDaskExecutor, SerialExecutor
-from genofab.engines.uncertainty.monte_carlo import (
-    MAX_SAMPLES,
-    _DrawnFailures,
-    check_samples,
-    chunk_tasks,
-    monte_carlo,
-)
+from genofab.engines.uncertainty.monte_carlo import MAX_SAMPLES, check_samples, monte_carlo
 from genofab.engines.uncertainty.sampling import BLOCK, block_streams
 from genofab.errors import UsageError
 from genofab.io.scenario_file import load_scenario
@@ -115,7 +110,7 @@ def test_infeasible_samples_are_data_with_the_inputs_that_caused_them() -> None:
 
 def test_failed_lots_are_binomial_around_the_expected_number() -> None:
     sizes = [BLOCK] * 100
-    failures = _DrawnFailures(block_streams(1, range(100)), sizes)
+    failures = DrawnFailures(block_streams(1, range(100)), sizes)
     failed = failures(np.array(20.0), np.array(0.2))
     assert abs(failed.mean() - 20 * 0.2) < 4 * np.sqrt(20 * 0.2 * 0.8 / failed.size)
     assert failed.var() == pytest.approx(20 * 0.2 * 0.8, rel=0.03)

@@ -17,8 +17,8 @@ from numpy.typing import NDArray
 
 from genofab import __version__
 from genofab.engines.arrays import per_sample
+from genofab.engines.uncertainty.chunks import ChunkTask, chunk_tasks, simulate
 from genofab.engines.uncertainty.executors import Executor, SerialExecutor
-from genofab.engines.uncertainty.monte_carlo import ChunkTask, chunk_tasks, simulate
 from genofab.engines.uncertainty.outputs import Better, Output, headline_outputs
 from genofab.engines.uncertainty.sampling import sampling_plan
 from genofab.engines.uncertainty.statistics import block_sums

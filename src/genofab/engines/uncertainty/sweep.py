@@ -13,8 +13,9 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 from genofab import __version__
+from genofab.engines.uncertainty.chunks import DEFAULT_CHUNK, chunk_tasks
 from genofab.engines.uncertainty.executors import Executor, SerialExecutor
-from genofab.engines.uncertainty.monte_carlo import DEFAULT_CHUNK, chunk_tasks, monte_carlo
+from genofab.engines.uncertainty.monte_carlo import monte_carlo
 from genofab.engines.uncertainty.outputs import headline_outputs
 from genofab.errors import UsageError
 from genofab.model.scenario import Scenario
