@@ -4,6 +4,7 @@ samples are data; failed lots are binomial around the deterministic expectation.
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import numpy as np
@@ -166,3 +167,23 @@ def test_raw_samples_come_in_order_with_inputs_results_and_status() -> None:
     duration = np.concatenate([c["lot_duration_days"] for c in chunks])
     assert duration.mean() == pytest.approx(result.results["lot_duration_days"].mean, rel=1e-12)
     assert set(chunks[0]) >= {"process.steps[1].titer", "status", "cogs_per_dose"}
+
+
+def test_a_run_where_no_sample_can_deliver_reports_it_without_failing() -> None:
+    scenario = tiny_costed(
+        (
+            "product.dose.amount",
+            {
+                "value": 1e9,
+                "unit": "TU",
+                "uncertainty": {"kind": "uniform", "low": 1e9, "high": 1e17},
+            },
+        )
+    )
+    result = monte_carlo(scenario, 2_000, 1, chunk_size=1_000)
+    assert result.feasible_samples == 0 and result.infeasible == {"no whole dose per lot": 2_000}
+    spread = result.results["cogs_per_dose"]
+    assert spread.value is not None  # the deterministic run can deliver
+    assert (spread.samples, spread.mean, spread.p50) == (0, None, None)
+    assert result.probability_of_meeting_demand == 0.0
+    json.dumps(result.model_dump(mode="json"), allow_nan=False)  # no NaN reaches the JSON

@@ -287,9 +287,11 @@ def _reduce(
     else:
         defined = np.isfinite(values)
         kept = values[defined]
-        smallest, largest = (
-            (float(kept.min()), float(kept.max())) if kept.size else (math.inf, -math.inf)
-        )
+        if kept.size == 0:  # no sample of the chunk gives this result a value
+            return ResultChunk(
+                Tally(whole), _moments(values, defined, whole, sizes), math.inf, -math.inf, size
+            )
+        smallest, largest = float(kept.min()), float(kept.max())
     low = int(tally_keys(np.array([smallest]), whole, smallest, smallest)[0])
     tally = Tally.of(tally_keys(kept, whole, smallest, largest), whole, low)
     moments = _moments(values, defined, whole, sizes)
