@@ -11,9 +11,6 @@ from typing import Any
 from genofab.engines.uncertainty.executors import ClusterExecutor, Executor, LocalDaskExecutor
 from genofab.errors import UsageError
 
-#: The seed when none is given (recorded in every output).
-DEFAULT_SEED = 1
-
 
 def check_seed(seed: int) -> None:
     """A seed is a non-negative whole number (SeedSequence takes no negative entropy)."""

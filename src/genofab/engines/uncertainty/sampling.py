@@ -91,7 +91,7 @@ def sampling_plan(scenario: Scenario, fixed: Mapping[str, float] | None = None) 
     own: dict[str, float] = {}
     money: dict[str, str] = {}
     inputs: list[UncertainInput] = []
-    streams: dict[int, str] = {}
+    streams = {stream_id(name): name for name in (CORRELATION_STREAM, FAILURE_STREAM)}
     for path, parameter, spec in iter_parameter_specs(scenario):
         own[path] = fixed.get(path, parameter.value)
         if (
