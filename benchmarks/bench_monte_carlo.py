@@ -30,24 +30,14 @@ import statistics
 import subprocess
 import sys
 import time
-from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
 
+from bench_foundation import timings  # the same timing loop (this folder is on sys.path)
+
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "examples" / "lv-sickle-cell-industrial.yaml"
-
-
-def timed(action: Callable[[], object], repeat: int) -> list[float]:
-    """Wall-clock seconds of ``repeat`` calls, after one warm-up call."""
-    action()
-    samples = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        action()
-        samples.append(time.perf_counter() - start)
-    return samples
 
 
 def rate_row(label: str, seconds: list[float], count: int) -> str:
@@ -114,7 +104,7 @@ def main() -> None:
     print("| what | median | min–max | runs |")
     print("|---|---|---|---|")
 
-    seconds = timed(
+    seconds = timings(
         lambda: monte_carlo(scenario, args.samples, 1, executor=SerialExecutor()), args.repeat
     )
     vectorised = statistics.median(args.samples / s for s in seconds)
@@ -127,14 +117,16 @@ def main() -> None:
     )
 
     task = chunk_tasks(scenario, 100_000, 1)[0]
-    engine = timed(lambda: simulate(task), args.repeat)
+    engine = timings(lambda: simulate(task), args.repeat)
     print(
         rate_row(
             "of which draws + engines (one 100,000-sample chunk, no statistics)", engine, 100_000
         )
     )
 
-    loop = timed(lambda: per_sample_loop(scenario, args.loop_samples, 1), max(1, args.repeat // 2))
+    loop = timings(
+        lambda: per_sample_loop(scenario, args.loop_samples, 1), max(1, args.repeat // 2)
+    )
     looped = statistics.median(args.loop_samples / s for s in loop)
     print(
         rate_row(
