@@ -190,3 +190,43 @@ def tiny_costed(*edits: tuple[str, Any]) -> Scenario:
     for path, value in edits:
         data = edit(data, path, value)
     return Scenario.model_validate(data)
+
+
+def uncertain_tiny() -> Scenario:
+    """:func:`uncertain_tiny_data` validated."""
+    return Scenario.model_validate(uncertain_tiny_data())
+
+
+def uncertain_tiny_data() -> dict[str, Any]:
+    """The tiny scenario with economics, four uncertain parameters and a rank correlation."""
+    data = tiny_data()
+    data["economics"] = tiny_economics()
+    data = edit(
+        data,
+        "process.steps.1.titer",
+        {
+            "value": 1e7,
+            "unit": "TU/mL",
+            "uncertainty": {"kind": "lognormal", "median": 1e7, "gsd": 1.3},
+        },
+    )
+    data = edit(
+        data,
+        "process.steps.2.step_yield",
+        {"value": 0.5, "uncertainty": {"kind": "beta", "mean": 0.5, "sd": 0.1}},
+    )
+    data = edit(
+        data,
+        "process.steps.1.duration",
+        {"value": 5, "unit": "d", "uncertainty": {"kind": "pert", "low": 4, "mode": 5, "high": 8}},
+    )
+    data["economics"]["lot_failure_probability"] = {
+        "value": 0.05,
+        "uncertainty": {"kind": "uniform", "low": 0.0, "high": 0.1},
+    }
+    data["uncertainty"] = {
+        "correlations": [
+            {"between": ["process.steps[1].titer", "process.steps[2].step_yield"], "rank": -0.5}
+        ]
+    }
+    return data

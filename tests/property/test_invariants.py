@@ -110,3 +110,22 @@ def test_one_vectorised_pass_equals_one_run_per_sample(batch: list[Scenario]) ->
         if alone.status == LotStatus.OK:
             alone_capacity = capacity_arrays(alone_scenario, alone, alone_scenario.values())
             assert capacity.lots_per_year[i] == alone_capacity.lots_per_year
+
+
+@settings(max_examples=8)
+@given(
+    samples=st.integers(min_value=1, max_value=4_500),
+    seed=st.integers(min_value=0, max_value=2**32),
+    chunk=st.sampled_from([1_000, 2_000, 3_000]),
+)
+def test_a_monte_carlo_does_not_depend_on_its_chunk_size(
+    samples: int, seed: int, chunk: int
+) -> None:
+    """The same seed gives the same statistics for any chunking (blocks of 1,000 samples)."""
+    from genofab.engines.uncertainty.monte_carlo import monte_carlo
+    from tests.helpers import uncertain_tiny
+
+    scenario = uncertain_tiny()
+    one = monte_carlo(scenario, samples, seed, chunk_size=chunk)
+    other = monte_carlo(scenario, samples, seed, chunk_size=5_000)
+    assert one.model_dump() == other.model_dump()

@@ -51,7 +51,13 @@ def test_report_of_every_example(example: Path, tmp_path: Path) -> None:
         "genofab",
     ):
         assert text in html
-    assert html.count("<svg") == len(figures)  # figures are inline: the report stands alone
+    uncertain = "uncertainty:" in example.read_text(encoding="utf-8")
+    spread = sorted((out / "figures").glob(f"{stem}-spread-*.svg"))
+    tornado = sorted((out / "figures").glob(f"{stem}-tornado-*.svg"))
+    assert (len(spread) > 0, len(tornado)) == (uncertain, int(uncertain))
+    assert ("Probability of meeting the yearly demand" in html) == uncertain
+    # figures are inline: the report stands alone
+    assert html.count("<svg") == len(figures) + len(spread) + len(tornado)
     assert not re.search(r"(src|href)=\"https?:", html)  # nothing is fetched from the web
     for figure in figures:
         for suffix in ("png", "svg"):
@@ -69,6 +75,8 @@ def test_report_of_every_example(example: Path, tmp_path: Path) -> None:
         "Scale",
     } <= set(book.sheetnames)
     assert ("Fair price" in book.sheetnames) == priced
+    spread_sheets = {"Monte Carlo", "Uncertain inputs", "Spread", "Distributions", "Tornado"}
+    assert (spread_sheets <= set(book.sheetnames)) == uncertain
     inputs = list(book["Inputs"].iter_rows(values_only=True))
     assert inputs[0] == ("parameter", "as given", "value", "unit", "source")
     assert all(isinstance(row[2], int | float) for row in inputs[1:])  # numbers stay numbers

@@ -1,5 +1,11 @@
 """Array conventions shared by the engines: parameter values keyed by path, read as float
-arrays; divisions that meet a zero; the slack used when rounding counts."""
+arrays; divisions that meet a zero; the slack used when rounding counts.
+
+Engines compute on the shapes they are given and never spread a constant over the samples:
+a figure no sampled input reaches stays a 0-d array (computed once, not once per sample).
+Every figure *broadcasts* to the sample shape; :func:`per_sample` spreads one out (as a
+read-only view) where a caller needs one element per sample.
+"""
 
 from __future__ import annotations
 
@@ -30,6 +36,11 @@ def sample_shape(values: Values) -> tuple[int, ...]:
     return np.broadcast_shapes(*(np.shape(value) for value in values.values()))
 
 
+def per_sample(array: ArrayLike, shape: tuple[int, ...]) -> Array:
+    """``array`` spread over ``shape`` (a read-only view: nothing is copied)."""
+    return np.broadcast_to(np.asarray(array, dtype=float), shape)
+
+
 def ratio(numerator: ArrayLike, denominator: ArrayLike) -> Array:
     """numerator ÷ denominator; ±inf (or nan for 0 ÷ 0) where the denominator is 0."""
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -57,4 +68,5 @@ def whole_ceil(count: ArrayLike) -> Array:
     x = np.asarray(count, dtype=float)
     with np.errstate(invalid="ignore"):
         needed = np.ceil(x * (1.0 - ROUNDING_SLACK) - 1e-12)
-        return np.where(x > 0, np.maximum(needed, 1.0), np.maximum(needed, 0.0))
+        # at least 1 where x > 0, at least 0 elsewhere (NaN stays NaN)
+        return np.maximum(needed, x > 0, out=needed if needed.ndim else None)

@@ -29,7 +29,7 @@ YEARLY_DEMAND = "demand.patients_per_year"
 
 @dataclass(frozen=True)
 class RoomArrays:
-    """Capacity of one room kind, one element per sample."""
+    """Capacity of one room kind; each figure broadcasts to the sample shape."""
 
     kind: str
     count: Array
@@ -46,7 +46,7 @@ class RoomArrays:
 
 @dataclass(frozen=True)
 class CapacityArrays:
-    """Facility capacity and demand coverage, one element per sample."""
+    """Facility capacity and demand coverage; each figure broadcasts to the sample shape."""
 
     operating_days: Array
     rooms: tuple[RoomArrays, ...]
@@ -99,13 +99,17 @@ def capacity_arrays(scenario: Scenario, lot: LotArrays, values: Values) -> Capac
                 rooms_needed=None,
             )
         )
-    totals = np.stack([room.lots_per_year for room in measured])
-    lots_per_year = np.min(totals, axis=0)
+    lots_per_year = measured[0].lots_per_year
+    for other in measured[1:]:
+        lots_per_year = np.minimum(lots_per_year, other.lots_per_year)
     # on a tie the room where the product is made is the bottleneck, else the first tied room
     kinds = [room.kind for room in measured]
     production = kinds.index(scenario.process.steps[scenario.process.production_index].room)
+    first_scarcest = np.full(np.shape(lots_per_year), production, dtype=np.int64)
+    for i in reversed(range(len(measured))):
+        first_scarcest = np.where(measured[i].lots_per_year == lots_per_year, i, first_scarcest)
     bottleneck = np.where(
-        totals[production] == lots_per_year, production, np.argmin(totals, axis=0)
+        measured[production].lots_per_year == lots_per_year, production, first_scarcest
     )
     rooms = []
     for measure in measured:

@@ -12,16 +12,18 @@ expensive. Element-wise over samples, like the lot and capacity engines.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import cached_property
 
 import numpy as np
+from numpy.typing import NDArray
 
 from genofab.engines.arrays import (
     Array,
     Values,
     ratio,
     reader,
-    sample_shape,
     whole_ceil,
 )
 from genofab.engines.capacity import YEARLY_DEMAND, CapacityArrays
@@ -38,20 +40,43 @@ CATEGORIES = ("materials", "consumables", "qc", "labour", "facility", "overhead"
 CAUSES = ("doses_delivered", "surplus_doses", "failed_lots", "idle_capacity")
 
 
+#: How many of the lots started in a year fail, given the lots started and the probability
+#: that one lot fails: the expected number in a deterministic run, a draw in the Monte Carlo.
+FailedLots = Callable[[Array, Array], Array]
+
+
+def expected_failures(started: Array, probability: Array) -> Array:
+    """The expected number of failed lots: lots started × failure probability."""
+    return started * probability
+
+
+@dataclass(frozen=True)
+class _CostParts:
+    """What the cost split by cause and by step is computed from (on first use: a Monte
+    Carlo of headline figures never needs it)."""
+
+    scenario: Scenario
+    values: Values
+    occupancy: dict[str, Array]
+    lots_per_year: Array
+    per_step: list[Array]
+    qc: Array
+    room_fixed: dict[str, Array]
+
+
 @dataclass(frozen=True)
 class CostArrays:
-    """Yearly and per-unit costs in the scenario's currency, one element per sample."""
+    """Yearly and per-unit costs in the scenario's currency; each broadcasts to the sample
+    shape. ``demand_met``: the lots that succeed make the doses the yearly demand needs."""
 
     lots_started: Array
+    failed_lots: Array
     good_lots: Array
     doses_made: Array
     doses_delivered: Array
     patients_treated: Array
     annual: dict[str, Array]
-    by_cause: dict[str, Array]
     variable_per_lot: dict[str, Array]
-    step_per_lot: tuple[Array, ...]
-    site_per_lot: Array
     fixed_annual: Array
     depreciation: Array
     capital_building: Array
@@ -62,6 +87,59 @@ class CostArrays:
     cost_per_dose: Array
     cost_per_patient: Array
     qc_tests_per_patient: Array
+    demand_met: NDArray[np.bool_] | None
+    parts: _CostParts = field(repr=False, compare=False)
+
+    @cached_property
+    def by_cause(self) -> dict[str, Array]:
+        """The annual cost split by cause: doses delivered, surplus doses, failed lots and
+        idle capacity (they sum to the total)."""
+        started, failed_lots = self.lots_started, self.failed_lots
+        variable_per_lot = sum(self.variable_per_lot.values(), start=np.zeros(()))
+        used = ratio(started, self.parts.lots_per_year)
+        failed = failed_lots * variable_per_lot + self.fixed_annual * ratio(
+            failed_lots, self.parts.lots_per_year
+        )
+        idle = self.fixed_annual * (1.0 - used)
+        good_cost = self.total - failed - idle
+        surplus = good_cost * (1.0 - ratio(self.doses_delivered, self.doses_made))
+        return {
+            "doses_delivered": good_cost - surplus,
+            "surplus_doses": surplus,
+            "failed_lots": failed,
+            "idle_capacity": idle,
+        }
+
+    @cached_property
+    def step_per_lot(self) -> tuple[Array, ...]:
+        """Cost per lot at each step: its direct materials, the QC tests on the release step,
+        and the fixed cost of its room kind shared among that kind's steps by duration."""
+        return self._by_step[0]
+
+    @cached_property
+    def site_per_lot(self) -> Array:
+        """Fixed cost per lot not tied to a step's room (and QC tests with no release step)."""
+        return self._by_step[1]
+
+    @cached_property
+    def _by_step(self) -> tuple[tuple[Array, ...], Array]:
+        parts, started = self.parts, self.lots_started
+        steps = parts.scenario.process.steps
+        v = reader(parts.values)
+        step_per_lot = list(parts.per_step)
+        for i, step in enumerate(steps):
+            if isinstance(step, QCReleaseStep):
+                step_per_lot[i] = step_per_lot[i] + parts.qc
+        allocated = np.zeros(())
+        for i, step in enumerate(steps):
+            if step.room in parts.room_fixed and step.room in parts.occupancy:
+                share = ratio(v(step_path(i, "duration")), parts.occupancy[step.room])
+                step_cost = ratio(parts.room_fixed[step.room], started) * share
+                step_per_lot[i] = step_per_lot[i] + step_cost
+                allocated = allocated + step_cost * started
+        unassigned_qc = parts.qc if not any(isinstance(s, QCReleaseStep) for s in steps) else 0.0
+        site = ratio(self.fixed_annual - allocated, started) + unassigned_qc
+        return tuple(step_per_lot), site
 
 
 def sized_values(scenario: Scenario, values: Values, lot: LotArrays, cap: CapacityArrays) -> Values:
@@ -81,27 +159,35 @@ def sized_values(scenario: Scenario, values: Values, lot: LotArrays, cap: Capaci
 
 
 def cost_arrays(
-    scenario: Scenario, values: Values, lot: LotArrays, cap: CapacityArrays
+    scenario: Scenario,
+    values: Values,
+    lot: LotArrays,
+    cap: CapacityArrays,
+    failures: FailedLots = expected_failures,
 ) -> CostArrays:
-    """Annual cost of the scenario's production and its unit costs, for every sample."""
+    """Annual cost of the scenario's production and its unit costs, for every sample;
+    ``failures`` gives the lots of a year that fail (by default the expected number)."""
     economics = scenario.economics
     assert economics is not None, "cost_arrays needs a scenario with an economics section"
     v = reader(values)
     failure = v("economics.lot_failure_probability")
     started = _lots_to_start(values, lot, economics, cap.lots_per_year)
-    good = started * (1.0 - failure)
+    failed_lots = failures(started, failure)
+    good = started - failed_lots
     # doses beyond whole patients (an autologous lot's spare bags) can go to no one
     doses_made = good * lot.patients * lot.doses_per_patient
+    demand_met = None
     if YEARLY_DEMAND in values:
         wanted = v(YEARLY_DEMAND) * lot.doses_per_patient
         delivered = np.minimum(doses_made, wanted)
+        demand_met = doses_made >= wanted
     else:
         delivered = doses_made
 
     materials, consumables, per_step = _materials(scenario, economics, values, lot)
     qc = sum(
         (v(f"economics.qc_tests[{i}].cost") for i in range(len(economics.qc_tests))),
-        start=np.zeros_like(failure),
+        start=np.zeros(()),
     )
     fixed = _fixed_costs(scenario, economics, values)
     labour, facility = fixed.labour, fixed.facility
@@ -116,54 +202,18 @@ def cost_arrays(
         "facility": facility,
         "overhead": overhead,
     }
-    total = sum(annual.values(), start=np.zeros_like(started))
-    fixed_annual = labour + facility + overhead
-    variable_per_lot = materials + consumables + qc
-
-    used = ratio(started, cap.lots_per_year)
-    failed = started * failure * variable_per_lot + fixed_annual * used * failure
-    idle = fixed_annual * (1.0 - used)
-    good_cost = total - failed - idle
-    surplus = good_cost * (1.0 - ratio(delivered, doses_made))
-    by_cause = {
-        "doses_delivered": good_cost - surplus,
-        "surplus_doses": surplus,
-        "failed_lots": failed,
-        "idle_capacity": idle,
-    }
-
-    # per lot, by step: direct materials, QC tests on the release step, and the fixed cost of
-    # each room kind shared among its steps by duration; the rest is site-wide
-    step_per_lot = list(per_step)
-    for i, step in enumerate(scenario.process.steps):
-        if isinstance(step, QCReleaseStep):
-            step_per_lot[i] = step_per_lot[i] + qc
-    room_fixed = fixed.per_room_kind
-    allocated = np.zeros_like(total)
-    for i, step in enumerate(scenario.process.steps):
-        if step.room in room_fixed and step.room in lot.occupancy:
-            share = ratio(v(step_path(i, "duration")), lot.occupancy[step.room])
-            step_cost = ratio(room_fixed[step.room], started) * share
-            step_per_lot[i] = step_per_lot[i] + step_cost
-            allocated = allocated + step_cost * started
-    unassigned_qc = (
-        qc if not any(isinstance(s, QCReleaseStep) for s in scenario.process.steps) else 0.0
-    )
-    site_per_lot = ratio(fixed_annual - allocated, started) + unassigned_qc
-
+    total = sum(annual.values(), start=np.zeros(()))
     patients = ratio(delivered, lot.doses_per_patient)
     return CostArrays(
         lots_started=started,
+        failed_lots=failed_lots,
         good_lots=good,
         doses_made=doses_made,
         doses_delivered=delivered,
         patients_treated=patients,
         annual=annual,
-        by_cause=by_cause,
         variable_per_lot={"materials": materials, "consumables": consumables, "qc": qc},
-        step_per_lot=tuple(step_per_lot),
-        site_per_lot=site_per_lot,
-        fixed_annual=fixed_annual,
+        fixed_annual=labour + facility + overhead,
         depreciation=fixed.depreciation,
         capital_building=fixed.capital_building,
         capital_equipment=fixed.capital_equipment,
@@ -173,6 +223,16 @@ def cost_arrays(
         cost_per_dose=ratio(total, delivered),
         cost_per_patient=ratio(total, patients),
         qc_tests_per_patient=ratio(started * qc, patients),
+        demand_met=demand_met,
+        parts=_CostParts(
+            scenario=scenario,
+            values=values,
+            occupancy=lot.occupancy,
+            lots_per_year=cap.lots_per_year,
+            per_step=per_step,
+            qc=qc,
+            room_fixed=fixed.per_room_kind,
+        ),
     )
 
 
@@ -191,7 +251,7 @@ def _fixed_costs(scenario: Scenario, economics: Economics, values: Values) -> _F
     """Labour, facility running and depreciation a year; also what each room kind's own items
     cost a year (to share among the steps that use it)."""
     v = reader(values)
-    zero = np.zeros(sample_shape(values))
+    zero = np.zeros(())
     rooms = {
         room.kind: f"facility.rooms[{i}].count" for i, room in enumerate(scenario.facility.rooms)
     }
@@ -275,11 +335,11 @@ def _materials(
     production = scenario.process.production_index
     basis_amount = {
         Basis.PER_LITRE: v(step_path(production, "working_volume")),
-        Basis.PER_LOT: np.ones_like(lot.vials_filled),
+        Basis.PER_LOT: np.ones(()),
         Basis.PER_VIAL: lot.vials_filled,
     }
     index = {step.name: i for i, step in enumerate(scenario.process.steps)}
-    zero = np.zeros_like(lot.vials_filled)
+    zero = np.zeros(())
     per_step = [zero for _ in scenario.process.steps]
     totals = {"materials": zero, "consumables": zero}
     for i, item in enumerate(economics.materials):

@@ -40,9 +40,21 @@ class LotStatus(IntEnum):
     NO_PATIENT = 4
 
 
+#: Why a lot cannot deliver, for people (a sweep point's or a sample's status).
+STATUS_REASONS = {
+    LotStatus.SAMPLE_EXCEEDS_VOLUME: "an in-process sample takes all the product",
+    LotStatus.NO_CONTAINER: "no container is released",
+    LotStatus.NO_DOSE: "no whole dose per lot",
+    LotStatus.NO_PATIENT: "not one patient per lot",
+}
+#: Why a feasible lot still makes nothing: a room cannot complete one lot in a year.
+NO_ROOM_TIME_REASON = "the facility completes no lot in a year"
+
+
 @dataclass(frozen=True)
 class LotArrays:
-    """Per-lot quantities, one element per sample (0-d for a single run); base units."""
+    """Per-lot quantities in base units; each broadcasts to the sample shape (0-d where no
+    sampled input reaches it). ``status`` and ``failed_step`` have the sample shape."""
 
     amount: tuple[Array, ...]
     volume: tuple[Array, ...]
@@ -94,11 +106,13 @@ def lot_arrays(scenario: Scenario, values: Values) -> LotArrays:
     """Mass balance, containers and doses of one lot for every sample in ``values``."""
     steps = scenario.process.steps
     shape = sample_shape(values)
-    zero = np.zeros(shape)
+    zero = np.zeros(())
     status = np.zeros(shape, dtype=np.int8)
     failed_step = np.full(shape, -1, dtype=np.int64)
 
     def fail(mask: NDArray[np.bool_], code: LotStatus, index: int) -> None:
+        if not np.ndim(mask) and not mask:
+            return  # the same for every sample, and no sample fails here
         new = mask & (status == LotStatus.OK)
         status[new] = code
         failed_step[new] = index
@@ -108,15 +122,16 @@ def lot_arrays(scenario: Scenario, values: Values) -> LotArrays:
     vials = released = vial_amount = concentration = bulk_volume = zero
     container_volume = fill_volume = zero
     qc_vials = zero
+    unknown = np.full((), np.nan)  # before the product is made
     amounts: list[Array] = []
     volumes: list[Array] = []
     durations: list[Array] = []
     for i, step in enumerate(steps):
         field = reader(values, f"process.steps[{i}].")
-        durations.append(field("duration") + zero)
+        durations.append(field("duration"))
         if isinstance(step, ProductionStep | ProcessingStep) and i < scenario.process.fill_index:
             if isinstance(step, ProductionStep):
-                volume = field("working_volume") + zero
+                volume = field("working_volume")
                 titer = (
                     field("titer")
                     if step.titer is not None
@@ -126,14 +141,15 @@ def lot_arrays(scenario: Scenario, values: Values) -> LotArrays:
             else:
                 amount = amount * field("step_yield")
                 if step.output_volume is not None:
-                    volume = field("output_volume") + zero
+                    volume = field("output_volume")
                 elif step.output_concentration is not None:
                     volume = ratio_or_zero(amount, field("output_concentration"))
             sample = field("sample_volume")
-            fail((sample >= volume) & (sample > 0), LotStatus.SAMPLE_EXCEEDS_VOLUME, i)
-            amount = amount * np.clip(1.0 - ratio_or_zero(sample, volume), 0.0, 1.0)
-            volume = np.maximum(volume - sample, 0.0)
-            sampled = sampled + sample
+            if np.ndim(sample) or sample > 0:  # no sample: amount and volume are unchanged
+                fail((sample >= volume) & (sample > 0), LotStatus.SAMPLE_EXCEEDS_VOLUME, i)
+                amount = amount * np.clip(1.0 - ratio_or_zero(sample, volume), 0.0, 1.0)
+                volume = np.maximum(volume - sample, 0.0)
+                sampled = sampled + sample
         elif isinstance(step, ProcessingStep):  # after the fill: acts on what the containers hold
             vial_amount = vial_amount * field("step_yield")
             concentration = concentration * field("step_yield")
@@ -141,7 +157,7 @@ def lot_arrays(scenario: Scenario, values: Values) -> LotArrays:
         elif isinstance(step, FillStep):
             bulk_amount = amount * field("step_yield")
             bulk_volume = volume * field("step_yield")
-            fill_volume = field("fill_volume") + zero
+            fill_volume = field("fill_volume")
             container_volume = fill_volume + field("overfill")
             vials = whole_floor(ratio_or_zero(bulk_volume, container_volume))
             concentration = ratio_or_zero(bulk_amount, bulk_volume)
@@ -151,17 +167,17 @@ def lot_arrays(scenario: Scenario, values: Values) -> LotArrays:
             # from here on: the labelled content of the containers (overfill is not dosed)
             amount, volume = vials * vial_amount, vials * fill_volume
         elif isinstance(step, QCReleaseStep):
-            qc_vials = field("sample_vials") + zero
+            qc_vials = field("sample_vials")
             released = np.maximum(vials - qc_vials, 0.0)
             fail(released < 1, LotStatus.NO_CONTAINER, i)
             amount, volume = released * vial_amount, released * fill_volume
-        amounts.append(amount if i >= scenario.process.production_index else np.full(shape, np.nan))
-        volumes.append(volume if i >= scenario.process.production_index else np.full(shape, np.nan))
+        amounts.append(amount if i >= scenario.process.production_index else unknown)
+        volumes.append(volume if i >= scenario.process.production_index else unknown)
 
-    dose = dose_amount(scenario, values) + zero
+    dose = dose_amount(scenario, values)
     doses, per_vial, per_dose = _doses(scenario.product.vial_use, released, vial_amount, dose)
     fail(doses < 1, LotStatus.NO_DOSE, -1)
-    per_patient = reader(values, "product.")("doses_per_patient") + zero
+    per_patient = reader(values, "product.")("doses_per_patient")
     patients = whole_floor(doses / per_patient)
     if scenario.product.modality.one_patient_per_lot:
         patients = np.minimum(patients, 1.0)
@@ -188,7 +204,7 @@ def lot_arrays(scenario: Scenario, values: Values) -> LotArrays:
         doses=doses,
         doses_per_patient=per_patient,
         patients=patients,
-        lot_duration=np.sum(durations, axis=0),
+        lot_duration=sum(durations, start=zero),
         occupancy=occupancy,
         status=status,
         failed_step=failed_step,

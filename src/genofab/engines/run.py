@@ -9,7 +9,14 @@ from dataclasses import dataclass
 from genofab import __version__
 from genofab.engines.arrays import Values
 from genofab.engines.capacity import CapacityArrays, capacity_arrays, capacity_result
-from genofab.engines.economics import CostArrays, cost_arrays, economics_result, sized_values
+from genofab.engines.economics import (
+    CostArrays,
+    FailedLots,
+    cost_arrays,
+    economics_result,
+    expected_failures,
+    sized_values,
+)
 from genofab.engines.lot import LotArrays, lot_arrays, lot_result
 from genofab.model.scenario import Scenario
 from genofab.results.run import InputRow, RunResult, ScenarioInfo
@@ -26,16 +33,19 @@ class RunArrays:
     cost: CostArrays | None
 
 
-def run_arrays(scenario: Scenario, values: Values) -> RunArrays:
+def run_arrays(
+    scenario: Scenario, values: Values, failures: FailedLots = expected_failures
+) -> RunArrays:
     """Lot, capacity and cost arrays; with ``facility_sizing: to_demand`` the room counts are
-    those the yearly demand needs."""
+    those the yearly demand needs. ``failures`` gives the failed lots of a year (by default
+    the expected number; the Monte Carlo draws them)."""
     lot = lot_arrays(scenario, values)
     capacity = capacity_arrays(scenario, lot, values)
     economics = scenario.economics
     if economics is not None and economics.facility_sizing == "to_demand":
         values = sized_values(scenario, values, lot, capacity)
         capacity = capacity_arrays(scenario, lot, values)
-    cost = cost_arrays(scenario, values, lot, capacity) if economics is not None else None
+    cost = cost_arrays(scenario, values, lot, capacity, failures) if economics is not None else None
     return RunArrays(values=values, lot=lot, capacity=capacity, cost=cost)
 
 

@@ -7,12 +7,11 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
-from pydantic_core import PydanticCustomError
 
-from genofab.engines.arrays import Array
+from genofab.engines.arrays import Array, per_sample
 from genofab.engines.capacity import YEARLY_DEMAND
 from genofab.engines.economics import CATEGORIES, CAUSES
-from genofab.engines.lot import LotStatus
+from genofab.engines.lot import NO_ROOM_TIME_REASON, STATUS_REASONS, LotStatus
 from genofab.engines.run import run_arrays
 from genofab.errors import UsageError
 from genofab.model.scenario import Scenario
@@ -21,12 +20,6 @@ from genofab.results.scale import ScalePoint, ScaleResult
 
 #: The most points a sweep may have.
 MAX_POINTS = 10_000
-
-_STATUS = {
-    LotStatus.SAMPLE_EXCEEDS_VOLUME: "an in-process sample takes all the product",
-    LotStatus.NO_CONTAINER: "no container is released",
-    LotStatus.NO_DOSE: "no whole dose per lot",
-}
 
 
 def sweep_points(
@@ -49,13 +42,7 @@ def scale(
     scenario: Scenario, path: str, points: Array, origin: ScenarioInfo | None = None
 ) -> ScaleResult:
     """Cost per dose and its breakdowns at every value of ``path`` in ``points``."""
-    parameter, spec = scenario.parameter(path)
-    for value in points:
-        try:
-            if spec is not None:
-                spec.check(float(value), parameter.unit)
-        except PydanticCustomError as error:
-            raise UsageError(f"{path}: {error.message()}") from None
+    parameter = scenario.check_values(path, points)
     values: dict[str, Any] = dict(scenario.values())
     values[path] = np.asarray(points, dtype=float) * (
         values[path] / parameter.value if parameter.value else 1.0
@@ -83,29 +70,31 @@ def _sweep(
 ) -> ScaleResult:
     arrays = run_arrays(scenario, values)
     lot, capacity, cost = arrays.lot, arrays.capacity, arrays.cost
+    shape = np.shape(points)
+
+    def at(array: Array, i: int) -> float:
+        return float(per_sample(array, shape)[i])
+
     rows = []
     for i, value in enumerate(points):
         status = LotStatus(int(lot.status[i]))
-        ok = status is LotStatus.OK and capacity.lots_per_year[i] >= 1
-        reason = "ok" if ok else _STATUS.get(status, "the facility completes no lot in a year")
-        rooms = {
-            room.kind: int(room.count[i]) if np.ndim(room.count) else int(room.count)
-            for room in capacity.rooms
-        }
+        ok = status is LotStatus.OK and at(capacity.lots_per_year, i) >= 1
+        reason = "ok" if ok else STATUS_REASONS.get(status, NO_ROOM_TIME_REASON)
+        rooms = {room.kind: int(at(room.count, i)) for room in capacity.rooms}
         by_category = by_cause = None
         per_dose = per_patient = started = delivered = None
         if ok and cost is not None:
-            dose_count = float(cost.doses_delivered[i])
-            by_category = {name: float(cost.annual[name][i]) / dose_count for name in CATEGORIES}
-            by_cause = {name: float(cost.by_cause[name][i]) / dose_count for name in CAUSES}
-            per_dose, per_patient = float(cost.cost_per_dose[i]), float(cost.cost_per_patient[i])
-            started, delivered = float(cost.lots_started[i]), dose_count
+            dose_count = at(cost.doses_delivered, i)
+            by_category = {name: at(cost.annual[name], i) / dose_count for name in CATEGORIES}
+            by_cause = {name: at(cost.by_cause[name], i) / dose_count for name in CAUSES}
+            per_dose, per_patient = at(cost.cost_per_dose, i), at(cost.cost_per_patient, i)
+            started, delivered = at(cost.lots_started, i), dose_count
         rows.append(
             ScalePoint(
                 value=float(value),
                 status=reason,
-                patients_per_lot=int(lot.patients[i]) if ok else None,
-                lots_per_year=int(capacity.lots_per_year[i]) if ok else None,
+                patients_per_lot=int(at(lot.patients, i)) if ok else None,
+                lots_per_year=int(at(capacity.lots_per_year, i)) if ok else None,
                 lots_started_per_year=started,
                 doses_delivered_per_year=delivered,
                 rooms=rooms,

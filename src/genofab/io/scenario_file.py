@@ -84,6 +84,8 @@ def validate_document(document: YamlDocument) -> ScenarioFile:
     cross = scenario_problems(product, process, facility, economics, demand)
     if process is None or facility is None:
         cross += room_problems(*_raw_rooms(data))
+    if scenario is not None:
+        cross += scenario.uncertainty_problems()
     reported = {issue.path for issue in issues}
     for path, message in cross:
         if path in reported:

@@ -6,9 +6,11 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from genofab.model.parameter import UNCERTAINTY_SCHEMA
 from genofab.model.plan import FORMAT as PLAN_FORMAT
 from genofab.model.plan import Plan
 from genofab.model.scenario import FORMAT, Scenario
+from genofab.model.uncertainty import uncertainty_schema
 
 _PARAMETER_KEYS = {"value", "unit", "given", "source"}
 
@@ -24,23 +26,26 @@ def plan_schema() -> dict[str, Any]:
 
 
 def _schema(model: type[BaseModel], format_name: str, what: str) -> dict[str, Any]:
-    """Defaults are shown as they would be written in a file (``"1 dose/patient"``), never as
-    genofab's internal records."""
     schema = model.model_json_schema(mode="validation")
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     schema["$id"] = f"https://genofab.org/schema/{format_name.replace('/', '-')}.json"
     schema["title"] = f"genofab {what} ({format_name})"
-    _write_defaults_as_text(schema)
+    schema.setdefault("$defs", {})["Uncertainty"] = uncertainty_schema()
+    _for_editors(schema)
     return schema
 
 
-def _write_defaults_as_text(node: Any) -> None:
+def _for_editors(node: Any) -> None:
+    """Defaults as written in a file (``"1 dose/patient"``, never genofab's internal records);
+    each quantity's uncertainty as a reference to the one shared definition."""
     if isinstance(node, dict):
+        if node.get("uncertainty") == {UNCERTAINTY_SCHEMA: True}:
+            node["uncertainty"] = {"$ref": "#/$defs/Uncertainty"}
         default = node.get("default")
         if isinstance(default, dict) and default.keys() >= _PARAMETER_KEYS:
             node["default"] = default["given"]
         for value in node.values():
-            _write_defaults_as_text(value)
+            _for_editors(value)
     elif isinstance(node, list):
         for value in node:
-            _write_defaults_as_text(value)
+            _for_editors(value)

@@ -31,6 +31,10 @@ def issue_at(document: YamlDocument, path: str, message: str) -> Issue:
 def _issue(error: Any, document: YamlDocument, root: type[BaseModel]) -> Issue:
     loc = _clean_location(tuple(error["loc"]), document.data)
     kind, message = error["type"], _message(error, loc, document.data, root)
+    subpath = (error.get("ctx") or {}).get("subpath")
+    if isinstance(subpath, str):  # a problem below the field (in a quantity's uncertainty)
+        loc = (*loc, *location(subpath))
+        message = message.removeprefix(f"{subpath}: ")
     if kind in {"union_tag_invalid", "union_tag_not_found"}:
         loc = (*loc, error["ctx"]["discriminator"].strip("'"))
     path = _path(loc[:-1] if kind == "extra_forbidden" else loc)

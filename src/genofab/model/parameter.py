@@ -19,10 +19,14 @@ from typing import Annotated, Any
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema
 from pydantic_core import PydanticCustomError
 
+from genofab.model.distributions import Distribution, DistributionError
+from genofab.model.uncertainty import Bounds, range_problems, read_distribution
 from genofab.units import CURRENCIES, PRODUCT_UNITS, registry
 
 #: Symbols of the units a product can be counted in (TU, vg, vp, cell).
 PRODUCT_SYMBOLS: tuple[str, ...] = tuple(PRODUCT_UNITS.values())
+#: Marks where a quantity's uncertainty mapping goes in the format's JSON Schema.
+UNCERTAINTY_SCHEMA = "x-genofab-uncertainty"
 #: Codes of the currencies money can be given in.
 CURRENCY_CODES: tuple[str, ...] = tuple(CURRENCIES.values())
 
@@ -52,6 +56,9 @@ class Parameter(BaseModel):
     )
     currency: str | None = Field(
         default=None, description="the currency of a money value (EUR for EUR/m²), if any"
+    )
+    uncertainty: Distribution | None = Field(
+        default=None, description="what a Monte Carlo draws the value from (base units)"
     )
 
 
@@ -115,8 +122,9 @@ class QuantitySpec:
         if isinstance(raw, Parameter):
             return raw
         source: str | None = None
+        uncertain: tuple[object, str | None] | None = None
         if isinstance(raw, dict):
-            raw, source = self._unpack(raw)
+            raw, source, uncertain = self._unpack(raw)
         if isinstance(raw, bool) or not isinstance(raw, int | float | str):
             raise PydanticCustomError(
                 "quantity_type",
@@ -133,8 +141,17 @@ class QuantitySpec:
                 "'{given}' is not a price: expected {what} such as '{example}'",
                 {"given": given, "what": self.what, "example": self.example},
             )
+        distribution = None
+        if uncertain is not None:
+            distribution = self._read_uncertainty(*uncertain, value=value, unit=unit)
         return Parameter(
-            value=value, unit=unit, given=given, source=source, counts=counts, currency=currency
+            value=value,
+            unit=unit,
+            given=given,
+            source=source,
+            counts=counts,
+            currency=currency,
+            uncertainty=distribution,
         )
 
     def check(self, value: float, unit: str) -> None:
@@ -154,6 +171,8 @@ class QuantitySpec:
                 "value": {"type": "number"},
                 "unit": {"type": "string"},
                 "source": {"type": "string", "description": "citation, or 'assumption: <reason>'"},
+                # replaced by a reference to one shared definition in io.schema
+                "uncertainty": {UNCERTAINTY_SCHEMA: True},
             },
             "required": ["value"],
             "additionalProperties": False,
@@ -164,20 +183,28 @@ class QuantitySpec:
             options.insert(1, number)
         return {"anyOf": options, "description": f"{self.what}, e.g. {self.example}"}
 
-    def _unpack(self, raw: dict[Any, Any]) -> tuple[object, str | None]:
-        unknown = sorted(str(key) for key in raw if key not in {"value", "unit", "source"})
+    def _unpack(
+        self, raw: dict[Any, Any]
+    ) -> tuple[object, str | None, tuple[object, str | None] | None]:
+        """The value as written, its source, and its uncertainty with the unit its bare
+        numbers are in (if it has one)."""
+        allowed = {"value", "unit", "source", "uncertainty"}
+        unknown = sorted(str(key) for key in raw if key not in allowed)
         if unknown:
             raise PydanticCustomError(
                 "quantity_keys",
-                "unknown key '{key}' in a quantity (allowed: value, unit, source)",
+                "unknown key '{key}' in a quantity (allowed: value, unit, source, uncertainty)",
                 {"key": unknown[0]},
             )
         if "value" not in raw:
             raise PydanticCustomError("quantity_keys", "a quantity needs a 'value'")
         value, unit = raw["value"], raw.get("unit")
         source = check_source(raw["source"]) if "source" in raw else None
+        uncertain = None
+        if "uncertainty" in raw:
+            uncertain = (raw["uncertainty"], unit if isinstance(unit, str) else None)
         if unit is None:
-            return value, source
+            return value, source, uncertain
         if not isinstance(unit, str):
             raise PydanticCustomError(
                 "quantity_type", "unit must be text, got {got}", {"got": describe_value(unit)}
@@ -188,7 +215,76 @@ class QuantitySpec:
                 "value must be a number when a unit is given, got {got}",
                 {"got": describe_value(value)},
             )
-        return f"{value!r} {unit}", source
+        return f"{value!r} {unit}", source, uncertain
+
+    def _read_uncertainty(
+        self, raw: object, unit_text: str | None, *, value: float, unit: str
+    ) -> Any:
+        """The distribution of a quantity's ``uncertainty`` mapping, in base units. Bare
+        numbers are in the mapping's ``unit`` (or the field's bare unit); text carries its own
+        unit, which must measure what the value measures."""
+
+        def problem(subpath: str, rule: str) -> PydanticCustomError:
+            return PydanticCustomError(
+                "uncertainty", "{subpath}: {rule}", {"subpath": subpath, "rule": rule}
+            )
+
+        if not isinstance(raw, dict):
+            raise problem(
+                "uncertainty",
+                f"expected a mapping with a 'kind' (normal, pert ...), got {describe_value(raw)}",
+            )
+        source = None
+        if "source" in raw:
+            try:
+                source = check_source(raw["source"])
+            except PydanticCustomError as error:
+                raise problem("uncertainty.source", error.message()) from None
+
+        def read_amount(where: str, item: object) -> float:
+            if isinstance(item, bool) or not isinstance(item, int | float | str):
+                raise DistributionError(
+                    where,
+                    f"expected {self.what} such as '{self.example}', got {describe_value(item)}",
+                )
+            written: int | float | str = item
+            if not isinstance(item, str) and unit_text is not None:
+                written = f"{item!r} {unit_text}"
+            try:
+                amount, amount_unit, _ = self._convert(written)
+            except PydanticCustomError as error:
+                raise DistributionError(where, error.message()) from None
+            if amount_unit != unit:
+                raise DistributionError(
+                    where,
+                    f"'{written}' is in {amount_unit or 'no unit'} but the value is in"
+                    f" {unit or 'no unit'}: give it in the value's unit",
+                )
+            return amount
+
+        fields = {key: item for key, item in raw.items() if key != "source"}
+        try:
+            distribution = read_distribution(fields, value, read_amount, source)
+            range_problems(distribution, value, self.bounds(unit))
+        except DistributionError as error:
+            raise problem(error.subpath, error.message) from None
+        return distribution
+
+    def bounds(self, unit: str) -> Bounds:
+        """This field's bounds, for checking the range of a distribution given in ``unit``."""
+
+        def show(number: float) -> str:
+            return f"{number:g} {unit}".strip() if unit not in {"", PER_CELL} else f"{number:g}"
+
+        return Bounds(
+            what=self.what,
+            low=self.low,
+            low_inclusive=self.low_inclusive,
+            high=self.high,
+            plausible=self.plausible,
+            integer=self.integer,
+            show=show,
+        )
 
     def _convert(self, raw: int | float | str) -> tuple[float, str, str]:
         if not isinstance(raw, str):

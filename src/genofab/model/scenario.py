@@ -8,13 +8,14 @@ functions returning every problem, so the file loader can report them all at onc
 from __future__ import annotations
 
 import typing
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import Any, Literal
 
 from pydantic import BaseModel, ValidationInfo, model_validator
 
 from genofab.errors import UsageError, did_you_mean
 from genofab.model.base import Frozen, Problems, Text, deferred, raise_problems
+from genofab.model.correlations import UncertaintySettings, correlation_problems
 from genofab.model.demand import Demand
 from genofab.model.economics import Economics, currency_problems
 from genofab.model.facility import Facility, room_kind_problems
@@ -37,6 +38,7 @@ class Scenario(Frozen):
     facility: Facility
     demand: Demand | None = None
     economics: Economics | None = None
+    uncertainty: UncertaintySettings | None = None
 
     @model_validator(mode="after")
     def _sections_agree(self, info: ValidationInfo) -> Scenario:
@@ -45,8 +47,16 @@ class Scenario(Frozen):
                 cross_section_problems(
                     self.product, self.process, self.facility, self.economics, self.demand
                 )
+                + self.uncertainty_problems()
             )
         return self
+
+    def uncertainty_problems(self) -> Problems:
+        """Correlations that name unknown or certain parameters, or contradict each other."""
+        if self.uncertainty is None:
+            return []
+        distributions = {path: p.uncertainty for path, p in iter_parameters(self)}
+        return correlation_problems(self.uncertainty, distributions)
 
     def parameters(self) -> list[tuple[str, Parameter]]:
         """Every numeric parameter with its path, e.g. ``process.steps[3].step_yield``."""
@@ -66,6 +76,21 @@ class Scenario(Frozen):
         raise UsageError(
             f"'{path}' is not a numeric parameter of this scenario{did_you_mean(path, paths)}"
         )
+
+    def check_values(self, path: str, values: Iterable[float]) -> Parameter:
+        """The parameter at ``path``, after checking that each of ``values`` (its base unit)
+        obeys its field's rules (a sweep point, a scale point); a :class:`UsageError` names
+        the value and the rule broken (or suggests the closest path)."""
+        from pydantic_core import PydanticCustomError
+
+        parameter, spec = self.parameter(path)
+        for value in values:
+            try:
+                if spec is not None:
+                    spec.check(float(value), parameter.unit)
+            except PydanticCustomError as error:
+                raise UsageError(f"{path}: {error.message()}") from None
+        return parameter
 
     def values(self) -> dict[str, float]:
         """Every numeric parameter's value in its base unit, keyed by path: what engines read.

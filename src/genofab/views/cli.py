@@ -1,4 +1,6 @@
-"""The ``genofab`` command line: validate, schema, run, compare, schedule.
+"""The ``genofab`` command line: validate, schema, run (with --samples: a Monte Carlo), compare,
+scale, report, templates, new; sensitivity and sweep are in :mod:`genofab.views.cli_uncertainty`,
+schedule in :mod:`genofab.views.schedule_command`.
 
 Commands stay thin: read the scenario, call an engine, render the result. Any
 :class:`~genofab.GenofabError` (a bad file, an infeasible lot) is printed as its message on
@@ -18,7 +20,7 @@ from typing import Annotated, Any, TypeVar
 import typer
 
 from genofab import __version__
-from genofab.errors import GenofabError
+from genofab.errors import GenofabError, UsageError
 from genofab.views.schedule_command import schedule as _schedule_command
 
 app = typer.Typer(
@@ -45,6 +47,22 @@ ScenarioPath = Annotated[
     Path, typer.Argument(help="scenario file (genofab/1 YAML)", show_default=False)
 ]
 FormatOption = Annotated[OutputFormat, typer.Option("--format", "-f", help="table or json")]
+SeedOption = Annotated[
+    int, typer.Option("--seed", help="seed of the random draws (recorded in the output)")
+]
+ForceOption = Annotated[
+    bool, typer.Option("--force", help="allow more samples than the cap (10,000,000)")
+]
+SchedulerOption = Annotated[
+    str | None,
+    typer.Option(
+        "--scheduler",
+        help="address of a Dask scheduler (tcp://host:8786); default: in this process",
+    ),
+]
+ProgressOption = Annotated[
+    bool, typer.Option("--progress/--no-progress", help="progress bar (on a terminal only)")
+]
 
 
 def reports_errors(command: F) -> F:
@@ -108,6 +126,12 @@ def validate(
         parameters = loaded.scenario.parameters()
         unsourced = [path for path, p in parameters if not p.source]
         note = f", {len(unsourced)} without a source" if unsourced else ", all with a source"
+        drawn = [p.uncertainty for _, p in parameters if p.uncertainty is not None]
+        if drawn:
+            bare = sum(1 for distribution in drawn if not distribution.source)
+            note += f"; {len(drawn)} with an uncertainty, " + (
+                f"{bare} of them without a source" if bare else "all with a source"
+            )
         sys.stdout.write(f"{file}: valid ({len(parameters)} parameters{note})\n")
     if failed:
         raise typer.Exit(EXIT_BAD_INPUT)
@@ -139,32 +163,119 @@ def run(
     file: ScenarioPath,
     output_format: FormatOption = OutputFormat.TABLE,
     inputs: Annotated[bool, typer.Option(help="show the inputs table")] = True,
+    samples: Annotated[
+        int | None,
+        typer.Option(
+            "--samples", "-n", help="Monte Carlo samples of the uncertain parameters", min=None
+        ),
+    ] = None,
+    seed: SeedOption = 1,
+    raw: Annotated[
+        Path | None, typer.Option("--raw", help="also write every sample to this Parquet file")
+    ] = None,
+    force: ForceOption = False,
+    scheduler: SchedulerOption = None,
+    progress: ProgressOption = True,
 ) -> None:
-    """Per-lot figures and facility capacity of one scenario."""
-    _, result = _evaluate(file)
-    if output_format is OutputFormat.JSON:
-        _print_json(result.to_json_dict())
-        return
-    from genofab.views.console import make_console, render_run
+    """Per-lot figures and facility capacity of one scenario; with --samples, the spread of
+    each figure over a Monte Carlo of its uncertain parameters."""
+    if samples is None:
+        if raw is not None:
+            raise UsageError("--raw writes Monte Carlo samples: give --samples too")
+        _, result = _evaluate(file)
+        if output_format is OutputFormat.JSON:
+            _print_json(result.to_json_dict())
+            return
+        from genofab.views.console import make_console, render_run
 
-    render_run(result, make_console(), inputs=inputs)
+        render_run(result, make_console(), inputs=inputs)
+        return
+    from genofab.engines.uncertainty.monte_carlo import check_samples, monte_carlo
+    from genofab.views.progress import progress_bar
+    from genofab.views.uncertainty_runs import check_seed, executor_for, raw_metadata, raw_writer
+
+    check_samples(samples, force)
+    check_seed(seed)
+    loaded, deterministic = _evaluate(file)
+    metadata = raw_metadata(loaded, samples, seed)
+    with (
+        executor_for(scheduler) as executor,
+        raw_writer(raw, metadata) as write_raw,
+        progress_bar(samples, "samples", progress) as advance,
+    ):
+        result = monte_carlo(
+            loaded.scenario,
+            samples,
+            seed,
+            origin=deterministic.scenario,
+            executor=executor,
+            raw=write_raw,
+            progress=advance,
+        )
+    if output_format is OutputFormat.JSON:
+        _print_json(result.run_json(deterministic.to_json_dict()))
+        return
+    from genofab.views.console import make_console
+    from genofab.views.uncertainty_tables import render_monte_carlo
+
+    render_monte_carlo(result, make_console())
 
 
 @app.command()
 @reports_errors
 def compare(
-    a: ScenarioPath, b: ScenarioPath, output_format: FormatOption = OutputFormat.TABLE
+    a: ScenarioPath,
+    b: ScenarioPath,
+    output_format: FormatOption = OutputFormat.TABLE,
+    samples: Annotated[
+        int | None,
+        typer.Option(
+            "--samples", "-n", help="also the probability that B beats A, over this many samples"
+        ),
+    ] = None,
+    seed: SeedOption = 1,
+    force: ForceOption = False,
+    scheduler: SchedulerOption = None,
 ) -> None:
-    """Two scenarios side by side, with the ratio B ÷ A of each figure."""
+    """Two scenarios side by side, with the ratio B ÷ A of each figure; with --samples, the
+    probability that B beats A on each, on common random numbers."""
     from genofab.engines.compare import compare as compare_runs
 
-    comparison = compare_runs(_evaluate(a)[1], _evaluate(b)[1])
+    loaded_a, run_a = _evaluate(a)
+    loaded_b, run_b = _evaluate(b)
+    comparison = compare_runs(run_a, run_b)
+    chances = None
+    if samples is not None:
+        from genofab.engines.uncertainty.compare import compare_spread
+        from genofab.engines.uncertainty.monte_carlo import check_samples
+        from genofab.views.uncertainty_runs import check_seed, executor_for
+
+        check_samples(samples, force)
+        check_seed(seed)
+        with executor_for(scheduler) as executor:
+            chances = compare_spread(
+                loaded_a.scenario,
+                loaded_b.scenario,
+                samples,
+                seed,
+                origin_a=run_a.scenario,
+                origin_b=run_b.scenario,
+                executor=executor,
+            )
     if output_format is OutputFormat.JSON:
-        _print_json(comparison.model_dump(mode="json"))
+        data = comparison.model_dump(mode="json")
+        if chances is not None:
+            data["monte_carlo"] = chances.model_dump(mode="json")
+        _print_json(data)
         return
     from genofab.views.console import make_console, render_comparison
 
-    render_comparison(comparison, make_console())
+    console = make_console()
+    render_comparison(comparison, console)
+    if chances is not None:
+        from genofab.views.uncertainty_tables import render_chances
+
+        render_chances(chances, console)
 
 
 @app.command()
@@ -186,7 +297,7 @@ def scale(
     from genofab.engines.scale import scale as sweep
     from genofab.engines.scale import sweep_points
 
-    loaded, origin = _load(file)
+    loaded, origin = load_with_origin(file)
     path, low, high = _parse_range(loaded.scenario, vary)
     grid = sweep_points(loaded.scenario, path, low, high, points, log)
     result = sweep(loaded.scenario, path, grid, origin)
@@ -208,9 +319,23 @@ def report(
     name: Annotated[
         str | None, typer.Option(help="file stem of the report (default: the scenario file's stem)")
     ] = None,
+    samples: Annotated[
+        int | None,
+        typer.Option(
+            "--samples",
+            "-n",
+            help="Monte Carlo samples for the spread (default: 10,000 when the scenario has"
+            " uncertain parameters)",
+        ),
+    ] = None,
+    seed: SeedOption = 1,
+    force: ForceOption = False,
+    scheduler: SchedulerOption = None,
 ) -> None:
-    """HTML report, Excel workbook and figures (PNG, SVG) of one scenario."""
+    """HTML report, Excel workbook and figures (PNG, SVG) of one scenario; with uncertain
+    parameters (or --samples), the spread of the results and the tornado too."""
     from genofab.views.reports.report import check_stem, demand_points, write_report
+    from genofab.views.uncertainty_runs import report_uncertainty
 
     stem = check_stem(name if name is not None else file.stem)
     loaded, result = _evaluate(file)
@@ -219,7 +344,10 @@ def report(
         from genofab.engines.scale import demand_curve
 
         curve = demand_curve(loaded.scenario, demand_points(result), result.scenario)
-    written = write_report(result, curve, output, stem, loaded.scenario.description)
+    uncertainty = report_uncertainty(
+        loaded.scenario, samples, seed, force, scheduler, result.scenario
+    )
+    written = write_report(result, curve, output, stem, loaded.scenario.description, uncertainty)
     for path in written:
         sys.stdout.write(f"{output / path}\n")
 
@@ -276,7 +404,7 @@ def _parse_range(scenario: Any, vary: str) -> tuple[str, float, float]:
     return path.strip(), ends[0], ends[1]
 
 
-def _load(file: Path) -> Any:
+def load_with_origin(file: Path) -> Any:
     from genofab.io.scenario_file import load_scenario
     from genofab.results.run import ScenarioInfo
 
@@ -290,15 +418,37 @@ def _evaluate(file: Path) -> Any:
     from genofab.engines.run import evaluate
     from genofab.errors import InfeasibleError
 
-    loaded, origin = _load(file)
+    loaded, origin = load_with_origin(file)
     try:
         return loaded, evaluate(loaded.scenario, origin)
     except InfeasibleError as error:
         raise loaded.locate(error) from None
 
 
+def list_written(folder: Path, written: list[Path]) -> None:
+    """Say on stderr which files were written (stdout keeps the result)."""
+    for path in written:
+        sys.stderr.write(f"{folder / path}\n")
+
+
+def show(result: Any, output_format: OutputFormat, render: Callable[[Any, Any], None]) -> None:
+    """A result as JSON, or rendered as tables."""
+    if output_format is OutputFormat.JSON:
+        _print_json(result.model_dump(mode="json"))
+        return
+    from genofab.views.console import make_console
+
+    render(result, make_console())
+
+
 def _print_json(data: Any) -> None:
     sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False, allow_nan=False) + "\n")
+
+
+# the uncertainty commands (sensitivity, sweep) register on the same app
+from genofab.views import cli_uncertainty  # noqa: E402
+
+__all__ = ["app", "cli_uncertainty", "main"]
 
 
 def main() -> None:

@@ -23,6 +23,7 @@ def write_workbook(
     curve: ScaleResult | None,
     generated: str,
     headline: Sequence[tuple[str, str]],
+    uncertainty: Any = None,
 ) -> None:
     """Write the report workbook to ``path``."""
     import xlsxwriter
@@ -31,6 +32,8 @@ def write_workbook(
     with xlsxwriter.Workbook(str(path), options) as book:
         bold = book.add_format({"bold": True, "bg_color": "#f0f0f0", "border": 1})
         sheets = _sheets(run, curve, generated, headline)
+        if uncertainty is not None:
+            sheets.update(uncertainty_sheets(uncertainty))
         for name, (header, rows) in sheets.items():
             sheet = book.add_worksheet(name)
             for column, title in enumerate(header):
@@ -209,6 +212,109 @@ def _sheets(
                     ],
                 ]
                 for p in curve.points
+            ],
+        )
+    return sheets
+
+
+def uncertainty_sheets(uncertainty: Any) -> dict[str, tuple[list[str], list[list[Any]]]]:
+    """The Monte Carlo: its settings, uncertain inputs, spreads, distributions and tornado."""
+    from genofab.views.uncertainty_tables import describe
+
+    mc = uncertainty.spread
+    sheets: dict[str, tuple[list[str], list[list[Any]]]] = {
+        "Monte Carlo": (
+            ["item", "value"],
+            [
+                ["samples", mc.samples],
+                ["seed", mc.seed],
+                ["block size", mc.block_size],
+                ["feasible samples", mc.feasible_samples],
+                ["probability of meeting demand", mc.probability_of_meeting_demand],
+                *[[f"infeasible: {reason}", count] for reason, count in mc.infeasible.items()],
+                *[[f"bottleneck: {k}", share] for k, share in mc.bottleneck_probability.items()],
+                ["quantiles", mc.quantile_method],
+            ],
+        ),
+        "Uncertain inputs": (
+            ["parameter", "value", "unit", "distribution", "source"],
+            [
+                [item.path, item.value, item.unit, describe(item), item.source]
+                for item in mc.uncertain_inputs
+            ]
+            + [
+                [" ~ ".join(c.between), c.rank, "", "rank correlation", c.source]
+                for c in mc.correlations
+            ],
+        ),
+        "Spread": (
+            [
+                "result",
+                "unit",
+                "deterministic",
+                "mean",
+                "sd",
+                "P5",
+                "P50",
+                "P95",
+                "min",
+                "max",
+                "samples",
+            ],
+            [
+                [
+                    name,
+                    mc.units.get(name, ""),
+                    s.value,
+                    s.mean,
+                    s.sd,
+                    s.p5,
+                    s.p50,
+                    s.p95,
+                    s.min,
+                    s.max,
+                    s.samples,
+                ]
+                for name, s in mc.results.items()
+            ],
+        ),
+        "Distributions": (
+            ["result", "from", "to", "samples"],
+            [
+                [name, low, high, count]
+                for name in uncertainty.drawn
+                for low, high, count in zip(
+                    mc.distributions[name].low,
+                    mc.distributions[name].high,
+                    mc.distributions[name].count,
+                    strict=True,
+                )
+            ],
+        ),
+    }
+    if uncertainty.tornado is not None:
+        tornado = uncertainty.tornado
+        sheets["Tornado"] = (
+            [
+                "parameter",
+                "unit",
+                "P10",
+                "P90",
+                f"{tornado.result} at P10",
+                f"{tornado.result} at P90",
+                "swing",
+            ],
+            [
+                [
+                    bar.path,
+                    bar.unit,
+                    bar.low_input,
+                    bar.high_input,
+                    bar.at_low,
+                    bar.at_high,
+                    bar.swing,
+                ]
+                for bar in tornado.bars
             ],
         )
     return sheets

@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import io
 import re
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -20,7 +22,9 @@ from genofab.errors import OutputError
 from genofab.io.files import staged_folder
 from genofab.results.run import RunResult
 from genofab.results.scale import ScaleResult
+from genofab.results.uncertainty import MonteCarloResult, SensitivityResult, SweepResult, Tornado
 from genofab.views.console import number
+from genofab.views.uncertainty_tables import describe
 
 SAFE_STEM = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$")
 
@@ -68,25 +72,129 @@ def headline(run: RunResult) -> list[tuple[str, str]]:
     return rows
 
 
+@dataclass(frozen=True)
+class Uncertainty:
+    """What a report shows of the spread: the Monte Carlo, the tornado of one result, and
+    the results whose distributions are drawn."""
+
+    spread: MonteCarloResult
+    tornado: Tornado | None
+    drawn: tuple[str, ...]
+
+
 def write_report(
     run: RunResult,
     curve: ScaleResult | None,
     directory: Path,
     stem: str,
     description: str | None = None,
+    uncertainty: Uncertainty | None = None,
 ) -> list[Path]:
     """Render and write the report; returns the files written, relative to ``directory``."""
     check_stem(stem)
     with staged_folder(directory) as staging:
         generated = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
         svgs = _write_figures(run, curve, staging / "figures", stem)
-        html = _render_html(run, svgs, generated, description)
+        if uncertainty is not None:
+            svgs.update(_write_uncertainty_figures(uncertainty, staging / "figures", stem))
+        html = _render_html(run, svgs, generated, description, uncertainty)
         (staging / f"{stem}.html").write_text(html, encoding="utf-8")
         from genofab.views.reports.excel import write_workbook
 
-        write_workbook(staging / f"{stem}.xlsx", run, curve, generated, headline(run))
+        write_workbook(staging / f"{stem}.xlsx", run, curve, generated, headline(run), uncertainty)
         written = sorted(path.relative_to(staging) for path in staging.rglob("*") if path.is_file())
     return written
+
+
+def write_tornado_figures(result: SensitivityResult, directory: Path) -> list[Path]:
+    """The tornado of each analysed result, as PNG and SVG, in ``directory``."""
+    from genofab.views.reports import uncertainty_figures
+
+    with staged_folder(directory) as staging:
+        for name in result.results:
+            _save(
+                uncertainty_figures.tornado(result.tornado[name]),
+                staging / _file_name("tornado", name),
+            )
+        written = sorted(path.relative_to(staging) for path in staging.rglob("*") if path.is_file())
+    return written
+
+
+def write_sweep(result: SweepResult, directory: Path) -> list[Path]:
+    """A sweep's table (``sweep.csv``: mean, SD, P5, P50, P95 of each result at each point)
+    and a plot of each result's median and P5–P95 band, in ``directory``."""
+    import csv
+
+    from genofab.views.reports import uncertainty_figures
+
+    with staged_folder(directory) as staging:
+        names = list(result.result_units)
+        with (staging / "sweep.csv").open("w", newline="", encoding="utf-8") as stream:
+            table = csv.writer(stream)
+            table.writerow(
+                [
+                    *result.parameters,
+                    *[f"{name} {stat}" for name in names for stat in SPREAD_COLUMNS],
+                    "probability of meeting demand",
+                ]
+            )
+            for point in result.points:
+                table.writerow(
+                    [
+                        *[point.values[path] for path in result.parameters],
+                        *[
+                            _cell(getattr(point.results[name], stat))
+                            for name in names
+                            for stat in SPREAD_COLUMNS
+                        ],
+                        _cell(point.probability_of_meeting_demand),
+                    ]
+                )
+        for name in names:
+            _save(
+                uncertainty_figures.sweep_bands(result, name), staging / _file_name("sweep", name)
+            )
+        written = sorted(path.relative_to(staging) for path in staging.rglob("*") if path.is_file())
+    return written
+
+
+SPREAD_COLUMNS = ("mean", "sd", "p5", "p50", "p95")
+
+
+def _cell(value: float | None) -> float | str:
+    return "" if value is None else value
+
+
+def _file_name(kind: str, name: str) -> str:
+    return f"{kind}-{re.sub(r'[^A-Za-z0-9]+', '-', name).strip('-')}"
+
+
+def _save(figure: Any, base: Path) -> str:
+    """Save a figure as PNG and SVG; return the SVG text for inlining."""
+    figure.savefig(base.with_suffix(".png"), dpi=150)
+    figure.savefig(base.with_suffix(".svg"))
+    buffer = io.StringIO()
+    figure.savefig(buffer, format="svg")
+    return _inline_svg(buffer.getvalue())
+
+
+def _write_uncertainty_figures(uncertainty: Uncertainty, folder: Path, stem: str) -> dict[str, str]:
+    from genofab.views.reports import uncertainty_figures
+
+    folder.mkdir(parents=True, exist_ok=True)
+    spread = uncertainty.spread
+    svgs = {}
+    for name in uncertainty.drawn:
+        figure = uncertainty_figures.distribution(
+            name, spread.units.get(name, ""), spread.distributions[name], spread.results[name]
+        )
+        svgs[f"spread:{name}"] = _save(figure, folder / _file_name(f"{stem}-spread", name))
+    if uncertainty.tornado is not None:
+        figure = uncertainty_figures.tornado(uncertainty.tornado)
+        svgs["tornado"] = _save(
+            figure, folder / _file_name(f"{stem}-tornado", uncertainty.tornado.result)
+        )
+    return svgs
 
 
 def demand_points(run: RunResult, points: int = 60) -> NDArray[np.float64]:
@@ -121,15 +229,10 @@ def _write_figures(
                 economics.fair_price, economics.currency
             )
     folder.mkdir(parents=True)
-    svgs = {}
-    for name, figure in drawn.items():
-        base = folder / f"{stem}-{name.replace('_', '-')}"
-        figure.savefig(base.with_suffix(".png"), dpi=150)
-        figure.savefig(base.with_suffix(".svg"))
-        buffer = io.StringIO()
-        figure.savefig(buffer, format="svg")
-        svgs[name] = _inline_svg(buffer.getvalue())
-    return svgs
+    return {
+        name: _save(figure, folder / f"{stem}-{name.replace('_', '-')}")
+        for name, figure in drawn.items()
+    }
 
 
 def _inline_svg(svg: str) -> str:
@@ -139,7 +242,11 @@ def _inline_svg(svg: str) -> str:
 
 
 def _render_html(
-    run: RunResult, svgs: dict[str, str], generated: str, description: str | None
+    run: RunResult,
+    svgs: dict[str, str],
+    generated: str,
+    description: str | None,
+    uncertainty: Uncertainty | None = None,
 ) -> str:
     from jinja2 import Environment, PackageLoader, select_autoescape
 
@@ -157,6 +264,8 @@ def _render_html(
         assumptions=assumptions,
         generated=generated,
         description=description,
+        uncertainty=uncertainty,
+        describe=describe,
         n=number,
         pct=lambda value: "–" if value is None else f"{value:.1%}",
     )

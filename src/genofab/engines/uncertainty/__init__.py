@@ -1,0 +1,1 @@
+"""Uncertainty: sampling, Monte Carlo, sensitivity and sweeps (vectorised, reproducible)."""

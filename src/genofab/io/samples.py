@@ -1,0 +1,59 @@
+"""Raw Monte Carlo samples as a Parquet file, written chunk by chunk (memory stays bounded)
+through a temporary file that replaces the target only when every chunk was written."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from genofab.errors import OutputError, UsageError
+from genofab.io.files import usual_mode
+
+Columns = Mapping[str, NDArray[Any]]
+WriteChunk = Any
+
+
+@contextmanager
+def parquet_samples(path: Path, metadata: Mapping[str, str]) -> Iterator[WriteChunk]:
+    """A function writing one chunk of columns (name → array) at a time into ``path``; the
+    file appears whole when the block succeeds and not at all otherwise. ``metadata`` is
+    stored in the file (seed, version, units, status codes ...)."""
+    try:
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+    except ImportError:  # pragma: no cover - parquet is part of dev
+        raise UsageError("--raw needs pyarrow: pip install 'genofab[parquet]'") from None
+    path = Path(path)
+    if path.suffix.lower() != ".parquet":
+        raise OutputError(f"'{path}': raw samples are written as Parquet; name it *.parquet")
+    if not path.parent.is_dir():
+        raise OutputError(f"cannot write '{path}': the folder '{path.parent}' does not exist")
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    os.close(handle)
+    writer: list[Any] = []
+
+    def write(columns: Columns) -> None:
+        table = pa.table({name: pa.array(np.asarray(column)) for name, column in columns.items()})
+        if not writer:
+            schema = table.schema.with_metadata(dict(metadata))
+            writer.append(pq.ParquetWriter(temporary, schema, compression="zstd"))
+        writer[0].write_table(table.replace_schema_metadata(dict(metadata)))
+
+    try:
+        yield write
+        if writer:
+            writer[0].close()
+        os.chmod(temporary, usual_mode())
+        os.replace(temporary, path)
+    except BaseException:
+        if writer:
+            writer[0].close()
+        Path(temporary).unlink(missing_ok=True)
+        raise

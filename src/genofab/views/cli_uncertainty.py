@@ -1,0 +1,149 @@
+"""The uncertainty commands of the command line: ``genofab sensitivity`` and ``genofab sweep``
+(``run --samples`` and ``compare --samples`` are in :mod:`genofab.views.cli`). Thin: read the
+scenario, check the options, call an engine, show the result."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from genofab.errors import UsageError
+from genofab.views.cli import (
+    ForceOption,
+    FormatOption,
+    OutputFormat,
+    ProgressOption,
+    ScenarioPath,
+    SchedulerOption,
+    SeedOption,
+    app,
+    list_written,
+    load_with_origin,
+    reports_errors,
+    show,
+)
+
+#: The most samples a sweep takes in all (points × samples) without --force.
+MAX_SWEEP_SAMPLES = 100_000_000
+
+
+@app.command()
+@reports_errors
+def sensitivity(
+    file: ScenarioPath,
+    results: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--result", "-r", help="a result to analyse (repeatable); default: the key results"
+        ),
+    ] = None,
+    samples: Annotated[
+        int, typer.Option("--samples", "-n", help="Monte Carlo samples for rank correlations")
+    ] = 10_000,
+    sobol_samples: Annotated[
+        int, typer.Option("--sobol-samples", help="base samples N of the Sobol design (2^k)")
+    ] = 1024,
+    seed: SeedOption = 1,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="folder for the tornado charts")
+    ] = None,
+    output_format: FormatOption = OutputFormat.TABLE,
+    scheduler: SchedulerOption = None,
+) -> None:
+    """Which uncertain parameters drive each result: tornado (P10/P90, others at medians),
+    Spearman rank correlations and Sobol indices (SALib)."""
+    from genofab.engines.uncertainty.monte_carlo import check_samples
+    from genofab.engines.uncertainty.sensitivity import sensitivity as analyse
+    from genofab.views.uncertainty_runs import check_seed, executor_for
+
+    check_samples(samples)
+    check_seed(seed)
+    loaded, origin = load_with_origin(file)
+    with executor_for(scheduler) as executor:
+        result = analyse(
+            loaded.scenario,
+            results=results,
+            samples=samples,
+            sobol_samples=sobol_samples,
+            seed=seed,
+            origin=origin,
+            executor=executor,
+        )
+    if output is not None:
+        from genofab.views.reports.report import write_tornado_figures
+
+        list_written(output, write_tornado_figures(result, output))
+    from genofab.views.uncertainty_tables import render_sensitivity
+
+    show(result, output_format, render_sensitivity)
+
+
+@app.command()
+@reports_errors
+def sweep(
+    file: ScenarioPath,
+    sets: Annotated[
+        list[str],
+        typer.Option(
+            "--set",
+            help="PATH=V1,V2,... (repeatable: the grid is every combination), e.g."
+            " 'process.steps[1].titer=1e7 TU/mL,2e7 TU/mL'",
+        ),
+    ],
+    samples: Annotated[int, typer.Option("--samples", "-n", help="samples at each point")] = 10_000,
+    seed: SeedOption = 1,
+    results: Annotated[
+        list[str] | None,
+        typer.Option("--result", "-r", help="a result to show (repeatable); default: key results"),
+    ] = None,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="folder for the table (CSV) and plots")
+    ] = None,
+    output_format: FormatOption = OutputFormat.TABLE,
+    force: ForceOption = False,
+    scheduler: SchedulerOption = None,
+    progress: ProgressOption = True,
+) -> None:
+    """A grid of parameter values, each point a full Monte Carlo (same seed at every point):
+    the spread of the results and the probability of meeting demand at each."""
+    from genofab.engines.uncertainty.monte_carlo import check_samples
+    from genofab.engines.uncertainty.sensitivity import KEY_RESULTS, chosen_outputs
+    from genofab.engines.uncertainty.sweep import grid_points
+    from genofab.engines.uncertainty.sweep import sweep as run_sweep
+    from genofab.views.progress import progress_bar
+    from genofab.views.uncertainty_runs import check_seed, executor_for, parse_sets
+
+    loaded, origin = load_with_origin(file)
+    grid = parse_sets(loaded.scenario, sets)
+    points = len(grid_points(loaded.scenario, grid))
+    check_samples(samples)
+    if samples * points > MAX_SWEEP_SAMPLES and not force:
+        raise UsageError(
+            f"{points:,} points × {samples:,} samples is above the cap of"
+            f" {MAX_SWEEP_SAMPLES:,} samples in all; add --force to run it"
+        )
+    check_seed(seed)
+    shown = [output.name for output in chosen_outputs(loaded.scenario, results)]
+    with (
+        executor_for(scheduler) as executor,
+        progress_bar(samples * points, "samples", progress) as advance,
+    ):
+        result = run_sweep(
+            loaded.scenario,
+            grid,
+            samples,
+            seed,
+            origin=origin,
+            results=shown or list(KEY_RESULTS),
+            executor=executor,
+            progress=advance,
+        )
+    if output is not None:
+        from genofab.views.reports.report import write_sweep
+
+        list_written(output, write_sweep(result, output))
+    from genofab.views.uncertainty_tables import render_sweep
+
+    show(result, output_format, render_sweep)

@@ -1,0 +1,146 @@
+"""What the uncertainty commands share: checking their options, choosing where chunks run
+(in this process, or on a Dask cluster), and writing raw samples."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack, contextmanager
+from pathlib import Path
+from typing import Any
+
+from genofab.engines.uncertainty.executors import ClusterExecutor, Executor, LocalDaskExecutor
+from genofab.errors import UsageError
+
+
+def check_seed(seed: int) -> None:
+    """A seed is a non-negative whole number (SeedSequence takes no negative entropy)."""
+    if seed < 0:
+        raise UsageError(f"--seed must be a non-negative whole number, got {seed}")
+
+
+@contextmanager
+def executor_for(scheduler: str | None) -> Iterator[Executor]:
+    """Dask's threaded scheduler in this process, or the Dask cluster at ``scheduler``
+    (its client closed afterwards)."""
+    if not scheduler:
+        yield LocalDaskExecutor()
+        return
+    from genofab.engines.uncertainty.executors import connect
+
+    client = connect(scheduler)
+    try:
+        yield ClusterExecutor(client)
+    finally:
+        client.close()
+
+
+@contextmanager
+def raw_writer(
+    raw: Path | None, metadata: dict[str, str]
+) -> Iterator[Callable[[Any], None] | None]:
+    """A writer of raw samples to ``raw`` (Parquet), or None."""
+    if raw is None:
+        yield None
+        return
+    from genofab.io.samples import parquet_samples
+
+    with ExitStack() as stack:
+        yield stack.enter_context(parquet_samples(raw, metadata))
+
+
+def raw_metadata(loaded: Any, samples: int, seed: int) -> dict[str, str]:
+    """What a raw-samples file records about itself: the run, units and status codes."""
+    import json
+
+    from genofab import __version__
+    from genofab.engines.uncertainty.outputs import NO_ROOM_TIME, headline_outputs, status_reason
+    from genofab.engines.uncertainty.sampling import sampling_plan
+
+    scenario = loaded.scenario
+    units = {item.path: item.unit for item in sampling_plan(scenario).inputs}
+    units.update({output.name: output.unit for output in headline_outputs(scenario)})
+    return {
+        "genofab_version": __version__,
+        "scenario": loaded.path,
+        "sha256": loaded.sha256,
+        "samples": str(samples),
+        "seed": str(seed),
+        "units": json.dumps(units, ensure_ascii=False),
+        "status": json.dumps({code: status_reason(code) for code in range(NO_ROOM_TIME + 1)}),
+        "note": "inputs as drawn in their base unit (money in its own currency); results NaN"
+        " where status is not 0",
+    }
+
+
+def parse_sets(scenario: Any, sets: list[str]) -> dict[str, list[float]]:
+    """``--set PATH=V1,V2,...`` options as {path: values in base units}. Values are read as the
+    field reads them (units allowed, in the parameter's own unit and currency); a path that
+    does not exist is refused with the closest one suggested."""
+    from pydantic_core import PydanticCustomError
+
+    grid: dict[str, list[float]] = {}
+    for text in sets:
+        path, equals, listed = text.partition("=")
+        path = path.strip()
+        if not path or not equals or not listed.strip():
+            raise UsageError(f"--set takes PATH=V1,V2,..., got '{text}'")
+        if path in grid:
+            raise UsageError(f"--set {path} is given twice: list all its values in one --set")
+        parameter, spec = scenario.parameter(path)
+        values = []
+        for item in listed.split(","):
+            try:
+                parsed = spec.parse(item.strip()) if spec is not None else None
+            except PydanticCustomError as error:
+                raise UsageError(f"--set {path}: {error.message()}") from None
+            if parsed is None:
+                values.append(float(item))
+                continue
+            if parsed.unit != parameter.unit:
+                raise UsageError(
+                    f"--set {path}: '{item.strip()}' is in {parsed.unit or 'no unit'}; give it in"
+                    f" {parameter.unit or 'no unit'}, like the parameter"
+                )
+            values.append(parsed.value)
+        grid[path] = values
+    return grid
+
+
+#: Samples of a report's Monte Carlo when none are asked for.
+REPORT_SAMPLES = 10_000
+
+
+def report_uncertainty(
+    scenario: Any,
+    samples: int | None,
+    seed: int,
+    force: bool,
+    scheduler: str | None,
+    origin: Any,
+) -> Any:
+    """What a report shows of the spread (None for a scenario with nothing uncertain and no
+    --samples): the Monte Carlo, the tornado of the cost per dose (or of the patients a
+    year), and the key results that vary."""
+    from genofab.engines.uncertainty.monte_carlo import check_samples, monte_carlo
+    from genofab.engines.uncertainty.sampling import sampling_plan
+    from genofab.engines.uncertainty.sensitivity import KEY_RESULTS, chosen_outputs, tornado
+    from genofab.views.reports.report import Uncertainty
+
+    uncertain = bool(sampling_plan(scenario).inputs)
+    if samples is None and not uncertain:
+        return None
+    samples = REPORT_SAMPLES if samples is None else samples
+    check_samples(samples, force)
+    check_seed(seed)
+    with executor_for(scheduler) as executor:
+        spread = monte_carlo(scenario, samples, seed, origin=origin, executor=executor)
+    chart = None
+    if uncertain:
+        main = "cogs_per_dose" if "cogs_per_dose" in spread.results else "patients_per_year"
+        chart = tornado(scenario, chosen_outputs(scenario, [main]))[main]
+    drawn = tuple(
+        name
+        for name in KEY_RESULTS
+        if name in spread.results and (spread.results[name].sd or 0) > 0
+    )
+    return Uncertainty(spread=spread, tornado=chart, drawn=drawn)
