@@ -44,3 +44,15 @@ def test_public_names_exist() -> None:
 
 def test_product_units_match_the_registry() -> None:
     assert set(typing.get_args(Product.model_fields["unit"].annotation)) == set(PRODUCT_SYMBOLS)
+
+
+def test_the_command_line_does_not_import_dask_for_a_plain_run() -> None:
+    """pint would import dask (0.15 s) whenever it is installed; `genofab run` does not need it."""
+    code = (
+        "import sys; from genofab.units import registry; registry();"
+        " import genofab.engines.run; print('dask' in sys.modules)"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT
+    )
+    assert done.stdout.strip() == "False"

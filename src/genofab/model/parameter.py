@@ -384,9 +384,9 @@ class _UnitError(Exception):
 def _conversion(spec: QuantitySpec, unit_text: str) -> tuple[float, str]:
     """Factor from ``unit_text`` to the field's unit, and that unit (cached: pint is slow, and
     a file repeats the same few units)."""
+    ureg = registry()  # first: it imports pint without its optional dask support
     import pint
 
-    ureg = registry()
     try:
         units = ureg.parse_units(unit_text)
     except pint.UndefinedUnitError as error:
