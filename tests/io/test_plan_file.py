@@ -161,3 +161,16 @@ def test_a_missing_scenario_is_named(write: Write) -> None:
     issue = only_problem(write(dump_yaml(plan), "plan.yaml"))
     assert issue.path == "products[0].scenario"
     assert "cannot read the file" in issue.message
+
+
+def test_a_plan_number_with_its_own_uncertainty_is_refused(write: Write) -> None:
+    data = benchmark_data()
+    data["rooms"][0]["changeover"] = {
+        "value": 1,
+        "unit": "wk",
+        "uncertainty": {"kind": "uniform", "low": 0.5, "high": 2},
+    }
+    issue = only_problem(write(dump_yaml(data), "plan.yaml"))
+    assert issue.path == "rooms[0].changeover.uncertainty"
+    assert "the plan's own 'uncertainty' section" in issue.message
+    assert issue.line is not None

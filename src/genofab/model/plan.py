@@ -24,7 +24,14 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from genofab.errors import did_you_mean
-from genofab.model.base import Frozen, Identifier, Text, deferred, raise_problems
+from genofab.model.base import (
+    Frozen,
+    Identifier,
+    Text,
+    deferred,
+    raise_problems,
+    repeat_problems,
+)
 from genofab.model.parameter import Parameter, default
 from genofab.model.plan_quantities import (
     DURATION_OR_DATE,
@@ -36,6 +43,7 @@ from genofab.model.plan_quantities import (
     StorageCapacity,
 )
 from genofab.model.quantities import Duration, DurationOrZero, Fraction, Money
+from genofab.model.scenario import iter_parameters
 
 FORMAT = "genofab-plan/1"
 
@@ -252,8 +260,17 @@ def plan_problems(plan: Plan) -> list[tuple[str, str]]:
     problems: list[tuple[str, str]] = []
     products = [product.name for product in plan.products]
     kinds = sorted({room.room_kind for room in plan.rooms})
-    problems += _unique("products", products)
-    problems += _unique("rooms", [room.name for room in plan.rooms])
+    problems += repeat_problems(products, "products", "name")
+    problems += repeat_problems([room.name for room in plan.rooms], "rooms", "name")
+    problems += [
+        (
+            f"{path}.uncertainty",
+            "a plan's numbers take no uncertainty here: the plan's own"
+            " 'uncertainty' section sets what its Monte Carlo varies",
+        )
+        for path, parameter in iter_parameters(plan)
+        if parameter.uncertainty is not None
+    ]
     currencies: dict[str, str] = {}
     for path, parameter in _money_parameters(plan):
         currency = parameter.unit.split("/", 1)[0]
@@ -360,18 +377,6 @@ def _time_problems(plan: Plan, path: str, when: Parameter | dt.date) -> list[tup
 
 def _comparable(plan: Plan, *times: Parameter | dt.date) -> bool:
     return all(not isinstance(when, dt.date) or plan.start is not None for when in times)
-
-
-def _unique(section: str, names: list[str]) -> list[tuple[str, str]]:
-    seen: dict[str, int] = {}
-    problems = []
-    for i, name in enumerate(names):
-        if name in seen:
-            problems.append(
-                (f"{section}[{i}].name", f"repeats the name of {section}[{seen[name]}]")
-            )
-        seen.setdefault(name, i)
-    return problems
 
 
 def _unknown(path: str, what: str, name: str, known: list[str]) -> tuple[str, str]:
