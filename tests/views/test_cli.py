@@ -64,6 +64,8 @@ def test_compare_shows_ratios() -> None:
     assert rows["patients_per_lot"]["ratio"] == pytest.approx(100)
     assert rows["patients_per_year"]["ratio"] == pytest.approx(400)
     assert rows["bottleneck_room"]["ratio"] is None
+    assert rows["cogs_per_dose"]["unit"] == "EUR/dose"
+    assert rows["cogs_per_dose"]["ratio"] == pytest.approx(819 / 125_000, rel=0.01)
     table = runner.invoke(app, ["compare", CURRENT, IGT])
     assert table.exit_code == 0 and "400×" in table.stdout and "B ÷ A" in table.stdout
 
@@ -263,3 +265,10 @@ def test_validate_takes_plan_files(write: Write) -> None:
     refused = runner.invoke(app, ["validate", str(bad)])
     assert refused.exit_code == 2
     assert "unknown field 'colour'" in refused.stderr
+
+
+def test_compare_without_economics_leaves_the_cost_rows_empty(write: Write) -> None:
+    result = runner.invoke(app, ["compare", str(write(dump_yaml(tiny_data()))), IGT, "-f", "json"])
+    assert result.exit_code == 0, result.output
+    rows = {row["metric"]: row for row in json.loads(result.stdout)["rows"]}
+    assert rows["cogs_per_dose"]["a"] is None and rows["cogs_per_dose"]["ratio"] is None

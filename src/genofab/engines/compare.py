@@ -5,7 +5,8 @@ from __future__ import annotations
 from genofab.results.compare import ComparisonResult, ComparisonRow
 from genofab.results.run import RunResult
 
-#: (metric, unit, how to read it from a run); ``{unit}`` is the product's unit.
+#: (metric, unit, how to read it from a run); ``{unit}`` is the product's unit and
+#: ``{money}`` the scenario's currency.
 METRICS: tuple[tuple[str, str, str], ...] = (
     ("amount_made", "{unit}/lot", "lot.amount_made"),
     ("overall_yield", "fraction", "lot.overall_yield"),
@@ -21,6 +22,11 @@ METRICS: tuple[tuple[str, str, str], ...] = (
     ("patients_per_year", "patients/yr", "patients_per_year"),
     ("lots_for_cohort", "lots", "lots_for_cohort"),
     ("years_to_treat_cohort", "yr", "years_to_treat_cohort"),
+    ("years_to_release_cohort", "yr", "years_to_release_cohort"),
+    ("cogs_per_lot", "{money}/lot", "cogs_per_lot"),
+    ("cogs_per_dose", "{money}/dose", "cogs_per_dose"),
+    ("cogs_per_patient", "{money}/patient", "cogs_per_patient"),
+    ("fair_price_per_patient", "{money}/patient", "economics.fair_price.total"),
 )
 
 
@@ -29,7 +35,7 @@ def compare(a: RunResult, b: RunResult) -> ComparisonResult:
     rows = []
     for metric, unit, attribute in METRICS:
         value_a, value_b = _read(a, attribute), _read(b, attribute)
-        units = {unit.format(unit=a.lot.product_unit), unit.format(unit=b.lot.product_unit)}
+        units = {unit.format(unit=run.lot.product_unit, money=_currency(run)) for run in (a, b)}
         ratio = None
         numbers = isinstance(value_a, float) and isinstance(value_b, float)
         if numbers and value_a != 0 and len(units) == 1:
@@ -42,10 +48,15 @@ def compare(a: RunResult, b: RunResult) -> ComparisonResult:
     return ComparisonResult(a=a.scenario, b=b.scenario, rows=tuple(rows))
 
 
+def _currency(run: RunResult) -> str:
+    return run.economics.currency if run.economics is not None else "?"
+
+
 def _read(run: RunResult, attribute: str) -> float | str | None:
+    """The figure at a dotted attribute path; None where a part is missing (no economics)."""
     value: object = run
     for part in attribute.split("."):
-        value = getattr(value, part)
+        value = getattr(value, part) if value is not None else None
     if value is None or isinstance(value, str):
         return value
     assert isinstance(value, int | float)
