@@ -8,6 +8,7 @@ file and checking it against a field are in :mod:`genofab.model.uncertainty`, sa
 from __future__ import annotations
 
 import math
+from abc import ABC, abstractmethod
 from typing import Annotated, Literal
 
 from pydantic import Field
@@ -31,12 +32,12 @@ class DistributionError(ValueError):
         super().__init__(f"{subpath}: {message}")
 
 
-class _Base(Frozen):
+class _Base(Frozen, ABC):
     source: str | None = None
 
+    @abstractmethod
     def support(self) -> tuple[float, float]:
         """Lowest and highest value the distribution can draw (±inf when it has no end)."""
-        raise NotImplementedError
 
     def tails(self) -> tuple[float, float]:
         """Where the distribution practically ends: its support, or its 0.1 % and 99.9 %

@@ -27,7 +27,7 @@ class Campaigns:
 
 
 class _OutOfTimeError(Exception):
-    pass
+    """The search ran out of its time budget."""
 
 
 def fits(
