@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import copy
 import io
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import pytest
 from ruamel.yaml import YAML
 
+from genofab.errors import Issue, ScenarioError
 from genofab.model import Scenario
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -22,6 +25,21 @@ def scenario_examples() -> list[Path]:
         for path in sorted(EXAMPLES.glob("*.yaml"))
         if "format: genofab/1" in path.read_text(encoding="utf-8").splitlines()
     ]
+
+
+def load_problems(load: Callable[[Path], object], path: Path) -> list[Issue]:
+    """The problems ``load`` reports for ``path``; it must refuse the file and name it."""
+    with pytest.raises(ScenarioError) as caught:
+        load(path)
+    assert caught.value.file == str(path)
+    return list(caught.value.issues)
+
+
+def load_only_problem(load: Callable[[Path], object], path: Path) -> Issue:
+    """The one problem ``load`` reports for ``path``."""
+    found = load_problems(load, path)
+    assert len(found) == 1, [issue.render(None) for issue in found]
+    return found[0]
 
 
 def tiny_data() -> dict[str, Any]:

@@ -10,10 +10,10 @@ from typing import Any
 
 import pytest
 
-from genofab.errors import Issue, ScenarioError
+from genofab.errors import Issue
 from genofab.io.plan_file import load_plan
 from genofab.model.scenario import iter_parameters
-from tests.helpers import EXAMPLES, dump_yaml, edit, tiny_data
+from tests.helpers import EXAMPLES, dump_yaml, edit, load_only_problem, load_problems, tiny_data
 from tests.schedule_plans import benchmark_data, two_stage_data
 
 Write = Callable[..., Path]
@@ -21,16 +21,11 @@ PLANS = sorted(EXAMPLES.glob("schedule-*.yaml"))
 
 
 def problems(path: Path) -> list[Issue]:
-    with pytest.raises(ScenarioError) as caught:
-        load_plan(path)
-    assert caught.value.file == str(path)
-    return list(caught.value.issues)
+    return load_problems(load_plan, path)
 
 
 def only_problem(path: Path) -> Issue:
-    found = problems(path)
-    assert len(found) == 1, [issue.render(None) for issue in found]
-    return found[0]
+    return load_only_problem(load_plan, path)
 
 
 def test_there_are_the_benchmark_plans_and_the_large_one() -> None:

@@ -12,22 +12,24 @@ import pytest
 from genofab.errors import Issue, ScenarioError
 from genofab.io.scenario_file import load_scenario, parse_scenario
 from genofab.io.yaml_source import MAX_BYTES
-from tests.helpers import dump_yaml, edit, scenario_examples, tiny_data
+from tests.helpers import (
+    dump_yaml,
+    edit,
+    load_only_problem,
+    load_problems,
+    scenario_examples,
+    tiny_data,
+)
 
 Write = Callable[..., Path]
 
 
 def problems(path: Path) -> list[Issue]:
-    with pytest.raises(ScenarioError) as caught:
-        load_scenario(path)
-    assert caught.value.file == str(path)
-    return list(caught.value.issues)
+    return load_problems(load_scenario, path)
 
 
 def only_problem(path: Path) -> Issue:
-    found = problems(path)
-    assert len(found) == 1, [issue.render(None) for issue in found]
-    return found[0]
+    return load_only_problem(load_scenario, path)
 
 
 def line_of(text: str, fragment: str) -> int:
