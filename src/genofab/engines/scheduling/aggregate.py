@@ -7,9 +7,16 @@ optimal for makespan in a single stage when changeovers obey the triangle inequa
 single-stage plans this plan is exact; otherwise its value is a lower bound.
 
 It is solved as a sequence of decisions — "does every lot fit in makespan T?" — from a
-counting bound upwards, each a small CP-SAT model (each room a knapsack of campaigns). The
-first T that fits is optimal, since every smaller one was proven not to fit. Decisions find
-solutions much faster than one model minimising T, which must close a parity-type gap.
+counting bound upwards. A greedy packing (each room filled as full as it can be) gives a
+first T that fits. Each smaller T is then decided, cheapest test first:
+
+1. the arc-flow LP relaxation (:mod:`.packing_bound`): infeasible proves T too small;
+2. rounding its fractional packing (whole LP rooms fixed, the lots left packed greedily
+   or by bin completion, :mod:`.packing`) finds a plan at T;
+3. the arc-flow model itself as a MIP (HiGHS) proves T too small or finds a plan.
+
+The first T that fits is optimal, since every smaller one was proven not to fit; when time
+runs out first, the plan found is reported with the smallest T not yet refuted as its bound.
 """
 
 from __future__ import annotations
@@ -20,13 +27,16 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 import numpy as np
-from ortools.sat.python import cp_model
 
 from genofab.engines.scheduling.campaign import SolverRun, Stage
 from genofab.engines.scheduling.instance import Instance, RoomSpec
 from genofab.engines.scheduling.packing import Campaigns, fits
+from genofab.engines.scheduling.packing_bound import Relaxation, RoomKind, relax
 from genofab.engines.scheduling.rules import place_lots
 from genofab.engines.scheduling.timetable import Timetable
+
+#: Seconds the exact search may spend on the lots left after one rounding of the relaxation.
+ROUNDING_TRY = 0.06
 
 
 @dataclass(frozen=True)
@@ -108,9 +118,7 @@ def _counts(instance: Instance, stage: Stage) -> dict[int, int]:
     return dict(counts)
 
 
-def aggregate_plan(
-    instance: Instance, stage: Stage, *, time_limit: float, workers: int = 1, seed: int = 0
-) -> AggregatePlan:
+def aggregate_plan(instance: Instance, stage: Stage, *, time_limit: float) -> AggregatePlan:
     """The least makespan T such that every lot fits, by decisions T = bound, bound + 1 …"""
     started = time.perf_counter()
     deadline = started + time_limit
@@ -118,7 +126,7 @@ def aggregate_plan(
     units = _units(instance, stage, counts)
     offsets = _offset(instance, stage, units)
     low = max(counting_bound(instance, stage), 1)
-    name = f"aggregate campaign plan, stage '{stage.kind}' (packing and CP-SAT decisions)"
+    name = f"aggregate campaign plan, stage '{stage.kind}' (arc-flow LP, rounding, HiGHS MIP)"
     variables = 0
     proven = low  # every makespan below this one is proven not to fit
     incumbent: tuple[int, dict[tuple[int, int], dict[int, int]]] | None = None
@@ -132,24 +140,29 @@ def aggregate_plan(
         left = deadline - time.perf_counter()
         if left <= 0.01:
             break
-        fits, lots = _complete(units, counts, offsets, makespan, deadline)
-        if fits is False:
-            proven = makespan + 1
+        kinds = _kinds(units, offsets, makespan)
+        relaxation = relax([kind for kind, _ in kinds], counts, left)
+        variables = max(variables, relaxation.variables)
+        if relaxation.fits is False:
+            proven = makespan + 1  # the arc-flow relaxation proves the lots do not fit
             continue
-        if fits:
-            incumbent = (makespan, lots)
-            break
-        left = deadline - time.perf_counter()
-        if left <= 0.01:
-            break
-        fits, lots, size = _decide(instance, units, counts, offsets, makespan, left, workers, seed)
-        variables = max(variables, size)
-        if fits is None:
-            break
-        if fits:
-            incumbent = (makespan, lots)
-            break
-        proven = makespan + 1
+        # rounding may take part of the time; the MIP proof or search gets the rest
+        soon = time.perf_counter() + 0.4 * (deadline - time.perf_counter())
+        rounded = _round(kinds, relaxation, counts, offsets, makespan, soon)
+        if rounded is None:
+            left = deadline - time.perf_counter()
+            if left <= 0.01:
+                break
+            relaxation = relax([kind for kind, _ in kinds], counts, left, integer=True)
+            if relaxation.fits is False:
+                proven = makespan + 1  # the arc-flow model itself proves it
+                continue
+            if relaxation.fits is None:
+                break  # out of time
+            rounded = _round(kinds, relaxation, counts, offsets, makespan, deadline)
+        if rounded is not None:
+            incumbent = (makespan, rounded)
+        break
     if incumbent is None:
         status = "infeasible" if proven > instance.horizon else "unknown"
         bound = None if status == "infeasible" else proven
@@ -157,6 +170,75 @@ def aggregate_plan(
     makespan, lots = incumbent
     status = "optimal" if makespan == proven else "feasible"
     return AggregatePlan(_run(name, status, makespan, proven, started, time_limit, variables), lots)
+
+
+def _capacity(unit: _Unit, offsets: dict[int, int], makespan: int) -> int:
+    """Room time a unit offers within ``makespan`` (its first campaign pays no changeover)."""
+    return (makespan - offsets[unit.group]) * unit.places + unit.saving
+
+
+def _kinds(
+    units: list[_Unit], offsets: dict[int, int], makespan: int
+) -> list[tuple[RoomKind, list[_Unit]]]:
+    """The units as kinds of identical rooms (a group's sequenced rooms are identical), each
+    with its units; units with no room time left are dropped."""
+    members: dict[int, list[_Unit]] = defaultdict(list)
+    for unit in units:
+        if _capacity(unit, offsets, makespan) > 0:
+            members[unit.group].append(unit)
+    return [
+        (RoomKind(len(group), _capacity(group[0], offsets, makespan), group[0].hold,
+                  group[0].entry), group)
+        for group in members.values()
+    ]  # fmt: skip
+
+
+def _round(
+    kinds: list[tuple[RoomKind, list[_Unit]]],
+    relaxation: Relaxation,
+    counts: dict[int, int],
+    offsets: dict[int, int],
+    makespan: int,
+    deadline: float,
+) -> dict[tuple[int, int], dict[int, int]] | None:
+    """Round the relaxation's packing: its rooms of weight w ≥ 1, heaviest first, are given
+    to ⌊w⌋ units each, and the lots left are packed into the units left, greedily then
+    exactly (bin completion, :data:`ROUNDING_TRY` seconds). When that fails, fewer rooms
+    are fixed and the rest searched again — a freer residual — until ``deadline``. Lots per
+    unit, or None."""
+    whole = [
+        (members, pattern)
+        for (_, members), rooms in zip(kinds, relaxation.rooms, strict=False)
+        for weight, pattern in sorted(rooms, key=lambda room: -room[0])
+        for _ in range(math.floor(weight + 1e-6))
+    ]
+    for fixed in range(len(whole), -1, -1):
+        if time.perf_counter() >= deadline:
+            return None
+        left = dict(counts)
+        lots: dict[tuple[int, int], dict[int, int]] = {}
+        taken: set[tuple[int, int]] = set()
+        for members, pattern in whole[:fixed]:
+            unit = next((u for u in members if (u.group, u.room) not in taken), None)
+            if unit is None or any(n > left.get(p, 0) for p, n in pattern.items()):
+                continue
+            taken.add((unit.group, unit.room))
+            lots[(unit.group, unit.room)] = pattern
+            for p, n in pattern.items():
+                left[p] -= n
+        if not any(left.values()):
+            return lots
+        free = [u for _, members in kinds for u in members if (u.group, u.room) not in taken]
+        if not free:
+            continue
+        packed = _pack(free, left, offsets, makespan)
+        if packed is None:
+            soon = min(deadline, time.perf_counter() + ROUNDING_TRY)
+            fits, packed = _complete(free, left, offsets, makespan, soon)
+            packed = packed if fits else None
+        if packed is not None:
+            return {**lots, **packed}
+    return None
 
 
 def _complete(
@@ -201,7 +283,7 @@ def _pack(
     left = dict(counts)
     lots: dict[tuple[int, int], dict[int, int]] = {}
     for unit in units:
-        capacity = (makespan - offsets[unit.group]) * unit.places + unit.saving
+        capacity = _capacity(unit, offsets, makespan)
         if capacity <= 0:
             continue
         chosen = _fill(unit, left, capacity)
@@ -267,67 +349,6 @@ def _run(
         time_limit=time_limit,
         variables=variables,
     )
-
-
-def _decide(
-    instance: Instance,
-    units: list[_Unit],
-    counts: dict[int, int],
-    offsets: dict[int, int],
-    makespan: int,
-    time_limit: float,
-    workers: int,
-    seed: int,
-) -> tuple[bool | None, dict[tuple[int, int], dict[int, int]], int]:
-    """Whether every lot fits in ``makespan``: True (with lots per unit), False (proven), or
-    None (time ran out)."""
-    model = cp_model.CpModel()
-    share: dict[int, list[cp_model.IntVar]] = defaultdict(list)
-    pieces: dict[int, list[cp_model.IntVar]] = defaultdict(list)
-    most: dict[int, int] = defaultdict(int)
-    chosen: dict[tuple[int, int, int], cp_model.IntVar] = {}
-    for unit in units:
-        capacity = (makespan - offsets[unit.group]) * unit.places + unit.saving
-        terms = []
-        for p in unit.products:
-            fit = (capacity - unit.entry[p]) // unit.hold[p]
-            if fit <= 0:
-                continue
-            top = min(counts[p], fit)
-            n = model.new_int_var(0, top, "")
-            chosen[(unit.group, unit.room, p)] = n
-            share[p].append(n)
-            terms.append(unit.hold[p] * n)
-            most[p] = max(most[p], top)
-            if unit.entry[p]:
-                used = model.new_bool_var("")
-                model.add(n <= top * used)
-                model.add(n >= used)
-                terms.append(unit.entry[p] * used)
-                pieces[p].append(used)
-        model.add(sum(terms) <= capacity)
-    for p, wanted in counts.items():
-        if not share[p]:
-            return False, {}, 0
-        model.add(sum(share[p]) == wanted)
-        if pieces[p] and len(pieces[p]) == len(share[p]):
-            model.add(sum(pieces[p]) >= math.ceil(wanted / most[p]))
-    solver = cp_model.CpSolver()
-    solver.parameters.max_time_in_seconds = time_limit
-    solver.parameters.num_workers = workers
-    solver.parameters.random_seed = seed
-    code = solver.solve(model)
-    size = len(model.proto.variables)
-    if code == cp_model.INFEASIBLE:
-        return False, {}, size
-    if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        return None, {}, size
-    lots: dict[tuple[int, int], dict[int, int]] = defaultdict(dict)
-    for (g, r, p), n in chosen.items():
-        value = int(solver.value(n))
-        if value:
-            lots[(g, r)][p] = value
-    return True, dict(lots), size
 
 
 def decode_aggregate(instance: Instance, stage: Stage, plan: AggregatePlan) -> Timetable:
