@@ -37,6 +37,8 @@ from genofab.engines.scheduling.timetable import Timetable
 
 #: Seconds the exact search may spend on the lots left after one rounding of the relaxation.
 ROUNDING_TRY = 0.06
+#: Share of the time left that rounding may take; the MIP proof or search gets the rest.
+ROUNDING_SHARE = 0.25
 
 
 @dataclass(frozen=True)
@@ -146,8 +148,7 @@ def aggregate_plan(instance: Instance, stage: Stage, *, time_limit: float) -> Ag
         if relaxation.fits is False:
             proven = makespan + 1  # the arc-flow relaxation proves the lots do not fit
             continue
-        # rounding may take part of the time; the MIP proof or search gets the rest
-        soon = time.perf_counter() + 0.4 * (deadline - time.perf_counter())
+        soon = time.perf_counter() + ROUNDING_SHARE * (deadline - time.perf_counter())
         rounded = _round(kinds, relaxation, counts, offsets, makespan, soon)
         if rounded is None:
             left = deadline - time.perf_counter()
