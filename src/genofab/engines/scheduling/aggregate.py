@@ -10,6 +10,7 @@ It is solved as a sequence of decisions — "does every lot fit in makespan T?" 
 counting bound upwards. A greedy packing (each room filled as full as it can be) gives a
 first T that fits. Each smaller T is then decided, cheapest test first:
 
+0. exact bin completion (:mod:`.packing`) for a few milliseconds: settles small plans;
 1. the arc-flow LP relaxation (:mod:`.packing_bound`): infeasible proves T too small;
 2. rounding its fractional packing (whole LP rooms fixed, the lots left packed greedily
    or by bin completion, :mod:`.packing`) finds a plan at T;
@@ -35,7 +36,8 @@ from genofab.engines.scheduling.packing_bound import Relaxation, RoomKind, relax
 from genofab.engines.scheduling.rules import place_lots
 from genofab.engines.scheduling.timetable import Timetable
 
-#: Seconds the exact search may spend on the lots left after one rounding of the relaxation.
+#: Seconds bin completion may spend on a makespan before the LP, and on the lots left after
+#: one rounding of the relaxation.
 ROUNDING_TRY = 0.06
 #: Share of the time left that rounding may take; the MIP proof or search gets the rest.
 ROUNDING_SHARE = 0.25
@@ -142,8 +144,17 @@ def aggregate_plan(instance: Instance, stage: Stage, *, time_limit: float) -> Ag
         left = deadline - time.perf_counter()
         if left <= 0.01:
             break
+        # small plans are settled at once by bin completion, before any LP is built
+        quick = min(deadline, time.perf_counter() + ROUNDING_TRY)
+        fits, lots = _complete(units, counts, offsets, makespan, quick)
+        if fits is not None:
+            if fits:
+                incumbent = (makespan, lots)
+                break
+            proven = makespan + 1
+            continue
         kinds = _kinds(units, offsets, makespan)
-        relaxation = relax([kind for kind, _ in kinds], counts, left)
+        relaxation = relax([kind for kind, _ in kinds], counts, deadline - time.perf_counter())
         variables = max(variables, relaxation.variables)
         if relaxation.fits is False:
             proven = makespan + 1  # the arc-flow relaxation proves the lots do not fit

@@ -11,7 +11,7 @@ this model is the Gilmore–Gomory bound. Each arc also carries the upper bound
 min(rooms, ⌊lots_p / m⌋) — a campaign of m lots can be chosen by at most that many rooms —
 which the plain relaxation lacks and which closes the parity-type gaps of tightly packed rooms.
 
-When this LP (HiGHS through SciPy) is infeasible, no packing exists: that proves a makespan
+When this LP (HiGHS, through SciPy) is infeasible, no packing exists: that proves a makespan
 too small. When it is feasible, nothing is proven.
 """
 
@@ -21,8 +21,6 @@ import time
 from dataclasses import dataclass, field, replace
 
 import numpy as np
-from scipy.optimize import Bounds, LinearConstraint, linprog, milp
-from scipy.sparse import csr_array
 
 #: Flow below this is LP round-off.
 _TINY = 1e-7
@@ -91,39 +89,66 @@ def relax(
     values = np.concatenate(
         [-np.ones(len(tail)), np.ones(int((head >= 0).sum())), count[taken].astype(float)]
     )
-    matrix = csr_array((values, (rows, cols)), shape=(nodes + len(order), len(tail)))
     right = np.zeros(nodes + len(order))
     for graph in arcs:
         right[graph.first] = -graph.rooms  # each kind's source is its first node
     right[nodes:] = [wanted[p] for p in order]
     upper = np.concatenate([a.upper for a in arcs])
-    left = max(deadline - time.perf_counter(), 0.01)
+    found, flow = _solve(
+        (rows, cols, values), right, upper, integer, max(deadline - time.perf_counter(), 0.01)
+    )
+    if found is False:
+        return Relaxation(False, variables=len(tail))  # proven infeasible
+    if flow is None:
+        return Relaxation(None, [[] for _ in kinds], len(tail))
+    flows = iter(np.split(flow, np.cumsum([len(a.tail) for a in arcs])[:-1]))
+    rooms = [_paths(graph, next(flows)) if graph is not None else [] for graph in graphs]
+    return Relaxation(True, rooms, len(tail))
+
+
+def _solve(
+    entries: tuple[np.ndarray, np.ndarray, np.ndarray],
+    right: np.ndarray,
+    upper: np.ndarray,
+    integer: bool,
+    time_limit: float,
+) -> tuple[bool | None, np.ndarray | None]:
+    """Solve {A x = right, 0 ≤ x ≤ upper} (A as rows, columns, values) with HiGHS:
+    (False, None) when proven infeasible, (True, x) when solved, (None, None) when time ran
+    out first. LPs use the interior-point method (2-3x faster than the simplex on these
+    models); the MIP runs without presolve (its probing costs more than it saves here)."""
+    # SciPy's HiGHS, imported here: importing scipy.optimize costs about 0.4 s, paid only
+    # when an LP is needed. (highspy cannot share a process with OR-Tools: both ship a
+    # libhighs.so.1 of different versions, and whichever loads second fails on symbols.)
+    from scipy.optimize import Bounds, LinearConstraint, linprog, milp
+    from scipy.sparse import csr_array
+
+    rows, cols, values = entries
+    matrix = csr_array((values, (rows, cols)), shape=(len(right), len(upper)))
+    left = max(time_limit, 0.01)
     if integer:
-        # HiGHS's presolve (probing) costs this MIP more than it saves
         options: dict[str, object] = {"time_limit": left, "presolve": False}
         result = milp(
-            np.zeros(len(tail)),
-            integrality=np.ones(len(tail)),
+            np.zeros(len(upper)),
+            integrality=np.ones(len(upper)),
             bounds=Bounds(0, upper),
             constraints=LinearConstraint(matrix, right, right),
             options=options,
         )
-    else:  # the interior-point method decides these LPs fastest (2-3x the simplex)
+    else:
         result = linprog(
-            np.zeros(len(tail)),
+            np.zeros(len(upper)),
             A_eq=matrix,
             b_eq=right,
-            bounds=np.column_stack([np.zeros(len(tail)), upper]),
+            bounds=np.column_stack([np.zeros(len(upper)), upper]),
             method="highs-ipm",
             options={"time_limit": left},
         )
     if result.status == 2:
-        return Relaxation(False, variables=len(tail))  # proven infeasible
+        return False, None  # proven infeasible
     if result.x is None:
-        return Relaxation(None, [[] for _ in kinds], len(tail))
-    flows = iter(np.split(result.x, np.cumsum([len(a.tail) for a in arcs])[:-1]))
-    rooms = [_paths(graph, next(flows)) if graph is not None else [] for graph in graphs]
-    return Relaxation(True, rooms, len(tail))
+        return None, None  # out of time (a MIP's incumbent, when it has one, is whole)
+    return True, np.asarray(result.x)
 
 
 def _paths(graph: _Arcs, flow: np.ndarray) -> list[tuple[float, dict[int, int]]]:
