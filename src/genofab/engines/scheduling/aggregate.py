@@ -13,8 +13,9 @@ first T that fits. Each smaller T is then decided, cheapest test first:
 0. exact bin completion (:mod:`.packing`) for a few milliseconds: settles small plans;
 1. the arc-flow LP relaxation (:mod:`.packing_bound`): infeasible proves T too small;
 2. rounding its fractional packing (whole LP rooms fixed, the lots left packed greedily
-   or by bin completion, :mod:`.packing`) finds a plan at T;
-3. the arc-flow model itself as a MIP (HiGHS) proves T too small or finds a plan.
+   or by bin completion) finds a plan at T;
+3. so may the greedy packing with the products in shuffled orders;
+4. the arc-flow model itself as a MIP (HiGHS) proves T too small or finds a plan.
 
 The first T that fits is optimal, since every smaller one was proven not to fit; when time
 runs out first, the plan found is reported with the smallest T not yet refuted as its bound.
@@ -23,9 +24,10 @@ runs out first, the plan found is reported with the smallest T not yet refuted a
 from __future__ import annotations
 
 import math
+import random
 import time
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -39,8 +41,10 @@ from genofab.engines.scheduling.timetable import Timetable
 #: Seconds bin completion may spend on a makespan before the LP, and on the lots left after
 #: one rounding of the relaxation.
 ROUNDING_TRY = 0.06
-#: Share of the time left that rounding may take; the MIP proof or search gets the rest.
+#: Shares of the time left that rounding, then greedy packings in shuffled product orders,
+#: may take; the MIP proof or search gets the rest.
 ROUNDING_SHARE = 0.25
+SHUFFLE_SHARE = 0.3
 
 
 @dataclass(frozen=True)
@@ -154,7 +158,9 @@ def aggregate_plan(instance: Instance, stage: Stage, *, time_limit: float) -> Ag
             proven = makespan + 1
             continue
         kinds = _kinds(units, offsets, makespan)
-        relaxation = relax([kind for kind, _ in kinds], counts, deadline - time.perf_counter())
+        solving = time.perf_counter()
+        relaxation = relax([kind for kind, _ in kinds], counts, deadline - solving)
+        solving = time.perf_counter() - solving
         variables = max(variables, relaxation.variables)
         if relaxation.fits is False:
             proven = makespan + 1  # the arc-flow relaxation proves the lots do not fit
@@ -162,9 +168,12 @@ def aggregate_plan(instance: Instance, stage: Stage, *, time_limit: float) -> Ag
         soon = time.perf_counter() + ROUNDING_SHARE * (deadline - time.perf_counter())
         rounded = _round(kinds, relaxation, counts, offsets, makespan, soon)
         if rounded is None:
+            soon = time.perf_counter() + SHUFFLE_SHARE * (deadline - time.perf_counter())
+            rounded = _shuffled(units, counts, offsets, makespan, soon)
+        if rounded is None:
             left = deadline - time.perf_counter()
-            if left <= 0.01:
-                break
+            if left < 3 * solving:
+                break  # HiGHS cannot stop the MIP within its root LP (simplex: 2-3x the IPM LP)
             relaxation = relax([kind for kind, _ in kinds], counts, left, integer=True)
             if relaxation.fits is False:
                 proven = makespan + 1  # the arc-flow model itself proves it
@@ -250,6 +259,31 @@ def _round(
             packed = packed if fits else None
         if packed is not None:
             return {**lots, **packed}
+    return None
+
+
+def _shuffled(
+    units: list[_Unit],
+    counts: dict[int, int],
+    offsets: dict[int, int],
+    makespan: int,
+    deadline: float,
+) -> dict[tuple[int, int], dict[int, int]] | None:
+    """The greedy packing again with the products in shuffled orders (which product a room
+    takes first decides how it fills), until one fits or ``deadline``; seeded by the
+    makespan, so runs repeat."""
+    shuffle = random.Random(makespan)
+    while time.perf_counter() < deadline:
+        order = sorted({p for unit in units for p in unit.products})
+        shuffle.shuffle(order)
+        rank = {p: i for i, p in enumerate(order)}
+        reordered = [
+            replace(unit, products=tuple(sorted(unit.products, key=lambda p: rank[p])))
+            for unit in units
+        ]
+        packed = _pack(reordered, counts, offsets, makespan)
+        if packed is not None:
+            return packed
     return None
 
 

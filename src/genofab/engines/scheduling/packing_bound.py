@@ -7,9 +7,11 @@ m·hold_p + entry_p and moves the room's load from l to l + m·hold_p + entry_p 
 Identical rooms are one flow of ``rooms`` units through that graph, so their symmetry
 disappears; each product's lots are the sum of m times the flow on its campaign arcs (Valério
 de Carvalho 1999; Brandão and Pedroso 2016, arc-flow for bin packing). The LP relaxation of
-this model is the Gilmore–Gomory bound. Each arc also carries the upper bound
-min(rooms, ⌊lots_p / m⌋) — a campaign of m lots can be chosen by at most that many rooms —
-which the plain relaxation lacks and which closes the parity-type gaps of tightly packed rooms.
+this model is the Gilmore–Gomory bound. Two valid strengthenings the plain relaxation lacks
+close most of the parity-type gaps of tightly packed rooms: each arc carries the upper bound
+min(rooms, ⌊lots_p / m⌋) — no more rooms can hold a campaign of m lots — and each product
+needs at least ⌈lots_p / largest campaign⌉ campaigns (a rounded cut). Rooms end within the
+total slack of full (no room can waste more than all rooms together may).
 
 When this LP (HiGHS, through SciPy) is infeasible, no packing exists: that proves a makespan
 too small. When it is feasible, nothing is proven.
@@ -82,18 +84,38 @@ def relax(
     order = sorted(wanted)
     index = np.arange(len(tail))
     taken = count > 0
+    fewest = _fewest([kind for kind, use in zip(kinds, useful, strict=True) if use], wanted)
+    assert fewest is not None  # a product that fits nowhere has no slack
+    position = nodes + np.searchsorted(order, product[taken])
+    surplus = len(tail) + np.arange(len(order))
     # rows: flow conservation at every node but the sinks (in − out = −rooms at a source,
-    # 0 elsewhere), then one row per product (its lots over its campaign arcs)
-    rows = np.concatenate([tail, head[head >= 0], nodes + np.searchsorted(order, product[taken])])
-    cols = np.concatenate([index, index[head >= 0], index[taken]])
-    values = np.concatenate(
-        [-np.ones(len(tail)), np.ones(int((head >= 0).sum())), count[taken].astype(float)]
+    # 0 elsewhere); per product its lots over its campaign arcs; per product its campaigns
+    # less a surplus column = the fewest it needs (a rounded cut the plain LP lacks)
+    rows = np.concatenate(
+        [
+            tail,
+            head[head >= 0],
+            position,
+            position + len(order),
+            nodes + len(order) + np.arange(len(order)),
+        ]
     )
-    right = np.zeros(nodes + len(order))
+    cols = np.concatenate([index, index[head >= 0], index[taken], index[taken], surplus])
+    values = np.concatenate(
+        [
+            -np.ones(len(tail)),
+            np.ones(int((head >= 0).sum())),
+            count[taken].astype(float),
+            np.ones(int(taken.sum())),
+            -np.ones(len(order)),
+        ]
+    )
+    right = np.zeros(nodes + 2 * len(order))
     for graph in arcs:
         right[graph.first] = -graph.rooms  # each kind's source is its first node
-    right[nodes:] = [wanted[p] for p in order]
-    upper = np.concatenate([a.upper for a in arcs])
+    right[nodes : nodes + len(order)] = [wanted[p] for p in order]
+    right[nodes + len(order) :] = [fewest[p] for p in order]
+    upper = np.concatenate([*(a.upper for a in arcs), np.full(len(order), np.inf)])
     found, flow = _solve(
         (rows, cols, values), right, upper, integer, max(deadline - time.perf_counter(), 0.01)
     )
@@ -101,7 +123,7 @@ def relax(
         return Relaxation(False, variables=len(tail))  # proven infeasible
     if flow is None:
         return Relaxation(None, [[] for _ in kinds], len(tail))
-    flows = iter(np.split(flow, np.cumsum([len(a.tail) for a in arcs])[:-1]))
+    flows = iter(np.split(flow[: len(tail)], np.cumsum([len(a.tail) for a in arcs])[:-1]))
     rooms = [_paths(graph, next(flows)) if graph is not None else [] for graph in graphs]
     return Relaxation(True, rooms, len(tail))
 
@@ -176,17 +198,28 @@ def _paths(graph: _Arcs, flow: np.ndarray) -> list[tuple[float, dict[int, int]]]
 
 def _slack(kinds: list[RoomKind], wanted: dict[int, int]) -> int | None:
     """Room time of all rooms less the least any packing uses: each product's lots at its
-    shortest room time, and as few campaigns as its largest campaign allows, each with its
-    least changeover. No room can waste more than this. None when a product fits nowhere."""
+    shortest room time, and its fewest campaigns, each with its least changeover. No room
+    can waste more than this. None when a product fits nowhere."""
+    fewest = _fewest(kinds, wanted)
+    if fewest is None:
+        return None
     used = 0
     for p, n in wanted.items():
         fitting = [k for k in kinds if p in k.hold and _most(k, p, n) >= 1]
-        if not fitting:
-            return None
-        largest = max(_most(k, p, n) for k in fitting)
-        used += n * min(k.hold[p] for k in fitting)
-        used += -(-n // largest) * min(k.entry[p] for k in fitting)
+        used += n * min(k.hold[p] for k in fitting) + fewest[p] * min(k.entry[p] for k in fitting)
     return sum(kind.rooms * kind.capacity for kind in kinds) - used
+
+
+def _fewest(kinds: list[RoomKind], wanted: dict[int, int]) -> dict[int, int] | None:
+    """Fewest campaigns of each product: its lots over the largest campaign any room holds,
+    rounded up. None when a product fits nowhere."""
+    fewest = {}
+    for p, n in wanted.items():
+        largest = max((_most(k, p, n) for k in kinds if p in k.hold), default=0)
+        if largest < 1:
+            return None
+        fewest[p] = -(-n // largest)
+    return fewest
 
 
 def _most(kind: RoomKind, product: int, lots: int) -> int:
