@@ -42,9 +42,10 @@ from genofab.engines.scheduling.timetable import Timetable
 #: one rounding of the relaxation.
 ROUNDING_TRY = 0.06
 #: Shares of the time left that rounding, then greedy packings in shuffled product orders,
-#: may take; the MIP proof or search gets the rest.
+#: may take, each at most ``HEURISTIC_CAP`` seconds; the MIP proof or search gets the rest.
 ROUNDING_SHARE = 0.25
 SHUFFLE_SHARE = 0.3
+HEURISTIC_CAP = 1.0
 
 
 @dataclass(frozen=True)
@@ -165,10 +166,10 @@ def aggregate_plan(instance: Instance, stage: Stage, *, time_limit: float) -> Ag
         if relaxation.fits is False:
             proven = makespan + 1  # the arc-flow relaxation proves the lots do not fit
             continue
-        soon = time.perf_counter() + ROUNDING_SHARE * (deadline - time.perf_counter())
+        soon = _share(deadline, ROUNDING_SHARE)
         rounded = _round(kinds, relaxation, counts, offsets, makespan, soon)
         if rounded is None:
-            soon = time.perf_counter() + SHUFFLE_SHARE * (deadline - time.perf_counter())
+            soon = _share(deadline, SHUFFLE_SHARE)
             rounded = _shuffled(units, counts, offsets, makespan, soon)
         if rounded is None:
             left = deadline - time.perf_counter()
@@ -191,6 +192,12 @@ def aggregate_plan(instance: Instance, stage: Stage, *, time_limit: float) -> Ag
     makespan, lots = incumbent
     status = "optimal" if makespan == proven else "feasible"
     return AggregatePlan(_run(name, status, makespan, proven, started, time_limit, variables), lots)
+
+
+def _share(deadline: float, share: float) -> float:
+    """When a heuristic given ``share`` of the time left (at most :data:`HEURISTIC_CAP`) stops."""
+    now = time.perf_counter()
+    return now + min(share * (deadline - now), HEURISTIC_CAP)
 
 
 def _capacity(unit: _Unit, offsets: dict[int, int], makespan: int) -> int:
