@@ -4,7 +4,11 @@ A room's load is its lots' room time plus one changeover into each product it ma
 first; the makespan is at least the largest load (plus the shortest head and tail of the
 stage, less the last cleaning). Grouping the lots of a product into one campaign per room is
 optimal for makespan in a single stage when changeovers obey the triangle inequality, so on
-single-stage plans this plan is exact; otherwise its value is a lower bound.
+single-stage plans of sequenced rooms with one changeover time between any two products this
+plan is exact. Otherwise its value is a lower bound only: pooled rooms are treated as
+divisible room time, and of product-pair changeovers it counts the least into each product
+and credits the largest to a room's first campaign. A schedule is called optimal only when
+its decoded lots meet the bound (:mod:`.solve`).
 
 It is solved as a sequence of decisions — "does every lot fit in makespan T?" — from a
 counting bound upwards. A greedy packing (each room filled as full as it can be) gives a
@@ -311,6 +315,8 @@ def _complete(
     )
     if not same or first.places != 1:
         return None, {}
+    if any(n and p not in first.hold for p, n in counts.items()):
+        return None, {}  # lots these rooms may not make: not a question for them alone
     products = sorted(counts)
     campaigns = Campaigns(
         tuple(first.hold.get(p, 0) for p in products),

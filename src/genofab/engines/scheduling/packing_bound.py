@@ -138,39 +138,48 @@ def _solve(
     """Solve {A x = right, 0 ≤ x ≤ upper} (A as rows, columns, values) with HiGHS:
     (False, None) when proven infeasible, (True, x) when solved, (None, None) when time ran
     out first. LPs use the interior-point method (2-3x faster than the simplex on these
-    models); the MIP runs without presolve (its probing costs more than it saves here)."""
+    models), the simplex when it fails; the MIP runs without presolve (its probing costs more
+    than it saves here)."""
     # SciPy's HiGHS, imported here: importing scipy.optimize costs about 0.4 s, paid only
     # when an LP is needed. (highspy cannot share a process with OR-Tools: both ship a
     # libhighs.so.1 of different versions, and whichever loads second fails on symbols.)
     from scipy.optimize import Bounds, LinearConstraint, linprog, milp
     from scipy.sparse import csr_array
 
+    deadline = time.perf_counter() + time_limit
     rows, cols, values = entries
     matrix = csr_array((values, (rows, cols)), shape=(len(right), len(upper)))
-    left = max(time_limit, 0.01)
     if integer:
-        options: dict[str, object] = {"time_limit": left, "presolve": False}
         result = milp(
             np.zeros(len(upper)),
             integrality=np.ones(len(upper)),
             bounds=Bounds(0, upper),
             constraints=LinearConstraint(matrix, right, right),
-            options=options,
+            options={"time_limit": max(time_limit, 0.01), "presolve": False},
         )
-    else:
+        if result.status == 2:
+            return False, None  # proven infeasible
+        if result.x is None:
+            return None, None  # out of time without an incumbent
+        return True, np.asarray(result.x)  # optimal, or the incumbent: whole either way
+    # the interior-point method fails on about 1 % of these LPs ("solve error", status 4)
+    # where the dual simplex proves them infeasible: it is the fallback
+    for method in ("highs-ipm", "highs-ds"):
         result = linprog(
             np.zeros(len(upper)),
             A_eq=matrix,
             b_eq=right,
             bounds=np.column_stack([np.zeros(len(upper)), upper]),
-            method="highs-ipm",
-            options={"time_limit": left},
+            method=method,
+            options={"time_limit": max(deadline - time.perf_counter(), 0.01)},
         )
-    if result.status == 2:
-        return False, None  # proven infeasible
-    if result.x is None:
-        return None, None  # out of time (a MIP's incumbent, when it has one, is whole)
-    return True, np.asarray(result.x)
+        if result.status == 2:
+            return False, None  # proven infeasible
+        if result.status == 0:
+            return True, np.asarray(result.x)
+        if time.perf_counter() >= deadline:
+            break
+    return None, None  # out of time, or the solver failed
 
 
 def _paths(graph: _Arcs, flow: np.ndarray) -> list[tuple[float, dict[int, int]]]:
