@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import importlib.util
 import io
 from collections.abc import Callable
 from pathlib import Path
@@ -16,6 +17,15 @@ from genofab.model import Scenario
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "examples"
+
+
+def benchmark_module(name: str) -> Any:
+    """A script of ``benchmarks/`` loaded as a module (its plan generators are test data)."""
+    spec = importlib.util.spec_from_file_location(name, ROOT / "benchmarks" / f"{name}.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 def scenario_examples() -> list[Path]:

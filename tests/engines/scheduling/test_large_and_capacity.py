@@ -4,9 +4,7 @@ the closed-form capacity gives the reference's lots per suite per year."""
 
 from __future__ import annotations
 
-import importlib.util
 import io
-from typing import Any
 
 import pytest
 from ruamel.yaml import YAML
@@ -16,25 +14,15 @@ from genofab.engines.scheduling.instance import compile_plan
 from genofab.engines.scheduling.solve import plan_schedule
 from genofab.engines.scheduling.timetable import assess
 from genofab.io.plan_file import load_plan
-from tests.helpers import EXAMPLES, ROOT
+from tests.helpers import EXAMPLES, benchmark_module
 from tests.schedule_plans import benchmark_data, instance_of
 
 LARGE = EXAMPLES / "schedule-12-rooms.yaml"
 
 
-def generator() -> Any:
-    spec = importlib.util.spec_from_file_location(
-        "large_plan", ROOT / "benchmarks" / "large_plan.py"
-    )
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 def test_the_committed_large_plan_is_the_generators_output() -> None:
     committed = YAML(typ="safe", pure=True).load(io.StringIO(LARGE.read_text(encoding="utf-8")))
-    assert committed == generator().large_plan_data()
+    assert committed == benchmark_module("large_plan").large_plan_data()
 
 
 def test_large_plan_has_the_size_the_issue_asks_for() -> None:

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import itertools
 import math
-import sys
 
 import pytest
 from hypothesis import given, settings
@@ -16,7 +15,7 @@ from genofab.engines.scheduling.aggregate import aggregate_plan, decode_aggregat
 from genofab.engines.scheduling.campaign import stages
 from genofab.engines.scheduling.packing_bound import RoomKind, relax
 from genofab.engines.scheduling.timetable import assess
-from tests.helpers import ROOT
+from tests.helpers import benchmark_module
 from tests.schedule_plans import instance_of
 
 
@@ -118,22 +117,12 @@ def test_the_bound_per_campaign_size_refutes_a_fractional_packing() -> None:
     assert relax(kinds, {0: 5, 1: 5, 2: 1}, time_limit=5).fits is True
 
 
-def campaign_plan_data(seed: int) -> dict[str, object]:
-    sys.path.insert(0, str(ROOT / "benchmarks"))
-    try:
-        from bench_schedule import campaign_plan  # the benchmark's own generator
-    finally:
-        sys.path.remove(str(ROOT / "benchmarks"))
-    data: dict[str, object] = campaign_plan(10, 10, 3, seed=seed)
-    return data
-
-
 @pytest.mark.parametrize(("seed", "optimum"), [(4, 115), (5, 117), (9, 117), (18, 116)])
 def test_generated_ten_suite_campaign_plans_are_proven_optimal(seed: int, optimum: int) -> None:
     """Benchmark instances: seed 5 needs the arc bounds (116 passes the plain LP), seed 9 the
     LP (116 passes the slack count), seed 18 a packing better than the greedy one (which
     needs 118); the plan found is decoded and checked."""
-    instance = instance_of(campaign_plan_data(seed))
+    instance = instance_of(benchmark_module("bench_schedule").campaign_plan(10, 10, 3, seed=seed))
     stage = stages(instance)[0]
     plan = aggregate_plan(instance, stage, time_limit=30)
     assert plan.run.status == "optimal"

@@ -44,7 +44,7 @@ from genofab.engines.scheduling.timetable import Timetable
 
 #: Seconds bin completion may spend on a makespan before the LP, and on the lots left after
 #: one rounding of the relaxation.
-ROUNDING_TRY = 0.06
+COMPLETION_TRY = 0.06
 #: Shares of the time left that rounding, then greedy packings in shuffled product orders,
 #: may take, each at most ``HEURISTIC_CAP`` seconds; the MIP proof or search gets the rest.
 ROUNDING_SHARE = 0.25
@@ -154,7 +154,7 @@ def aggregate_plan(instance: Instance, stage: Stage, *, time_limit: float) -> Ag
         if left <= 0.01:
             break
         # small plans are settled at once by bin completion, before any LP is built
-        quick = min(deadline, time.perf_counter() + ROUNDING_TRY)
+        quick = min(deadline, time.perf_counter() + COMPLETION_TRY)
         fits, lots = _complete(units, counts, offsets, makespan, quick)
         if fits is not None:
             if fits:
@@ -235,7 +235,7 @@ def _round(
 ) -> dict[tuple[int, int], dict[int, int]] | None:
     """Round the relaxation's packing: its rooms of weight w ≥ 1, heaviest first, are given
     to ⌊w⌋ units each, and the lots left are packed into the units left, greedily then
-    exactly (bin completion, :data:`ROUNDING_TRY` seconds). When that fails, fewer rooms
+    exactly (bin completion, :data:`COMPLETION_TRY` seconds). When that fails, fewer rooms
     are fixed and the rest searched again — a freer residual — until ``deadline``. Lots per
     unit, or None."""
     whole = [
@@ -265,7 +265,7 @@ def _round(
             continue
         packed = _pack(free, left, offsets, makespan)
         if packed is None:
-            soon = min(deadline, time.perf_counter() + ROUNDING_TRY)
+            soon = min(deadline, time.perf_counter() + COMPLETION_TRY)
             fits, packed = _complete(free, left, offsets, makespan, soon)
             packed = packed if fits else None
         if packed is not None:
@@ -322,7 +322,7 @@ def _complete(
         tuple(first.hold.get(p, 0) for p in products),
         tuple(first.entry.get(p, 0) for p in products),
     )
-    capacity = makespan - offsets[first.group] + first.saving
+    capacity = _capacity(first, offsets, makespan)
     result = fits(campaigns, tuple(counts[p] for p in products), len(units), capacity, deadline)
     if not isinstance(result, list):
         return result, {}

@@ -66,8 +66,12 @@ def relax(
         kind.rooms > 0 and any(p in kind.hold and _most(kind, p, n) >= 1 for p, n in wanted.items())
         for kind in kinds
     ]
-    slack = _slack([kind for kind, use in zip(kinds, useful, strict=True) if use], wanted)
-    if slack is None or slack < 0:
+    usable = [kind for kind, use in zip(kinds, useful, strict=True) if use]
+    fewest = _fewest(usable, wanted)
+    if fewest is None:
+        return Relaxation(False)  # some product fits in no room
+    slack = _slack(usable, wanted, fewest)
+    if slack < 0:
         return Relaxation(False)
     graphs = [
         _graph(kind, wanted, slack) if use else None
@@ -84,8 +88,6 @@ def relax(
     order = sorted(wanted)
     index = np.arange(len(tail))
     taken = count > 0
-    fewest = _fewest([kind for kind, use in zip(kinds, useful, strict=True) if use], wanted)
-    assert fewest is not None  # a product that fits nowhere has no slack
     position = nodes + np.searchsorted(order, product[taken])
     surplus = len(tail) + np.arange(len(order))
     # rows: flow conservation at every node but the sinks (in − out = −rooms at a source,
@@ -205,13 +207,10 @@ def _paths(graph: _Arcs, flow: np.ndarray) -> list[tuple[float, dict[int, int]]]
         rooms.append((weight, lots))
 
 
-def _slack(kinds: list[RoomKind], wanted: dict[int, int]) -> int | None:
+def _slack(kinds: list[RoomKind], wanted: dict[int, int], fewest: dict[int, int]) -> int:
     """Room time of all rooms less the least any packing uses: each product's lots at its
-    shortest room time, and its fewest campaigns, each with its least changeover. No room
-    can waste more than this. None when a product fits nowhere."""
-    fewest = _fewest(kinds, wanted)
-    if fewest is None:
-        return None
+    shortest room time, and its ``fewest`` campaigns, each with its least changeover. No room
+    can waste more than this."""
     used = 0
     for p, n in wanted.items():
         fitting = [k for k in kinds if p in k.hold and _most(k, p, n) >= 1]
