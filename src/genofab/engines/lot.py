@@ -85,7 +85,7 @@ def step_path(index: int, field: str) -> str:
     return f"process.steps[{index}].{field}"
 
 
-def dose_amount(scenario: Scenario, values: Values, concentration: Array = 0.0) -> Array:
+def dose_amount(scenario: Scenario, values: Values, concentration: Array | float = 0.0) -> Array:
     """Product per dose from the dose rule (amount, per kg × weight, or cells at transduction
     × collections × MOI × hits ÷ (1 − thaw loss) + dead volume × ``concentration``, the
     product per L in a container)."""

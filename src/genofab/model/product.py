@@ -125,7 +125,7 @@ class CellsTimesMoiDose(Frozen):
             if self.cells_at_transduction is not None
             else self.cells_at_transduction_per_kg.value * self.body_weight.value  # type: ignore[union-attr]
         )
-        return cells * self.collections.value
+        return float(cells * self.collections.value)
 
 
 DoseRule = Annotated[FixedDose | PerKgDose | CellsTimesMoiDose, Field(discriminator="rule")]
