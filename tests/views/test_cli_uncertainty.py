@@ -121,7 +121,7 @@ def test_sensitivity_prints_the_tornado_and_writes_its_chart(tmp_path: Path) -> 
         ],
     )
     assert result.exit_code == 0, result.output
-    for text in ("cogs_per_dose (EUR)", "Spearman", "Sobol S1", "product.dose.moi"):
+    for text in ("cost of goods per dose (EUR)", "Spearman", "Sobol S1", "product.dose.moi"):
         assert text in result.stdout
     assert sorted(p.name for p in (tmp_path / "charts").iterdir()) == [
         "tornado-cogs-per-dose.png",
