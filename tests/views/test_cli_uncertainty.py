@@ -159,7 +159,7 @@ def test_sweep_prints_a_table_and_writes_csv_and_plots(tmp_path: Path) -> None:
         ],
     )
     assert result.exit_code == 0, result.output
-    assert "4 points × 2,000 samples" in result.stdout and "P(demand met)" in result.stdout
+    assert "4 points × 2,000 samples" in result.stdout and "P(demand" in result.stdout
     written = sorted(p.name for p in (tmp_path / "sweep").iterdir())
     assert written == ["sweep-cogs-per-dose.png", "sweep-cogs-per-dose.svg", "sweep.csv"]
     rows = (tmp_path / "sweep" / "sweep.csv").read_text().splitlines()
