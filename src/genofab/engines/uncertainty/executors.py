@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
+from itertools import chain, islice
 from typing import Any, Protocol, TypeVar
 
 TaskT = TypeVar("TaskT")
@@ -40,7 +41,9 @@ class SerialExecutor:
 
 class LocalDaskExecutor:
     """Dask's threaded scheduler in this process (NumPy releases the GIL in its loops): no
-    cluster, no extra process. Tasks go in windows of ``window``."""
+    cluster, no extra process. Tasks go in windows of ``window``. A run of one task runs it
+    here and never imports Dask; Dask's scheduler is passed as a function, so that Dask does
+    not import ``distributed`` to look for a client (half a CPU-second)."""
 
     name = "dask-threads"
 
@@ -53,22 +56,23 @@ class LocalDaskExecutor:
     def map(
         self, function: Callable[[TaskT], ResultT], tasks: Iterable[TaskT]
     ) -> Iterator[ResultT]:
+        pending = iter(tasks)
+        first = list(islice(pending, 2))
+        if len(first) == 1:  # nothing to run alongside it
+            yield function(first[0])
+            return
+        pending = chain(first, pending)
+        batch = list(islice(pending, self.window))
+        while batch:
+            yield from self._compute(function, batch)
+            batch = list(islice(pending, self.window))
+
+    def _compute(self, function: Callable[[TaskT], ResultT], batch: list[TaskT]) -> list[ResultT]:
         import dask
+        import dask.threaded
 
-        batch: list[TaskT] = []
-        for task in tasks:
-            batch.append(task)
-            if len(batch) == self.window:
-                yield from self._compute(dask, function, batch)
-                batch = []
-        if batch:
-            yield from self._compute(dask, function, batch)
-
-    def _compute(
-        self, dask: Any, function: Callable[[TaskT], ResultT], batch: list[TaskT]
-    ) -> list[ResultT]:
         delayed = [dask.delayed(function, pure=False)(task) for task in batch]
-        return list(dask.compute(*delayed, scheduler="threads", num_workers=self.workers))
+        return list(dask.compute(*delayed, scheduler=dask.threaded.get, num_workers=self.workers))
 
 
 class ClusterExecutor:
