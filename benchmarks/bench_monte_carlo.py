@@ -1,12 +1,23 @@
-"""Speed and memory of the Monte Carlo (issue 4), on examples/lv-sickle-cell-industrial.yaml.
+"""Speed and memory of the Monte Carlo (issues 4 and 9), on
+examples/lv-sickle-cell-industrial.yaml.
 
 Usage::
 
     python benchmarks/bench_monte_carlo.py [--samples N] [--repeat R] [--loop-samples M]
-        [--memory-samples K] [--sweep-points P] [--sweep-samples S] [--skip-memory]
-        [--skip-sweep]
+        [--memory-samples K] [--sweep-points P] [--sweep-samples S] [--ceiling-samples C]
+        [--rounds Q] [--skip-loop] [--skip-memory] [--skip-sweep] [--skip-ceiling]
+        [--skip-commands]
 
 Prints Markdown rows for BENCHMARKS.md:
+
+- Side by side in CPU time (issue 9), alternating in ``--rounds`` rounds: the NumPy
+  random-number ceiling (the same draws by NumPy's own generator methods, one call per
+  uncertain input over all ``--ceiling-samples`` samples, and the binomial of failed lots),
+  against the whole Monte Carlo of as many samples (draws, engines, statistics); medians and
+  the ratio of the medians.
+- Side by side in CPU time of the child processes: ``genofab run`` and
+  ``genofab run --samples 10000`` on the example (start-up and imports included), alternating
+  in ``--rounds`` rounds.
 
 - Monte Carlo samples per second on one core (the process pins itself to one CPU): drawing
   the nine uncertain parameters (rank correlation included), lot, capacity and cost engines
@@ -30,6 +41,7 @@ import statistics
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -74,6 +86,133 @@ def per_sample_loop(scenario: object, count: int, seed: int) -> None:
     assert len(results) == count
 
 
+def numpy_ceiling(plan: object, lots_started: float) -> Callable[[int, int], object]:
+    """NumPy drawing the same values as the Monte Carlo's inputs with its own methods (a
+    truncated normal as the plain normal, cheaper), and the failed lots of each sample."""
+    from genofab.model.distributions import (
+        Beta,
+        Empirical,
+        LogNormal,
+        Normal,
+        Pert,
+        Triangular,
+        Uniform,
+    )
+
+    inputs = plan.inputs  # type: ignore[attr-defined]
+    failure = next(
+        (i for i, item in enumerate(inputs) if item.path == "economics.lot_failure_probability"),
+        None,
+    )
+
+    def draw(samples: int, seed: int) -> object:
+        rng = np.random.Generator(np.random.SFC64(seed))
+        drawn = []
+        for item in inputs:
+            d = item.distribution
+            if isinstance(d, Pert | Beta):
+                a, b = d.beta_shapes() if isinstance(d, Pert) else (d.alpha, d.beta)
+                drawn.append(d.low + (d.high - d.low) * rng.beta(a, b, samples))
+            elif isinstance(d, Normal):
+                drawn.append(rng.normal(d.mean, d.sd, samples))
+            elif isinstance(d, Uniform):
+                drawn.append(rng.uniform(d.low, d.high, samples))
+            elif isinstance(d, Triangular):
+                drawn.append(rng.triangular(d.low, d.mode, d.high, samples))
+            elif isinstance(d, LogNormal):
+                drawn.append(rng.lognormal(np.log(d.median), np.log(d.gsd), samples))
+            elif isinstance(d, Empirical):
+                drawn.append(rng.choice(np.asarray(d.values), samples))
+        if failure is not None:
+            drawn.append(rng.binomial(int(lots_started), drawn[failure]))
+        return drawn
+
+    return draw
+
+
+def cpu_times(actions: dict[str, Callable[[], object]], rounds: int) -> dict[str, list[float]]:
+    """CPU seconds of this process for each action, the actions alternating in each round
+    (after one warm-up round), so that a change in the machine's load hits them alike."""
+    for action in actions.values():
+        action()
+    found: dict[str, list[float]] = {name: [] for name in actions}
+    for _ in range(rounds):
+        for name, action in actions.items():
+            start = time.process_time()
+            action()
+            found[name].append(time.process_time() - start)
+    return found
+
+
+def child_cpu(command: list[str]) -> float:
+    """CPU seconds (user + system) of one child process running ``command``."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    subprocess.run(command, check=True, stdout=subprocess.DEVNULL, cwd=ROOT)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+
+
+def ceiling_rows(scenario: object, samples: int, rounds: int) -> None:
+    from genofab.engines.run import evaluate
+    from genofab.engines.uncertainty.executors import SerialExecutor
+    from genofab.engines.uncertainty.monte_carlo import monte_carlo
+    from genofab.engines.uncertainty.sampling import sampling_plan
+
+    economics = evaluate(scenario).economics  # type: ignore[arg-type]
+    assert economics is not None
+    ceiling = numpy_ceiling(sampling_plan(scenario), economics.lots_started_per_year)  # type: ignore[arg-type]
+    times = cpu_times(
+        {
+            "ceiling": lambda: ceiling(samples, 1),
+            "monte carlo": lambda: monte_carlo(
+                scenario,  # type: ignore[arg-type]
+                samples,
+                1,
+                executor=SerialExecutor(),
+                histograms=False,
+            ),
+        },
+        rounds,
+    )
+    for name, label in (
+        ("ceiling", "NumPy ceiling: the same draws by NumPy's own methods, + failed lots"),
+        ("monte carlo", "Monte Carlo: draws + lot, capacity, cost, price + statistics"),
+    ):
+        print(cpu_row(label, times[name], samples))
+    ratio = statistics.median(times["ceiling"]) / statistics.median(times["monte carlo"])
+    each = sorted(c / m for c, m in zip(times["ceiling"], times["monte carlo"], strict=True))
+    print(
+        f"| Monte Carlo ÷ ceiling (samples per CPU-second) | {ratio:.2f} |"
+        f" {each[0]:.2f}–{each[-1]:.2f} per round | {rounds} rounds |"
+    )
+
+
+def cpu_row(label: str, seconds: list[float], count: int) -> str:
+    rates = sorted(count / s for s in seconds)
+    return (
+        f"| {label} | {statistics.median(rates):,.0f} samples per CPU-s |"
+        f" {rates[0]:,.0f}–{rates[-1]:,.0f} | {len(seconds)} × {count:,} samples |"
+    )
+
+
+def command_rows(rounds: int) -> None:
+    plain = [sys.executable, "-m", "genofab", "run", str(EXAMPLE)]
+    sampled = [*plain, "--samples", "10000", "--no-progress"]
+    child_cpu(plain)  # warm the file system cache
+    found: dict[str, list[float]] = {"plain": [], "sampled": []}
+    for _ in range(rounds):
+        found["plain"].append(child_cpu(plain))
+        found["sampled"].append(child_cpu(sampled))
+    for name, label in (("plain", "`genofab run`"), ("sampled", "`genofab run --samples 10000`")):
+        seconds = sorted(found[name])
+        print(
+            f"| {label}, CPU of the process | {statistics.median(seconds):.2f} s |"
+            f" {seconds[0]:.2f}–{seconds[-1]:.2f} s | {rounds} |"
+        )
+    ratio = statistics.median(found["sampled"]) / statistics.median(found["plain"])
+    print(f"| `run --samples 10000` ÷ `run` | {ratio:.2f} | | |")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--samples", type=int, default=2_000_000)
@@ -82,8 +221,14 @@ def main() -> None:
     parser.add_argument("--memory-samples", type=int, default=100_000_000)
     parser.add_argument("--sweep-points", type=int, default=100)
     parser.add_argument("--sweep-samples", type=int, default=100_000)
+    parser.add_argument("--ceiling-samples", type=int, default=1_000_000)
+    parser.add_argument("--rounds", type=int, default=7)
+    parser.add_argument("--skip-throughput", action="store_true")
+    parser.add_argument("--skip-loop", action="store_true")
     parser.add_argument("--skip-memory", action="store_true")
     parser.add_argument("--skip-sweep", action="store_true")
+    parser.add_argument("--skip-ceiling", action="store_true")
+    parser.add_argument("--skip-commands", action="store_true")
     args = parser.parse_args()
 
     if hasattr(os, "sched_setaffinity"):
@@ -104,37 +249,47 @@ def main() -> None:
     print("| what | median | min–max | runs |")
     print("|---|---|---|---|")
 
-    seconds = timings(
-        lambda: monte_carlo(scenario, args.samples, 1, executor=SerialExecutor()), args.repeat
-    )
-    vectorised = statistics.median(args.samples / s for s in seconds)
-    print(
-        rate_row(
-            "Monte Carlo, one core: draws + lot, capacity, cost, price + statistics",
-            seconds,
-            args.samples,
-        )
-    )
+    if not args.skip_ceiling:
+        ceiling_rows(scenario, args.ceiling_samples, args.rounds)
 
-    task = chunk_tasks(scenario, 100_000, 1)[0]
-    engine = timings(lambda: simulate(task), args.repeat)
-    print(
-        rate_row(
-            "of which draws + engines (one 100,000-sample chunk, no statistics)", engine, 100_000
+    if not args.skip_throughput:
+        seconds = timings(
+            lambda: monte_carlo(scenario, args.samples, 1, executor=SerialExecutor()),
+            args.repeat,
         )
-    )
+        vectorised = statistics.median(args.samples / s for s in seconds)
+        print(
+            rate_row(
+                "Monte Carlo, one core: draws + lot, capacity, cost, price + statistics",
+                seconds,
+                args.samples,
+            )
+        )
 
-    loop = timings(
-        lambda: per_sample_loop(scenario, args.loop_samples, 1), max(1, args.repeat // 2)
-    )
-    looped = statistics.median(args.loop_samples / s for s in loop)
-    print(
-        rate_row(
-            "per-sample Python loop, same draws and engines (baseline)", loop, args.loop_samples
+        task = chunk_tasks(scenario, 100_000, 1)[0]
+        engine = timings(lambda: simulate(task), args.repeat)
+        print(
+            rate_row(
+                "of which draws + engines (one 100,000-sample chunk, no statistics)",
+                engine,
+                100_000,
+            )
         )
-    )
-    speed_up = vectorised / looped
-    print(f"| speed-up of the vectorised Monte Carlo over the loop | {speed_up:,.0f}× | | |")
+
+    if not args.skip_throughput and not args.skip_loop:
+        loop = timings(
+            lambda: per_sample_loop(scenario, args.loop_samples, 1), max(1, args.repeat // 2)
+        )
+        looped = statistics.median(args.loop_samples / s for s in loop)
+        print(
+            rate_row(
+                "per-sample Python loop, same draws and engines (baseline)",
+                loop,
+                args.loop_samples,
+            )
+        )
+        speed_up = vectorised / looped
+        print(f"| speed-up of the vectorised Monte Carlo over the loop | {speed_up:,.0f}× | | |")
 
     if not args.skip_memory:
         command = [
@@ -189,6 +344,9 @@ def main() -> None:
             f" LocalCluster | {elapsed:.1f} s ({total / elapsed:,.0f} samples/s) | cluster start"
             f" {started:.1f} s | 1 |"
         )
+
+    if not args.skip_commands:
+        command_rows(args.rounds)
 
     print(f"\nload average at the end: {os.getloadavg()[0]:.2f} (other work on the machine counts)")
 

@@ -68,11 +68,12 @@ class LocalDaskExecutor:
             batch = list(islice(pending, self.window))
 
     def _compute(self, function: Callable[[TaskT], ResultT], batch: list[TaskT]) -> list[ResultT]:
-        import dask
-        import dask.threaded
+        import importlib
 
+        dask: Any = importlib.import_module("dask")
+        threads: Any = importlib.import_module("dask.threaded")
         delayed = [dask.delayed(function, pure=False)(task) for task in batch]
-        return list(dask.compute(*delayed, scheduler=dask.threaded.get, num_workers=self.workers))
+        return list(dask.compute(*delayed, scheduler=threads.get, num_workers=self.workers))
 
 
 class ClusterExecutor:

@@ -12,8 +12,10 @@ induced inside each block by the Iman–Conover method (reordering, which keeps 
 parameter's values and so its distribution).
 
 Values are drawn in the parameter's base unit, money converted to the scenario's currency,
-whole-number fields rounded to the nearest whole number. Sampling is direct (NumPy's
-generators); :func:`quantile` gives each distribution's inverse CDF for the tornado and Sobol
+whole-number fields rounded to the nearest whole number. Uniform, PERT, beta and truncated
+normal values are drawn by inversion, one uniform each (PERT and beta through a tabled inverse
+CDF, :mod:`genofab.engines.uncertainty.beta_inverse`); the others by NumPy's generators.
+:func:`quantile` gives each distribution's exact inverse CDF for the tornado and Sobol
 designs.
 """
 
@@ -30,6 +32,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from genofab.engines.arrays import Array
+from genofab.engines.uncertainty.beta_inverse import beta_inverse
 from genofab.model.correlations import correlated_paths, normal_scores_correlation
 from genofab.model.distributions import (
     AnyDistribution,
@@ -211,8 +214,14 @@ def draw_blocks(
     for block, size in zip(streams, sizes, strict=True):
         stop = start + size
         for column, (sample, stream) in zip(drawn, samplers, strict=True):
-            column[start:stop] = sample(block.stream(stream), size)
+            if isinstance(sample, Inversion):  # the uniforms now, their quantiles at once
+                block.stream(stream).random(size, out=column[start:stop])
+            else:
+                column[start:stop] = sample(block.stream(stream), size)
         start = stop
+    for i, (sample, _) in enumerate(samplers):
+        if isinstance(sample, Inversion):
+            drawn[i] = sample.inverse(drawn[i])
     if plan.correlated:
         columns = [drawn[i] for i in plan.correlated]
         _correlate(columns, plan.target, streams, sizes)
@@ -312,6 +321,17 @@ def engine_values(plan: SamplingPlan, drawn: Mapping[str, Array]) -> dict[str, A
 Sampler = Callable[[np.random.Generator, int], Array]
 
 
+@dataclass(frozen=True)
+class Inversion:
+    """A sampler by the inverse CDF: one uniform of the stream per value, mapped through
+    ``inverse`` (element by element, so a block's uniforms may be mapped with other blocks')."""
+
+    inverse: Callable[[Array], Array]
+
+    def __call__(self, rng: np.random.Generator, size: int) -> Array:
+        return self.inverse(rng.random(size))
+
+
 def draw(distribution: AnyDistribution, rng: np.random.Generator, size: int) -> Array:
     """``size`` independent draws of one distribution."""
     return sampler(distribution)(rng, size)
@@ -322,7 +342,7 @@ def sampler(distribution: AnyDistribution) -> Sampler:
     d = distribution
     if isinstance(d, Uniform):
         low, high = d.low, d.high
-        return lambda rng, size: _scaled(rng.random(size), low, high)
+        return Inversion(lambda u: _scaled(u, low, high))
     if isinstance(d, Triangular):
         low, mode, high = d.low, d.mode, d.high
         return lambda rng, size: rng.triangular(low, mode, high, size)
@@ -330,17 +350,16 @@ def sampler(distribution: AnyDistribution) -> Sampler:
         alpha, beta = d.beta_shapes() if isinstance(d, Pert) else (d.alpha, d.beta)
         low, high = d.low, d.high
         if alpha == 1.0:  # Beta(1, β) by inversion: 1 − (1 − u)^(1/β) (a mode at the low end)
-            return lambda rng, size: _scaled(
-                -np.expm1(np.log1p(-rng.random(size)) / beta), low, high
-            )
+            return Inversion(lambda u: _scaled(-np.expm1(np.log1p(-u) / beta), low, high))
         if beta == 1.0:  # Beta(α, 1) by inversion: u^(1/α) (a mode at the high end)
-            return lambda rng, size: _scaled(rng.random(size) ** (1.0 / alpha), low, high)
-        return lambda rng, size: _scaled(rng.beta(alpha, beta, size), low, high)
+            return Inversion(lambda u: _scaled(u ** (1.0 / alpha), low, high))
+        tabled = beta_inverse(alpha, beta)  # by inversion of the tabled inverse CDF
+        return Inversion(lambda u: _scaled(tabled(u), low, high))
     if isinstance(d, Normal):
         if d.low is None and d.high is None:
             mean, sd = d.mean, d.sd
             return lambda rng, size: rng.normal(mean, sd, size)
-        return lambda rng, size: _truncated_normal(d, rng.random(size))
+        return Inversion(lambda u: _truncated_normal(d, u))
     if isinstance(d, LogNormal):
         log_median, log_gsd = math.log(d.median), math.log(d.gsd)
         return lambda rng, size: rng.lognormal(log_median, log_gsd, size)
