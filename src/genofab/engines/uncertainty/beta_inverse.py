@@ -49,15 +49,13 @@ class BetaInverse:
 
     def __call__(self, u: Array) -> Array:
         """The quantiles at uniforms ``u`` in [0, 1) (u = 0 counts as 2⁻⁵³)."""
-        upper = u > 0.5
-        v = np.where(upper, 1.0 - u, u)
+        v = np.minimum(u, 1.0 - u)
         np.maximum(v, _SMALLEST, out=v)
         bits = v.view(np.int64)
         t = (bits & _FRACTION).astype(np.float64)
         t *= 1.0 / (_FRACTION + 1)
         row = bits >> _SHIFT
-        row -= _FIRST
-        row += upper * _ROWS
+        row += (u > 0.5) * _ROWS - _FIRST
         c = self.coefficients.take(row, axis=0)
         x = c[:, 3] * t
         x += c[:, 2]

@@ -258,10 +258,15 @@ def _already_reduced(
             and earlier.ndim == 1
             and earlier[middle] == values[middle]
             and earlier[-1] == values[-1]
-            and np.array_equal(earlier, values, equal_nan=True)
+            and _same_values(earlier, values)
         ):
             return chunk
     return None
+
+
+def _same_values(a: Array, b: Array) -> bool:
+    """Equal arrays, NaN matching NaN (the plain comparison first: most have no NaN)."""
+    return bool(np.equal(a, b).all()) or np.array_equal(a, b, equal_nan=True)
 
 
 def _reduce(

@@ -197,20 +197,26 @@ def block_moments(values: ArrayLike, defined: NDArray[np.bool_], sizes: list[int
     the samples ``defined`` marks; ``sizes`` are the blocks' sample counts in order (all
     full but maybe the last)."""
     x = np.asarray(values, dtype=float)
-    masks = _rows(defined, sizes)
-    counts = np.concatenate([mask.sum(axis=1) for mask in masks]).astype(np.int64)
+    everywhere = bool(defined.all())
+    masks = [] if everywhere else _rows(defined, sizes)
+    if everywhere:
+        counts = np.asarray(sizes, dtype=np.int64)
+    else:
+        counts = np.concatenate([mask.sum(axis=1) for mask in masks]).astype(np.int64)
     if x.ndim == 0:
         mean = np.where(counts > 0, float(x), math.nan)
         return BlockMoments(counts, mean, np.zeros(counts.size))
-    everywhere = bool(defined.all())
     kept = x if everywhere else np.where(defined, x, 0.0)
     means, m2 = [], []
-    for rows, mask in zip(_rows(kept, sizes), masks, strict=True):
+    first = 0
+    for i, rows in enumerate(_rows(kept, sizes)):
+        count = counts[first : first + len(rows)]
+        first += len(rows)
         with np.errstate(invalid="ignore", divide="ignore"):
-            mean = rows.sum(axis=1) / mask.sum(axis=1)
+            mean = rows.sum(axis=1) / count
         deviation = rows - mean[:, None]
         if not everywhere:
-            deviation = np.where(mask, deviation, 0.0)
+            deviation = np.where(masks[i], deviation, 0.0)
         means.append(mean)
         m2.append(np.einsum("ij,ij->i", deviation, deviation))
     return BlockMoments(counts, np.concatenate(means), np.concatenate(m2))
