@@ -9,8 +9,11 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from genofab.engines.capacity import FAILURE, capacity_arrays
 from genofab.engines.lot import lot_arrays
+from genofab.model import Scenario
 from tests.helpers import tiny_scenario
+from tests.property.test_invariants import scenarios
 
 
 @settings(max_examples=40, deadline=None)
@@ -39,3 +42,14 @@ def test_doubling_the_moi_doubles_the_vector_per_patient(
     )
     dose = lot_arrays(scenario, values).dose_amount
     np.testing.assert_allclose(dose[1], 2 * dose[0], rtol=1e-12)
+
+
+@settings(max_examples=40, deadline=None)
+@given(scenario=scenarios(), failure=st.floats(0.0, 0.99))
+def test_patients_per_year_after_failures_never_exceed_those_before(
+    scenario: Scenario, failure: float
+) -> None:
+    values: dict[str, Any] = {**scenario.values(), FAILURE: failure}
+    cap = capacity_arrays(scenario, lot_arrays(scenario, values), values)
+    assert cap.patients_per_year_after_failures <= cap.patients_per_year
+    assert cap.good_lots_per_year <= cap.lots_per_year

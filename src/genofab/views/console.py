@@ -8,6 +8,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from genofab.results.capacity import CapacityResult
 from genofab.results.compare import ComparisonResult
 from genofab.results.economics import EconomicsResult
 from genofab.results.run import RunResult
@@ -181,6 +182,7 @@ def render_run(run: RunResult, console: Console, *, inputs: bool = True) -> None
     )
     summary.add_row("lots per year", number(capacity.lots_per_year))
     summary.add_row("patients per year", number(capacity.patients_per_year))
+    add_failure_rows(summary, capacity)
     if capacity.cohort_patients is not None:
         summary.add_row(
             f"lots for {capacity.cohort_patients} patients", number(capacity.lots_for_cohort)
@@ -195,6 +197,26 @@ def render_run(run: RunResult, console: Console, *, inputs: bool = True) -> None
     console.print(summary)
     if run.economics is not None:
         render_economics(run.economics, console)
+
+
+def add_failure_rows(summary: Table, capacity: CapacityResult) -> None:
+    """Good lots and patients after lot failures (expected), and an autologous patient's wait
+    for a new lot, when lots fail."""
+    if capacity.lot_failure_probability <= 0:
+        return
+    summary.add_row(
+        f"good lots per year ({_percent(capacity.lot_failure_probability)} fail)",
+        number(capacity.good_lots_per_year),
+    )
+    summary.add_row(
+        "patients per year after failures", number(capacity.patients_per_year_after_failures)
+    )
+    if capacity.collections_per_patient > 0:
+        summary.add_row("collections per patient", number(capacity.collections_per_patient))
+    if capacity.remake_delay_days > 0:
+        summary.add_row(
+            "expected wait for a new collection and lot", f"{number(capacity.remake_delay_days)} d"
+        )
 
 
 def render_economics(economics: EconomicsResult, console: Console) -> None:
