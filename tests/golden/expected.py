@@ -30,6 +30,33 @@ def run_example(path: Path) -> dict[str, Any]:
     return output
 
 
+def chain_examples() -> list[Path]:
+    """The examples in the chain format ``genofab-chain/1``."""
+    return [
+        path
+        for path in sorted(EXAMPLES.glob("*.yaml"))
+        if "format: genofab-chain/1" in path.read_text(encoding="utf-8").splitlines()
+    ]
+
+
+def run_chain_example(path: Path) -> dict[str, Any]:
+    """The JSON output of one chain example, as ``genofab run --format json`` prints it."""
+    from genofab.views.chain_command import evaluate_chain_file
+
+    _, result = evaluate_chain_file(path)
+    output = result.to_json_dict()
+    for key in VOLATILE:
+        output.pop(key)
+    files = [output["chain"]] + [stage["scenario"] for stage in output["stages"]]
+    files += [stage["result"]["scenario"] for stage in output["stages"]]
+    for info in files:
+        info["file"] = Path(info["file"]).resolve().relative_to(ROOT).as_posix()
+    for stage in output["stages"]:
+        for key in VOLATILE:
+            stage["result"].pop(key)
+    return output
+
+
 def expected_path(example: Path) -> Path:
     return EXPECTED / f"{example.stem}.json"
 
@@ -38,6 +65,10 @@ def main() -> None:
     EXPECTED.mkdir(exist_ok=True)
     for example in scenario_examples():
         text = json.dumps(run_example(example), indent=2, ensure_ascii=False, allow_nan=False)
+        expected_path(example).write_text(text + "\n", encoding="utf-8")
+        print(f"wrote {expected_path(example).relative_to(ROOT)}")
+    for example in chain_examples():
+        text = json.dumps(run_chain_example(example), indent=2, ensure_ascii=False, allow_nan=False)
         expected_path(example).write_text(text + "\n", encoding="utf-8")
         print(f"wrote {expected_path(example).relative_to(ROOT)}")
 
