@@ -104,6 +104,7 @@ def validate(
 ) -> None:
     """Check scenario files (and that their lots and facility can deliver) or plan files; list
     every problem with file, line and field."""
+    from genofab.io.outlook_file import is_outlook_document, validate_outlook_document
     from genofab.io.plan_file import is_plan_document, validate_plan_document
     from genofab.io.yaml_source import read_yaml
 
@@ -111,6 +112,13 @@ def validate(
     for file in files:
         try:
             document = read_yaml(file)
+            if is_outlook_document(document):
+                outlook = validate_outlook_document(document, file.parent).outlook
+                sys.stdout.write(
+                    f"{file}: valid outlook ({len(outlook.indications)} indications,"
+                    f" {len(outlook.products)} products, {len(outlook.candidates)} candidates)\n"
+                )
+                continue
             if is_plan_document(document):
                 plan = validate_plan_document(document, file.parent).plan
                 sys.stdout.write(
@@ -178,7 +186,10 @@ def run(
     progress: ProgressOption = True,
 ) -> None:
     """Per-lot figures and facility capacity of one scenario; with --samples, the spread of
-    each figure over a Monte Carlo of its uncertain parameters."""
+    each figure over a Monte Carlo of its uncertain parameters. An outlook file
+    (genofab-outlook/1) gives demand and capacity year by year."""
+    if _run_outlook(file, output_format, samples, seed):
+        return
     if samples is None:
         if raw is not None:
             raise UsageError("--raw writes Monte Carlo samples: give --samples too")
@@ -402,6 +413,27 @@ def _parse_range(scenario: Any, vary: str) -> tuple[str, float, float]:
             message = error.message() if isinstance(error, PydanticCustomError) else str(error)
             raise UsageError(f"--vary {path}: {message}") from None
     return path.strip(), ends[0], ends[1]
+
+
+def _run_outlook(file: Path, output_format: OutputFormat, samples: int | None, seed: int) -> bool:
+    """Run ``file`` if it is an outlook (and say so); False for any other file."""
+    from genofab.io.outlook_file import is_outlook_document
+    from genofab.io.yaml_source import read_yaml
+
+    document = read_yaml(file)
+    if not is_outlook_document(document):
+        return False
+    from genofab.views.outlook_command import run_outlook_document
+
+    result = run_outlook_document(document, file.parent, samples, seed)
+    if output_format is OutputFormat.JSON:
+        _print_json(result.to_json_dict())
+    else:
+        from genofab.views.console import make_console
+        from genofab.views.outlook_console import render_outlook
+
+        render_outlook(result, make_console())
+    return True
 
 
 def load_with_origin(file: Path) -> Any:
