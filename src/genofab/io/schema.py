@@ -1,4 +1,5 @@
-"""JSON Schema of the scenario and plan formats, for editors' YAML language servers."""
+"""JSON Schema of the scenario, plan and outlook formats, for editors' YAML language
+servers."""
 
 from __future__ import annotations
 
@@ -6,6 +7,8 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from genofab.model.outlook import FORMAT as OUTLOOK_FORMAT
+from genofab.model.outlook import Outlook
 from genofab.model.parameter import UNCERTAINTY_SCHEMA
 from genofab.model.plan import FORMAT as PLAN_FORMAT
 from genofab.model.plan import Plan
@@ -23,6 +26,11 @@ def scenario_schema() -> dict[str, Any]:
 def plan_schema() -> dict[str, Any]:
     """JSON Schema (2020-12) of a ``genofab-plan/1`` plan."""
     return _schema(Plan, PLAN_FORMAT, "plan")
+
+
+def outlook_schema() -> dict[str, Any]:
+    """JSON Schema (2020-12) of a ``genofab-outlook/1`` outlook."""
+    return _schema(Outlook, OUTLOOK_FORMAT, "outlook")
 
 
 def _schema(model: type[BaseModel], format_name: str, what: str) -> dict[str, Any]:

@@ -152,12 +152,18 @@ def schema(
         Path | None, typer.Option("--output", "-o", help="write to this file instead of stdout")
     ] = None,
     plan: Annotated[bool, typer.Option("--plan", help="the plan format (genofab-plan/1)")] = False,
+    outlook: Annotated[
+        bool, typer.Option("--outlook", help="the outlook format (genofab-outlook/1)")
+    ] = False,
 ) -> None:
-    """Print the JSON Schema of the scenario format, or of the plan format (for editors)."""
+    """Print the JSON Schema of the scenario format, or of the plan or outlook format (for
+    editors)."""
     from genofab.io.files import write_text_atomically
-    from genofab.io.schema import plan_schema, scenario_schema
+    from genofab.io.schema import outlook_schema, plan_schema, scenario_schema
 
-    chosen = plan_schema() if plan else scenario_schema()
+    if plan and outlook:
+        raise UsageError("give --plan or --outlook, not both")
+    chosen = plan_schema() if plan else outlook_schema() if outlook else scenario_schema()
     text = json.dumps(chosen, indent=2, ensure_ascii=False) + "\n"
     if output is None:
         sys.stdout.write(text)
