@@ -81,3 +81,14 @@ def test_the_committed_outlook_schema_is_up_to_date() -> None:
         "run: genofab schema --outlook -o docs/genofab-outlook-1.schema.json"
     )
     assert committed["title"] == "genofab outlook (genofab-outlook/1)"
+
+
+def test_the_committed_network_schema_is_up_to_date() -> None:
+    from genofab.io.schema import network_schema
+
+    committed = json.loads(
+        (ROOT / "docs" / "genofab-network-1.schema.json").read_text(encoding="utf-8")
+    )
+    assert committed == network_schema(), (
+        "run: genofab schema --network -o docs/genofab-network-1.schema.json"
+    )

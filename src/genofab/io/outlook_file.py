@@ -38,7 +38,7 @@ def load_outlook(path: str | Path) -> OutlookFile:
     return validate_outlook_document(read_yaml(path), Path(path).parent)
 
 
-def _confined(folder: Path, reference: str) -> Path | None:
+def confined(folder: Path, reference: str) -> Path | None:
     """The file a reference names inside ``folder``, or None when it points outside it."""
     if Path(reference).is_absolute():
         return None
@@ -81,7 +81,7 @@ def validate_outlook_document(document: YamlDocument, folder: Path) -> OutlookFi
             loaded: list[Scenario] = []
             for j, stage in enumerate(product.stages):
                 path = f"products[{i}].stages[{j}].scenario"
-                target = _confined(folder, stage.scenario)
+                target = confined(folder, stage.scenario)
                 if target is None:
                     issues.append(
                         issue_at(

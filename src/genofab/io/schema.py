@@ -1,4 +1,4 @@
-"""JSON Schema of the scenario, plan and outlook formats, for editors' YAML language
+"""JSON Schema of the scenario, plan, outlook and network formats, for editors' YAML language
 servers."""
 
 from __future__ import annotations
@@ -7,6 +7,8 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from genofab.model.network import FORMAT as NETWORK_FORMAT
+from genofab.model.network import Network
 from genofab.model.outlook import FORMAT as OUTLOOK_FORMAT
 from genofab.model.outlook import Outlook
 from genofab.model.parameter import UNCERTAINTY_SCHEMA
@@ -31,6 +33,11 @@ def plan_schema() -> dict[str, Any]:
 def outlook_schema() -> dict[str, Any]:
     """JSON Schema (2020-12) of a ``genofab-outlook/1`` outlook."""
     return _schema(Outlook, OUTLOOK_FORMAT, "outlook")
+
+
+def network_schema() -> dict[str, Any]:
+    """JSON Schema (2020-12) of a ``genofab-network/1`` network."""
+    return _schema(Network, NETWORK_FORMAT, "network")
 
 
 def _schema(model: type[BaseModel], format_name: str, what: str) -> dict[str, Any]:

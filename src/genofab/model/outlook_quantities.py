@@ -74,3 +74,47 @@ TimeYears = quantity(TIME_YEARS)
 Lifetime = quantity(YEARS)
 Share = Fraction
 DiscountRate = quantity(RATE)
+
+# the network format (genofab-network/1) works on a grid of whole days
+NETWORK_DURATION = QuantitySpec(
+    "a whole number of days",
+    "7 d",
+    ("d",),
+    low=0,
+    low_inclusive=True,
+    integer=True,
+    plausible=(1, 365),
+)
+NETWORK_HORIZON = QuantitySpec(
+    "a horizon in whole days",
+    "365 d",
+    ("d",),
+    low=1,
+    low_inclusive=True,
+    high=3653,
+    integer=True,
+)
+LOTS_AT_ONCE = QuantitySpec(
+    "lots in manufacture at once",
+    "10 lots",
+    ("lot",),
+    bare_unit="lot",
+    low=1,
+    low_inclusive=True,
+    integer=True,
+    plausible=(1, 1e5),
+)
+DEMAND_LEVEL = QuantitySpec(
+    "patients per year",
+    "500 patient/yr",
+    ("patient/yr",),
+    bare_unit="patient/yr",
+    low=1,
+    low_inclusive=True,
+    high=1e6,
+)
+
+NetworkDuration = quantity(NETWORK_DURATION)
+NetworkHorizon = quantity(NETWORK_HORIZON)
+LotsAtOnce = quantity(LOTS_AT_ONCE)
+DemandLevel = quantity(DEMAND_LEVEL)

@@ -104,6 +104,7 @@ def validate(
 ) -> None:
     """Check scenario files (and that their lots and facility can deliver) or plan files; list
     every problem with file, line and field."""
+    from genofab.io.network_file import is_network_document, validate_network_document
     from genofab.io.outlook_file import is_outlook_document, validate_outlook_document
     from genofab.io.plan_file import is_plan_document, validate_plan_document
     from genofab.io.yaml_source import read_yaml
@@ -112,6 +113,13 @@ def validate(
     for file in files:
         try:
             document = read_yaml(file)
+            if is_network_document(document):
+                network = validate_network_document(document, file.parent).network
+                sys.stdout.write(
+                    f"{file}: valid network ({len(network.centres)} centres,"
+                    f" {len(network.sites)} sites, {len(network.lanes)} lanes)\n"
+                )
+                continue
             if is_outlook_document(document):
                 outlook = validate_outlook_document(document, file.parent).outlook
                 sys.stdout.write(
@@ -155,15 +163,26 @@ def schema(
     outlook: Annotated[
         bool, typer.Option("--outlook", help="the outlook format (genofab-outlook/1)")
     ] = False,
+    network: Annotated[
+        bool, typer.Option("--network", help="the network format (genofab-network/1)")
+    ] = False,
 ) -> None:
-    """Print the JSON Schema of the scenario format, or of the plan or outlook format (for
-    editors)."""
+    """Print the JSON Schema of the scenario format, or of the plan, outlook or network
+    format (for editors)."""
     from genofab.io.files import write_text_atomically
-    from genofab.io.schema import outlook_schema, plan_schema, scenario_schema
+    from genofab.io.schema import network_schema, outlook_schema, plan_schema, scenario_schema
 
-    if plan and outlook:
-        raise UsageError("give --plan or --outlook, not both")
-    chosen = plan_schema() if plan else outlook_schema() if outlook else scenario_schema()
+    if plan + outlook + network > 1:
+        raise UsageError("give one of --plan, --outlook, --network")
+    chosen = (
+        plan_schema()
+        if plan
+        else outlook_schema()
+        if outlook
+        else network_schema()
+        if network
+        else scenario_schema()
+    )
     text = json.dumps(chosen, indent=2, ensure_ascii=False) + "\n"
     if output is None:
         sys.stdout.write(text)
@@ -422,23 +441,34 @@ def _parse_range(scenario: Any, vary: str) -> tuple[str, float, float]:
 
 
 def _run_outlook(file: Path, output_format: OutputFormat, samples: int | None, seed: int) -> bool:
-    """Run ``file`` if it is an outlook (and say so); False for any other file."""
+    """Run ``file`` if it is an outlook or a network (and say so); False for any other."""
+    from genofab.io.network_file import is_network_document
     from genofab.io.outlook_file import is_outlook_document
     from genofab.io.yaml_source import read_yaml
 
     document = read_yaml(file)
-    if not is_outlook_document(document):
-        return False
-    from genofab.views.outlook_command import run_outlook_document
+    result: Any
+    render: Callable[[Any, Any], None]
+    if is_outlook_document(document):
+        from genofab.views.outlook_command import run_outlook_document
+        from genofab.views.outlook_console import render_outlook
 
-    result = run_outlook_document(document, file.parent, samples, seed)
+        result, render = run_outlook_document(document, file.parent, samples, seed), render_outlook
+    elif is_network_document(document):
+        from genofab.views.network_console import render_network
+        from genofab.views.outlook_command import run_network_document
+
+        if samples is not None:
+            raise UsageError("--samples: a network has no Monte Carlo yet; run it without")
+        result, render = run_network_document(document, file.parent), render_network
+    else:
+        return False
     if output_format is OutputFormat.JSON:
         _print_json(result.to_json_dict())
     else:
         from genofab.views.console import make_console
-        from genofab.views.outlook_console import render_outlook
 
-        render_outlook(result, make_console())
+        render(result, make_console())
     return True
 
 
