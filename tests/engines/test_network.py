@@ -96,9 +96,7 @@ def test_a_candidate_site_opens_only_when_it_pays() -> None:
     candidate = site("far", existing=False, fixed_per_year=500 * 365.25 / 30)
     opened = solve_network(two_by_two(sites=(site("near"), candidate)))
     assert opened.opened == (True, True)
-    penalised = solve_network(
-        two_by_two(sites=(site("near"), candidate), unserved_penalty=400.0)
-    )
+    penalised = solve_network(two_by_two(sites=(site("near"), candidate), unserved_penalty=400.0))
     assert penalised.opened == (True, False)
     assert sum(penalised.unserved.values()) == 1
 
@@ -116,6 +114,7 @@ def test_even_arrivals_are_spread_and_staggered() -> None:
 )
 def test_more_places_never_serve_fewer(arrivals: list[int], places: int, extra: int) -> None:
     """Adding capacity never leaves more patients unserved."""
+
     def unserved(capacity: int) -> int:
         problem = two_by_two(
             arrivals=(tuple(arrivals), tuple(arrivals)),

@@ -15,6 +15,7 @@ from genofab.views.cli import app
 from tests.helpers import EXAMPLES, dump_yaml, load_problems
 
 runner = CliRunner()
+LEG = "100 EUR/patient"
 
 
 def tiny_network() -> dict[str, Any]:
@@ -35,8 +36,8 @@ def tiny_network() -> dict[str, Any]:
             }
         ],
         "lanes": [
-            {"from": "north", "to": "near", "mode": "road", "time": "1 d", "cost": "100 EUR/patient"},
-            {"from": "near", "to": "north", "mode": "road", "time": "1 d", "cost": "100 EUR/patient"},
+            {"from": "north", "to": "near", "mode": "road", "time": "1 d", "cost": LEG},
+            {"from": "near", "to": "north", "mode": "road", "time": "1 d", "cost": LEG},
         ],
     }
 
