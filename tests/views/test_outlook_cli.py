@@ -67,3 +67,24 @@ def test_validate_reports_an_outlook(tmp_path: Path) -> None:
     path = write_outlook(tmp_path, tiny_outlook())
     done = runner.invoke(app, ["validate", str(path)])
     assert done.exit_code == 0 and "valid outlook" in done.stdout
+
+
+def test_report_of_an_outlook_writes_its_figures_and_numbers(tmp_path: Path) -> None:
+    """The report's JSON carries the same figures as `run --format json`; each case has its
+    patients and build-plan figures, in PNG and SVG."""
+    example = str(EXAMPLES / "sickle-cell-europe.yaml")
+    done = runner.invoke(app, ["report", example, "-o", str(tmp_path / "out")])
+    assert done.exit_code == 0, done.output
+    written = json.loads((tmp_path / "out" / "sickle-cell-europe.json").read_text("utf-8"))
+    ran = json.loads(runner.invoke(app, ["run", example, "-f", "json"]).stdout)
+    for key in ("patients_needing", "patients_treated", "patients_waiting", "build_plan"):
+        assert written[key] == ran[key]
+    figures = {path.name for path in (tmp_path / "out" / "figures").iterdir()}
+    for case in ("industrial_process", "current_process"):
+        for kind in ("patients", "build"):
+            assert {
+                f"sickle-cell-europe-{case}-{kind}.png",
+                f"sickle-cell-europe-{case}-{kind}.svg",
+            } <= figures
+    html = (tmp_path / "out" / "sickle-cell-europe.html").read_text("utf-8")
+    assert "<svg" in html and "Build plan" in html

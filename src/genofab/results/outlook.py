@@ -41,6 +41,7 @@ class BuildRow(Result):
     type: str
     year: int = Field(description="the year the decision is taken and the capital spent")
     ready_year: float = Field(description="year from which it gives full capacity")
+    end_year: float = Field(description="year it is retired (rented slots: the year after)")
     units: float
     adds: dict[str, float] = Field(description="rooms of each resource all these units add")
     capital: float

@@ -374,6 +374,8 @@ def report(
     from genofab.views.uncertainty_runs import report_uncertainty
 
     stem = check_stem(name if name is not None else file.stem)
+    if _report_outlook(file, output, stem, samples, seed):
+        return
     loaded, result = _evaluate(file)
     curve = None
     if result.economics is not None:
@@ -469,6 +471,31 @@ def _run_outlook(file: Path, output_format: OutputFormat, samples: int | None, s
         from genofab.views.console import make_console
 
         render(result, make_console())
+    return True
+
+
+def _report_outlook(file: Path, output: Path, stem: str, samples: int | None, seed: int) -> bool:
+    """Write the report of ``file`` if it is an outlook or a network; False for any other."""
+    from genofab.io.network_file import is_network_document
+    from genofab.io.outlook_file import is_outlook_document
+    from genofab.io.yaml_source import read_yaml
+
+    document = read_yaml(file)
+    result: Any
+    if is_outlook_document(document):
+        from genofab.views.outlook_command import run_outlook_document
+
+        result = run_outlook_document(document, file.parent, samples, seed)
+    elif is_network_document(document):
+        from genofab.views.outlook_command import run_network_document
+
+        result = run_network_document(document, file.parent)
+    else:
+        return False
+    from genofab.views.reports.outlook_report import write_outlook_report
+
+    for path in write_outlook_report(result, output, stem):
+        sys.stdout.write(f"{output / path}\n")
     return True
 
 

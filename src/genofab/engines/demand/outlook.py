@@ -294,6 +294,9 @@ def outlook_case(
                     ready_year=start
                     + b
                     + (0 if candidate.rented else candidate.lead_time + candidate.ramp_up),
+                    end_year=start
+                    + b
+                    + (1 if candidate.rented else candidate.lead_time + candidate.lifetime),
                     units=units,
                     adds={name: rooms * units for name, rooms in candidate.adds.items()},
                     capital=0.0 if candidate.rented else candidate.capital * units,
