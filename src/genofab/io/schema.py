@@ -1,5 +1,5 @@
-"""JSON Schema of the scenario, plan, outlook and network formats, for editors' YAML language
-servers."""
+"""JSON Schema of the scenario, plan, chain, outlook and network formats, for editors' YAML
+language servers."""
 
 from __future__ import annotations
 
@@ -7,6 +7,8 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from genofab.model.chain import FORMAT as CHAIN_FORMAT
+from genofab.model.chain import ChainSpec
 from genofab.model.network import FORMAT as NETWORK_FORMAT
 from genofab.model.network import Network
 from genofab.model.outlook import FORMAT as OUTLOOK_FORMAT
@@ -28,6 +30,11 @@ def scenario_schema() -> dict[str, Any]:
 def plan_schema() -> dict[str, Any]:
     """JSON Schema (2020-12) of a ``genofab-plan/1`` plan."""
     return _schema(Plan, PLAN_FORMAT, "plan")
+
+
+def chain_schema() -> dict[str, Any]:
+    """JSON Schema (2020-12) of a ``genofab-chain/1`` chain of stages."""
+    return _schema(ChainSpec, CHAIN_FORMAT, "chain")
 
 
 def outlook_schema() -> dict[str, Any]:

@@ -104,6 +104,7 @@ def validate(
 ) -> None:
     """Check scenario files (and that their lots and facility can deliver) or plan files; list
     every problem with file, line and field."""
+    from genofab.io.chain_file import is_chain_document, validate_chain_document
     from genofab.io.network_file import is_network_document, validate_network_document
     from genofab.io.outlook_file import is_outlook_document, validate_outlook_document
     from genofab.io.plan_file import is_plan_document, validate_plan_document
@@ -113,6 +114,10 @@ def validate(
     for file in files:
         try:
             document = read_yaml(file)
+            if is_chain_document(document):
+                chain = validate_chain_document(document, file.parent).chain
+                sys.stdout.write(f"{file}: valid chain ({len(chain.stages)} stages)\n")
+                continue
             if is_network_document(document):
                 network = validate_network_document(document, file.parent).network
                 sys.stdout.write(
@@ -160,6 +165,9 @@ def schema(
         Path | None, typer.Option("--output", "-o", help="write to this file instead of stdout")
     ] = None,
     plan: Annotated[bool, typer.Option("--plan", help="the plan format (genofab-plan/1)")] = False,
+    chain: Annotated[
+        bool, typer.Option("--chain", help="the chain format (genofab-chain/1)")
+    ] = False,
     outlook: Annotated[
         bool, typer.Option("--outlook", help="the outlook format (genofab-outlook/1)")
     ] = False,
@@ -167,22 +175,24 @@ def schema(
         bool, typer.Option("--network", help="the network format (genofab-network/1)")
     ] = False,
 ) -> None:
-    """Print the JSON Schema of the scenario format, or of the plan, outlook or network
+    """Print the JSON Schema of the scenario format, or of the plan, chain, outlook or network
     format (for editors)."""
+    from genofab.io import schema as schemas
     from genofab.io.files import write_text_atomically
-    from genofab.io.schema import network_schema, outlook_schema, plan_schema, scenario_schema
 
-    if plan + outlook + network > 1:
-        raise UsageError("give one of --plan, --outlook, --network")
-    chosen = (
-        plan_schema()
-        if plan
-        else outlook_schema()
-        if outlook
-        else network_schema()
-        if network
-        else scenario_schema()
-    )
+    asked = [
+        name
+        for name, flag in (
+            ("plan", plan),
+            ("chain", chain),
+            ("outlook", outlook),
+            ("network", network),
+        )
+        if flag
+    ]
+    if len(asked) > 1:
+        raise UsageError(f"give one of --plan, --chain, --outlook, --network (got {len(asked)})")
+    chosen = getattr(schemas, f"{asked[0] if asked else 'scenario'}_schema")()
     text = json.dumps(chosen, indent=2, ensure_ascii=False) + "\n"
     if output is None:
         sys.stdout.write(text)
@@ -195,7 +205,14 @@ def schema(
 def run(
     file: ScenarioPath,
     output_format: FormatOption = OutputFormat.TABLE,
-    inputs: Annotated[bool, typer.Option(help="show the inputs table")] = True,
+    inputs: Annotated[
+        bool,
+        typer.Option(
+            "--inputs/--no-inputs",
+            help="also show every input as written, with its source (--no-inputs, the default,"
+            " is kept for old scripts)",
+        ),
+    ] = False,
     samples: Annotated[
         int | None,
         typer.Option(
@@ -218,6 +235,11 @@ def run(
     if samples is None:
         if raw is not None:
             raise UsageError("--raw writes Monte Carlo samples: give --samples too")
+        from genofab.views.chain_command import is_chain_file
+
+        if is_chain_file(file):
+            _run_chain(file, output_format)
+            return
         _, result = _evaluate(file)
         if output_format is OutputFormat.JSON:
             _print_json(result.to_json_dict())
@@ -252,9 +274,10 @@ def run(
         _print_json(result.run_json(deterministic.to_json_dict()))
         return
     from genofab.views.console import make_console
+    from genofab.views.labels import display_units
     from genofab.views.uncertainty_tables import render_monte_carlo
 
-    render_monte_carlo(result, make_console())
+    render_monte_carlo(result, make_console(), display_units(loaded.scenario))
 
 
 @app.command()
@@ -518,6 +541,20 @@ def _evaluate(file: Path) -> Any:
         return loaded, evaluate(loaded.scenario, origin)
     except InfeasibleError as error:
         raise loaded.locate(error) from None
+
+
+def _run_chain(file: Path, output_format: OutputFormat) -> None:
+    """``run`` on a chain file: the therapy's figures, then each stage's."""
+    from genofab.views.chain_command import evaluate_chain_file
+
+    _, result = evaluate_chain_file(file)
+    if output_format is OutputFormat.JSON:
+        _print_json(result.to_json_dict())
+        return
+    from genofab.views.chain_console import render_chain
+    from genofab.views.console import make_console
+
+    render_chain(result, make_console())
 
 
 def list_written(folder: Path, written: list[Path]) -> None:
