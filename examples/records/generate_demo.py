@@ -6,8 +6,8 @@ lower and drifting down over its last lots), three failed lots, and a week of en
 monitoring of both production zones with two excursions. The process is the one of
 ``examples/lv-sickle-cell-current.yaml``.
 
-Run from the repository root: ``python examples/records/generate_demo.py``. The output is the
-same on every run (fixed seed; the workbooks differ only in their zip time stamps); the generating parameters are ``GENERATING`` below, so tests
+Run from the repository root: ``python examples/records/generate_demo.py``. The CSV files are the
+same on every run (fixed seed); the generating parameters are ``GENERATING`` below, so tests
 can check that fitted distributions recover them.
 """
 
@@ -45,8 +45,8 @@ LOTS = {"Évry": 24, "Lyon": 16}
 FIRST_DAY = {"Évry": date(2026, 1, 5), "Lyon": date(2026, 3, 30)}
 DAYS_APART = {"Évry": 12, "Lyon": 13}
 ROOMS = {"Évry": "EVR-ZP1", "Lyon": "LYO-ZP1"}
-#: Lyon's last lots drift: each of its last 6 lots loses a further 8 % of titre.
-DRIFT_LOTS, DRIFT_PER_LOT = 6, 0.08
+#: Lyon's last lots drift: each of its last 6 lots loses a further 12 % of titre.
+DRIFT_LOTS, DRIFT_PER_LOT = 6, 0.12
 #: Lots that failed: (site, lot number, reason, step).
 FAILED = (
     ("Évry", 9, "sterility test positive", "QC release"),
@@ -111,8 +111,16 @@ def lot_rows(rng: np.random.Generator) -> list[dict[str, object]]:
 
 def lot_header() -> list[str]:
     fixed = [
-        "product", "site", "lot_id", "start_date", "end_date", "release_date", "room",
-        "outcome", "failure_reason", "failure_step",
+        "product",
+        "site",
+        "lot_id",
+        "start_date",
+        "end_date",
+        "release_date",
+        "room",
+        "outcome",
+        "failure_reason",
+        "failure_step",
     ]
     measured = [f"{name} [{unit}]" for name, unit in UNITS.items()]
     replicates = [f"qc.final_titer#{r} [TU/mL]" for r in range(1, REPLICATES + 1)]
@@ -184,7 +192,9 @@ def write_bad_workbook(path: Path, header: list[str], rows: list[list[object]]) 
     sheet.cell(row=5, column=column["clarification.step_yield [%]"], value="high")  # text
     sheet.cell(row=6, column=column["start_date"], value="2099-01-01")  # future
     sheet.cell(row=7, column=column["lot_id"], value=rows[0][column["lot_id"] - 1])  # duplicate
-    sheet.merge_cells(start_row=8, start_column=column["room"], end_row=9, end_column=column["room"])
+    sheet.merge_cells(
+        start_row=8, start_column=column["room"], end_row=9, end_column=column["room"]
+    )
     _save(book, path)
 
 

@@ -54,3 +54,62 @@ def test_check_on_every_bad_input_exits_2_lists_each_and_writes_nothing(
         assert f"sheet lots, {place}" in result.stderr
     assert "Traceback" not in result.output
     assert files_in(demo_folder) == before
+
+
+def test_chart_writes_an_image_and_a_self_contained_page(demo_folder: Path, tmp_path: Path) -> None:
+    out = tmp_path / "charts"
+    result = runner.invoke(
+        app,
+        [
+            "records",
+            "chart",
+            str(demo_folder / "lots.csv"),
+            "-p",
+            "production_bioreactor.titer",
+            "--site",
+            "Lyon",
+            "--baseline",
+            "8",
+            "--image",
+            "svg",
+            "-o",
+            str(out),
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    assert "PROVISIONAL" in result.stdout and "27% chance" in result.stdout
+    page = (out / "production_bioreactor.titer.html").read_text(encoding="utf-8")
+    assert "<svg" in page and "<title>lot LYO-26-001:" in page
+    assert "src=" not in page and "href=" not in page  # nothing fetched from anywhere
+    assert (out / "production_bioreactor.titer.svg").read_text().lstrip().startswith("<?xml")
+
+
+def test_capability_json_per_site(demo_folder: Path) -> None:
+    result = runner.invoke(
+        app,
+        [
+            "records",
+            "capability",
+            str(demo_folder / "lots.csv"),
+            "-p",
+            "chromatography.step_yield",
+            "--lower",
+            "35",
+            "--upper",
+            "70",
+            "--format",
+            "json",
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    sites = json.loads(result.stdout)
+    assert [s["site"] for s in sites] == ["Évry", "Lyon"]
+    assert sites[0]["lots"] == 24 and sites[0]["ppk"]["lower"] < sites[0]["ppk"]["estimate"]
+
+
+def test_an_unknown_measurement_is_a_clear_error(demo_folder: Path) -> None:
+    result = runner.invoke(
+        app, ["records", "chart", str(demo_folder / "lots.csv"), "-p", "production.titer"]
+    )
+    assert result.exit_code == 2
+    assert "no measurement 'production.titer'" in result.stderr

@@ -399,8 +399,8 @@ def _read_number(cell: Cell, problems: _Problems, header: str, unit: _UnitOfColu
             header,
         )
         return math.nan
-    one = spec.parse(f"1 {unit.unit}").value if unit.unit else 1.0
-    return parsed.value / one
+    one = float(spec.parse(f"1 {unit.unit}").value) if unit.unit else 1.0
+    return float(parsed.value) / one
 
 
 def _finite(number: float) -> float:
@@ -514,15 +514,15 @@ def parse_lots(grid: Grid, today: date | None = None) -> LotRecords:
                 moment = _read_date(cell, column, problems, header_text, today, False)
                 values[key] = moment.date() if moment else None
             elif column.kind == "outcome":
-                text = _read_text(cell, column, problems, header_text)
-                if text is not None and text.lower() not in OUTCOMES:
+                outcome = _read_text(cell, column, problems, header_text)
+                if outcome is not None and outcome.lower() not in OUTCOMES:
                     problems.add(
-                        f"'{text}' is not an outcome: write {' or '.join(OUTCOMES)}",
+                        f"'{outcome}' is not an outcome: write {' or '.join(OUTCOMES)}",
                         cell,
                         header_text,
                     )
-                    text = None
-                values[key] = text.lower() if text else None
+                    outcome = None
+                values[key] = outcome.lower() if outcome else None
             else:
                 values[key] = _read_text(cell, column, problems, header_text)
         measurements: list[tuple[float, ...]] = []
@@ -637,7 +637,7 @@ def parse_monitoring(grid: Grid, today: date | None = None) -> MonitoringRecords
                     problems.add(f"{key} is required: the cell is empty", cell, key)
                 values[key] = None if math.isnan(number_value) else number_value
             else:
-                text = _read_text(cell, column, problems, key)
+                read = _read_text(cell, column, problems, key)
                 allowed: Iterable[str] | None = (
                     GRADES
                     if column.kind == "grade"
@@ -645,10 +645,10 @@ def parse_monitoring(grid: Grid, today: date | None = None) -> MonitoringRecords
                     if column.kind == "measure"
                     else None
                 )
-                if text is not None and allowed is not None and text not in allowed:
-                    problems.add(f"'{text}' is not a {key}: one of {', '.join(allowed)}", cell, key)
-                    text = None
-                values[key] = text
+                if read is not None and allowed is not None and read not in allowed:
+                    problems.add(f"'{read}' is not a {key}: one of {', '.join(allowed)}", cell, key)
+                    read = None
+                values[key] = read
         if any(values.get(c.name) is None for c in MONITORING_COLUMNS if c.required):
             continue
         readings.append(
