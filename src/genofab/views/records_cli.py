@@ -270,3 +270,125 @@ def capability(
             f" ({r.confidence:.0%} intervals); expected out of spec {r.expected_out_of_spec:.2%},"
             f" observed {r.observed_out_of_spec}\n  {r.note}\n"
         )
+
+
+MapOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--map",
+        help="MEASUREMENT=PATH: the scenario parameter a measurement measures (repeatable)",
+    ),
+]
+
+
+def _mapping(pairs: list[str] | None) -> dict[str, str]:
+    from genofab.errors import UsageError
+
+    found = {}
+    for pair in pairs or []:
+        name, sep, path = pair.partition("=")
+        if not sep or not name.strip() or not path.strip():
+            raise UsageError(f"--map '{pair}': write MEASUREMENT=PATH")
+        found[name.strip()] = path.strip()
+    return found
+
+
+def _one_site(records: Any, site: str | None, command: str) -> Any:
+    from genofab.errors import UsageError
+
+    if site is not None:
+        return records.select(site=site)
+    sites = records.sites()
+    if len(sites) > 1:
+        raise UsageError(
+            f"{records.file} has {len(sites)} sites ({', '.join(sites)}): {command} one at a"
+            " time with --site (pooling sites hides a difference between them)"
+        )
+    return records
+
+
+@records_app.command()
+@reports_errors
+def fit(
+    file: RecordsPath,
+    scenario: Annotated[Path, typer.Option("--scenario", "-s", help="the scenario to calibrate")],
+    output: Annotated[Path, typer.Option("--output", "-o", help="the calibrated copy (YAML)")],
+    site: SiteOption = None,
+    parameters: ParameterOption = None,
+    mapping: MapOption = None,
+    failures: Annotated[
+        bool, typer.Option("--failures/--no-failures", help="fit the lot failure rate too")
+    ] = True,
+    sheet: SheetOption = None,
+    output_format: FormatOption = OutputFormat.TABLE,
+) -> None:
+    """Fit distributions to the lots (normal, lognormal, gamma, Weibull, beta; ranked by AIC)
+    and write them into a copy of the scenario as the uncertainty of the parameters they
+    measure, with the records as their source."""
+    from genofab.errors import UsageError
+    from genofab.io.files import write_text_atomically
+    from genofab.io.records_scenario import calibrate, calibrated_text
+    from genofab.io.scenario_file import load_scenario, parse_scenario
+
+    if output.resolve() == scenario.resolve():
+        raise UsageError("-o would overwrite the scenario: write the calibrated copy elsewhere")
+    records = _one_site(_lots(file, sheet), site, "fit")
+    loaded = load_scenario(scenario)
+    calibration = calibrate(
+        records,
+        loaded.scenario,
+        mapping=_mapping(mapping),
+        parameters=parameters,
+        failures=failures,
+    )
+    if not calibration.fits and calibration.failure is None:
+        raise UsageError("no measurement matches a scenario parameter: map them with --map")
+    text = calibrated_text(scenario.read_text(encoding="utf-8"), calibration)
+    parse_scenario(text, str(output))  # the copy must be a valid scenario before it is written
+    write_text_atomically(output, text)
+    sys.stderr.write(f"{output}\n")
+    report = {
+        "records": records.describe(),
+        "scenario": str(scenario),
+        "output": str(output),
+        "fits": [
+            {
+                "measurement": f.measurement,
+                "path": f.path,
+                "unit": f.unit,
+                "uncertainty": f.uncertainty,
+                **f.fit.model_dump(mode="json"),
+            }
+            for f in calibration.fits
+        ],
+        "failure_rate": None
+        if calibration.failure is None
+        else calibration.failure.model_dump(mode="json"),
+        "skipped": [
+            {"measurement": m.measurement, "reason": m.reason} for m in calibration.skipped
+        ],
+    }
+    if output_format is OutputFormat.JSON:
+        _print_json(report)
+        return
+    sys.stdout.write(f"{records.describe()} → {output}\n")
+    for f in calibration.fits:
+        sys.stdout.write(f"{f.measurement} → {f.path}: {f.fit.chosen}\n")
+        for c in f.fit.candidates:
+            shown = ", ".join(
+                f"{name} {value:.4g} ({c.intervals[name][0]:.4g} to {c.intervals[name][1]:.4g})"
+                for name, value in c.parameters.items()
+            )
+            sys.stdout.write(
+                f"  {c.kind:<9} AIC {c.aic:10.2f}  KS p {c.ks_p_value:.2f}  {shown}"
+                f"{'' if c.writable else '  (not a kind the scenario format draws)'}\n"
+            )
+        sys.stdout.write(f"  {f.fit.note}\n")
+    if calibration.failure is not None:
+        r = calibration.failure
+        sys.stdout.write(
+            f"lot failure probability: {r.failed} of {r.lots} lots failed → Beta({r.alpha:g},"
+            f" {r.beta:g}), mean {r.mean:.3f} (95 % {r.lower:.3f} to {r.upper:.3f})\n"
+        )
+    for m in calibration.skipped:
+        sys.stdout.write(f"not fitted: {m.measurement} ({m.reason})\n")
