@@ -457,7 +457,7 @@ def _print_json(data: Any) -> None:
 from genofab.views import cli_uncertainty  # noqa: E402
 from genofab.views.records_cli import records_app  # noqa: E402
 
-app.add_typer(records_app, name="records")  # type: ignore[has-type]
+app.add_typer(records_app, name="records")
 
 __all__ = ["app", "cli_uncertainty", "main"]
 
