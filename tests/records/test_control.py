@@ -142,3 +142,13 @@ def test_false_alarms_fall_with_more_baseline_lots() -> None:
 def test_too_few_baseline_lots_is_refused() -> None:
     with pytest.raises(UsageError, match="at least 3 lots"):
         individuals_chart(np.array([1.0, 2.0, 3.0]), baseline=2)
+
+
+def test_xbar_chart_says_when_lot_to_lot_variation_dominates() -> None:
+    rng = np.random.default_rng(2)
+    lots = rng.normal(100, 10, 30)
+    table = lots[:, None] + rng.normal(0, 0.5, (30, 3))
+    chart = subgroup_chart(table, rules=())
+    assert "lot-to-lot variation dominates" in chart.note
+    calm = subgroup_chart(rng.normal(100, 1, (30, 3)), rules=())
+    assert "dominates" not in calm.note

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
@@ -64,6 +64,7 @@ def test_aic_ranks_the_generating_family_first_on_many_values() -> None:
     assert normal.aic == pytest.approx(4 - 2 * normal.log_likelihood)  # type: ignore[attr-defined]
 
 
+@settings(max_examples=25)
 @given(st.lists(st.floats(-1e3, 1e3), min_size=MIN_LOTS, max_size=30, unique=True))
 def test_normal_mle_is_the_mean_and_the_sd_over_n(values: list[float]) -> None:
     x = np.array(values)

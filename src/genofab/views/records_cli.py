@@ -122,28 +122,40 @@ ParameterOption = Annotated[
 ]
 
 
-def _chart_for(records: Any, name: str, baseline: int | None, rules: tuple[str, ...]) -> Any:
+def _chart_for(
+    records: Any,
+    name: str,
+    baseline: int | None,
+    rules: tuple[str, ...],
+    log: bool = False,
+    means: bool = False,
+) -> Any:
+    import numpy as np
+
     from genofab.engines.records.control import individuals_chart, subgroup_chart
+    from genofab.errors import UsageError
 
     index = records.measurement_index(name)
     measurement = records.measurements[index]
     ordered = [lot for lot in records.in_order() if any(v == v for v in lot.values[index])]
     lots = tuple(lot.lot_id for lot in ordered)
-    if measurement.replicates > 1:
+    table = records.replicates(name)
+    unit = measurement.unit
+    if log:
+        if not (table[~np.isnan(table)] > 0).all():
+            raise UsageError(f"--log: {name} has values at or below 0")
+        table, unit = np.log(table), f"ln {unit}".strip()
+    label = f"ln {name}" if log else name
+    if measurement.replicates > 1 and not means:
         return subgroup_chart(
-            records.replicates(name),
-            baseline=baseline,
-            rules=rules,
-            measurement=name,
-            unit=measurement.unit,
-            lots=lots,
+            table, baseline=baseline, rules=rules, measurement=label, unit=unit, lots=lots
         )
     return individuals_chart(
-        records.values(name),
+        np.nanmean(table, axis=1),
         baseline=baseline,
         rules=rules,
-        measurement=name,
-        unit=measurement.unit,
+        measurement=label,
+        unit=unit,
         lots=lots,
     )
 
@@ -169,6 +181,12 @@ def chart(
         ),
     ] = None,
     image: Annotated[str, typer.Option("--image", help="png or svg")] = "png",
+    log: Annotated[
+        bool, typer.Option("--log", help="chart the natural logarithm (skewed values: titres)")
+    ] = False,
+    means: Annotated[
+        bool, typer.Option("--means", help="chart replicates' lot means as individuals (I-MR)")
+    ] = False,
     sheet: SheetOption = None,
     output_format: FormatOption = OutputFormat.TABLE,
 ) -> None:
@@ -183,7 +201,7 @@ def chart(
     records = _lots(file, sheet, site)
     chosen = choose_rules(rules or ["nelson"])
     names = parameters or [m.name for m in records.measurements]
-    charts = [_chart_for(records, name, baseline, chosen) for name in names]
+    charts = [_chart_for(records, name, baseline, chosen, log, means) for name in names]
     if output is not None:
         _write_charts(charts, output, image)
     if output_format is OutputFormat.JSON:
@@ -392,3 +410,256 @@ def fit(
         )
     for m in calibration.skipped:
         sys.stdout.write(f"not fitted: {m.measurement} ({m.reason})\n")
+
+
+def _margins(pairs: list[str] | None, names: list[str]) -> dict[str, tuple[str, float]]:
+    """``--margin titer=20%`` (a ratio 0.8 to 1.25 or a difference of ±20 % of the reference
+    mean) or ``--margin step_yield=5`` (± 5 in the column's unit)."""
+    from genofab.errors import UsageError, did_you_mean
+
+    found: dict[str, tuple[str, float]] = {}
+    for pair in pairs or []:
+        name, sep, text = pair.partition("=")
+        name, text = name.strip(), text.strip()
+        if not sep or not name or not text:
+            raise UsageError(f"--margin '{pair}': write MEASUREMENT=20% or MEASUREMENT=AMOUNT")
+        if name not in names:
+            raise UsageError(f"--margin {pair}: no measurement '{name}'{did_you_mean(name, names)}")
+        percent = text.endswith("%")
+        try:
+            value = float(text.rstrip("%").strip())
+        except ValueError:
+            raise UsageError(f"--margin {pair}: '{text}' is not a number") from None
+        if not (0 < value < (100 if percent else float("inf"))):
+            raise UsageError(f"--margin {pair}: give a positive margin (a percentage below 100)")
+        found[name] = ("percent" if percent else "amount", value)
+    return found
+
+
+@records_app.command()
+@reports_errors
+def compare(
+    file: RecordsPath,
+    by: Annotated[str, typer.Option("--by", help="what to compare: site")] = "site",
+    reference: Annotated[
+        str | None, typer.Option("--reference", help="the reference site (default: the first)")
+    ] = None,
+    parameters: ParameterOption = None,
+    margins: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--margin",
+            help="MEASUREMENT=20% (a ratio for titres, else ± share of the reference mean) or"
+            " MEASUREMENT=AMOUNT (± in the column's unit); default ±1.5 SD of the reference",
+        ),
+    ] = None,
+    scenario: Annotated[
+        Path | None,
+        typer.Option(
+            "--scenario",
+            "-s",
+            help="predict patients/yr and cost/dose per site from each site's fitted distributions",
+        ),
+    ] = None,
+    samples: Annotated[int, typer.Option("--samples", "-n", help="Monte Carlo samples")] = 20_000,
+    seed: Annotated[int, typer.Option("--seed", help="seed of the common random numbers")] = 1,
+    mapping: MapOption = None,
+    sheet: SheetOption = None,
+    output_format: FormatOption = OutputFormat.TABLE,
+) -> None:
+    """Sites compared: equivalence by TOST with its margin and power on each measurement, and
+    (with --scenario) patients per year and cost per dose per site with P(B better) on common
+    random numbers."""
+    from genofab.engines.records.comparison import compare_sites
+    from genofab.errors import UsageError, did_you_mean
+
+    if by != "site":
+        raise UsageError(f"--by {by}: sites are what can be compared (--by site)")
+    records = _lots(file, sheet)
+    sites = list(records.sites())
+    if len(sites) < 2:
+        raise UsageError(f"{file} has one site ({sites[0]}): nothing to compare")
+    if reference is not None and reference not in sites:
+        raise UsageError(f"no site '{reference}'{did_you_mean(reference, sites)}")
+    first = reference or sites[0]
+    names = [m.name for m in records.measurements]
+    chosen = parameters or names
+    for name in chosen:
+        records.measurement_index(name)
+    stated = _margins(margins, names)
+    base = records.select(site=first)
+    verdicts = []
+    for other in [s for s in sites if s != first]:
+        them = records.select(site=other)
+        for name in chosen:
+            unit = records.measurements[records.measurement_index(name)].unit
+            a, b = base.values(name), them.values(name)
+            positive = bool((a > 0).all() and (b > 0).all())
+            scale = "ratio" if positive and unit not in {"", "%"} else "difference"
+            margin = None
+            source = ""
+            if name in stated:
+                kind, value = stated[name]
+                if kind == "percent" and scale == "ratio":
+                    margin = (1 - value / 100, 1 / (1 - value / 100))
+                    source = f"stated: {value:g} % lower to its inverse higher, as a ratio"
+                elif kind == "percent":
+                    half = value / 100 * float(abs(a.mean()))
+                    margin = (-half, half)
+                    source = f"stated: ±{value:g} % of the reference mean"
+                else:
+                    if scale == "ratio":
+                        scale = "difference"
+                    margin = (-value, value)
+                    source = f"stated: ±{value:g} {unit}".rstrip()
+            verdicts.append(
+                compare_sites(
+                    a,
+                    b,
+                    measurement=name,
+                    unit=unit,
+                    names=(first, other),
+                    scale=scale,
+                    margin=margin,
+                    margin_source=source,
+                )
+            )
+    predictions = (
+        _site_predictions(records, first, sites, scenario, samples, seed, _mapping(mapping))
+        if scenario is not None
+        else []
+    )
+    if output_format is OutputFormat.JSON:
+        _print_json(
+            {
+                "reference": first,
+                "equivalence": [v.model_dump(mode="json") for v in verdicts],
+                "predictions": predictions,
+            }
+        )
+        return
+    for v in verdicts:
+        sys.stdout.write(
+            f"{v.measurement} [{v.unit or '-'}], {v.site} vs {v.reference}"
+            f" ({v.lots_site} and {v.lots_reference} lots): {v.note}\n"
+            f"  margin: {v.margin_source}\n"
+        )
+    for block in predictions:
+        sys.stdout.write(
+            f"predicted from each site's fitted distributions ({block['samples']:,} paired"
+            f" samples, seed {block['seed']}), {block['site']} vs {block['reference']}:\n"
+        )
+        for row in block["results"]:
+            sys.stdout.write(
+                f"  {row['result']} [{row['unit']}]: {block['reference']} mean"
+                f" {row['mean_reference']:.4g}, {block['site']} mean {row['mean_site']:.4g};"
+                f" P({block['site']} better) = {row['site_better']:.2f}\n"
+            )
+
+
+#: The predictions a site comparison shows.
+PREDICTED = ("patients_per_year", "cogs_per_dose", "doses_per_lot")
+
+
+def _site_predictions(
+    records: Any,
+    first: str,
+    sites: list[str],
+    scenario: Path,
+    samples: int,
+    seed: int,
+    mapping: dict[str, str],
+) -> list[dict[str, Any]]:
+    """Each site's fitted distributions written into the scenario, then compared on common
+    random numbers (engines.uncertainty.compare)."""
+    from genofab.engines.uncertainty.compare import compare_spread
+    from genofab.engines.uncertainty.monte_carlo import check_samples
+    from genofab.io.records_scenario import calibrate, calibrated_text
+    from genofab.io.scenario_file import load_scenario, parse_scenario
+    from genofab.results.run import ScenarioInfo
+
+    check_samples(samples)
+    loaded = load_scenario(scenario)
+    text = scenario.read_text(encoding="utf-8")
+
+    def fitted(site: str) -> Any:
+        calibration = calibrate(records.select(site=site), loaded.scenario, mapping=mapping)
+        return parse_scenario(calibrated_text(text, calibration), f"{scenario} ({site})").scenario
+
+    base = fitted(first)
+    blocks = []
+    for other in [s for s in sites if s != first]:
+        result = compare_spread(
+            base,
+            fitted(other),
+            samples,
+            seed,
+            origin_a=ScenarioInfo(name=f"{loaded.scenario.name}, site {first}"),
+            origin_b=ScenarioInfo(name=f"{loaded.scenario.name}, site {other}"),
+        )
+        rows = [
+            {
+                "result": chance.result,
+                "unit": chance.unit,
+                "better": chance.better,
+                "mean_reference": chance.mean_a,
+                "mean_site": chance.mean_b,
+                "site_better": chance.b_better,
+                "tie": chance.tie,
+            }
+            for chance in result.chances
+            if chance.result in PREDICTED
+        ]
+        blocks.append(
+            {
+                "reference": first,
+                "site": other,
+                "samples": samples,
+                "seed": seed,
+                "common_inputs": list(result.common_inputs),
+                "results": rows,
+            }
+        )
+    return blocks
+
+
+@records_app.command()
+@reports_errors
+def monitor(
+    file: Annotated[
+        Path, typer.Argument(help="environment monitoring (.csv or .xlsx)", show_default=False)
+    ],
+    lots: Annotated[
+        Path | None, typer.Option("--lots", help="lot records: flag lots made during excursions")
+    ] = None,
+    sheet: SheetOption = None,
+    output_format: FormatOption = OutputFormat.TABLE,
+) -> None:
+    """Environment monitoring against alert and action limits (EU GMP Annex 1 by grade, or the
+    file's own): excursions with their duration, and the lots made in a room during one."""
+    from genofab.engines.records.monitoring import monitoring_report
+    from genofab.io.records import read_lots, read_monitoring
+
+    readings = read_monitoring(file, sheet)
+    lot_records = read_lots(lots) if lots is not None else None
+    report = monitoring_report(readings, lot_records)
+    if output_format is OutputFormat.JSON:
+        _print_json(report.model_dump(mode="json"))
+        return
+    sys.stdout.write(
+        f"{file}: {report.readings} readings, rooms {', '.join(report.rooms)};"
+        f" {len(report.excursions)} excursion{'s' if len(report.excursions) != 1 else ''}\n"
+    )
+    for i, e in enumerate(report.excursions):
+        sys.stdout.write(
+            f"  [{i}] {e.room} (grade {e.grade}) {e.measure}: {e.level.upper()} from"
+            f" {e.start:%Y-%m-%d %H:%M} to {e.end:%Y-%m-%d %H:%M}"
+            f" ({e.hours:g} h{', ongoing at the last reading' if e.ongoing else ''}),"
+            f" {e.readings} reading{'s' if e.readings != 1 else ''}, worst {e.worst:g}"
+            f" against {e.limit:g}\n      limit: {e.limit_source}\n"
+        )
+    for lot in report.flagged_lots:
+        sys.stdout.write(
+            f"  lot {lot.lot_id} ({lot.site}) was in {lot.room} during excursion"
+            f" {', '.join(str(i) for i in lot.excursions)}\n"
+        )

@@ -197,7 +197,7 @@ def subgroup_chart(
         factor = 3.0 * math.sqrt(1.0 - c4(n) ** 2) / c4(n)
         kind = "Xbar-S"
     lower = max(0.0, 1.0 - factor) * bar
-    return _chart(
+    chart = _chart(
         kind=kind,
         points=means,
         spreads=tuple(float(v) for v in per_lot),
@@ -213,6 +213,15 @@ def subgroup_chart(
         lots=kept_lots,
         provisional_below=provisional_below,
     )
+    outside = float(np.mean(np.abs(means - center) > 3 * sigma / math.sqrt(n)))
+    if outside > 0.25:
+        note = (
+            f"{chart.note}; {outside:.0%} of the lots lie beyond limits set by the spread within"
+            " a lot (replicates): lot-to-lot variation dominates, chart the lot means as"
+            " individuals to judge the process"
+        )
+        return chart.model_copy(update={"note": note})
+    return chart
 
 
 def _points(values: Array) -> Array:
