@@ -194,6 +194,9 @@ def _written(
     elif fit.chosen == "lognormal":
         written["median"] = amount(p["median"])
         written["gsd"] = float(f"{p['gsd']:.6g}")
+    elif fit.chosen in {"gamma", "weibull"}:
+        written["shape"] = float(f"{p['shape']:.6g}")
+        written["scale"] = amount(p["scale"])
     else:
         written["alpha"] = float(f"{p['alpha']:.6g}")
         written["beta"] = float(f"{p['beta']:.6g}")

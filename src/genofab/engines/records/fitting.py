@@ -5,15 +5,15 @@ that carries the fit's own uncertainty into a Monte Carlo.
 Candidates: normal, lognormal, gamma and Weibull (both with their origin at 0), and beta for
 fractions. Goodness of fit is the Kolmogorov-Smirnov distance with its p-value; with
 parameters estimated from the same lots that p-value is optimistic (too high), so it only
-rules a candidate out, never in. The scenario format draws normal, lognormal and beta
-distributions; a gamma or Weibull that ranks first is reported, and the best kind the format
-has is written, with the AIC gap stated.
+rules a candidate out, never in. The best AIC is written; a fraction gets its beta fit (the
+others can draw above 1), with the AIC gap stated when another ranks first.
 
 Few lots: a plug-in fit treats its estimated parameters as known and so understates the
 spread. What is written is the predictive distribution: for normal and lognormal fits, the SD
 (of the logarithms) is widened to that of the Student-t predictive, s·√((1 + 1/n)(n − 1)/(n − 3));
-for beta fits the variance is widened by the same factor at the same mean. Below
-:data:`MIN_LOTS` lots no fit is made.
+for beta and gamma fits the SD is widened by the same factor at the same mean; for Weibull fits
+the spread of the logarithms (∝ 1/shape) is, at the same median. Below :data:`MIN_LOTS` lots
+no fit is made.
 """
 
 from __future__ import annotations
@@ -34,7 +34,7 @@ MIN_LOTS = 5
 #: Most lots a fit takes.
 MAX_LOTS = 100_000
 #: The kinds the scenario format can draw from (model/distributions.py).
-WRITABLE = ("normal", "lognormal", "beta")
+WRITABLE = ("normal", "lognormal", "gamma", "weibull", "beta")
 CANDIDATES = ("normal", "lognormal", "gamma", "weibull", "beta")
 
 
@@ -111,7 +111,7 @@ def fit_distributions(values: Array, *, fraction: bool = False, confidence: floa
         reason = "beta for a fraction (it stays inside 0 to 1)"
     else:
         writable = [c for c in candidates if c.writable and c.kind != "beta"]
-        reason = "the best AIC among the kinds the scenario format draws"
+        reason = "the best AIC"
     chosen = writable[0]
     best = candidates[0]
     note = f"chosen: {chosen.kind}, {reason}"
@@ -254,6 +254,15 @@ def _predictive(kind: str, x: Array) -> tuple[dict[str, float], float]:
             "gsd": math.exp(float(np.std(y, ddof=1)) * f),
         }, f
     mean, sd = float(np.mean(x)), float(np.std(x, ddof=1)) * f
+    if kind == "gamma":
+        return {"shape": (mean / sd) ** 2, "scale": sd * sd / mean}, f
+    if kind == "weibull":
+        from scipy import stats
+
+        shape, _, scale = stats.weibull_min.fit(x, floc=0)
+        median = scale * math.log(2) ** (1 / shape)
+        widened = shape / f
+        return {"shape": widened, "scale": median / math.log(2) ** (1 / widened)}, f
     try:
         a, b = beta_shapes(mean, sd, 0.0, 1.0)
     except DistributionError:
