@@ -151,3 +151,24 @@ def test_fit_refuses_to_pool_sites_and_writes_nothing(demo_folder: Path, tmp_pat
     )
     assert result.exit_code == 2 and "one at a time with --site" in result.stderr
     assert not out.exists()
+
+
+def test_a_measurement_of_too_few_lots_is_skipped_saying_why(tmp_path: Path) -> None:
+    from genofab.io.records_scenario import calibrate
+
+    rows = "".join(
+        f"P,A,L{i},2026-01-{i + 1:02d},released,{1e6 * (1 + i / 10)!r},"
+        + ("" if i > 2 else "0.5")
+        + "\n"
+        for i in range(8)
+    )
+    path = tmp_path / "lots.csv"
+    path.write_text(
+        "product,site,lot_id,start_date,outcome,production_bioreactor.titer [TU/mL],"
+        "chromatography.step_yield\n" + rows,
+        encoding="utf-8",
+    )
+    calibration = calibrate(read_lots(path), load_scenario(SCENARIO).scenario)
+    assert [f.measurement for f in calibration.fits] == ["production_bioreactor.titer"]
+    (skipped,) = calibration.skipped
+    assert skipped.reason == "measured in 3 lots; a fit needs at least 5"

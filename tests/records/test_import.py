@@ -165,3 +165,17 @@ def test_monitoring_readings_are_checked_too(demo_folder: Path, tmp_path: Path) 
     with pytest.raises(RecordsError) as caught:
         read_monitoring(path, today=TODAY)
     assert places(caught.value) == [(2, "C"), (3, "D"), (4, "E")]
+
+
+def test_a_column_mixing_plain_numbers_and_units_is_refused(tmp_path: Path) -> None:
+    head = "product,site,lot_id,start_date,outcome,titer\n"
+    path = write(
+        tmp_path,
+        head + "P,A,L1,2026-01-05,released,1e6\n"
+        "P,A,L2,2026-01-06,released,2e6 TU/mL\n"
+        "P,A,L3,2026-01-07,released,3e6\n",
+    )
+    with pytest.raises(RecordsError) as caught:
+        read_lots(path, today=TODAY)
+    assert places(caught.value) == [(3, "F")]
+    assert "row 2 has no unit" in str(caught.value)

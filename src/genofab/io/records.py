@@ -332,6 +332,21 @@ class _UnitOfColumn:
     header: str
     unit: str
     first_cell: Cell | None = None
+    bare_cell: Cell | None = None
+
+    def bare(self, cell: Cell, problems: _Problems) -> bool:
+        """Note a plain number; False (and a problem) when the column's cells give a unit."""
+        if self.first_cell is not None:
+            problems.add(
+                f"mixed units: {cell.value} has no unit but row {self.first_cell.row} is in"
+                f" {self.unit}; give the unit in the header, or in every cell",
+                cell,
+                self.header,
+            )
+            return False
+        if self.bare_cell is None and not self.unit:
+            self.bare_cell = cell
+        return True
 
 
 def _measured_spec() -> Any:
@@ -362,15 +377,17 @@ def _read_number(cell: Cell, problems: _Problems, header: str, unit: _UnitOfColu
         if not math.isfinite(number):
             problems.add(f"{value} is not a finite number", cell, header)
             return math.nan
-        return number
+        return number if unit is None or unit.bare(cell, problems) else math.nan
     if isinstance(value, datetime | date):
         problems.add(f"a date ({value}) in a number column", cell, header)
         return math.nan
     text = str(value).strip()
     try:
-        return _finite(float(text))
+        number = _finite(float(text))
     except ValueError:
         pass
+    else:
+        return number if unit is None or unit.bare(cell, problems) else math.nan
     spec = _measured_spec()
     try:
         parsed = spec.parse(text)
@@ -385,6 +402,14 @@ def _read_number(cell: Cell, problems: _Problems, header: str, unit: _UnitOfColu
         problems.add(f"'{text}' carries a unit in a column that takes plain numbers", cell, header)
         return math.nan
     if not unit.unit:
+        if unit.bare_cell is not None:
+            problems.add(
+                f"mixed units: '{text}' is in {cell_unit} but row {unit.bare_cell.row} has no"
+                " unit; give the unit in the header, or in every cell",
+                cell,
+                header,
+            )
+            return math.nan
         unit.unit, unit.first_cell = cell_unit, cell
     if cell_unit != unit.unit and not _same_unit(cell_unit, unit.unit):
         first = (

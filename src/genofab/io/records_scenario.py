@@ -119,10 +119,23 @@ def calibrate(
                 f"{unmatched[0].measurement}: {unmatched[0].reason}; map it with"
                 f" --map {unmatched[0].measurement}=PATH"
             )
+    from genofab.engines.records.fitting import MIN_LOTS
+
     provenance = f"{records.file}, sha256 {records.sha256[:12]}"
     fits = []
+    skipped = [m for m in matched if m.path is None]
     for item in matched:
         if item.path is None:
+            continue
+        measured = records.values(item.measurement).size
+        if measured < MIN_LOTS and not parameters:
+            skipped.append(
+                Matched(
+                    item.measurement,
+                    None,
+                    f"measured in {measured} lots; a fit needs at least {MIN_LOTS}",
+                )
+            )
             continue
         index = records.measurement_index(item.measurement)
         unit = records.measurements[index].unit
@@ -167,7 +180,7 @@ def calibrate(
         fits=tuple(fits),
         failure=failure,
         failure_uncertainty=failure_uncertainty,
-        skipped=tuple(m for m in matched if m.path is None),
+        skipped=tuple(skipped),
         provenance=provenance,
     )
 
