@@ -71,7 +71,7 @@ def write_chart_image(chart: ControlChart, path: Path, image_format: str = "png"
 
 def chart_html(chart: ControlChart) -> str:
     """A page showing the chart as inline SVG; hovering a point shows its lot and value."""
-    width, height, pad = 900, 360, 60
+    width, height, pad, right = 960, 360, 60, 110
     values = [*chart.points, chart.location.upper]
     if chart.location.lower is not None:
         values.append(chart.location.lower)
@@ -80,7 +80,7 @@ def chart_html(chart: ControlChart) -> str:
     count = max(len(chart.points) - 1, 1)
 
     def px(i: int) -> float:
-        return pad + (width - 2 * pad) * i / count
+        return pad + (width - pad - right) * i / count
 
     def py(v: float) -> float:
         return height - pad - (height - 2 * pad) * (v - low) / span
@@ -101,10 +101,17 @@ def chart_html(chart: ControlChart) -> str:
             continue
         dash = "" if name == "centre" else ' stroke-dasharray="6 4"'
         parts.append(
-            f'<line x1="{pad}" x2="{width - pad}" y1="{py(value):.1f}" y2="{py(value):.1f}"'
+            f'<line x1="{pad}" x2="{width - right}" y1="{py(value):.1f}" y2="{py(value):.1f}"'
             f' stroke="#888"{dash}><title>{name} {value:.4g}</title></line>'
-            f'<text x="{width - pad + 4}" y="{py(value) + 4:.1f}" font-size="11">{name}'
+            f'<text x="{width - right + 6}" y="{py(value) + 4:.1f}" font-size="11">{name}'
             f" {value:.3g}</text>"
+        )
+    if chart.baseline_points < len(chart.points):
+        edge = (px(chart.baseline_points - 1) + px(chart.baseline_points)) / 2
+        parts.append(
+            f'<line x1="{edge:.1f}" x2="{edge:.1f}" y1="{pad / 2}" y2="{height - pad / 2}"'
+            ' stroke="#bbb" stroke-dasharray="2 3"><title>end of the baseline: limits from'
+            f" the {chart.baseline_points} lots to the left</title></line>"
         )
     path = " ".join(
         f"{'M' if i == 0 else 'L'}{px(i):.1f},{py(v):.1f}" for i, v in enumerate(chart.points)
