@@ -51,16 +51,15 @@ class YamlDocument:
 
 
 def read_yaml(path: str | Path) -> YamlDocument:
-    """Read and parse ``path``; every problem becomes a :class:`ScenarioError`."""
+    """Read and parse ``path``, a regular file of at most ``MAX_BYTES`` (a device, FIFO or
+    folder is refused without blocking); every problem becomes a :class:`ScenarioError`."""
+    from genofab.io.files import InputFileError, read_regular_file
+
     name = str(path)
-    file = Path(path)
     try:
-        size = file.stat().st_size
-        if size > MAX_BYTES:
-            raise _fail(
-                name, f"the file is {size / 2**20:.1f} MiB; the limit is {MAX_BYTES // 2**20} MiB"
-            )
-        raw = file.read_bytes()
+        raw = read_regular_file(path, MAX_BYTES)
+    except InputFileError as error:
+        raise _fail(name, f"cannot read the file: {error}") from None
     except OSError as error:
         raise _fail(name, f"cannot read the file: {error.strerror or error}") from None
     return parse_yaml(raw, name)
