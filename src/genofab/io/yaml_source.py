@@ -17,6 +17,7 @@ and its pure-Python parser otherwise.
 from __future__ import annotations
 
 import hashlib
+import math
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -216,7 +217,13 @@ def _plain(
         return items
     try:
         _check_scalar(node)
-        return constructor.construct_object(node)
+        value = constructor.construct_object(node)
+        if isinstance(value, float) and math.isinf(value) and "inf" not in node.value.lower():
+            raise _ScalarError(
+                f"'{_short(node.value)}' is beyond the largest number a computer holds"
+                " (about 1.8e308)"
+            )
+        return value
     except (ValueError, OverflowError) as error:
         message = error.args[0] if isinstance(error, _ScalarError) else _unreadable(node, error)
         mark = node.start_mark

@@ -39,6 +39,9 @@ _NUMBER_THEN_UNIT = re.compile(
     r"\s*(?P<unit>.*)$",
     re.IGNORECASE,
 )
+#: The largest magnitude any quantity may have in its base unit, whatever its own range: a
+#: product of a dozen such numbers stays finite, so no result overflows to infinity.
+MAGNITUDE_CEILING = 1e24
 #: Relative slack on the plausible ranges, for values that reach a bound only through unit
 #: conversion (1 min is 0.000694444... d, not exactly 1/1440).
 _ROUNDING = 1e-9
@@ -326,6 +329,18 @@ class QuantitySpec:
                 "quantity_bound",
                 "{shown} is above {high}{hint}",
                 {"shown": shown, "high": f"{self.high:g}", "hint": hint},
+            )
+        if abs(value) > MAGNITUDE_CEILING:
+            raise PydanticCustomError(
+                "quantity_bound",
+                "{shown} is too large for {what} (above {ceiling} {unit}): check the number and"
+                " its unit",
+                {
+                    "shown": shown,
+                    "what": self.what,
+                    "ceiling": f"{MAGNITUDE_CEILING:g}",
+                    "unit": unit if unit not in {"", PER_CELL} else "",
+                },
             )
         if self.plausible is not None and value != 0:
             low, high = self.plausible
