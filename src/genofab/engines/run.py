@@ -5,6 +5,7 @@ once; :func:`evaluate` is one deterministic run with the inputs used and its res
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import numpy as np
@@ -106,6 +107,7 @@ def _first_non_finite(node: object, path: str) -> tuple[str, float] | None:
     """The first infinite or NaN number in a dumped result, with its path."""
     if isinstance(node, float) and not math.isfinite(node):
         return path, node
+    items: Iterable[tuple[object, object]]
     if isinstance(node, dict):
         items = node.items()
     elif isinstance(node, list | tuple):

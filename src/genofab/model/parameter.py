@@ -330,18 +330,6 @@ class QuantitySpec:
                 "{shown} is above {high}{hint}",
                 {"shown": shown, "high": f"{self.high:g}", "hint": hint},
             )
-        if abs(value) > MAGNITUDE_CEILING:
-            raise PydanticCustomError(
-                "quantity_bound",
-                "{shown} is too large for {what} (above {ceiling} {unit}): check the number and"
-                " its unit",
-                {
-                    "shown": shown,
-                    "what": self.what,
-                    "ceiling": f"{MAGNITUDE_CEILING:g}",
-                    "unit": unit if unit not in {"", PER_CELL} else "",
-                },
-            )
         if self.plausible is not None and value != 0:
             low, high = self.plausible
             if not low * (1 - _ROUNDING) <= value <= high * (1 + _ROUNDING):
@@ -357,6 +345,18 @@ class QuantitySpec:
                         "unit": unit if unit not in {"", PER_CELL} else "",
                     },
                 )
+        if abs(value) > MAGNITUDE_CEILING:
+            raise PydanticCustomError(
+                "quantity_bound",
+                "{shown} is too large for {what} (above {ceiling} {unit}): check the number and"
+                " its unit",
+                {
+                    "shown": shown,
+                    "what": self.what,
+                    "ceiling": f"{MAGNITUDE_CEILING:g}",
+                    "unit": unit if unit not in {"", PER_CELL} else "",
+                },
+            )
         if self.integer and value != round(value):
             raise PydanticCustomError(
                 "quantity_integer",
