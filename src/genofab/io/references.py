@@ -2,8 +2,9 @@
 confined to the referring file's folder, so a shared plan cannot make genofab read
 ``/etc/passwd`` or ``../../secret.yaml``, and reported without echoing what they hold.
 
-Use :func:`referenced_path` to turn the reference into a path and :func:`referenced_problem`
-to word a problem in the referenced file for the referring one.
+Use :func:`referenced_path` to turn the reference into a path (or :func:`confined_reference`
+for the path of an existing file, or why not), and :func:`referenced_problem` to word a
+problem in the referenced file for the referring one.
 """
 
 from __future__ import annotations
@@ -41,6 +42,22 @@ def referenced_path(folder: Path, reference: str) -> Path:
             " file into the folder"
         )
     return root / text
+
+
+def confined_reference(folder: Path, reference: str) -> tuple[Path | None, str | None]:
+    """The existing file ``reference`` names inside ``folder`` (its folder tree), or
+    ``(None, why)``: absolute, reaching outside the folder (``..`` or a link), missing or not
+    a file."""
+    try:
+        path = referenced_path(folder, reference)
+    except FileReferenceError as error:
+        return None, str(error)
+    target = path.resolve()
+    if not target.exists():
+        return None, f"'{reference}' does not exist (looked for {target})"
+    if not target.is_file():
+        return None, f"'{reference}' is not a file"
+    return target, None
 
 
 def referenced_problem(reference: str, error: GenofabError) -> str:

@@ -120,6 +120,7 @@ def validate(
 ) -> None:
     """Check scenario files (and that their lots and facility can deliver) or plan files; list
     every problem with file, line and field."""
+    from genofab.io.chain_file import is_chain_document, validate_chain_document
     from genofab.io.plan_file import is_plan_document, validate_plan_document
     from genofab.io.yaml_source import read_yaml
 
@@ -127,6 +128,10 @@ def validate(
     for file in files:
         try:
             document = read_yaml(file)
+            if is_chain_document(document):
+                chain = validate_chain_document(document, file.parent).chain
+                sys.stdout.write(f"{file}: valid chain ({len(chain.stages)} stages)\n")
+                continue
             if is_plan_document(document):
                 plan = validate_plan_document(document, file.parent).plan
                 sys.stdout.write(
@@ -160,12 +165,18 @@ def schema(
         Path | None, typer.Option("--output", "-o", help="write to this file instead of stdout")
     ] = None,
     plan: Annotated[bool, typer.Option("--plan", help="the plan format (genofab-plan/1)")] = False,
+    chain: Annotated[
+        bool, typer.Option("--chain", help="the chain format (genofab-chain/1)")
+    ] = False,
 ) -> None:
-    """Print the JSON Schema of the scenario format, or of the plan format (for editors)."""
+    """Print the JSON Schema of the scenario format, or of the plan or chain format (for
+    editors)."""
     from genofab.io.files import write_text_atomically
-    from genofab.io.schema import plan_schema, scenario_schema
+    from genofab.io.schema import chain_schema, plan_schema, scenario_schema
 
-    chosen = plan_schema() if plan else scenario_schema()
+    if plan and chain:
+        raise UsageError("give --plan or --chain, not both")
+    chosen = plan_schema() if plan else chain_schema() if chain else scenario_schema()
     text = json.dumps(chosen, indent=2, ensure_ascii=False) + "\n"
     if output is None:
         sys.stdout.write(text)
@@ -205,6 +216,11 @@ def run(
     if samples is None:
         if raw is not None:
             raise UsageError("--raw writes Monte Carlo samples: give --samples too")
+        from genofab.views.chain_command import is_chain_file
+
+        if is_chain_file(file):
+            _run_chain(file, output_format)
+            return
         _, result = _evaluate(file)
         if output_format is OutputFormat.JSON:
             _print_json(result.to_json_dict())
@@ -455,6 +471,20 @@ def _evaluate(file: Path) -> Any:
         return loaded, evaluate(loaded.scenario, origin)
     except InfeasibleError as error:
         raise loaded.locate(error) from None
+
+
+def _run_chain(file: Path, output_format: OutputFormat) -> None:
+    """``run`` on a chain file: the therapy's figures, then each stage's."""
+    from genofab.views.chain_command import evaluate_chain_file
+
+    _, result = evaluate_chain_file(file)
+    if output_format is OutputFormat.JSON:
+        _print_json(result.to_json_dict())
+        return
+    from genofab.views.chain_console import render_chain
+    from genofab.views.console import make_console
+
+    render_chain(result, make_console())
 
 
 def list_written(folder: Path, written: list[Path]) -> None:
