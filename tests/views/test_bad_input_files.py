@@ -79,8 +79,8 @@ def test_a_plan_referring_to_a_fifo_or_a_device_is_refused(write: Write) -> None
     ("reference", "rule"),
     [
         ("/etc/passwd", "is an absolute path"),
-        ("../outside.yaml", "climbs out with '..'"),
-        ("sub/../../outside.yaml", "climbs out with '..'"),
+        ("../outside.yaml", "climbs outside the folder with '..'"),
+        ("sub/../../outside.yaml", "climbs outside the folder with '..'"),
         ("escape.yaml", "outside the folder"),
     ],
 )

@@ -32,7 +32,8 @@ def referenced_path(folder: Path, reference: str) -> Path:
         )
     if ".." in PurePosixPath(text.replace("\\", "/")).parts:
         raise FileReferenceError(
-            f"'{text}' climbs out with '..': name a file in the same folder (or a subfolder)"
+            f"'{text}' climbs outside the folder with '..': name a file in the same folder"
+            " (or a subfolder)"
         )
     root = folder.resolve()
     target = (root / text).resolve()
