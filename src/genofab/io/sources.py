@@ -131,7 +131,8 @@ def markdown(bib: Bibliography | None = None) -> str:
         "",
     ]
     for seed in bib.seeds.values():
-        lines += [f'<a id="seed-{seed.key}"></a>**seed {seed.key}.** *{seed.title}*. {seed.what}', ""]
+        anchor = f'<a id="seed-{seed.key}"></a>'
+        lines += [f"{anchor}**seed {seed.key}.** *{seed.title}*. {seed.what}", ""]
         lines += [f"> {passage}\n" for passage in seed.passages]
     return "\n".join(lines).rstrip() + "\n"
 
