@@ -13,6 +13,7 @@ from typing import Any
 
 from genofab.results.run import RunResult
 from genofab.results.scale import ScaleResult
+from genofab.views.headline import HeadlineRow
 
 Cell = str | float | int | None
 
@@ -22,7 +23,7 @@ def write_workbook(
     run: RunResult,
     curve: ScaleResult | None,
     generated: str,
-    headline: Sequence[tuple[str, str]],
+    headline: Sequence[HeadlineRow],
     uncertainty: Any = None,
 ) -> None:
     """Write the report workbook to ``path``."""
@@ -60,7 +61,7 @@ def _write(sheet: Any, row: int, column: int, value: Cell) -> None:
 
 
 def _sheets(
-    run: RunResult, curve: ScaleResult | None, generated: str, headline: Sequence[tuple[str, str]]
+    run: RunResult, curve: ScaleResult | None, generated: str, headline: Sequence[HeadlineRow]
 ) -> dict[str, tuple[list[str], list[list[Any]]]]:
     lot, capacity, economics = run.lot, run.capacity, run.economics
     unit = lot.product_unit
@@ -75,7 +76,10 @@ def _sheets(
                 ["generated", generated],
             ],
         ),
-        "Headline": (["figure", "value"], [[label, value] for label, value in headline]),
+        "Headline": (
+            ["figure", "value", "unit", "key"],
+            [[row.label, row.value, row.unit, row.key] for row in headline],
+        ),
         "Inputs": (
             ["parameter", "as given", "value", "unit", "source"],
             [[row.path, row.given, row.value, row.unit, row.source] for row in run.inputs],

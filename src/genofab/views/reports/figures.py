@@ -38,12 +38,6 @@ def _money(value: float, _: object = None) -> str:
     return f"{value:.3g}"
 
 
-def _money_2_3_5(value: float, _: object = None) -> str:
-    """Label the minor ticks of a log axis at 2, 3 and 5 times a power of ten only."""
-    leading = f"{value:e}"[0]
-    return _money(value) if leading in "235" else ""
-
-
 def _label(name: str) -> str:
     return name.replace("_", " ")
 
@@ -51,62 +45,61 @@ def _label(name: str) -> str:
 def cost_per_dose_curve(
     sweep: ScaleResult, capacity_patients: float, demand: float | None
 ) -> Figure:
-    """Cost per dose against patients a year, stacked by cause, with the capacity marked."""
-    figure = Figure(figsize=(8, 5.2), layout="constrained")
-    axes = figure.add_subplot()
-    points = [p for p in sweep.points if p.cost_per_dose is not None and p.per_dose_by_cause]
+    """Cost per dose against patients a year (log scales, a line), and below it the share of
+    that cost by cause stacked to 100 % on a linear scale (stacked areas on a log scale would
+    misstate each layer); the capacity and the demand marked on both."""
+    figure = Figure(figsize=(8, 6.4), layout="constrained")
+    cost_axes, share_axes = figure.subplots(
+        2, 1, sharex=True, gridspec_kw={"height_ratios": [3, 2]}
+    )
+    points = [p for p in sweep.points if p.cost_per_dose and p.per_dose_by_cause]
     x = [p.value for p in points]
+    cost_axes.plot(x, [p.cost_per_dose or 0.0 for p in points], color="black", linewidth=1.4)
     causes = list(CAUSE_COLOURS)
-    layers = [[(p.per_dose_by_cause or {})[c] for p in points] for c in causes]
-    axes.stackplot(
+    shares = [
+        [100 * (p.per_dose_by_cause or {}).get(c, 0.0) / (p.cost_per_dose or 1.0) for p in points]
+        for c in causes
+    ]
+    share_axes.stackplot(
         x,
-        layers,
+        shares,
         labels=[_label(c) for c in causes],
         colors=[CAUSE_COLOURS[c] for c in causes],
         alpha=0.85,
     )
-    axes.plot(
-        x,
-        [p.cost_per_dose or 0.0 for p in points],
-        color="black",
-        linewidth=1.2,
-        label="cost per dose",
+    for axes in (cost_axes, share_axes):
+        axes.axvline(capacity_patients, color="#333333", linestyle="--", linewidth=1)
+        if demand is not None:
+            axes.axvline(demand, color="#c44e52", linestyle=":", linewidth=1)
+        axes.grid(True, which="both", alpha=0.2)
+    for text, where, colour, side in (
+        ("capacity", capacity_patients, "#333333", -3),
+        ("demand", demand, "#c44e52", 3),
+    ):
+        if where is not None:
+            cost_axes.annotate(
+                text,
+                (where, 0.97),
+                xycoords=("data", "axes fraction"),
+                xytext=(side, 0),
+                textcoords="offset points",
+                ha="right" if side < 0 else "left",
+                va="top",
+                rotation=90,
+                fontsize=8,
+                color=colour,
+            )
+    cost_axes.set_xscale("log")
+    cost_axes.set_yscale("log")
+    cost_axes.set_ylabel(f"cost per dose ({sweep.currency})")
+    cost_axes.yaxis.set_major_formatter(FuncFormatter(_money))
+    cost_axes.set_title("Cost of goods per dose as the yearly demand grows")
+    share_axes.set_ylim(0, 100)
+    share_axes.set_ylabel("share of the cost, %")
+    share_axes.set_xlabel("demand, patients per year")
+    share_axes.legend(
+        loc="upper center", bbox_to_anchor=(0.5, -0.3), ncol=4, fontsize=8, frameon=False
     )
-    axes.axvline(capacity_patients, color="#333333", linestyle="--", linewidth=1)
-    axes.annotate(
-        "capacity",
-        (capacity_patients, 0.97),
-        xycoords=("data", "axes fraction"),
-        xytext=(-3, 0),
-        textcoords="offset points",
-        ha="right",
-        va="top",
-        rotation=90,
-        fontsize=8,
-    )
-    if demand is not None:
-        axes.axvline(demand, color="#c44e52", linestyle=":", linewidth=1)
-        axes.annotate(
-            "demand",
-            (demand, 0.97),
-            xycoords=("data", "axes fraction"),
-            xytext=(3, 0),
-            textcoords="offset points",
-            ha="left",
-            va="top",
-            rotation=90,
-            fontsize=8,
-            color="#c44e52",
-        )
-    axes.set_xscale("log")
-    axes.set_yscale("log")
-    axes.set_xlabel("demand, patients per year")
-    axes.set_ylabel(f"cost per dose ({sweep.currency})")
-    axes.yaxis.set_major_formatter(FuncFormatter(_money))
-    axes.yaxis.set_minor_formatter(FuncFormatter(_money_2_3_5))
-    axes.set_title("Cost of goods per dose as the yearly demand grows")
-    axes.legend(loc="upper center", bbox_to_anchor=(0.5, -0.14), ncol=5, fontsize=8, frameon=False)
-    axes.grid(True, which="both", alpha=0.2)
     return figure
 
 

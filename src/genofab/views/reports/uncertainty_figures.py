@@ -9,19 +9,22 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 from matplotlib.ticker import FuncFormatter, PercentFormatter
 
-from genofab.results.uncertainty import Histogram, Spread, SweepResult, Tornado
+from genofab.results.uncertainty import Histogram, Spread, SweepResult, Tornado, TornadoBar
+from genofab.views.labels import DisplayUnit, label, unit_of
 from genofab.views.reports.figures import _money
 
 LOW_COLOUR, HIGH_COLOUR = "#4c72b0", "#dd8452"
 
 
 def _label(name: str) -> str:
-    return name.replace("_", " ").replace(".", ": ")
+    return label(name)
 
 
-def distribution(name: str, unit: str, histogram: Histogram, spread: Spread) -> Figure:
+def distribution(
+    name: str, unit: str, histogram: Histogram, spread: Spread, demand: float | None = None
+) -> Figure:
     """A result's histogram (share of samples) with its CDF, the deterministic value and the
-    P5, P50 and P95 marked."""
+    P5, P50 and P95 marked; a line at the yearly ``demand`` if given."""
     figure = Figure(figsize=(8, 3.8), layout="constrained")
     axes = figure.add_subplot()
     total = sum(histogram.count) or 1
@@ -51,7 +54,7 @@ def distribution(name: str, unit: str, histogram: Histogram, spread: Spread) -> 
     cdf_axes.set_ylim(0, 1.02)
     cdf_axes.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
     cdf_axes.set_ylabel("cumulative share (CDF)")
-    for label, value, style in (
+    for mark, value, style in (
         ("P5", spread.p5, ":"),
         ("P50", spread.p50, "--"),
         ("P95", spread.p95, ":"),
@@ -59,7 +62,7 @@ def distribution(name: str, unit: str, histogram: Histogram, spread: Spread) -> 
         if value is not None:
             axes.axvline(value, color="#555555", linestyle=style, linewidth=1)
             axes.annotate(
-                label,
+                mark,
                 (value, 1.0),
                 xycoords=("data", "axes fraction"),
                 xytext=(2, -10),
@@ -68,6 +71,8 @@ def distribution(name: str, unit: str, histogram: Histogram, spread: Spread) -> 
             )
     if spread.value is not None:
         axes.axvline(spread.value, color="#c44e52", linewidth=1.4, label="deterministic")
+    if demand is not None:
+        axes.axvline(demand, color="#55a868", linewidth=1.6, linestyle="-.", label="demand")
     axes.xaxis.set_major_formatter(FuncFormatter(_money))
     axes.set_xlabel(f"{_label(name)} ({unit})" if unit else _label(name))
     axes.set_title(
@@ -79,9 +84,10 @@ def distribution(name: str, unit: str, histogram: Histogram, spread: Spread) -> 
     return figure
 
 
-def tornado(chart: Tornado) -> Figure:
+def tornado(chart: Tornado, units: dict[str, DisplayUnit] | None = None) -> Figure:
     """Bars from the result at every parameter's median to the result with one parameter at
-    its P10 (blue) and at its P90 (orange); widest first."""
+    its P10 (blue) and at its P90 (orange); widest first. Each bar is labelled with its
+    parameter's P10 → P90 in the unit its file gave (``units``)."""
     bars = [bar for bar in chart.bars if bar.swing is not None][:15]
     figure = Figure(figsize=(8, 0.45 * len(bars) + 1.8), layout="constrained")
     axes = figure.add_subplot()
@@ -92,10 +98,7 @@ def tornado(chart: Tornado) -> Figure:
                 axes.barh(row, value - base, left=base, color=colour, height=0.6)
     axes.set_yticks(
         range(len(bars)),
-        [
-            textwrap.fill(f"{bar.path} ({_money(bar.low_input)} → {_money(bar.high_input)})", 48)
-            for bar in bars
-        ],
+        [textwrap.fill(f"{bar.path} ({_ends(bar, units)})", 48) for bar in bars],
         fontsize=7,
     )
     axes.invert_yaxis()
@@ -117,6 +120,13 @@ def tornado(chart: Tornado) -> Figure:
         f"Tornado: {_label(chart.result)}, others at their medians ({_money(base)})", fontsize=10
     )
     return figure
+
+
+def _ends(bar: TornadoBar, units: dict[str, DisplayUnit] | None) -> str:
+    shown = unit_of(bar.path, bar.unit, units)
+    low, high = shown.show(bar.low_input), shown.show(bar.high_input)
+    ends = f"{_money(low or 0.0)} → {_money(high or 0.0)}"
+    return f"{ends} {shown.unit}".rstrip()
 
 
 def sweep_bands(sweep: SweepResult, name: str) -> Figure:
