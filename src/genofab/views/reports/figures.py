@@ -8,7 +8,7 @@ from __future__ import annotations
 import textwrap
 
 from matplotlib.figure import Figure
-from matplotlib.ticker import FuncFormatter
+from matplotlib.ticker import FuncFormatter, NullFormatter
 
 from genofab.results.capacity import CapacityResult
 from genofab.results.economics import EconomicsResult, FairPrice
@@ -93,6 +93,8 @@ def cost_per_dose_curve(
     cost_axes.set_yscale("log")
     cost_axes.set_ylabel(f"cost per dose ({sweep.currency})")
     cost_axes.yaxis.set_major_formatter(FuncFormatter(_money))
+    for axis in (cost_axes.xaxis, cost_axes.yaxis):
+        axis.set_minor_formatter(NullFormatter())  # unlabelled minor ticks: fewer texts to draw
     cost_axes.set_title("Cost of goods per dose as the yearly demand grows")
     share_axes.set_ylim(0, 100)
     share_axes.set_ylabel("share of the cost, %")

@@ -157,10 +157,16 @@ def _file_name(kind: str, name: str) -> str:
 
 
 def _save(figure: Any, base: Path) -> str:
-    """Render a figure once as SVG (written to its file and returned for inlining) and once
-    as PNG."""
+    """Lay a figure out once, then render it once as SVG (written to its file and returned
+    for inlining; text kept as text, not drawn glyph by glyph) and once as PNG."""
+    import matplotlib
+
+    if figure.get_layout_engine() is not None:
+        figure.draw_without_rendering()  # the constrained layout, computed once
+        figure.set_layout_engine("none")
     buffer = io.StringIO()
-    figure.savefig(buffer, format="svg")
+    with matplotlib.rc_context({"svg.fonttype": "none"}):
+        figure.savefig(buffer, format="svg")
     svg = buffer.getvalue()
     base.with_suffix(".svg").write_text(svg, encoding="utf-8")
     figure.savefig(base.with_suffix(".png"), dpi=150)

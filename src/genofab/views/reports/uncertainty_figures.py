@@ -23,9 +23,12 @@ def _label(name: str) -> str:
 def distribution(
     name: str, unit: str, histogram: Histogram, spread: Spread, demand: float | None = None
 ) -> Figure:
-    """A result's histogram (share of samples) with its CDF, the deterministic value and the
-    P5, P50 and P95 marked; a line at the yearly ``demand`` if given."""
-    figure = Figure(figsize=(8, 3.8), layout="constrained")
+    """A result's histogram (share of samples) with the deterministic value and the P5, P50
+    and P95 marked; a line at the yearly ``demand`` if given. One axes and fixed margins: a
+    report draws several of these, and matplotlib's cost is per axis and per layout pass (the
+    CDF is in the workbook's Distributions sheet)."""
+    figure = Figure(figsize=(8, 3.8))
+    figure.subplots_adjust(left=0.09, right=0.97, bottom=0.14, top=0.9)
     axes = figure.add_subplot()
     total = sum(histogram.count) or 1
     shares = [count / total for count in histogram.count]
@@ -49,11 +52,6 @@ def distribution(
         )
     axes.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
     axes.set_ylabel("share of samples")
-    cdf_axes = axes.twinx()
-    cdf_axes.step(histogram.cdf_value, histogram.cdf, where="post", color="#333333", linewidth=1.2)
-    cdf_axes.set_ylim(0, 1.02)
-    cdf_axes.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
-    cdf_axes.set_ylabel("cumulative share (CDF)")
     for mark, value, style in (
         ("P5", spread.p5, ":"),
         ("P50", spread.p50, "--"),
@@ -80,7 +78,7 @@ def distribution(
         f" – {_money(spread.p95 or 0)} ({spread.samples:,} samples)",
         fontsize=10,
     )
-    axes.legend(loc="center right", fontsize=7, frameon=False)
+    axes.legend(loc="upper right", fontsize=7, frameon=False)
     return figure
 
 
