@@ -38,6 +38,31 @@ def _money(value: float, _: object = None) -> str:
     return f"{value:.3g}"
 
 
+def fixed_margins(
+    figure: Figure,
+    left: float,
+    bottom: float,
+    right: float = 0.25,
+    top: float = 0.5,
+    hspace: float | None = None,
+) -> None:
+    """Margins in inches, fixed: a report draws many figures, and a layout pass (matplotlib's
+    constrained layout) costs as much as drawing the figure again."""
+    width, height = figure.get_size_inches()
+    figure.subplots_adjust(
+        left=left / width,
+        right=1 - right / width,
+        bottom=bottom / height,
+        top=1 - top / height,
+        hspace=hspace,
+    )
+
+
+def text_inches(text: str, size: float = 10) -> float:
+    """About how wide ``text`` is at ``size`` points (0.55 of the size per character)."""
+    return len(text) * size * 0.55 / 72
+
+
 def _label(name: str) -> str:
     return name.replace("_", " ")
 
@@ -48,7 +73,8 @@ def cost_per_dose_curve(
     """Cost per dose against patients a year (log scales, a line), and below it the share of
     that cost by cause stacked to 100 % on a linear scale (stacked areas on a log scale would
     misstate each layer); the capacity and the demand marked on both."""
-    figure = Figure(figsize=(8, 6.4), layout="constrained")
+    figure = Figure(figsize=(8, 6.4))
+    fixed_margins(figure, left=0.85, bottom=1.35, top=0.45, hspace=0.08)
     cost_axes, share_axes = figure.subplots(
         2, 1, sharex=True, gridspec_kw={"height_ratios": [3, 2]}
     )
@@ -71,7 +97,7 @@ def cost_per_dose_curve(
         axes.axvline(capacity_patients, color="#333333", linestyle="--", linewidth=1)
         if demand is not None:
             axes.axvline(demand, color="#c44e52", linestyle=":", linewidth=1)
-        axes.grid(True, which="both", alpha=0.2)
+        axes.grid(True, which="major", alpha=0.2)
     for text, where, colour, side in (
         ("capacity", capacity_patients, "#333333", -3),
         ("demand", demand, "#c44e52", 3),
@@ -100,14 +126,15 @@ def cost_per_dose_curve(
     share_axes.set_ylabel("share of the cost, %")
     share_axes.set_xlabel("demand, patients per year")
     share_axes.legend(
-        loc="upper center", bbox_to_anchor=(0.5, -0.3), ncol=4, fontsize=8, frameon=False
+        loc="upper center", bbox_to_anchor=(0.5, -0.35), ncol=4, fontsize=8, frameon=False
     )
     return figure
 
 
 def cost_breakdown(economics: EconomicsResult) -> Figure:
     """Cost per dose split by category and by cause (two stacked bars)."""
-    figure = Figure(figsize=(8, 3.4), layout="constrained")
+    figure = Figure(figsize=(8, 3.4))
+    fixed_margins(figure, left=1.0, bottom=1.15, top=0.4)
     axes = figure.add_subplot()
     rows = (
         ("by category", economics.cost_breakdown, CATEGORY_COLOURS),
@@ -152,9 +179,11 @@ def cost_breakdown(economics: EconomicsResult) -> Figure:
 
 def fair_price_waterfall(price: FairPrice, currency: str) -> Figure:
     """The fair price per patient built up component by component."""
-    figure = Figure(figsize=(8, 4.2), layout="constrained")
-    axes = figure.add_subplot()
+    figure = Figure(figsize=(8, 4.2))
     names = list(price.components)
+    longest = max([text_inches(_label(name), 10) for name in names] + [1.0])
+    fixed_margins(figure, left=0.85, bottom=0.35 + 0.6 * longest, top=0.4)
+    axes = figure.add_subplot()
     bottom = 0.0
     for i, name in enumerate(names):
         amount = price.components[name]
@@ -191,9 +220,11 @@ def fair_price_waterfall(price: FairPrice, currency: str) -> Figure:
 
 def room_capacity(capacity: CapacityResult) -> Figure:
     """Lots a year each room kind allows; the bottleneck sets the facility's lots a year."""
-    figure = Figure(figsize=(8, 0.6 * len(capacity.rooms) + 1.6), layout="constrained")
-    axes = figure.add_subplot()
+    figure = Figure(figsize=(8, 0.6 * len(capacity.rooms) + 1.6))
     kinds = [room.kind for room in capacity.rooms]
+    longest = max(text_inches(_label(kind)) for kind in kinds)
+    fixed_margins(figure, left=0.25 + min(longest, 3.5), bottom=0.6, top=0.4, right=0.5)
+    axes = figure.add_subplot()
     lots = [room.lots_per_year for room in capacity.rooms]
     colours = ["#c44e52" if kind == capacity.bottleneck_room else "#4c72b0" for kind in kinds]
     axes.barh(range(len(kinds)), lots, color=colours)
@@ -214,7 +245,8 @@ def room_capacity(capacity: CapacityResult) -> Figure:
 def mass_balance(lot: LotResult) -> Figure:
     """Share of the product made that is left after each step."""
     steps = [step for step in lot.steps if step.recovery is not None]
-    figure = Figure(figsize=(max(8.0, 1.05 * len(steps)), 4.8), layout="constrained")
+    figure = Figure(figsize=(max(8.0, 1.05 * len(steps)), 4.8))
+    fixed_margins(figure, left=0.75, bottom=0.95, top=0.6)
     axes = figure.add_subplot()
     axes.bar(range(len(steps)), [100 * (step.recovery or 0) for step in steps], color="#4c72b0")
     for i, step in enumerate(steps):

@@ -32,6 +32,9 @@ from genofab.views.uncertainty_tables import describe
 if TYPE_CHECKING:
     from markupsafe import Markup
 
+#: Resolution of the PNG figures (8 inches wide: 960 pixels); the SVG scales freely.
+PNG_DPI = 120
+
 SAFE_STEM = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$")
 
 
@@ -169,7 +172,7 @@ def _save(figure: Any, base: Path) -> str:
         figure.savefig(buffer, format="svg")
     svg = buffer.getvalue()
     base.with_suffix(".svg").write_text(svg, encoding="utf-8")
-    figure.savefig(base.with_suffix(".png"), dpi=150)
+    figure.savefig(base.with_suffix(".png"), dpi=PNG_DPI)
     return _inline_svg(svg)
 
 
@@ -217,18 +220,15 @@ def _figures(
             )
     if uncertainty is not None:
         spread = uncertainty.spread
-
-        def distribution(name: str) -> Draw:
-            return lambda: uncertainty_figures.distribution(
-                name,
-                spread.units.get(name, ""),
-                spread.distributions[name],
-                spread.results[name],
-                demand=uncertainty.demand if name == "patients_per_year" else None,
+        if uncertainty.drawn:
+            panels = [
+                (name, spread.units.get(name, ""), spread.distributions[name], spread.results[name])
+                for name in uncertainty.drawn
+            ]
+            drawn["spread"] = (
+                "spread",
+                lambda: uncertainty_figures.distributions(panels, uncertainty.demand),
             )
-
-        for name in uncertainty.drawn:
-            drawn[f"spread:{name}"] = (_file_name("spread", name), distribution(name))
         chart = uncertainty.tornado
         if chart is not None:
             drawn["tornado"] = (
