@@ -14,6 +14,7 @@ from typing import Any
 from genofab.results.run import RunResult
 from genofab.results.scale import ScaleResult
 from genofab.views.headline import HeadlineRow
+from genofab.views.labels import pretty_unit
 
 Cell = str | float | int | None
 
@@ -82,7 +83,10 @@ def _sheets(
         ),
         "Inputs": (
             ["parameter", "as given", "value", "unit", "source"],
-            [[row.path, row.given, row.value, row.unit, row.source] for row in run.inputs],
+            [
+                [row.path, row.given, row.value, pretty_unit(row.unit), row.source]
+                for row in run.inputs
+            ],
         ),
         "Assumptions": (
             ["parameter", "as given", "reason"],
@@ -243,7 +247,7 @@ def uncertainty_sheets(uncertainty: Any) -> dict[str, tuple[list[str], list[list
         "Uncertain inputs": (
             ["parameter", "value", "unit", "distribution", "source"],
             [
-                [item.path, item.value, item.unit, describe(item), item.source]
+                [item.path, item.value, pretty_unit(item.unit), describe(item), item.source]
                 for item in mc.uncertain_inputs
             ]
             + [
@@ -311,7 +315,7 @@ def uncertainty_sheets(uncertainty: Any) -> dict[str, tuple[list[str], list[list
             [
                 [
                     bar.path,
-                    bar.unit,
+                    pretty_unit(bar.unit),
                     bar.low_input,
                     bar.high_input,
                     bar.at_low,
