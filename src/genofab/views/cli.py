@@ -597,6 +597,9 @@ def _print_json(data: Any) -> None:
 
 # the uncertainty commands (sensitivity, sweep) register on the same app
 from genofab.views import cli_uncertainty  # noqa: E402
+from genofab.views.records_cli import records_app  # noqa: E402
+
+app.add_typer(records_app, name="records")
 
 __all__ = ["app", "cli_uncertainty", "main"]
 
