@@ -88,13 +88,20 @@ def plan_schedule(
     all_lots = objective != "margin"
     runs: list[SolverRun] = []
     best: tuple[Timetable, Assessment, str] | None = None
+    partial: tuple[Timetable, Assessment, str] | None = None
 
     def consider(timetable: Timetable | None, source: str) -> None:
-        nonlocal best
+        nonlocal best, partial
         if timetable is None:
             return
         assessment = assess(instance, timetable, all_lots=all_lots)
         if not assessment.feasible:
+            if all_lots and not timetable.left_out:
+                return
+            # a schedule that leaves lots out: the floor when no schedule of every lot is found
+            assessment = assess(instance, timetable, all_lots=False)
+            if assessment.feasible and (partial is None or _fuller(objective, assessment, partial[1])):
+                partial = (timetable, assessment, source)
             return
         if best is None or _better(objective, assessment, best[1]):
             best = (timetable, assessment, source)
@@ -153,14 +160,19 @@ def plan_schedule(
                 f"horizon: no schedule makes every lot within the {horizon} horizon"
                 f" (proved by the {proof})",
             )
+        if reasons and instance.roundings:
+            reasons += tuple(
+                f"the time grid may cause this: {note}" for note in instance.roundings
+            )
+        shown = partial if partial is not None else None
         return Solution(
             objective=objective,
-            status="infeasible" if proven_infeasible or reasons else "unknown",
-            timetable=None,
-            assessment=None,
-            value=None,
+            status="infeasible" if proven_infeasible or reasons else "partial",
+            timetable=None if shown is None else shown[0],
+            assessment=None if shown is None else shown[1],
+            value=None if shown is None else shown[1].objective(objective),
             bound=None,
-            source="",
+            source="" if shown is None else shown[2],
             runs=tuple(runs),
             campaign=campaign,
             infeasibility=reasons,
@@ -265,6 +277,13 @@ def _campaign_level(
         decoded = decode(instance, stage, plan) if plan.sequences else None
         return _CampaignLevel(bound, plan, decoded, aggregated, infeasible, tuple(runs))
     return _CampaignLevel(bound, None, None, aggregated, infeasible, tuple(runs))
+
+
+def _fuller(objective: Objective, new: Assessment, old: Assessment) -> bool:
+    """More lots made, then the better objective (schedules that leave lots out)."""
+    if len(new.completion) != len(old.completion):
+        return len(new.completion) > len(old.completion)
+    return _better(objective, new, old)
 
 
 def _better(objective: Objective, new: Assessment, old: Assessment) -> bool:
