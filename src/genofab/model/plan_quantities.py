@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from genofab.model.parameter import CURRENCY_CODES, QuantitySpec, quantity
 
-
 #: Upper bounds of plan quantities: far above any real facility, low enough that the
 #: schedulers' arrays and integers stay small (issue 9: a plan must not exhaust memory).
 MAX_LOTS_PER_DEMAND = 5_000

@@ -36,7 +36,9 @@ def _time_limit(value: float) -> float:
     from genofab.engines.scheduling.run import MAX_TIME_LIMIT
 
     if not 0 < value <= MAX_TIME_LIMIT:  # also refuses nan and inf
-        raise typer.BadParameter(f"must be above 0 s and at most {MAX_TIME_LIMIT:g} s, got {value:g}")
+        raise typer.BadParameter(
+            f"must be above 0 s and at most {MAX_TIME_LIMIT:g} s, got {value:g}"
+        )
     return value
 
 

@@ -95,7 +95,9 @@ def _suite_lab_suite(split: bool) -> dict[str, object]:
 def test_consecutive_phases_in_one_kind_of_room_are_one_unless_split() -> None:
     joined = compile_plan(Plan.model_validate(_suite_lab_suite(False)))
     assert [(p.name, p.duration) for p in joined.products[0].phases] == [
-        ("up+down", 8), ("test", 2), ("polish", 1)
+        ("up+down", 8),
+        ("test", 2),
+        ("polish", 1),
     ]
     assert joined.products[0].phases[0].sections == (("up", 5), ("down", 3))
     split = compile_plan(Plan.model_validate(_suite_lab_suite(True)))

@@ -36,7 +36,9 @@ Write = Callable[..., Path]
 def test_implausibly_large_plan_quantities_are_named(
     write: Write, path: str, value: Any, field: str, message: str
 ) -> None:
-    issue = load_only_problem(load_plan, write(dump_yaml(edit(benchmark_data(), path, value)), "p.yaml"))
+    issue = load_only_problem(
+        load_plan, write(dump_yaml(edit(benchmark_data(), path, value)), "p.yaml")
+    )
     assert issue.path == field
     assert message in issue.message
 

@@ -63,7 +63,9 @@ def test_a_demand_no_room_can_meet_is_named() -> None:
     # what fits is still scheduled, and checked; the rest is left out with its reason
     assert solution.timetable is not None and solution.assessment is not None
     assert assess(instance_of(data), solution.timetable, all_lots=False).feasible
-    assert len(solution.assessment.completion) + len(solution.timetable.left_out) == 70  # 20 a, 10 b, 40 c
+    assert (
+        len(solution.assessment.completion) + len(solution.timetable.left_out) == 70
+    )  # 20 a, 10 b, 40 c
     assert any(
         "demands for 'c'" in reason and "40 lots" in reason for reason in solution.infeasibility
     )

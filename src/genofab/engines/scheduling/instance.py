@@ -284,7 +284,7 @@ def whole_lot_phases(phases: list[PhaseSpec], may_hold: list[bool]) -> tuple[Pha
                 kind=phase.kind,
                 duration=last.duration + phase.duration,
                 max_wait=phase.max_wait,
-                parts=last.sections + ((phase.name, phase.duration),),
+                parts=(*last.sections, (phase.name, phase.duration)),
             )
         else:
             joined.append(phase)

@@ -15,6 +15,7 @@ import numpy as np
 from genofab.engines.scheduling.instance import Instance
 from genofab.engines.scheduling.timetable import Placement, Timetable, with_pooled_rooms
 
+
 @dataclass
 class _Room:
     free: int = 0
@@ -135,9 +136,7 @@ def _try_lot(
     try:
         for j, phase in enumerate(recipe):
             best: tuple[float, int, int, int, int] | None = None
-            choices = (
-                [fixed[(index, j)]] if (index, j) in fixed else _choices(instance, product, j)
-            )
+            choices = [fixed[(index, j)]] if (index, j) in fixed else _choices(instance, product, j)
             for g, r in choices:
                 room = instance.rooms[g]
                 hold = phase.duration + room.cleaning

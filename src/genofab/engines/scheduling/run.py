@@ -41,9 +41,7 @@ def schedule_plan(
             f"time_limit: must be above 0 s and at most {MAX_TIME_LIMIT:g} s, got {time_limit:g}"
         )
     if not 0 <= replications <= MAX_REPLICATIONS:
-        raise UsageError(
-            f"replications: must be 0 to {MAX_REPLICATIONS:,}, got {replications}"
-        )
+        raise UsageError(f"replications: must be 0 to {MAX_REPLICATIONS:,}, got {replications}")
     for name, value in (("seed", seed), ("simulation_seed", simulation_seed)):
         if not 0 <= value <= MAX_SEED:
             raise UsageError(f"{name}: must be 0 to {MAX_SEED:,}, got {value}")

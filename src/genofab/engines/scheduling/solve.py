@@ -100,7 +100,9 @@ def plan_schedule(
                 return
             # a schedule that leaves lots out: the floor when no schedule of every lot is found
             assessment = assess(instance, timetable, all_lots=False)
-            if assessment.feasible and (partial is None or _fuller(objective, assessment, partial[1])):
+            if assessment.feasible and (
+                partial is None or _fuller(objective, assessment, partial[1])
+            ):
                 partial = (timetable, assessment, source)
             return
         if best is None or _better(objective, assessment, best[1]):
@@ -161,9 +163,7 @@ def plan_schedule(
                 f" (proved by the {proof})",
             )
         if reasons and instance.roundings:
-            reasons += tuple(
-                f"the time grid may cause this: {note}" for note in instance.roundings
-            )
+            reasons += tuple(f"the time grid may cause this: {note}" for note in instance.roundings)
         shown = partial if partial is not None else None
         return Solution(
             objective=objective,
