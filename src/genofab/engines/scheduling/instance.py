@@ -207,12 +207,12 @@ def rounding_notes(plan: Plan, scenarios: dict[str, Scenario]) -> list[str]:
                     max(1, round_up(days, step)),
                 )
         elif product.name in scenarios:
-            for phase in scenario_phases(scenarios[product.name], step):
-                days = _scenario_days(scenarios[product.name], phase.kind)
+            for spec in scenario_phases(scenarios[product.name], step):
+                days = _scenario_days(scenarios[product.name], spec.kind)
                 check(
-                    f"products[{i}] ({product.name} {phase.name}, from its scenario)",
+                    f"products[{i}] ({product.name} {spec.name}, from its scenario)",
                     days,
-                    phase.duration,
+                    spec.duration,
                 )
     for i, room in enumerate(plan.rooms):
         check(f"rooms[{i}].cleaning ({room.name})", room.cleaning.value,

@@ -223,16 +223,16 @@ def _left_out(
     rows = []
     for product in range(len(instance.products)):
         reasons = iter(given[product])
-        for lot in instance.lots_of(product):
-            if lot.index in served:
+        for wanted in instance.lots_of(product):
+            if wanted.index in served:
                 continue
             rows.append(
                 LeftOutLot(
-                    lot=lot_name(instance, lot.index),
+                    lot=lot_name(instance, wanted.index),
                     product=instance.products[product].name,
-                    sponsor=lot.sponsor,
-                    due=time(lot.due),
-                    due_date=date(lot.due),
+                    sponsor=wanted.sponsor,
+                    due=time(wanted.due),
+                    due_date=date(wanted.due),
                     reason=next(reasons, default),
                 )
             )
