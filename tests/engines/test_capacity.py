@@ -57,6 +57,29 @@ def test_more_rooms_of_the_bottleneck_kind_move_the_bottleneck() -> None:
     assert cap.lots_per_year == 50
 
 
+def test_rooms_needed_count_rooms_of_a_kind_one_by_one() -> None:
+    # 3 suites and 2 QC labs; 2,000 patients a year at 30 a lot → 67 lots a year. One suite
+    # makes 35 → 2 suites needed (not ⌈67 ÷ 105⌉ = 1 against all three); one QC lab 50 → 2.
+    cap = capacity_result(
+        tiny_scenario(("facility.rooms.1.count", 3), ("facility.rooms.3.count", 2))
+    )
+    assert cap.lots_needed_per_year == 67
+    assert (cap.room("suite").lots_per_year, cap.room("qc_lab").lots_per_year) == (105, 100)
+    assert cap.room("suite").rooms_needed == 2
+    assert cap.room("qc_lab").rooms_needed == 2
+    assert cap.room("seed_lab").rooms_needed == 1  # ⌈67 ÷ 70⌉
+    # 8,000 patients a year → 267 lots: ⌈267 ÷ 35⌉ = 8 suites, ⌈267 ÷ 50⌉ = 6 QC labs
+    bigger = capacity_result(
+        tiny_scenario(
+            ("facility.rooms.1.count", 3),
+            ("facility.rooms.3.count", 2),
+            ("demand.patients_per_year", 8_000),
+        )
+    )
+    assert bigger.lots_needed_per_year == 267
+    assert (bigger.room("suite").rooms_needed, bigger.room("qc_lab").rooms_needed) == (8, 6)
+
+
 def test_rooms_no_step_uses_are_listed_and_ignored() -> None:
     data = tiny_data()
     data["facility"]["rooms"].append({"kind": "warehouse", "changeover": "0 d"})
