@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Literal
 
 import numpy as np
@@ -69,7 +70,7 @@ class RoomSpec:
     changeover_cost: tuple[tuple[float, ...], ...]
     shutdowns: tuple[tuple[int, int], ...]
 
-    @property
+    @cached_property
     def sequenced(self) -> bool:
         """One lot at a time with changeovers between products: rooms are scheduled one by one."""
         return self.capacity == 1 and any(any(row) for row in self.changeover)

@@ -27,13 +27,25 @@ from genofab.engines.scheduling.campaign import (
     flow_arcs,
     stages,
 )
+from genofab.engines.scheduling.improve import improve
 from genofab.engines.scheduling.instance import Instance
-from genofab.engines.scheduling.lot_model import solve_lot_model
+from genofab.engines.scheduling.lot_model import MAX_ARCS, arc_count, solve_lot_model
 from genofab.engines.scheduling.rules import campaign_order, earliest_due_date
 from genofab.engines.scheduling.timetable import Assessment, Objective, Timetable, assess
 
 #: Share of the time limit the campaign level may use.
-CAMPAIGN_SHARE = 0.5
+CAMPAIGN_SHARE = 0.4
+#: Share of the time limit after which the campaign level stops whatever its work (a guard).
+CAMPAIGN_GUARD = 0.5
+#: Share of the time limit the lot-level model may use (deterministic seconds).
+LOT_MODEL_SHARE = 0.25
+#: Share of the time limit counted as deterministic work in all (the rest is left to model
+#: building, rule-based schedules and checks, which are not counted).
+WORK_SHARE = 0.8
+#: CP-SAT deterministic seconds per second of time limit: measured on the scheduling models,
+#: one deterministic second takes about 3-4 CPU seconds (Python model building included), so
+#: the work a time limit buys ends within it on an idle machine.
+DETERMINISTIC_PER_SECOND = 0.25
 #: Seconds kept at the end of the time limit to assess and report the schedule.
 FINISHING = 0.6
 #: Weights of a product switch in the rule-based variants (× the changeover time).
@@ -124,8 +136,17 @@ def plan_schedule(
     found = stages(instance)
     if found and campaign_level:
         hint = best[0] if best is not None else rule_schedules["earliest due date"]
-        deadline = started + time_limit * CAMPAIGN_SHARE
-        level = _campaign_level(instance, objective, found, bound, hint, deadline, seed)
+        deadline = started + time_limit * CAMPAIGN_GUARD
+        level = _campaign_level(
+            instance,
+            objective,
+            found,
+            bound,
+            hint,
+            deadline,
+            seed,
+            time_limit * CAMPAIGN_SHARE * DETERMINISTIC_PER_SECOND,
+        )
         runs += level.runs
         bound, campaign = level.bound, level.plan
         proven_infeasible = level.infeasible
@@ -134,24 +155,45 @@ def plan_schedule(
         if level.decoded is not None:
             consider(level.decoded, "campaign plan (arc-flow) decoded")
     closed = best is not None and _closed(objective, best[1], bound)
-    if not proven_infeasible and (lot_model == "always" or (lot_model == "auto" and not closed)):
-        left = time_limit - (time.perf_counter() - started) - FINISHING
+    guard = started + time_limit - FINISHING
+    work_left = time_limit * WORK_SHARE - (time_limit * CAMPAIGN_SHARE if found else 0.0)
+    exact = arc_count(instance) <= MAX_ARCS
+    wanted = lot_model == "always" or (lot_model == "auto" and not closed)
+    if not proven_infeasible and wanted and (exact or best is None or lot_model == "always"):
+        left = guard - time.perf_counter()
         if left > 0.05:
+            share = LOT_MODEL_SHARE * time_limit
+            seeded = best or partial
             lot = solve_lot_model(
                 instance,
                 objective,
                 time_limit=left,
-                hint=best[0] if best is not None else None,
+                work=share * DETERMINISTIC_PER_SECOND,
+                hint=seeded[0] if seeded is not None else None,
                 bound=bound,
                 workers=workers,
                 seed=seed,
             )
+            work_left -= share
             runs.append(lot.run)
             consider(lot.timetable, "lot-level model (CP-SAT)")
             if lot.run.status == "infeasible" and not lot.restricted:
                 proven_infeasible = True
             elif lot.run.bound is not None:
                 bound = _tighter(objective, bound, lot.run.bound)
+    if best is not None and not _closed(objective, best[1], bound) and work_left > 0.05:
+        better = improve(
+            instance,
+            objective,
+            best[0],
+            work=work_left * DETERMINISTIC_PER_SECOND,
+            deadline=guard,
+            seed=seed,
+        )
+        if better is not None:
+            runs.append(better.run)
+            if _better(objective, better.assessment, best[1]):
+                best = (better.timetable, better.assessment, "large-neighbourhood search")
     seconds = time.perf_counter() - started
     if best is None:
         reasons = tuple(diagnose(instance, found))
@@ -221,6 +263,7 @@ def _campaign_level(
     hint: Timetable,
     deadline: float,
     seed: int,
+    work: float,
 ) -> _CampaignLevel:
     """Aggregate bounds (makespan), then the arc-flow model of the busiest stage small enough
     to build, seeded with the best schedule so far; its plan decoded into lots."""
@@ -264,6 +307,7 @@ def _campaign_level(
             stage,
             objective,
             time_limit=max(deadline - time.perf_counter(), 0.05),
+            work=work,
             lower_bound=int(bound) if objective == "makespan" else 0,
             hint=hint,
             workers=1,
