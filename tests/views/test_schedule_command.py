@@ -4,6 +4,7 @@ and bad input answered with exit status 2, a message naming the field, and nothi
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import json
 import subprocess
@@ -181,3 +182,19 @@ def test_the_installed_command_answers_bad_input_without_a_traceback(write: Writ
     assert done.returncode == 2
     assert "Traceback" not in done.stderr
     assert "rooms[0].changeover: '-1 wk' (-7 d) is below 0" in done.stderr
+
+
+def test_the_gantt_is_in_calendar_dates_when_the_plan_has_a_start() -> None:
+    from genofab.engines.scheduling.run import schedule_plan
+    from genofab.model.plan import Plan
+    from genofab.views.gantt import PALETTE, gantt_html
+
+    data = dict(benchmark_data(), start="2027-01-04")
+    result = schedule_plan(Plan.model_validate(data), "makespan", time_limit=2)
+    page = gantt_html(result)
+    assert "date (the plan starts 2027-01-04)" in page
+    first = min(result.lots, key=lambda row: (row.start, row.lot))
+    # a lot's tooltip gives its dates: start + weeks × 7 days
+    start = result.start_date + dt.timedelta(days=7 * first.start)
+    assert f"{first.lot} ({first.product}" in page and start.isoformat() in page
+    assert len(set(PALETTE)) >= 20  # one colour per product for plans of 10+ products

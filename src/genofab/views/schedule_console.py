@@ -67,18 +67,21 @@ def render_schedule(result: ScheduleResult, console: Console) -> None:
     console.print(lots)
     if len(result.lots) > MAX_ROWS:
         console.print(Text(f"… {len(result.lots) - MAX_ROWS} more rows: use -o DIR", style="dim"))
-    products = Table(title="Deliveries by product", title_justify="left")
-    for column in ("product", "demanded", "made", "on time", f"lateness (lot·{unit})"):
-        products.add_column(column)
-    for p in result.products:
-        products.add_row(
-            p.product, str(p.lots_demanded), str(p.lots_made), f"{p.on_time_share:.0%}",
-            number(p.total_lateness),
-        )  # fmt: skip
-    console.print(products)
+    for title, rows in (("product", result.products), ("sponsor", result.sponsors)):
+        deliveries = Table(title=f"Deliveries by {title}", title_justify="left")
+        for column in (title, "demanded", "made", "on time", f"lateness (lot·{unit})"):
+            deliveries.add_column(column)
+        for d in rows:
+            deliveries.add_row(
+                getattr(d, title), str(d.lots_demanded), str(d.lots_made),
+                f"{d.on_time_share:.0%}", number(d.total_lateness),
+            )  # fmt: skip
+        console.print(deliveries)
     if result.robustness is not None:
         render_robustness(result, console)
-    rooms = Table(title="Rooms", title_justify="left")
+    rooms = Table(
+        title=f"Rooms (bottleneck at the demand: {result.bottleneck_room})", title_justify="left"
+    )
     for column in ("room", "lots", f"busy ({unit})", "utilisation", "changeovers"):
         rooms.add_column(column)
     for r in result.rooms:
