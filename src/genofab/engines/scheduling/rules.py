@@ -26,8 +26,13 @@ def earliest_due_date(instance: Instance, switch_penalty: float = 0.0) -> Timeta
     """Lots by due date (then product, then first-in-first-out order), each placed where it
     ends earliest; ``switch_penalty`` × the changeover is added to a room that would switch
     product, so lots of a product gather in fewer campaigns."""
+    return place_lots(instance, due_order(instance), switch_penalty=switch_penalty)
+
+
+def due_order(instance: Instance) -> list[int]:
+    """Lots by due date, then product, then first-in-first-out order."""
     order = sorted(instance.lots, key=lambda lot: (lot.due, lot.product, lot.ordinal))
-    return place_lots(instance, [lot.index for lot in order], switch_penalty=switch_penalty)
+    return [lot.index for lot in order]
 
 
 def campaign_order(instance: Instance) -> Timetable:

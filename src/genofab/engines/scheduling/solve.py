@@ -30,15 +30,20 @@ from genofab.engines.scheduling.campaign import (
 from genofab.engines.scheduling.improve import improve
 from genofab.engines.scheduling.instance import Instance
 from genofab.engines.scheduling.lot_model import MAX_ARCS, arc_count, solve_lot_model
-from genofab.engines.scheduling.rules import campaign_order, earliest_due_date
+from genofab.engines.scheduling.order_search import score, search_orders
+from genofab.engines.scheduling.rules import campaign_order, due_order, earliest_due_date
 from genofab.engines.scheduling.timetable import Assessment, Objective, Timetable, assess
 
 #: Share of the time limit the campaign level may use.
 CAMPAIGN_SHARE = 0.4
 #: Share of the time limit after which the campaign level stops whatever its work (a guard).
-CAMPAIGN_GUARD = 0.5
+CAMPAIGN_GUARD = 0.45
 #: Share of the time limit the lot-level model may use (deterministic seconds).
 LOT_MODEL_SHARE = 0.25
+#: Shares of the time limit after which the order search and the lot model stop whatever
+#: their work (guards: each later stage keeps some time on a loaded machine).
+ORDER_GUARD = 0.65
+LOT_MODEL_GUARD = 0.85
 #: Share of the time limit counted as deterministic work in all (the rest is left to model
 #: building, rule-based schedules and checks, which are not counted).
 WORK_SHARE = 0.8
@@ -48,6 +53,9 @@ WORK_SHARE = 0.8
 DETERMINISTIC_PER_SECOND = 0.25
 #: Seconds kept at the end of the time limit to assess and report the schedule.
 FINISHING = 0.6
+#: Share of the time limit for the order search, and lot phases it decodes per second.
+ORDER_SHARE = 0.25
+PLACEMENTS_PER_SECOND = 25_000
 #: Weights of a product switch in the rule-based variants (× the changeover time).
 SWITCH_PENALTIES = (1.0, 2.0, 4.0, 8.0)
 #: Arc-flow models larger than this (lot arcs) are not built: they would not solve in time.
@@ -120,14 +128,10 @@ def plan_schedule(
         if best is None or _better(objective, assessment, best[1]):
             best = (timetable, assessment, source)
 
-    rule_schedules = {
-        "earliest due date": earliest_due_date(instance),
-        "campaign order": campaign_order(instance),
-    }
+    by_due = {penalty: earliest_due_date(instance, penalty) for penalty in (0.0, *SWITCH_PENALTIES)}
+    rule_schedules = {"earliest due date": by_due[0.0], "campaign order": campaign_order(instance)}
     for penalty in SWITCH_PENALTIES:
-        rule_schedules[f"earliest due date, switches weighted ×{penalty:g}"] = earliest_due_date(
-            instance, penalty
-        )
+        rule_schedules[f"earliest due date, switches weighted ×{penalty:g}"] = by_due[penalty]
     for name, timetable in rule_schedules.items():
         consider(timetable, f"rule: {name}")
     bound = _trivial_bound(instance, objective)
@@ -157,10 +161,34 @@ def plan_schedule(
     closed = best is not None and _closed(objective, best[1], bound)
     guard = started + time_limit - FINISHING
     work_left = time_limit * WORK_SHARE - (time_limit * CAMPAIGN_SHARE if found else 0.0)
+    if objective != "margin" and (best is None or not _closed(objective, best[1], bound)):
+        searched = search_orders(
+            instance,
+            objective,
+            due_order(instance),
+            min(by_due, key=lambda penalty: score(instance, objective, by_due[penalty])),
+            placements=int(time_limit * ORDER_SHARE * PLACEMENTS_PER_SECOND),
+            deadline=min(guard, started + time_limit * ORDER_GUARD),
+            seed=seed,
+        )
+        work_left -= time_limit * ORDER_SHARE
+        runs.append(
+            SolverRun(
+                model=f"order search (simulated annealing over the rule-based order),"
+                f" {searched.decoded} orders decoded",
+                status="feasible" if not searched.timetable.left_out else "partial",
+                objective=None if searched.timetable.left_out else searched.value,
+                bound=None,
+                seconds=0.0,
+                time_limit=time_limit * ORDER_SHARE,
+            )
+        )
+        consider(searched.timetable, "order search (simulated annealing)")
+        closed = best is not None and _closed(objective, best[1], bound)
     exact = arc_count(instance) <= MAX_ARCS
     wanted = lot_model == "always" or (lot_model == "auto" and not closed)
     if not proven_infeasible and wanted and (exact or best is None or lot_model == "always"):
-        left = guard - time.perf_counter()
+        left = min(guard, started + time_limit * LOT_MODEL_GUARD) - time.perf_counter()
         if left > 0.05:
             share = LOT_MODEL_SHARE * time_limit
             seeded = best or partial
