@@ -35,8 +35,38 @@ LOGGED_PER_FILE = 30
 _MISSING = object()
 
 
+def chain_examples() -> list[Path]:
+    """The examples in the chain format ``genofab-chain/1``."""
+    return [
+        path
+        for path in sorted(EXAMPLES.glob("*.yaml"))
+        if "format: genofab-chain/1" in path.read_text(encoding="utf-8").splitlines()
+    ]
+
+
+def run_chain_example(path: Path) -> dict[str, Any]:
+    """The JSON output of one chain example, as ``genofab run --format json`` prints it (files
+    named relative to the repository)."""
+    from genofab.views.chain_command import evaluate_chain_file
+
+    _, result = evaluate_chain_file(path)
+    output = result.to_json_dict()
+    files = [output["chain"]] + [stage["scenario"] for stage in output["stages"]]
+    files += [stage["result"]["scenario"] for stage in output["stages"]]
+    for info in files:
+        info["file"] = Path(info["file"]).resolve().relative_to(ROOT).as_posix()
+    for key in VOLATILE:
+        output.pop(key)
+        for stage in output["stages"]:
+            stage["result"].pop(key)
+    return output
+
+
 def run_example(path: Path) -> dict[str, Any]:
-    """The JSON output of one example, as ``genofab run --format json`` prints it."""
+    """The JSON output of one example (a scenario or a chain), as ``genofab run --format
+    json`` prints it."""
+    if path in chain_examples():
+        return run_chain_example(path)
     loaded = load_scenario(path)
     origin = ScenarioInfo(name=loaded.scenario.name, file=path.relative_to(ROOT).as_posix())
     output = evaluate(loaded.scenario, origin).to_json_dict()
@@ -129,7 +159,8 @@ def main(
     parser.add_argument("--reason", help="why the figures change (kept in tests/golden/CHANGES.md)")
     arguments = parser.parse_args(argv)
     reason = (arguments.reason or "").strip()
-    outputs = {path: run_example(path) for path in (examples or scenario_examples())}
+    chosen = examples or [*scenario_examples(), *chain_examples()]
+    outputs = {path: run_example(path) for path in chosen}
     changed: dict[Path, list[FigureChange]] = {}
     for example, output in outputs.items():
         target = expected_path(example, folder)
