@@ -106,6 +106,7 @@ def test_rule_based_schedule_alone_is_feasible_and_not_called_optimal() -> None:
         time_limit=1,
         lot_model="never",
         campaign_level=False,
+        search=False,
     )
     assert solution.assessment is not None and solution.assessment.feasible
     assert solution.source.startswith("rule: earliest due date")

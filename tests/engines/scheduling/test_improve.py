@@ -7,7 +7,8 @@ from __future__ import annotations
 import time
 
 from genofab.engines.scheduling.improve import improve
-from genofab.engines.scheduling.rules import earliest_due_date
+from genofab.engines.scheduling.order_search import score, search_orders
+from genofab.engines.scheduling.rules import due_order, earliest_due_date, place_lots
 from genofab.engines.scheduling.timetable import assess
 from tests.schedule_plans import benchmark_data, instance_of, two_stage_data
 
@@ -46,3 +47,19 @@ def test_makespan_never_gets_worse() -> None:
     assert result is not None
     assert assess(instance, result.timetable).feasible
     assert result.assessment.makespan <= before
+
+
+def test_the_order_search_scores_as_assess_and_repeats_itself() -> None:
+    instance = instance_of(benchmark_data(26, "lateness"))
+    order = due_order(instance)
+    start = score(instance, "lateness", place_lots(instance, order))
+    runs = [
+        search_orders(instance, "lateness", order, 0.0, placements=3_000,
+                      deadline=time.perf_counter() + FAR, seed=3)
+        for _ in range(2)
+    ]  # fmt: skip
+    assert runs[0].timetable == runs[1].timetable
+    found = assess(instance, runs[0].timetable)
+    assert found.feasible
+    assert found.total_lateness == runs[0].value <= start
+    assert runs[0].value >= 11  # the proven optimum

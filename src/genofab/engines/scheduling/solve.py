@@ -100,10 +100,12 @@ def plan_schedule(
     seed: int = 0,
     lot_model: str = "auto",
     campaign_level: bool = True,
+    search: bool = True,
 ) -> Solution:
     """Best schedule of ``instance`` for ``objective`` within ``time_limit`` seconds.
     ``lot_model`` is ``auto`` (only while a gap remains), ``always`` or ``never``;
-    without ``campaign_level`` only the rule-based schedules and trivial bounds are used."""
+    without ``campaign_level`` and ``search`` (the order and neighbourhood searches) only the
+    rule-based schedules and trivial bounds are used."""
     started = time.perf_counter()
     all_lots = objective != "margin"
     runs: list[SolverRun] = []
@@ -161,7 +163,11 @@ def plan_schedule(
     closed = best is not None and _closed(objective, best[1], bound)
     guard = started + time_limit - FINISHING
     work_left = time_limit * WORK_SHARE - (time_limit * CAMPAIGN_SHARE if found else 0.0)
-    if objective != "margin" and (best is None or not _closed(objective, best[1], bound)):
+    if (
+        search
+        and objective != "margin"
+        and (best is None or not _closed(objective, best[1], bound))
+    ):
         searched = search_orders(
             instance,
             objective,
@@ -209,7 +215,7 @@ def plan_schedule(
                 proven_infeasible = True
             elif lot.run.bound is not None:
                 bound = _tighter(objective, bound, lot.run.bound)
-    if best is not None and not _closed(objective, best[1], bound) and work_left > 0.05:
+    if search and best is not None and not _closed(objective, best[1], bound) and work_left > 0.05:
         better = improve(
             instance,
             objective,
