@@ -2,13 +2,16 @@
 level while a gap remains. The best schedule found is judged by :func:`assess`; it is called
 optimal only when its value equals a proven bound.
 
-Order of work, within one time limit:
+Order of work, within one time limit (CP-SAT work counted in deterministic seconds, each
+stage guarded by the wall clock):
 
-1. earliest-due-date and campaign-order schedules (milliseconds; the fallback);
+1. earliest-due-date and campaign-order schedules (milliseconds; they always complete, lots
+   that do not fit the horizon left out with the reason);
 2. the campaign level on the busiest stage: the aggregate bound (makespan) and the arc-flow
    model, seeded with the best rule-based schedule; its plan is decoded into lots;
-3. the lot-level CP-SAT model, seeded with the campaign bound and the best schedule, only if
-   the gap is still open (on single-stage plans the campaign level is exact and closes it).
+3. while a gap remains: the order search (annealing over the rule-based order), the
+   lot-level CP-SAT model on plans small enough for it (seeded with the campaign bound and
+   the best schedule), then the large-neighbourhood search on the best complete schedule.
 """
 
 from __future__ import annotations
