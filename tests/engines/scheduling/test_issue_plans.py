@@ -17,6 +17,7 @@ from genofab.engines.scheduling.timetable import assess
 from genofab.io.plan_file import load_plan
 from genofab.model.plan import Plan
 from genofab.results.schedule import LotRow, ScheduleResult
+from tests.schedule_plans import benchmark_data
 
 PLANS = Path(__file__).parent / "plans"
 
@@ -111,3 +112,19 @@ def test_a_lot_returning_to_a_kind_of_room_gets_a_feasible_rule_schedule(split: 
     timetable = earliest_due_date(instance)
     assessment = assess(instance, timetable)
     assert assessment.feasible, assessment.violations
+
+
+def test_an_infeasibility_the_grid_causes_names_the_rounding() -> None:
+    # a weekly grid turns a 12-hour fill and a day of cleaning into 2 weeks of fill room
+    data = benchmark_data()
+    for product in data["products"]:
+        product["phases"].append({"name": "fill", "room": "fill_room", "duration": "12 h"})
+    data["rooms"].append({"name": "fill_room", "cleaning": "1 d"})
+    result = schedule_plan(Plan.model_validate(data), "makespan", time_limit=2)
+    assert result.status == "infeasible"
+    assert "products[0].phases[1] (a fill): 12 h becomes 1 wk on the 1 wk grid" in result.grid_notes
+    assert "rooms[1].cleaning (fill_room): 1 d becomes 1 wk on the 1 wk grid" in result.grid_notes
+    assert any(
+        reason.startswith("the time grid may cause this: rooms[1].cleaning")
+        for reason in result.infeasibility
+    )
