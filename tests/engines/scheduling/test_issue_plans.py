@@ -128,3 +128,15 @@ def test_an_infeasibility_the_grid_causes_names_the_rounding() -> None:
         reason.startswith("the time grid may cause this: rooms[1].cleaning")
         for reason in result.infeasibility
     )
+
+
+def test_under_margin_lots_that_do_not_fit_are_left_out_not_the_schedule() -> None:
+    data = benchmark_data(objective="margin")
+    data["demands"][2]["lots"] = 40  # 40 lots of c cannot all be made in the year
+    for demand in data["demands"]:
+        demand["value_per_lot"] = "1e6 EUR/lot"
+    result = schedule_plan(Plan.model_validate(data), "margin", time_limit=2)
+    assert result.status in {"optimal", "feasible"}
+    assert result.margin is not None and result.margin.margin > 0
+    assert result.lots_made + len(result.left_out) == 70
+    assert result.left_out and all(row.reason for row in result.left_out)
