@@ -197,9 +197,11 @@ def plan_schedule(
     exact = arc_count(instance) <= MAX_ARCS
     wanted = lot_model == "always" or (lot_model == "auto" and not closed)
     if not proven_infeasible and wanted and (exact or best is None or lot_model == "always"):
-        left = min(guard, started + time_limit * LOT_MODEL_GUARD) - time.perf_counter()
+        forced = lot_model == "always"  # asked for: it has the time the searches would have
+        stop = guard if forced else min(guard, started + time_limit * LOT_MODEL_GUARD)
+        left = stop - time.perf_counter()
         if left > 0.05:
-            share = LOT_MODEL_SHARE * time_limit
+            share = work_left if forced else LOT_MODEL_SHARE * time_limit
             seeded = best or partial
             lot = solve_lot_model(
                 instance,
