@@ -19,6 +19,7 @@ import pytest
 
 from genofab.io.db.migrate import upgrade
 from genofab.io.db.session import Database, sqlite_url
+from tests.web.workbench import Workbench, workbench
 
 _numbers = itertools.count()
 
@@ -107,3 +108,35 @@ def database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Databas
     db = fresh_database(request.param, tmp_path, request)
     yield db
     db.dispose()
+
+
+@pytest.fixture(autouse=True)
+def _quick_password_hashes(monkeypatch: pytest.MonkeyPatch) -> None:
+    """argon2 with its smallest cost in tests (the server keeps argon2-cffi's defaults,
+    RFC 9106's low-memory profile): the tests check who may log in, not the hash's cost."""
+    from argon2 import PasswordHasher
+
+    from genofab.service import auth
+
+    quick = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
+    monkeypatch.setattr(auth, "_hasher", quick)
+    monkeypatch.setattr(auth, "_DUMMY", quick.hash("no such user"))
+
+
+@pytest.fixture
+def bench(tmp_path: Path) -> Iterator[Workbench]:
+    """A populated workbench on SQLite."""
+    with workbench(sqlite_url(tmp_path)) as made:
+        yield made
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def bench_on_both(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Workbench]:
+    """A populated workbench on SQLite, then on PostgreSQL."""
+    if request.param == "sqlite":
+        url = sqlite_url(tmp_path)
+    else:
+        template = request.getfixturevalue("postgres_template")
+        url = fresh_postgres(request.getfixturevalue("postgres_server"), template)
+    with workbench(url) as made:
+        yield made

@@ -86,6 +86,8 @@ def owner_for(scope: Scope, owner: int | None) -> int | None:
     """Whose document a save makes: a sponsor's own; the manager's choice (None: platform)."""
     if not scope.can_write:
         raise ForbiddenError("a viewer cannot save")
+    if not scope.everything and owner not in (None, scope.sponsor_id):
+        raise ForbiddenError("only the platform manager saves for another sponsor")
     return owner if scope.everything else scope.sponsor_id
 
 
