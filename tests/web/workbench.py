@@ -49,10 +49,9 @@ class Workbench:
         return client
 
 
-@contextmanager
-def workbench(url: str) -> Iterator[Workbench]:
-    """A populated workbench on the database at ``url``."""
-    app = create_app(Settings(database_url=url, workers=2))
+def populate(app: Any) -> tuple[dict[str, int], dict[str, int], tuple[tuple[str, str, Any], ...]]:
+    """Sponsors, users (password :data:`PASSWORD`), a scenario per sponsor and the platform
+    plan; returns the sponsors' and scenarios' ids and the users."""
     database = app.state.database
     with database.transaction(SYSTEM, write=True) as session:
         a = people.create_sponsor(session, SYSTEM, "Alpha Bio").id
@@ -95,8 +94,16 @@ def workbench(url: str) -> Iterator[Workbench]:
         reason="test fixture",
         base_version=None,
     )
+    return {"a": a, "b": b}, scenarios, users
+
+
+@contextmanager
+def workbench(url: str) -> Iterator[Workbench]:
+    """A populated workbench on the database at ``url``."""
+    app = create_app(Settings(database_url=url, workers=2))
+    sponsors, scenarios, users = populate(app)
     with TestClient(app) as client:
-        bench = Workbench(app, client, sponsors={"a": a, "b": b}, scenarios=scenarios)
+        bench = Workbench(app, client, sponsors=sponsors, scenarios=scenarios)
         for username, _, _ in users:
             response = client.post("/api/tokens", json={"username": username, "password": PASSWORD})
             assert response.status_code == 201, response.text

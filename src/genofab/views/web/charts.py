@@ -36,9 +36,11 @@ def spread_text(spread: Any) -> str:
     if isinstance(spread, dict) and "p50" in spread:
         return f"{number(spread['p50'])} [{number(spread['p5'])}–{number(spread['p95'])}]"
     if isinstance(spread, dict) and "total" in spread:
-        return number(spread["total"])
+        return spread_text(spread["total"])
     if isinstance(spread, dict) and "value" in spread:
-        return number(spread["value"])
+        return spread_text(spread["value"])
+    if isinstance(spread, dict):
+        return "–"
     return number(spread)
 
 
@@ -50,6 +52,7 @@ def headline_rows(result: dict[str, Any]) -> list[tuple[str, str, str]]:
             continue
         value = result[name]
         plain = value.get("value") if isinstance(value, dict) else value
+        plain = plain.get("total") if isinstance(plain, dict) else plain
         rows.append(
             (name, spread_text(value), number(plain) if isinstance(plain, (int, float)) else "")
         )
