@@ -64,7 +64,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]
     import uvicorn
 
     app = create_app(Settings(database_url=sqlite_url(tmp_path_factory.mktemp("e2e"))))
-    sponsors, scenarios, _ = populate(app)
+    _, scenarios, _ = populate(app)
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]

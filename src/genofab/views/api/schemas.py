@@ -4,8 +4,9 @@ time, state) can be sent."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import Literal
+from typing import Annotated, Literal
 
+from fastapi import Path
 from pydantic import BaseModel, ConfigDict, Field
 
 from genofab.io.yaml_source import MAX_BYTES
@@ -112,3 +113,7 @@ class ScheduleCreate(Body):
     """Schedule the platform with every approved request."""
 
     seed: int = Field(default=0, ge=0, le=2**31 - 1)
+
+
+#: A record's id or a version's number in a path: a positive 32-bit integer.
+PathId = Annotated[int, Path(ge=1, le=2**31 - 1)]

@@ -8,7 +8,7 @@ import json
 from importlib import resources
 from typing import Annotated, Any
 
-from fastapi import Depends, FastAPI, Form, HTTPException, Request
+from fastapi import Depends, FastAPI, Form, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
@@ -22,7 +22,10 @@ from genofab.service import documents as documents_service
 from genofab.service.checks import check_plan, check_scenario, problems_of
 from genofab.service.jobs import start_run
 from genofab.views.api.deps import SESSION_COOKIE, Caller, check_csrf, identify
+from genofab.views.api.schemas import PathId
 from genofab.views.web import charts
+
+QueryId = Annotated[int, Query(ge=1, le=2**31 - 1)]
 
 HERE = resources.files("genofab.views.web")
 templates = Jinja2Templates(directory=str(HERE.joinpath("templates")))
@@ -144,7 +147,7 @@ def mount_pages(app: FastAPI) -> None:
 
     @app.get("/documents/{document_id}", response_class=HTMLResponse, include_in_schema=False)
     def document_page(
-        request: Request, document_id: int, caller: PageCaller, version: int | None = None
+        request: Request, document_id: PathId, caller: PageCaller, version: QueryId | None = None
     ) -> HTMLResponse:
         with database.transaction(caller.scope) as session:
             document = store.get_document(session, caller.scope, document_id)
@@ -166,7 +169,7 @@ def mount_pages(app: FastAPI) -> None:
     @app.post("/documents/{document_id}/save", response_class=HTMLResponse, include_in_schema=False)
     def save_version(
         request: Request,
-        document_id: int,
+        document_id: PathId,
         caller: PageCaller,
         content: Annotated[str, Form()],
         reason: Annotated[str, Form(max_length=2000)],
@@ -232,7 +235,7 @@ def mount_pages(app: FastAPI) -> None:
     @app.post("/documents/{document_id}/runs", include_in_schema=False)
     def start(
         request: Request,
-        document_id: int,
+        document_id: PathId,
         caller: PageCaller,
         kind: Annotated[str, Form(max_length=20)],
         version: Annotated[int, Form(ge=1, le=2**31 - 1)],
@@ -247,12 +250,15 @@ def mount_pages(app: FastAPI) -> None:
 
     @app.get("/runs/{run_id}", response_class=HTMLResponse, include_in_schema=False)
     def run_page(
-        request: Request, run_id: int, caller: PageCaller, sponsor: str | None = None
+        request: Request,
+        run_id: PathId,
+        caller: PageCaller,
+        sponsor: Annotated[str | None, Query(max_length=64)] = None,
     ) -> HTMLResponse:
         return _run(request, caller, run_id, "run.html", sponsor)
 
     @app.get("/fragments/runs/{run_id}", response_class=HTMLResponse, include_in_schema=False)
-    def run_fragment(request: Request, run_id: int, caller: PageCaller) -> HTMLResponse:
+    def run_fragment(request: Request, run_id: PathId, caller: PageCaller) -> HTMLResponse:
         return _run(request, caller, run_id, "run_body.html", None)
 
     def _run(
@@ -281,7 +287,7 @@ def mount_pages(app: FastAPI) -> None:
         "/documents/{document_id}/compare", response_class=HTMLResponse, include_in_schema=False
     )
     def compare_page(
-        request: Request, document_id: int, caller: PageCaller, a: int, b: int
+        request: Request, document_id: PathId, caller: PageCaller, a: QueryId, b: QueryId
     ) -> HTMLResponse:
         diff = documents_service.diff_versions(database, caller.scope, document_id, a, b)
         return render(request, "compare.html", caller, diff=diff)
@@ -324,7 +330,7 @@ def mount_pages(app: FastAPI) -> None:
         return RedirectResponse("/requests", 303)
 
     @app.get("/requests/{request_id}", response_class=HTMLResponse, include_in_schema=False)
-    def request_page(request: Request, request_id: int, caller: PageCaller) -> HTMLResponse:
+    def request_page(request: Request, request_id: PathId, caller: PageCaller) -> HTMLResponse:
         detail = booking.request_detail(database, caller.scope, request_id)
         try:
             quoted = booking.quote(database, caller.scope, request_id)
@@ -336,7 +342,7 @@ def mount_pages(app: FastAPI) -> None:
     @app.post("/requests/{request_id}/transitions", include_in_schema=False)
     def move_request(
         request: Request,
-        request_id: int,
+        request_id: PathId,
         caller: PageCaller,
         state: Annotated[str, Form(max_length=20)],
         version: Annotated[int, Form(ge=1, le=2**31 - 1)],

@@ -10,7 +10,7 @@ from fastapi import APIRouter, Query
 from genofab.io.db.audit import events
 from genofab.service import booking
 from genofab.views.api.deps import CallerDep, DatabaseDep
-from genofab.views.api.schemas import RequestCreate, ScheduleCreate, Transition
+from genofab.views.api.schemas import PathId, RequestCreate, ScheduleCreate, Transition
 
 router = APIRouter(tags=["booking"])
 
@@ -45,20 +45,20 @@ def create_request(body: RequestCreate, caller: CallerDep, database: DatabaseDep
 
 
 @router.get("/requests/{request_id}")
-def get_request(request_id: int, caller: CallerDep, database: DatabaseDep) -> dict[str, Any]:
+def get_request(request_id: PathId, caller: CallerDep, database: DatabaseDep) -> dict[str, Any]:
     """A request with its scheduled lots."""
     return booking.request_detail(database, caller.scope, request_id)
 
 
 @router.get("/requests/{request_id}/quote")
-def quote(request_id: int, caller: CallerDep, database: DatabaseDep) -> dict[str, Any]:
+def quote(request_id: PathId, caller: CallerDep, database: DatabaseDep) -> dict[str, Any]:
     """What the request would cost and need, and whether and when it fits."""
     return booking.quote(database, caller.scope, request_id)
 
 
 @router.post("/requests/{request_id}/transitions")
 def transition(
-    request_id: int, body: Transition, caller: CallerDep, database: DatabaseDep
+    request_id: PathId, body: Transition, caller: CallerDep, database: DatabaseDep
 ) -> dict[str, Any]:
     """Move a request to another state (409 if it changed since ``version`` was read)."""
     return booking.move(

@@ -14,7 +14,7 @@ from genofab.io.yaml_source import MAX_BYTES
 from genofab.service import documents as service
 from genofab.service.checks import check_scenario, problems_of
 from genofab.views.api.deps import CallerDep, DatabaseDep
-from genofab.views.api.schemas import Check, DocumentCreate, FromTemplate, VersionCreate
+from genofab.views.api.schemas import Check, DocumentCreate, FromTemplate, PathId, VersionCreate
 
 router = APIRouter(tags=["documents"])
 Id = Annotated[int, Query(ge=1, le=2**31 - 1)]
@@ -155,7 +155,7 @@ def _headline(run: Any) -> dict[str, Any]:
 
 
 @router.get("/documents/{document_id}")
-def get_document(document_id: int, caller: CallerDep, database: DatabaseDep) -> dict[str, Any]:
+def get_document(document_id: PathId, caller: CallerDep, database: DatabaseDep) -> dict[str, Any]:
     """A document with its versions."""
     with database.transaction(caller.scope) as session:
         document = store.get_document(session, caller.scope, document_id)
@@ -167,7 +167,7 @@ def get_document(document_id: int, caller: CallerDep, database: DatabaseDep) -> 
 
 @router.post("/documents/{document_id}/versions", status_code=201)
 def add_version(
-    document_id: int, body: VersionCreate, caller: CallerDep, database: DatabaseDep
+    document_id: PathId, body: VersionCreate, caller: CallerDep, database: DatabaseDep
 ) -> dict[str, Any]:
     """Save a new version; ``base_version`` must be the newest, else 409 and nothing saved."""
     with database.transaction(caller.scope) as session:
@@ -189,7 +189,7 @@ def add_version(
 
 @router.get("/documents/{document_id}/versions/{number}")
 def get_version(
-    document_id: int, number: int, caller: CallerDep, database: DatabaseDep
+    document_id: PathId, number: PathId, caller: CallerDep, database: DatabaseDep
 ) -> dict[str, Any]:
     """One version with its content."""
     with database.transaction(caller.scope) as session:
@@ -200,7 +200,7 @@ def get_version(
 
 @router.get("/documents/{document_id}/versions/{number}/yaml")
 def download_version(
-    document_id: int, number: int, caller: CallerDep, database: DatabaseDep
+    document_id: PathId, number: PathId, caller: CallerDep, database: DatabaseDep
 ) -> Response:
     """One version as a YAML file."""
     with database.transaction(caller.scope) as session:
@@ -215,7 +215,7 @@ def download_version(
 
 @router.get("/documents/{document_id}/diff")
 def diff(
-    document_id: int, a: Id, b: Id, caller: CallerDep, database: DatabaseDep
+    document_id: PathId, a: Id, b: Id, caller: CallerDep, database: DatabaseDep
 ) -> dict[str, Any]:
     """The inputs that changed between versions ``a`` and ``b`` and their effect on the
     headline figures."""

@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import Annotated, Any
 
 from fastapi import APIRouter
+from fastapi import Path as FastPath
 from fastapi.responses import Response
 
 from genofab.io.db import runs as store
 from genofab.io.db.tables import Run
 from genofab.service.jobs import start_run
 from genofab.views.api.deps import CallerDep, DatabaseDep, JobsDep
-from genofab.views.api.schemas import RunCreate
+from genofab.views.api.schemas import PathId, RunCreate
 
 router = APIRouter(tags=["runs"])
 
@@ -65,7 +66,7 @@ def list_runs(caller: CallerDep, database: DatabaseDep) -> list[dict[str, Any]]:
 
 
 @router.get("/runs/{run_id}")
-def get_run(run_id: int, caller: CallerDep, database: DatabaseDep) -> dict[str, Any]:
+def get_run(run_id: PathId, caller: CallerDep, database: DatabaseDep) -> dict[str, Any]:
     """A run: state, progress, and when done its result and artifacts."""
     with database.transaction(caller.scope) as session:
         run = store.get_run(session, caller.scope, run_id)
@@ -78,7 +79,12 @@ def get_run(run_id: int, caller: CallerDep, database: DatabaseDep) -> dict[str, 
 
 
 @router.get("/runs/{run_id}/artifacts/{name}")
-def download_artifact(run_id: int, name: str, caller: CallerDep, database: DatabaseDep) -> Response:
+def download_artifact(
+    run_id: PathId,
+    name: Annotated[str, FastPath(min_length=1, max_length=120)],
+    caller: CallerDep,
+    database: DatabaseDep,
+) -> Response:
     """One artifact of a run, by the name the server gave it (looked up, never a path)."""
     with database.transaction(caller.scope) as session:
         run = store.get_run(session, caller.scope, run_id)
