@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import socket
+import tempfile
 import threading
 import time
 from collections.abc import Iterator
@@ -35,6 +36,8 @@ ARGS = [
     "--no-first-run",
     "--disable-sync",
 ]
+#: Where the screenshots go: docs/images with GENOFAB_SCREENSHOTS=1 (to refresh the figures of
+#: docs/workbench.md), else a temporary folder (a test run leaves the repository unchanged).
 SHOTS = ROOT / "docs" / "images"
 
 
@@ -105,8 +108,9 @@ def _page(browser: Any, server: dict[str, Any], user: str) -> Any:
 
 
 def _shot(page: Any, name: str) -> None:
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"workbench-{name}.png"), full_page=False)
+    folder = SHOTS if os.environ.get("GENOFAB_SCREENSHOTS") == "1" else Path(tempfile.gettempdir())
+    folder.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(folder / f"workbench-{name}.png"), full_page=False)
 
 
 def test_a_new_scenario_from_a_template_runs_and_its_report_downloads(

@@ -447,14 +447,10 @@ def load_with_origin(file: Path) -> Any:
 def _evaluate(file: Path) -> Any:
     """The loaded scenario and its run; a lot or facility that cannot deliver is reported at
     its field in the file."""
-    from genofab.engines.run import evaluate
-    from genofab.errors import InfeasibleError
+    from genofab.service.checks import evaluate_loaded
 
-    loaded, origin = load_with_origin(file)
-    try:
-        return loaded, evaluate(loaded.scenario, origin)
-    except InfeasibleError as error:
-        raise loaded.locate(error) from None
+    loaded, _ = load_with_origin(file)
+    return loaded, evaluate_loaded(loaded)
 
 
 def list_written(folder: Path, written: list[Path]) -> None:

@@ -30,6 +30,7 @@ from genofab.io.db.session import Database
 from genofab.service.auth import LoginThrottle
 from genofab.service.checks import problems_of
 from genofab.service.jobs import JobQueue
+from genofab.views.api.deps import CredentialCache
 from genofab.views.api.settings import Settings
 
 SECURITY_HEADERS = {
@@ -127,6 +128,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.state.database = database
     app.state.jobs = jobs
     app.state.throttle = LoginThrottle()
+    app.state.credentials = CredentialCache()
     app.state.settings = settings
     _error_handlers(app)
 

@@ -4,6 +4,8 @@ request must carry its session's CSRF token (header ``X-CSRF-Token`` or form fie
 
 from __future__ import annotations
 
+import threading
+import time
 from dataclasses import dataclass
 from typing import Annotated
 
@@ -28,41 +30,86 @@ class Caller:
     csrf: str | None
 
 
-def database(request: Request) -> Database:
-    """The app's database."""
+async def database(request: Request) -> Database:
+    """The app's database (async: no worker-thread hop for a lookup)."""
     found: Database = request.app.state.database
     return found
 
 
-def jobs(request: Request) -> JobQueue:
+async def jobs(request: Request) -> JobQueue:
     """The app's job queue."""
     found: JobQueue = request.app.state.jobs
     return found
 
 
-def throttle(request: Request) -> LoginThrottle:
+async def throttle(request: Request) -> LoginThrottle:
     """The app's login throttle."""
     found: LoginThrottle = request.app.state.throttle
     return found
 
 
+class CredentialCache:
+    """Who a token or session secret belongs to, remembered for :data:`CREDENTIAL_SECONDS`
+    so a read does not look its caller up every time (a logout forgets at once; a revoked
+    token or a deactivated user is refused within that time)."""
+
+    def __init__(self, seconds: float = 10.0, size: int = 10_000) -> None:
+        self.seconds, self.size = seconds, size
+        self._known: dict[str, tuple[float, Caller]] = {}
+        self._lock = threading.Lock()
+
+    def get(self, key: str) -> Caller | None:
+        """The remembered caller, if still fresh."""
+        with self._lock:
+            found = self._known.get(key)
+        if found is None or found[0] < time.monotonic():
+            return None
+        return found[1]
+
+    def put(self, key: str, caller: Caller) -> None:
+        """Remember a caller (the oldest half is dropped when full)."""
+        with self._lock:
+            if len(self._known) >= self.size:
+                for old in list(self._known)[: self.size // 2]:
+                    del self._known[old]
+            self._known[key] = (time.monotonic() + self.seconds, caller)
+
+    def forget(self, key: str) -> None:
+        """Forget a credential (logging out)."""
+        with self._lock:
+            self._known.pop(key, None)
+
+
 def identify(request: Request) -> Caller | None:
     """The caller, or None when the request carries no valid credential."""
     db: Database = request.app.state.database
+    cache: CredentialCache = request.app.state.credentials
     header = request.headers.get("authorization", "")
     if header.lower().startswith("bearer "):
-        with db.transaction(SYSTEM) as session:
-            user = people.user_by_token(session, digest(header[7:].strip()))
-        return Caller(scope_of(user), user.display_name, None) if user else None
+        key = "token:" + digest(header[7:].strip())
+        caller = cache.get(key)
+        if caller is None:
+            with db.transaction(SYSTEM) as session:
+                user = people.user_by_token(session, key[6:])
+            if user is None:
+                return None
+            caller = Caller(scope_of(user), user.display_name, None)
+            cache.put(key, caller)
+        return caller
     secret = request.cookies.get(SESSION_COOKIE)
     if not secret:
         return None
-    with db.transaction(SYSTEM) as session:
-        found = people.session_user(session, digest(secret))
-    if found is None:
-        return None
-    user, web = found
-    return Caller(scope_of(user), user.display_name, web.csrf)
+    key = "session:" + digest(secret)
+    caller = cache.get(key)
+    if caller is None:
+        with db.transaction(SYSTEM) as session:
+            found = people.session_user(session, key[8:])
+        if found is None:
+            return None
+        user, web = found
+        caller = Caller(scope_of(user), user.display_name, web.csrf)
+        cache.put(key, caller)
+    return caller
 
 
 async def check_csrf(request: Request, caller: Caller) -> None:

@@ -146,7 +146,7 @@ def gantt(result: dict[str, Any], sponsor: str | None) -> dict[str, Any]:
         "layout": {
             "title": {"text": "Schedule" + (f": {sponsor}" if sponsor else "")},
             "barmode": "overlay",
-            "xaxis": {"title": {"text": "days from the start"}},
+            "xaxis": {"title": {"text": f"{result.get('time_unit', 'time')} from the start"}},
             "height": 200 + 24 * len({r["room"] for r in rows}),
             "margin": {"l": 140, "t": 40, "r": 10, "b": 40},
         },

@@ -107,6 +107,7 @@ def mount_pages(app: FastAPI) -> None:
         secret = request.cookies.get(SESSION_COOKIE, "")
         with database.transaction(SYSTEM, write=True) as session:
             people.end_session(session, auth.digest(secret))
+        app.state.credentials.forget("session:" + auth.digest(secret))
         response = RedirectResponse("/login", 303)
         response.delete_cookie(SESSION_COOKIE)
         return response
