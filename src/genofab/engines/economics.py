@@ -27,6 +27,7 @@ from genofab.engines.arrays import (
     whole_ceil,
 )
 from genofab.engines.capacity import YEARLY_DEMAND, CapacityArrays
+from genofab.engines.failures import failure_arrays
 from genofab.engines.finance import straight_line_depreciation
 from genofab.engines.lot import LotArrays, step_path
 from genofab.model.economics import Basis, Economics
@@ -148,7 +149,7 @@ def sized_values(scenario: Scenario, values: Values, lot: LotArrays, cap: Capaci
     economics = scenario.economics
     if economics is None or YEARLY_DEMAND not in values:
         return values
-    started = _lots_to_start(values, lot, economics, np.inf)
+    started = _lots_to_start(values, lot, failure_arrays(scenario, values).probability, np.inf)
     sized = dict(values)
     by_kind = {room.kind: room for room in cap.rooms}
     for i, room in enumerate(scenario.facility.rooms):
@@ -170,8 +171,9 @@ def cost_arrays(
     economics = scenario.economics
     assert economics is not None, "cost_arrays needs a scenario with an economics section"
     v = reader(values)
-    failure = v("economics.lot_failure_probability")
-    started = _lots_to_start(values, lot, economics, cap.lots_per_year)
+    lot_failures = failure_arrays(scenario, values)
+    failure = lot_failures.probability
+    started = _lots_to_start(values, lot, failure, cap.lots_per_year)
     failed_lots = failures(started, failure)
     good = started - failed_lots
     # doses beyond whole patients (an autologous lot's spare bags) can go to no one
@@ -184,11 +186,17 @@ def cost_arrays(
     else:
         delivered = doses_made
 
-    materials, consumables, per_step = _materials(scenario, economics, values, lot)
+    # a lot found failed at a step runs no later step: their costs count as often as they run
+    materials, consumables, per_step = _materials(
+        scenario, economics, values, lot, lot_failures.reach
+    )
+    release = [
+        i for i, step in enumerate(scenario.process.steps) if isinstance(step, QCReleaseStep)
+    ]
     qc = sum(
         (v(f"economics.qc_tests[{i}].cost") for i in range(len(economics.qc_tests))),
         start=np.zeros(()),
-    )
+    ) * (lot_failures.reach[release[0]] if release else 1.0)
     fixed = _fixed_costs(scenario, economics, values)
     labour, facility = fixed.labour, fixed.facility
     overhead = v("economics.overhead_rate") * (labour + facility - fixed.depreciation) + v(
@@ -328,9 +336,14 @@ def _fixed_costs(scenario: Scenario, economics: Economics, values: Values) -> _F
 
 
 def _materials(
-    scenario: Scenario, economics: Economics, values: Values, lot: LotArrays
+    scenario: Scenario,
+    economics: Economics,
+    values: Values,
+    lot: LotArrays,
+    reach: tuple[Array, ...],
 ) -> tuple[Array, Array, list[Array]]:
-    """Materials and consumables per lot started, in total and by step."""
+    """Materials and consumables per lot started, in total and by step; a step's items count
+    with the probability ``reach`` that a lot started runs it."""
     v = reader(values)
     production = scenario.process.production_index
     basis_amount = {
@@ -349,6 +362,7 @@ def _materials(
             * v(prefix + "unit_price")
             * basis_amount[item.basis]
             / v(prefix + "reuse_cycles")
+            * reach[index[item.step]]
         )
         per_step[index[item.step]] = per_step[index[item.step]] + cost
         totals[item.category] = totals[item.category] + cost
@@ -356,12 +370,12 @@ def _materials(
 
 
 def _lots_to_start(
-    values: Values, lot: LotArrays, economics: Economics, capacity: Array | float
+    values: Values, lot: LotArrays, failure: Array, capacity: Array | float
 ) -> Array:
-    """Lots to start a year: enough good lots for the yearly demand after failures, at most
-    the capacity; the capacity when there is no yearly demand."""
+    """Lots to start a year: enough good lots for the yearly demand after failures (``failure``:
+    the probability that a lot fails), at most the capacity; the capacity when there is no
+    yearly demand."""
     v = reader(values)
-    failure = v("economics.lot_failure_probability")
     if YEARLY_DEMAND not in values:
         return np.asarray(capacity, dtype=float) + 0.0 * failure
     good_needed = whole_ceil(ratio(v(YEARLY_DEMAND), lot.patients))

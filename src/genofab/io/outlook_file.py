@@ -1,0 +1,150 @@
+"""Load a ``genofab-outlook/1`` file: parse, validate, load the scenario of each product, and
+report every problem at once with file, line, column and field path."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pydantic import ValidationError
+from pydantic_core import PydanticCustomError
+
+from genofab.errors import GenofabError, Issue, ScenarioError, did_you_mean
+from genofab.io.scenario_file import load_scenario
+from genofab.io.validation import issue_at, validation_issues
+from genofab.io.yaml_source import YamlDocument, read_yaml
+from genofab.model.base import DEFER_CHECKS
+from genofab.model.outlook import FORMAT, Outlook, outlook_problems
+from genofab.model.parameter import describe_value
+from genofab.model.scenario import Scenario, iter_parameter_specs
+
+
+@dataclass(frozen=True)
+class OutlookFile:
+    """A validated outlook, the file it came from, and each product's stage scenarios."""
+
+    path: str
+    sha256: str
+    outlook: Outlook
+    scenarios: dict[str, tuple[Scenario, ...]] = field(default_factory=dict)
+    overrides: dict[str, tuple[dict[str, float], ...]] = field(default_factory=dict)
+
+
+def is_outlook_document(document: YamlDocument) -> bool:
+    """Whether parsed YAML declares the outlook format."""
+    return isinstance(document.data, dict) and document.data.get("format") == FORMAT
+
+
+def load_outlook(path: str | Path) -> OutlookFile:
+    """Read and validate an outlook file; a :class:`ScenarioError` lists every problem."""
+    return validate_outlook_document(read_yaml(path), Path(path).parent)
+
+
+def confined(folder: Path, reference: str) -> Path | None:
+    """The file a reference names inside ``folder``, or None when it points outside it."""
+    if Path(reference).is_absolute():
+        return None
+    target = (folder / reference).resolve()
+    try:
+        target.relative_to(folder.resolve())
+    except ValueError:
+        return None
+    return target
+
+
+def validate_outlook_document(document: YamlDocument, folder: Path) -> OutlookFile:
+    """Validate parsed YAML as an outlook; scenario paths are relative to ``folder`` and may
+    not leave it."""
+    data = document.data
+    if not isinstance(data, dict):
+        raise ScenarioError(
+            [
+                Issue(
+                    "",
+                    f"an outlook is a mapping (format, name ...), got {describe_value(data)}",
+                    1,
+                    1,
+                )
+            ],
+            document.file,
+        )
+    issues: list[Issue] = []
+    outlook: Outlook | None = None
+    try:
+        outlook = Outlook.model_validate(data, context={DEFER_CHECKS: True})
+    except ValidationError as error:
+        issues += validation_issues(error, document, Outlook)
+    if outlook is not None:
+        for path, message in outlook_problems(outlook):
+            issues.append(issue_at(document, path, message))
+    scenarios: dict[str, tuple[Scenario, ...]] = {}
+    overrides: dict[str, tuple[dict[str, float], ...]] = {}
+    if outlook is not None and not issues:
+        for i, product in enumerate(outlook.products):
+            loaded: list[Scenario] = []
+            changed: list[dict[str, float]] = []
+            for j, stage in enumerate(product.stages):
+                path = f"products[{i}].stages[{j}].scenario"
+                target = confined(folder, stage.scenario)
+                if target is None:
+                    issues.append(
+                        issue_at(
+                            document,
+                            path,
+                            f"'{stage.scenario}' is outside the outlook's folder: refer to"
+                            " scenario files beside the outlook or below it",
+                        )
+                    )
+                    continue
+                try:
+                    scenario = load_scenario(target).scenario
+                except GenofabError as error:
+                    issues.append(issue_at(document, path, f"'{stage.scenario}': {error}"))
+                    continue
+                loaded.append(scenario)
+                values, problems = stage_overrides(scenario, stage.set)
+                changed.append(values)
+                for key, message in problems:
+                    issues.append(
+                        issue_at(document, f"products[{i}].stages[{j}].set.{key}", message)
+                    )
+            scenarios[product.name] = tuple(loaded)
+            overrides[product.name] = tuple(changed)
+    if issues or outlook is None:
+        raise ScenarioError(issues, document.file)
+    return OutlookFile(document.file, document.sha256, outlook, scenarios, overrides)
+
+
+def stage_overrides(
+    scenario: Scenario, wanted: dict[str, float | str | dict[str, float | str]]
+) -> tuple[dict[str, float], list[tuple[str, str]]]:
+    """A stage's ``set``: each path's value parsed as its field parses it (base units, in the
+    scenario's currency for money), and the problems as (path, message)."""
+    specs = {path: (parameter, spec) for path, parameter, spec in iter_parameter_specs(scenario)}
+    values: dict[str, float] = {}
+    problems: list[tuple[str, str]] = []
+    for path, raw in wanted.items():
+        if path not in specs:
+            problems.append(
+                (
+                    path,
+                    f"'{path}' is not a parameter of the scenario{did_you_mean(path, list(specs))}",
+                )
+            )
+            continue
+        original, spec = specs[path]
+        try:
+            parsed = spec.parse(raw) if spec is not None else None
+        except PydanticCustomError as error:
+            problems.append((path, error.message()))
+            continue
+        if parsed is None:
+            problems.append((path, "this parameter cannot be set"))
+            continue
+        if parsed.currency != original.currency:
+            problems.append(
+                (path, f"give it in {original.currency or 'no currency'}, as the scenario does")
+            )
+            continue
+        values[path] = parsed.value
+    return values, problems
