@@ -5,10 +5,14 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
+from pathlib import Path
 from typing import Any
 
 import pytest
 
+from genofab.io.db import people
+from genofab.io.db.session import SYSTEM
+from genofab.io.db.tables import Run
 from genofab.io.templates import template_text
 from tests.web.workbench import PASSWORD, Workbench
 
@@ -321,3 +325,28 @@ def test_eight_concurrent_writers_through_the_api_lose_no_update(
     assert sorted(added) == sorted(
         f"# writer {n} step {s}" for n in range(writers) for s in range(each)
     )
+
+
+def test_a_run_a_stopped_server_left_queued_runs_at_the_next_start(tmp_path: Path) -> None:
+    from fastapi.testclient import TestClient
+
+    from genofab.io.db.session import sqlite_url
+    from genofab.service.auth import scope_of
+    from genofab.service.jobs import start_run
+    from genofab.views.api.app import create_app
+    from genofab.views.api.settings import Settings
+    from tests.web.workbench import workbench
+
+    url = sqlite_url(tmp_path)
+    with workbench(url) as first:
+        database = first.app.state.database
+        with database.transaction(SYSTEM) as session:
+            alice = scope_of(people.user_by_name(session, "alice"))  # type: ignore[arg-type]
+        # stored as queued, never handed to a worker: as if the server died right after
+        run_id = start_run(database, alice, first.scenarios["a"], None, "run")
+    restarted = create_app(Settings(database_url=url))
+    with TestClient(restarted):
+        restarted.state.jobs.wait(run_id)
+        with restarted.state.database.transaction(SYSTEM) as session:
+            run = session.get(Run, run_id)
+            assert run is not None and run.state == "done" and run.result
