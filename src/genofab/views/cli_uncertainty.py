@@ -20,7 +20,7 @@ from genofab.views.cli import (
     SeedOption,
     app,
     list_written,
-    load_with_origin,
+    load_deliverable,
     reports_errors,
     show,
 )
@@ -60,7 +60,7 @@ def sensitivity(
 
     check_samples(samples)
     check_seed(seed)
-    loaded, origin = load_with_origin(file)
+    loaded, origin = load_deliverable(file)
     with executor_for(scheduler) as executor:
         result = analyse(
             loaded.scenario,
@@ -117,7 +117,7 @@ def sweep(
     from genofab.views.progress import progress_bar
     from genofab.views.uncertainty_runs import check_seed, executor_for, parse_sets
 
-    loaded, origin = load_with_origin(file)
+    loaded, origin = load_deliverable(file)
     grid = parse_sets(loaded.scenario, sets)
     points = len(grid_points(loaded.scenario, grid))
     check_samples(samples)

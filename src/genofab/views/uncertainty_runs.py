@@ -9,13 +9,17 @@ from pathlib import Path
 from typing import Any
 
 from genofab.engines.uncertainty.executors import ClusterExecutor, Executor, LocalDaskExecutor
-from genofab.errors import UsageError
+from genofab.errors import SettingError, UsageError
+
+#: The largest seed: a 64-bit unsigned whole number, as every random generator takes.
+MAX_SEED = 2**64 - 1
 
 
 def check_seed(seed: int) -> None:
-    """A seed is a non-negative whole number (SeedSequence takes no negative entropy)."""
-    if seed < 0:
-        raise UsageError(f"--seed must be a non-negative whole number, got {seed}")
+    """A seed is a whole number from 0 to :data:`MAX_SEED` (SeedSequence takes no negative
+    entropy)."""
+    if not 0 <= seed <= MAX_SEED:
+        raise SettingError("seed", f"must be a whole number from 0 to {MAX_SEED:,}, got {seed}")
 
 
 @contextmanager
@@ -117,10 +121,13 @@ def report_uncertainty(
     force: bool,
     scheduler: str | None,
     origin: Any,
+    demand: float | None = None,
+    progress: bool = False,
 ) -> Any:
     """What a report shows of the spread (None for a scenario with nothing uncertain and no
     --samples): the Monte Carlo, the tornado of the cost per dose (or of the patients a
-    year), and the key results that vary."""
+    year), the key results that vary, and the yearly ``demand`` to mark; a progress bar on a
+    terminal with ``progress``."""
     from genofab.engines.uncertainty.monte_carlo import check_samples, monte_carlo
     from genofab.engines.uncertainty.sampling import sampling_plan
     from genofab.engines.uncertainty.sensitivity import KEY_RESULTS, chosen_outputs, tornado
@@ -132,8 +139,15 @@ def report_uncertainty(
     samples = REPORT_SAMPLES if samples is None else samples
     check_samples(samples, force)
     check_seed(seed)
-    with executor_for(scheduler) as executor:
-        spread = monte_carlo(scenario, samples, seed, origin=origin, executor=executor)
+    from genofab.views.progress import progress_bar
+
+    with (
+        executor_for(scheduler) as executor,
+        progress_bar(samples, "report: samples", progress) as advance,
+    ):
+        spread = monte_carlo(
+            scenario, samples, seed, origin=origin, executor=executor, progress=advance
+        )
     chart = None
     if uncertain:
         main = "cogs_per_dose" if "cogs_per_dose" in spread.results else "patients_per_year"
@@ -141,6 +155,18 @@ def report_uncertainty(
     drawn = tuple(
         name
         for name in KEY_RESULTS
-        if name in spread.results and (spread.results[name].sd or 0) > 0
+        if name in spread.results
+        and (spread.results[name].sd or 0) > 0
+        # one dose is one patient: the same histogram twice
+        and not (name == "patients_per_lot" and _same(spread, "doses_per_lot", name))
     )
-    return Uncertainty(spread=spread, tornado=chart, drawn=drawn)
+    return Uncertainty(spread=spread, tornado=chart, drawn=drawn, demand=demand)
+
+
+def _same(spread: Any, a: str, b: str) -> bool:
+    """Whether two results have the same distribution (same histogram and statistics)."""
+    return (
+        a in spread.results
+        and spread.distributions.get(a) == spread.distributions.get(b)
+        and spread.results[a] == spread.results[b]
+    )
