@@ -67,13 +67,46 @@ def test_per_kg_dose_with_and_without_a_cap() -> None:
 def test_cells_times_moi_dose() -> None:
     by_kg = {
         "rule": "cells_x_moi",
-        "target_cells_per_kg": "3e6 cells/kg",
+        "cells_at_transduction_per_kg": "3e6 cells/kg",
         "body_weight": "60 kg",
         "moi": 10,
     }
     assert lot_result(tiny_scenario(("product.dose", by_kg))).dose_amount == pytest.approx(1.8e9)
-    given = {"rule": "cells_x_moi", "target_cells": "1e8 cells", "moi": "20 TU/cell"}
+    given = {"rule": "cells_x_moi", "cells_at_transduction": "1e8 cells", "moi": "20 TU/cell"}
     assert lot_result(tiny_scenario(("product.dose", given))).dose_amount == pytest.approx(2e9)
+
+
+def test_ex_vivo_dose_counts_every_transduction_and_the_vector_lost() -> None:
+    # 1e8 cells × 2 collections × MOI 10 × 2 hits = 4e9 TU; 20 % lost at thaw: 5e9 TU;
+    # 0.25 mL of dead volume at 4e8 TU/mL (the tiny lot's vials): 1e8 TU more.
+    rule = {
+        "rule": "cells_x_moi",
+        "cells_at_transduction": "1e8 cells",
+        "collections": 2,
+        "moi": 10,
+        "transduction_hits": 2,
+        "thaw_loss": "20 %",
+        "dead_volume": "0.25 mL",
+    }
+    lot = lot_result(tiny_scenario(("product.dose", rule)))
+    assert lot.dose_amount == pytest.approx(5e9 + 1e8)
+    # 5.1e9 TU takes 13 vials of 4e8: 90 // 13 = 6 patients
+    assert (lot.vials_per_dose, lot.patients_per_lot) == (13, 6)
+
+
+def test_the_released_cell_dose_is_checked_not_dosed() -> None:
+    rule = {
+        "rule": "cells_x_moi",
+        "cells_at_transduction_per_kg": "20e6 cells/kg",
+        "body_weight": "60 kg",
+        "moi": 10,
+        "released_cells_per_kg": "3e6 cells/kg",
+    }
+    lot = lot_result(tiny_scenario(("product.dose", rule)))
+    assert lot.dose_amount == pytest.approx(1.2e10)  # the cells at transduction, not 1.8e9
+    too_many = {**rule, "released_cells_per_kg": "25e6 cells/kg"}
+    with pytest.raises(ValueError, match="more than the cells transduced"):
+        tiny_scenario(("product.dose", too_many))
 
 
 def test_doses_per_patient_divide_the_patients() -> None:

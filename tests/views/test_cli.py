@@ -24,7 +24,7 @@ Write = Callable[..., Path]
 
 
 def test_run_prints_the_tables() -> None:
-    result = runner.invoke(app, ["run", IGT])
+    result = runner.invoke(app, ["run", IGT, "--inputs"])
     assert result.exit_code == 0, result.output
     for title in ("Inputs", "Mass balance of one lot (TU)", "One lot", "Capacity", "Facility"):
         assert title in result.stdout

@@ -8,6 +8,7 @@ reported in ``status`` per sample; :func:`lot_result` turns it into an error for
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from enum import IntEnum
 
@@ -84,8 +85,10 @@ def step_path(index: int, field: str) -> str:
     return f"process.steps[{index}].{field}"
 
 
-def dose_amount(scenario: Scenario, values: Values) -> Array:
-    """Product per dose from the dose rule (amount, per kg × weight, or cells × MOI)."""
+def dose_amount(scenario: Scenario, values: Values, concentration: Array | float = 0.0) -> Array:
+    """Product per dose from the dose rule (amount, per kg × weight, or cells at transduction
+    × collections × MOI × hits ÷ (1 − thaw loss) + dead volume × ``concentration``, the
+    product per L in a container)."""
     rule = scenario.product.dose
     v = reader(values, "product.dose.")
     if isinstance(rule, FixedDose):
@@ -94,12 +97,19 @@ def dose_amount(scenario: Scenario, values: Values) -> Array:
         amount = v("amount_per_kg") * v("body_weight")
         return np.minimum(amount, v("max_amount")) if rule.max_amount is not None else amount
     assert isinstance(rule, CellsTimesMoiDose)
+    return vector_per_patient(rule, v) + v("dead_volume") * concentration
+
+
+def vector_per_patient(rule: CellsTimesMoiDose, v: Callable[[str], Array]) -> Array:
+    """Vector the cells of one patient take: cells at transduction × collections × MOI ×
+    transduction hits ÷ (1 − thaw loss); ``v`` reads the dose rule's values."""
     cells = (
-        v("target_cells")
-        if rule.target_cells is not None
-        else v("target_cells_per_kg") * v("body_weight")
+        v("cells_at_transduction")
+        if rule.cells_at_transduction is not None
+        else v("cells_at_transduction_per_kg") * v("body_weight")
     )
-    return cells * v("moi")
+    exposed = cells * v("collections") * v("moi") * v("transduction_hits")
+    return exposed / (1.0 - v("thaw_loss"))
 
 
 def lot_arrays(scenario: Scenario, values: Values) -> LotArrays:
@@ -174,7 +184,7 @@ def lot_arrays(scenario: Scenario, values: Values) -> LotArrays:
         amounts.append(amount if i >= scenario.process.production_index else unknown)
         volumes.append(volume if i >= scenario.process.production_index else unknown)
 
-    dose = dose_amount(scenario, values)
+    dose = dose_amount(scenario, values, ratio_or_zero(vial_amount, fill_volume))
     doses, per_vial, per_dose = _doses(scenario.product.vial_use, released, vial_amount, dose)
     fail(doses < 1, LotStatus.NO_DOSE, -1)
     per_patient = reader(values, "product.")("doses_per_patient")

@@ -65,7 +65,14 @@ def evaluate(scenario: Scenario, origin: ScenarioInfo | None = None) -> RunResul
         capacity=capacity,
         economics=economics,
         inputs=tuple(
-            InputRow(path=path, value=p.value, unit=p.unit, given=p.given, source=p.source)
+            InputRow(
+                path=path,
+                value=p.value,
+                unit=p.unit,
+                given=p.given,
+                source=p.source,
+                uncertain=p.uncertainty is not None,
+            )
             for path, p in scenario.parameters()
         ),
     )

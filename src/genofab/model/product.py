@@ -13,11 +13,14 @@ from genofab.model.parameter import Parameter, default
 from genofab.model.quantities import (
     CellCount,
     CellsPerMass,
+    Count,
     DosesPerPatient,
+    Loss,
     Mass,
     PerCellRatio,
     ProductAmount,
     ProductPerMass,
+    VolumeOrZero,
 )
 
 
@@ -68,24 +71,61 @@ class PerKgDose(Frozen):
 
 
 class CellsTimesMoiDose(Frozen):
-    """A vector used ex vivo: target cells (given, or per kg × body weight) × MOI."""
+    """A vector used ex vivo: one patient needs what every transduction of the patient's cells
+    takes, counted on the cells **at transduction** (the selected cells of each collection),
+    never on the released cell dose of the drug product.
+
+    vector per patient = cells at transduction (per collection: given, or per kg × body weight)
+    × collections × MOI × transduction hits ÷ (1 − thaw loss), plus one container's dead volume
+    at the drug product's concentration (the lot engine adds it: it knows the concentration).
+    ``released_cells_per_kg`` is the drug product's released dose: a separate quantity, checked
+    to be no more than the cells transduced, and not used for the vector.
+    """
 
     rule: Literal["cells_x_moi"]
-    target_cells: CellCount | None = None
-    target_cells_per_kg: CellsPerMass | None = None
+    cells_at_transduction: CellCount | None = None
+    cells_at_transduction_per_kg: CellsPerMass | None = None
     body_weight: Mass | None = None
+    collections: Count = default(1, "", "one collection of cells per patient")
     moi: PerCellRatio
+    transduction_hits: Count = default(1, "", "one transduction (hit) of the cells")
+    thaw_loss: Loss = default(0, "", "no vector stated lost at thaw")
+    dead_volume: VolumeOrZero = default(0, "L", "no dead volume stated")
+    released_cells_per_kg: CellsPerMass | None = None
 
     @model_validator(mode="after")
     def _one_way_to_count_cells(self) -> CellsTimesMoiDose:
-        per_kg = self.target_cells_per_kg is not None or self.body_weight is not None
-        if self.target_cells is not None and per_kg:
-            raise ValueError("give target_cells, or target_cells_per_kg with body_weight, not both")
-        if self.target_cells is None and (
-            self.target_cells_per_kg is None or self.body_weight is None
-        ):
-            raise ValueError("give target_cells, or target_cells_per_kg with body_weight")
+        per_kg = self.cells_at_transduction_per_kg is not None
+        if self.cells_at_transduction is not None and per_kg:
+            raise ValueError(
+                "give cells_at_transduction, or cells_at_transduction_per_kg with body_weight,"
+                " not both"
+            )
+        if self.cells_at_transduction is None and not per_kg:
+            raise ValueError(
+                "give cells_at_transduction, or cells_at_transduction_per_kg with body_weight"
+            )
+        needs_weight = per_kg or self.released_cells_per_kg is not None
+        if needs_weight and self.body_weight is None:
+            raise ValueError("cells per kg need body_weight")
+        if self.released_cells_per_kg is not None:
+            released = self.released_cells_per_kg.value * self.body_weight.value  # type: ignore[union-attr]
+            if released > self.cells_transduced() * (1 + 1e-9):
+                raise ValueError(
+                    f"the released dose ({released:.3g} cells) is more than the cells transduced"
+                    f" ({self.cells_transduced():.3g} = cells at transduction × collections):"
+                    " the vector must be counted on the cells at transduction"
+                )
         return self
+
+    def cells_transduced(self) -> float:
+        """Cells exposed to the vector for one patient, at the given values."""
+        cells = (
+            self.cells_at_transduction.value
+            if self.cells_at_transduction is not None
+            else self.cells_at_transduction_per_kg.value * self.body_weight.value  # type: ignore[union-attr]
+        )
+        return float(cells * self.collections.value)
 
 
 DoseRule = Annotated[FixedDose | PerKgDose | CellsTimesMoiDose, Field(discriminator="rule")]

@@ -237,6 +237,16 @@ PROBABILITY = QuantitySpec(
 COUNT = QuantitySpec(
     "a count", "2", (), bare_unit="", low=1, low_inclusive=True, integer=True, plausible=(1, 1e7)
 )
+LOSS = QuantitySpec(
+    "a fraction lost",
+    "5 %",
+    (),
+    bare_unit="",
+    low=0,
+    low_inclusive=True,
+    high=0.99,
+    percent_hint=True,
+)
 AMOUNT = QuantitySpec("an amount", "1 mg", (), bare_unit="", low=0, any_dimension=True)
 UNIT_PRICE = QuantitySpec(
     "a price", "250 EUR/mg", (), low=0, low_inclusive=True, any_dimension=True, needs_currency=True
@@ -259,5 +269,6 @@ Fte = quantity(FTE)
 Rate = quantity(RATE)
 Probability = quantity(PROBABILITY)
 Count = quantity(COUNT)
+Loss = quantity(LOSS)
 Amount = quantity(AMOUNT)
 UnitPrice = quantity(UNIT_PRICE)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import ConfigDict, computed_field
+from pydantic import ConfigDict, Field, computed_field
 
 from genofab.results.base import Result
 from genofab.results.capacity import CapacityResult
@@ -52,6 +52,9 @@ class InputRow(Result):
     unit: str
     given: str
     source: str | None
+    uncertain: bool = Field(
+        default=False, exclude=True, description="has a distribution (not in the JSON)"
+    )
 
 
 class RunResult(Result):

@@ -164,7 +164,14 @@ def schema(
 def run(
     file: ScenarioPath,
     output_format: FormatOption = OutputFormat.TABLE,
-    inputs: Annotated[bool, typer.Option(help="show the inputs table")] = True,
+    inputs: Annotated[
+        bool,
+        typer.Option(
+            "--inputs/--no-inputs",
+            help="also show every input as written, with its source (--no-inputs, the default,"
+            " is kept for old scripts)",
+        ),
+    ] = False,
     samples: Annotated[
         int | None,
         typer.Option(
@@ -218,9 +225,10 @@ def run(
         _print_json(result.run_json(deterministic.to_json_dict()))
         return
     from genofab.views.console import make_console
+    from genofab.views.labels import display_units
     from genofab.views.uncertainty_tables import render_monte_carlo
 
-    render_monte_carlo(result, make_console())
+    render_monte_carlo(result, make_console(), display_units(loaded.scenario))
 
 
 @app.command()

@@ -75,9 +75,11 @@ def sensitivity(
         from genofab.views.reports.report import write_tornado_figures
 
         list_written(output, write_tornado_figures(result, output))
+    from genofab.views.labels import display_units
     from genofab.views.uncertainty_tables import render_sensitivity
 
-    show(result, output_format, render_sensitivity)
+    units = display_units(loaded.scenario)
+    show(result, output_format, lambda shown, console: render_sensitivity(shown, console, units))
 
 
 @app.command()

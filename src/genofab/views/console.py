@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import math
+import os
+from collections.abc import Callable
 
 from rich.console import Console
-from rich.table import Table
 from rich.text import Text
 
 from genofab.results.compare import ComparisonResult
 from genofab.results.economics import EconomicsResult
 from genofab.results.run import RunResult
 from genofab.results.scale import ScaleResult
+from genofab.views.headline import headline
+from genofab.views.labels import display_unit, label
+from genofab.views.tables import Grid, print_grid
 
 
 def number(value: float | int | str | None, digits: int = 3) -> str:
@@ -31,168 +35,217 @@ def number(value: float | int | str | None, digits: int = 3) -> str:
     return f"{value:.{digits}g}"
 
 
+#: Width of output to a file or a pipe when COLUMNS does not say.
+PIPE_WIDTH = 100
+
+
 def make_console() -> Console:
-    """A console for stdout; wide enough for the tables when output goes to a file or a pipe."""
-    console = Console(markup=False)  # names from scenario files are shown as written
-    return console if console.is_terminal else Console(markup=False, width=140)
+    """A console for stdout, as wide as ``COLUMNS`` says, else as the terminal, else
+    :data:`PIPE_WIDTH` (output to a file or a pipe)."""
+    columns = os.environ.get("COLUMNS", "")
+    width = int(columns) if columns.isdigit() and int(columns) > 0 else None
+    console = Console(markup=False, width=width)  # names from files are shown as written
+    if width is None and not console.is_terminal:
+        return Console(markup=False, width=PIPE_WIDTH)
+    return console
 
 
-def render_run(run: RunResult, console: Console, *, inputs: bool = True) -> None:
-    """Inputs with sources, mass balance, per-lot results, capacity and the bottleneck."""
-    lot, capacity, unit = run.lot, run.capacity, run.lot.product_unit
+#: A part of a run's console output; :data:`RUN_SECTIONS` lists them in order.
+Section = Callable[[RunResult, Console], None]
+
+
+def render_run(run: RunResult, console: Console, *, inputs: bool = False) -> None:
+    """The headline first, then (with ``inputs``) the inputs and their sources, then the
+    chain of reasoning: mass balance, one lot, capacity, cost of goods, fair price."""
+    for section in run_sections(inputs):
+        section(run, console)
+
+
+def run_sections(inputs: bool = False) -> list[Section]:
+    """The sections of ``genofab run``, in order (add a section here to show more)."""
+    return [
+        title_section,
+        headline_section,
+        *([inputs_section] if inputs else []),
+        mass_balance_section,
+        lot_section,
+        capacity_section,
+        facility_section,
+        economics_section,
+    ]
+
+
+def title_section(run: RunResult, console: Console) -> None:
+    """The scenario's name, file, hash and the genofab version."""
     console.print(Text(run.scenario.name, style="bold"))
     if run.scenario.file:
+        console.print(Text(f"{run.scenario.file}  sha256 {run.scenario.sha256}", style="dim"))
+    console.print(Text(f"genofab {run.genofab_version}", style="dim"))
+
+
+def headline_section(run: RunResult, console: Console) -> None:
+    """The figures that matter most, each with its unit."""
+    grid = Grid("Headline", ("figure", "value"), show_header=False)
+    for row in headline(run):
+        shown = number(row.value)
+        grid.add(row.label, f"{shown} {row.unit}".rstrip() if row.unit else shown)
+    print_grid(console, grid)
+    uncertain = sum(1 for row in run.inputs if row.uncertain)
+    if uncertain:
         console.print(
             Text(
-                f"{run.scenario.file}  sha256 {run.scenario.sha256}  genofab {run.genofab_version}",
+                f"Deterministic, at the most likely values: {uncertain} inputs are uncertain;"
+                " --samples 10000 gives the spread of each figure.",
                 style="dim",
             )
         )
-    if inputs:
-        table = Table(title="Inputs", title_justify="left", show_lines=False)
-        for column in ("parameter", "as given", "value", "source"):
-            table.add_column(column, overflow="fold")
-        for row in run.inputs:
-            table.add_row(
-                row.path,
-                row.given,
-                f"{number(row.value)} {row.unit}".strip(),
-                Text(row.source or "no source", style="" if row.source else "red"),
-            )
-        console.print(table)
 
-    balance = Table(title=f"Mass balance of one lot ({unit})", title_justify="left")
-    for column in (
-        "#",
-        "step",
-        "kind",
-        "room",
-        "days",
-        "yield",
-        f"{unit} after",
-        "L after",
-        f"{unit}/mL",
-        "recovery",
-    ):
-        balance.add_column(
-            column, justify="left" if column in {"step", "kind", "room"} else "right"
+
+def inputs_section(run: RunResult, console: Console) -> None:
+    """Each input as written, and its source."""
+    grid = Grid("Inputs", ("parameter", "as given", "source"), labels=3)
+    for row in run.inputs:
+        grid.add(
+            row.path,
+            as_written(row.given, row.value, row.unit),
+            Text(row.source or "no source", style="" if row.source else "red"),
         )
+    print_grid(console, grid)
+
+
+def as_written(given: str, value: float, unit: str) -> str:
+    """An input in the unit its file used, its number made readable (``3000000.0 cells/kg``
+    → ``3,000,000 cells/kg``)."""
+    shown = display_unit(value, unit, given)
+    amount = shown.show(value)
+    return f"{number(amount)} {shown.unit}".rstrip()
+
+
+def mass_balance_section(run: RunResult, console: Console) -> None:
+    """Amount, volume and concentration after each step of one lot (the rooms are in the
+    cost by step)."""
+    lot, unit = run.lot, run.lot.product_unit
+    grid = Grid(
+        f"Mass balance of one lot ({unit})",
+        ("#", "step", "days", "yield", f"{unit} after", "L after", f"{unit}/mL", "% of made"),
+        labels=2,
+    )
     for step in lot.steps:
-        balance.add_row(
+        grid.add(
             str(step.index),
             step.name,
-            step.kind,
-            step.room,
             number(step.duration_days),
             number(step.step_yield),
             number(step.amount),
             number(step.volume_l),
             number(step.concentration_per_ml),
-            _percent(step.recovery),
+            percent(step.recovery),
         )
-    console.print(balance)
+    print_grid(console, grid)
 
-    per_lot = Table(title="One lot", title_justify="left", show_header=False)
-    per_lot.add_column("figure")
-    per_lot.add_column("value", justify="right")
+
+def lot_section(run: RunResult, console: Console) -> None:
+    """What one lot gives: product, containers, doses, patients, yield and duration."""
+    lot, unit = run.lot, run.lot.product_unit
     container = lot.container
-    for label, value in (
-        (f"{unit} made (harvest)", number(lot.amount_made)),
-        (
-            "bulk drug product",
-            f"{number(lot.drug_product_volume_l)} L at "
-            f"{number(lot.drug_product_concentration_per_ml)} {unit}/mL",
-        ),
-        (
-            f"{container}s filled / taken by QC / released",
-            f"{lot.vials_filled} / {lot.qc_sample_vials} / {lot.vials_per_lot}",
-        ),
-        (f"{unit} per {container} ({number(lot.fill_volume_ml)} mL)", number(lot.amount_per_vial)),
-        (f"{unit} per dose", number(lot.dose_amount)),
-        (
-            "doses from one container"
-            if lot.doses_per_vial is not None
-            else "containers per dose"
-            if lot.vials_per_dose is not None
-            else "containers",
-            number(
-                lot.doses_per_vial
-                if lot.doses_per_vial is not None
-                else lot.vials_per_dose
-                if lot.vials_per_dose is not None
-                else "pooled: divided at will"
-            ),
-        ),
-        ("doses per lot", number(lot.doses_per_lot)),
-        ("patients per lot", number(lot.patients_per_lot)),
-        ("overall yield (released ÷ made)", _percent(lot.overall_yield)),
-        ("lot duration, first step to release", f"{number(lot.lot_duration_days)} d"),
-    ):
-        per_lot.add_row(label, value)
-    console.print(per_lot)
-
-    rooms = Table(
-        title=f"Capacity ({number(capacity.operating_days_per_year)} operating days a year)",
-        title_justify="left",
+    grid = Grid("One lot", ("figure", "value"), show_header=False)
+    grid.add(f"{unit} made (harvest)", number(lot.amount_made))
+    grid.add(
+        "bulk drug product",
+        f"{number(lot.drug_product_volume_l)} L at"
+        f" {number(lot.drug_product_concentration_per_ml)} {unit}/mL",
     )
-    for column in (
-        "room",
-        "rooms",
-        "lots at once",
-        "occupancy d",
-        "changeover d",
-        "cycle d",
-        "lots/room/yr",
-        "lots/yr",
-        "use at capacity",
-        "use at demand",
-        "rooms needed",
-    ):
-        rooms.add_column(column, justify="left" if column == "room" else "right")
+    grid.add(
+        f"{container}s filled / taken by QC / released",
+        f"{lot.vials_filled} / {lot.qc_sample_vials} / {lot.vials_per_lot}",
+    )
+    grid.add(
+        f"{unit} per {container} ({number(lot.fill_volume_ml)} mL)", number(lot.amount_per_vial)
+    )
+    grid.add(f"{unit} per dose", number(lot.dose_amount))
+    if lot.doses_per_vial is not None:
+        grid.add(f"doses from one {container}", number(lot.doses_per_vial))
+    elif lot.vials_per_dose is not None:
+        grid.add(f"{container}s per dose", number(lot.vials_per_dose))
+    else:
+        grid.add(f"{container}s", "pooled: divided at will")
+    grid.add("doses per lot", number(lot.doses_per_lot))
+    grid.add("patients per lot", number(lot.patients_per_lot))
+    grid.add("overall yield (released ÷ made)", percent(lot.overall_yield))
+    grid.add("lot duration, first step to release", f"{number(lot.lot_duration_days)} d")
+    print_grid(console, grid)
+
+
+def capacity_section(run: RunResult, console: Console) -> None:
+    """Lots a year of each kind of room; the bottleneck marked."""
+    capacity = run.capacity
+    grid = Grid(
+        f"Capacity ({number(capacity.operating_days_per_year)} operating days a year)",
+        (
+            "room",
+            "rooms",
+            "lots at once",
+            "held d",
+            "change- over d",
+            "cycle d",
+            "lots/ room/yr",
+            "lots/yr",
+            "use at capacity",
+            "use at demand",
+            "rooms needed",
+        ),
+    )
     for room in capacity.rooms:
         marker = " ◀ bottleneck" if room.kind == capacity.bottleneck_room else ""
-        rooms.add_row(
+        grid.add(
             room.kind + marker,
             str(room.count),
             str(room.concurrent_lots),
             number(room.occupancy_days),
             number(room.changeover_days),
             number(room.cycle_days),
-            str(room.lots_per_room_year),
-            str(room.lots_per_year),
-            _percent(room.utilisation_at_capacity),
-            _percent(room.utilisation_at_demand),
+            number(room.lots_per_room_year),
+            number(room.lots_per_year),
+            percent(room.utilisation_at_capacity),
+            percent(room.utilisation_at_demand),
             number(room.rooms_needed),
         )
-    console.print(rooms)
+    print_grid(console, grid)
     if capacity.unused_rooms:
         console.print(
             Text(f"rooms no step uses: {', '.join(capacity.unused_rooms)}", style="yellow")
         )
 
-    summary = Table(title="Facility", title_justify="left", show_header=False)
-    summary.add_column("figure")
-    summary.add_column("value", justify="right")
-    summary.add_row("bottleneck room", capacity.bottleneck_room)
+
+def facility_section(run: RunResult, console: Console) -> None:
+    """The bottleneck, lots and patients a year, the cohort and the demand."""
+    capacity, lot = run.capacity, run.lot
+    grid = Grid("Facility", ("figure", "value"), show_header=False)
+    grid.add("bottleneck room", capacity.bottleneck_room)
     suite = capacity.room(lot.production_room)
-    summary.add_row(
+    grid.add(
         f"{suite.kind}: occupancy + changeover",
         f"{number(suite.occupancy_days)} + {number(suite.changeover_days)} d per lot",
     )
-    summary.add_row("lots per year", number(capacity.lots_per_year))
-    summary.add_row("patients per year", number(capacity.patients_per_year))
+    grid.add("lots per year", number(capacity.lots_per_year))
+    grid.add("patients per year", number(capacity.patients_per_year))
     if capacity.cohort_patients is not None:
-        summary.add_row(
-            f"lots for {capacity.cohort_patients} patients", number(capacity.lots_for_cohort)
+        grid.add(
+            f"lots for {capacity.cohort_patients:,} patients", number(capacity.lots_for_cohort)
         )
-        summary.add_row("years to treat the cohort", number(capacity.years_to_treat_cohort))
+        grid.add("years to treat the cohort", number(capacity.years_to_treat_cohort))
+        grid.add("years to release the cohort", number(capacity.years_to_release_cohort))
     if capacity.demand_patients_per_year is not None:
-        summary.add_row(
+        grid.add(
             f"lots needed for {number(capacity.demand_patients_per_year)} patients/yr",
             number(capacity.lots_needed_per_year),
         )
-        summary.add_row("demand met", "yes" if capacity.meets_demand else "no")
-    console.print(summary)
+        grid.add("demand met", "yes" if capacity.meets_demand else "no")
+    print_grid(console, grid)
+
+
+def economics_section(run: RunResult, console: Console) -> None:
+    """Cost of goods, cost by step, capital and the fair price (when the scenario has costs)."""
     if run.economics is not None:
         render_economics(run.economics, console)
 
@@ -200,108 +253,97 @@ def render_run(run: RunResult, console: Console, *, inputs: bool = True) -> None
 def render_economics(economics: EconomicsResult, console: Console) -> None:
     """Cost of goods by category and by cause, cost per lot by step, capital, fair price."""
     money = economics.currency
-    costs = Table(
-        title=f"Cost of goods ({money}), {number(economics.lots_started_per_year)} lots"
+    costs = Grid(
+        f"Cost of goods ({money}), {number(economics.lots_started_per_year)} lots"
         f" started, {number(economics.doses_delivered_per_year)} doses delivered a year",
-        title_justify="left",
+        ("category", "per year", "per lot", "per dose", "per patient", "share"),
     )
-    for column in ("category", "per year", "per lot", "per dose", "per patient", "share"):
-        costs.add_column(column, justify="left" if column == "category" else "right")
     total = economics.cost_breakdown["total"].annual
     for title, lines in (("", economics.cost_breakdown), ("cause: ", economics.cost_by_cause)):
         if title:
-            costs.add_section()
+            costs.section()
         for name, line in lines.items():
             if title and name == "total":
                 continue
-            costs.add_row(
-                title + name.replace("_", " "),
+            costs.add(
+                title + label(name),
                 number(line.annual),
                 number(line.per_lot),
                 number(line.per_dose),
                 number(line.per_patient),
-                _percent(line.annual / total if total else None),
+                percent(line.annual / total if total else None),
                 style="bold" if name == "total" else "",
             )
-    console.print(costs)
+    print_grid(console, costs)
 
-    steps = Table(
-        title=f"Cost of one lot by step ({money}: materials, QC and room time)",
-        title_justify="left",
+    steps = Grid(
+        f"Cost of one lot by step ({money}: materials, QC and room time)",
+        ("step", "room", "per lot"),
+        labels=2,
     )
-    steps.add_column("step")
-    steps.add_column("room")
-    steps.add_column("per lot", justify="right")
     for step in economics.cost_by_step:
-        steps.add_row(step.name, step.room, number(step.per_lot))
-    steps.add_row(
+        steps.add(step.name, step.room, number(step.per_lot))
+    steps.add(
         "site-wide (rooms no step holds, QA, support, overhead)",
         "",
         number(economics.site_cost_per_lot),
     )
-    console.print(steps)
+    print_grid(console, steps)
 
-    facts = Table(title="Capital and running cost", title_justify="left", show_header=False)
-    facts.add_column("figure")
-    facts.add_column("value", justify="right")
-    facts.add_row(
+    facts = Grid("Capital and running cost", ("figure", "value"), show_header=False)
+    facts.add(
         f"capital ({money}): building / equipment",
         f"{number(economics.capital['building'])} / {number(economics.capital['equipment'])}",
     )
-    facts.add_row(f"depreciation a year ({money})", number(economics.depreciation_per_year))
-    facts.add_row(f"running cost per lot ({money})", number(economics.running_cost_per_lot))
-    facts.add_row(f"depreciation per lot ({money})", number(economics.depreciation_per_lot))
-    facts.add_row("staff (FTE)", number(economics.staff_fte))
-    facts.add_row("lot failure probability", _percent(economics.lot_failure_probability))
-    console.print(facts)
+    facts.add(f"depreciation a year ({money})", number(economics.depreciation_per_year))
+    facts.add(f"running cost per lot ({money})", number(economics.running_cost_per_lot))
+    facts.add(f"depreciation per lot ({money})", number(economics.depreciation_per_lot))
+    facts.add("staff (FTE)", number(economics.staff_fte))
+    facts.add("lot failure probability", percent(economics.lot_failure_probability))
+    print_grid(console, facts)
 
     if economics.fair_price is not None:
-        price = Table(title=f"Fair price per patient ({money}, cost-plus)", title_justify="left")
-        price.add_column("component")
-        price.add_column(money, justify="right")
-        price.add_column("share", justify="right")
         fair = economics.fair_price
+        price = Grid(f"Fair price per patient ({money}, cost-plus)", ("component", money, "share"))
         for name, amount in fair.components.items():
-            price.add_row(name.replace("_", " "), number(amount), _percent(amount / fair.total))
-        price.add_row("fair price", number(fair.total), "100.0%", style="bold")
+            price.add(label(name), number(amount), percent(amount / fair.total))
+        price.add("fair price", number(fair.total), "100.0%", style="bold")
         if fair.list_price is not None:
-            price.add_row(
+            price.add(
                 "list price", number(fair.list_price), f"{number(fair.list_to_fair_ratio)}× fair"
             )
-        console.print(price)
+        print_grid(console, price)
 
 
 def render_scale(sweep: ScaleResult, console: Console) -> None:
     """Cost per dose along a sweep of one parameter."""
     money = sweep.currency or ""
-    table = Table(
-        title=f"Economies of scale: {sweep.path} ({sweep.unit or 'number'})", title_justify="left"
-    )
     kinds = list(sweep.points[0].rooms) if sweep.points else []
     varying = [kind for kind in kinds if len({p.rooms[kind] for p in sweep.points}) > 1]
-    columns = [
-        "value",
-        "patients/lot",
-        "lots/yr",
-        "lots started",
-        *[f"{k} rooms" for k in varying],
-        "doses delivered",
-        f"{money}/dose",
-        "failed",
-        "idle",
-        "surplus",
-    ]
-    for column in columns:
-        table.add_column(column, justify="right")
+    grid = Grid(
+        f"Economies of scale: {sweep.path} ({sweep.unit or 'number'})",
+        (
+            "value",
+            "patients/lot",
+            "lots/yr",
+            "lots started",
+            *[f"{k} rooms" for k in varying],
+            "doses delivered",
+            f"{money}/dose",
+            "failed",
+            "idle",
+            "surplus",
+        ),
+    )
     for point in sweep.points:
         cause = point.per_dose_by_cause or {}
         shares = [
-            _percent(cause[name] / point.cost_per_dose)
+            percent(cause[name] / point.cost_per_dose)
             if point.cost_per_dose and name in cause
             else "–"
             for name in ("failed_lots", "idle_capacity", "surplus_doses")
         ]
-        table.add_row(
+        grid.add(
             number(point.value),
             number(point.patients_per_lot),
             number(point.lots_per_year),
@@ -311,20 +353,15 @@ def render_scale(sweep: ScaleResult, console: Console) -> None:
             number(point.cost_per_dose) if point.status == "ok" else point.status,
             *shares,
         )
-    console.print(table)
+    print_grid(console, grid)
 
 
 def render_comparison(comparison: ComparisonResult, console: Console) -> None:
     """A and B side by side with B ÷ A."""
-    table = Table(title="Comparison", title_justify="left")
-    table.add_column("figure")
-    table.add_column("unit")
-    table.add_column("A", justify="right")
-    table.add_column("B", justify="right")
-    table.add_column("B ÷ A", justify="right")
+    grid = Grid("Comparison", ("figure", "unit", "A", "B", "B ÷ A"), labels=2)
     for row in comparison.rows:
-        table.add_row(
-            row.metric,
+        grid.add(
+            label(row.metric),
             row.unit,
             number(row.a),
             number(row.b),
@@ -336,8 +373,8 @@ def render_comparison(comparison: ComparisonResult, console: Console) -> None:
     console.print(
         Text(f"B: {comparison.b.name}" + (f" ({comparison.b.file})" if comparison.b.file else ""))
     )
-    console.print(table)
+    print_grid(console, grid)
 
 
-def _percent(value: float | None) -> str:
+def percent(value: float | None) -> str:
     return "–" if value is None else f"{value:.1%}"

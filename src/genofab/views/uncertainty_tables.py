@@ -4,7 +4,6 @@ probabilistic comparisons. Formatting only: every number comes from a result."""
 from __future__ import annotations
 
 from rich.console import Console
-from rich.table import Table
 from rich.text import Text
 
 from genofab.results.uncertainty import (
@@ -15,32 +14,45 @@ from genofab.results.uncertainty import (
     UncertainInput,
 )
 from genofab.views.console import number
+from genofab.views.headline import KEY_RESULTS
+from genofab.views.labels import DisplayUnit, display_unit, label, unit_of
+from genofab.views.tables import Grid, print_grid
 
 
-def describe(item: UncertainInput) -> str:
-    """A distribution in one line: ``pert(low 3, mode 4.5, high 6) d``."""
+def describe(item: UncertainInput, shown: DisplayUnit | None = None) -> str:
+    """A distribution in one line, in the unit its input is shown in:
+    ``pert(low 3, mode 4.5, high 6) d``."""
+    shown = shown or display_unit(0.0, item.unit)
     parts = []
     for name, value in item.parameters.items():
-        shown = (
-            "[" + ", ".join(number(v) for v in value) + "]"
-            if isinstance(value, tuple)
-            else number(value)
-        )
-        parts.append(f"{name} {shown}")
-    unit = f" {item.unit}" if item.unit else ""
+        if isinstance(value, tuple):
+            text = "[" + ", ".join(number(_scaled(name, v, shown)) for v in value) + "]"
+        else:
+            text = number(_scaled(name, value, shown))
+        parts.append(f"{name} {text}")
+    unit = f" {shown.unit}" if shown.unit else ""
     return f"{item.kind}({', '.join(parts)}){unit}"
 
 
-def render_monte_carlo(result: MonteCarloResult, console: Console) -> None:
-    """How the samples were drawn, then the spread of each headline result."""
+#: Parameters of a distribution that are not in the input's unit (shape, log-scale spread).
+_UNITLESS = {"alpha", "beta", "sigma", "shape", "weights", "gsd", "cv"}
+
+
+def _scaled(name: str, value: float, shown: DisplayUnit) -> float:
+    return value if name in _UNITLESS else value * shown.factor
+
+
+def render_monte_carlo(
+    result: MonteCarloResult, console: Console, units: dict[str, DisplayUnit] | None = None
+) -> None:
+    """The spread of each result first, then the facility's chances, then how the samples
+    were drawn (inputs in the unit their file gave, ``units``)."""
     console.print(Text(result.scenario.name, style="bold"))
-    where = (
-        f"{result.scenario.file}  sha256 {result.scenario.sha256}  " if result.scenario.file else ""
-    )
+    if result.scenario.file:
+        console.print(Text(f"{result.scenario.file}  sha256 {result.scenario.sha256}", style="dim"))
     console.print(
         Text(
-            f"{where}genofab {result.genofab_version}  {result.samples:,} samples, seed"
-            f" {result.seed}",
+            f"genofab {result.genofab_version}  {result.samples:,} samples, seed {result.seed}",
             style="dim",
         )
     )
@@ -48,31 +60,33 @@ def render_monte_carlo(result: MonteCarloResult, console: Console) -> None:
         console.print(
             "set for this run: " + ", ".join(f"{k} = {number(v)}" for k, v in result.fixed.items())
         )
-    inputs = Table(title="Uncertain inputs", title_justify="left")
-    for column in ("parameter", "value", "distribution (base unit)", "source"):
-        inputs.add_column(column, overflow="fold")
-    for item in result.uncertain_inputs:
-        inputs.add_row(
-            item.path,
-            number(item.value),
-            describe(item),
-            Text(item.source or "no source", style="" if item.source else "red"),
+    key = Grid(
+        f"Headline: median [P5–P95] over {result.samples:,} samples",
+        ("result", "P50 [P5–P95]", "deterministic"),
+        labels=1,
+    )
+    for name in KEY_RESULTS:
+        spread = result.results.get(name)
+        if spread is not None:
+            unit = result.units.get(name, "")
+            key.add(
+                f"{label(name)} ({unit})" if unit else label(name),
+                f"{number(spread.p50)} [{number(spread.p5)}–{number(spread.p95)}]",
+                number(spread.value),
+            )
+    print_grid(console, key)
+    if result.probability_of_meeting_demand is not None:
+        console.print(
+            f"Probability of meeting the yearly demand: {result.probability_of_meeting_demand:.1%}"
         )
-    console.print(inputs)
-    if result.correlations:
-        correlations = Table(title="Rank correlations", title_justify="left")
-        for column in ("between", "rank", "source"):
-            correlations.add_column(column, overflow="fold")
-        for c in result.correlations:
-            correlations.add_row(" ~ ".join(c.between), number(c.rank), c.source or "no source")
-        console.print(correlations)
-
-    spreads = Table(title="Spread of the results", title_justify="left")
-    for column in ("result", "unit", "deterministic", "mean", "sd", "P5", "P50", "P95"):
-        spreads.add_column(column, justify="left" if column in {"result", "unit"} else "right")
+    spreads = Grid(
+        "Spread of the results",
+        ("result", "unit", "deterministic", "mean", "sd", "P5", "P50", "P95"),
+        labels=2,
+    )
     for name, spread in result.results.items():
-        spreads.add_row(
-            name,
+        spreads.add(
+            label(name),
             result.units.get(name, ""),
             number(spread.value),
             number(spread.mean),
@@ -81,30 +95,47 @@ def render_monte_carlo(result: MonteCarloResult, console: Console) -> None:
             number(spread.p50),
             number(spread.p95),
         )
-    console.print(spreads)
-    summary = Table(show_header=False, title="Facility", title_justify="left")
-    summary.add_column("figure")
-    summary.add_column("value", justify="right")
+    print_grid(console, spreads)
+    summary = Grid("Facility", ("figure", "value"), show_header=False)
     if result.probability_of_meeting_demand is not None:
-        summary.add_row(
+        summary.add(
             "probability of meeting the yearly demand",
             f"{result.probability_of_meeting_demand:.1%}",
         )
     for kind, share in result.bottleneck_probability.items():
         if share:
-            summary.add_row(f"bottleneck: {kind}", f"{share:.1%} of feasible samples")
-    summary.add_row("feasible samples", f"{result.feasible_samples:,} of {result.samples:,}")
+            summary.add(f"bottleneck: {kind}", f"{share:.1%} of feasible samples")
+    summary.add("feasible samples", f"{result.feasible_samples:,} of {result.samples:,}")
     for reason, count in result.infeasible.items():
-        summary.add_row(f"infeasible: {reason}", f"{count:,}")
-    console.print(summary)
+        summary.add(f"infeasible: {reason}", f"{count:,}")
+    print_grid(console, summary)
     for example in result.infeasible_examples[:3]:
         drawn = ", ".join(f"{k} = {number(v)}" for k, v in example.inputs.items())
         console.print(Text(f"sample {example.sample}: {example.status} ({drawn})", style="yellow"))
+
+    inputs = Grid("Uncertain inputs", ("parameter", "value", "distribution", "source"), labels=4)
+    for item in result.uncertain_inputs:
+        shown = unit_of(item.path, item.unit, units)
+        inputs.add(
+            item.path,
+            f"{number(shown.show(item.value))} {shown.unit}".rstrip(),
+            describe(item, shown),
+            Text(item.source or "no source", style="" if item.source else "red"),
+        )
+    print_grid(console, inputs)
+    if result.correlations:
+        correlations = Grid("Rank correlations", ("between", "rank", "source"), labels=3)
+        for c in result.correlations:
+            correlations.add(" ~ ".join(c.between), number(c.rank), c.source or "no source")
+        print_grid(console, correlations)
     console.print(Text(f"quantiles: {result.quantile_method}", style="dim"))
 
 
-def render_sensitivity(result: SensitivityResult, console: Console) -> None:
-    """For each result: the tornado, the rank correlations and the Sobol indices."""
+def render_sensitivity(
+    result: SensitivityResult, console: Console, units: dict[str, DisplayUnit] | None = None
+) -> None:
+    """For each result: the tornado, the rank correlations and the Sobol indices; each
+    parameter's P10 and P90 in the unit its file gave (``units``)."""
     console.print(Text(result.scenario.name, style="bold"))
     console.print(
         Text(
@@ -117,27 +148,26 @@ def render_sensitivity(result: SensitivityResult, console: Console) -> None:
     for name in result.results:
         tornado = result.tornado[name]
         unit = result.units.get(name, "")
-        table = Table(
-            title=f"{name} ({unit}); all parameters at their medians: {number(tornado.base)}",
-            title_justify="left",
+        grid = Grid(
+            f"{label(name)} ({unit}); all parameters at their medians: {number(tornado.base)}",
+            (
+                "parameter",
+                "P10 → P90",
+                "result at P10",
+                "at P90",
+                "swing",
+                "Spearman",
+                "Sobol S1",
+                "Sobol ST",
+            ),
+            labels=2,
         )
-        for column in (
-            "parameter",
-            "P10 → P90",
-            "result at P10",
-            "at P90",
-            "swing",
-            "Spearman",
-            "Sobol S1",
-            "Sobol ST",
-        ):
-            table.add_column(column, justify="left" if column == "parameter" else "right")
         indices = {index.path: index for index in result.sobol.get(name) or ()}
         for bar in tornado.bars:
             index = indices.get(bar.path)
-            table.add_row(
+            grid.add(
                 bar.path,
-                f"{number(bar.low_input)} → {number(bar.high_input)} {bar.unit}".strip(),
+                input_range(bar.low_input, bar.high_input, unit_of(bar.path, bar.unit, units)),
                 number(bar.at_low),
                 number(bar.at_high),
                 number(bar.swing),
@@ -145,23 +175,28 @@ def render_sensitivity(result: SensitivityResult, console: Console) -> None:
                 _index(None if index is None else (index.first_order, index.first_order_conf)),
                 _index(None if index is None else (index.total, index.total_conf)),
             )
-        console.print(table)
+        print_grid(console, grid)
     for note in result.notes:
         console.print(Text(note, style="dim"))
 
 
+def input_range(low: float | None, high: float | None, shown: DisplayUnit) -> str:
+    """``P10 → P90`` of an input with its unit: ``1.12e+07 → 1.88e+07 TU/mL``."""
+    text = f"{number(shown.show(low))} → {number(shown.show(high))}"
+    return f"{text} {shown.unit}".rstrip()
+
+
 def render_chances(comparison: ProbabilisticComparison, console: Console) -> None:
     """How often B beats A on each result."""
-    table = Table(
-        title=f"Probability that B beats A ({comparison.samples:,} paired samples, seed"
+    grid = Grid(
+        f"Probability that B beats A ({comparison.samples:,} paired samples, seed"
         f" {comparison.seed})",
-        title_justify="left",
+        ("result", "better", "B better", "tie", "B worse", "mean A", "mean B"),
+        labels=2,
     )
-    for column in ("result", "better", "B better", "tie", "B worse", "mean A", "mean B"):
-        table.add_column(column, justify="left" if column in {"result", "better"} else "right")
     for chance in comparison.chances:
-        table.add_row(
-            chance.result,
+        grid.add(
+            label(chance.result),
             chance.better,
             f"{chance.b_better:.1%}",
             f"{chance.tie:.1%}",
@@ -169,7 +204,7 @@ def render_chances(comparison: ProbabilisticComparison, console: Console) -> Non
             number(chance.mean_a),
             number(chance.mean_b),
         )
-    console.print(table)
+    print_grid(console, grid)
     shared = ", ".join(comparison.common_inputs) or "none"
     console.print(Text(f"common random numbers for: {shared}", style="dim"))
 
@@ -177,17 +212,17 @@ def render_chances(comparison: ProbabilisticComparison, console: Console) -> Non
 def render_sweep(sweep: SweepResult, console: Console) -> None:
     """One row per point: the swept values, each result's median [P5–P95], and the
     probability of meeting demand."""
-    table = Table(
-        title=f"Sweep: {len(sweep.points)} points × {sweep.samples:,} samples (seed {sweep.seed})",
-        title_justify="left",
-    )
-    for path in sweep.parameters:
-        unit = sweep.units.get(path, "")
-        table.add_column(f"{path} ({unit})" if unit else path, justify="right")
     names = list(sweep.result_units)
-    for name in names:
-        table.add_column(f"{name}: P50 [P5–P95]", justify="right")
-    table.add_column("P(demand met)", justify="right")
+    header = [
+        f"{path} ({sweep.units[path]})" if sweep.units.get(path) else path
+        for path in sweep.parameters
+    ]
+    header += [f"{label(name)}: P50 [P5–P95]" for name in names]
+    grid = Grid(
+        f"Sweep: {len(sweep.points)} points × {sweep.samples:,} samples (seed {sweep.seed})",
+        (*header, "P(demand met)"),
+        labels=len(sweep.parameters),
+    )
     for point in sweep.points:
         cells = [number(point.values[path]) for path in sweep.parameters]
         for name in names:
@@ -195,8 +230,8 @@ def render_sweep(sweep: SweepResult, console: Console) -> None:
             cells.append(f"{number(spread.p50)} [{number(spread.p5)}–{number(spread.p95)}]")
         chance = point.probability_of_meeting_demand
         cells.append("–" if chance is None else f"{chance:.1%}")
-        table.add_row(*cells)
-    console.print(table)
+        grid.add(*cells)
+    print_grid(console, grid)
 
 
 def _index(pair: tuple[float | None, float | None] | None) -> str:
