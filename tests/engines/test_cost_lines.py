@@ -318,7 +318,7 @@ def test_expected_patients_that_contradict_the_demand_are_a_warning() -> None:
 
 
 def test_a_vector_used_ex_vivo_is_priced_as_a_material() -> None:
-    dose = {"rule": "cells_x_moi", "target_cells": "1e8 cells", "moi": 10}
+    dose = {"rule": "cells_x_moi", "cells_at_transduction": "1e8 cells", "moi": 10}
     price = economics(("product.dose", dose), ("process.steps.1.titer", "1e8 TU/mL")).fair_price
     assert price is not None and price.priced_as == "vector_material"
     assert price.label.startswith("vector cost per patient")
@@ -340,3 +340,20 @@ def test_validate_prints_a_warning_and_exits_0(tmp_path: Path) -> None:
     assert "warning: economics.pricing.expected_patients, demand.patients_per_year" in (
         result.stdout
     )
+
+
+def test_equipment_sized_by_a_step_before_production_is_refused() -> None:
+    with pytest.raises(ValueError, match="comes before the production step"):
+        tiny_costed(
+            ("economics.equipment.0.reference_size", "20 L"),
+            ("economics.equipment.0.size_from_step", "seed"),
+        )
+
+
+def test_a_cohort_whose_lot_makes_no_patient_is_an_infeasible_run_not_a_crash() -> None:
+    from genofab.errors import InfeasibleError
+
+    with pytest.raises(InfeasibleError):
+        evaluate(
+            tiny_costed(("demand.patients_per_year", ...), ("process.steps.1.titer", "1 TU/mL"))
+        )

@@ -232,6 +232,16 @@ def economics_problems(
                 for i, e in enumerate(economics.equipment)
             ),
         ]
+        production = process.production_index
+        for i, item in enumerate(economics.equipment):
+            if item.size_from_step in names and names.index(item.size_from_step) < production:
+                problems.append(
+                    (
+                        f"economics.equipment[{i}].size_from_step",
+                        f"'{item.size_from_step}' comes before the production step: it has no"
+                        " volume of product to size by",
+                    )
+                )
         for section, i, field, step_name in named_steps:
             if step_name is not None and step_name not in names:
                 problems.append(

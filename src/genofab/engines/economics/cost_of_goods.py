@@ -276,7 +276,9 @@ def cost_arrays(
         warnings=tuple(capital.size_warnings),
     )
     if COHORT in values and YEARLY_DEMAND not in values:
-        cost = _with_campaign(cost, v(COHORT), lot, failure)
+        # a lot that makes no patient needs infinitely many lots: data, marked by its status
+        with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
+            cost = _with_campaign(cost, v(COHORT), lot, failure)
     return cost
 
 
