@@ -357,3 +357,17 @@ def test_a_cohort_whose_lot_makes_no_patient_is_an_infeasible_run_not_a_crash() 
         evaluate(
             tiny_costed(("demand.patients_per_year", ...), ("process.steps.1.titer", "1 TU/mL"))
         )
+
+
+def test_no_shipped_example_or_template_is_warned() -> None:
+    from genofab.io.scenario_file import load_scenario, parse_scenario
+    from genofab.io.templates import template_text, templates
+    from tests.helpers import scenario_examples
+
+    scenarios = [load_scenario(path).scenario for path in scenario_examples()]
+    scenarios += [
+        parse_scenario(template_text(name), f"{name}.yaml").scenario for name in templates()
+    ]
+    for scenario in scenarios:
+        economics = evaluate(scenario).economics
+        assert economics is None or not economics.warnings, scenario.name

@@ -330,6 +330,8 @@ def render_scale(sweep: ScaleResult, console: Console) -> None:
             *[f"{k} rooms" for k in varying],
             "doses delivered",
             f"{money}/dose",
+            f"{money}/patient",
+            "fair price",
             "failed",
             "idle",
             "surplus",
@@ -351,6 +353,8 @@ def render_scale(sweep: ScaleResult, console: Console) -> None:
             *[str(point.rooms[k]) for k in varying],
             number(point.doses_delivered_per_year),
             number(point.cost_per_dose) if point.status == "ok" else point.status,
+            number(point.cost_per_patient),
+            number(point.fair_price_per_patient),
             *shares,
         )
     print_grid(console, grid)

@@ -9,7 +9,8 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 from matplotlib.ticker import FuncFormatter, PercentFormatter
 
-from genofab.results.uncertainty import Histogram, Spread, SweepResult, Tornado
+from genofab.results.uncertainty import Histogram, Spread, SweepResult, Tornado, TornadoBar
+from genofab.views.labels import DisplayUnit, unit_of
 from genofab.views.reports.figures import _money
 
 LOW_COLOUR, HIGH_COLOUR = "#4c72b0", "#dd8452"
@@ -79,9 +80,15 @@ def distribution(name: str, unit: str, histogram: Histogram, spread: Spread) -> 
     return figure
 
 
-def tornado(chart: Tornado) -> Figure:
-    """Bars from the result at every parameter's median to the result with one parameter at
-    its P10 (blue) and at its P90 (orange); widest first."""
+def tornado(
+    chart: Tornado,
+    ends: tuple[str, str] = ("P10", "P90"),
+    units: dict[str, DisplayUnit] | None = None,
+) -> Figure:
+    """Bars from the base result to the result with one input at its low end (blue) and at
+    its high end (orange); widest first. The axis starts at zero when every value is
+    positive, so a bar's length reads as a share of the result; the base is marked; inputs
+    are labelled in the units their file gave (``units``)."""
     bars = [bar for bar in chart.bars if bar.swing is not None][:15]
     figure = Figure(figsize=(8, 0.45 * len(bars) + 1.8), layout="constrained")
     axes = figure.add_subplot()
@@ -90,32 +97,42 @@ def tornado(chart: Tornado) -> Figure:
         for value, colour in ((bar.at_low, LOW_COLOUR), (bar.at_high, HIGH_COLOUR)):
             if value is not None:
                 axes.barh(row, value - base, left=base, color=colour, height=0.6)
-    axes.set_yticks(
-        range(len(bars)),
-        [
-            textwrap.fill(f"{bar.path} ({_money(bar.low_input)} → {_money(bar.high_input)})", 48)
-            for bar in bars
-        ],
+
+    def shown(bar: TornadoBar) -> str:
+        unit = unit_of(bar.path, bar.unit, units)
+        low, high = unit.show(bar.low_input), unit.show(bar.high_input)
+        return f"{bar.path} ({_money(low or 0.0)} → {_money(high or 0.0)} {unit.unit})".replace(
+            " )", ")"
+        )
+
+    axes.set_yticks(range(len(bars)), [textwrap.fill(shown(bar), 48) for bar in bars], fontsize=7)
+    axes.invert_yaxis()
+    reached = [base] + [v for bar in bars for v in (bar.at_low, bar.at_high) if v is not None]
+    if min(reached) >= 0:
+        axes.set_xlim(left=0, right=max(reached) * 1.05 or 1.0)
+    axes.axvline(base, color="#333333", linewidth=1.2)
+    axes.annotate(
+        f"base {_money(base)}",
+        xy=(base, 0.0),
+        xycoords=("data", "axes fraction"),
+        xytext=(3, 3),
+        textcoords="offset points",
         fontsize=7,
     )
-    axes.invert_yaxis()
-    axes.axvline(base, color="#333333", linewidth=1)
     axes.xaxis.set_major_formatter(FuncFormatter(_money))
     axes.set_xlabel(
         f"{_label(chart.result)} ({chart.unit})" if chart.unit else _label(chart.result)
     )
     axes.legend(
         handles=[
-            Patch(color=LOW_COLOUR, label="parameter at its P10"),
-            Patch(color=HIGH_COLOUR, label="parameter at its P90"),
+            Patch(color=LOW_COLOUR, label=f"input at its {ends[0]}"),
+            Patch(color=HIGH_COLOUR, label=f"input at its {ends[1]}"),
         ],
-        loc="lower right",
+        loc="upper left",
         fontsize=7,
         frameon=False,
     )
-    axes.set_title(
-        f"Tornado: {_label(chart.result)}, others at their medians ({_money(base)})", fontsize=10
-    )
+    axes.set_title(f"Tornado: {_label(chart.result)} (base {_money(base)})", fontsize=10)
     return figure
 
 
