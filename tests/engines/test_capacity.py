@@ -57,6 +57,29 @@ def test_more_rooms_of_the_bottleneck_kind_move_the_bottleneck() -> None:
     assert cap.lots_per_year == 50
 
 
+def test_rooms_needed_count_rooms_of_a_kind_one_by_one() -> None:
+    # 3 suites and 2 QC labs; 2,000 patients a year at 30 a lot → 67 lots a year. One suite
+    # makes 35 → 2 suites needed (not ⌈67 ÷ 105⌉ = 1 against all three); one QC lab 50 → 2.
+    cap = capacity_result(
+        tiny_scenario(("facility.rooms.1.count", 3), ("facility.rooms.3.count", 2))
+    )
+    assert cap.lots_needed_per_year == 67
+    assert (cap.room("suite").lots_per_year, cap.room("qc_lab").lots_per_year) == (105, 100)
+    assert cap.room("suite").rooms_needed == 2
+    assert cap.room("qc_lab").rooms_needed == 2
+    assert cap.room("seed_lab").rooms_needed == 1  # ⌈67 ÷ 70⌉
+    # 8,000 patients a year → 267 lots: ⌈267 ÷ 35⌉ = 8 suites, ⌈267 ÷ 50⌉ = 6 QC labs
+    bigger = capacity_result(
+        tiny_scenario(
+            ("facility.rooms.1.count", 3),
+            ("facility.rooms.3.count", 2),
+            ("demand.patients_per_year", 8_000),
+        )
+    )
+    assert bigger.lots_needed_per_year == 267
+    assert (bigger.room("suite").rooms_needed, bigger.room("qc_lab").rooms_needed) == (8, 6)
+
+
 def test_rooms_no_step_uses_are_listed_and_ignored() -> None:
     data = tiny_data()
     data["facility"]["rooms"].append({"kind": "warehouse", "changeover": "0 d"})
@@ -115,3 +138,36 @@ def test_tiny_demands_still_need_one_lot() -> None:
     cap = capacity_result(tiny_scenario(("demand.patients_per_year", 0.01)))
     assert cap.lots_needed_per_year == 1
     assert {room.rooms_needed for room in cap.rooms} == {1}
+
+
+def test_lot_failures_cut_the_good_lots_and_the_patients_and_raise_the_lots_for_a_cohort() -> None:
+    data = tiny_data()
+    data["economics"] = {"currency": "EUR", "lot_failure_probability": "20 %"}
+    cap = capacity_result(Scenario.model_validate(data))
+    # 35 lots a year, one in five fails: 28 good lots of 30 patients
+    assert cap.lots_per_year == 35 and cap.patients_per_year == 1050
+    assert cap.good_lots_per_year == pytest.approx(28)
+    assert cap.patients_per_year_after_failures == pytest.approx(840)
+    # 100 patients at 30 × 0.8 = 24 good patients a lot started → 5 lots (4 without failures)
+    assert cap.lots_for_cohort == 5
+    assert cap.years_to_treat_cohort == pytest.approx(5 / 35)
+    # 2000 patients a year → ⌈2000 ÷ 24⌉ = 84 lots started
+    assert cap.lots_needed_per_year == 84
+    assert cap.collections_per_patient == 0
+    assert cap.remake_delay_days == 0  # a vector lot's failure is made up by the next lots
+
+
+def test_an_autologous_failure_means_a_new_collection_and_a_wait() -> None:
+    data = tiny_data()
+    data["product"]["modality"] = "autologous_cells"
+    data["product"]["recollection_interval"] = "14 d"
+    data["economics"] = {"currency": "EUR", "lot_failure_probability": "20 %"}
+    cap = capacity_result(Scenario.model_validate(data))
+    # f ÷ (1 − f) = 0.25 failures per patient, each 14 d to a new collection and a new lot
+    # of 10 + 5 + 1 + 1 + 1 + 14 = 32 d
+    assert cap.remake_delay_days == pytest.approx(0.25 * (14 + 32))
+    assert cap.collections_per_patient == pytest.approx(1.25)
+    no_failure = capacity_result(tiny_scenario(("product.modality", "autologous_cells")))
+    assert cap.years_to_release_cohort - no_failure.years_to_release_cohort == pytest.approx(
+        (125 - 100) / 35 + 0.25 * 46 / 365.25
+    )

@@ -75,6 +75,44 @@ def test_cost_by_step_adds_up_to_the_cost_per_lot() -> None:
     assert sum(steps.values()) + cost.site_cost_per_lot == pytest.approx(cost.cogs_per_lot)
 
 
+def test_cost_by_step_shares_each_rooms_cost_among_the_lots_started() -> None:
+    # 600 patients a year at 30 a lot with 20 % failing: 20 good lots, 25 started (of 35 the
+    # plant could make): a room's yearly cost is shared by the 25 lots started, by duration
+    cost = economics(
+        ("economics.lot_failure_probability", "20 %"), ("demand.patients_per_year", 600)
+    )
+    assert cost.lots_started_per_year == 25
+    steps = {step.name: step.per_lot for step in cost.cost_by_step}
+    suite = 25_000 + 15_000 + 10_000 + 50_000 + 15_000 + 500_000  # as above
+    assert steps["make"] == pytest.approx(500 + suite / 25 * 5 / 7)
+    assert steps["capture"] == pytest.approx(2_000 + suite / 25 * 1 / 7)
+    assert steps["concentrate"] == pytest.approx(suite / 25 * 1 / 7)
+    assert steps["release"] == pytest.approx(3_000)
+    assert cost.site_cost_per_lot == pytest.approx((FIXED - suite) / 25)
+    assert cost.cogs_per_lot == pytest.approx((25 * VARIABLE_PER_LOT + FIXED) / 25)
+    assert sum(steps.values()) + cost.site_cost_per_lot == pytest.approx(cost.cogs_per_lot)
+
+
+def test_the_qc_share_of_the_price_counts_the_tests_of_failed_lots() -> None:
+    # 25 lots started a year are each tested (3,000 EUR) for 600 patients: 125 EUR a patient,
+    # not the 100 of one good lot's tests over its 30 patients
+    price = economics(
+        ("economics.lot_failure_probability", "20 %"), ("demand.patients_per_year", 600)
+    ).fair_price
+    assert price is not None
+    assert price.components["qc_release"] == pytest.approx(25 * 3_000 / 600)
+    per_patient = (25 * VARIABLE_PER_LOT + FIXED) / 600
+    assert price.components["manufacturing"] == pytest.approx(per_patient - 125)
+    # two doses a patient: 300 patients from 20 good lots (600 doses), each patient bears 250
+    two = economics(
+        ("economics.lot_failure_probability", "20 %"),
+        ("demand.patients_per_year", 300),
+        ("product.doses_per_patient", 2),
+    ).fair_price
+    assert two is not None
+    assert two.components["qc_release"] == pytest.approx(25 * 3_000 / 300)
+
+
 def test_idle_capacity_is_its_own_line() -> None:
     cost = economics(("demand.patients_per_year", 600))
     assert cost.lots_started_per_year == 20

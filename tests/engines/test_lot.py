@@ -157,6 +157,17 @@ def test_overfill_and_fill_losses_reduce_the_vials() -> None:
     assert lot.amount_per_vial == pytest.approx(4e8)  # the labelled 1 mL at 4e8 TU/mL
 
 
+def test_vials_are_whole_containers_rounded_down() -> None:
+    # 100 mL into 1 mL + 0.5 mL overfill: 66.7 containers → 66 filled, 56 released after QC;
+    # a 1e9 TU dose of 4e8 TU vials takes 3: 56 // 3 = 18 doses
+    lot = lot_result(tiny_scenario(("process.steps.4.overfill", "0.5 mL")))
+    assert (lot.vials_filled, lot.vials_per_lot) == (66, 56)
+    assert lot.doses_per_lot == 18
+    # 100 mL into 1.9 mL vials: 52.6 → 52 filled, 42 released of 7.6e8 TU: 2 a dose, 21 doses
+    lot = lot_result(tiny_scenario(("process.steps.4.fill_volume", "1.9 mL")))
+    assert (lot.vials_filled, lot.vials_per_lot, lot.doses_per_lot) == (52, 42, 21)
+
+
 def test_a_step_after_the_fill_acts_on_the_containers() -> None:
     data = tiny_data()
     data["process"]["steps"].insert(

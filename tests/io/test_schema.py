@@ -69,3 +69,38 @@ def test_the_committed_plan_schema_is_up_to_date() -> None:
         "run: genofab schema --plan -o docs/genofab-plan-1.schema.json"
     )
     assert committed["title"] == "genofab plan (genofab-plan/1)"
+
+
+def test_the_committed_chain_schema_is_up_to_date() -> None:
+    from genofab.io.schema import chain_schema
+
+    committed = json.loads(
+        (ROOT / "docs" / "genofab-chain-1.schema.json").read_text(encoding="utf-8")
+    )
+    assert committed == chain_schema(), (
+        "run: genofab schema --chain -o docs/genofab-chain-1.schema.json"
+    )
+    assert committed["title"] == "genofab chain (genofab-chain/1)"
+
+
+def test_the_committed_outlook_schema_is_up_to_date() -> None:
+    from genofab.io.schema import outlook_schema
+
+    committed = json.loads(
+        (ROOT / "docs" / "genofab-outlook-1.schema.json").read_text(encoding="utf-8")
+    )
+    assert committed == outlook_schema(), (
+        "run: genofab schema --outlook -o docs/genofab-outlook-1.schema.json"
+    )
+    assert committed["title"] == "genofab outlook (genofab-outlook/1)"
+
+
+def test_the_committed_network_schema_is_up_to_date() -> None:
+    from genofab.io.schema import network_schema
+
+    committed = json.loads(
+        (ROOT / "docs" / "genofab-network-1.schema.json").read_text(encoding="utf-8")
+    )
+    assert committed == network_schema(), (
+        "run: genofab schema --network -o docs/genofab-network-1.schema.json"
+    )

@@ -5,6 +5,12 @@ For each kind of room a step uses: one room completes ``concurrent_lots × ⌊op
 (occupancy + changeover)⌋`` whole lots a year (a lot does not straddle the annual shutdown);
 all rooms of the kind complete ``count`` times that. The facility makes as many lots as its
 scarcest room kind allows: that kind is the bottleneck. Element-wise, like the lot engine.
+
+Lots fail (``economics.lot_failure_probability``, when the scenario has one): the good lots
+of a year are the lots made × (1 − failure probability), the expected value, and a cohort
+needs ⌈patients ÷ (patients per lot × (1 − failure probability))⌉ lots started. An
+autologous patient whose lot fails is collected again (``product.recollection_interval``
+later) and waits for a new lot: the expected wait is shown in the time to release the cohort.
 """
 
 from __future__ import annotations
@@ -25,6 +31,9 @@ DAYS_PER_YEAR = 365.25
 #: Paths of the demand in the values: engines use the demand when its value is present.
 COHORT = "demand.cohort_patients"
 YEARLY_DEMAND = "demand.patients_per_year"
+#: Path of the probability that a lot fails (no failure when the scenario has none).
+FAILURE = "economics.lot_failure_probability"
+RECOLLECTION = "product.recollection_interval"
 
 
 @dataclass(frozen=True)
@@ -54,6 +63,11 @@ class CapacityArrays:
     lots_per_year: Array
     doses_per_year: Array
     patients_per_year: Array
+    failure_probability: Array
+    good_lots_per_year: Array
+    patients_per_year_after_failures: Array
+    remake_delay_days: Array
+    collections_per_patient: Array
     lots_for_cohort: Array | None
     years_to_treat_cohort: Array | None
     years_to_release_cohort: Array | None
@@ -66,12 +80,14 @@ def capacity_arrays(scenario: Scenario, lot: LotArrays, values: Values) -> Capac
     facility = scenario.facility
     operating = np.asarray(values["facility.operating_weeks_per_year"], dtype=float) * DAYS_PER_WEEK
     patients_per_lot = lot.patients
+    failure = np.asarray(values.get(FAILURE, 0.0), dtype=float)
+    good_patients_per_lot = patients_per_lot * (1.0 - failure)
     cohort = rate = needed = None
     if COHORT in values:
         cohort = np.asarray(values[COHORT], dtype=float)
     if YEARLY_DEMAND in values:
         rate = np.asarray(values[YEARLY_DEMAND], dtype=float)
-        needed = whole_ceil(ratio(rate, patients_per_lot))
+        needed = whole_ceil(ratio(rate, good_patients_per_lot))
 
     measured = []
     for i, room in enumerate(facility.rooms):
@@ -126,12 +142,18 @@ def capacity_arrays(scenario: Scenario, lot: LotArrays, values: Values) -> Capac
                 rooms_needed=rooms_needed,
             )
         )
+    remake = remake_delay(scenario, lot, values, failure)
     lots_for_cohort = years = released = None
     if cohort is not None:
-        lots_for_cohort = whole_ceil(ratio(cohort, patients_per_lot))
+        lots_for_cohort = whole_ceil(ratio(cohort, good_patients_per_lot))
         years = ratio(lots_for_cohort, lots_per_year)
-        # the last lot starts (lots - 1) lot-intervals after the first and takes a lot's duration
-        released = ratio(lots_for_cohort - 1.0, lots_per_year) + lot.lot_duration / DAYS_PER_YEAR
+        # the last lot starts (lots - 1) lot-intervals after the first and takes a lot's
+        # duration; a patient whose lot fails waits for a new collection and a new lot
+        released = (
+            ratio(lots_for_cohort - 1.0, lots_per_year)
+            + (lot.lot_duration + remake) / DAYS_PER_YEAR
+        )
+    good_lots = lots_per_year * (1.0 - failure)
     return CapacityArrays(
         operating_days=operating,
         rooms=tuple(rooms),
@@ -139,12 +161,36 @@ def capacity_arrays(scenario: Scenario, lot: LotArrays, values: Values) -> Capac
         lots_per_year=lots_per_year,
         doses_per_year=lots_per_year * lot.doses,
         patients_per_year=lots_per_year * patients_per_lot,
+        failure_probability=failure,
+        good_lots_per_year=good_lots,
+        patients_per_year_after_failures=good_lots * patients_per_lot,
+        remake_delay_days=remake,
+        collections_per_patient=collections_per_patient(scenario, failure),
         lots_for_cohort=lots_for_cohort,
         years_to_treat_cohort=years,
         years_to_release_cohort=released,
         lots_needed_per_year=needed,
         meets_demand=None if needed is None else lots_per_year >= needed,
     )
+
+
+def remake_delay(scenario: Scenario, lot: LotArrays, values: Values, failure: Array) -> Array:
+    """Expected extra days before an autologous patient's lot is released, from lots that fail:
+    each failure costs a new collection (``recollection_interval`` after the failed one) and a
+    new lot; failures are geometric, so a patient expects f ÷ (1 − f) of them. Zero for a
+    product whose lots serve many patients (a failed lot is replaced from the next lots)."""
+    if not scenario.product.modality.one_patient_per_lot:
+        return np.zeros_like(failure)
+    interval = np.asarray(values.get(RECOLLECTION, 0.0), dtype=float)
+    return ratio(failure, 1.0 - failure) * (interval + lot.lot_duration)
+
+
+def collections_per_patient(scenario: Scenario, failure: Array) -> Array:
+    """Expected collections (apheresis) per autologous patient: 1 ÷ (1 − f), one more for each
+    failed lot; 0 for a product not made from the patient's cells."""
+    if not scenario.product.modality.one_patient_per_lot:
+        return np.zeros_like(failure)
+    return ratio(1.0, 1.0 - failure)
 
 
 def capacity_result(
@@ -196,6 +242,11 @@ def capacity_result(
         lots_per_year=int(cap.lots_per_year),
         doses_per_year=int(cap.doses_per_year),
         patients_per_year=int(cap.patients_per_year),
+        lot_failure_probability=float(cap.failure_probability),
+        good_lots_per_year=float(cap.good_lots_per_year),
+        patients_per_year_after_failures=float(cap.patients_per_year_after_failures),
+        remake_delay_days=float(cap.remake_delay_days),
+        collections_per_patient=float(cap.collections_per_patient),
         cohort_patients=optional_int(None if COHORT not in values else np.asarray(values[COHORT])),
         lots_for_cohort=optional_int(cap.lots_for_cohort),
         years_to_treat_cohort=None

@@ -1,4 +1,5 @@
-"""JSON Schema of the scenario and plan formats, for editors' YAML language servers."""
+"""JSON Schema of the scenario, plan, chain, outlook and network formats, for editors' YAML
+language servers."""
 
 from __future__ import annotations
 
@@ -6,6 +7,12 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from genofab.model.chain import FORMAT as CHAIN_FORMAT
+from genofab.model.chain import ChainSpec
+from genofab.model.network import FORMAT as NETWORK_FORMAT
+from genofab.model.network import Network
+from genofab.model.outlook import FORMAT as OUTLOOK_FORMAT
+from genofab.model.outlook import Outlook
 from genofab.model.parameter import UNCERTAINTY_SCHEMA
 from genofab.model.plan import FORMAT as PLAN_FORMAT
 from genofab.model.plan import Plan
@@ -23,6 +30,21 @@ def scenario_schema() -> dict[str, Any]:
 def plan_schema() -> dict[str, Any]:
     """JSON Schema (2020-12) of a ``genofab-plan/1`` plan."""
     return _schema(Plan, PLAN_FORMAT, "plan")
+
+
+def chain_schema() -> dict[str, Any]:
+    """JSON Schema (2020-12) of a ``genofab-chain/1`` chain of stages."""
+    return _schema(ChainSpec, CHAIN_FORMAT, "chain")
+
+
+def outlook_schema() -> dict[str, Any]:
+    """JSON Schema (2020-12) of a ``genofab-outlook/1`` outlook."""
+    return _schema(Outlook, OUTLOOK_FORMAT, "outlook")
+
+
+def network_schema() -> dict[str, Any]:
+    """JSON Schema (2020-12) of a ``genofab-network/1`` network."""
+    return _schema(Network, NETWORK_FORMAT, "network")
 
 
 def _schema(model: type[BaseModel], format_name: str, what: str) -> dict[str, Any]:

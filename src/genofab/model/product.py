@@ -15,6 +15,7 @@ from genofab.model.quantities import (
     CellsPerMass,
     Count,
     DosesPerPatient,
+    DurationOrZero,
     Loss,
     Mass,
     PerCellRatio,
@@ -142,6 +143,10 @@ class Product(Frozen):
     dose: DoseRule
     doses_per_patient: DosesPerPatient = default(1, "dose/patient", "one administration")
     vial_use: VialUse = VialUse.WHOLE_VIALS
+    recollection_interval: DurationOrZero | None = Field(
+        default=None,
+        description="autologous: days from a failed lot's collection to the patient's next one",
+    )
 
     @model_validator(mode="after")
     def _dose_counts_the_product(self, info: ValidationInfo) -> Product:

@@ -38,9 +38,26 @@ class CapacityResult(Result):
     bottleneck_room: str
     lots_per_year: int
     doses_per_year: int
-    patients_per_year: int
+    patients_per_year: int = Field(description="patients the lots made treat, before failures")
+    lot_failure_probability: float = Field(description="probability that a lot fails")
+    good_lots_per_year: float = Field(
+        description="lots per year that do not fail: lots × (1 − failure probability), expected"
+    )
+    patients_per_year_after_failures: float = Field(
+        description="patients the good lots treat a year (expected value)"
+    )
+    remake_delay_days: float = Field(
+        description="expected wait an autologous patient adds for failed lots (new collection"
+        " and new lot); 0 for a product whose lots serve many patients"
+    )
+    collections_per_patient: float = Field(
+        description="expected collections per autologous patient, 1 ÷ (1 − failure probability);"
+        " 0 for a product not made from the patient's cells"
+    )
     cohort_patients: int | None
-    lots_for_cohort: int | None
+    lots_for_cohort: int | None = Field(
+        description="lots to start for the cohort, failed lots included (expected)"
+    )
     years_to_treat_cohort: float | None = Field(
         description="years of production for the cohort: lots for the cohort ÷ lots per year"
     )

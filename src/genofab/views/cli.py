@@ -104,6 +104,9 @@ def validate(
 ) -> None:
     """Check scenario files (and that their lots and facility can deliver) or plan files; list
     every problem with file, line and field."""
+    from genofab.io.chain_file import is_chain_document, validate_chain_document
+    from genofab.io.network_file import is_network_document, validate_network_document
+    from genofab.io.outlook_file import is_outlook_document, validate_outlook_document
     from genofab.io.plan_file import is_plan_document, validate_plan_document
     from genofab.io.yaml_source import read_yaml
 
@@ -111,6 +114,24 @@ def validate(
     for file in files:
         try:
             document = read_yaml(file)
+            if is_chain_document(document):
+                chain = validate_chain_document(document, file.parent).chain
+                sys.stdout.write(f"{file}: valid chain ({len(chain.stages)} stages)\n")
+                continue
+            if is_network_document(document):
+                network = validate_network_document(document, file.parent).network
+                sys.stdout.write(
+                    f"{file}: valid network ({len(network.centres)} centres,"
+                    f" {len(network.sites)} sites, {len(network.lanes)} lanes)\n"
+                )
+                continue
+            if is_outlook_document(document):
+                outlook = validate_outlook_document(document, file.parent).outlook
+                sys.stdout.write(
+                    f"{file}: valid outlook ({len(outlook.indications)} indications,"
+                    f" {len(outlook.products)} products, {len(outlook.candidates)} candidates)\n"
+                )
+                continue
             if is_plan_document(document):
                 plan = validate_plan_document(document, file.parent).plan
                 sys.stdout.write(
@@ -146,12 +167,34 @@ def schema(
         Path | None, typer.Option("--output", "-o", help="write to this file instead of stdout")
     ] = None,
     plan: Annotated[bool, typer.Option("--plan", help="the plan format (genofab-plan/1)")] = False,
+    chain: Annotated[
+        bool, typer.Option("--chain", help="the chain format (genofab-chain/1)")
+    ] = False,
+    outlook: Annotated[
+        bool, typer.Option("--outlook", help="the outlook format (genofab-outlook/1)")
+    ] = False,
+    network: Annotated[
+        bool, typer.Option("--network", help="the network format (genofab-network/1)")
+    ] = False,
 ) -> None:
-    """Print the JSON Schema of the scenario format, or of the plan format (for editors)."""
+    """Print the JSON Schema of the scenario format, or of the plan, chain, outlook or network
+    format (for editors)."""
+    from genofab.io import schema as schemas
     from genofab.io.files import write_text_atomically
-    from genofab.io.schema import plan_schema, scenario_schema
 
-    chosen = plan_schema() if plan else scenario_schema()
+    asked = [
+        name
+        for name, flag in (
+            ("plan", plan),
+            ("chain", chain),
+            ("outlook", outlook),
+            ("network", network),
+        )
+        if flag
+    ]
+    if len(asked) > 1:
+        raise UsageError(f"give one of --plan, --chain, --outlook, --network (got {len(asked)})")
+    chosen = getattr(schemas, f"{asked[0] if asked else 'scenario'}_schema")()
     text = json.dumps(chosen, indent=2, ensure_ascii=False) + "\n"
     if output is None:
         sys.stdout.write(text)
@@ -187,10 +230,18 @@ def run(
     progress: ProgressOption = True,
 ) -> None:
     """Per-lot figures and facility capacity of one scenario; with --samples, the spread of
-    each figure over a Monte Carlo of its uncertain parameters."""
+    each figure over a Monte Carlo of its uncertain parameters. An outlook file
+    (genofab-outlook/1) gives demand and capacity year by year."""
+    if _run_outlook(file, output_format, samples, seed):
+        return
     if samples is None:
         if raw is not None:
             raise UsageError("--raw writes Monte Carlo samples: give --samples too")
+        from genofab.views.chain_command import is_chain_file
+
+        if is_chain_file(file):
+            _run_chain(file, output_format)
+            return
         _, result = _evaluate(file)
         if output_format is OutputFormat.JSON:
             _print_json(result.to_json_dict())
@@ -348,6 +399,8 @@ def report(
     from genofab.views.uncertainty_runs import report_uncertainty
 
     stem = check_stem(name if name is not None else file.stem)
+    if _report_outlook(file, output, stem, samples, seed):
+        return
     loaded, result = _evaluate(file)
     curve = None
     if result.economics is not None:
@@ -414,6 +467,63 @@ def _parse_range(scenario: Any, vary: str) -> tuple[str, float, float]:
     return path.strip(), ends[0], ends[1]
 
 
+def _run_outlook(file: Path, output_format: OutputFormat, samples: int | None, seed: int) -> bool:
+    """Run ``file`` if it is an outlook or a network (and say so); False for any other."""
+    from genofab.io.network_file import is_network_document
+    from genofab.io.outlook_file import is_outlook_document
+    from genofab.io.yaml_source import read_yaml
+
+    document = read_yaml(file)
+    result: Any
+    render: Callable[[Any, Any], None]
+    if is_outlook_document(document):
+        from genofab.views.outlook_command import run_outlook_document
+        from genofab.views.outlook_console import render_outlook
+
+        result, render = run_outlook_document(document, file.parent, samples, seed), render_outlook
+    elif is_network_document(document):
+        from genofab.views.network_console import render_network
+        from genofab.views.outlook_command import run_network_document
+
+        if samples is not None:
+            raise UsageError("--samples: a network has no Monte Carlo yet; run it without")
+        result, render = run_network_document(document, file.parent), render_network
+    else:
+        return False
+    if output_format is OutputFormat.JSON:
+        _print_json(result.to_json_dict())
+    else:
+        from genofab.views.console import make_console
+
+        render(result, make_console())
+    return True
+
+
+def _report_outlook(file: Path, output: Path, stem: str, samples: int | None, seed: int) -> bool:
+    """Write the report of ``file`` if it is an outlook or a network; False for any other."""
+    from genofab.io.network_file import is_network_document
+    from genofab.io.outlook_file import is_outlook_document
+    from genofab.io.yaml_source import read_yaml
+
+    document = read_yaml(file)
+    result: Any
+    if is_outlook_document(document):
+        from genofab.views.outlook_command import run_outlook_document
+
+        result = run_outlook_document(document, file.parent, samples, seed)
+    elif is_network_document(document):
+        from genofab.views.outlook_command import run_network_document
+
+        result = run_network_document(document, file.parent)
+    else:
+        return False
+    from genofab.views.reports.outlook_report import write_outlook_report
+
+    for path in write_outlook_report(result, output, stem):
+        sys.stdout.write(f"{output / path}\n")
+    return True
+
+
 def load_with_origin(file: Path) -> Any:
     from genofab.io.scenario_file import load_scenario
     from genofab.results.run import ScenarioInfo
@@ -433,6 +543,20 @@ def _evaluate(file: Path) -> Any:
         return loaded, evaluate(loaded.scenario, origin)
     except InfeasibleError as error:
         raise loaded.locate(error) from None
+
+
+def _run_chain(file: Path, output_format: OutputFormat) -> None:
+    """``run`` on a chain file: the therapy's figures, then each stage's."""
+    from genofab.views.chain_command import evaluate_chain_file
+
+    _, result = evaluate_chain_file(file)
+    if output_format is OutputFormat.JSON:
+        _print_json(result.to_json_dict())
+        return
+    from genofab.views.chain_console import render_chain
+    from genofab.views.console import make_console
+
+    render_chain(result, make_console())
 
 
 def list_written(folder: Path, written: list[Path]) -> None:

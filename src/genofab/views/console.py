@@ -9,6 +9,7 @@ from collections.abc import Callable
 from rich.console import Console
 from rich.text import Text
 
+from genofab.results.capacity import CapacityResult
 from genofab.results.compare import ComparisonResult
 from genofab.results.economics import EconomicsResult
 from genofab.results.run import RunResult
@@ -229,6 +230,7 @@ def facility_section(run: RunResult, console: Console) -> None:
     )
     grid.add("lots per year", number(capacity.lots_per_year))
     grid.add("patients per year", number(capacity.patients_per_year))
+    add_failure_rows(grid, capacity)
     if capacity.cohort_patients is not None:
         grid.add(
             f"lots for {capacity.cohort_patients:,} patients", number(capacity.lots_for_cohort)
@@ -248,6 +250,24 @@ def economics_section(run: RunResult, console: Console) -> None:
     """Cost of goods, cost by step, capital and the fair price (when the scenario has costs)."""
     if run.economics is not None:
         render_economics(run.economics, console)
+
+
+def add_failure_rows(grid: Grid, capacity: CapacityResult) -> None:
+    """Good lots and patients after lot failures (expected), and an autologous patient's wait
+    for a new lot, when lots fail."""
+    if capacity.lot_failure_probability <= 0:
+        return
+    grid.add(
+        f"good lots per year ({percent(capacity.lot_failure_probability)} fail)",
+        number(capacity.good_lots_per_year),
+    )
+    grid.add("patients per year after failures", number(capacity.patients_per_year_after_failures))
+    if capacity.collections_per_patient > 0:
+        grid.add("collections per patient", number(capacity.collections_per_patient))
+    if capacity.remake_delay_days > 0:
+        grid.add(
+            "expected wait for a new collection and lot", f"{number(capacity.remake_delay_days)} d"
+        )
 
 
 def render_economics(economics: EconomicsResult, console: Console) -> None:

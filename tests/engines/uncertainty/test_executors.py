@@ -1,10 +1,13 @@
 """Dask: a real distributed.LocalCluster (worker processes) gives bit for bit the result of
 one process, with 1 or 4 workers, for a Monte Carlo and for a sweep; the command line reaches
-a cluster through --scheduler."""
+a cluster through --scheduler. The clusters start while Dask's default dashboard port (8787)
+is taken, so the suite never depends on a fixed port being free."""
 
 from __future__ import annotations
 
+import errno
 import json
+import socket
 from collections.abc import Iterator
 from typing import Any
 
@@ -24,8 +27,25 @@ YIELD = "process.steps[4].step_yield"
 pytestmark = pytest.mark.slow
 
 
+#: Dask's default dashboard port, which another program may hold.
+DASHBOARD_PORT = 8787
+
+
+@pytest.fixture(scope="module")
+def dashboard_port_taken() -> Iterator[None]:
+    """Port 8787 held by a listening socket (or by someone else already) while clusters run."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as held:
+        try:
+            held.bind(("127.0.0.1", DASHBOARD_PORT))
+            held.listen()
+        except OSError as error:  # in use already (another run of the suite): just as good
+            if error.errno != errno.EADDRINUSE:
+                raise
+        yield
+
+
 @pytest.fixture(scope="module", params=[1, 4], ids=["1 worker", "4 workers"])
-def client(request: Any) -> Iterator[Any]:
+def client(request: Any, dashboard_port_taken: None) -> Iterator[Any]:
     from distributed import Client, LocalCluster
 
     with (
@@ -33,11 +53,17 @@ def client(request: Any) -> Iterator[Any]:
             n_workers=request.param,
             threads_per_worker=1,
             processes=True,
-            dashboard_address=None,
+            dashboard_address=":0",  # any free port: never the default 8787
         ) as cluster,
         Client(cluster) as connected,
     ):
         yield connected
+
+
+def test_a_cluster_starts_while_port_8787_is_taken(client: Any) -> None:
+    services = client.scheduler_info()["services"]
+    assert DASHBOARD_PORT not in services.values()
+    assert client.scheduler_info()["workers"]
 
 
 def test_a_cluster_gives_the_result_of_one_process(client: Any) -> None:

@@ -16,6 +16,7 @@ from genofab.engines.uncertainty.chunks import DrawnFailures, chunk_tasks
 from genofab.engines.uncertainty.executors import LocalDaskExecutor, SerialExecutor
 from genofab.engines.uncertainty.monte_carlo import MAX_SAMPLES, check_samples, monte_carlo
 from genofab.engines.uncertainty.sampling import BLOCK, block_streams
+from genofab.engines.uncertainty.statistics import QUANTILE_ERROR
 from genofab.errors import UsageError
 from genofab.io.scenario_file import load_scenario
 from tests.helpers import EXAMPLES, tiny_costed, uncertain_tiny
@@ -167,6 +168,27 @@ def test_raw_samples_come_in_order_with_inputs_results_and_status() -> None:
     duration = np.concatenate([c["lot_duration_days"] for c in chunks])
     assert duration.mean() == pytest.approx(result.results["lot_duration_days"].mean, rel=1e-12)
     assert set(chunks[0]) >= {"process.steps[1].titer", "status", "cogs_per_dose"}
+
+
+def test_the_spread_is_the_5th_50th_and_95th_percentile_of_the_samples() -> None:
+    scenario = uncertain_tiny()
+    chunks: list[dict[str, Any]] = []
+    result = monte_carlo(scenario, 4_000, 11, chunk_size=2_000, raw=chunks.append)
+    for name, spread in result.results.items():
+        values = np.concatenate([np.broadcast_to(c[name], c["sample"].shape) for c in chunks])
+        values = values[np.isfinite(values)]
+        assert spread.samples == values.size, name
+        if not values.size:
+            continue
+        found = (spread.p5, spread.p50, spread.p95)
+        exact = np.quantile(values, [0.05, 0.5, 0.95], method="inverted_cdf")
+        assert found == pytest.approx(exact, rel=QUANTILE_ERROR, abs=1e-12), name
+        assert (spread.min, spread.max) == (values.min(), values.max()), name
+    # a continuous result with a real spread: P10 and P90 are far outside the tolerance
+    cost = np.concatenate([c["cogs_per_dose"] for c in chunks])
+    p10, p90 = np.quantile(cost, [0.1, 0.9], method="inverted_cdf")
+    spread = result.results["cogs_per_dose"]
+    assert spread.p5 < p10 * (1 - QUANTILE_ERROR) and spread.p95 > p90 * (1 + QUANTILE_ERROR)  # type: ignore[operator]
 
 
 def test_a_run_where_no_sample_can_deliver_reports_it_without_failing() -> None:

@@ -1,0 +1,90 @@
+"""Load a ``genofab-network/1`` file: parse, validate, load the scenario of each site that
+names one, and report every problem at once with file, line, column and field path."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from genofab.errors import GenofabError, Issue, ScenarioError
+from genofab.io.outlook_file import confined
+from genofab.io.scenario_file import load_scenario
+from genofab.io.validation import issue_at, validation_issues
+from genofab.io.yaml_source import YamlDocument, read_yaml
+from genofab.model.base import DEFER_CHECKS
+from genofab.model.network import FORMAT, Network, network_problems
+from genofab.model.parameter import describe_value
+from genofab.model.scenario import Scenario
+
+
+@dataclass(frozen=True)
+class NetworkFile:
+    """A validated network, the file it came from, and the scenarios of its sites by name."""
+
+    path: str
+    sha256: str
+    network: Network
+    scenarios: dict[str, Scenario] = field(default_factory=dict)
+
+
+def is_network_document(document: YamlDocument) -> bool:
+    """Whether parsed YAML declares the network format."""
+    return isinstance(document.data, dict) and document.data.get("format") == FORMAT
+
+
+def load_network(path: str | Path) -> NetworkFile:
+    """Read and validate a network file; a :class:`ScenarioError` lists every problem."""
+    return validate_network_document(read_yaml(path), Path(path).parent)
+
+
+def validate_network_document(document: YamlDocument, folder: Path) -> NetworkFile:
+    """Validate parsed YAML as a network; scenario paths are relative to ``folder`` and may
+    not leave it."""
+    data = document.data
+    if not isinstance(data, dict):
+        raise ScenarioError(
+            [
+                Issue(
+                    "",
+                    f"a network is a mapping (format, name ...), got {describe_value(data)}",
+                    1,
+                    1,
+                )
+            ],
+            document.file,
+        )
+    issues: list[Issue] = []
+    network: Network | None = None
+    try:
+        network = Network.model_validate(data, context={DEFER_CHECKS: True})
+    except ValidationError as error:
+        issues += validation_issues(error, document, Network)
+    if network is not None:
+        for path, message in network_problems(network):
+            issues.append(issue_at(document, path, message))
+    scenarios: dict[str, Scenario] = {}
+    if network is not None and not issues:
+        for i, site in enumerate(network.sites):
+            if site.scenario is None:
+                continue
+            path = f"sites[{i}].scenario"
+            target = confined(folder, site.scenario)
+            if target is None:
+                issues.append(
+                    issue_at(
+                        document,
+                        path,
+                        f"'{site.scenario}' is outside the network's folder: refer to scenario"
+                        " files beside the network or below it",
+                    )
+                )
+                continue
+            try:
+                scenarios[site.name] = load_scenario(target).scenario
+            except GenofabError as error:
+                issues.append(issue_at(document, path, f"'{site.scenario}': {error}"))
+    if issues or network is None:
+        raise ScenarioError(issues, document.file)
+    return NetworkFile(document.file, document.sha256, network, scenarios)

@@ -1,0 +1,102 @@
+"""Load a ``genofab-outlook/1`` file: parse, validate, load the scenario of each product, and
+report every problem at once with file, line, column and field path."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from genofab.errors import GenofabError, Issue, ScenarioError
+from genofab.io.scenario_file import load_scenario
+from genofab.io.validation import issue_at, validation_issues
+from genofab.io.yaml_source import YamlDocument, read_yaml
+from genofab.model.base import DEFER_CHECKS
+from genofab.model.outlook import FORMAT, Outlook, outlook_problems
+from genofab.model.parameter import describe_value
+from genofab.model.scenario import Scenario
+
+
+@dataclass(frozen=True)
+class OutlookFile:
+    """A validated outlook, the file it came from, and each product's stage scenarios."""
+
+    path: str
+    sha256: str
+    outlook: Outlook
+    scenarios: dict[str, tuple[Scenario, ...]] = field(default_factory=dict)
+
+
+def is_outlook_document(document: YamlDocument) -> bool:
+    """Whether parsed YAML declares the outlook format."""
+    return isinstance(document.data, dict) and document.data.get("format") == FORMAT
+
+
+def load_outlook(path: str | Path) -> OutlookFile:
+    """Read and validate an outlook file; a :class:`ScenarioError` lists every problem."""
+    return validate_outlook_document(read_yaml(path), Path(path).parent)
+
+
+def confined(folder: Path, reference: str) -> Path | None:
+    """The file a reference names inside ``folder``, or None when it points outside it."""
+    if Path(reference).is_absolute():
+        return None
+    target = (folder / reference).resolve()
+    try:
+        target.relative_to(folder.resolve())
+    except ValueError:
+        return None
+    return target
+
+
+def validate_outlook_document(document: YamlDocument, folder: Path) -> OutlookFile:
+    """Validate parsed YAML as an outlook; scenario paths are relative to ``folder`` and may
+    not leave it."""
+    data = document.data
+    if not isinstance(data, dict):
+        raise ScenarioError(
+            [
+                Issue(
+                    "",
+                    f"an outlook is a mapping (format, name ...), got {describe_value(data)}",
+                    1,
+                    1,
+                )
+            ],
+            document.file,
+        )
+    issues: list[Issue] = []
+    outlook: Outlook | None = None
+    try:
+        outlook = Outlook.model_validate(data, context={DEFER_CHECKS: True})
+    except ValidationError as error:
+        issues += validation_issues(error, document, Outlook)
+    if outlook is not None:
+        for path, message in outlook_problems(outlook):
+            issues.append(issue_at(document, path, message))
+    scenarios: dict[str, tuple[Scenario, ...]] = {}
+    if outlook is not None and not issues:
+        for i, product in enumerate(outlook.products):
+            loaded: list[Scenario] = []
+            for j, stage in enumerate(product.stages):
+                path = f"products[{i}].stages[{j}].scenario"
+                target = confined(folder, stage.scenario)
+                if target is None:
+                    issues.append(
+                        issue_at(
+                            document,
+                            path,
+                            f"'{stage.scenario}' is outside the outlook's folder: refer to"
+                            " scenario files beside the outlook or below it",
+                        )
+                    )
+                    continue
+                try:
+                    loaded.append(load_scenario(target).scenario)
+                except GenofabError as error:
+                    issues.append(issue_at(document, path, f"'{stage.scenario}': {error}"))
+            scenarios[product.name] = tuple(loaded)
+    if issues or outlook is None:
+        raise ScenarioError(issues, document.file)
+    return OutlookFile(document.file, document.sha256, outlook, scenarios)

@@ -1,0 +1,87 @@
+"""Network files: the example runs through the real command; bad ones are refused at their
+field with exit status 2."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+from genofab.io.network_file import load_network
+from genofab.views.cli import app
+from tests.helpers import EXAMPLES, dump_yaml, load_problems
+
+runner = CliRunner()
+LEG = "100 EUR/patient"
+
+
+def tiny_network() -> dict[str, Any]:
+    return {
+        "format": "genofab-network/1",
+        "name": "tiny network",
+        "horizon": "30 d",
+        "vein_to_vein_max": "18 d",
+        "centres": [{"name": "north", "arrivals": [1, 10]}],
+        "sites": [
+            {
+                "name": "near",
+                "status": "existing",
+                "capacity": 2,
+                "manufacturing_time": "7 d",
+                "qc_time": "7 d",
+                "cost_per_therapy": "1000 EUR/patient",
+            }
+        ],
+        "lanes": [
+            {"from": "north", "to": "near", "mode": "road", "time": "1 d", "cost": LEG},
+            {"from": "near", "to": "north", "mode": "road", "time": "1 d", "cost": LEG},
+        ],
+    }
+
+
+def write(folder: Path, data: dict[str, Any]) -> Path:
+    path = folder / "network.yaml"
+    path.write_text(dump_yaml(data), encoding="utf-8")
+    return path
+
+
+def test_tiny_network_by_hand(tmp_path: Path) -> None:
+    """Two patients, each 1 + 7 + 7 + 1 = 16 days vein to vein (no collection time given)
+    at 1,000 + 2 × 100 = 1,200 each."""
+    done = runner.invoke(app, ["run", str(write(tmp_path, tiny_network())), "-f", "json"])
+    assert done.exit_code == 0, done.output
+    level = json.loads(done.stdout)["levels"][0]
+    assert level["patients_served"] == 2
+    assert level["cost_per_therapy"] == pytest.approx(1200.0)
+    assert level["turnaround"]["max_days"] == 16
+
+
+def test_example_has_levels_from_tens_to_thousands() -> None:
+    loaded = load_network(EXAMPLES / "car-t-network.yaml")
+    levels = [level.value for level in loaded.network.demand_levels or ()]
+    assert min(levels) < 100 and max(levels) >= 1000
+
+
+@pytest.mark.parametrize(
+    ("change", "path"),
+    [
+        (lambda n: n["lanes"][0].update({"to": "nowhere"}), "lanes[0].to"),
+        (lambda n: n["centres"][0].update(arrivals=[40]), "centres[0].arrivals[0]"),
+        (lambda n: n["sites"][0].pop("capacity"), "sites[0].capacity"),
+        (lambda n: n["sites"][0].update(scenario="../x.yaml"), "sites[0].scenario"),
+        (lambda n: n["sites"][0].update(manufacturing_time="12 h"), "sites[0].manufacturing_time"),
+        (lambda n: n.update(max_sites=0), "max_sites"),
+        (lambda n: n["lanes"].append(dict(n["lanes"][0])), "lanes[2]"),
+    ],
+)
+def test_bad_networks_are_refused_at_their_field(tmp_path: Path, change: Any, path: str) -> None:
+    data = tiny_network()
+    change(data)
+    file = write(tmp_path, data)
+    found = [issue.path for issue in load_problems(load_network, file)]
+    assert path in found, found
+    done = runner.invoke(app, ["run", str(file)])
+    assert done.exit_code == 2 and path in done.stderr and "Traceback" not in done.output

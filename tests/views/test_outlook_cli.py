@@ -1,0 +1,90 @@
+"""``genofab run`` and ``validate`` on outlook files, good and bad, through the real command."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from genofab.views.cli import app
+from tests.engines.demand.test_outlook_run import tiny_outlook, write_outlook
+from tests.helpers import EXAMPLES
+
+runner = CliRunner()
+
+
+def test_example_json_gives_figures_by_year_and_the_build_plan() -> None:
+    done = runner.invoke(
+        app, ["run", str(EXAMPLES / "sickle-cell-europe.yaml"), "--format", "json"]
+    )
+    assert done.exit_code == 0, done.output
+    data = json.loads(done.stdout)
+    years = data["year"]
+    assert years == list(range(2028, 2048))
+    for key in (
+        "patients_needing",
+        "patients_treated",
+        "patients_waiting",
+        "cost_per_dose",
+        "capital_spent",
+    ):
+        assert len(data[key]) == len(years)
+    assert isinstance(data["build_plan"], list)
+    assert [case["name"] for case in data["cases"]] == ["industrial_process", "current_process"]
+    # the same patients need therapy whichever process makes it
+    first, second = data["cases"]
+    assert [y["patients_needing"] for y in first["years"]] == [
+        y["patients_needing"] for y in second["years"]
+    ]
+
+
+def test_example_table_with_samples() -> None:
+    done = runner.invoke(
+        app, ["run", str(EXAMPLES / "sickle-cell-europe.yaml"), "--samples", "200", "--seed", "2"]
+    )
+    assert done.exit_code == 0, done.output
+    assert "Case industrial_process" in done.stdout and "P(met)" in done.stdout
+
+
+def test_bad_outlook_exits_2_with_its_line(tmp_path: Path) -> None:
+    outlook = tiny_outlook()
+    outlook["products"][0]["indications"] = ["nope"]
+    path = write_outlook(tmp_path, outlook)
+    done = runner.invoke(app, ["run", str(path)])
+    assert done.exit_code == 2
+    assert f"{path}:" in done.stderr and "products[0].indications[0]" in done.stderr
+    assert "Traceback" not in done.output
+
+
+def test_samples_out_of_range(tmp_path: Path) -> None:
+    path = write_outlook(tmp_path, tiny_outlook())
+    done = runner.invoke(app, ["run", str(path), "--samples", "0"])
+    assert done.exit_code == 2 and "--samples 0" in done.stderr
+
+
+def test_validate_reports_an_outlook(tmp_path: Path) -> None:
+    path = write_outlook(tmp_path, tiny_outlook())
+    done = runner.invoke(app, ["validate", str(path)])
+    assert done.exit_code == 0 and "valid outlook" in done.stdout
+
+
+def test_report_of_an_outlook_writes_its_figures_and_numbers(tmp_path: Path) -> None:
+    """The report's JSON carries the same figures as `run --format json`; each case has its
+    patients and build-plan figures, in PNG and SVG."""
+    example = str(EXAMPLES / "sickle-cell-europe.yaml")
+    done = runner.invoke(app, ["report", example, "-o", str(tmp_path / "out")])
+    assert done.exit_code == 0, done.output
+    written = json.loads((tmp_path / "out" / "sickle-cell-europe.json").read_text("utf-8"))
+    ran = json.loads(runner.invoke(app, ["run", example, "-f", "json"]).stdout)
+    for key in ("patients_needing", "patients_treated", "patients_waiting", "build_plan"):
+        assert written[key] == ran[key]
+    figures = {path.name for path in (tmp_path / "out" / "figures").iterdir()}
+    for case in ("industrial_process", "current_process"):
+        for kind in ("patients", "build"):
+            assert {
+                f"sickle-cell-europe-{case}-{kind}.png",
+                f"sickle-cell-europe-{case}-{kind}.svg",
+            } <= figures
+    html = (tmp_path / "out" / "sickle-cell-europe.html").read_text("utf-8")
+    assert "<svg" in html and "Build plan" in html
