@@ -371,3 +371,21 @@ def test_no_shipped_example_or_template_is_warned() -> None:
     for scenario in scenarios:
         economics = evaluate(scenario).economics
         assert economics is None or not economics.warnings, scenario.name
+
+
+def test_the_therapy_is_priced_on_the_whole_chains_cost() -> None:
+    from genofab.engines.chain import evaluate_chain
+    from tests.engines.test_chain import cell_data, two_stages
+
+    chain = two_stages(cell_data())
+    result = evaluate_chain(chain, {s.name: evaluate(s.scenario) for s in chain.stages})
+    price, cost = result.fair_price, result.cost_per_patient
+    assert price is not None and cost is not None
+    assert price.priced_as == "therapy"
+    # 35 patients a year: the vector stage starts 2 lots, the cell stage 35, each tested once
+    assert price.components["qc_release"] == pytest.approx((2 + 35) * 3_000 / 35)
+    assert price.components["manufacturing"] + price.components["qc_release"] == pytest.approx(
+        cost.total
+    )
+    # the cell stage's pricing: 100 M over 10,000 patients, 15 k distribution and follow-up
+    assert price.total == pytest.approx(1.2 * (cost.total + 10_000 + 15_000))

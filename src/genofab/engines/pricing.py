@@ -159,3 +159,23 @@ def pricing_warnings(
         " computed at the latter (remove expected_patients to derive it)"
     )
     return [(("economics.pricing.expected_patients", *source), message)]
+
+
+def therapy_price(
+    pricing: Pricing,
+    values: Values,
+    cost_per_patient: Array,
+    qc_tests_per_patient: Array,
+    patients_per_year: Array,
+) -> PriceArrays:
+    """The therapy's fair price from a chain of stages: the pricing inputs of its final stage
+    (``values`` are that stage's), the whole chain's cost per patient (every stage, the vector
+    included) and the patients the chain treats a year."""
+    patients = expected_patients(pricing, values, patients_per_year)
+    return cost_plus_price(
+        pricing,
+        values,
+        cost_per_patient - qc_tests_per_patient,
+        qc_tests_per_patient,
+        patients,
+    )
