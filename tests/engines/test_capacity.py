@@ -171,3 +171,18 @@ def test_an_autologous_failure_means_a_new_collection_and_a_wait() -> None:
     assert cap.years_to_release_cohort - no_failure.years_to_release_cohort == pytest.approx(
         (125 - 100) / 35 + 0.25 * 46 / 365.25
     )
+
+
+def test_a_failure_found_during_production_frees_the_rooms_of_the_later_steps() -> None:
+    data = tiny_data()
+    data["process"]["failure_modes"] = [
+        {"name": "contamination", "probability": "20 %", "detected_at": "make"}
+    ]
+    cap = capacity_result(Scenario.model_validate(data))
+    # the suite: make 5 d always, capture and concentrate 1 d each for the 80 % that go on
+    assert cap.room("suite").occupancy_days == pytest.approx(5 + 0.8 * 2)
+    assert cap.room("suite").lots_per_room_year == 36  # ⌊350 ÷ 9.6⌋
+    assert cap.room("qc_lab").occupancy_days == pytest.approx(0.8 * 14)
+    assert cap.room("seed_lab").occupancy_days == 10  # before the failure is found
+    assert cap.lot_failure_probability == pytest.approx(0.2)
+    assert cap.patients_per_year_after_failures == pytest.approx(36 * 0.8 * 30)

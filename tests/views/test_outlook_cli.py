@@ -31,12 +31,19 @@ def test_example_json_gives_figures_by_year_and_the_build_plan() -> None:
     ):
         assert len(data[key]) == len(years)
     assert isinstance(data["build_plan"], list)
-    assert [case["name"] for case in data["cases"]] == ["industrial_process", "current_process"]
+    names = [case["name"] for case in data["cases"]]
+    assert names == ["industrial_process", "industrial_best_case", "current_best_case"]
     # the same patients need therapy whichever process makes it
-    first, second = data["cases"]
-    assert [y["patients_needing"] for y in first["years"]] == [
-        y["patients_needing"] for y in second["years"]
-    ]
+    first, *others = data["cases"]
+    for other in others:
+        assert [y["patients_needing"] for y in first["years"]] == [
+            y["patients_needing"] for y in other["years"]
+        ]
+    # vector on the cells at transduction (20 × 10⁶/kg) takes 20/3 times the best case's
+    # vector a patient: about ten times the suite-years once whole vials and doses are counted
+    best = first["product_rates"][0]["room_years_per_patient"]["vector_suite"]
+    dossier = others[0]["product_rates"][0]["room_years_per_patient"]["vector_suite"]
+    assert best > 6 * dossier
 
 
 def test_example_table_with_samples() -> None:
@@ -80,7 +87,7 @@ def test_report_of_an_outlook_writes_its_figures_and_numbers(tmp_path: Path) -> 
     for key in ("patients_needing", "patients_treated", "patients_waiting", "build_plan"):
         assert written[key] == ran[key]
     figures = {path.name for path in (tmp_path / "out" / "figures").iterdir()}
-    for case in ("industrial_process", "current_process"):
+    for case in ("industrial_process", "industrial_best_case", "current_best_case"):
         for kind in ("patients", "build"):
             assert {
                 f"sickle-cell-europe-{case}-{kind}.png",

@@ -6,9 +6,12 @@ For each kind of room a step uses: one room completes ``concurrent_lots × ⌊op
 all rooms of the kind complete ``count`` times that. The facility makes as many lots as its
 scarcest room kind allows: that kind is the bottleneck. Element-wise, like the lot engine.
 
-Lots fail (``economics.lot_failure_probability``, when the scenario has one): the good lots
-of a year are the lots made × (1 − failure probability), the expected value, and a cohort
-needs ⌈patients ÷ (patients per lot × (1 − failure probability))⌉ lots started. An
+Lots fail (``process.failure_modes``, each found at a step, and
+``economics.lot_failure_probability``, found at release): a lot found failed at a step frees
+its rooms then, so a room kind's occupancy is the expected days a lot started holds it. The
+good lots of a year are the lots made × (1 − failure probability), the expected value, and a
+cohort needs ⌈patients ÷ (patients per lot × (1 − failure probability))⌉ lots started (the
+expected good patients cover it). An
 autologous patient whose lot fails is collected again (``product.recollection_interval``
 later) and waits for a new lot: the expected wait is shown in the time to release the cohort.
 """
@@ -21,6 +24,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from genofab.engines.arrays import Array, Values, ratio, whole_ceil, whole_floor
+from genofab.engines.failures import FailureArrays, failure_arrays
 from genofab.engines.lot import LotArrays, lot_arrays
 from genofab.errors import InfeasibleError
 from genofab.model.scenario import Scenario
@@ -31,7 +35,7 @@ DAYS_PER_YEAR = 365.25
 #: Paths of the demand in the values: engines use the demand when its value is present.
 COHORT = "demand.cohort_patients"
 YEARLY_DEMAND = "demand.patients_per_year"
-#: Path of the probability that a lot fails (no failure when the scenario has none).
+#: Path of the probability that a lot fails at release (no failure when the scenario has none).
 FAILURE = "economics.lot_failure_probability"
 RECOLLECTION = "product.recollection_interval"
 
@@ -80,14 +84,15 @@ def capacity_arrays(scenario: Scenario, lot: LotArrays, values: Values) -> Capac
     facility = scenario.facility
     operating = np.asarray(values["facility.operating_weeks_per_year"], dtype=float) * DAYS_PER_WEEK
     patients_per_lot = lot.patients
-    failure = np.asarray(values.get(FAILURE, 0.0), dtype=float)
-    good_patients_per_lot = patients_per_lot * (1.0 - failure)
+    failures = failure_arrays(scenario, values)
+    failure = failures.probability
+    occupancy_by_kind = expected_occupancy(scenario, lot, failures)
     cohort = rate = needed = None
     if COHORT in values:
         cohort = np.asarray(values[COHORT], dtype=float)
     if YEARLY_DEMAND in values:
         rate = np.asarray(values[YEARLY_DEMAND], dtype=float)
-        needed = whole_ceil(ratio(rate, good_patients_per_lot))
+        needed = lots_to_start(rate, patients_per_lot, failure)
 
     measured = []
     for i, room in enumerate(facility.rooms):
@@ -97,7 +102,7 @@ def capacity_arrays(scenario: Scenario, lot: LotArrays, values: Values) -> Capac
         count = np.asarray(values[prefix + "count"], dtype=float)
         concurrent = np.asarray(values[prefix + "concurrent_lots"], dtype=float)
         changeover = np.asarray(values[prefix + "changeover"], dtype=float)
-        occupancy = lot.occupancy[room.kind]
+        occupancy = occupancy_by_kind[room.kind]
         cycle = occupancy + changeover
         per_room = concurrent * whole_floor(ratio(operating, cycle))
         measured.append(
@@ -145,7 +150,7 @@ def capacity_arrays(scenario: Scenario, lot: LotArrays, values: Values) -> Capac
     remake = remake_delay(scenario, lot, values, failure)
     lots_for_cohort = years = released = None
     if cohort is not None:
-        lots_for_cohort = whole_ceil(ratio(cohort, good_patients_per_lot))
+        lots_for_cohort = lots_to_start(cohort, patients_per_lot, failure)
         years = ratio(lots_for_cohort, lots_per_year)
         # the last lot starts (lots - 1) lot-intervals after the first and takes a lot's
         # duration; a patient whose lot fails waits for a new collection and a new lot
@@ -172,6 +177,25 @@ def capacity_arrays(scenario: Scenario, lot: LotArrays, values: Values) -> Capac
         lots_needed_per_year=needed,
         meets_demand=None if needed is None else lots_per_year >= needed,
     )
+
+
+def lots_to_start(patients: Array, patients_per_lot: Array, failure: Array) -> Array:
+    """Lots to start for ``patients``: the fewest whose expected good patients (lots × patients
+    per lot × (1 − failure probability)) cover them."""
+    return whole_ceil(ratio(patients, patients_per_lot * (1.0 - failure)))
+
+
+def expected_occupancy(
+    scenario: Scenario, lot: LotArrays, failures: FailureArrays
+) -> dict[str, Array]:
+    """Days a lot started holds each room kind, expected: a lot found failed at a step frees
+    its rooms then, so each step's duration counts with the probability the lot runs it."""
+    occupancy: dict[str, Array] = {}
+    for step, duration, reach in zip(
+        scenario.process.steps, lot.duration, failures.reach, strict=True
+    ):
+        occupancy[step.room] = occupancy.get(step.room, np.zeros(())) + duration * reach
+    return occupancy
 
 
 def remake_delay(scenario: Scenario, lot: LotArrays, values: Values, failure: Array) -> Array:

@@ -30,6 +30,7 @@ from genofab.engines.capacity import (
     capacity_arrays,
 )
 from genofab.engines.economics import FailedLots, expected_failures
+from genofab.engines.failures import failure_arrays
 from genofab.engines.lot import LotArrays, lot_arrays
 from genofab.engines.run import RunArrays, run_arrays
 from genofab.model.chain import Chain
@@ -208,9 +209,7 @@ def _doses_per_chain_patient(chain: Chain, values: dict[str, Values]) -> dict[st
             continue
         total = np.zeros(())
         for consumer in consumers:
-            failure = np.asarray(
-                values[consumer.name].get("economics.lot_failure_probability", 0.0), dtype=float
-            )
+            failure = failure_arrays(consumer.scenario, values[consumer.name]).probability
             total = total + multiplier[consumer.name] / (1.0 - failure)
         multiplier[stage.name] = total
     return multiplier

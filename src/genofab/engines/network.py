@@ -1,13 +1,14 @@
 """Which site makes which patient's lot: facility location and patient allocation for an
 autologous therapy, a mixed-integer programme on a grid of days (HiGHS).
 
-A patient arrives at a centre on a day; after the collection time the cells travel to a site
-by one mode, are manufactured (the lot holds one of the site's places for the manufacturing
-time), released by QC, and travel back by one mode; the vein-to-vein time, collection to
-return plus the administration time, may not exceed the maximum. A route (site, mode there,
-mode back) is kept only when it meets that limit; for each mode there, the cheapest mode back
-that does is taken (the way back uses no capacity). Patients of one centre arriving on one
-day are alike, so the decisions are counts by (centre, day, site, mode there).
+A patient arrives on a day at the collection site of a centre (the centre itself unless it
+names another); after the collection time the cells travel to a site by one mode, are
+manufactured (the lot holds one of the site's places for the manufacturing time), released
+by QC, and travel to the centre by one mode; the vein-to-vein time, collection to return plus
+the administration time, may not exceed the maximum. A route (site, mode there, mode back) is
+kept only when it meets that limit; for each mode there, the cheapest mode back that does is
+taken (the way back uses no capacity). Patients of one centre arriving on one day are alike,
+so the decisions are counts by (centre, day, site, mode there).
 
 - each patient is served by one route or not at all;
 - on every day, the lots in manufacture at a site are at most its places, and none at a
@@ -80,6 +81,11 @@ class NetworkProblem:
     max_sites: int | None = None
     unserved_penalty: float | None = None
     time_limit: float = 60.0
+    collected_at: tuple[str, ...] | None = None
+
+    def collection_of(self, centre: int) -> str:
+        """Where the patients of a centre give their cells (the centre itself by default)."""
+        return self.centres[centre] if self.collected_at is None else self.collected_at[centre]
 
 
 @dataclass(frozen=True)
@@ -116,10 +122,11 @@ def routes(problem: NetworkProblem) -> tuple[Route, ...]:
     found = []
     for c, centre in enumerate(problem.centres):
         for s, site in enumerate(problem.sites):
+            collection = problem.collection_of(c)
             there = [
                 lane
                 for lane in problem.lanes
-                if lane.origin == centre and lane.destination == site.name
+                if lane.origin == collection and lane.destination == site.name
             ]
             back = [
                 lane

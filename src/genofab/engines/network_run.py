@@ -104,6 +104,7 @@ def network_problem(
         administration_days=int(network.administration_time.value),
         max_sites=network.max_sites,
         unserved_penalty=network.unserved_penalty.value if network.unserved_penalty else None,
+        collected_at=tuple(centre.collected_at or centre.name for centre in network.centres),
     )
 
 

@@ -7,15 +7,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from pydantic import ValidationError
+from pydantic_core import PydanticCustomError
 
-from genofab.errors import GenofabError, Issue, ScenarioError
+from genofab.errors import GenofabError, Issue, ScenarioError, did_you_mean
 from genofab.io.scenario_file import load_scenario
 from genofab.io.validation import issue_at, validation_issues
 from genofab.io.yaml_source import YamlDocument, read_yaml
 from genofab.model.base import DEFER_CHECKS
 from genofab.model.outlook import FORMAT, Outlook, outlook_problems
 from genofab.model.parameter import describe_value
-from genofab.model.scenario import Scenario
+from genofab.model.scenario import Scenario, iter_parameter_specs
 
 
 @dataclass(frozen=True)
@@ -26,6 +27,7 @@ class OutlookFile:
     sha256: str
     outlook: Outlook
     scenarios: dict[str, tuple[Scenario, ...]] = field(default_factory=dict)
+    overrides: dict[str, tuple[dict[str, float], ...]] = field(default_factory=dict)
 
 
 def is_outlook_document(document: YamlDocument) -> bool:
@@ -76,9 +78,11 @@ def validate_outlook_document(document: YamlDocument, folder: Path) -> OutlookFi
         for path, message in outlook_problems(outlook):
             issues.append(issue_at(document, path, message))
     scenarios: dict[str, tuple[Scenario, ...]] = {}
+    overrides: dict[str, tuple[dict[str, float], ...]] = {}
     if outlook is not None and not issues:
         for i, product in enumerate(outlook.products):
             loaded: list[Scenario] = []
+            changed: list[dict[str, float]] = []
             for j, stage in enumerate(product.stages):
                 path = f"products[{i}].stages[{j}].scenario"
                 target = confined(folder, stage.scenario)
@@ -93,10 +97,54 @@ def validate_outlook_document(document: YamlDocument, folder: Path) -> OutlookFi
                     )
                     continue
                 try:
-                    loaded.append(load_scenario(target).scenario)
+                    scenario = load_scenario(target).scenario
                 except GenofabError as error:
                     issues.append(issue_at(document, path, f"'{stage.scenario}': {error}"))
+                    continue
+                loaded.append(scenario)
+                values, problems = stage_overrides(scenario, stage.set)
+                changed.append(values)
+                for key, message in problems:
+                    issues.append(
+                        issue_at(document, f"products[{i}].stages[{j}].set.{key}", message)
+                    )
             scenarios[product.name] = tuple(loaded)
+            overrides[product.name] = tuple(changed)
     if issues or outlook is None:
         raise ScenarioError(issues, document.file)
-    return OutlookFile(document.file, document.sha256, outlook, scenarios)
+    return OutlookFile(document.file, document.sha256, outlook, scenarios, overrides)
+
+
+def stage_overrides(
+    scenario: Scenario, wanted: dict[str, float | str | dict[str, float | str]]
+) -> tuple[dict[str, float], list[tuple[str, str]]]:
+    """A stage's ``set``: each path's value parsed as its field parses it (base units, in the
+    scenario's currency for money), and the problems as (path, message)."""
+    specs = {path: (parameter, spec) for path, parameter, spec in iter_parameter_specs(scenario)}
+    values: dict[str, float] = {}
+    problems: list[tuple[str, str]] = []
+    for path, raw in wanted.items():
+        if path not in specs:
+            problems.append(
+                (
+                    path,
+                    f"'{path}' is not a parameter of the scenario{did_you_mean(path, list(specs))}",
+                )
+            )
+            continue
+        original, spec = specs[path]
+        try:
+            parsed = spec.parse(raw) if spec is not None else None
+        except PydanticCustomError as error:
+            problems.append((path, error.message()))
+            continue
+        if parsed is None:
+            problems.append((path, "this parameter cannot be set"))
+            continue
+        if parsed.currency != original.currency:
+            problems.append(
+                (path, f"give it in {original.currency or 'no currency'}, as the scenario does")
+            )
+            continue
+        values[path] = parsed.value
+    return values, problems

@@ -58,6 +58,11 @@ class Centre(Frozen):
         description="the day each patient arrives for collection (1-based)",
     )
     share: Share | None = Field(default=None, description="share of each demand level")
+    collected_at: Identifier | None = Field(
+        default=None,
+        description="the collection site where this centre's patients give their cells"
+        " (default: the centre itself)",
+    )
     description: Text | None = None
 
 
@@ -117,6 +122,11 @@ class Network(Frozen):
         default=None, max_length=20, description="patients a year, each a run"
     )
     centres: tuple[Centre, ...] = Field(min_length=1, max_length=MAX_ITEMS)
+    collection_sites: tuple[Identifier, ...] = Field(
+        default=(),
+        max_length=MAX_ITEMS,
+        description="apheresis sites apart from the centres (a centre names its own)",
+    )
     sites: tuple[Site, ...] = Field(min_length=1, max_length=MAX_ITEMS)
     lanes: tuple[Lane, ...] = Field(min_length=1, max_length=MAX_ITEMS * 20)
 
@@ -134,11 +144,29 @@ def network_problems(network: Network) -> Problems:
     problems += repeat_problems([s.name for s in network.sites], "sites", "name")
     centres = [c.name for c in network.centres]
     sites = [s.name for s in network.sites]
-    shared = set(centres) & set(sites)
-    if shared:
-        problems.append(
-            ("sites", f"{', '.join(sorted(shared))} names both a centre and a site: rename one")
-        )
+    collection = list(network.collection_sites)
+    problems += repeat_problems(collection, "collection_sites", "name")
+    for label, group in (("a site", sites), ("a collection site", collection)):
+        shared = set(centres) & set(group)
+        if shared:
+            problems.append(
+                (
+                    "sites" if group is sites else "collection_sites",
+                    f"{', '.join(sorted(shared))} names both a centre and {label}: rename one",
+                )
+            )
+    if set(sites) & set(collection):
+        both = ", ".join(sorted(set(sites) & set(collection)))
+        problems.append(("collection_sites", f"{both} names both a site and a collection site"))
+    for i, centre in enumerate(network.centres):
+        if centre.collected_at is not None and centre.collected_at not in collection + centres:
+            problems.append(
+                (
+                    f"centres[{i}].collected_at",
+                    f"'{centre.collected_at}' is neither a collection site nor a centre"
+                    f"{did_you_mean(centre.collected_at, collection + centres)}",
+                )
+            )
     days = network.horizon.value
     levels = network.demand_levels is not None
     for i, centre in enumerate(network.centres):
@@ -170,16 +198,17 @@ def network_problems(network: Network) -> Problems:
         if key in seen:
             problems.append((f"lanes[{i}]", f"repeats lanes[{seen[key]}] (same ends and mode)"))
         seen.setdefault(key, i)
-        inbound = lane.origin in centres and lane.destination in sites
+        inbound = lane.origin in centres + collection and lane.destination in sites
         outbound = lane.origin in sites and lane.destination in centres
         if not (inbound or outbound):
-            ends = centres + sites
+            ends = centres + collection + sites
             for end, field in ((lane.origin, "from"), (lane.destination, "to")):
                 if end not in ends:
                     problems.append(
                         (
                             f"lanes[{i}].{field}",
-                            f"'{end}' is neither a centre nor a site{did_you_mean(end, ends)}",
+                            f"'{end}' is not a centre, collection site or site"
+                            f"{did_you_mean(end, ends)}",
                         )
                     )
             if lane.origin in ends and lane.destination in ends:

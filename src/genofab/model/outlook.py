@@ -116,6 +116,12 @@ class Stage(Frozen):
         default=True,
         description="false when a later stage buys this stage's product as a material",
     )
+    set: dict[str, float | str | dict[str, float | str]] = Field(
+        default_factory=dict,
+        max_length=50,
+        description="parameters of the scenario set to other values for this outlook, by path"
+        " (e.g. product.dose.cells_at_transduction_per_kg: 2e7 cells/kg)",
+    )
 
 
 class Product(Frozen):

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from pydantic import Field, ValidationInfo, field_validator
+from pydantic import Field, ValidationInfo, field_validator, model_validator
 
 from genofab.model.base import Frozen, Problems, Text, deferred, raise_problems, repeat_problems
+from genofab.model.failures import FailureMode, failure_mode_problems
 from genofab.model.steps import (
     FillStep,
     ProcessingStep,
@@ -21,6 +22,11 @@ class Process(Frozen):
 
     name: Text | None = None
     steps: tuple[Step, ...] = Field(min_length=1)
+    failure_modes: tuple[FailureMode, ...] = Field(
+        default=(),
+        max_length=50,
+        description="ways a lot fails, each with its probability and the step where it is found",
+    )
 
     @field_validator("steps")
     @classmethod
@@ -30,6 +36,14 @@ class Process(Frozen):
         if not deferred(info):
             raise_problems(order_problems(steps))
         return steps
+
+    @model_validator(mode="after")
+    def _failures_found_at_steps(self, info: ValidationInfo) -> Process:
+        if not deferred(info):
+            raise_problems(
+                failure_mode_problems(self.failure_modes, [step.name for step in self.steps])
+            )
+        return self
 
     @property
     def production_index(self) -> int:

@@ -19,6 +19,7 @@ from genofab.model.correlations import UncertaintySettings, correlation_problems
 from genofab.model.demand import Demand
 from genofab.model.economics import Economics, currency_problems
 from genofab.model.facility import Facility, room_kind_problems
+from genofab.model.failures import failure_mode_problems
 from genofab.model.parameter import Parameter, QuantitySpec
 from genofab.model.process import Process, order_problems
 from genofab.model.product import Product, product_problems
@@ -113,6 +114,9 @@ def scenario_problems(
         problems += product_problems(product)
     if process is not None:
         problems += order_problems(process.steps)
+        problems += failure_mode_problems(
+            process.failure_modes, [step.name for step in process.steps]
+        )
     if facility is not None:
         problems += room_kind_problems(facility.rooms)
     return problems + cross_section_problems(product, process, facility, economics, demand)

@@ -32,6 +32,7 @@ def run_outlook_document(
             sha256=loaded.sha256,
             samples=samples,
             seed=seed,
+            overrides=loaded.overrides,
         )
     except InfeasibleError as error:
         raise ScenarioError(

@@ -155,3 +155,34 @@ def test_json_leads_with_figures_by_year(tmp_path: Path) -> None:
         assert len(data[key]) == 3
     assert data["build_plan"] == []
     assert np.isfinite(data["cost_per_dose"][0])
+
+
+def test_a_stage_sets_a_parameter_of_its_scenario(tmp_path: Path) -> None:
+    """Setting the suite's changeover to 8 days makes a cycle of 7 + 8 = 15 days: 350 ÷ 15
+    = 23 lots a suite-year (whole lots), 23 × 30 = 690 patients a suite-year."""
+    outlook = tiny_outlook()
+    outlook["products"][0]["stages"][0]["set"] = {"facility.rooms[1].changeover": "8 d"}
+    loaded = load_outlook(write_outlook(tmp_path, outlook))
+    case = run_outlook(loaded.outlook, loaded.scenarios, overrides=loaded.overrides).cases[0]
+    assert case.product_rates[0].room_years_per_patient["suite"] == pytest.approx(1 / 690)
+    assert case.years[0].patients_treated == pytest.approx(690.0, rel=1e-6)
+
+
+@pytest.mark.parametrize(
+    ("key", "value", "message"),
+    [
+        ("facility.rooms[1].changover", "8 d", "is not a parameter of the scenario (did you mean"),
+        ("facility.rooms[1].changeover", "8 L", "expected a duration"),
+        ("facility.rooms[1].changeover", "-1 d", "is below 0"),
+    ],
+)
+def test_a_bad_setting_is_named(tmp_path: Path, key: str, value: str, message: str) -> None:
+    from genofab.errors import ScenarioError
+
+    outlook = tiny_outlook()
+    outlook["products"][0]["stages"][0]["set"] = {key: value}
+    with pytest.raises(ScenarioError) as caught:
+        load_outlook(write_outlook(tmp_path, outlook))
+    (issue,) = caught.value.issues
+    assert issue.path == f"products[0].stages[0].set.{key}"
+    assert message in issue.message and issue.line is not None

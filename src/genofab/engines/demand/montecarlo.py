@@ -62,18 +62,21 @@ def outlook_draws(outlook: Outlook, samples: int, seed: int) -> dict[str, Array]
 
 
 def stage_draws(
-    files: Sequence[str], scenarios: Sequence[Scenario], samples: int, seed: int
-) -> dict[str, ProductRates]:
-    """Each distinct stage scenario's rates for every sample, keyed by file; a file draws from
-    its own block (its rank among the sorted file names, plus one)."""
-    blocks = {name: rank + 1 for rank, name in enumerate(sorted(set(files)))}
-    rates: dict[str, ProductRates] = {}
-    for file, scenario in zip(files, scenarios, strict=True):
-        if file in rates:
-            continue
-        plan = sampling_plan(scenario)
-        drawn = draw_blocks(plan, [BlockStreams(seed, blocks[file])], [samples])
-        rates[file] = product_rates(scenario, engine_values(plan, drawn))
+    stages: Sequence[tuple[str, Scenario, Mapping[str, float]]], samples: int, seed: int
+) -> list[ProductRates]:
+    """Each stage's rates for every sample, with its parameters set by the outlook fixed; a
+    scenario file draws from its own block (its rank among the sorted file names, plus one),
+    whatever is set, so that the same file gives common random numbers in every case."""
+    blocks = {name: rank + 1 for rank, name in enumerate(sorted({s[0] for s in stages}))}
+    found: dict[tuple[str, tuple[tuple[str, float], ...]], ProductRates] = {}
+    rates = []
+    for file, scenario, fixed in stages:
+        key = (file, tuple(sorted(fixed.items())))
+        if key not in found:
+            plan = sampling_plan(scenario, fixed)
+            drawn = draw_blocks(plan, [BlockStreams(seed, blocks[file])], [samples])
+            found[key] = product_rates(scenario, engine_values(plan, drawn))
+        rates.append(found[key])
     return rates
 
 
@@ -178,23 +181,26 @@ def case_spread(
 
 
 def product_sample_rates(
-    outlook: Outlook, scenarios: Mapping[str, tuple[Scenario, ...]], samples: int, seed: int
+    outlook: Outlook,
+    scenarios: Mapping[str, tuple[Scenario, ...]],
+    samples: int,
+    seed: int,
+    overrides: Mapping[str, tuple[Mapping[str, float], ...]] | None = None,
 ) -> dict[str, ProductRates]:
     """Each product's rates per sample (its stages combined, room-years keyed by outlook
     resource), on common random numbers."""
-    files: list[str] = []
-    loaded: list[Scenario] = []
+    stages: list[tuple[str, Scenario, Mapping[str, float]]] = []
     for product in outlook.products:
-        for stage, scenario in zip(product.stages, scenarios[product.name], strict=True):
-            files.append(stage.scenario)
-            loaded.append(scenario)
-    by_file = stage_draws(files, loaded, samples, seed)
+        changed = (overrides or {}).get(product.name, ({},) * len(product.stages))
+        for stage, scenario, fixed in zip(
+            product.stages, scenarios[product.name], changed, strict=True
+        ):
+            stages.append((stage.scenario, scenario, fixed))
+    drawn = iter(stage_draws(stages, samples, seed))
     resources = {resource.name for resource in outlook.resources}
     rates = {}
     for product in outlook.products:
-        combined = stage_rates(
-            [(by_file[stage.scenario], stage.counts_cost) for stage in product.stages]
-        )
+        combined = stage_rates([(next(drawn), stage.counts_cost) for stage in product.stages])
         if product.cost_per_patient is not None:  # the file's own figure, not the scenarios'
             combined = replace(
                 combined, cost_per_patient=np.asarray(product.cost_per_patient.value)

@@ -21,6 +21,7 @@ from genofab.engines.demand.montecarlo import case_spread, outlook_draws, produc
 from genofab.engines.demand.needs import patients_needing
 from genofab.engines.demand.rates import (
     ProductRates,
+    overridden_values,
     planned_rates,
     product_rates,
     stage_rates,
@@ -182,15 +183,23 @@ def run_outlook(
     time_limit: float = 60.0,
     samples: int | None = None,
     seed: int = 1,
+    overrides: Mapping[str, tuple[Mapping[str, float], ...]] | None = None,
 ) -> OutlookResult:
     """Needs, rates, and for each case the build plan and the figures by year
     (``scenarios``: each product's stage scenarios by product name); with ``samples``, the
-    spread of each case's outcomes over a Monte Carlo of demand and product rates."""
+    spread of each case's outcomes over a Monte Carlo of demand and product rates.
+    ``overrides``: each product's stages' parameters set by the outlook (base units)."""
+    changed = overrides or {}
     rates = {
         product.name: stage_rates(
             [
-                (product_rates(scenario), stage.counts_cost)
-                for scenario, stage in zip(scenarios[product.name], product.stages, strict=True)
+                (product_rates(scenario, overridden_values(scenario, override)), stage.counts_cost)
+                for scenario, stage, override in zip(
+                    scenarios[product.name],
+                    product.stages,
+                    changed.get(product.name, ({},) * len(product.stages)),
+                    strict=True,
+                )
             ]
         )
         for product in outlook.products
@@ -199,7 +208,7 @@ def run_outlook(
     sampled_need = sampled_rates = None
     if samples is not None:
         sampled_need = needs_by_indication(outlook, outlook_draws(outlook, samples, seed))
-        sampled_rates = product_sample_rates(outlook, scenarios, samples, seed)
+        sampled_rates = product_sample_rates(outlook, scenarios, samples, seed, changed)
     cases = []
     for case in outlook.cases or (all_products(outlook),):
         problem = expansion_problem(outlook, rates, need, time_limit, case)

@@ -32,6 +32,19 @@ class ProductRates:
     currency: str | None
 
 
+def overridden_values(scenario: Scenario, overrides: Mapping[str, float]) -> dict[str, float]:
+    """The scenario's engine values with some parameters set to other values (base units, in
+    the parameter's own currency; converted here as :meth:`Scenario.values` converts)."""
+    values = scenario.values()
+    economics = scenario.economics
+    currencies = {path: parameter.currency for path, parameter in scenario.parameters()}
+    for path, value in overrides.items():
+        currency = currencies.get(path)
+        rate = economics.rate(currency) if economics is not None and currency else 1.0
+        values[path] = value * rate
+    return values
+
+
 def product_rates(scenario: Scenario, values: Values | None = None) -> ProductRates:
     """Rates of one product, for the scenario's own values or for samples of them."""
     arrays = run_arrays(scenario, scenario.values() if values is None else values)

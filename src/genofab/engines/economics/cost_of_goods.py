@@ -24,6 +24,7 @@ from genofab.engines.arrays import Array, Values, ratio, reader, whole_ceil
 from genofab.engines.capacity import COHORT, YEARLY_DEMAND, CapacityArrays
 from genofab.engines.economics.capital import CapitalArrays, capital_arrays
 from genofab.engines.economics.lines import LineCost, driven, summed
+from genofab.engines.failures import failure_arrays
 from genofab.engines.finance import present_value_of_growing_flows
 from genofab.engines.lot import LotArrays, step_path
 from genofab.model.economics import COST_CATEGORIES, Basis, Driver, Economics
@@ -209,7 +210,7 @@ def sized_values(scenario: Scenario, values: Values, lot: LotArrays, cap: Capaci
     economics = scenario.economics
     if economics is None or YEARLY_DEMAND not in values:
         return values
-    started = _lots_to_start(values, lot, np.inf)
+    started = _lots_to_start(values, lot, failure_arrays(scenario, values).probability, np.inf)
     sized = dict(values)
     by_kind = {room.kind: room for room in cap.rooms}
     for i, room in enumerate(scenario.facility.rooms):
@@ -231,8 +232,9 @@ def cost_arrays(
     economics = scenario.economics
     assert economics is not None, "cost_arrays needs a scenario with an economics section"
     v = reader(values)
-    failure = v("economics.lot_failure_probability")
-    started = _lots_to_start(values, lot, cap.lots_per_year)
+    lot_failures = failure_arrays(scenario, values)
+    failure = lot_failures.probability
+    started = _lots_to_start(values, lot, failure, cap.lots_per_year)
     failed_lots = failures(started, failure)
     good = started - failed_lots
     # doses beyond whole patients (an autologous lot's spare bags) can go to no one
@@ -249,8 +251,9 @@ def cost_arrays(
     rooms = _room_counter(scenario, values)
     capital = capital_arrays(scenario, economics, values, lot, rooms)
     lines = [
-        *_material_lines(scenario, economics, values, lot),
-        *_qc_lines(scenario, economics, values),
+        # a lot found failed at a step runs no later step: its costs count as often as it runs
+        *_material_lines(scenario, economics, values, lot, lot_failures.reach),
+        *_qc_lines(scenario, economics, values, lot_failures.reach),
         *_labour_lines(scenario, economics, values, lot, rooms),
         *_fee_lines(scenario, economics, values, lot, rooms),
         *capital.lines,
@@ -318,9 +321,14 @@ def _room_counter(scenario: Scenario, values: Values) -> Callable[[str | None], 
 
 
 def _material_lines(
-    scenario: Scenario, economics: Economics, values: Values, lot: LotArrays
+    scenario: Scenario,
+    economics: Economics,
+    values: Values,
+    lot: LotArrays,
+    reach: tuple[Array, ...],
 ) -> list[LineCost]:
-    """Materials and consumables per lot started, each on its step."""
+    """Materials and consumables per lot started, each on its step, counted with the
+    probability ``reach`` that a lot started runs that step."""
     v = reader(values)
     production = scenario.process.production_index
     index = {step.name: i for i, step in enumerate(scenario.process.steps)}
@@ -346,7 +354,11 @@ def _material_lines(
         else:
             basis = np.ones(())
         cost = (
-            v(prefix + "quantity") * v(prefix + "unit_price") * basis / v(prefix + "reuse_cycles")
+            v(prefix + "quantity")
+            * v(prefix + "unit_price")
+            * basis
+            / v(prefix + "reuse_cycles")
+            * reach[step]
         )
         lines.append(
             LineCost(
@@ -356,12 +368,16 @@ def _material_lines(
     return lines
 
 
-def _qc_lines(scenario: Scenario, economics: Economics, values: Values) -> list[LineCost]:
-    """QC release tests, per lot started, on the QC release step (else the site)."""
+def _qc_lines(
+    scenario: Scenario, economics: Economics, values: Values, reach: tuple[Array, ...]
+) -> list[LineCost]:
+    """QC release tests, per lot started that reaches the QC release step, on that step (else
+    the site)."""
     v = reader(values)
     release = next(
         (i for i, s in enumerate(scenario.process.steps) if isinstance(s, QCReleaseStep)), None
     )
+    reached = reach[release] if release is not None else np.ones(())
     return [
         LineCost(
             name=test.name,
@@ -369,7 +385,7 @@ def _qc_lines(scenario: Scenario, economics: Economics, values: Values) -> list[
             kind="qc",
             step=release,
             quality=True,
-            per_started=v(f"economics.qc_tests[{i}].cost"),
+            per_started=v(f"economics.qc_tests[{i}].cost") * reached,
         )
         for i, test in enumerate(economics.qc_tests)
     ]
@@ -547,11 +563,13 @@ def _overhead_lines(economics: Economics, values: Values, lines: list[LineCost])
     return [on_rate, fixed]
 
 
-def _lots_to_start(values: Values, lot: LotArrays, capacity: Array | float) -> Array:
-    """Lots to start a year: enough good lots for the yearly demand after failures, at most
-    the capacity; the capacity when there is no yearly demand."""
+def _lots_to_start(
+    values: Values, lot: LotArrays, failure: Array, capacity: Array | float
+) -> Array:
+    """Lots to start a year: enough good lots for the yearly demand after failures (``failure``:
+    the probability that a lot fails), at most the capacity; the capacity when there is no
+    yearly demand."""
     v = reader(values)
-    failure = v("economics.lot_failure_probability")
     if YEARLY_DEMAND not in values:
         return np.asarray(capacity, dtype=float) + 0.0 * failure
     good_needed = whole_ceil(ratio(v(YEARLY_DEMAND), lot.patients))
