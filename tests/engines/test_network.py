@@ -129,7 +129,7 @@ def test_cells_collected_elsewhere_travel_from_the_collection_site() -> None:
     """South's patients give their cells at an apheresis unit 1 day from near: south →
     near by way of it takes 1 + 1 + 14 + 4 = 20 days back to south, still over 18; with the
     limit at 20 the unit's lane to near (cost 10) is used, and the way back is south's."""
-    lanes = two_by_two().lanes + (LaneSpec("unit", "near", "road", 1, 10.0),)
+    lanes = (*two_by_two().lanes, LaneSpec("unit", "near", "road", 1, 10.0))
     problem = two_by_two(lanes=lanes, collected_at=("north", "unit"), vein_to_vein_max=20)
     found = {(r.centre, r.site): r.turnaround for r in routes(problem)}
     assert found[1, 0] == 1 + 1 + 14 + 4

@@ -2,8 +2,9 @@
 it draws them (:mod:`genofab.engines.uncertainty.sampling`), evaluates them in one pass of the
 engines with failed lots drawn per lot, and reduces every headline result to statistics that
 merge exactly in block order (:mod:`genofab.engines.uncertainty.statistics`). A sample whose
-lot or facility cannot deliver keeps a status and no value; the first few are reported with
-the inputs that caused them.
+lot cannot deliver a dose is a failed lot (no good dose, the cost of what it consumed) and
+stays in every statistic; one whose facility completes no lot in a year keeps no value. Both
+keep a status; the first few are reported with the inputs that caused them.
 """
 
 from __future__ import annotations
@@ -189,7 +190,7 @@ def run_chunk(task: ChunkTask) -> ChunkResult:
     outputs = headline_outputs(task.scenario)
     evaluation, sizes = simulation.evaluation, task.sizes
     size = simulation.size
-    feasible = evaluation.feasible
+    feasible = evaluation.counted  # failed lots stay in the statistics
     everywhere = bool(feasible.all())
     columns = {
         output.name: _result_values(output, evaluation, feasible, everywhere) for output in outputs
@@ -215,7 +216,7 @@ def run_chunk(task: ChunkTask) -> ChunkResult:
             status=status_reason(int(evaluation.status[i])),
             inputs={path: float(column[i]) for path, column in simulation.drawn.items()},
         )
-        for i in np.flatnonzero(~feasible)[:MAX_EXAMPLES]
+        for i in np.flatnonzero(~evaluation.feasible)[:MAX_EXAMPLES]
     )
     raw: dict[str, NDArray[Any]] | None = None
     if task.raw:

@@ -56,7 +56,7 @@ def _values(task: ChunkTask, names: tuple[str, ...]) -> list[NDArray[np.float64]
     evaluation = simulation.evaluation
     outputs = {output.name: output for output in headline_outputs(task.scenario)}
     size = simulation.size
-    feasible = evaluation.feasible
+    feasible = evaluation.counted  # failed lots stay in the statistics
     return [
         np.where(feasible, per_sample(outputs[name].read(evaluation), (size,)), np.nan)
         for name in names

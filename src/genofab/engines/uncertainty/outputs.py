@@ -47,6 +47,13 @@ class Evaluation:
     def feasible(self) -> NDArray[np.bool_]:
         return np.asarray(self.status == 0)
 
+    @property
+    def counted(self) -> NDArray[np.bool_]:
+        """Samples kept in the statistics: those that deliver, and those whose lot cannot
+        deliver a dose, which are failed lots (no good dose, the cost of what they consumed).
+        Only a facility that completes no lot in a year leaves a sample out."""
+        return np.asarray(self.status != NO_ROOM_TIME)
+
 
 @dataclass(frozen=True)
 class Output:

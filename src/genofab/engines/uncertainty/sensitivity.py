@@ -92,7 +92,7 @@ def _evaluate(scenario: Scenario, plan: SamplingPlan, drawn: dict[str, Array]) -
     """Each case's value of every headline result (NaN where the case cannot deliver)."""
     size = len(next(iter(drawn.values())))
     evaluation = evaluate_samples(scenario, engine_values(plan, drawn), samples=size)
-    feasible = evaluation.feasible
+    feasible = evaluation.counted  # failed lots stay in the statistics
     return tuple(
         np.where(feasible, per_sample(output.read(evaluation), (size,)), np.nan)
         for output in headline_outputs(scenario)
