@@ -57,6 +57,54 @@ class ScenarioError(GenofabError, ValueError):
         return (ScenarioError, (self.issues, self.file))
 
 
+@dataclass(frozen=True)
+class CellIssue:
+    """One problem in a table of records: where it is (sheet, 1-based row, column letter and
+    header) and the rule broken."""
+
+    message: str
+    row: int | None = None
+    column: str | None = None
+    header: str | None = None
+    sheet: str | None = None
+
+    def render(self) -> str:
+        """``sheet Lots, row 4, column C (titer): text 'abc' in a number column``."""
+        parts = [f"sheet {self.sheet}"] if self.sheet else []
+        if self.row is not None:
+            parts.append(f"row {self.row}")
+        if self.column is not None:
+            parts.append(f"column {self.column}" + (f" ({self.header})" if self.header else ""))
+        elif self.header:
+            parts.append(f"column {self.header}")
+        return ", ".join(parts) + f": {self.message}" if parts else self.message
+
+
+class RecordsError(GenofabError, ValueError):
+    """A file of batch records (lots, environment monitoring) that breaks the records format;
+    lists every problem found, each at its place. Nothing of the file is kept."""
+
+    def __init__(
+        self, issues: list[CellIssue] | tuple[CellIssue, ...], file: str | None = None
+    ) -> None:
+        self.issues = tuple(
+            sorted(issues, key=lambda i: (i.sheet or "", i.row or 0, i.column or "", i.message))
+        )
+        self.file = file
+        super().__init__(self.issues, file)
+
+    def __str__(self) -> str:
+        count = len(self.issues)
+        where = self.file or "the records"
+        if count == 1:
+            return f"{where}: {self.issues[0].render()}"
+        head = f"{count} problems in {where}:"
+        return "\n".join([head, *("  " + issue.render() for issue in self.issues)])
+
+    def __reduce__(self) -> tuple[type[RecordsError], tuple[tuple[CellIssue, ...], str | None]]:
+        return (RecordsError, (self.issues, self.file))
+
+
 class InfeasibleError(GenofabError, ValueError):
     """Valid inputs whose consequence cannot be produced (a lot with no vial, a lot longer
     than a year); ``path`` names the parameter that makes it so."""

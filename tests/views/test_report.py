@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -52,11 +53,11 @@ def test_report_of_every_example(example: Path, tmp_path: Path) -> None:
     ):
         assert text in html
     uncertain = "uncertainty:" in example.read_text(encoding="utf-8")
-    spread = sorted((out / "figures").glob(f"{stem}-spread-*.svg"))
+    spread = sorted((out / "figures").glob(f"{stem}-spread*.svg"))
     tornado = sorted((out / "figures").glob(f"{stem}-tornado-*.svg"))
     assert (len(spread) > 0, len(tornado)) == (uncertain, int(uncertain))
     assert ("Probability of meeting the yearly demand" in html) == uncertain
-    # figures are inline: the report stands alone
+    # figures are inline, each once: the report stands alone
     assert html.count("<svg") == len(figures) + len(spread) + len(tornado)
     assert not re.search(r"(src|href)=\"https?:", html)  # nothing is fetched from the web
     for figure in figures:
@@ -80,6 +81,34 @@ def test_report_of_every_example(example: Path, tmp_path: Path) -> None:
     inputs = list(book["Inputs"].iter_rows(values_only=True))
     assert inputs[0] == ("parameter", "as given", "value", "unit", "source")
     assert all(isinstance(row[2], int | float) for row in inputs[1:])  # numbers stay numbers
+    # the numbers are the engine's: the workbook's headline and mass balance, and the HTML
+    data = json.loads(json_run.stdout)
+    head = {row[3]: row for row in book["Headline"].iter_rows(min_row=2, values_only=True)}
+    for key in ("patients_per_lot", "lots_per_year", "patients_per_year", "cogs_per_dose"):
+        if data[key] is not None:
+            assert head[key][1] == pytest.approx(data[key], rel=1e-12), key
+    if priced:
+        fair = data["fair_price_per_patient"]["total"]
+        assert head["fair_price_per_patient"][1] == pytest.approx(fair, rel=1e-12)
+    amounts = [row[6] for row in book["Mass balance"].iter_rows(min_row=2, values_only=True)]
+    assert amounts == [  # the workbook keeps 15 significant digits
+        None if step["amount"] is None else pytest.approx(step["amount"], rel=1e-14)
+        for step in data["lot"]["steps"]
+    ]
+    headline_html = html[html.index('id="headline"') : html.index('id="mass-balance"')]
+    assert f">{data['patients_per_year']:,}<" in headline_html
+    assert html.index('id="headline"') < html.index('id="costs"') < html.index('id="sources"')
+    assert ('id="spread"' in html) == uncertain
+    if uncertain:  # the spread comes after the deterministic chain, and matches a run's
+        assert html.index('id="costs"') < html.index('id="spread"')
+        spread = {row[0]: row for row in book["Spread"].iter_rows(min_row=2, values_only=True)}
+        assert spread["patients_per_year"][2] == data["patients_per_year"]
+        drawn = {row[0] for row in book["Distributions"].iter_rows(min_row=2, values_only=True)}
+        if data["doses_per_lot"] == data["patients_per_lot"]:  # one histogram, not the same twice
+            assert "doses_per_lot" in drawn and "patients_per_lot" not in drawn
+    sources = " ".join(row["source"] or "" for row in data["inputs"])
+    for cited in set(re.findall(r"\bS\d+\b", sources)):  # each cited source listed, linked
+        assert f'id="source-{cited}"' in html and f'href="#source-{cited}"' in html, cited
 
 
 def tiny_file(write: Write, *edits: tuple[str, object]) -> Path:

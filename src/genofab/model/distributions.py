@@ -18,6 +18,8 @@ from genofab.model.base import Frozen
 #: z of the 0.1 % and 99.9 % points of a normal distribution: the "tails" checked against a
 #: field's plausible range when the distribution has no end.
 TAIL_Z = 3.090232306167813
+#: The probability of each of those tails.
+TAIL_P = 0.001
 #: The default shape (λ) of a PERT distribution: weight of the mode in the mean (a+λm+b)/(λ+2).
 PERT_SHAPE = 4.0
 
@@ -165,6 +167,42 @@ class Beta(_Base):
         return (self.low, self.high)
 
 
+class Gamma(_Base):
+    """Gamma with ``shape`` k and ``scale`` θ (mean kθ, SD √k·θ); given as mean and SD,
+    k = (mean ÷ SD)² and θ = SD² ÷ mean. Fitted to batch records by maximum likelihood."""
+
+    kind: Literal["gamma"] = "gamma"
+    shape: float
+    scale: float
+
+    def support(self) -> tuple[float, float]:
+        return (0.0, math.inf)
+
+    def tails(self) -> tuple[float, float]:
+        from scipy import special
+
+        low, high = special.gammaincinv(self.shape, [TAIL_P, 1.0 - TAIL_P])
+        return (float(low) * self.scale, float(high) * self.scale)
+
+
+class Weibull(_Base):
+    """Weibull with ``shape`` k and ``scale`` λ: P(X > x) = exp(−(x/λ)ᵏ). Fitted to batch
+    records by maximum likelihood."""
+
+    kind: Literal["weibull"] = "weibull"
+    shape: float
+    scale: float
+
+    def support(self) -> tuple[float, float]:
+        return (0.0, math.inf)
+
+    def tails(self) -> tuple[float, float]:
+        def point(p: float) -> float:
+            return float(self.scale * (-math.log1p(-p)) ** (1.0 / self.shape))
+
+        return (point(TAIL_P), point(1.0 - TAIL_P))
+
+
 class Empirical(_Base):
     """Observed values (past lots' titers, say), each drawn with equal probability."""
 
@@ -176,7 +214,9 @@ class Empirical(_Base):
 
 
 #: Any distribution model.
-AnyDistribution = Fixed | Uniform | Triangular | Pert | Normal | LogNormal | Beta | Empirical
+AnyDistribution = (
+    Fixed | Uniform | Triangular | Pert | Normal | LogNormal | Beta | Gamma | Weibull | Empirical
+)
 #: The field type of a parameter's distribution (told apart by ``kind``).
 Distribution = Annotated[AnyDistribution, Field(discriminator="kind")]
 
@@ -189,6 +229,8 @@ _KIND_FIELDS: dict[str, tuple[str, ...]] = {
     "normal": ("mean", "sd", "low", "high"),
     "lognormal": ("median", "gsd"),
     "beta": ("alpha", "beta", "low", "high"),
+    "gamma": ("shape", "scale"),
+    "weibull": ("shape", "scale"),
     "empirical": ("values",),
 }
 

@@ -21,11 +21,13 @@ from genofab.model.distributions import (
     DistributionError,
     Empirical,
     Fixed,
+    Gamma,
     LogNormal,
     Normal,
     Pert,
     Triangular,
     Uniform,
+    Weibull,
 )
 
 
@@ -76,6 +78,13 @@ KINDS: dict[str, KindFields] = {
         required=(("alpha", "beta"), ("mean", "sd")),
         optional=("low", "high"),
     ),
+    "gamma": KindFields(
+        amounts=("scale", "mean"),
+        spreads=("sd",),
+        numbers=("shape",),
+        required=(("shape", "scale"), ("mean", "sd")),
+    ),
+    "weibull": KindFields(amounts=("scale",), numbers=("shape",), required=(("shape", "scale"),)),
     "empirical": KindFields(lists=("values",), required=(("values",),)),
 }
 
@@ -254,6 +263,20 @@ def _build(
             return Beta(alpha=f["alpha"], beta=f["beta"], low=low, high=high, source=source)
         alpha, beta = beta_shapes(f["mean"], f["sd"], low, high)
         return Beta(alpha=alpha, beta=beta, low=low, high=high, source=source)
+    if kind == "gamma":
+        if "shape" in f:
+            _positive("uncertainty.shape", f["shape"], "shape")
+            _positive("uncertainty.scale", f["scale"], "scale")
+            return Gamma(shape=f["shape"], scale=f["scale"], source=source)
+        _positive("uncertainty.mean", f["mean"], "mean (a gamma value is positive)")
+        _positive("uncertainty.sd", f["sd"], "standard deviation")
+        return Gamma(
+            shape=(f["mean"] / f["sd"]) ** 2, scale=f["sd"] ** 2 / f["mean"], source=source
+        )
+    if kind == "weibull":
+        _positive("uncertainty.shape", f["shape"], "shape")
+        _positive("uncertainty.scale", f["scale"], "scale")
+        return Weibull(shape=f["shape"], scale=f["scale"], source=source)
     return Empirical(values=values, source=source)
 
 

@@ -392,9 +392,11 @@ def report(
     seed: SeedOption = 1,
     force: ForceOption = False,
     scheduler: SchedulerOption = None,
+    progress: ProgressOption = True,
 ) -> None:
     """HTML report, Excel workbook and figures (PNG, SVG) of one scenario; with uncertain
     parameters (or --samples), the spread of the results and the tornado too."""
+    from genofab.views.labels import display_units
     from genofab.views.reports.report import check_stem, demand_points, write_report
     from genofab.views.uncertainty_runs import report_uncertainty
 
@@ -408,9 +410,25 @@ def report(
 
         curve = demand_curve(loaded.scenario, demand_points(result), result.scenario)
     uncertainty = report_uncertainty(
-        loaded.scenario, samples, seed, force, scheduler, result.scenario
+        loaded.scenario,
+        samples,
+        seed,
+        force,
+        scheduler,
+        result.scenario,
+        demand=result.capacity.demand_patients_per_year,
+        progress=progress,
     )
-    written = write_report(result, curve, output, stem, loaded.scenario.description, uncertainty)
+    written = write_report(
+        result,
+        curve,
+        output,
+        stem,
+        loaded.scenario.description,
+        uncertainty,
+        units=display_units(loaded.scenario),
+        progress=progress,
+    )
     for path in written:
         sys.stdout.write(f"{output / path}\n")
 
@@ -581,6 +599,9 @@ def _print_json(data: Any) -> None:
 
 # the uncertainty commands (sensitivity, sweep) register on the same app
 from genofab.views import cli_uncertainty  # noqa: E402
+from genofab.views.records_cli import records_app  # noqa: E402
+
+app.add_typer(records_app, name="records")
 
 __all__ = ["app", "cli_uncertainty", "main"]
 

@@ -117,10 +117,13 @@ def report_uncertainty(
     force: bool,
     scheduler: str | None,
     origin: Any,
+    demand: float | None = None,
+    progress: bool = False,
 ) -> Any:
     """What a report shows of the spread (None for a scenario with nothing uncertain and no
     --samples): the Monte Carlo, the tornado of the cost per dose (or of the patients a
-    year), and the key results that vary."""
+    year), the key results that vary, and the yearly ``demand`` to mark; a progress bar on a
+    terminal with ``progress``."""
     from genofab.engines.uncertainty.monte_carlo import check_samples, monte_carlo
     from genofab.engines.uncertainty.sampling import sampling_plan
     from genofab.engines.uncertainty.sensitivity import KEY_RESULTS, chosen_outputs, tornado
@@ -132,8 +135,15 @@ def report_uncertainty(
     samples = REPORT_SAMPLES if samples is None else samples
     check_samples(samples, force)
     check_seed(seed)
-    with executor_for(scheduler) as executor:
-        spread = monte_carlo(scenario, samples, seed, origin=origin, executor=executor)
+    from genofab.views.progress import progress_bar
+
+    with (
+        executor_for(scheduler) as executor,
+        progress_bar(samples, "report: samples", progress) as advance,
+    ):
+        spread = monte_carlo(
+            scenario, samples, seed, origin=origin, executor=executor, progress=advance
+        )
     chart = None
     if uncertain:
         main = "cogs_per_dose" if "cogs_per_dose" in spread.results else "patients_per_year"
@@ -141,6 +151,18 @@ def report_uncertainty(
     drawn = tuple(
         name
         for name in KEY_RESULTS
-        if name in spread.results and (spread.results[name].sd or 0) > 0
+        if name in spread.results
+        and (spread.results[name].sd or 0) > 0
+        # one dose is one patient: the same histogram twice
+        and not (name == "patients_per_lot" and _same(spread, "doses_per_lot", name))
     )
-    return Uncertainty(spread=spread, tornado=chart, drawn=drawn)
+    return Uncertainty(spread=spread, tornado=chart, drawn=drawn, demand=demand)
+
+
+def _same(spread: Any, a: str, b: str) -> bool:
+    """Whether two results have the same distribution (same histogram and statistics)."""
+    return (
+        a in spread.results
+        and spread.distributions.get(a) == spread.distributions.get(b)
+        and spread.results[a] == spread.results[b]
+    )

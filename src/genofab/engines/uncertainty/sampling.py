@@ -36,11 +36,13 @@ from genofab.model.distributions import (
     Beta,
     Empirical,
     Fixed,
+    Gamma,
     LogNormal,
     Normal,
     Pert,
     Triangular,
     Uniform,
+    Weibull,
     is_uncertain,
 )
 from genofab.model.scenario import Scenario, iter_parameter_specs
@@ -344,6 +346,12 @@ def sampler(distribution: AnyDistribution) -> Sampler:
     if isinstance(d, LogNormal):
         log_median, log_gsd = math.log(d.median), math.log(d.gsd)
         return lambda rng, size: rng.lognormal(log_median, log_gsd, size)
+    if isinstance(d, Gamma):
+        gamma_shape, gamma_scale = d.shape, d.scale
+        return lambda rng, size: rng.gamma(gamma_shape, gamma_scale, size)
+    if isinstance(d, Weibull):
+        weibull_shape, weibull_scale = d.shape, d.scale
+        return lambda rng, size: weibull_scale * rng.weibull(weibull_shape, size)
     if isinstance(d, Empirical):
         observed = np.asarray(d.values, dtype=float)
         return lambda rng, size: observed[rng.integers(0, len(observed), size)]
@@ -385,6 +393,10 @@ def quantile(distribution: AnyDistribution, p: ArrayLike) -> Array:
         return _truncated_normal(d, q)
     if isinstance(d, LogNormal):
         return np.asarray(d.median * d.gsd ** special.ndtri(q))
+    if isinstance(d, Gamma):
+        return np.asarray(d.scale * special.gammaincinv(d.shape, q))
+    if isinstance(d, Weibull):
+        return np.asarray(d.scale * (-np.log1p(-q)) ** (1.0 / d.shape))
     if isinstance(d, Empirical):
         ordered = np.sort(np.asarray(d.values, dtype=float))
         index = np.clip(np.ceil(q * len(ordered)) - 1, 0, len(ordered) - 1).astype(np.int64)

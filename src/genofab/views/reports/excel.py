@@ -13,6 +13,8 @@ from typing import Any
 
 from genofab.results.run import RunResult
 from genofab.results.scale import ScaleResult
+from genofab.views.headline import HeadlineRow
+from genofab.views.labels import pretty_unit
 
 Cell = str | float | int | None
 
@@ -22,7 +24,7 @@ def write_workbook(
     run: RunResult,
     curve: ScaleResult | None,
     generated: str,
-    headline: Sequence[tuple[str, str]],
+    headline: Sequence[HeadlineRow],
     uncertainty: Any = None,
 ) -> None:
     """Write the report workbook to ``path``."""
@@ -60,7 +62,7 @@ def _write(sheet: Any, row: int, column: int, value: Cell) -> None:
 
 
 def _sheets(
-    run: RunResult, curve: ScaleResult | None, generated: str, headline: Sequence[tuple[str, str]]
+    run: RunResult, curve: ScaleResult | None, generated: str, headline: Sequence[HeadlineRow]
 ) -> dict[str, tuple[list[str], list[list[Any]]]]:
     lot, capacity, economics = run.lot, run.capacity, run.economics
     unit = lot.product_unit
@@ -75,10 +77,16 @@ def _sheets(
                 ["generated", generated],
             ],
         ),
-        "Headline": (["figure", "value"], [[label, value] for label, value in headline]),
+        "Headline": (
+            ["figure", "value", "unit", "key"],
+            [[row.label, row.value, row.unit, row.key] for row in headline],
+        ),
         "Inputs": (
             ["parameter", "as given", "value", "unit", "source"],
-            [[row.path, row.given, row.value, row.unit, row.source] for row in run.inputs],
+            [
+                [row.path, row.given, row.value, pretty_unit(row.unit), row.source]
+                for row in run.inputs
+            ],
         ),
         "Assumptions": (
             ["parameter", "as given", "reason"],
@@ -239,7 +247,7 @@ def uncertainty_sheets(uncertainty: Any) -> dict[str, tuple[list[str], list[list
         "Uncertain inputs": (
             ["parameter", "value", "unit", "distribution", "source"],
             [
-                [item.path, item.value, item.unit, describe(item), item.source]
+                [item.path, item.value, pretty_unit(item.unit), describe(item), item.source]
                 for item in mc.uncertain_inputs
             ]
             + [
@@ -307,7 +315,7 @@ def uncertainty_sheets(uncertainty: Any) -> dict[str, tuple[list[str], list[list
             [
                 [
                     bar.path,
-                    bar.unit,
+                    pretty_unit(bar.unit),
                     bar.low_input,
                     bar.high_input,
                     bar.at_low,

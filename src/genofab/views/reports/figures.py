@@ -9,7 +9,7 @@ import textwrap
 from collections.abc import Mapping
 
 from matplotlib.figure import Figure
-from matplotlib.ticker import FuncFormatter
+from matplotlib.ticker import FuncFormatter, NullFormatter
 
 from genofab.model.economics import COST_CATEGORIES
 from genofab.results.capacity import CapacityResult
@@ -36,10 +36,29 @@ def _money(value: float, _: object = None) -> str:
     return f"{value:.3g}"
 
 
-def _money_2_3_5(value: float, _: object = None) -> str:
-    """Label the minor ticks of a log axis at 2, 3 and 5 times a power of ten only."""
-    leading = f"{value:e}"[0]
-    return _money(value) if leading in "235" else ""
+def fixed_margins(
+    figure: Figure,
+    left: float,
+    bottom: float,
+    right: float = 0.25,
+    top: float = 0.5,
+    hspace: float | None = None,
+) -> None:
+    """Margins in inches, fixed: a report draws many figures, and a layout pass (matplotlib's
+    constrained layout) costs as much as drawing the figure again."""
+    width, height = figure.get_size_inches()
+    figure.subplots_adjust(
+        left=left / width,
+        right=1 - right / width,
+        bottom=bottom / height,
+        top=1 - top / height,
+        hspace=hspace,
+    )
+
+
+def text_inches(text: str, size: float = 10) -> float:
+    """About how wide ``text`` is at ``size`` points (0.55 of the size per character)."""
+    return len(text) * size * 0.55 / 72
 
 
 def _label(name: str) -> str:
@@ -49,62 +68,64 @@ def _label(name: str) -> str:
 def cost_per_dose_curve(
     sweep: ScaleResult, capacity_patients: float, demand: float | None
 ) -> Figure:
-    """Cost per dose against patients a year, stacked by cause, with the capacity marked."""
-    figure = Figure(figsize=(8, 5.2), layout="constrained")
-    axes = figure.add_subplot()
-    points = [p for p in sweep.points if p.cost_per_dose is not None and p.per_dose_by_cause]
+    """Cost per dose against patients a year (log scales, a line), and below it the share of
+    that cost by cause stacked to 100 % on a linear scale (stacked areas on a log scale would
+    misstate each layer); the capacity and the demand marked on both."""
+    figure = Figure(figsize=(8, 6.4))
+    fixed_margins(figure, left=0.85, bottom=1.35, top=0.45, hspace=0.08)
+    cost_axes, share_axes = figure.subplots(
+        2, 1, sharex=True, gridspec_kw={"height_ratios": [3, 2]}
+    )
+    points = [p for p in sweep.points if p.cost_per_dose and p.per_dose_by_cause]
     x = [p.value for p in points]
+    cost_axes.plot(x, [p.cost_per_dose or 0.0 for p in points], color="black", linewidth=1.4)
     causes = list(CAUSE_COLOURS)
-    layers = [[(p.per_dose_by_cause or {})[c] for p in points] for c in causes]
-    axes.stackplot(
+    shares = [
+        [100 * (p.per_dose_by_cause or {}).get(c, 0.0) / (p.cost_per_dose or 1.0) for p in points]
+        for c in causes
+    ]
+    share_axes.stackplot(
         x,
-        layers,
+        shares,
         labels=[_label(c) for c in causes],
         colors=[CAUSE_COLOURS[c] for c in causes],
         alpha=0.85,
     )
-    axes.plot(
-        x,
-        [p.cost_per_dose or 0.0 for p in points],
-        color="black",
-        linewidth=1.2,
-        label="cost per dose",
+    for axes in (cost_axes, share_axes):
+        axes.axvline(capacity_patients, color="#333333", linestyle="--", linewidth=1)
+        if demand is not None:
+            axes.axvline(demand, color="#c44e52", linestyle=":", linewidth=1)
+        axes.grid(True, which="major", alpha=0.2)
+    for text, where, colour, side in (
+        ("capacity", capacity_patients, "#333333", -3),
+        ("demand", demand, "#c44e52", 3),
+    ):
+        if where is not None:
+            cost_axes.annotate(
+                text,
+                (where, 0.97),
+                xycoords=("data", "axes fraction"),
+                xytext=(side, 0),
+                textcoords="offset points",
+                ha="right" if side < 0 else "left",
+                va="top",
+                rotation=90,
+                fontsize=8,
+                color=colour,
+            )
+    cost_axes.set_xscale("log")
+    cost_axes.set_yscale("log")
+    cost_axes.set_ylabel(f"cost per dose ({sweep.currency})")
+    cost_axes.yaxis.set_major_formatter(FuncFormatter(_money))
+    for axis in (cost_axes.xaxis, cost_axes.yaxis):
+        axis.set_minor_formatter(NullFormatter())  # unlabelled minor ticks: fewer texts to draw
+    cost_axes.set_title("Cost of goods per dose as the yearly demand grows")
+    share_axes.set_ylim(0, 100)
+    share_axes.set_ylabel("share of the cost, %")
+    share_axes.set_xlabel("demand, patients per year")
+    share_axes.legend(
+        loc="upper center", bbox_to_anchor=(0.5, -0.35), ncol=4, fontsize=8, frameon=False
     )
-    axes.axvline(capacity_patients, color="#333333", linestyle="--", linewidth=1)
-    axes.annotate(
-        "capacity",
-        (capacity_patients, 0.97),
-        xycoords=("data", "axes fraction"),
-        xytext=(-3, 0),
-        textcoords="offset points",
-        ha="right",
-        va="top",
-        rotation=90,
-        fontsize=8,
-    )
-    if demand is not None:
-        axes.axvline(demand, color="#c44e52", linestyle=":", linewidth=1)
-        axes.annotate(
-            "demand",
-            (demand, 0.97),
-            xycoords=("data", "axes fraction"),
-            xytext=(3, 0),
-            textcoords="offset points",
-            ha="left",
-            va="top",
-            rotation=90,
-            fontsize=8,
-            color="#c44e52",
-        )
-    axes.set_xscale("log")
-    axes.set_yscale("log")
-    axes.set_xlabel("demand, patients per year")
-    axes.set_ylabel(f"cost per dose ({sweep.currency})")
-    axes.yaxis.set_major_formatter(FuncFormatter(_money))
-    axes.yaxis.set_minor_formatter(FuncFormatter(_money_2_3_5))
-    axes.set_title("Cost of goods per dose as the yearly demand grows")
-    axes.legend(loc="upper center", bbox_to_anchor=(0.5, -0.14), ncol=5, fontsize=8, frameon=False)
-    axes.grid(True, which="both", alpha=0.2)
     return figure
 
 
@@ -116,7 +137,8 @@ def _colours(lines: Mapping[str, object], known: dict[str, str]) -> dict[str, st
 
 def cost_breakdown(economics: EconomicsResult) -> Figure:
     """Cost per dose split by category and by cause (two stacked bars)."""
-    figure = Figure(figsize=(8, 3.4), layout="constrained")
+    figure = Figure(figsize=(8, 3.4))
+    fixed_margins(figure, left=1.0, bottom=1.15, top=0.4)
     axes = figure.add_subplot()
     rows = (
         (
@@ -165,9 +187,11 @@ def cost_breakdown(economics: EconomicsResult) -> Figure:
 
 def fair_price_waterfall(price: FairPrice, currency: str) -> Figure:
     """The fair price per patient built up component by component."""
-    figure = Figure(figsize=(8, 4.2), layout="constrained")
-    axes = figure.add_subplot()
+    figure = Figure(figsize=(8, 4.2))
     names = list(price.components)
+    longest = max([text_inches(_label(name), 10) for name in names] + [1.0])
+    fixed_margins(figure, left=0.85, bottom=0.35 + 0.6 * longest, top=0.4)
+    axes = figure.add_subplot()
     bottom = 0.0
     for i, name in enumerate(names):
         amount = price.components[name]
@@ -204,9 +228,11 @@ def fair_price_waterfall(price: FairPrice, currency: str) -> Figure:
 
 def room_capacity(capacity: CapacityResult) -> Figure:
     """Lots a year each room kind allows; the bottleneck sets the facility's lots a year."""
-    figure = Figure(figsize=(8, 0.6 * len(capacity.rooms) + 1.6), layout="constrained")
-    axes = figure.add_subplot()
+    figure = Figure(figsize=(8, 0.6 * len(capacity.rooms) + 1.6))
     kinds = [room.kind for room in capacity.rooms]
+    longest = max(text_inches(_label(kind)) for kind in kinds)
+    fixed_margins(figure, left=0.25 + min(longest, 3.5), bottom=0.6, top=0.4, right=0.5)
+    axes = figure.add_subplot()
     lots = [room.lots_per_year for room in capacity.rooms]
     colours = ["#c44e52" if kind == capacity.bottleneck_room else "#4c72b0" for kind in kinds]
     axes.barh(range(len(kinds)), lots, color=colours)
@@ -227,7 +253,8 @@ def room_capacity(capacity: CapacityResult) -> Figure:
 def mass_balance(lot: LotResult) -> Figure:
     """Share of the product made that is left after each step."""
     steps = [step for step in lot.steps if step.recovery is not None]
-    figure = Figure(figsize=(max(8.0, 1.05 * len(steps)), 4.8), layout="constrained")
+    figure = Figure(figsize=(max(8.0, 1.05 * len(steps)), 4.8))
+    fixed_margins(figure, left=0.75, bottom=0.95, top=0.6)
     axes = figure.add_subplot()
     axes.bar(range(len(steps)), [100 * (step.recovery or 0) for step in steps], color="#4c72b0")
     for i, step in enumerate(steps):

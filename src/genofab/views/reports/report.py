@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import io
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -24,8 +25,15 @@ from genofab.results.run import RunResult
 from genofab.results.scale import ScaleResult
 from genofab.results.uncertainty import MonteCarloResult, SensitivityResult, SweepResult, Tornado
 from genofab.views.console import number
-from genofab.views.labels import DisplayUnit
+from genofab.views.headline import headline
+from genofab.views.labels import DisplayUnit, label, unit_of
 from genofab.views.uncertainty_tables import describe
+
+if TYPE_CHECKING:
+    from markupsafe import Markup
+
+#: Resolution of the PNG figures (8 inches wide: 960 pixels); the SVG scales freely.
+PNG_DPI = 120
 
 SAFE_STEM = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$")
 
@@ -40,39 +48,6 @@ def check_stem(stem: str) -> str:
     return stem
 
 
-def headline(run: RunResult) -> list[tuple[str, str]]:
-    """The figures that lead the report, formatted."""
-    rows = [
-        ("patients per lot", number(run.patients_per_lot)),
-        ("doses per lot", number(run.doses_per_lot)),
-        (f"{run.lot.container}s released per lot", number(run.vials_per_lot)),
-        ("lot duration, first step to release", f"{number(run.lot_duration_days)} d"),
-        ("suite occupancy + changeover", f"{number(run.suite_cycle_days)} d"),
-        ("lots per year", number(run.lots_per_year)),
-        ("bottleneck room", run.bottleneck_room),
-        ("patients per year", number(run.patients_per_year)),
-    ]
-    if run.years_to_treat_cohort is not None:
-        rows.append(
-            (
-                f"years to treat {run.capacity.cohort_patients} patients",
-                number(run.years_to_treat_cohort),
-            )
-        )
-    if run.economics is not None:
-        money = run.economics.currency
-        rows += [
-            (f"cost of goods per lot ({money})", number(run.economics.cogs_per_lot)),
-            (f"cost of goods per dose ({money})", number(run.economics.cogs_per_dose)),
-            (f"cost of goods per patient ({money})", number(run.economics.cogs_per_patient)),
-        ]
-        if run.economics.fair_price is not None:
-            rows.append(
-                (f"fair price per patient ({money})", number(run.economics.fair_price.total))
-            )
-    return rows
-
-
 @dataclass(frozen=True)
 class Uncertainty:
     """What a report shows of the spread: the Monte Carlo, the tornado of one result, and
@@ -81,6 +56,7 @@ class Uncertainty:
     spread: MonteCarloResult
     tornado: Tornado | None
     drawn: tuple[str, ...]
+    demand: float | None = None
 
 
 def write_report(
@@ -90,15 +66,28 @@ def write_report(
     stem: str,
     description: str | None = None,
     uncertainty: Uncertainty | None = None,
+    units: dict[str, DisplayUnit] | None = None,
+    progress: bool = False,
 ) -> list[Path]:
-    """Render and write the report; returns the files written, relative to ``directory``."""
+    """Render and write the report; returns the files written, relative to ``directory``.
+    Inputs are shown in the unit their file gave (``units``); with ``progress``, a bar on a
+    terminal counts the figures rendered."""
+    from genofab.views.progress import progress_bar
+
     check_stem(stem)
-    with staged_folder(directory) as staging:
+    drawn = _figures(run, curve, uncertainty, units)
+    with (
+        staged_folder(directory) as staging,
+        progress_bar(len(drawn), "report: figures", progress) as advance,
+    ):
         generated = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
-        svgs = _write_figures(run, curve, staging / "figures", stem)
-        if uncertainty is not None:
-            svgs.update(_write_uncertainty_figures(uncertainty, staging / "figures", stem))
-        html = _render_html(run, svgs, generated, description, uncertainty)
+        folder = staging / "figures"
+        folder.mkdir(parents=True)
+        svgs = {}
+        for name, (file_name, draw) in drawn.items():
+            svgs[name] = _save(draw(), folder / f"{stem}-{file_name}")
+            advance(1)
+        html = _render_html(run, svgs, generated, description, uncertainty, units)
         (staging / f"{stem}.html").write_text(html, encoding="utf-8")
         from genofab.views.reports.excel import write_workbook
 
@@ -118,7 +107,7 @@ def write_tornado_figures(
     with staged_folder(directory) as staging:
         for name in result.results:
             _save(
-                uncertainty_figures.tornado(result.tornado[name], ends, units),
+                uncertainty_figures.tornado(result.tornado[name], units, ends),
                 staging / _file_name("tornado", name),
             )
         written = sorted(path.relative_to(staging) for path in staging.rglob("*") if path.is_file())
@@ -175,31 +164,20 @@ def _file_name(kind: str, name: str) -> str:
 
 
 def _save(figure: Any, base: Path) -> str:
-    """Save a figure as PNG and SVG; return the SVG text for inlining."""
-    figure.savefig(base.with_suffix(".png"), dpi=150)
-    figure.savefig(base.with_suffix(".svg"))
+    """Lay a figure out once, then render it once as SVG (written to its file and returned
+    for inlining; text kept as text, not drawn glyph by glyph) and once as PNG."""
+    import matplotlib
+
+    if figure.get_layout_engine() is not None:
+        figure.draw_without_rendering()  # the constrained layout, computed once
+        figure.set_layout_engine("none")
     buffer = io.StringIO()
-    figure.savefig(buffer, format="svg")
-    return _inline_svg(buffer.getvalue())
-
-
-def _write_uncertainty_figures(uncertainty: Uncertainty, folder: Path, stem: str) -> dict[str, str]:
-    from genofab.views.reports import uncertainty_figures
-
-    folder.mkdir(parents=True, exist_ok=True)
-    spread = uncertainty.spread
-    svgs = {}
-    for name in uncertainty.drawn:
-        figure = uncertainty_figures.distribution(
-            name, spread.units.get(name, ""), spread.distributions[name], spread.results[name]
-        )
-        svgs[f"spread:{name}"] = _save(figure, folder / _file_name(f"{stem}-spread", name))
-    if uncertainty.tornado is not None:
-        figure = uncertainty_figures.tornado(uncertainty.tornado)
-        svgs["tornado"] = _save(
-            figure, folder / _file_name(f"{stem}-tornado", uncertainty.tornado.result)
-        )
-    return svgs
+    with matplotlib.rc_context({"svg.fonttype": "none"}):
+        figure.savefig(buffer, format="svg")
+    svg = buffer.getvalue()
+    base.with_suffix(".svg").write_text(svg, encoding="utf-8")
+    figure.savefig(base.with_suffix(".png"), dpi=PNG_DPI)
+    return _inline_svg(svg)
 
 
 def demand_points(run: RunResult, points: int = 60) -> NDArray[np.float64]:
@@ -211,33 +189,57 @@ def demand_points(run: RunResult, points: int = 60) -> NDArray[np.float64]:
     return np.geomspace(low, high, points)
 
 
-def _write_figures(
-    run: RunResult, curve: ScaleResult | None, folder: Path, stem: str
-) -> dict[str, str]:
-    """Save each figure as PNG and SVG; return the SVG text of each for the HTML."""
-    from genofab.views.reports import figures
+Draw = Callable[[], Any]
 
-    drawn = {
-        "mass_balance": figures.mass_balance(run.lot),
-        "capacity": figures.room_capacity(run.capacity),
+
+def _figures(
+    run: RunResult,
+    curve: ScaleResult | None,
+    uncertainty: Uncertainty | None,
+    units: dict[str, DisplayUnit] | None,
+) -> dict[str, tuple[str, Draw]]:
+    """Every figure of the report, in the order it appears: name → (file name, drawing)."""
+    from genofab.views.reports import figures, uncertainty_figures
+
+    drawn: dict[str, tuple[str, Draw]] = {
+        "mass_balance": ("mass-balance", lambda: figures.mass_balance(run.lot)),
+        "capacity": ("capacity", lambda: figures.room_capacity(run.capacity)),
     }
     economics = run.economics
     if economics is not None:
-        drawn["cost_breakdown"] = figures.cost_breakdown(economics)
+        drawn["cost_breakdown"] = ("cost-breakdown", lambda: figures.cost_breakdown(economics))
         if curve is not None:
             capacity_patients = run.capacity.lots_per_year * run.lot.patients_per_lot
-            drawn["cost_per_dose"] = figures.cost_per_dose_curve(
-                curve, capacity_patients, run.capacity.demand_patients_per_year
+            drawn["cost_per_dose"] = (
+                "cost-per-dose",
+                lambda: figures.cost_per_dose_curve(
+                    curve, capacity_patients, run.capacity.demand_patients_per_year
+                ),
             )
-        if economics.fair_price is not None:
-            drawn["fair_price"] = figures.fair_price_waterfall(
-                economics.fair_price, economics.currency
+        fair = economics.fair_price
+        if fair is not None:
+            drawn["fair_price"] = (
+                "fair-price",
+                lambda: figures.fair_price_waterfall(fair, economics.currency),
             )
-    folder.mkdir(parents=True)
-    return {
-        name: _save(figure, folder / f"{stem}-{name.replace('_', '-')}")
-        for name, figure in drawn.items()
-    }
+    if uncertainty is not None:
+        spread = uncertainty.spread
+        if uncertainty.drawn:
+            panels = [
+                (name, spread.units.get(name, ""), spread.distributions[name], spread.results[name])
+                for name in uncertainty.drawn
+            ]
+            drawn["spread"] = (
+                "spread",
+                lambda: uncertainty_figures.distributions(panels, uncertainty.demand),
+            )
+        chart = uncertainty.tornado
+        if chart is not None:
+            drawn["tornado"] = (
+                _file_name("tornado", chart.result),
+                lambda: uncertainty_figures.tornado(chart, units),
+            )
+    return drawn
 
 
 def _inline_svg(svg: str) -> str:
@@ -252,6 +254,7 @@ def _render_html(
     generated: str,
     description: str | None,
     uncertainty: Uncertainty | None = None,
+    units: dict[str, DisplayUnit] | None = None,
 ) -> str:
     from jinja2 import Environment, PackageLoader, select_autoescape
 
@@ -261,19 +264,92 @@ def _render_html(
     )
     template = environment.get_template("report.html.j2")
     assumptions = [row for row in run.inputs if row.source and row.source.startswith("assumption")]
+    spread = uncertainty.spread.results if uncertainty is not None else {}
+    rows = [
+        (
+            row.label,
+            f"{number(row.value)} {row.unit}".rstrip(),
+            _range(spread.get(SPREAD_KEYS.get(row.key, row.key))),
+        )
+        for row in headline(run)
+    ]
+    texts = [row.source or "" for row in run.inputs]
+    if uncertainty is not None:
+        texts += [item.source or "" for item in uncertainty.spread.uncertain_inputs]
     return template.render(
         run=run,
         economics=run.economics,
         figures=_Figures(svgs),
-        headline=headline(run),
+        headline=rows,
         assumptions=assumptions,
         generated=generated,
         description=description,
         uncertainty=uncertainty,
-        describe=describe,
+        describe=lambda item: describe(item, unit_of(item.path, item.unit, units)),
+        shown=lambda path, unit, value: _shown(path, unit, value, units),
+        cite=cite,
+        cited=cited_sources(texts),
+        label=label,
         n=number,
         pct=lambda value: "–" if value is None else f"{value:.1%}",
     )
+
+
+#: Headline keys whose spread has another name among a Monte Carlo's results.
+SPREAD_KEYS = {"fair_price_per_patient": "fair_price_per_patient.total"}
+
+
+def _range(spread: Any) -> str:
+    if spread is None or spread.p5 is None:
+        return ""
+    return f"{number(spread.p50)} [{number(spread.p5)}–{number(spread.p95)}]"
+
+
+def _shown(path: str, unit: str, value: float, units: dict[str, DisplayUnit] | None) -> str:
+    shown = unit_of(path, unit, units)
+    return f"{number(shown.show(value))} {shown.unit}".rstrip()
+
+
+def cite(text: str | None) -> Markup:
+    """A source text, escaped, with each ``S<n>`` and ``seed NNN`` linked to its entry in the
+    report's list of sources."""
+    from markupsafe import Markup, escape
+
+    if not text:
+        return Markup("")
+    linked = re.sub(
+        r"\bS(\d+)\b",
+        lambda m: f'<a href="#source-S{m[1]}">S{m[1]}</a>',
+        str(escape(text)),
+    )
+    linked = re.sub(
+        r"\bseed (\d{3})\b", lambda m: f'<a href="#source-seed-{m[1]}">seed {m[1]}</a>', linked
+    )
+    return Markup(linked)
+
+
+def cited_sources(texts: list[str]) -> list[tuple[str, str, str]]:
+    """(anchor, name, full citation) of every numbered source and seed the texts cite, in the
+    bibliography's order; a reference with no entry is listed as such."""
+    from genofab.io.sources import bibliography, references
+
+    bib = bibliography()
+    numbered: set[str] = set()
+    seeds: set[str] = set()
+    for text in texts:
+        found = references(text)
+        numbered.update(found.numbered)
+        seeds.update(found.seeds)
+    order = list(bib.sources)
+    rows = [
+        (f"source-{key}", key, bib.sources.get(key, "no entry in the bibliography"))
+        for key in sorted(numbered, key=lambda k: (order.index(k) if k in order else 1e9, k))
+    ]
+    for key in sorted(seeds):
+        seed = bib.seeds.get(key)
+        citation = f"{seed.title}. {seed.what}" if seed else "no entry in the bibliography"
+        rows.append((f"source-seed-{key}", f"seed {key}", citation))
+    return rows
 
 
 class _Figures(dict[str, str]):

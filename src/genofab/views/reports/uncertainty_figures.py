@@ -4,27 +4,48 @@
 from __future__ import annotations
 
 import textwrap
+from typing import Any
 
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 from matplotlib.ticker import FuncFormatter, PercentFormatter
 
 from genofab.results.uncertainty import Histogram, Spread, SweepResult, Tornado, TornadoBar
-from genofab.views.labels import DisplayUnit, unit_of
-from genofab.views.reports.figures import _money
+from genofab.views.labels import DisplayUnit, label, unit_of
+from genofab.views.reports.figures import _money, fixed_margins
 
 LOW_COLOUR, HIGH_COLOUR = "#4c72b0", "#dd8452"
 
 
 def _label(name: str) -> str:
-    return name.replace("_", " ").replace(".", ": ")
+    return label(name)
 
 
-def distribution(name: str, unit: str, histogram: Histogram, spread: Spread) -> Figure:
-    """A result's histogram (share of samples) with its CDF, the deterministic value and the
-    P5, P50 and P95 marked."""
-    figure = Figure(figsize=(8, 3.8), layout="constrained")
-    axes = figure.add_subplot()
+def distributions(
+    panels: list[tuple[str, str, Histogram, Spread]], demand: float | None = None
+) -> Figure:
+    """Small multiples, one panel per result (name, unit, histogram, spread): its histogram
+    (share of samples) with the deterministic value and the P5, P50 and P95 marked, and a
+    line at the yearly ``demand`` on the patients per year. One figure with fixed margins: a
+    report's cost is per figure, per axes and per layout pass (the CDFs are in the workbook's
+    Distributions sheet)."""
+    columns = 2 if len(panels) > 1 else 1
+    rows = -(-len(panels) // columns)
+    figure = Figure(figsize=(8 * columns / 2 if columns > 1 else 8, 2.9 * rows + 0.4))
+    fixed_margins(figure, left=0.6, bottom=0.55, top=0.35, right=0.2, hspace=0.75)
+    figure.subplots_adjust(wspace=0.25)
+    grid = figure.subplots(rows, columns, squeeze=False)
+    for axes, (name, unit, histogram, spread) in zip(grid.flat, panels, strict=False):
+        _distribution(axes, name, unit, histogram, spread,
+                      demand if name == "patients_per_year" else None)  # fmt: skip
+    for axes in list(grid.flat)[len(panels) :]:
+        axes.set_visible(False)
+    return figure
+
+
+def _distribution(
+    axes: Any, name: str, unit: str, histogram: Histogram, spread: Spread, demand: float | None
+) -> None:
     total = sum(histogram.count) or 1
     shares = [count / total for count in histogram.count]
     exact = all(low == high for low, high in zip(histogram.low, histogram.high, strict=True))
@@ -32,7 +53,7 @@ def distribution(name: str, unit: str, histogram: Histogram, spread: Spread) -> 
         step = min(
             (b - a for a, b in zip(histogram.low, histogram.low[1:], strict=False)), default=1.0
         )
-        axes.bar(histogram.low, shares, width=0.8 * step, color="#9ab3d5", label="share of samples")
+        axes.bar(histogram.low, shares, width=0.8 * step, color="#9ab3d5", label="samples")
     else:
         widths = [high - low for low, high in zip(histogram.low, histogram.high, strict=True)]
         axes.bar(
@@ -43,16 +64,11 @@ def distribution(name: str, unit: str, histogram: Histogram, spread: Spread) -> 
             color="#9ab3d5",
             edgecolor="white",
             linewidth=0.3,
-            label="share of samples",
+            label="samples",
         )
     axes.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
-    axes.set_ylabel("share of samples")
-    cdf_axes = axes.twinx()
-    cdf_axes.step(histogram.cdf_value, histogram.cdf, where="post", color="#333333", linewidth=1.2)
-    cdf_axes.set_ylim(0, 1.02)
-    cdf_axes.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
-    cdf_axes.set_ylabel("cumulative share (CDF)")
-    for label, value, style in (
+    axes.tick_params(labelsize=7)
+    for mark, value, style in (
         ("P5", spread.p5, ":"),
         ("P50", spread.p50, "--"),
         ("P95", spread.p95, ":"),
@@ -60,52 +76,49 @@ def distribution(name: str, unit: str, histogram: Histogram, spread: Spread) -> 
         if value is not None:
             axes.axvline(value, color="#555555", linestyle=style, linewidth=1)
             axes.annotate(
-                label,
+                mark,
                 (value, 1.0),
                 xycoords=("data", "axes fraction"),
                 xytext=(2, -10),
                 textcoords="offset points",
-                fontsize=7,
+                fontsize=6,
             )
     if spread.value is not None:
         axes.axvline(spread.value, color="#c44e52", linewidth=1.4, label="deterministic")
+    if demand is not None:
+        axes.axvline(demand, color="#55a868", linewidth=1.6, linestyle="-.", label="demand")
     axes.xaxis.set_major_formatter(FuncFormatter(_money))
-    axes.set_xlabel(f"{_label(name)} ({unit})" if unit else _label(name))
+    axes.set_xlabel(f"{_label(name)} ({unit})" if unit else _label(name), fontsize=8)
     axes.set_title(
-        f"{_label(name)}: mean {_money(spread.mean or 0)}, P5–P95 {_money(spread.p5 or 0)}"
-        f" – {_money(spread.p95 or 0)} ({spread.samples:,} samples)",
-        fontsize=10,
+        f"{_label(name)}: P5–P95 {_money(spread.p5 or 0)} – {_money(spread.p95 or 0)}",
+        fontsize=8,
     )
-    axes.legend(loc="center right", fontsize=7, frameon=False)
-    return figure
+    axes.legend(loc="upper right", fontsize=6, frameon=False)
 
 
 def tornado(
     chart: Tornado,
-    ends: tuple[str, str] = ("P10", "P90"),
     units: dict[str, DisplayUnit] | None = None,
+    ends: tuple[str, str] = ("P10", "P90"),
 ) -> Figure:
-    """Bars from the base result to the result with one input at its low end (blue) and at
-    its high end (orange); widest first. The axis starts at zero when every value is
-    positive, so a bar's length reads as a share of the result; the base is marked; inputs
-    are labelled in the units their file gave (``units``)."""
+    """Bars from the base result to the result with one input at its low end (``ends``: its
+    P10, blue) and at its high end (P90, orange); widest first. Each bar is labelled with its
+    input's ends in the unit its file gave (``units``). The axis starts at zero when every
+    value is positive, so a bar's length reads as a share of the result; the base is marked."""
     bars = [bar for bar in chart.bars if bar.swing is not None][:15]
-    figure = Figure(figsize=(8, 0.45 * len(bars) + 1.8), layout="constrained")
+    figure = Figure(figsize=(8, 0.45 * len(bars) + 1.8))
+    fixed_margins(figure, left=3.0, bottom=0.6, top=0.4)
     axes = figure.add_subplot()
     base = chart.base or 0.0
     for row, bar in enumerate(bars):
         for value, colour in ((bar.at_low, LOW_COLOUR), (bar.at_high, HIGH_COLOUR)):
             if value is not None:
                 axes.barh(row, value - base, left=base, color=colour, height=0.6)
-
-    def shown(bar: TornadoBar) -> str:
-        unit = unit_of(bar.path, bar.unit, units)
-        low, high = unit.show(bar.low_input), unit.show(bar.high_input)
-        return f"{bar.path} ({_money(low or 0.0)} → {_money(high or 0.0)} {unit.unit})".replace(
-            " )", ")"
-        )
-
-    axes.set_yticks(range(len(bars)), [textwrap.fill(shown(bar), 48) for bar in bars], fontsize=7)
+    axes.set_yticks(
+        range(len(bars)),
+        [textwrap.fill(f"{bar.path} ({_ends(bar, units)})", 48) for bar in bars],
+        fontsize=7,
+    )
     axes.invert_yaxis()
     reached = [base] + [v for bar in bars for v in (bar.at_low, bar.at_high) if v is not None]
     if min(reached) >= 0:
@@ -132,8 +145,17 @@ def tornado(
         fontsize=7,
         frameon=False,
     )
-    axes.set_title(f"Tornado: {_label(chart.result)} (base {_money(base)})", fontsize=10)
+    axes.set_title(
+        f"Tornado: {_label(chart.result)}, the others at their base ({_money(base)})", fontsize=10
+    )
     return figure
+
+
+def _ends(bar: TornadoBar, units: dict[str, DisplayUnit] | None) -> str:
+    shown = unit_of(bar.path, bar.unit, units)
+    low, high = shown.show(bar.low_input), shown.show(bar.high_input)
+    ends = f"{_money(low or 0.0)} → {_money(high or 0.0)}"
+    return f"{ends} {shown.unit}".rstrip()
 
 
 def sweep_bands(sweep: SweepResult, name: str) -> Figure:

@@ -1,0 +1,665 @@
+"""``genofab records …``: batch records checked, charted, judged for capability, fitted into a
+scenario, compared between sites, and environment monitoring judged against its limits.
+
+Thin: read the records (all or nothing), call an engine of :mod:`genofab.engines.records`,
+render the result. Problems in a file are listed with their sheet, row and column on stderr;
+the exit status is then 2 and nothing is written.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from genofab.errors import GenofabError
+from genofab.views.cli import EXIT_BAD_INPUT, FormatOption, OutputFormat, reports_errors
+
+records_app = typer.Typer(
+    name="records",
+    help="Batch records: check, control charts, capability, fits, site comparison, monitoring.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+)
+
+RecordsPath = Annotated[
+    Path, typer.Argument(help="lot records (.csv or .xlsx)", show_default=False)
+]
+SheetOption = Annotated[
+    str | None, typer.Option("--sheet", help="the workbook sheet (default: 'lots', else the first)")
+]
+SiteOption = Annotated[str | None, typer.Option("--site", help="only the lots of this site")]
+
+
+def _print_json(data: Any) -> None:
+    sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False, allow_nan=False) + "\n")
+
+
+def _lots(file: Path, sheet: str | None, site: str | None = None) -> Any:
+    from genofab.io.records import read_lots
+
+    records = read_lots(file, sheet)
+    return records.select(site=site) if site else records
+
+
+@records_app.command()
+@reports_errors
+def check(
+    files: Annotated[list[Path], typer.Argument(help="lot or environment-monitoring files")],
+    sheet: SheetOption = None,
+    output_format: FormatOption = OutputFormat.TABLE,
+) -> None:
+    """Check record files against the records format; list every problem with its sheet, row
+    and column. Nothing is stored or written."""
+    from genofab.io.records import is_monitoring, parse_lots, parse_monitoring, read_grid
+
+    failed = False
+    summaries = []
+    for file in files:
+        try:
+            grid = read_grid(file, sheet)
+            if is_monitoring(grid):
+                monitoring = parse_monitoring(grid)
+                rooms = sorted({r.room for r in monitoring.readings})
+                summary: dict[str, Any] = {
+                    "file": str(file),
+                    "kind": "environment monitoring",
+                    "sha256": monitoring.sha256,
+                    "readings": len(monitoring.readings),
+                    "rooms": rooms,
+                }
+                text = f"{file}: valid monitoring ({len(monitoring.readings)} readings,"
+                text += f" rooms {', '.join(rooms)})"
+            else:
+                lots = parse_lots(grid)
+                failures, count = lots.failures()
+                per_site = {site: len(lots.select(site=site).lots) for site in lots.sites()}
+                summary = {
+                    "file": str(file),
+                    "kind": "lots",
+                    "sha256": lots.sha256,
+                    "lots": count,
+                    "failed": failures,
+                    "sites": per_site,
+                    "products": list(lots.products()),
+                    "measurements": [
+                        {"name": m.name, "unit": m.unit, "replicates": m.replicates}
+                        for m in lots.measurements
+                    ],
+                }
+                sites = ", ".join(f"{site} {n}" for site, n in per_site.items())
+                text = (
+                    f"{file}: valid ({count} lots, {failures} failed; sites: {sites};"
+                    f" {len(lots.measurements)} measurements: "
+                    + ", ".join(
+                        f"{m.name} [{m.unit or '-'}]"
+                        + (f" ×{m.replicates}" if m.replicates > 1 else "")
+                        for m in lots.measurements
+                    )
+                    + ")"
+                )
+        except GenofabError as error:
+            sys.stderr.write(f"{error}\n")
+            failed = True
+            continue
+        summaries.append(summary)
+        if output_format is OutputFormat.TABLE:
+            sys.stdout.write(text + "\n")
+    if output_format is OutputFormat.JSON:
+        _print_json(summaries)
+    if failed:
+        raise typer.Exit(EXIT_BAD_INPUT)
+
+
+ParameterOption = Annotated[
+    list[str] | None,
+    typer.Option("--parameter", "-p", help="a measurement (repeatable); default: every one"),
+]
+
+
+def _chart_for(
+    records: Any,
+    name: str,
+    baseline: int | None,
+    rules: tuple[str, ...],
+    log: bool = False,
+    means: bool = False,
+) -> Any:
+    import numpy as np
+
+    from genofab.engines.records.control import individuals_chart, subgroup_chart
+    from genofab.errors import UsageError
+
+    index = records.measurement_index(name)
+    measurement = records.measurements[index]
+    ordered = [lot for lot in records.in_order() if any(v == v for v in lot.values[index])]
+    lots = tuple(lot.lot_id for lot in ordered)
+    table = records.replicates(name)
+    unit = measurement.unit
+    if log:
+        if not (table[~np.isnan(table)] > 0).all():
+            raise UsageError(f"--log: {name} has values at or below 0")
+        table, unit = np.log(table), f"ln {unit}".strip()
+    label = f"ln {name}" if log else name
+    if measurement.replicates > 1 and not means:
+        return subgroup_chart(
+            table, baseline=baseline, rules=rules, measurement=label, unit=unit, lots=lots
+        )
+    return individuals_chart(
+        np.nanmean(table, axis=1),
+        baseline=baseline,
+        rules=rules,
+        measurement=label,
+        unit=unit,
+        lots=lots,
+    )
+
+
+@records_app.command()
+@reports_errors
+def chart(
+    file: RecordsPath,
+    parameters: ParameterOption = None,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="folder for the charts (image + HTML)")
+    ] = None,
+    site: SiteOption = None,
+    baseline: Annotated[
+        int | None,
+        typer.Option("--baseline", help="lots (in date order) that set the limits; default: all"),
+    ] = None,
+    rules: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--rules",
+            help="nelson, western-electric, none, or single rules such as nelson2 (repeatable)",
+        ),
+    ] = None,
+    image: Annotated[str, typer.Option("--image", help="png or svg")] = "png",
+    log: Annotated[
+        bool, typer.Option("--log", help="chart the natural logarithm (skewed values: titres)")
+    ] = False,
+    means: Annotated[
+        bool, typer.Option("--means", help="chart replicates' lot means as individuals (I-MR)")
+    ] = False,
+    sheet: SheetOption = None,
+    output_format: FormatOption = OutputFormat.TABLE,
+) -> None:
+    """Control charts (I-MR, or X̄-R/S for replicates) with limits from a frozen baseline, the
+    run rules' signals, and the false-alarm rate limits from few lots imply."""
+    from genofab.engines.records.control import choose_rules
+    from genofab.errors import UsageError
+    from genofab.views.records_figures import IMAGE_FORMATS
+
+    if image not in IMAGE_FORMATS:
+        raise UsageError(f"--image {image}: choose png or svg")
+    records = _lots(file, sheet, site)
+    chosen = choose_rules(rules or ["nelson"])
+    names = parameters or [m.name for m in records.measurements]
+    charts = [_chart_for(records, name, baseline, chosen, log, means) for name in names]
+    if output is not None:
+        _write_charts(charts, output, image)
+    if output_format is OutputFormat.JSON:
+        _print_json([c.model_dump(mode="json") for c in charts])
+        return
+    for c in charts:
+        lower = "-" if c.location.lower is None else f"{c.location.lower:.4g}"
+        sys.stdout.write(
+            f"{c.measurement} [{c.unit or '-'}]: {c.kind}, centre {c.location.center:.4g},"
+            f" limits {lower} to {c.location.upper:.4g}; {len(c.signals)} signal"
+            f"{'s' if len(c.signals) != 1 else ''}\n  {c.note}\n"
+        )
+        for signal in c.signals:
+            sys.stdout.write(f"  lot {signal.lot}: {signal.rule} ({signal.description})\n")
+
+
+def _write_charts(charts: list[Any], output: Path, image: str) -> None:
+    from genofab.io.files import staged_folder
+    from genofab.views.cli import list_written
+    from genofab.views.records_figures import chart_html, file_stem, write_chart_image
+
+    written = []
+    with staged_folder(output) as staging:
+        for c in charts:
+            stem = file_stem(c.measurement)
+            write_chart_image(c, staging / f"{stem}.{image}", image)
+            (staging / f"{stem}.html").write_text(chart_html(c), encoding="utf-8")
+            written += [Path(f"{stem}.{image}"), Path(f"{stem}.html")]
+    list_written(output, written)
+
+
+@records_app.command()
+@reports_errors
+def capability(
+    file: RecordsPath,
+    parameter: Annotated[str, typer.Option("--parameter", "-p", help="the measurement")],
+    lower: Annotated[
+        float | None, typer.Option("--lower", help="lower specification, in the column's unit")
+    ] = None,
+    upper: Annotated[
+        float | None, typer.Option("--upper", help="upper specification, in the column's unit")
+    ] = None,
+    method: Annotated[
+        str, typer.Option("--method", help="normal, lognormal, boxcox or percentile")
+    ] = "normal",
+    confidence: Annotated[float, typer.Option("--confidence", help="interval level")] = 0.95,
+    site: SiteOption = None,
+    sheet: SheetOption = None,
+    output_format: FormatOption = OutputFormat.TABLE,
+) -> None:
+    """Cp, Cpk, Pp and Ppk with confidence intervals, per site when the file has several."""
+    from genofab.engines.records.capability import capability as judge
+
+    records = _lots(file, sheet, site)
+    unit = records.measurements[records.measurement_index(parameter)].unit
+    results = []
+    for each in [site] if site else list(records.sites()):
+        chosen = records.select(site=each)
+        result = judge(
+            chosen.values(parameter),
+            lower=lower,
+            upper=upper,
+            method=method,
+            confidence=confidence,
+            measurement=parameter,
+            unit=unit,
+        )
+        results.append((each, result))
+    if output_format is OutputFormat.JSON:
+        _print_json([{"site": s, **r.model_dump(mode="json")} for s, r in results])
+        return
+
+    def shown(interval: Any) -> str:
+        if interval.estimate is None:
+            return "-"
+        if interval.lower is None:
+            return f"{interval.estimate:.2f}"
+        return f"{interval.estimate:.2f} ({interval.lower:.2f} to {interval.upper:.2f})"
+
+    for each, r in results:
+        sys.stdout.write(
+            f"{parameter} [{unit or '-'}], site {each}, {r.lots} lots, {r.method}:"
+            f" Cp {shown(r.cp)}, Cpk {shown(r.cpk)}, Pp {shown(r.pp)}, Ppk {shown(r.ppk)}"
+            f" ({r.confidence:.0%} intervals); expected out of spec {r.expected_out_of_spec:.2%},"
+            f" observed {r.observed_out_of_spec}\n  {r.note}\n"
+        )
+
+
+MapOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--map",
+        help="MEASUREMENT=PATH: the scenario parameter a measurement measures (repeatable)",
+    ),
+]
+
+
+def _mapping(pairs: list[str] | None) -> dict[str, str]:
+    from genofab.errors import UsageError
+
+    found = {}
+    for pair in pairs or []:
+        name, sep, path = pair.partition("=")
+        if not sep or not name.strip() or not path.strip():
+            raise UsageError(f"--map '{pair}': write MEASUREMENT=PATH")
+        found[name.strip()] = path.strip()
+    return found
+
+
+def _one_site(records: Any, site: str | None, command: str) -> Any:
+    from genofab.errors import UsageError
+
+    if site is not None:
+        return records.select(site=site)
+    sites = records.sites()
+    if len(sites) > 1:
+        raise UsageError(
+            f"{records.file} has {len(sites)} sites ({', '.join(sites)}): {command} one at a"
+            " time with --site (pooling sites hides a difference between them)"
+        )
+    return records
+
+
+@records_app.command()
+@reports_errors
+def fit(
+    file: RecordsPath,
+    scenario: Annotated[Path, typer.Option("--scenario", "-s", help="the scenario to calibrate")],
+    output: Annotated[Path, typer.Option("--output", "-o", help="the calibrated copy (YAML)")],
+    site: SiteOption = None,
+    parameters: ParameterOption = None,
+    mapping: MapOption = None,
+    failures: Annotated[
+        bool, typer.Option("--failures/--no-failures", help="fit the lot failure rate too")
+    ] = True,
+    sheet: SheetOption = None,
+    output_format: FormatOption = OutputFormat.TABLE,
+) -> None:
+    """Fit distributions to the lots (normal, lognormal, gamma, Weibull, beta; ranked by AIC)
+    and write them into a copy of the scenario as the uncertainty of the parameters they
+    measure, with the records as their source."""
+    from genofab.errors import UsageError
+    from genofab.io.files import write_text_atomically
+    from genofab.io.records_scenario import calibrate, calibrated_text
+    from genofab.io.scenario_file import load_scenario, parse_scenario
+
+    if output.resolve() == scenario.resolve():
+        raise UsageError("-o would overwrite the scenario: write the calibrated copy elsewhere")
+    records = _one_site(_lots(file, sheet), site, "fit")
+    loaded = load_scenario(scenario)
+    calibration = calibrate(
+        records,
+        loaded.scenario,
+        mapping=_mapping(mapping),
+        parameters=parameters,
+        failures=failures,
+    )
+    if not calibration.fits and calibration.failure is None:
+        raise UsageError("no measurement matches a scenario parameter: map them with --map")
+    text = calibrated_text(scenario.read_text(encoding="utf-8"), calibration)
+    parse_scenario(text, str(output))  # the copy must be a valid scenario before it is written
+    write_text_atomically(output, text)
+    sys.stderr.write(f"{output}\n")
+    report = {
+        "records": records.describe(),
+        "scenario": str(scenario),
+        "output": str(output),
+        "fits": [
+            {
+                "measurement": f.measurement,
+                "path": f.path,
+                "unit": f.unit,
+                "uncertainty": f.uncertainty,
+                **f.fit.model_dump(mode="json"),
+            }
+            for f in calibration.fits
+        ],
+        "failure_rate": None
+        if calibration.failure is None
+        else calibration.failure.model_dump(mode="json"),
+        "skipped": [
+            {"measurement": m.measurement, "reason": m.reason} for m in calibration.skipped
+        ],
+    }
+    if output_format is OutputFormat.JSON:
+        _print_json(report)
+        return
+    sys.stdout.write(f"{records.describe()} → {output}\n")
+    for f in calibration.fits:
+        sys.stdout.write(f"{f.measurement} → {f.path}: {f.fit.chosen}\n")
+        for c in f.fit.candidates:
+            shown = ", ".join(
+                f"{name} {value:.4g} ({c.intervals[name][0]:.4g} to {c.intervals[name][1]:.4g})"
+                for name, value in c.parameters.items()
+            )
+            sys.stdout.write(
+                f"  {c.kind:<9} AIC {c.aic:10.2f}  KS p {c.ks_p_value:.2f}  {shown}"
+                f"{'' if c.writable else '  (not a kind the scenario format draws)'}\n"
+            )
+        sys.stdout.write(f"  {f.fit.note}\n")
+    if calibration.failure is not None:
+        r = calibration.failure
+        sys.stdout.write(
+            f"lot failure probability: {r.failed} of {r.lots} lots failed → Beta({r.alpha:g},"
+            f" {r.beta:g}), mean {r.mean:.3f} (95 % {r.lower:.3f} to {r.upper:.3f})\n"
+        )
+    for m in calibration.skipped:
+        sys.stdout.write(f"not fitted: {m.measurement} ({m.reason})\n")
+
+
+def _margins(pairs: list[str] | None, names: list[str]) -> dict[str, tuple[str, float]]:
+    """``--margin titer=20%`` (a ratio 0.8 to 1.25 or a difference of ±20 % of the reference
+    mean) or ``--margin step_yield=5`` (± 5 in the column's unit)."""
+    from genofab.errors import UsageError, did_you_mean
+
+    found: dict[str, tuple[str, float]] = {}
+    for pair in pairs or []:
+        name, sep, text = pair.partition("=")
+        name, text = name.strip(), text.strip()
+        if not sep or not name or not text:
+            raise UsageError(f"--margin '{pair}': write MEASUREMENT=20% or MEASUREMENT=AMOUNT")
+        if name not in names:
+            raise UsageError(f"--margin {pair}: no measurement '{name}'{did_you_mean(name, names)}")
+        percent = text.endswith("%")
+        try:
+            value = float(text.rstrip("%").strip())
+        except ValueError:
+            raise UsageError(f"--margin {pair}: '{text}' is not a number") from None
+        if not (0 < value < (100 if percent else float("inf"))):
+            raise UsageError(f"--margin {pair}: give a positive margin (a percentage below 100)")
+        found[name] = ("percent" if percent else "amount", value)
+    return found
+
+
+@records_app.command()
+@reports_errors
+def compare(
+    file: RecordsPath,
+    by: Annotated[str, typer.Option("--by", help="what to compare: site")] = "site",
+    reference: Annotated[
+        str | None, typer.Option("--reference", help="the reference site (default: the first)")
+    ] = None,
+    parameters: ParameterOption = None,
+    margins: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--margin",
+            help="MEASUREMENT=20% (a ratio for titres, else ± share of the reference mean) or"
+            " MEASUREMENT=AMOUNT (± in the column's unit); default ±1.5 SD of the reference",
+        ),
+    ] = None,
+    scenario: Annotated[
+        Path | None,
+        typer.Option(
+            "--scenario",
+            "-s",
+            help="predict patients/yr and cost/dose per site from each site's fitted distributions",
+        ),
+    ] = None,
+    samples: Annotated[int, typer.Option("--samples", "-n", help="Monte Carlo samples")] = 20_000,
+    seed: Annotated[int, typer.Option("--seed", help="seed of the common random numbers")] = 1,
+    mapping: MapOption = None,
+    sheet: SheetOption = None,
+    output_format: FormatOption = OutputFormat.TABLE,
+) -> None:
+    """Sites compared: equivalence by TOST with its margin and power on each measurement, and
+    (with --scenario) patients per year and cost per dose per site with P(B better) on common
+    random numbers."""
+    from genofab.engines.records.comparison import compare_sites
+    from genofab.errors import UsageError, did_you_mean
+
+    if by != "site":
+        raise UsageError(f"--by {by}: sites are what can be compared (--by site)")
+    records = _lots(file, sheet)
+    sites = list(records.sites())
+    if len(sites) < 2:
+        raise UsageError(f"{file} has one site ({sites[0]}): nothing to compare")
+    if reference is not None and reference not in sites:
+        raise UsageError(f"no site '{reference}'{did_you_mean(reference, sites)}")
+    first = reference or sites[0]
+    names = [m.name for m in records.measurements]
+    chosen = parameters or names
+    for name in chosen:
+        records.measurement_index(name)
+    stated = _margins(margins, names)
+    base = records.select(site=first)
+    verdicts = []
+    for other in [s for s in sites if s != first]:
+        them = records.select(site=other)
+        for name in chosen:
+            unit = records.measurements[records.measurement_index(name)].unit
+            a, b = base.values(name), them.values(name)
+            positive = bool((a > 0).all() and (b > 0).all())
+            scale = "ratio" if positive and unit not in {"", "%"} else "difference"
+            margin = None
+            source = ""
+            if name in stated:
+                kind, value = stated[name]
+                if kind == "percent" and scale == "ratio":
+                    margin = (1 - value / 100, 1 / (1 - value / 100))
+                    source = f"stated: {value:g} % lower to its inverse higher, as a ratio"
+                elif kind == "percent":
+                    half = value / 100 * float(abs(a.mean()))
+                    margin = (-half, half)
+                    source = f"stated: ±{value:g} % of the reference mean"
+                else:
+                    if scale == "ratio":
+                        scale = "difference"
+                    margin = (-value, value)
+                    source = f"stated: ±{value:g} {unit}".rstrip()
+            verdicts.append(
+                compare_sites(
+                    a,
+                    b,
+                    measurement=name,
+                    unit=unit,
+                    names=(first, other),
+                    scale=scale,
+                    margin=margin,
+                    margin_source=source,
+                )
+            )
+    predictions = (
+        _site_predictions(records, first, sites, scenario, samples, seed, _mapping(mapping))
+        if scenario is not None
+        else []
+    )
+    if output_format is OutputFormat.JSON:
+        _print_json(
+            {
+                "reference": first,
+                "equivalence": [v.model_dump(mode="json") for v in verdicts],
+                "predictions": predictions,
+            }
+        )
+        return
+    for v in verdicts:
+        sys.stdout.write(
+            f"{v.measurement} [{v.unit or '-'}], {v.site} vs {v.reference}"
+            f" ({v.lots_site} and {v.lots_reference} lots): {v.note}\n"
+            f"  margin: {v.margin_source}\n"
+        )
+    for block in predictions:
+        sys.stdout.write(
+            f"predicted from each site's fitted distributions ({block['samples']:,} paired"
+            f" samples, seed {block['seed']}), {block['site']} vs {block['reference']}:\n"
+        )
+        for row in block["results"]:
+            sys.stdout.write(
+                f"  {row['result']} [{row['unit']}]: {block['reference']} mean"
+                f" {row['mean_reference']:.4g}, {block['site']} mean {row['mean_site']:.4g};"
+                f" P({block['site']} better) = {row['site_better']:.2f}\n"
+            )
+
+
+#: The predictions a site comparison shows.
+PREDICTED = ("patients_per_year", "cogs_per_dose", "doses_per_lot")
+
+
+def _site_predictions(
+    records: Any,
+    first: str,
+    sites: list[str],
+    scenario: Path,
+    samples: int,
+    seed: int,
+    mapping: dict[str, str],
+) -> list[dict[str, Any]]:
+    """Each site's fitted distributions written into the scenario, then compared on common
+    random numbers (engines.uncertainty.compare)."""
+    from genofab.engines.uncertainty.compare import compare_spread
+    from genofab.engines.uncertainty.monte_carlo import check_samples
+    from genofab.io.records_scenario import calibrate, calibrated_text
+    from genofab.io.scenario_file import load_scenario, parse_scenario
+    from genofab.results.run import ScenarioInfo
+
+    check_samples(samples)
+    loaded = load_scenario(scenario)
+    text = scenario.read_text(encoding="utf-8")
+
+    def fitted(site: str) -> Any:
+        calibration = calibrate(records.select(site=site), loaded.scenario, mapping=mapping)
+        return parse_scenario(calibrated_text(text, calibration), f"{scenario} ({site})").scenario
+
+    base = fitted(first)
+    blocks = []
+    for other in [s for s in sites if s != first]:
+        result = compare_spread(
+            base,
+            fitted(other),
+            samples,
+            seed,
+            origin_a=ScenarioInfo(name=f"{loaded.scenario.name}, site {first}"),
+            origin_b=ScenarioInfo(name=f"{loaded.scenario.name}, site {other}"),
+        )
+        rows = [
+            {
+                "result": chance.result,
+                "unit": chance.unit,
+                "better": chance.better,
+                "mean_reference": chance.mean_a,
+                "mean_site": chance.mean_b,
+                "site_better": chance.b_better,
+                "tie": chance.tie,
+            }
+            for chance in result.chances
+            if chance.result in PREDICTED
+        ]
+        blocks.append(
+            {
+                "reference": first,
+                "site": other,
+                "samples": samples,
+                "seed": seed,
+                "common_inputs": list(result.common_inputs),
+                "results": rows,
+            }
+        )
+    return blocks
+
+
+@records_app.command()
+@reports_errors
+def monitor(
+    file: Annotated[
+        Path, typer.Argument(help="environment monitoring (.csv or .xlsx)", show_default=False)
+    ],
+    lots: Annotated[
+        Path | None, typer.Option("--lots", help="lot records: flag lots made during excursions")
+    ] = None,
+    sheet: SheetOption = None,
+    output_format: FormatOption = OutputFormat.TABLE,
+) -> None:
+    """Environment monitoring against alert and action limits (EU GMP Annex 1 by grade, or the
+    file's own): excursions with their duration, and the lots made in a room during one."""
+    from genofab.engines.records.monitoring import monitoring_report
+    from genofab.io.records import read_lots, read_monitoring
+
+    readings = read_monitoring(file, sheet)
+    lot_records = read_lots(lots) if lots is not None else None
+    report = monitoring_report(readings, lot_records)
+    if output_format is OutputFormat.JSON:
+        _print_json(report.model_dump(mode="json"))
+        return
+    sys.stdout.write(
+        f"{file}: {report.readings} readings, rooms {', '.join(report.rooms)};"
+        f" {len(report.excursions)} excursion{'s' if len(report.excursions) != 1 else ''}\n"
+    )
+    for i, e in enumerate(report.excursions):
+        sys.stdout.write(
+            f"  [{i}] {e.room} (grade {e.grade}) {e.measure}: {e.level.upper()} from"
+            f" {e.start:%Y-%m-%d %H:%M} to {e.end:%Y-%m-%d %H:%M}"
+            f" ({e.hours:g} h{', ongoing at the last reading' if e.ongoing else ''}),"
+            f" {e.readings} reading{'s' if e.readings != 1 else ''}, worst {e.worst:g}"
+            f" against {e.limit:g}\n      limit: {e.limit_source}\n"
+        )
+    for lot in report.flagged_lots:
+        sys.stdout.write(
+            f"  lot {lot.lot_id} ({lot.site}) was in {lot.room} during excursion"
+            f" {', '.join(str(i) for i in lot.excursions)}\n"
+        )

@@ -1,0 +1,174 @@
+"""Fitting distributions to lots: the demo's generating parameters recovered within the fits'
+intervals, AIC ranking, the few-lot rules, the failure-rate posterior, and the calibrated
+scenario written, valid and traceable to the records."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from typer.testing import CliRunner
+
+from genofab.engines.records.fitting import (
+    MIN_LOTS,
+    failure_rate,
+    fit_distributions,
+    widening_factor,
+)
+from genofab.errors import UsageError
+from genofab.io.records import read_lots
+from genofab.io.scenario_file import load_scenario
+from genofab.views.cli import app
+from tests.helpers import EXAMPLES
+from tests.records.conftest import demo_module
+
+SCENARIO = EXAMPLES / "lv-sickle-cell-current.yaml"
+
+
+def candidate(fit: object, kind: str) -> object:
+    return next(c for c in fit.candidates if c.kind == kind)  # type: ignore[attr-defined]
+
+
+def test_fits_recover_the_generating_parameters_of_the_demo(demo_folder: Path) -> None:
+    generating = demo_module().GENERATING["Évry"]
+    lots = read_lots(demo_folder / "lots.csv").select(site="Évry")
+    titer = candidate(fit_distributions(lots.values("production_bioreactor.titer")), "lognormal")
+    truth = generating["production_bioreactor.titer"]
+    low, high = titer.intervals["median"]  # type: ignore[attr-defined]
+    assert low <= truth["median"] <= high
+    low, high = titer.intervals["gsd"]  # type: ignore[attr-defined]
+    assert low <= truth["gsd"] <= high
+    for name in ("clarification.step_yield", "chromatography.step_yield", "tff.step_yield"):
+        spec = generating[name]
+        m, s = spec["mean"] / 100, spec["sd"] / 100
+        common = m * (1 - m) / s**2 - 1
+        fit = candidate(fit_distributions(lots.values(name) / 100, fraction=True), "beta")
+        for shape, true in (("alpha", m * common), ("beta", (1 - m) * common)):
+            low, high = fit.intervals[shape]  # type: ignore[attr-defined]
+            assert low <= true <= high, (name, shape, true, low, high)
+    viability = candidate(fit_distributions(lots.values("seed_train.viability")), "normal")
+    for name in ("mean", "sd"):
+        low, high = viability.intervals[name]  # type: ignore[attr-defined]
+        assert low <= generating["seed_train.viability"][name] <= high
+
+
+def test_aic_ranks_the_generating_family_first_on_many_values() -> None:
+    x = np.random.default_rng(1).lognormal(0.0, 0.8, 400)
+    fit = fit_distributions(x)
+    assert fit.candidates[0].kind == "lognormal" and fit.chosen == "lognormal"
+    normal = candidate(fit, "normal")
+    assert normal.aic == pytest.approx(4 - 2 * normal.log_likelihood)  # type: ignore[attr-defined]
+
+
+@settings(max_examples=25)
+@given(st.lists(st.floats(-1e3, 1e3), min_size=MIN_LOTS, max_size=30, unique=True))
+def test_normal_mle_is_the_mean_and_the_sd_over_n(values: list[float]) -> None:
+    x = np.array(values)
+    normal = candidate(fit_distributions(x), "normal")
+    assert normal.parameters["mean"] == pytest.approx(np.mean(x))  # type: ignore[attr-defined]
+    assert normal.parameters["sd"] == pytest.approx(np.std(x))  # type: ignore[attr-defined]
+
+
+def test_few_lots_are_refused_and_the_spread_widened_for_the_rest() -> None:
+    with pytest.raises(UsageError, match="at least 5 lots"):
+        fit_distributions(np.array([1.0, 2.0, 3.0, 4.0]))
+    x = np.array([9.0, 10.0, 11.0, 10.5, 9.5])
+    fit = fit_distributions(x)
+    assert fit.chosen == "lognormal" or fit.chosen == "normal"
+    assert widening_factor(5) == pytest.approx(math.sqrt(1.2 * 4 / 2))
+    assert widening_factor(10_000) == pytest.approx(1.0, abs=1e-3)
+    normal = fit_distributions(np.array([1.0, 2.0, 3.0, 4.0, 5.0, 6.0]) * 7 - 20)
+    if normal.chosen == "normal":
+        assert normal.predictive["sd"] == pytest.approx(
+            np.std(np.arange(6.0) * 7, ddof=1) * widening_factor(6)
+        )
+
+
+def test_failure_rate_is_a_beta_posterior_from_a_uniform_prior() -> None:
+    rate = failure_rate(1, 24)
+    assert (rate.alpha, rate.beta) == (2.0, 24.0)
+    assert rate.mean == pytest.approx(2 / 26)
+    assert rate.lower < rate.mean < rate.upper
+    with pytest.raises(UsageError):
+        failure_rate(3, 2)
+
+
+def test_fit_writes_a_valid_scenario_that_names_the_records(
+    demo_folder: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "fitted.yaml"
+    result = CliRunner().invoke(
+        app,
+        [
+            "records",
+            "fit",
+            str(demo_folder / "lots.csv"),
+            "--scenario",
+            str(SCENARIO),
+            "-o",
+            str(out),
+            "--site",
+            "Évry",
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    text = out.read_text(encoding="utf-8")
+    assert text.startswith(SCENARIO.read_text(encoding="utf-8").splitlines()[0])  # comments kept
+    scenario = load_scenario(out).scenario
+    titer, _ = scenario.parameter("process.steps[1].titer")
+    assert titer.uncertainty is not None and titer.uncertainty.kind == "lognormal"
+    assert "batch records: 24 lots, site Évry, 2026-01 to 2026-10" in (
+        titer.uncertainty.source or ""
+    )
+    failure, _ = scenario.parameter("economics.lot_failure_probability")
+    assert failure.uncertainty is not None and failure.uncertainty.kind == "beta"
+    assert "not fitted: qc.final_titer" in result.stdout
+    valid = CliRunner().invoke(app, ["validate", str(out)])
+    assert valid.exit_code == 0 and "5 with an uncertainty, all with a source" in valid.stdout
+    run = CliRunner().invoke(
+        app, ["run", str(out), "--samples", "2000", "--format", "json", "--no-progress"]
+    )
+    assert run.exit_code == 0, run.output
+
+
+def test_fit_refuses_to_pool_sites_and_writes_nothing(demo_folder: Path, tmp_path: Path) -> None:
+    out = tmp_path / "fitted.yaml"
+    result = CliRunner().invoke(
+        app,
+        [
+            "records",
+            "fit",
+            str(demo_folder / "lots.csv"),
+            "--scenario",
+            str(SCENARIO),
+            "-o",
+            str(out),
+        ],
+    )
+    assert result.exit_code == 2 and "one at a time with --site" in result.stderr
+    assert not out.exists()
+
+
+def test_a_measurement_of_too_few_lots_is_skipped_saying_why(tmp_path: Path) -> None:
+    from genofab.io.records_scenario import calibrate
+
+    rows = "".join(
+        f"P,A,L{i},2026-01-{i + 1:02d},released,{1e6 * (1 + i / 10)!r},"
+        + ("" if i > 2 else "0.5")
+        + "\n"
+        for i in range(8)
+    )
+    path = tmp_path / "lots.csv"
+    path.write_text(
+        "product,site,lot_id,start_date,outcome,production_bioreactor.titer [TU/mL],"
+        "chromatography.step_yield\n" + rows,
+        encoding="utf-8",
+    )
+    calibration = calibrate(read_lots(path), load_scenario(SCENARIO).scenario)
+    assert [f.measurement for f in calibration.fits] == ["production_bioreactor.titer"]
+    (skipped,) = calibration.skipped
+    assert skipped.reason == "measured in 3 lots; a fit needs at least 5"
