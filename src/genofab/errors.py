@@ -126,6 +126,24 @@ class UsageError(GenofabError, ValueError):
     template), or a value given for it that breaks its rules."""
 
 
+class SettingError(UsageError):
+    """A setting of a computation outside its range (the samples of a Monte Carlo, the points
+    of a curve, a seed). ``setting`` is its domain name (``samples``, ``sobol_samples``,
+    ``points``, ``sets``, ``seed``, ``scheduler``), ``rule`` what it breaks, worded to follow
+    the name; ``overridable`` says a stated override (the command line's ``--force``) lifts
+    the limit. Each front end names the setting its own way (``--samples``, a form field)."""
+
+    def __init__(self, setting: str, rule: str, overridable: bool = False) -> None:
+        self.setting, self.rule, self.overridable = setting, rule, overridable
+        super().__init__(setting, rule, overridable)
+
+    def __str__(self) -> str:
+        return f"{self.setting} {self.rule}"
+
+    def __reduce__(self) -> tuple[type[SettingError], tuple[str, str, bool]]:
+        return (SettingError, (self.setting, self.rule, self.overridable))
+
+
 class OutputError(GenofabError, ValueError):
     """An output path that cannot be used: outside the output folder, or not a folder."""
 

@@ -7,6 +7,7 @@ floats in the base units below; engines never see pint objects.
 from __future__ import annotations
 
 import sys
+import threading
 from functools import cache
 from importlib import resources
 from typing import TYPE_CHECKING, Any
@@ -32,10 +33,21 @@ CURRENCIES: dict[str, str] = {
 }
 
 
+#: Time units as the files write them; SI prefixes on them are refused ('5 dd' is not 0.5 d).
+TIME_UNITS = "s, min, h, d, wk, yr"
+
+_BUILDING = threading.Lock()
+
+
 @cache
 def registry() -> pint.UnitRegistry[Any]:
     """The shared pint registry, built once from ``units.txt`` (a few milliseconds)."""
-    _import_pint_without_dask()
+    with _BUILDING:  # one thread builds it; the others wait for it
+        return _build()
+
+
+def _build() -> pint.UnitRegistry[Any]:
+    _import_pint()
     import pint
 
     definitions = resources.files("genofab").joinpath("units.txt")
@@ -43,11 +55,17 @@ def registry() -> pint.UnitRegistry[Any]:
         return pint.UnitRegistry(str(path), autoconvert_offset_to_baseunit=False)
 
 
-def _import_pint_without_dask() -> None:
-    """Import pint without its optional dask support: pint imports dask (and PyYAML) whenever
-    it is installed, about 0.15 s that every command would pay; genofab never hands pint a dask
-    array, and a later ``import dask`` works as usual."""
-    if "pint" in sys.modules or "dask" in sys.modules:
+def _import_pint() -> None:
+    """Import pint, without its optional dask support when that is safe.
+
+    pint imports dask whenever it is installed (about 0.15 s that every command would pay;
+    genofab never hands pint a dask array). Hiding dask means an entry in ``sys.modules`` that
+    every thread sees, so it is done only while this is the process's only thread (a command
+    line reading its scenario); otherwise pint is imported as it is, dask and all. A later
+    ``import dask`` works as usual either way."""
+    if "pint" in sys.modules or "dask" in sys.modules or threading.active_count() > 1:
+        import pint
+
         return
     sys.modules["dask"] = None  # type: ignore[assignment]  # find_spec("dask") is then None
     try:

@@ -123,7 +123,7 @@ def test_product_quantities_record_what_they_count() -> None:
         (VOLUME, "2 x 10^6 L", "cannot read the unit 'x 10^6 L'"),
         (PATIENT_RATE, "50 %", "is a plain number; expected patients per year"),
         (DURATION, "5e-324 d", "outside the plausible range of a duration"),
-        (DURATION, "1 ms", "outside the plausible range of a duration"),
+        (DURATION, "1 s", "outside the plausible range of a duration"),
         (VOLUME, "1e9 L", "outside the plausible range of a volume"),
         (PRODUCT_CONCENTRATION, "1e300 TU/mL", "outside the plausible range"),
     ],

@@ -87,7 +87,7 @@ def test_raw_samples_are_written_as_parquet(tmp_path: Path) -> None:
         (["-n", "0"], "--samples must be a positive whole number, got 0"),
         (["-n", "-5"], "--samples must be a positive whole number, got -5"),
         (["-n", str(MAX_SAMPLES + 1)], "add --force"),
-        (["-n", "100", "--seed", "-1"], "--seed must be a non-negative whole number"),
+        (["-n", "100", "--seed", "-1"], "--seed must be a whole number from 0 to"),
         (["--raw", "x.parquet"], "give --samples too"),
         (["-n", "100", "--raw", "samples.csv"], "name it *.parquet"),
         (["-n", "100", "--raw", "missing/x.parquet"], "does not exist"),

@@ -4,7 +4,11 @@ once; :func:`evaluate` is one deterministic run with the inputs used and its res
 
 from __future__ import annotations
 
+import math
+from collections.abc import Iterable
 from dataclasses import dataclass
+
+import numpy as np
 
 from genofab import __version__
 from genofab.engines.arrays import Values
@@ -18,6 +22,7 @@ from genofab.engines.economics import (
     sized_values,
 )
 from genofab.engines.lot import LotArrays, lot_arrays, lot_result
+from genofab.errors import InfeasibleError
 from genofab.model.scenario import Scenario
 from genofab.results.run import InputRow, RunResult, ScenarioInfo
 
@@ -52,13 +57,14 @@ def run_arrays(
 def evaluate(scenario: Scenario, origin: ScenarioInfo | None = None) -> RunResult:
     """Lot, capacity and cost figures of ``scenario``; raises :class:`~genofab.InfeasibleError`
     when the lot or the facility cannot deliver."""
-    arrays = run_arrays(scenario, scenario.values())
-    lot = lot_result(scenario, arrays.values, arrays.lot)
-    capacity = capacity_result(scenario, arrays.values, arrays.lot, arrays.capacity)
-    economics = None
-    if arrays.cost is not None:
-        economics = economics_result(scenario, arrays.values, arrays.cost)
-    return RunResult(
+    with np.errstate(over="ignore", invalid="ignore"):  # an overflow is named by check_finite
+        arrays = run_arrays(scenario, scenario.values())
+        lot = lot_result(scenario, arrays.values, arrays.lot)
+        capacity = capacity_result(scenario, arrays.values, arrays.lot, arrays.capacity)
+        economics = None
+        if arrays.cost is not None:
+            economics = economics_result(scenario, arrays.values, arrays.cost)
+    result = RunResult(
         genofab_version=__version__,
         scenario=origin or ScenarioInfo(name=scenario.name),
         lot=lot,
@@ -76,3 +82,42 @@ def evaluate(scenario: Scenario, origin: ScenarioInfo | None = None) -> RunResul
             for path, p in scenario.parameters()
         ),
     )
+    check_finite(scenario, result)
+    return result
+
+
+def check_finite(scenario: Scenario, result: RunResult) -> None:
+    """Raise :class:`~genofab.InfeasibleError` when a result is infinite or undefined (inputs
+    so large or small that the arithmetic overflows), naming the input farthest from 1 in
+    its base unit, the likeliest cause; nothing infinite is ever shown or written."""
+    found = _first_non_finite(result.model_dump(exclude={"inputs"}), "")
+    if found is None:
+        return
+    where, value = found
+    sized = [(path, p) for path, p in scenario.parameters() if p.value]
+    path, parameter = max(sized, key=lambda item: abs(math.log10(abs(item[1].value))))
+    raise InfeasibleError(
+        path,
+        f"the result {where} comes out as {value} (not a finite number); '{parameter.given}' is"
+        " the input farthest from 1 in its unit: check it and its unit",
+    )
+
+
+def _first_non_finite(node: object, path: str) -> tuple[str, float] | None:
+    """The first infinite or NaN number in a dumped result, with its path."""
+    if isinstance(node, float) and not math.isfinite(node):
+        return path, node
+    items: Iterable[tuple[object, object]]
+    if isinstance(node, dict):
+        items = node.items()
+    elif isinstance(node, list | tuple):
+        items = ((f"[{i}]", item) for i, item in enumerate(node))
+    else:
+        return None
+    for key, item in items:
+        key = str(key)
+        child = f"{path}{key}" if key.startswith("[") else f"{path}.{key}" if path else key
+        found = _first_non_finite(item, child)
+        if found is not None:
+            return found
+    return None

@@ -14,7 +14,7 @@ from genofab.engines.capacity import YEARLY_DEMAND
 from genofab.engines.economics import CATEGORIES, CAUSES
 from genofab.engines.lot import NO_ROOM_TIME_REASON, STATUS_REASONS, LotStatus
 from genofab.engines.run import run_arrays
-from genofab.errors import UsageError
+from genofab.errors import SettingError, UsageError
 from genofab.model.scenario import Scenario
 from genofab.results.run import ScenarioInfo
 from genofab.results.scale import ScalePoint, ScaleResult
@@ -30,7 +30,7 @@ def sweep_points(
     numbers, without repeats, for parameters that count (rooms, patients)."""
     _, spec = scenario.parameter(path)
     if not 2 <= points <= MAX_POINTS:
-        raise UsageError(f"--points must be between 2 and {MAX_POINTS}, got {points}")
+        raise SettingError("points", f"must be between 2 and {MAX_POINTS}, got {points}")
     if log and (low <= 0 or high <= 0):
         raise UsageError("a log-spaced sweep needs positive ends")
     grid = np.geomspace(low, high, points) if log else np.linspace(low, high, points)

@@ -9,6 +9,7 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from genofab.errors import GenofabError, Issue, ScenarioError
+from genofab.io.references import FileReferenceError, referenced_path, referenced_problem
 from genofab.io.scenario_file import load_scenario
 from genofab.io.validation import issue_at, validation_issues
 from genofab.io.yaml_source import YamlDocument, read_yaml
@@ -70,9 +71,13 @@ def validate_plan_document(document: YamlDocument, folder: Path) -> PlanFile:
                 continue
             path = f"products[{i}].scenario"
             try:
-                scenario = load_scenario(folder / product.scenario).scenario
+                file = referenced_path(folder, product.scenario)
+                scenario = load_scenario(file).scenario
+            except FileReferenceError as error:
+                issues.append(issue_at(document, path, str(error)))
+                continue
             except GenofabError as error:
-                issues.append(issue_at(document, path, f"'{product.scenario}': {error}"))
+                issues.append(issue_at(document, path, referenced_problem(product.scenario, error)))
                 continue
             missing = sorted({step.room for step in scenario.process.steps} - set(kinds))
             if missing:

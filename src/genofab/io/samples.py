@@ -4,7 +4,6 @@ through a temporary file that replaces the target only when every chunk was writ
 from __future__ import annotations
 
 import os
-import tempfile
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
@@ -14,7 +13,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from genofab.errors import OutputError, UsageError
-from genofab.io.files import usual_mode
+from genofab.io.files import temporary_beside
 
 Columns = Mapping[str, NDArray[Any]]
 WriteChunk = Any
@@ -33,27 +32,25 @@ def parquet_samples(path: Path, metadata: Mapping[str, str]) -> Iterator[WriteCh
     path = Path(path)
     if path.suffix.lower() != ".parquet":
         raise OutputError(f"'{path}': raw samples are written as Parquet; name it *.parquet")
-    if not path.parent.is_dir():
-        raise OutputError(f"cannot write '{path}': the folder '{path.parent}' does not exist")
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    os.close(handle)
+    temporary = temporary_beside(path)
     writer: list[Any] = []
 
     def write(columns: Columns) -> None:
         table = pa.table({name: pa.array(np.asarray(column)) for name, column in columns.items()})
         if not writer:
             schema = table.schema.with_metadata(dict(metadata))
-            writer.append(pq.ParquetWriter(temporary, schema, compression="zstd"))
+            writer.append(pq.ParquetWriter(str(temporary), schema, compression="zstd"))
         writer[0].write_table(table.replace_schema_metadata(dict(metadata)))
 
     try:
         yield write
         if writer:
             writer[0].close()
-        os.chmod(temporary, usual_mode())
         os.replace(temporary, path)
-    except BaseException:
+    except BaseException as error:
         if writer:
             writer[0].close()
-        Path(temporary).unlink(missing_ok=True)
+        temporary.unlink(missing_ok=True)
+        if isinstance(error, OSError):
+            raise OutputError(f"cannot write '{path}': {error.strerror or error}") from None
         raise

@@ -21,6 +21,7 @@ from genofab.model.demand import Demand
 from genofab.model.economics import Economics
 from genofab.model.facility import Facility
 from genofab.model.parameter import describe_value
+from genofab.model.plan import FORMAT as PLAN_FORMAT
 from genofab.model.process import Process
 from genofab.model.product import Product
 from genofab.model.scenario import Scenario, room_problems, scenario_problems
@@ -66,6 +67,18 @@ def validate_document(document: YamlDocument) -> ScenarioFile:
                     f" got {describe_value(data)}",
                     1,
                     1,
+                )
+            ],
+            document.file,
+        )
+    if data.get("format") == PLAN_FORMAT:
+        raise ScenarioError(
+            [
+                issue_at(
+                    document,
+                    "format",
+                    f"this is a plan ({PLAN_FORMAT}), not a scenario: schedule it with"
+                    " genofab schedule, check it with genofab validate",
                 )
             ],
             document.file,

@@ -11,7 +11,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from genofab.errors import Issue, did_you_mean
-from genofab.io.yaml_source import Location, YamlDocument
+from genofab.io.yaml_source import Location, YamlDocument, field_path
 from genofab.model.parameter import describe_value
 
 
@@ -37,7 +37,7 @@ def _issue(error: Any, document: YamlDocument, root: type[BaseModel]) -> Issue:
         message = message.removeprefix(f"{subpath}: ")
     if kind in {"union_tag_invalid", "union_tag_not_found"}:
         loc = (*loc, error["ctx"]["discriminator"].strip("'"))
-    path = _path(loc[:-1] if kind == "extra_forbidden" else loc)
+    path = field_path(loc[:-1] if kind == "extra_forbidden" else loc)
     line, column = document.position(loc)
     return Issue(path, message, line, column)
 
@@ -101,13 +101,6 @@ def _looks_like_tag(part: str, node: Any) -> bool:
     if isinstance(node, dict) and part in {node.get("kind"), node.get("rule")}:
         return True
     return not part.isidentifier() or part.startswith(("function-", "model[", "lax-", "json-"))
-
-
-def _path(loc: Location) -> str:
-    text = ""
-    for part in loc:
-        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
-    return text
 
 
 def location(path: str) -> Location:

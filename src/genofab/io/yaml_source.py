@@ -17,6 +17,9 @@ and its pure-Python parser otherwise.
 from __future__ import annotations
 
 import hashlib
+import math
+import re
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -51,16 +54,15 @@ class YamlDocument:
 
 
 def read_yaml(path: str | Path) -> YamlDocument:
-    """Read and parse ``path``; every problem becomes a :class:`ScenarioError`."""
+    """Read and parse ``path``, a regular file of at most ``MAX_BYTES`` (a device, FIFO or
+    folder is refused without blocking); every problem becomes a :class:`ScenarioError`."""
+    from genofab.io.files import InputFileError, read_regular_file
+
     name = str(path)
-    file = Path(path)
     try:
-        size = file.stat().st_size
-        if size > MAX_BYTES:
-            raise _fail(
-                name, f"the file is {size / 2**20:.1f} MiB; the limit is {MAX_BYTES // 2**20} MiB"
-            )
-        raw = file.read_bytes()
+        raw = read_regular_file(path, MAX_BYTES)
+    except InputFileError as error:
+        raise _fail(name, f"cannot read the file: {error}") from None
     except OSError as error:
         raise _fail(name, f"cannot read the file: {error.strerror or error}") from None
     return parse_yaml(raw, name)
@@ -88,10 +90,9 @@ def parse_yaml(raw: bytes, file: str = "<scenario>") -> YamlDocument:
     except ScenarioError:
         raise
     except MarkedYAMLError as error:
-        raise _marked(error, file) from None
+        raise _marked(error, file, text) from None
     except ValueError as error:
-        reason = "a number has too many digits" if "digits" in str(error) else str(error)
-        raise _fail(file, f"not valid YAML: {reason}") from None
+        raise _fail(file, f"not valid YAML: {error}") from None
     except (YAMLError, TypeError, RecursionError) as error:
         raise _fail(file, f"not valid YAML: {error}") from None
     return YamlDocument(file, data, positions, hashlib.sha256(raw).hexdigest())
@@ -158,7 +159,7 @@ def _check_events(text: str, file: str) -> None:
             if plain and event.value == "<<":
                 raise _at(event, file, "merge keys (<<) are not supported: write the keys out")
     except MarkedYAMLError as error:
-        raise _marked(error, file) from None
+        raise _marked(error, file, text) from None
     except (YAMLError, RecursionError) as error:
         raise _fail(file, f"not valid YAML: {error}") from None
 
@@ -214,14 +215,105 @@ def _plain(
             out.setdefault(child, (item.start_mark.line + 1, item.start_mark.column + 1))
             items.append(_plain(item, child, out, budget, file, constructor))
         return items
-    return constructor.construct_object(node)
+    try:
+        _check_scalar(node)
+        value = constructor.construct_object(node)
+        if isinstance(value, float) and math.isinf(value) and "inf" not in node.value.lower():
+            raise _ScalarError(
+                f"'{_short(node.value)}' is beyond the largest number a computer holds"
+                " (about 1.8e308)"
+            )
+        return value
+    except (ValueError, OverflowError) as error:
+        message = error.args[0] if isinstance(error, _ScalarError) else _unreadable(node, error)
+        mark = node.start_mark
+        raise ScenarioError(
+            [Issue(field_path(location), message, mark.line + 1, mark.column + 1)], file
+        ) from None
 
 
-def _marked(error: Any, file: str) -> ScenarioError:
+class _ScalarError(ValueError):
+    """A scalar genofab refuses to read; the message says why."""
+
+
+def field_path(location: Location) -> str:
+    """``('process', 'steps', 3, 'room')`` as ``process.steps[3].room``."""
+    text = ""
+    for part in location:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return text
+
+
+#: Numbers as genofab reads them: decimal only (YAML 1.2 would read 0x10 as 16, 0o10 as 8).
+_DECIMAL_INT = re.compile(r"^[-+]?[0-9]+$")
+_DECIMAL_FLOAT = re.compile(
+    r"^[-+]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][-+]?[0-9]+)?$|^[-+]?\.(?:inf|Inf|INF)$|^\.(?:nan|NaN|NAN)$"
+)
+#: Characters that are invisible or control a terminal, refused in any text of a file: they
+#: make two names that look the same differ (or hide what a name says).
+_INVISIBLE_CATEGORIES = {"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"}
+_ALLOWED_CONTROLS = {"\t", "\n"}
+
+
+def _check_scalar(node: Any) -> None:
+    """Refuse numbers not written in decimal and text holding invisible characters."""
+    from ruamel.yaml.nodes import ScalarNode
+
+    if not isinstance(node, ScalarNode):
+        return
+    tag, value = node.tag, node.value
+    if tag == "tag:yaml.org,2002:int" and not _DECIMAL_INT.match(value):
+        raise _ScalarError(
+            f"'{_short(value)}' is not a decimal number: write numbers in decimal"
+            " (0x10 is 16, 0o10 is 8)"
+        )
+    if tag == "tag:yaml.org,2002:float" and not _DECIMAL_FLOAT.match(value):
+        raise _ScalarError(f"'{_short(value)}' is not a decimal number: write it like 1.5e7")
+    if tag == "tag:yaml.org,2002:str":
+        for character in value:
+            if character in _ALLOWED_CONTROLS:
+                continue
+            if unicodedata.category(character) in _INVISIBLE_CATEGORIES:
+                name = unicodedata.name(character, "a control character")
+                raise _ScalarError(
+                    f"the text holds an invisible or control character, U+{ord(character):04X}"
+                    f" ({name}): remove it (names and text take visible characters only)"
+                )
+
+
+def _unreadable(node: Any, error: Exception) -> str:
+    """Why a scalar could not be read: too many digits, an impossible date ..."""
+    value = str(getattr(node, "value", ""))
+    if "digits" in str(error) or isinstance(error, OverflowError):
+        return f"a number has too many digits ({len(value)} characters; at most 4300 digits)"
+    if node.tag == "tag:yaml.org,2002:timestamp":
+        return f"'{_short(value)}' is not a valid date ({error}): write dates as YYYY-MM-DD"
+    return f"cannot read '{_short(value)}': {error}"
+
+
+def _short(text: str, limit: int = 40) -> str:
+    """Text shortened for a message (a file's 5,000-digit number is not echoed whole)."""
+    return text if len(text) <= limit else f"{text[: limit - 1]}…"
+
+
+def _marked(error: Any, file: str, text: str = "") -> ScenarioError:
     mark = error.problem_mark or error.context_mark
     line = mark.line + 1 if mark is not None else None
     column = mark.column + 1 if mark is not None else None
     problem = str(error.problem or "")
+    if mark is not None and _tab_near(text, mark.line, mark.column):
+        return ScenarioError(
+            [
+                Issue(
+                    "",
+                    "a tab character where YAML needs spaces: indent with spaces only"
+                    " (replace the tab)",
+                    line,
+                    column,
+                )
+            ],
+            file,
+        )
     if problem.startswith("found duplicate key"):
         key = problem.split('"')[1] if '"' in problem else "?"
         return ScenarioError(
@@ -230,6 +322,16 @@ def _marked(error: Any, file: str) -> ScenarioError:
         )
     what = " ".join(part for part in (error.context, error.problem) if part)
     return ScenarioError([Issue("", f"not valid YAML: {what}", line, column)], file)
+
+
+def _tab_near(text: str, line: int, column: int) -> bool:
+    """Whether the error's place is a tab, or follows tabs in the line's indentation."""
+    lines = text.split("\n")
+    if not 0 <= line < len(lines):
+        return False
+    row = lines[line]
+    indentation = row[: len(row) - len(row.lstrip(" \t"))]
+    return "\t" in indentation or row[column : column + 1] == "\t"
 
 
 def _at(event: Any, file: str, message: str) -> ScenarioError:

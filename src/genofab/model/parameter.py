@@ -21,7 +21,7 @@ from pydantic_core import PydanticCustomError
 
 from genofab.model.distributions import Distribution, DistributionError
 from genofab.model.uncertainty import Bounds, range_problems, read_distribution
-from genofab.units import CURRENCIES, PRODUCT_UNITS, registry
+from genofab.units import CURRENCIES, PRODUCT_UNITS, TIME_UNITS, registry
 
 #: Symbols of the units a product can be counted in (TU, vg, vp, cell).
 PRODUCT_SYMBOLS: tuple[str, ...] = tuple(PRODUCT_UNITS.values())
@@ -39,7 +39,14 @@ _NUMBER_THEN_UNIT = re.compile(
     r"\s*(?P<unit>.*)$",
     re.IGNORECASE,
 )
+#: The largest magnitude any quantity may have in its base unit, whatever its own range: a
+#: product of a dozen such numbers stays finite, so no result overflows to infinity.
+MAGNITUDE_CEILING = 1e24
+#: Relative slack on the plausible ranges, for values that reach a bound only through unit
+#: conversion (1 min is 0.000694444... d, not exactly 1/1440).
+_ROUNDING = 1e-9
 _SEPARATED_DIGITS = re.compile(r"^[+-]?\d+[ ,'’]\d")
+_DATE_LIKE = re.compile(r"^\d{1,4}[/.-]\d{1,2}[/.-]\d{1,4}$")
 
 
 class Parameter(BaseModel):
@@ -139,7 +146,7 @@ class QuantitySpec:
             raise PydanticCustomError(
                 "quantity_dimension",
                 "'{given}' is not a price: expected {what} such as '{example}'",
-                {"given": given, "what": self.what, "example": self.example},
+                {"given": shorten(given), "what": self.what, "example": self.example},
             )
         distribution = None
         if uncertain is not None:
@@ -293,7 +300,7 @@ class QuantitySpec:
                 raise PydanticCustomError(
                     "quantity_unit",
                     "{given} needs a unit: expected {what} such as '{example}'",
-                    {"given": repr(raw), "what": self.what, "example": self.example},
+                    {"given": shorten(repr(raw)), "what": self.what, "example": self.example},
                 )
             return value, self.bare_unit, str(raw)
         given = raw.strip()
@@ -303,7 +310,7 @@ class QuantitySpec:
     def _check_bounds(self, value: float, unit: str, given: str = "") -> None:
         shown = f"{value:g} {unit}".strip() if unit not in {"", PER_CELL} else f"{value:g}"
         if given and not given.startswith(f"{value:g}"):  # converted: say what was written
-            shown = f"'{given}' ({shown})"
+            shown = f"'{shorten(given)}' ({shown})"
         if self.low is not None and value < self.low:
             raise PydanticCustomError(
                 "quantity_bound", "{shown} is below {low}", {"shown": shown, "low": f"{self.low:g}"}
@@ -325,7 +332,7 @@ class QuantitySpec:
             )
         if self.plausible is not None and value != 0:
             low, high = self.plausible
-            if not low <= value <= high:
+            if not low * (1 - _ROUNDING) <= value <= high * (1 + _ROUNDING):
                 raise PydanticCustomError(
                     "quantity_plausible",
                     "{shown} is outside the plausible range of {what}, {low} to {high} {unit}:"
@@ -338,6 +345,18 @@ class QuantitySpec:
                         "unit": unit if unit not in {"", PER_CELL} else "",
                     },
                 )
+        if abs(value) > MAGNITUDE_CEILING:
+            raise PydanticCustomError(
+                "quantity_bound",
+                "{shown} is too large for {what} (above {ceiling} {unit}): check the number and"
+                " its unit",
+                {
+                    "shown": shown,
+                    "what": self.what,
+                    "ceiling": f"{MAGNITUDE_CEILING:g}",
+                    "unit": unit if unit not in {"", PER_CELL} else "",
+                },
+            )
         if self.integer and value != round(value):
             raise PydanticCustomError(
                 "quantity_integer",
@@ -347,29 +366,47 @@ class QuantitySpec:
 
 
 def _convert_text(spec: QuantitySpec, given: str) -> tuple[float, str]:
-    """Value in the base unit and the unit, for text such as '200 mL'."""
+    """Value in the base unit and the unit, for text such as '200 mL'; a number with no unit
+    is read as the field reads a bare number (so ``--set PATH=45`` means what ``45`` means in
+    the file)."""
+    shown = shorten(given)
     if _SEPARATED_DIGITS.match(given):
         raise PydanticCustomError(
             "quantity_syntax",
             "cannot read '{given}': write numbers with '.' for decimals and no thousands"
             " separators (e.g. 1.5e7, 9600)",
-            {"given": given},
+            {"given": shown},
+        )
+    if _DATE_LIKE.match(given):
+        raise PydanticCustomError(
+            "quantity_syntax",
+            "'{given}' looks like a date: write a date as YYYY-MM-DD where a date is allowed,"
+            " or {what} such as '{example}'",
+            {"given": shown, "what": spec.what, "example": spec.example},
         )
     match = _NUMBER_THEN_UNIT.match(given)
     if match is None:
         raise PydanticCustomError(
             "quantity_syntax",
             "cannot read '{given}' as {what} such as '{example}': write a number, then its unit",
-            {"given": given, "what": spec.what, "example": spec.example},
+            {"given": shown, "what": spec.what, "example": spec.example},
         )
-    number = _finite(float(match["number"]), given)
+    number = _finite(float(match["number"]), shown)
+    unit_text = match["unit"].strip()
+    if not unit_text and spec.bare_unit is not None:
+        return number, spec.bare_unit
     try:
-        factor, unit = _conversion(spec, match["unit"].strip())
+        factor, unit = _conversion(spec, unit_text)
     except _UnitError as problem:
         raise PydanticCustomError(
-            problem.kind, problem.template, {**problem.context, "given": given}
+            problem.kind, problem.template, {**problem.context, "given": shown}
         ) from None
-    return _finite(number * factor, given), unit
+    return _finite(number * factor, shown), unit
+
+
+def shorten(text: str, limit: int = 60) -> str:
+    """Text as quoted in a message: a 5,000-digit number is not echoed whole."""
+    return text if len(text) <= limit else f"{text[: limit - 1]}…"
 
 
 class _UnitError(Exception):
@@ -393,7 +430,9 @@ def _conversion(spec: QuantitySpec, unit_text: str) -> tuple[float, str]:
         names = getattr(error, "unit_names", None) or error.args
         shown = ", ".join(str(n) for n in names) if isinstance(names, tuple | list) else str(names)
         raise _UnitError(
-            "quantity_unit", "unknown unit '{unit}' in '{given}'", {"unit": shown}
+            "quantity_unit",
+            "unknown unit '{unit}' in '{given}'{suggestion}",
+            {"unit": shown, "suggestion": _unit_suggestion(ureg, shown)},
         ) from None
     except Exception:
         raise _UnitError(
@@ -402,6 +441,7 @@ def _conversion(spec: QuantitySpec, unit_text: str) -> tuple[float, str]:
             " (no arithmetic)",
             {"unit": unit_text, "example": spec.example},
         ) from None
+    _refuse_prefixed_time(ureg, units)
     one = ureg.Quantity(1.0, units)
     if spec.any_dimension:
         root = one.to_root_units()
@@ -418,6 +458,31 @@ def _conversion(spec: QuantitySpec, unit_text: str) -> tuple[float, str]:
         "'{given}' is {got}; expected {what} such as '{example}'",
         {"got": describe_dimension(one), "what": spec.what, "example": spec.example},
     )
+
+
+def _unit_suggestion(ureg: Any, unknown: str) -> str:
+    """`` (did you mean 'gc'?)`` for a unit written in the wrong case or slightly misspelt."""
+    from genofab.errors import did_you_mean
+
+    names = sorted({*ureg._units, *(unit.symbol for unit in ureg._units.values() if unit.symbol)})
+    folded = [name for name in names if name.lower() == unknown.lower()]
+    if folded:
+        return f" (did you mean '{folded[0]}'?)"
+    return did_you_mean(unknown, names)
+
+
+def _refuse_prefixed_time(ureg: Any, units: Any) -> None:
+    """SI prefixes read on a time unit are typing mistakes, not units: ``5 dd`` would be
+    deci-days, ``5 da`` deci-years, ``5 kmin`` kilo-minutes."""
+    for name in units._units:  # canonical names, e.g. 'deciday'
+        for prefix, base, _ in ureg.parse_unit_name(name):
+            if prefix and ureg.Quantity(1, base).dimensionality == {"[time]": 1}:
+                raise _UnitError(
+                    "quantity_unit",
+                    "the unit '{unit}' in '{given}' reads as {prefix}-{base}: time units take no"
+                    " prefix; write the time in {time_units}",
+                    {"unit": name, "prefix": prefix, "base": base, "time_units": TIME_UNITS},
+                )
 
 
 def _finite(value: float, given: str) -> float:
@@ -456,7 +521,7 @@ def describe_value(raw: object) -> str:
         return "a list"
     if raw is None:
         return "nothing (null)"
-    return f"{type(raw).__name__} {raw!r}"
+    return f"{type(raw).__name__} {shorten(repr(raw))}"
 
 
 def quantity(spec: QuantitySpec) -> Any:

@@ -56,6 +56,13 @@ class Process(Frozen):
         return next(i for i, step in enumerate(self.steps) if isinstance(step, FillStep))
 
 
+#: Operations on the bulk product, impossible once it is filled into vials or bags
+#: (cryopreservation and formulation may follow the fill: a bag is frozen, a vial labelled).
+BULK_ONLY = frozenset(
+    {"harvest", "lysis", "clarification", "chromatography", "tff", "sterile_filtration"}
+)
+
+
 def order_problems(steps: tuple[Step, ...]) -> Problems:
     """Every way the step list breaks the order rules, as (path, message)."""
     problems = repeat_problems([step.name for step in steps], "process.steps", "name")
@@ -89,7 +96,15 @@ def order_problems(steps: tuple[Step, ...]) -> Problems:
             problems.append((path, f"'{step.name}' ({step.kind}) comes before the product is made"))
         if isinstance(step, QCReleaseStep) and i < filled:
             problems.append((path, f"'{step.name}' (qc_release) comes before the fill"))
-        if isinstance(step, ProcessingStep) and i > filled and step.changes_volume:
+        if isinstance(step, ProcessingStep) and i > filled and step.kind in BULK_ONLY:
+            problems.append(
+                (
+                    f"{path}.kind",
+                    f"'{step.name}' ({step.kind}) comes after the fill: it works on the bulk"
+                    " product, which is in its containers by then; move it before the fill",
+                )
+            )
+        elif isinstance(step, ProcessingStep) and i > filled and step.changes_volume:
             problems.append(
                 (
                     path,

@@ -20,7 +20,7 @@ from typing import Annotated, Any, TypeVar
 import typer
 
 from genofab import __version__
-from genofab.errors import GenofabError, UsageError
+from genofab.errors import GenofabError, SettingError, UsageError
 from genofab.views.schedule_command import schedule as _schedule_command
 
 app = typer.Typer(
@@ -65,6 +65,17 @@ ProgressOption = Annotated[
 ]
 
 
+#: The command line's name for each setting an engine may refuse (see SettingError).
+OPTION_NAMES = {
+    "samples": "--samples",
+    "sobol_samples": "--sobol-samples",
+    "points": "--points",
+    "sets": "--set",
+    "seed": "--seed",
+    "scheduler": "--scheduler",
+}
+
+
 def reports_errors(command: F) -> F:
     """Print a GenofabError as its message on stderr and exit with status 2."""
 
@@ -72,6 +83,11 @@ def reports_errors(command: F) -> F:
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
             return command(*args, **kwargs)
+        except SettingError as error:
+            option = OPTION_NAMES.get(error.setting, error.setting)
+            advice = "; add --force to run it" if error.overridable else ""
+            sys.stderr.write(f"error: {option} {error.rule}{advice}\n")
+            raise typer.Exit(EXIT_BAD_INPUT) from None
         except GenofabError as error:
             sys.stderr.write(f"error: {error}\n")
             raise typer.Exit(EXIT_BAD_INPUT) from None
@@ -358,7 +374,7 @@ def scale(
     from genofab.engines.scale import scale as sweep
     from genofab.engines.scale import sweep_points
 
-    loaded, origin = load_with_origin(file)
+    loaded, origin = load_deliverable(file)
     path, low, high = _parse_range(loaded.scenario, vary)
     grid = sweep_points(loaded.scenario, path, low, high, points, log)
     result = sweep(loaded.scenario, path, grid, origin)
@@ -548,6 +564,14 @@ def load_with_origin(file: Path) -> Any:
 
     loaded = load_scenario(file)
     return loaded, ScenarioInfo(name=loaded.scenario.name, file=loaded.path, sha256=loaded.sha256)
+
+
+def load_deliverable(file: Path) -> Any:
+    """The loaded scenario and its origin, once its lot and facility are known to deliver:
+    the one gate of every command that computes from a scenario (run, report, scale,
+    sensitivity, sweep, compare)."""
+    loaded, result = _evaluate(file)
+    return loaded, result.scenario
 
 
 def _evaluate(file: Path) -> Any:

@@ -20,7 +20,7 @@ from genofab.views.cli import (
     SeedOption,
     app,
     list_written,
-    load_with_origin,
+    load_deliverable,
     reports_errors,
     show,
 )
@@ -76,7 +76,7 @@ def sensitivity(
     check_seed(seed)
     if not 0 < spread < 100:
         raise UsageError(f"--spread must be between 0 and 100 (%), got {spread:g}")
-    loaded, origin = load_with_origin(file)
+    loaded, origin = load_deliverable(file)
     if all_inputs:
         result = one_way(loaded.scenario, results=results, spread=spread / 100, origin=origin)
     else:
@@ -137,7 +137,7 @@ def sweep(
     from genofab.views.progress import progress_bar
     from genofab.views.uncertainty_runs import check_seed, executor_for, parse_sets
 
-    loaded, origin = load_with_origin(file)
+    loaded, origin = load_deliverable(file)
     grid = parse_sets(loaded.scenario, sets)
     points = len(grid_points(loaded.scenario, grid))
     check_samples(samples)

@@ -9,13 +9,17 @@ from pathlib import Path
 from typing import Any
 
 from genofab.engines.uncertainty.executors import ClusterExecutor, Executor, LocalDaskExecutor
-from genofab.errors import UsageError
+from genofab.errors import SettingError, UsageError
+
+#: The largest seed: a 64-bit unsigned whole number, as every random generator takes.
+MAX_SEED = 2**64 - 1
 
 
 def check_seed(seed: int) -> None:
-    """A seed is a non-negative whole number (SeedSequence takes no negative entropy)."""
-    if seed < 0:
-        raise UsageError(f"--seed must be a non-negative whole number, got {seed}")
+    """A seed is a whole number from 0 to :data:`MAX_SEED` (SeedSequence takes no negative
+    entropy)."""
+    if not 0 <= seed <= MAX_SEED:
+        raise SettingError("seed", f"must be a whole number from 0 to {MAX_SEED:,}, got {seed}")
 
 
 @contextmanager

@@ -17,7 +17,7 @@ from genofab.engines.uncertainty.executors import LocalDaskExecutor, SerialExecu
 from genofab.engines.uncertainty.monte_carlo import MAX_SAMPLES, check_samples, monte_carlo
 from genofab.engines.uncertainty.sampling import BLOCK, block_streams
 from genofab.engines.uncertainty.statistics import QUANTILE_ERROR
-from genofab.errors import UsageError
+from genofab.errors import SettingError, UsageError
 from genofab.io.scenario_file import load_scenario
 from tests.helpers import EXAMPLES, tiny_costed, uncertain_tiny
 
@@ -141,14 +141,15 @@ def test_the_probability_of_meeting_demand_counts_the_failed_lots() -> None:
 
 @pytest.mark.parametrize("samples", [0, -5, MAX_SAMPLES + 1])
 def test_bad_sample_counts_are_refused(samples: int) -> None:
-    with pytest.raises(UsageError, match="--samples"):
+    with pytest.raises(UsageError, match="samples"):
         check_samples(samples)
 
 
 def test_the_cap_gives_way_to_force() -> None:
     check_samples(MAX_SAMPLES + 1, force=True)
-    with pytest.raises(UsageError, match="--force"):
+    with pytest.raises(SettingError, match="above the cap") as refused:
         check_samples(MAX_SAMPLES * 10)
+    assert refused.value.overridable
 
 
 def test_chunks_are_whole_blocks() -> None:

@@ -40,8 +40,8 @@ def test_each_point_is_the_monte_carlo_with_its_values_set() -> None:
     [
         ({"process.steps[2].step_yeild": [0.5]}, "did you mean 'process.steps[2].step_yield'"),
         ({YIELD: [1.4]}, "1.4 is above 1"),
-        ({YIELD: []}, "at least one value"),
-        ({}, "at least one --set"),
+        ({YIELD: []}, "has no value: give at least one"),
+        ({}, "give at least one parameter and its values"),
         ({YIELD: [0.5] * 101, DURATION: [5.0] * 100}, "at most 10,000"),
     ],
 )

@@ -96,13 +96,13 @@ class ClusterExecutor:
 
 def connect(address: str) -> Any:
     """A ``distributed.Client`` for the scheduler at ``address`` (the ``cluster`` extra)."""
-    from genofab.errors import UsageError
+    from genofab.errors import SettingError, UsageError
 
     try:
         from distributed import Client
     except ImportError:  # pragma: no cover - the cluster extra is part of dev
-        raise UsageError(
-            "--scheduler needs Dask's distributed package: pip install 'genofab[cluster]'"
+        raise SettingError(
+            "scheduler", "needs Dask's distributed package: pip install 'genofab[cluster]'"
         ) from None
     try:
         return Client(address, timeout="10s")  # type: ignore[no-untyped-call]

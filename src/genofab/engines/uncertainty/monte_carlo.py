@@ -47,7 +47,7 @@ from genofab.engines.uncertainty.statistics import (
     Tally,
     tally_moments,
 )
-from genofab.errors import UsageError
+from genofab.errors import SettingError
 from genofab.model.scenario import Scenario
 from genofab.results.run import ScenarioInfo
 from genofab.results.uncertainty import (
@@ -61,6 +61,9 @@ from genofab.results.uncertainty import (
 
 #: The most samples a run takes without ``force`` (10 million: about 10 s on one core).
 MAX_SAMPLES = 10_000_000
+#: The most samples a run takes even when forced (results are counted in 64-bit integers, and
+#: a run this long is about a day on one core).
+MAX_FORCED_SAMPLES = 100_000_000_000
 QUANTILE_METHOD = (
     "inverted CDF (the smallest value with at least p·N samples at or below it): exact for"
     f" whole numbers, within {QUANTILE_ERROR:.2g} (relative) for other results"
@@ -71,11 +74,19 @@ def check_samples(samples: int, force: bool = False) -> None:
     """Refuse a number of samples that is not positive, or above :data:`MAX_SAMPLES`
     without ``force``."""
     if samples <= 0:
-        raise UsageError(f"--samples must be a positive whole number, got {samples}")
+        raise SettingError("samples", f"must be a positive whole number, got {samples}")
     if samples > MAX_SAMPLES and not force:
-        raise UsageError(
-            f"--samples {samples:,} is above the cap of {MAX_SAMPLES:,}; add --force to run it"
-            " (time grows with the samples; memory does not)"
+        raise SettingError(
+            "samples",
+            f"{samples:,} is above the cap of {MAX_SAMPLES:,} (time grows with the samples;"
+            " memory does not)",
+            overridable=True,
+        )
+    if samples > MAX_FORCED_SAMPLES:
+        raise SettingError(
+            "samples",
+            f"{samples:,} is above {MAX_FORCED_SAMPLES:,}, the most any run takes"
+            " (about a day of computing)",
         )
 
 

@@ -32,7 +32,7 @@ from genofab.engines.uncertainty.sampling import (
     quantile,
     sampling_plan,
 )
-from genofab.errors import UsageError
+from genofab.errors import SettingError, UsageError
 from genofab.model.parameter import QuantitySpec
 from genofab.model.scenario import Scenario, iter_parameter_specs
 from genofab.results.run import ScenarioInfo
@@ -55,6 +55,10 @@ KEY_RESULTS = (
 )
 #: Rank correlations need every sample in memory: at most this many.
 MAX_RANK_SAMPLES = 1_000_000
+#: The largest Sobol design: base samples N (a power of 2), and N × (parameters + 2) model
+#: runs, each held in memory with its inputs.
+MAX_SOBOL_BASE = 2**20
+MAX_SOBOL_RUNS = 20_000_000
 TORNADO_ENDS = (0.1, 0.9)
 
 
@@ -154,10 +158,7 @@ def spearman(
     from scipy import stats
 
     inputs = _inputs(sampling_plan(scenario))
-    if samples > MAX_RANK_SAMPLES:
-        raise UsageError(
-            f"rank correlations keep every sample in memory: at most {MAX_RANK_SAMPLES:,}"
-        )
+    check_rank_samples(samples)
     chunks: list[dict[str, NDArray[np.generic]]] = []
     monte_carlo(scenario, samples, seed, executor=executor, raw=chunks.append)
     columns = {name: np.concatenate([chunk[name] for chunk in chunks]) for name in chunks[0]}
@@ -177,6 +178,30 @@ def spearman(
     return found
 
 
+def check_sobol_samples(base_samples: int, parameters: int) -> None:
+    """The Sobol design's base samples: a power of 2, at most :data:`MAX_SOBOL_BASE`, and at
+    most :data:`MAX_SOBOL_RUNS` model runs for ``parameters`` uncertain parameters."""
+    if base_samples < 2 or base_samples & (base_samples - 1):
+        raise SettingError("sobol_samples", f"must be a power of 2 (e.g. 1024), got {base_samples}")
+    runs = base_samples * (parameters + 2)
+    if base_samples > MAX_SOBOL_BASE or runs > MAX_SOBOL_RUNS:
+        raise SettingError(
+            "sobol_samples",
+            f"{base_samples:,} makes {runs:,} model runs ({parameters} uncertain parameters);"
+            f" at most {MAX_SOBOL_BASE:,} base samples and {MAX_SOBOL_RUNS:,} runs",
+        )
+
+
+def check_rank_samples(samples: int) -> None:
+    """Rank correlations hold every sample in memory: at most :data:`MAX_RANK_SAMPLES`."""
+    if samples > MAX_RANK_SAMPLES:
+        raise SettingError(
+            "samples",
+            f"{samples:,} is above {MAX_RANK_SAMPLES:,}: rank correlations keep every sample"
+            " in memory",
+        )
+
+
 def sobol(
     scenario: Scenario, outputs: Sequence[Output], base_samples: int, seed: int
 ) -> tuple[dict[str, tuple[SobolIndex, ...] | None], int, list[str]]:
@@ -185,10 +210,9 @@ def sobol(
     from SALib.analyze import sobol as analyze
     from SALib.sample import sobol as design
 
-    if base_samples < 2 or base_samples & (base_samples - 1):
-        raise UsageError(f"--sobol-samples must be a power of 2 (e.g. 1024), got {base_samples}")
     plan = sampling_plan(scenario)
     inputs = _inputs(plan)
+    check_sobol_samples(base_samples, len(inputs))
     problem = {
         "num_vars": len(inputs),
         "names": [item.path for item in inputs],
@@ -244,6 +268,8 @@ def sensitivity(
     executor: Executor | None = None,
 ) -> SensitivityResult:
     """Tornado, rank correlations and Sobol indices of the chosen results."""
+    check_rank_samples(samples)
+    check_sobol_samples(sobol_samples, len(_inputs(sampling_plan(scenario))))
     outputs = chosen_outputs(scenario, results)
     indices, runs, notes = sobol(scenario, outputs, sobol_samples, seed)
     notes = [
@@ -349,7 +375,7 @@ def one_way(
     its low and its high, every other at its value, in one vectorised evaluation of 2k + 1
     cases; inputs ranked by the swing of each result."""
     if not 0 < spread < 1:
-        raise UsageError(f"the one-way spread must be between 0 and 100 %, got {spread:g}")
+        raise SettingError("spread", f"must be between 0 and 100 %, got {spread:.0%}")
     outputs = chosen_outputs(scenario, results)
     inputs = one_way_ends(scenario, spread)
     cases = 1 + 2 * len(inputs)

@@ -17,7 +17,7 @@ from genofab.engines.uncertainty.chunks import DEFAULT_CHUNK, chunk_tasks
 from genofab.engines.uncertainty.executors import Executor, SerialExecutor
 from genofab.engines.uncertainty.monte_carlo import monte_carlo
 from genofab.engines.uncertainty.outputs import headline_outputs
-from genofab.errors import UsageError
+from genofab.errors import SettingError, UsageError
 from genofab.model.scenario import Scenario
 from genofab.results.run import ScenarioInfo
 from genofab.results.uncertainty import SweepPoint, SweepResult
@@ -30,11 +30,11 @@ def grid_points(scenario: Scenario, grid: Mapping[str, Sequence[float]]) -> list
     """Every combination of the swept values (base units), first parameter varying slowest;
     an unknown path or a value its field refuses is a :class:`UsageError`."""
     if not grid:
-        raise UsageError("give at least one --set PATH=V1,V2,...")
+        raise SettingError("sets", "is needed: give at least one parameter and its values")
     for path, values in grid.items():
         scenario.parameter(path)  # an unknown path is refused with a suggestion
         if not values:
-            raise UsageError(f"--set {path}: give at least one value")
+            raise SettingError("sets", f"{path}= has no value: give at least one")
         scenario.check_values(path, values)
     count = 1
     for values in grid.values():
