@@ -95,3 +95,13 @@ def test_report_of_an_outlook_writes_its_figures_and_numbers(tmp_path: Path) -> 
             } <= figures
     html = (tmp_path / "out" / "sickle-cell-europe.html").read_text("utf-8")
     assert "<svg" in html and "Build plan" in html
+
+
+def test_outlook_and_network_tables_fit_80_columns_whole() -> None:
+    """At 80 columns every line fits and no cell is cut (tables split instead)."""
+    for name in ("sickle-cell-europe.yaml", "car-t-network.yaml"):
+        done = runner.invoke(app, ["run", str(EXAMPLES / name)], env={"COLUMNS": "80"})
+        assert done.exit_code == 0, done.output
+        lines = done.stdout.splitlines()
+        assert max(len(line) for line in lines) <= 80
+        assert "…" not in done.stdout

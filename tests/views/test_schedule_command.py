@@ -4,6 +4,7 @@ and bad input answered with exit status 2, a message naming the field, and nothi
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import json
 import subprocess
@@ -12,6 +13,7 @@ import zipfile
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from genofab.views.cli import app
@@ -135,11 +137,40 @@ def test_an_infeasible_plan_is_reported_not_raised(write: Write) -> None:
     result = runner.invoke(
         app, ["schedule", str(write(dump_yaml(data), "plan.yaml")), "-f", "json"]
     )
-    assert result.exit_code == 0, result.output
+    assert result.exit_code == 4, result.output  # documented: 4 means infeasible
     data = json.loads(result.stdout)
     assert data["status"] == "infeasible"
-    assert data["lots"] == []
     assert any("demands for 'c'" in reason for reason in data["infeasibility"])
+    # the lots that fit are scheduled; every other lot is listed with its reason
+    made = {row["lot"] for row in data["lots"]}
+    assert len(made) == data["lots_made"] and len(made) + len(data["left_out"]) == 70
+    assert all("horizon" in row["reason"] for row in data["left_out"])
+
+
+@pytest.mark.parametrize(
+    ("options", "named", "rule"),
+    [
+        (["--seed", "-1", "--simulate", "5"], "--seed", "greater than or equal to 0"),
+        (["--seed", "18446744073709551616"], "--seed", "less than or equal to 2147483647"),
+        (["--time-limit", "inf"], "--time-limit", "at most 86400 s"),
+        (["--time-limit", "nan"], "--time-limit", "at most 86400 s"),
+        (["--simulate", "1000000000"], "--simulate", "less than or equal to 1000000"),
+        (["--workers", "0"], "--workers", "greater than or equal to 1"),
+    ],
+)
+def test_every_option_is_range_checked(options: list[str], named: str, rule: str) -> None:
+    result = runner.invoke(app, ["schedule", MAKESPAN, *options])
+    assert result.exit_code == 2
+    assert named in result.output and rule in result.output
+    assert "Traceback" not in result.output
+
+
+def test_a_lot_that_always_fails_is_refused(write: Write) -> None:
+    data = edit(benchmark_data(), "products.0.failure_probability", "100 %")
+    plan = write(dump_yaml(data), "plan.yaml")
+    result = runner.invoke(app, ["schedule", str(plan), "--simulate", "5"])
+    assert result.exit_code == 2
+    assert "products[0].failure_probability: 100% is above 99%" in result.stderr
 
 
 def test_the_installed_command_answers_bad_input_without_a_traceback(write: Write) -> None:
@@ -151,3 +182,19 @@ def test_the_installed_command_answers_bad_input_without_a_traceback(write: Writ
     assert done.returncode == 2
     assert "Traceback" not in done.stderr
     assert "rooms[0].changeover: '-1 wk' (-7 d) is below 0" in done.stderr
+
+
+def test_the_gantt_is_in_calendar_dates_when_the_plan_has_a_start() -> None:
+    from genofab.engines.scheduling.run import schedule_plan
+    from genofab.model.plan import Plan
+    from genofab.views.gantt import PALETTE, gantt_html
+
+    data = dict(benchmark_data(), start="2027-01-04")
+    result = schedule_plan(Plan.model_validate(data), "makespan", time_limit=2)
+    page = gantt_html(result)
+    assert "date (the plan starts 2027-01-04)" in page
+    first = min(result.lots, key=lambda row: (row.start, row.lot))
+    # a lot's tooltip gives its dates: start + weeks × 7 days
+    start = result.start_date + dt.timedelta(days=7 * first.start)
+    assert f"{first.lot} ({first.product}" in page and start.isoformat() in page
+    assert len(set(PALETTE)) >= 20  # one colour per product for plans of 10+ products

@@ -9,7 +9,7 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from genofab.errors import GenofabError, Issue, ScenarioError
-from genofab.io.outlook_file import confined
+from genofab.io.references import FileReferenceError, referenced_path, referenced_problem
 from genofab.io.scenario_file import load_scenario
 from genofab.io.validation import issue_at, validation_issues
 from genofab.io.yaml_source import YamlDocument, read_yaml
@@ -70,21 +70,14 @@ def validate_network_document(document: YamlDocument, folder: Path) -> NetworkFi
             if site.scenario is None:
                 continue
             path = f"sites[{i}].scenario"
-            target = confined(folder, site.scenario)
-            if target is None:
-                issues.append(
-                    issue_at(
-                        document,
-                        path,
-                        f"'{site.scenario}' is outside the network's folder: refer to scenario"
-                        " files beside the network or below it",
-                    )
-                )
-                continue
             try:
-                scenarios[site.name] = load_scenario(target).scenario
+                scenarios[site.name] = load_scenario(
+                    referenced_path(folder, site.scenario)
+                ).scenario
+            except FileReferenceError as error:
+                issues.append(issue_at(document, path, str(error)))
             except GenofabError as error:
-                issues.append(issue_at(document, path, f"'{site.scenario}': {error}"))
+                issues.append(issue_at(document, path, referenced_problem(site.scenario, error)))
     if issues or network is None:
         raise ScenarioError(issues, document.file)
     return NetworkFile(document.file, document.sha256, network, scenarios)

@@ -10,6 +10,7 @@ from pydantic import ValidationError
 from pydantic_core import PydanticCustomError
 
 from genofab.errors import GenofabError, Issue, ScenarioError, did_you_mean
+from genofab.io.references import FileReferenceError, referenced_path, referenced_problem
 from genofab.io.scenario_file import load_scenario
 from genofab.io.validation import issue_at, validation_issues
 from genofab.io.yaml_source import YamlDocument, read_yaml
@@ -38,18 +39,6 @@ def is_outlook_document(document: YamlDocument) -> bool:
 def load_outlook(path: str | Path) -> OutlookFile:
     """Read and validate an outlook file; a :class:`ScenarioError` lists every problem."""
     return validate_outlook_document(read_yaml(path), Path(path).parent)
-
-
-def confined(folder: Path, reference: str) -> Path | None:
-    """The file a reference names inside ``folder``, or None when it points outside it."""
-    if Path(reference).is_absolute():
-        return None
-    target = (folder / reference).resolve()
-    try:
-        target.relative_to(folder.resolve())
-    except ValueError:
-        return None
-    return target
 
 
 def validate_outlook_document(document: YamlDocument, folder: Path) -> OutlookFile:
@@ -85,21 +74,15 @@ def validate_outlook_document(document: YamlDocument, folder: Path) -> OutlookFi
             changed: list[dict[str, float]] = []
             for j, stage in enumerate(product.stages):
                 path = f"products[{i}].stages[{j}].scenario"
-                target = confined(folder, stage.scenario)
-                if target is None:
-                    issues.append(
-                        issue_at(
-                            document,
-                            path,
-                            f"'{stage.scenario}' is outside the outlook's folder: refer to"
-                            " scenario files beside the outlook or below it",
-                        )
-                    )
-                    continue
                 try:
-                    scenario = load_scenario(target).scenario
+                    scenario = load_scenario(referenced_path(folder, stage.scenario)).scenario
+                except FileReferenceError as error:
+                    issues.append(issue_at(document, path, str(error)))
+                    continue
                 except GenofabError as error:
-                    issues.append(issue_at(document, path, f"'{stage.scenario}': {error}"))
+                    issues.append(
+                        issue_at(document, path, referenced_problem(stage.scenario, error))
+                    )
                     continue
                 loaded.append(scenario)
                 values, problems = stage_overrides(scenario, stage.set)

@@ -77,6 +77,7 @@ class ParameterFit:
     measurement: str
     path: str
     unit: str
+    base_unit: str
     fit: Fit
     source: str
     uncertainty: dict[str, Any]
@@ -155,6 +156,7 @@ def calibrate(
                 measurement=item.measurement,
                 path=item.path,
                 unit=unit,
+                base_unit=parameter.unit,
                 fit=fit,
                 source=source,
                 uncertainty=_written(fit, parameter, spec, unit, factor, source),

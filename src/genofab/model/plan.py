@@ -40,12 +40,20 @@ from genofab.model.plan_quantities import (
     MoneyPerLotTime,
     Multiplier,
     RoomCapacity,
+    RoomCount,
     StorageCapacity,
 )
 from genofab.model.quantities import Duration, DurationOrZero, Fraction, Money
 from genofab.model.scenario import iter_parameters
 
 FORMAT = "genofab-plan/1"
+#: Calendar years a plan's start may fall in (dates outside are typing mistakes).
+START_YEARS = (1950, 2200)
+#: Lots a plan may demand in all, and steps its horizon may span: the schedulers' limits.
+MAX_PLAN_LOTS = 5_000
+MAX_STEPS = 100_000
+#: A lot that fails at least this often is never made: its Monte Carlo would not end.
+MAX_FAILURE = 0.99
 
 
 def _due(raw: object) -> Parameter | dt.date:
@@ -92,6 +100,12 @@ class Phase(Frozen):
     duration: Duration
     max_wait: DurationOrZero | None = Field(
         default=None, description="longest wait before the next phase starts; none: no limit"
+    )
+    split: bool = Field(
+        default=False,
+        description="the lot may leave its room after this phase (other lots, cleaning or a"
+        " changeover before its next phase); by default consecutive phases in the same kind of"
+        " room run back to back in one room",
     )
 
 
@@ -143,7 +157,7 @@ class RoomGroup(Frozen):
     kind: Identifier | None = Field(
         default=None, description="kind of room phases refer to (default: the name)"
     )
-    count: LotCount = default(1, "lot", "one room")
+    count: RoomCount = default(1, "lot", "one room")
     capacity: RoomCapacity = default(1, "lot", "one lot at a time")
     products: tuple[Identifier, ...] | None = Field(
         default=None, description="products these rooms may make (default: every product)"
@@ -343,6 +357,40 @@ def plan_problems(plan: Plan) -> list[tuple[str, str]]:
                 )
     if plan.time_step.value > plan.horizon.value:
         problems.append(("time_step", "is longer than the horizon"))
+    elif plan.horizon.value / plan.time_step.value > MAX_STEPS:
+        problems.append(
+            (
+                "time_step",
+                f"gives {plan.horizon.value / plan.time_step.value:,.0f} steps over the horizon,"
+                f" more than the {MAX_STEPS:,} the schedulers handle: use a longer step",
+            )
+        )
+    if plan.start is not None and not START_YEARS[0] <= plan.start.year <= START_YEARS[1]:
+        problems.append(
+            (
+                "start",
+                f"{plan.start.isoformat()} is outside the years {START_YEARS[0]}–{START_YEARS[1]}",
+            )
+        )
+    total = sum(int(demand.lots.value) for demand in plan.demands)
+    if total > MAX_PLAN_LOTS:
+        problems.append(
+            (
+                "demands",
+                f"ask for {total:,} lots in all, more than the {MAX_PLAN_LOTS:,} a plan may"
+                " schedule: split the plan",
+            )
+        )
+    for i, product in enumerate(plan.products):
+        failure = product.failure_probability
+        if failure is not None and failure.value > MAX_FAILURE:
+            problems.append(
+                (
+                    f"products[{i}].failure_probability",
+                    f"{failure.value:.0%} is above {MAX_FAILURE:.0%}: a lot that always fails is"
+                    " never made",
+                )
+            )
     return problems
 
 

@@ -11,7 +11,7 @@ from pydantic import Field
 
 from genofab.results.base import Result
 
-Status = Literal["optimal", "feasible", "infeasible", "unknown"]
+Status = Literal["optimal", "feasible", "partial", "infeasible"]
 
 
 class PlanInfo(Result):
@@ -40,6 +40,17 @@ class LotRow(Result):
     end_date: dt.date | None = None
     release_date: dt.date | None = None
     due_date: dt.date | None = None
+
+
+class LeftOutLot(Result):
+    """A demanded lot the schedule does not make, and why."""
+
+    lot: str
+    product: str
+    sponsor: str
+    due: float
+    due_date: dt.date | None = None
+    reason: str
 
 
 class ChangeoverRow(Result):
@@ -179,7 +190,10 @@ class PlanRobustness(Result):
 
 class ScheduleResult(Result):
     """The schedule of a plan with its proof status. ``optimal`` means the objective equals a
-    proven bound; ``feasible`` means a valid schedule whose gap to the bound is ``gap``."""
+    proven bound; ``feasible`` means a valid schedule whose gap to the bound is ``gap``;
+    ``partial`` a valid schedule that leaves the lots in ``left_out`` out (none of every lot
+    was found); ``infeasible`` that no schedule makes every lot (``infeasibility`` says why;
+    the lots that fit are still scheduled)."""
 
     status: Status
     objective: Literal["makespan", "lateness", "margin"]
@@ -198,6 +212,12 @@ class ScheduleResult(Result):
     horizon: float
     start_date: dt.date | None
     infeasibility: tuple[str, ...] = Field(description="why no schedule meets the plan")
+    left_out: tuple[LeftOutLot, ...] = Field(
+        default=(), description="demanded lots the schedule does not make, each with the reason"
+    )
+    grid_notes: tuple[str, ...] = Field(
+        default=(), description="durations the time grid changes by more than 10 %"
+    )
     makespan: float | None
     total_lateness: float | None
     on_time_share: float | None

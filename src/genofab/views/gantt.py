@@ -3,18 +3,38 @@ self-contained HTML file, no network). Drawing only: every time comes from the r
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 import io
 from collections import defaultdict
 
 from genofab.results.schedule import ScheduleResult
 
-#: Colour-blind-safe palette (Okabe–Ito, then Tableau) for products.
+#: Colour-blind-safe palette (Okabe–Ito, then Tableau and darker and lighter tones): twenty
+#: distinct colours, so plans of 10+ products keep one colour per product.
 PALETTE = (
     "#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9",
     "#D55E00", "#F0E442", "#4E79A7", "#B07AA1", "#9C755F",
-    "#76B7B2", "#EDC948",
+    "#76B7B2", "#EDC948", "#1B3A6B", "#8C6D00", "#00553F",
+    "#7A3B64", "#A3D3F0", "#8A3300", "#B5B5B5", "#2F2F2F",
 )  # fmt: skip
+#: Colours on which a bar's label is written in black.
+LIGHT = ("#F0E442", "#EDC948", "#A3D3F0", "#B5B5B5")
+
+
+def calendar(result: ScheduleResult, when: float) -> str:
+    """A time of the result as text: its date when the plan has a start, else the time."""
+    if result.start_date is None:
+        return f"{when:g} {result.time_unit}"
+    days = when * (7.0 if result.time_unit == "wk" else 1.0)
+    return (result.start_date + dt.timedelta(days=round(days))).isoformat()
+
+
+def axis_label(result: ScheduleResult) -> str:
+    """What the time axis shows."""
+    if result.start_date is None:
+        return f"time from the start of the horizon ({result.time_unit})"
+    return f"date (the plan starts {result.start_date.isoformat()})"
 
 
 def product_colours(result: ScheduleResult) -> dict[str, str]:
@@ -88,7 +108,7 @@ def gantt_figure_bytes(result: ScheduleResult, image_format: str) -> bytes:
         if width >= min_label * len(lot.lot) / 3.0:
             axes.text(
                 lot.start + width / 2, y, lot.lot, ha="center", va="center", fontsize=6.5,
-                color="white" if colours[lot.product] not in ("#F0E442", "#EDC948") else "black",
+                color="black" if colours[lot.product] in LIGHT else "white",
             )  # fmt: skip
     for change in result.changeover_list:
         axes.barh(
@@ -102,7 +122,12 @@ def gantt_figure_bytes(result: ScheduleResult, image_format: str) -> bytes:
     axes.set_yticks(range(len(labels)), labels, fontsize=8)
     axes.set_ylim(len(labels) - 0.4, -1.2)
     axes.set_xlim(0, end * 1.02)
-    axes.set_xlabel(f"time from the start of the horizon ({result.time_unit})")
+    axes.set_xlabel(axis_label(result))
+    if result.start_date is not None:
+        from matplotlib.ticker import FuncFormatter
+
+        axes.xaxis.set_major_formatter(FuncFormatter(lambda x, _: calendar(result, x)))
+        axes.tick_params(axis="x", labelsize=7, labelrotation=30)
     axes.grid(axis="x", color="#EEEEEE", linewidth=0.6)
     axes.set_axisbelow(True)
     value = "–" if result.objective_value is None else f"{result.objective_value:g}"
@@ -159,12 +184,13 @@ def gantt_html(result: ScheduleResult) -> str:
         x = left + t * scale
         parts.append(
             f'<line x1="{x:.1f}" x2="{x:.1f}" y1="25" y2="{height - 28}" stroke="#f0f0f0"/>'
-            f'<text x="{x:.1f}" y="{height - 14}" text-anchor="middle">{t:g}</text>'
+            f'<text x="{x:.1f}" y="{height - 14}" text-anchor="middle">'
+            f"{html.escape(calendar(result, t) if result.start_date else f'{t:g}')}</text>"
         )
         t += tick
     parts.append(
         f'<text x="{left + (width - left) / 2}" y="{height - 1}" text-anchor="middle">'
-        f"time from the start of the horizon ({html.escape(result.time_unit)})</text>"
+        f"{html.escape(axis_label(result))}</text>"
     )
     index = room_rows(result, rooms)
     for shutdown in result.shutdowns:
@@ -172,7 +198,8 @@ def gantt_html(result: ScheduleResult) -> str:
         x, w = left + shutdown.start * scale, (shutdown.end - shutdown.start) * scale
         parts.append(
             f'<rect x="{x:.1f}" y="{y}" width="{w:.1f}" height="{row_height - 2}" fill="#555">'
-            f"<title>shutdown {shutdown.start:g}–{shutdown.end:g}</title></rect>"
+            f"<title>shutdown {html.escape(calendar(result, shutdown.start))}–"
+            f"{html.escape(calendar(result, shutdown.end))}</title></rect>"
         )
     for change in result.changeover_list:
         y = 30 + index[change.room] * row_height + 3
@@ -187,8 +214,9 @@ def gantt_html(result: ScheduleResult) -> str:
         y = 30 + position[i] * row_height + 3
         tip = (
             f"{lot.lot} ({lot.product}, {lot.sponsor}) {lot.phase} in {lot.room}:"
-            f" {lot.start:g}–{lot.end:g} {result.time_unit}; released {lot.release:g},"
-            f" due {lot.due:g}, late {lot.lateness:g}"
+            f" {calendar(result, lot.start)} – {calendar(result, lot.end)};"
+            f" released {calendar(result, lot.release)}, due {calendar(result, lot.due)},"
+            f" late {lot.lateness:g} {result.time_unit}"
         )
         x, w = left + lot.start * scale, (lot.end - lot.start) * scale
         parts.append(
@@ -209,7 +237,8 @@ def gantt_html(result: ScheduleResult) -> str:
     options = "".join(f"<option>{html.escape(s)}</option>" for s in sponsors)
     product_options = "".join(f"<option>{html.escape(p)}</option>" for p in products)
     legend = " ".join(
-        f'<span style="background:{colour};color:white;padding:1px 6px">{html.escape(name)}</span>'
+        f'<span style="background:{colour};color:{"black" if colour in LIGHT else "white"};'
+        f'padding:1px 6px">{html.escape(name)}</span>'
         for name, colour in colours.items()
     )
     value = "–" if result.objective_value is None else f"{result.objective_value:g}"

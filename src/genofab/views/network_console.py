@@ -4,11 +4,11 @@ served, cost per therapy, turnaround and routes. Formatting only."""
 from __future__ import annotations
 
 from rich.console import Console
-from rich.table import Table
 from rich.text import Text
 
 from genofab.results.network import NetworkLevel, NetworkResult
 from genofab.views.console import number
+from genofab.views.tables import Grid, print_grid
 
 
 def render_network(result: NetworkResult, console: Console) -> None:
@@ -25,11 +25,11 @@ def render_network(result: NetworkResult, console: Console) -> None:
         f"{result.horizon_days} days of arrivals; vein-to-vein at most"
         f" {result.vein_to_vein_max_days} d; money in {result.currency}"
     )
-    sites = Table(title="Sites", title_justify="left")
-    for column in ("site", "status", "places", "make d", "QC d", "a year", "a therapy"):
-        sites.add_column(column, overflow="fold")
+    sites = Grid(
+        "Sites", ("site", "status", "places", "make d", "QC d", "a year", "a therapy"), labels=2
+    )
     for site in result.sites:
-        sites.add_row(
+        sites.add(
             site.name,
             "existing" if site.existing else "candidate",
             str(site.capacity),
@@ -38,32 +38,34 @@ def render_network(result: NetworkResult, console: Console) -> None:
             number(site.fixed_per_year),
             number(site.cost_per_therapy),
         )
-    console.print(sites)
-    summary = Table(title="By demand level", title_justify="left")
-    for column in (
-        "patients/yr",
-        "patients",
-        "served",
-        "unserved",
-        "sites open",
-        "per therapy",
-        "V2V P50 [P5–P95] d",
-    ):
-        summary.add_column(column, overflow="fold")
+    print_grid(console, sites)
+    summary = Grid(
+        "By demand level",
+        (
+            "patients/yr",
+            "sites open",
+            "patients",
+            "served",
+            "unserved",
+            "per therapy",
+            "V2V P50 [P5–P95] d",
+        ),
+        labels=2,
+    )
     for level in result.levels:
         turnaround = level.turnaround
-        summary.add_row(
+        summary.add(
             "listed" if level.patients_per_year is None else number(level.patients_per_year),
+            ", ".join(level.sites_opened),
             number(level.patients),
             number(level.patients_served),
             number(level.patients_unserved),
-            ", ".join(level.sites_opened),
             number(level.cost_per_therapy),
             "–"
             if turnaround is None
             else f"{turnaround.p50_days:g} [{turnaround.p5_days:g}–{turnaround.p95_days:g}]",
         )
-    console.print(summary)
+    print_grid(console, summary)
     for level in result.levels:
         _render_routes(level, console)
 
@@ -74,11 +76,13 @@ def _render_routes(level: NetworkLevel, console: Console) -> None:
         if level.patients_per_year is None
         else f"{number(level.patients_per_year)} patients a year"
     )
-    table = Table(title=f"Routes at {label} ({level.status})", title_justify="left")
-    for column in ("centre", "site", "there", "back", "patients", "V2V d", "per patient"):
-        table.add_column(column, overflow="fold")
+    table = Grid(
+        f"Routes at {label} ({level.status})",
+        ("centre", "site", "there", "back", "patients", "V2V d", "per patient"),
+        labels=4,
+    )
     for route in level.routes:
-        table.add_row(
+        table.add(
             route.centre,
             route.site,
             route.mode_there,
@@ -87,7 +91,7 @@ def _render_routes(level: NetworkLevel, console: Console) -> None:
             str(route.turnaround_days),
             number(route.cost_per_patient),
         )
-    console.print(table)
+    print_grid(console, table)
     if level.unserved_without_route:
         console.print(
             Text(

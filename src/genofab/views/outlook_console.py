@@ -4,11 +4,11 @@ Formatting only: every number comes from the result."""
 from __future__ import annotations
 
 from rich.console import Console
-from rich.table import Table
 from rich.text import Text
 
 from genofab.results.outlook import OutlookCase, OutlookResult
 from genofab.views.console import number
+from genofab.views.tables import Grid, print_grid
 
 
 def _millions(value: float | None) -> str:
@@ -54,11 +54,13 @@ def _render_case(case: OutlookCase, currency: str, console: Console) -> None:
             f" {_spread({k: v / 1e6 for k, v in spread.discounted_cost.items()})} M{currency},"
             f" patient-years waited {_spread(spread.patient_years_waiting)} (P50 [P5–P95])"
         )
-    plan = Table(title="Build plan", title_justify="left")
-    for column in ("candidate", "type", "year", "full from", "units", f"capital M{currency}"):
-        plan.add_column(column, overflow="fold")
+    plan = Grid(
+        "Build plan",
+        ("candidate", "type", "year", "full from", "units", f"capital M{currency}"),
+        labels=2,
+    )
     for build in case.build_plan:
-        plan.add_row(
+        plan.add(
             build.candidate,
             build.type,
             str(build.year),
@@ -67,17 +69,15 @@ def _render_case(case: OutlookCase, currency: str, console: Console) -> None:
             _millions(build.capital),
         )
     if not case.build_plan:
-        plan.add_row("nothing built", "", "", "", "", "")
-    console.print(plan)
-    years = Table(title="By year", title_justify="left")
+        plan.add("nothing built", "", "", "", "", "")
+    print_grid(console, plan)
     resources = list(case.years[0].utilisation) if case.years else []
-    for column in ("year", "needing", "treated", "waiting", f"{currency}/dose", "capital M"):
-        years.add_column(column, justify="right", no_wrap=True)
-    for resource in resources:
-        years.add_column(f"use {resource}", justify="right", overflow="fold")
-    if case.spread is not None:
-        years.add_column("P(met)", justify="right", no_wrap=True)
+    header = ["year", "needing", "treated", "waiting", f"{currency}/dose", "capital M"]
+    header += [f"use {resource}" for resource in resources]
     drawn = {row.year: row for row in case.spread.years} if case.spread is not None else {}
+    if drawn:
+        header.append("P(met)")
+    years = Grid("By year", header)
     for row in case.years:
         cells = [
             str(row.year),
@@ -93,18 +93,16 @@ def _render_case(case: OutlookCase, currency: str, console: Console) -> None:
         ]
         if drawn:
             cells.append(f"{drawn[row.year].probability_demand_met:.0%}")
-        years.add_row(*cells)
-    console.print(years)
-    rates = Table(title="What one patient takes", title_justify="left")
-    for column in ("product", "room-years per patient", f"{currency}/patient", "not planned"):
-        rates.add_column(column, overflow="fold")
+        years.add(*cells)
+    print_grid(console, years)
+    rates = Grid(
+        "What one patient takes (room-years a patient, by resource)",
+        ("product", "resource", "room-years", f"{currency}/patient"),
+        labels=2,
+    )
     for rate in case.product_rates:
-        rates.add_row(
-            rate.product,
-            ", ".join(f"{k} {number(v)}" for k, v in rate.room_years_per_patient.items()),
-            number(rate.cost_per_patient),
-            ", ".join(rate.unplanned_rooms) or "–",
-        )
-    console.print(rates)
+        for resource, value in rate.room_years_per_patient.items():
+            rates.add(rate.product, resource, number(value), number(rate.cost_per_patient))
+    print_grid(console, rates)
     for note in case.notes:
         console.print(Text(f"note: {note}", style="dim"))

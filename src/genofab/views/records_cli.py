@@ -374,6 +374,7 @@ def fit(
                 "measurement": f.measurement,
                 "path": f.path,
                 "unit": f.unit,
+                "base_unit": f.base_unit,
                 "uncertainty": f.uncertainty,
                 **f.fit.model_dump(mode="json"),
             }
@@ -391,7 +392,8 @@ def fit(
         return
     sys.stdout.write(f"{records.describe()} → {output}\n")
     for f in calibration.fits:
-        sys.stdout.write(f"{f.measurement} → {f.path}: {f.fit.chosen}\n")
+        shown_unit = f", parameters in {f.base_unit}" if f.base_unit else ""
+        sys.stdout.write(f"{f.measurement} → {f.path}: {f.fit.chosen}{shown_unit}\n")
         for c in f.fit.candidates:
             shown = ", ".join(
                 f"{name} {value:.4g} ({c.intervals[name][0]:.4g} to {c.intervals[name][1]:.4g})"

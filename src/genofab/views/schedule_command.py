@@ -28,9 +28,17 @@ class ScheduleFormat(StrEnum):
     JSON = "json"
 
 
-def _positive(value: float) -> float:
-    if not value > 0:
-        raise typer.BadParameter(f"must be above 0 s, got {value:g}")
+#: Exit status of each outcome (2 is bad input, as for every command).
+EXIT_STATUS = {"optimal": 0, "feasible": 0, "partial": 3, "infeasible": 4}
+
+
+def _time_limit(value: float) -> float:
+    from genofab.engines.scheduling.run import MAX_TIME_LIMIT
+
+    if not 0 < value <= MAX_TIME_LIMIT:  # also refuses nan and inf
+        raise typer.BadParameter(
+            f"must be above 0 s and at most {MAX_TIME_LIMIT:g} s, got {value:g}"
+        )
     return value
 
 
@@ -44,7 +52,13 @@ def schedule(
     ] = None,
     time_limit: Annotated[
         float,
-        typer.Option("--time-limit", callback=_positive, help="seconds the solvers may use (> 0)"),
+        typer.Option(
+            "--time-limit",
+            callback=_time_limit,
+            help="seconds the solvers may use (0 to 86400): their work is counted in"
+            " deterministic units calibrated to this many seconds on an idle machine;"
+            " the wall clock only guards",
+        ),
     ] = 10.0,
     output_format: Annotated[
         ScheduleFormat, typer.Option("--format", "-f", help="table or json")
@@ -58,11 +72,16 @@ def schedule(
     simulate: Annotated[
         int,
         typer.Option(
-            "--simulate", min=0, help="Monte Carlo replications of the schedule as a fixed plan"
+            "--simulate",
+            min=0,
+            max=1_000_000,
+            help="Monte Carlo replications of the schedule as a fixed plan",
         ),
     ] = 0,
-    workers: Annotated[int, typer.Option(min=1, help="CP-SAT search workers")] = 2,
-    seed: Annotated[int, typer.Option(help="solver random seed")] = 0,
+    workers: Annotated[int, typer.Option(min=1, max=64, help="CP-SAT search workers")] = 2,
+    seed: Annotated[
+        int, typer.Option(min=0, max=2**31 - 1, help="solver and simulation random seed")
+    ] = 0,
 ) -> None:
     """Schedule the lots of a plan in its rooms: proven optimal, or with its gap stated."""
     from genofab.engines.scheduling.run import schedule_plan
@@ -95,6 +114,8 @@ def schedule(
         from genofab.views.schedule_console import render_schedule
 
         render_schedule(result, make_console())
+    if EXIT_STATUS[result.status]:
+        raise typer.Exit(EXIT_STATUS[result.status])
 
 
 def write_outputs(result: object, folder: Path, stem: str) -> list[Path]:

@@ -23,7 +23,9 @@ def render_schedule(result: ScheduleResult, console: Console) -> None:
     head = Table(title="Schedule", title_justify="left", show_header=False)
     head.add_column("figure")
     head.add_column("value", overflow="fold")
-    style = {"optimal": "green", "feasible": "yellow"}.get(result.status, "red")
+    style = {"optimal": "green", "feasible": "yellow", "partial": "yellow"}.get(
+        result.status, "red"
+    )
     head.add_row("status", Text(result.status, style=style))
     head.add_row("objective", f"{result.objective} = {value} {result.objective_unit}")
     head.add_row("bound", f"{number(result.bound)} {result.objective_unit}")
@@ -33,6 +35,8 @@ def render_schedule(result: ScheduleResult, console: Console) -> None:
     head.add_row("time", f"{result.seconds:.2f} s of {number(result.time_limit)} s")
     for reason in result.infeasibility:
         head.add_row(Text("infeasible", style="red"), reason)
+    for note in result.grid_notes:
+        head.add_row(Text("time grid", style="yellow"), note)
     if result.makespan is not None:
         unit = result.time_unit
         head.add_row("makespan", f"{number(result.makespan)} {unit}")
@@ -45,6 +49,8 @@ def render_schedule(result: ScheduleResult, console: Console) -> None:
     if result.margin is not None and result.objective == "margin":
         head.add_row("margin", f"{number(result.margin.margin)} {result.margin.currency}")
     console.print(head)
+    if result.left_out:
+        render_left_out(result, console)
     if not result.lots:
         return
     unit = result.time_unit
@@ -61,18 +67,21 @@ def render_schedule(result: ScheduleResult, console: Console) -> None:
     console.print(lots)
     if len(result.lots) > MAX_ROWS:
         console.print(Text(f"… {len(result.lots) - MAX_ROWS} more rows: use -o DIR", style="dim"))
-    products = Table(title="Deliveries by product", title_justify="left")
-    for column in ("product", "demanded", "made", "on time", f"lateness (lot·{unit})"):
-        products.add_column(column)
-    for p in result.products:
-        products.add_row(
-            p.product, str(p.lots_demanded), str(p.lots_made), f"{p.on_time_share:.0%}",
-            number(p.total_lateness),
-        )  # fmt: skip
-    console.print(products)
+    for title, rows in (("product", result.products), ("sponsor", result.sponsors)):
+        deliveries = Table(title=f"Deliveries by {title}", title_justify="left")
+        for column in (title, "demanded", "made", "on time", f"lateness (lot·{unit})"):
+            deliveries.add_column(column)
+        for d in rows:
+            deliveries.add_row(
+                getattr(d, title), str(d.lots_demanded), str(d.lots_made),
+                f"{d.on_time_share:.0%}", number(d.total_lateness),
+            )  # fmt: skip
+        console.print(deliveries)
     if result.robustness is not None:
         render_robustness(result, console)
-    rooms = Table(title="Rooms", title_justify="left")
+    rooms = Table(
+        title=f"Rooms (bottleneck at the demand: {result.bottleneck_room})", title_justify="left"
+    )
     for column in ("room", "lots", f"busy ({unit})", "utilisation", "changeovers"):
         rooms.add_column(column)
     for r in result.rooms:
@@ -80,6 +89,17 @@ def render_schedule(result: ScheduleResult, console: Console) -> None:
             r.room, str(r.lots), number(r.busy), f"{r.utilisation:.0%}", str(r.changeovers)
         )
     console.print(rooms)
+
+
+def render_left_out(result: ScheduleResult, console: Console) -> None:
+    """Lots the schedule does not make, each with its reason."""
+    table = Table(title=f"Lots left out ({len(result.left_out)})", title_justify="left")
+    for column in ("lot", "sponsor", "due", "reason"):
+        table.add_column(column, overflow="fold")
+    for row in result.left_out[:MAX_ROWS]:
+        due = row.due_date.isoformat() if row.due_date else f"{number(row.due)} {result.time_unit}"
+        table.add_row(row.lot, row.sponsor, due, row.reason)
+    console.print(table)
 
 
 def render_robustness(result: ScheduleResult, console: Console) -> None:

@@ -64,8 +64,13 @@ def test_26_weeks_are_not_enough() -> None:
     data["demands"] = [dict(demand, due="26 wk") for demand in data["demands"]]
     result = schedule_plan(Plan.model_validate(data), "makespan", time_limit=20)
     assert result.status == "infeasible"
-    assert result.lots == ()
     assert any(reason.startswith("horizon") for reason in result.infeasibility)
+    # the lots that fit are still scheduled; each one left out is named with its reason
+    made = {row.lot for row in result.lots}
+    assert result.lots_made == len(made) < 34
+    assert len(result.left_out) == 34 - len(made)
+    assert all("horizon" in row.reason for row in result.left_out)
+    assert not made & {row.lot for row in result.left_out}
 
 
 @pytest.mark.parametrize(("span", "optimum"), [(52, 0), (26, 11)])
@@ -101,6 +106,7 @@ def test_rule_based_schedule_alone_is_feasible_and_not_called_optimal() -> None:
         time_limit=1,
         lot_model="never",
         campaign_level=False,
+        search=False,
     )
     assert solution.assessment is not None and solution.assessment.feasible
     assert solution.source.startswith("rule: earliest due date")

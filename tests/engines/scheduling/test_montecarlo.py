@@ -73,7 +73,8 @@ def test_without_uncertainty_the_plan_runs_as_scheduled() -> None:
     expected = np.array([completion[lot] for lot in outcome.lots], dtype=float)
     np.testing.assert_array_equal(outcome.release, np.broadcast_to(expected, outcome.release.shape))
     result = robustness(instance, outcome)
-    assert result.total_lateness.mean == 11
+    # the simulated lateness is the schedule's own, whichever schedule the time limit gave
+    assert result.total_lateness.mean == solution.assessment.total_lateness
     assert result.sponsor_by_horizon == {"sponsor_a": 1.0, "sponsor_b": 1.0, "sponsor_c": 1.0}
 
 

@@ -60,7 +60,12 @@ def test_a_demand_no_room_can_meet_is_named() -> None:
     data["demands"][2]["lots"] = 40  # 40 lots of c need 320 suite-weeks; 4 suites give 208
     solution = plan_schedule(instance_of(data), "makespan", time_limit=5)
     assert solution.status == "infeasible"
-    assert solution.timetable is None
+    # what fits is still scheduled, and checked; the rest is left out with its reason
+    assert solution.timetable is not None and solution.assessment is not None
+    assert assess(instance_of(data), solution.timetable, all_lots=False).feasible
+    assert (
+        len(solution.assessment.completion) + len(solution.timetable.left_out) == 70
+    )  # 20 a, 10 b, 40 c
     assert any(
         "demands for 'c'" in reason and "40 lots" in reason for reason in solution.infeasibility
     )

@@ -124,10 +124,19 @@ def flow_arcs(instance: Instance, stage: Stage) -> int:
     return total
 
 
-def _solver(time_limit: float, workers: int, seed: int) -> cp_model.CpSolver:
+def cp_solver(
+    time_limit: float, workers: int, seed: int, work: float | None = None
+) -> cp_model.CpSolver:
+    """A CP-SAT solver that stops after ``work`` deterministic seconds (the same search on an
+    idle or a loaded machine), with ``time_limit`` wall seconds as a guard. Several workers
+    interleave their search, which keeps it deterministic."""
     solver = cp_model.CpSolver()
     solver.parameters.max_time_in_seconds = max(time_limit, 0.01)
+    if work is not None:
+        solver.parameters.max_deterministic_time = max(work, 0.01)
     solver.parameters.num_workers = workers
+    if workers > 1:
+        solver.parameters.interleave_search = True
     solver.parameters.random_seed = seed
     return solver
 
@@ -154,6 +163,7 @@ def arc_flow(
     objective: Objective,
     *,
     time_limit: float,
+    work: float | None = None,
     lower_bound: int = 0,
     hint: Timetable | None = None,
     workers: int = 1,
@@ -233,7 +243,7 @@ def arc_flow(
             model.minimize(_makespan(model, arcs, lower_bound, horizon))
     if hint is not None:
         _hint_flows(model, instance, stage, arcs, hint)
-    solver = _solver(time_limit, workers, seed)
+    solver = cp_solver(time_limit, workers, seed, work)
     code = solver.solve(model)
     seconds = time.perf_counter() - started
     found = code in (cp_model.OPTIMAL, cp_model.FEASIBLE)

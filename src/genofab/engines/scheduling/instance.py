@@ -5,12 +5,18 @@ Every scheduler works on this :class:`Instance`. Times are whole steps of the pl
 changeovers and shutdown ends round up; due dates, maximum waits, shutdown starts and the
 horizon round down (a lot never looks faster, or a deadline later, than the plan says).
 Lots of one product are numbered in order of their due dates (first in, first out).
+
+Consecutive phases of a lot in the same kind of room are one phase here (its ``parts`` keep
+their names and durations): a lot stays whole, back to back in one room with no other lot,
+cleaning or changeover between them, unless the plan allows a hold (``max_wait`` or
+``split`` on the earlier phase).
 """
 
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Literal
 
 import numpy as np
@@ -31,6 +37,12 @@ class PhaseSpec:
     kind: str
     duration: int
     max_wait: int | None
+    parts: tuple[tuple[str, int], ...] = ()
+
+    @property
+    def sections(self) -> tuple[tuple[str, int], ...]:
+        """The plan's phases this one runs back to back: (name, steps) each."""
+        return self.parts or ((self.name, self.duration),)
 
 
 @dataclass(frozen=True)
@@ -58,7 +70,7 @@ class RoomSpec:
     changeover_cost: tuple[tuple[float, ...], ...]
     shutdowns: tuple[tuple[int, int], ...]
 
-    @property
+    @cached_property
     def sequenced(self) -> bool:
         """One lot at a time with changeovers between products: rooms are scheduled one by one."""
         return self.capacity == 1 and any(any(row) for row in self.changeover)
@@ -97,6 +109,7 @@ class Instance:
     storage_capacity: int | None
     storage_cost_per_step: float
     currency: str
+    roundings: tuple[str, ...] = ()
 
     @property
     def step_unit(self) -> Literal["wk", "d"]:
@@ -147,6 +160,7 @@ def compile_plan(plan: Plan, scenarios: dict[str, Scenario] | None = None) -> In
         _product(product, scenarios.get(product.name), step) for product in plan.products
     )
     rooms = tuple(_room(plan, room, names, step) for room in plan.rooms)
+    roundings = tuple(rounding_notes(plan, scenarios))
     lots = _lots(plan, names, step)
     storage = plan.storage
     currency = _currency(plan)
@@ -162,19 +176,89 @@ def compile_plan(plan: Plan, scenarios: dict[str, Scenario] | None = None) -> In
         else int(storage.capacity.value),
         storage_cost_per_step=0.0 if storage is None else storage.cost.value * step,
         currency=currency,
+        roundings=roundings,
     )
+
+
+#: A duration changed by more than this share by the grid is reported.
+ROUNDING_NOTICE = 0.10
+
+
+def rounding_notes(plan: Plan, scenarios: dict[str, Scenario]) -> list[str]:
+    """Every duration the grid changes by more than 10 %: which, from what to what."""
+    step = plan.time_step.value
+    unit = "wk" if math.isclose(step % 7, 0, abs_tol=1e-9) else "d"
+    scale = 7.0 if unit == "wk" else 1.0
+    notes: list[str] = []
+
+    def check(path: str, days: float, steps: int) -> None:
+        if days > 0 and abs(steps * step - days) > ROUNDING_NOTICE * days:
+            notes.append(
+                f"{path}: {_days_text(days)} becomes {steps * step / scale:g} {unit} on the"
+                f" {_days_text(step)} grid"
+            )
+
+    for i, product in enumerate(plan.products):
+        if product.phases is not None:
+            for j, phase in enumerate(product.phases):
+                days = phase.duration.value
+                check(
+                    f"products[{i}].phases[{j}] ({product.name} {phase.name})",
+                    days,
+                    max(1, round_up(days, step)),
+                )
+        elif product.name in scenarios:
+            for spec in scenario_phases(scenarios[product.name], step):
+                days = _scenario_days(scenarios[product.name], spec.kind)
+                check(
+                    f"products[{i}] ({product.name} {spec.name}, from its scenario)",
+                    days,
+                    spec.duration,
+                )
+    for i, room in enumerate(plan.rooms):
+        check(f"rooms[{i}].cleaning ({room.name})", room.cleaning.value,
+              round_up(room.cleaning.value, step))  # fmt: skip
+        check(f"rooms[{i}].changeover ({room.name})", room.changeover.value,
+              round_up(room.changeover.value, step))  # fmt: skip
+    return notes
+
+
+def _days_text(days: float) -> str:
+    if days >= 7 and math.isclose(days % 7, 0, abs_tol=1e-9):
+        return f"{days / 7:g} wk"
+    if days < 1:
+        return f"{days * 24:g} h"
+    return f"{days:g} d"
+
+
+def _scenario_days(scenario: Scenario, kind: str) -> float:
+    """Unrounded days of the scenario's first run of steps in room ``kind``."""
+    lot = lot_arrays(scenario, scenario.values())
+    total, seen = 0.0, False
+    for step_model, duration in zip(scenario.process.steps, lot.duration, strict=True):
+        if step_model.room == kind:
+            total += float(np.asarray(duration))
+            seen = True
+        elif seen:
+            break
+    return total
 
 
 def _product(product: PlanProduct, scenario: Scenario | None, step: float) -> ProductSpec:
     if product.phases is not None:
-        phases = tuple(
-            PhaseSpec(
-                name=phase.name,
-                kind=phase.room,
-                duration=max(1, round_up(phase.duration.value, step)),
-                max_wait=None if phase.max_wait is None else round_down(phase.max_wait.value, step),
-            )
-            for phase in product.phases
+        phases = whole_lot_phases(
+            [
+                PhaseSpec(
+                    name=phase.name,
+                    kind=phase.room,
+                    duration=max(1, round_up(phase.duration.value, step)),
+                    max_wait=None
+                    if phase.max_wait is None
+                    else round_down(phase.max_wait.value, step),
+                )
+                for phase in product.phases
+            ],
+            [phase.max_wait is not None or phase.split for phase in product.phases],
         )
     else:
         assert scenario is not None, f"product '{product.name}' needs its scenario"
@@ -186,6 +270,27 @@ def _product(product: PlanProduct, scenario: Scenario | None, step: float) -> Pr
         cost_per_lot=product.cost_per_lot.value,
         failure_probability=0.0 if failure is None else failure.value,
     )
+
+
+def whole_lot_phases(phases: list[PhaseSpec], may_hold: list[bool]) -> tuple[PhaseSpec, ...]:
+    """Consecutive phases in the same kind of room joined into one (the lot stays in its
+    room), unless the earlier one may hold the lot (a maximum wait or an explicit split)."""
+    joined: list[PhaseSpec] = []
+    chained = False
+    for phase, hold in zip(phases, may_hold, strict=True):
+        if chained and joined and joined[-1].kind == phase.kind:
+            last = joined[-1]
+            joined[-1] = PhaseSpec(
+                name=f"{last.name}+{phase.name}",
+                kind=phase.kind,
+                duration=last.duration + phase.duration,
+                max_wait=phase.max_wait,
+                parts=(*last.sections, (phase.name, phase.duration)),
+            )
+        else:
+            joined.append(phase)
+        chained = not hold
+    return tuple(joined)
 
 
 def scenario_phases(scenario: Scenario, step: float) -> tuple[PhaseSpec, ...]:
@@ -219,12 +324,14 @@ def _room(plan: Plan, room: RoomGroup, names: list[str], step: float) -> RoomSpe
         p, q = names.index(change.from_product), names.index(change.to_product)
         time[p][q] = round_up(change.time.value, step)
         cost[p][q] = change.cost.value
+    horizon = round_down(plan.horizon.value, step)
     shutdowns = tuple(
         (
-            round_down(plan.offset_days(shutdown.start), step),
-            round_up(plan.offset_days(shutdown.end), step),
+            min(round_down(plan.offset_days(shutdown.start), step), horizon),
+            min(round_up(plan.offset_days(shutdown.end), step), horizon),
         )
         for shutdown in room.shutdowns
+        if plan.offset_days(shutdown.start) < plan.horizon.value
     )
     return RoomSpec(
         name=room.name,

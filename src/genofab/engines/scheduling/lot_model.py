@@ -27,7 +27,7 @@ from dataclasses import dataclass
 
 from ortools.sat.python import cp_model
 
-from genofab.engines.scheduling.campaign import SolverRun
+from genofab.engines.scheduling.campaign import SolverRun, cp_solver
 from genofab.engines.scheduling.instance import Instance
 from genofab.engines.scheduling.timetable import (
     Objective,
@@ -79,6 +79,7 @@ def solve_lot_model(
     objective: Objective,
     *,
     time_limit: float,
+    work: float | None = None,
     hint: Timetable | None = None,
     bound: float | None = None,
     workers: int = 2,
@@ -94,7 +95,7 @@ def solve_lot_model(
     hint_start: dict[tuple[int, int], int] = {}
     if hinted is not None:
         hint_start = {(p.lot, p.phase): p.start for p in hinted.placements}
-    restricted = window is not None or (hinted is not None and _arc_count(instance) > MAX_ARCS)
+    restricted = window is not None or (hinted is not None and arc_count(instance) > MAX_ARCS)
     if restricted and window is None:
         window = max(2, horizon // 26)
     model = cp_model.CpModel()
@@ -210,11 +211,8 @@ def solve_lot_model(
     if hinted is not None:
         _hint(model, instance, hinted, phases, made, lateness)
         _hint_successions(model, hinted, room_items, successions)
-    solver = cp_model.CpSolver()
     building = time.perf_counter() - started
-    solver.parameters.max_time_in_seconds = max(time_limit - building, 0.05)
-    solver.parameters.num_workers = workers
-    solver.parameters.random_seed = seed
+    solver = cp_solver(max(time_limit - building, 0.05), workers, seed, work)
     if restricted:
         # presolve of a model this large can take the whole time limit; the hint is complete
         # and feasible, so the search starts from it at once
@@ -262,7 +260,7 @@ def _out_of_time(
     )
 
 
-def _arc_count(instance: Instance) -> int:
+def arc_count(instance: Instance) -> int:
     """Circuit arcs of the exact model: per sequenced room, the square of its candidates."""
     total = 0
     for g, room in enumerate(instance.rooms):

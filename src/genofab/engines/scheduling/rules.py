@@ -15,9 +15,6 @@ import numpy as np
 from genofab.engines.scheduling.instance import Instance
 from genofab.engines.scheduling.timetable import Placement, Timetable, with_pooled_rooms
 
-#: Tries at delaying a lot's first phase until its maximum waits hold.
-WAIT_RETRIES = 50
-
 
 @dataclass
 class _Room:
@@ -29,8 +26,13 @@ def earliest_due_date(instance: Instance, switch_penalty: float = 0.0) -> Timeta
     """Lots by due date (then product, then first-in-first-out order), each placed where it
     ends earliest; ``switch_penalty`` × the changeover is added to a room that would switch
     product, so lots of a product gather in fewer campaigns."""
+    return place_lots(instance, due_order(instance), switch_penalty=switch_penalty)
+
+
+def due_order(instance: Instance) -> list[int]:
+    """Lots by due date, then product, then first-in-first-out order."""
     order = sorted(instance.lots, key=lambda lot: (lot.due, lot.product, lot.ordinal))
-    return place_lots(instance, [lot.index for lot in order], switch_penalty=switch_penalty)
+    return [lot.index for lot in order]
 
 
 def campaign_order(instance: Instance) -> Timetable:
@@ -52,12 +54,14 @@ def place_lots(
     rooms: dict[tuple[int, int], tuple[int, int]] | None = None,
     switch_penalty: float = 0.0,
 ) -> Timetable:
-    """Place lots in ``order``; ``rooms`` fixes (group, room) for some (lot, phase)."""
+    """Place lots in ``order``; ``rooms`` fixes (group, room) for some (lot, phase). A lot that
+    cannot be made within the horizon is left out (with the reason) and holds nothing, so the
+    schedule always completes."""
     fixed = rooms or {}
     sequenced = {
         (g, r): _Room()
         for g, room in enumerate(instance.rooms)
-        if room.capacity == 1 and room.sequenced
+        if room.sequenced
         for r in range(room.count)
     }
     length = instance.horizon + sum(
@@ -72,16 +76,22 @@ def place_lots(
         if not room.sequenced
     }
     placements: list[Placement] = []
+    left_out: list[tuple[int, str]] = []
     for index in order:
         product = instance.lots[index].product
         release = 0
-        for _ in range(WAIT_RETRIES):
+        tentative, delay = _try_lot(
+            instance, index, release, sequenced, usage, fixed, switch_penalty
+        )
+        while delay > 0 and release <= instance.horizon:
+            release += delay
             tentative, delay = _try_lot(
                 instance, index, release, sequenced, usage, fixed, switch_penalty
             )
-            if delay == 0:
-                break
-            release += delay
+        reason = _misfit(instance, tentative, delay)
+        if reason:
+            left_out.append((index, reason))
+            continue
         for placement in tentative:
             room = instance.rooms[placement.group]
             hold_end = placement.hold_end(instance)
@@ -90,7 +100,25 @@ def place_lots(
             else:
                 usage[placement.group][placement.start : hold_end] += 1
         placements += tentative
-    return with_pooled_rooms(instance, Timetable(tuple(placements)))
+    return with_pooled_rooms(instance, Timetable(tuple(placements), tuple(left_out)))
+
+
+def _misfit(instance: Instance, placed: list[Placement], delay: int) -> str:
+    """Why a tentatively placed lot cannot be kept ('' when it can)."""
+    unit, scale = instance.step_unit, instance.unit_steps
+    horizon = f"{instance.horizon / scale:g} {unit}"
+    if delay > 0:
+        return f"no start keeps its maximum waits within the {horizon} horizon"
+    late = [p for p in placed if p.hold_end(instance) > instance.horizon]
+    if late:
+        first = late[0]
+        phase = instance.products[instance.lots[first.lot].product].phases[first.phase]
+        return (
+            f"does not fit the {horizon} horizon after the lots placed before it: its"
+            f" {phase.name} would hold {instance.rooms[first.group].name} until"
+            f" {first.hold_end(instance) / scale:g} {unit}"
+        )
+    return ""
 
 
 def _try_lot(
@@ -103,39 +131,55 @@ def _try_lot(
     switch_penalty: float,
 ) -> tuple[list[Placement], int]:
     """Phases of one lot placed earliest from ``release``; a positive delay asks to start the
-    lot that much later because a maximum wait is broken."""
+    lot that much later because a maximum wait is broken. Nothing is committed: rooms the
+    lot itself takes are tracked on the side."""
     product = instance.lots[index].product
     recipe = instance.products[product].phases
     ready = release
     placed: list[Placement] = []
-    for j, phase in enumerate(recipe):
-        best: tuple[float, int, int, int, int] | None = None
-        choices = [fixed[(index, j)]] if (index, j) in fixed else _choices(instance, product, j)
-        for g, r in choices:
+    own: dict[tuple[int, int], _Room] = {}
+    try:
+        for j, phase in enumerate(recipe):
+            best: tuple[float, int, int, int, int] | None = None
+            choices = [fixed[(index, j)]] if (index, j) in fixed else _choices(instance, product, j)
+            for g, r in choices:
+                room = instance.rooms[g]
+                hold = phase.duration + room.cleaning
+                change = 0
+                if room.sequenced:
+                    state = own.get((g, r), sequenced[(g, r)])
+                    change = room.changeover[state.last][product] if state.last >= 0 else 0
+                    start = _clear_of_shutdowns(
+                        room.shutdowns, max(ready, state.free + change), hold
+                    )
+                    same = 0 if state.last == product else 1
+                else:
+                    start = _pooled_start(room.shutdowns, usage[g], room.places, ready, hold)
+                    same = 1
+                end = start + phase.duration
+                key = (end + switch_penalty * change, end, same, g, r)
+                if best is None or key < best:
+                    best = key
+            assert best is not None, "every phase has a room (checked when the plan is read)"
+            _, end, _, g, r = best
+            start = end - phase.duration
+            if j > 0:
+                wait = recipe[j - 1].max_wait
+                if wait is not None and start - placed[-1].end > wait:
+                    return placed, start - placed[-1].end - wait
             room = instance.rooms[g]
-            hold = phase.duration + room.cleaning
-            change = 0
+            placement = Placement(index, j, g, r if room.sequenced else -1, start, end)
+            placed.append(placement)
             if room.sequenced:
-                state = sequenced[(g, r)]
-                change = room.changeover[state.last][product] if state.last >= 0 else 0
-                start = _clear_of_shutdowns(room.shutdowns, max(ready, state.free + change), hold)
+                own[(g, r)] = _Room(placement.hold_end(instance), product)
             else:
-                start = _pooled_start(room.shutdowns, usage[g], room.places, ready, hold)
-            end = start + phase.duration
-            same = 0 if room.sequenced and sequenced[(g, r)].last == product else 1
-            key = (end + switch_penalty * change, end, same, g, r)
-            if best is None or key < best:
-                best = key
-        assert best is not None, "every phase has a room (checked when the plan is read)"
-        _, end, _, g, r = best
-        start = end - phase.duration
-        if j > 0:
-            wait = recipe[j - 1].max_wait
-            if wait is not None and start - placed[-1].end > wait:
-                return placed, start - placed[-1].end - wait
-        placed.append(Placement(index, j, g, r if instance.rooms[g].sequenced else -1, start, end))
-        ready = end
-    return placed, 0
+                usage[g][start : placement.hold_end(instance)] += 1
+            ready = end
+        return placed, 0
+    finally:
+        for placement in placed:
+            if not instance.rooms[placement.group].sequenced:
+                usage[placement.group][placement.start : placement.hold_end(instance)] -= 1
 
 
 def _choices(instance: Instance, product: int, phase: int) -> list[tuple[int, int]]:

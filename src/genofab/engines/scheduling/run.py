@@ -15,6 +15,11 @@ from genofab.model.plan import Plan
 from genofab.model.scenario import Scenario
 from genofab.results.schedule import PlanInfo, ScheduleResult
 
+#: Longest time limit (s), most replications, largest seed (CP-SAT and NumPy take it).
+MAX_TIME_LIMIT = 86_400.0
+MAX_REPLICATIONS = 1_000_000
+MAX_SEED = 2**31 - 1
+
 
 def schedule_plan(
     plan: Plan,
@@ -31,10 +36,15 @@ def schedule_plan(
     """The best schedule of ``plan`` for ``objective`` found within ``time_limit`` seconds,
     with its bound and gap; an infeasible plan gives status ``infeasible`` and the reasons.
     With ``replications``, the schedule is also simulated as a fixed plan (Monte Carlo)."""
-    if not time_limit > 0:
-        raise UsageError(f"time_limit: must be above 0 s, got {time_limit:g}")
-    if replications < 0:
-        raise UsageError(f"replications: must be 0 or more, got {replications}")
+    if not 0 < time_limit <= MAX_TIME_LIMIT:
+        raise UsageError(
+            f"time_limit: must be above 0 s and at most {MAX_TIME_LIMIT:g} s, got {time_limit:g}"
+        )
+    if not 0 <= replications <= MAX_REPLICATIONS:
+        raise UsageError(f"replications: must be 0 to {MAX_REPLICATIONS:,}, got {replications}")
+    for name, value in (("seed", seed), ("simulation_seed", simulation_seed)):
+        if not 0 <= value <= MAX_SEED:
+            raise UsageError(f"{name}: must be 0 to {MAX_SEED:,}, got {value}")
     instance = compile_plan(plan, scenarios)
     solution = plan_schedule(instance, objective, time_limit=time_limit, workers=workers, seed=seed)
     result = summarise(instance, solution, origin or PlanInfo(name=plan.name), plan.start)

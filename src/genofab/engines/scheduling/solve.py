@@ -2,13 +2,16 @@
 level while a gap remains. The best schedule found is judged by :func:`assess`; it is called
 optimal only when its value equals a proven bound.
 
-Order of work, within one time limit:
+Order of work, within one time limit (CP-SAT work counted in deterministic seconds, each
+stage guarded by the wall clock):
 
-1. earliest-due-date and campaign-order schedules (milliseconds; the fallback);
+1. earliest-due-date and campaign-order schedules (milliseconds; they always complete, lots
+   that do not fit the horizon left out with the reason);
 2. the campaign level on the busiest stage: the aggregate bound (makespan) and the arc-flow
    model, seeded with the best rule-based schedule; its plan is decoded into lots;
-3. the lot-level CP-SAT model, seeded with the campaign bound and the best schedule, only if
-   the gap is still open (on single-stage plans the campaign level is exact and closes it).
+3. while a gap remains: the order search (annealing over the rule-based order), the
+   lot-level CP-SAT model on plans small enough for it (seeded with the campaign bound and
+   the best schedule), then the large-neighbourhood search on the best complete schedule.
 """
 
 from __future__ import annotations
@@ -27,15 +30,35 @@ from genofab.engines.scheduling.campaign import (
     flow_arcs,
     stages,
 )
+from genofab.engines.scheduling.improve import improve
 from genofab.engines.scheduling.instance import Instance
-from genofab.engines.scheduling.lot_model import solve_lot_model
-from genofab.engines.scheduling.rules import campaign_order, earliest_due_date
+from genofab.engines.scheduling.lot_model import MAX_ARCS, arc_count, solve_lot_model
+from genofab.engines.scheduling.order_search import score, search_orders
+from genofab.engines.scheduling.rules import campaign_order, due_order, earliest_due_date
 from genofab.engines.scheduling.timetable import Assessment, Objective, Timetable, assess
 
 #: Share of the time limit the campaign level may use.
-CAMPAIGN_SHARE = 0.5
+CAMPAIGN_SHARE = 0.4
+#: Share of the time limit after which the campaign level stops whatever its work (a guard).
+CAMPAIGN_GUARD = 0.45
+#: Share of the time limit the lot-level model may use (deterministic seconds).
+LOT_MODEL_SHARE = 0.25
+#: Shares of the time limit after which the order search and the lot model stop whatever
+#: their work (guards: each later stage keeps some time on a loaded machine).
+ORDER_GUARD = 0.65
+LOT_MODEL_GUARD = 0.85
+#: Share of the time limit counted as deterministic work in all (the rest is left to model
+#: building, rule-based schedules and checks, which are not counted).
+WORK_SHARE = 0.8
+#: CP-SAT deterministic seconds per second of time limit: measured on the scheduling models,
+#: one deterministic second takes about 3-4 CPU seconds (Python model building included), so
+#: the work a time limit buys ends within it on an idle machine.
+DETERMINISTIC_PER_SECOND = 0.25
 #: Seconds kept at the end of the time limit to assess and report the schedule.
 FINISHING = 0.6
+#: Share of the time limit for the order search, and lot phases it decodes per second.
+ORDER_SHARE = 0.25
+PLACEMENTS_PER_SECOND = 25_000
 #: Weights of a product switch in the rule-based variants (× the changeover time).
 SWITCH_PENALTIES = (1.0, 2.0, 4.0, 8.0)
 #: Arc-flow models larger than this (lot arcs) are not built: they would not solve in time.
@@ -80,33 +103,40 @@ def plan_schedule(
     seed: int = 0,
     lot_model: str = "auto",
     campaign_level: bool = True,
+    search: bool = True,
 ) -> Solution:
     """Best schedule of ``instance`` for ``objective`` within ``time_limit`` seconds.
     ``lot_model`` is ``auto`` (only while a gap remains), ``always`` or ``never``;
-    without ``campaign_level`` only the rule-based schedules and trivial bounds are used."""
+    without ``campaign_level`` and ``search`` (the order and neighbourhood searches) only the
+    rule-based schedules and trivial bounds are used."""
     started = time.perf_counter()
     all_lots = objective != "margin"
     runs: list[SolverRun] = []
     best: tuple[Timetable, Assessment, str] | None = None
+    partial: tuple[Timetable, Assessment, str] | None = None
 
     def consider(timetable: Timetable | None, source: str) -> None:
-        nonlocal best
+        nonlocal best, partial
         if timetable is None:
             return
         assessment = assess(instance, timetable, all_lots=all_lots)
         if not assessment.feasible:
+            if all_lots and not timetable.left_out:
+                return
+            # a schedule that leaves lots out: the floor when no schedule of every lot is found
+            assessment = assess(instance, timetable, all_lots=False)
+            if assessment.feasible and (
+                partial is None or _fuller(objective, assessment, partial[1])
+            ):
+                partial = (timetable, assessment, source)
             return
         if best is None or _better(objective, assessment, best[1]):
             best = (timetable, assessment, source)
 
-    rule_schedules = {
-        "earliest due date": earliest_due_date(instance),
-        "campaign order": campaign_order(instance),
-    }
+    by_due = {penalty: earliest_due_date(instance, penalty) for penalty in (0.0, *SWITCH_PENALTIES)}
+    rule_schedules = {"earliest due date": by_due[0.0], "campaign order": campaign_order(instance)}
     for penalty in SWITCH_PENALTIES:
-        rule_schedules[f"earliest due date, switches weighted ×{penalty:g}"] = earliest_due_date(
-            instance, penalty
-        )
+        rule_schedules[f"earliest due date, switches weighted ×{penalty:g}"] = by_due[penalty]
     for name, timetable in rule_schedules.items():
         consider(timetable, f"rule: {name}")
     bound = _trivial_bound(instance, objective)
@@ -115,8 +145,17 @@ def plan_schedule(
     found = stages(instance)
     if found and campaign_level:
         hint = best[0] if best is not None else rule_schedules["earliest due date"]
-        deadline = started + time_limit * CAMPAIGN_SHARE
-        level = _campaign_level(instance, objective, found, bound, hint, deadline, seed)
+        deadline = started + time_limit * CAMPAIGN_GUARD
+        level = _campaign_level(
+            instance,
+            objective,
+            found,
+            bound,
+            hint,
+            deadline,
+            seed,
+            time_limit * CAMPAIGN_SHARE * DETERMINISTIC_PER_SECOND,
+        )
         runs += level.runs
         bound, campaign = level.bound, level.plan
         proven_infeasible = level.infeasible
@@ -125,24 +164,75 @@ def plan_schedule(
         if level.decoded is not None:
             consider(level.decoded, "campaign plan (arc-flow) decoded")
     closed = best is not None and _closed(objective, best[1], bound)
-    if not proven_infeasible and (lot_model == "always" or (lot_model == "auto" and not closed)):
-        left = time_limit - (time.perf_counter() - started) - FINISHING
+    guard = started + time_limit - FINISHING
+    work_left = time_limit * WORK_SHARE - (time_limit * CAMPAIGN_SHARE if found else 0.0)
+    if (
+        search
+        and objective != "margin"
+        and (best is None or not _closed(objective, best[1], bound))
+    ):
+        searched = search_orders(
+            instance,
+            objective,
+            due_order(instance),
+            min(by_due, key=lambda penalty: score(instance, objective, by_due[penalty])),
+            placements=int(time_limit * ORDER_SHARE * PLACEMENTS_PER_SECOND),
+            deadline=min(guard, started + time_limit * ORDER_GUARD),
+            seed=seed,
+        )
+        work_left -= time_limit * ORDER_SHARE
+        runs.append(
+            SolverRun(
+                model=f"order search (simulated annealing over the rule-based order),"
+                f" {searched.decoded} orders decoded",
+                status="feasible" if not searched.timetable.left_out else "partial",
+                objective=None if searched.timetable.left_out else searched.value,
+                bound=None,
+                seconds=0.0,
+                time_limit=time_limit * ORDER_SHARE,
+            )
+        )
+        consider(searched.timetable, "order search (simulated annealing)")
+        closed = best is not None and _closed(objective, best[1], bound)
+    exact = arc_count(instance) <= MAX_ARCS
+    wanted = lot_model == "always" or (lot_model == "auto" and not closed)
+    if not proven_infeasible and wanted and (exact or best is None or lot_model == "always"):
+        forced = lot_model == "always"  # asked for: it has the time the searches would have
+        stop = guard if forced else min(guard, started + time_limit * LOT_MODEL_GUARD)
+        left = stop - time.perf_counter()
         if left > 0.05:
+            share = work_left if forced else LOT_MODEL_SHARE * time_limit
+            seeded = best or partial
             lot = solve_lot_model(
                 instance,
                 objective,
                 time_limit=left,
-                hint=best[0] if best is not None else None,
+                work=share * DETERMINISTIC_PER_SECOND,
+                hint=seeded[0] if seeded is not None else None,
                 bound=bound,
                 workers=workers,
                 seed=seed,
             )
+            work_left -= share
             runs.append(lot.run)
             consider(lot.timetable, "lot-level model (CP-SAT)")
             if lot.run.status == "infeasible" and not lot.restricted:
                 proven_infeasible = True
             elif lot.run.bound is not None:
                 bound = _tighter(objective, bound, lot.run.bound)
+    if search and best is not None and not _closed(objective, best[1], bound) and work_left > 0.05:
+        better = improve(
+            instance,
+            objective,
+            best[0],
+            work=work_left * DETERMINISTIC_PER_SECOND,
+            deadline=guard,
+            seed=seed,
+        )
+        if better is not None:
+            runs.append(better.run)
+            if _better(objective, better.assessment, best[1]):
+                best = (better.timetable, better.assessment, "large-neighbourhood search")
     seconds = time.perf_counter() - started
     if best is None:
         reasons = tuple(diagnose(instance, found))
@@ -153,14 +243,17 @@ def plan_schedule(
                 f"horizon: no schedule makes every lot within the {horizon} horizon"
                 f" (proved by the {proof})",
             )
+        if reasons and instance.roundings:
+            reasons += tuple(f"the time grid may cause this: {note}" for note in instance.roundings)
+        shown = partial if partial is not None else None
         return Solution(
             objective=objective,
-            status="infeasible" if proven_infeasible or reasons else "unknown",
-            timetable=None,
-            assessment=None,
-            value=None,
+            status="infeasible" if proven_infeasible or reasons else "partial",
+            timetable=None if shown is None else shown[0],
+            assessment=None if shown is None else shown[1],
+            value=None if shown is None else shown[1].objective(objective),
             bound=None,
-            source="",
+            source="" if shown is None else shown[2],
             runs=tuple(runs),
             campaign=campaign,
             infeasibility=reasons,
@@ -209,6 +302,7 @@ def _campaign_level(
     hint: Timetable,
     deadline: float,
     seed: int,
+    work: float,
 ) -> _CampaignLevel:
     """Aggregate bounds (makespan), then the arc-flow model of the busiest stage small enough
     to build, seeded with the best schedule so far; its plan decoded into lots."""
@@ -252,6 +346,7 @@ def _campaign_level(
             stage,
             objective,
             time_limit=max(deadline - time.perf_counter(), 0.05),
+            work=work,
             lower_bound=int(bound) if objective == "makespan" else 0,
             hint=hint,
             workers=1,
@@ -265,6 +360,13 @@ def _campaign_level(
         decoded = decode(instance, stage, plan) if plan.sequences else None
         return _CampaignLevel(bound, plan, decoded, aggregated, infeasible, tuple(runs))
     return _CampaignLevel(bound, None, None, aggregated, infeasible, tuple(runs))
+
+
+def _fuller(objective: Objective, new: Assessment, old: Assessment) -> bool:
+    """More lots made, then the better objective (schedules that leave lots out)."""
+    if len(new.completion) != len(old.completion):
+        return len(new.completion) > len(old.completion)
+    return _better(objective, new, old)
 
 
 def _better(objective: Objective, new: Assessment, old: Assessment) -> bool:

@@ -16,6 +16,7 @@ from genofab.results.schedule import (
     CampaignRow,
     ChangeoverRow,
     GroupCapacity,
+    LeftOutLot,
     LotRow,
     Margin,
     PlanInfo,
@@ -93,6 +94,8 @@ def summarise(
         horizon=time(instance.horizon),
         start_date=start,
         infeasibility=solution.infeasibility,
+        left_out=_left_out(instance, solution, time, date),
+        grid_notes=instance.roundings,
         makespan=None if assessment is None else time(assessment.makespan),
         total_lateness=None if assessment is None else time(assessment.total_lateness),
         on_time_share=on_time,
@@ -201,6 +204,41 @@ def robustness_result(
     )
 
 
+def _left_out(
+    instance: Instance, solution: Solution, time: object, date: object
+) -> tuple[LeftOutLot, ...]:
+    """Demanded lots no lot made serves (first in, first out: a product's latest due dates),
+    each with the reason its scheduler gave."""
+    assert callable(time) and callable(date)
+    assessment, timetable = solution.assessment, solution.timetable
+    served = set() if assessment is None else set(assessment.serves.values())
+    given: dict[int, list[str]] = defaultdict(list)
+    for lot, reason in timetable.left_out if timetable is not None else ():
+        given[instance.lots[lot].product].append(reason)
+    default = (
+        "not made: the margin is higher without it"
+        if solution.objective == "margin"
+        else "not made"
+    )
+    rows = []
+    for product in range(len(instance.products)):
+        reasons = iter(given[product])
+        for wanted in instance.lots_of(product):
+            if wanted.index in served:
+                continue
+            rows.append(
+                LeftOutLot(
+                    lot=lot_name(instance, wanted.index),
+                    product=instance.products[product].name,
+                    sponsor=wanted.sponsor,
+                    due=time(wanted.due),
+                    due_date=date(wanted.due),
+                    reason=next(reasons, default),
+                )
+            )
+    return tuple(rows)
+
+
 def _solver_line(solution: Solution) -> str:
     if not solution.runs:
         return "rule-based schedule only"
@@ -225,25 +263,29 @@ def _lot_rows(
         release = assessment.completion[lot]
         for placement in phases:
             phase = instance.products[spec.product].phases[placement.phase]
-            rows.append(
-                LotRow(
-                    lot=lot_name(instance, served),
-                    product=instance.products[spec.product].name,
-                    sponsor=spec.sponsor,
-                    phase=phase.name,
-                    room=room_name(instance, placement.group, placement.room),
-                    room_kind=phase.kind,
-                    start=time(placement.start),
-                    end=time(placement.end),
-                    release=time(release),
-                    due=time(spec.due),
-                    lateness=time(assessment.lateness.get(lot, 0)),
-                    start_date=date(placement.start),
-                    end_date=date(placement.end),
-                    release_date=date(release),
-                    due_date=date(spec.due),
+            begin = placement.start
+            # a lot's consecutive phases in one room run back to back: one row each
+            for name, steps in phase.sections:
+                rows.append(
+                    LotRow(
+                        lot=lot_name(instance, served),
+                        product=instance.products[spec.product].name,
+                        sponsor=spec.sponsor,
+                        phase=name,
+                        room=room_name(instance, placement.group, placement.room),
+                        room_kind=phase.kind,
+                        start=time(begin),
+                        end=time(begin + steps),
+                        release=time(release),
+                        due=time(spec.due),
+                        lateness=time(assessment.lateness.get(lot, 0)),
+                        start_date=date(begin),
+                        end_date=date(begin + steps),
+                        release_date=date(release),
+                        due_date=date(spec.due),
+                    )
                 )
-            )
+                begin += steps
     return tuple(rows)
 
 

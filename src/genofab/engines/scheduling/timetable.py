@@ -38,9 +38,11 @@ class Placement:
 
 @dataclass(frozen=True)
 class Timetable:
-    """Placements of the lots made (a lot left out is not made: margin objective only)."""
+    """Placements of the lots made; ``left_out`` names each lot not made and why (a schedule
+    of every lot is needed for makespan and lateness; under margin a lot is optional)."""
 
     placements: tuple[Placement, ...]
+    left_out: tuple[tuple[int, str], ...] = ()
 
     def by_lot(self) -> dict[int, list[Placement]]:
         """Placements of each lot made, in phase order."""
@@ -215,7 +217,7 @@ def _room_rules(
                     f"room {room.name} #{r}: {gap} steps between lots {before.lot} and"
                     f" {after.lot}, changeover needs {need}"
                 )
-            if p != q:
+            if p != q and (need or room.changeover_cost[p][q]):
                 changeovers.append(
                     Changeover(
                         g,
@@ -294,7 +296,7 @@ def with_pooled_rooms(instance: Instance, timetable: Timetable) -> Timetable:
                     placement.end,
                 )
             )
-    return Timetable(tuple(sorted(kept, key=lambda p: (p.lot, p.phase))))
+    return Timetable(tuple(sorted(kept, key=lambda p: (p.lot, p.phase))), timetable.left_out)
 
 
 def canonical(instance: Instance, timetable: Timetable) -> Timetable:
@@ -302,6 +304,8 @@ def canonical(instance: Instance, timetable: Timetable) -> Timetable:
     identical rooms of a group numbered in order of first use (the model's symmetry rules)."""
     lots = timetable.by_lot()
     relabel: dict[int, int] = {}
+    reasons = dict(timetable.left_out)
+    left_out: list[tuple[int, str]] = []
     for product in range(len(instance.products)):
         own = [lot.index for lot in instance.lots_of(product)]
         made = sorted(
@@ -309,6 +313,11 @@ def canonical(instance: Instance, timetable: Timetable) -> Timetable:
             key=lambda index: (lots[index][-1].end, lots[index][0].start, index),
         )
         relabel.update(zip(made, own, strict=False))
+        missing = [index for index in own if index not in lots]
+        left_out += [
+            (index, reasons.get(old, "not made"))
+            for index, old in zip(own[len(made) :], missing, strict=True)
+        ]
     placements = [
         Placement(relabel[p.lot], p.phase, p.group, p.room, p.start, p.end)
         for p in timetable.placements
@@ -324,5 +333,6 @@ def canonical(instance: Instance, timetable: Timetable) -> Timetable:
         tuple(
             Placement(p.lot, p.phase, p.group, rooms.get((p.group, p.room), p.room), p.start, p.end)
             for p in sorted(placements, key=lambda p: (p.lot, p.phase))
-        )
+        ),
+        tuple(sorted(left_out)),
     )
