@@ -158,3 +158,28 @@ def did_you_mean(word: str, choices: list[str] | tuple[str, ...]) -> str:
 
 def _issue_order(issue: Issue) -> tuple[int, int, str]:
     return (issue.line or 0, issue.column or 0, issue.path)
+
+
+class NotFoundError(GenofabError, LookupError):
+    """A record that does not exist, or that the one asking may not see (the two are not told
+    apart, so no one learns that another sponsor's record exists)."""
+
+
+class StaleWriteError(GenofabError):
+    """A write based on a version that is no longer the newest: nothing was changed; read the
+    record again (``current`` is its newest version) and reapply the change."""
+
+    def __init__(self, message: str, current: int | None = None) -> None:
+        self.message = message
+        self.current = current
+        super().__init__(message, current)
+
+    def __str__(self) -> str:
+        return self.message
+
+    def __reduce__(self) -> tuple[type[StaleWriteError], tuple[str, int | None]]:
+        return (StaleWriteError, (self.message, self.current))
+
+
+class ForbiddenError(GenofabError, PermissionError):
+    """An action the user's role does not allow (a viewer saving, a sponsor approving)."""

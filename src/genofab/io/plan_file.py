@@ -3,6 +3,7 @@ report every problem at once with file, line, column and field path."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -39,8 +40,13 @@ def is_plan_document(document: YamlDocument) -> bool:
     return isinstance(document.data, dict) and document.data.get("format") == FORMAT
 
 
-def validate_plan_document(document: YamlDocument, folder: Path) -> PlanFile:
-    """Validate parsed YAML as a plan; scenario paths are relative to ``folder``."""
+def validate_plan_document(
+    document: YamlDocument,
+    folder: Path | None,
+    resolve: Callable[[str], Scenario] | None = None,
+) -> PlanFile:
+    """Validate parsed YAML as a plan; scenario references are files relative to ``folder``,
+    or, with ``resolve``, names it turns into scenarios (stored ones: no path is read)."""
     data = document.data
     if not isinstance(data, dict):
         raise ScenarioError(
@@ -71,8 +77,12 @@ def validate_plan_document(document: YamlDocument, folder: Path) -> PlanFile:
                 continue
             path = f"products[{i}].scenario"
             try:
-                file = referenced_path(folder, product.scenario)
-                scenario = load_scenario(file).scenario
+                if resolve is not None:
+                    scenario = resolve(product.scenario)
+                else:
+                    assert folder is not None, "a plan read from a file has a folder"
+                    file = referenced_path(folder, product.scenario)
+                    scenario = load_scenario(file).scenario
             except FileReferenceError as error:
                 issues.append(issue_at(document, path, str(error)))
                 continue

@@ -477,6 +477,30 @@ def new(
     )
 
 
+@app.command()
+@reports_errors
+def serve(
+    data: Annotated[
+        Path, typer.Option("--data", help="folder of the SQLite database (created if missing)")
+    ] = Path("genofab-data"),
+    database: Annotated[
+        str | None,
+        typer.Option("--database", help="a postgresql:// URL instead of SQLite in --data"),
+    ] = None,
+    demo: Annotated[
+        bool, typer.Option("--demo", help="load demo sponsors, users, scenarios and plans")
+    ] = False,
+    host: Annotated[str, typer.Option(help="address to listen on")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="port to listen on")] = 8000,
+    workers: Annotated[int, typer.Option(help="job worker threads (1 to 16)")] = 2,
+) -> None:
+    """Start the workbench: REST API and pages over stored, versioned scenarios, plans and
+    runs (migrations applied at start)."""
+    from genofab.views.api.serve import serve as run_server
+
+    run_server(data, database, demo, host, port, workers)
+
+
 app.command(name="schedule")(reports_errors(_schedule_command))
 
 
@@ -577,14 +601,10 @@ def load_deliverable(file: Path) -> Any:
 def _evaluate(file: Path) -> Any:
     """The loaded scenario and its run; a lot or facility that cannot deliver is reported at
     its field in the file."""
-    from genofab.engines.run import evaluate
-    from genofab.errors import InfeasibleError
+    from genofab.service.checks import evaluate_loaded
 
-    loaded, origin = load_with_origin(file)
-    try:
-        return loaded, evaluate(loaded.scenario, origin)
-    except InfeasibleError as error:
-        raise loaded.locate(error) from None
+    loaded, _ = load_with_origin(file)
+    return loaded, evaluate_loaded(loaded)
 
 
 def _run_chain(file: Path, output_format: OutputFormat) -> None:

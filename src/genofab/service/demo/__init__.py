@@ -1,0 +1,103 @@
+"""``genofab serve --demo``: a working platform at once — two sponsors, a platform manager, a
+member per sponsor and a viewer (passwords drawn afresh and printed once), the reference
+templates as each sponsor's scenarios, the shipped examples and plans as the platform's, and
+the demo platform plan sponsors book against."""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+from importlib import resources
+from pathlib import Path
+
+from genofab.errors import GenofabError
+from genofab.io.db import people
+from genofab.io.db.session import MANAGER, MEMBER, SYSTEM, VIEWER, Database
+from genofab.service import auth, documents
+from genofab.service.booking import PLATFORM_PLAN
+
+SPONSORS = ("Helix Therapeutics", "Saclay Cell")
+#: (username, display name, role, sponsor index or None, templates saved as its scenarios)
+PEOPLE = (
+    ("manager", "Platform manager", MANAGER, None, ()),
+    ("helix", "Helix member", MEMBER, 0, ("lv-suspension", "lv-adherent", "aav-hek293")),
+    ("saclay", "Saclay member", MEMBER, 1, ("car-t-autologous", "hsc-lv-ex-vivo")),
+    ("helix-viewer", "Helix viewer", VIEWER, 0, ()),
+)
+
+
+def platform_plan_text(today: dt.date | None = None) -> str:
+    """The demo platform plan starting the Monday after ``today``."""
+    today = today or dt.date.today()
+    start = today + dt.timedelta(days=7 - today.weekday())
+    text = resources.files(__name__).joinpath("platform.yaml").read_text("utf-8")
+    return text.replace("START_DATE", start.isoformat())
+
+
+def examples_folder() -> Path | None:
+    """The repository's ``examples/`` folder, when genofab runs from a clone."""
+    folder = Path(__file__).resolve().parents[4] / "examples"
+    return folder if folder.is_dir() else None
+
+
+def load_demo(database: Database) -> dict[str, str]:
+    """Create the demo's sponsors, people and documents; returns {username: password}.
+    An already loaded demo is left as it is (returns {})."""
+    from genofab.io.templates import template_text
+
+    with database.transaction(SYSTEM) as session:
+        if people.user_by_name(session, "manager") is not None:
+            return {}
+    with database.transaction(SYSTEM, write=True) as session:
+        sponsor_ids = [people.create_sponsor(session, SYSTEM, name).id for name in SPONSORS]
+    credentials = {}
+    for username, display, role, sponsor, _ in PEOPLE:
+        password = secrets.token_urlsafe(12)
+        auth.create_user(
+            database,
+            SYSTEM,
+            username=username,
+            display_name=display,
+            password=password,
+            role=role,
+            sponsor_id=None if sponsor is None else sponsor_ids[sponsor],
+        )
+        credentials[username] = password
+    for _, _, _, sponsor, names in PEOPLE:
+        for name in names:
+            documents.save(
+                database,
+                SYSTEM,
+                kind="scenario",
+                name=name,
+                content=template_text(name),
+                reason="demo: from the reference template",
+                base_version=None,
+                owner=sponsor_ids[sponsor] if sponsor is not None else None,
+            )
+    folder = examples_folder()
+    for path in sorted(folder.glob("*.yaml")) if folder else []:
+        content = path.read_text("utf-8")
+        kind = "plan" if "format: genofab-plan/1" in content else "scenario"
+        try:
+            documents.save(
+                database,
+                SYSTEM,
+                kind=kind,
+                name=path.stem,
+                content=content,
+                reason="demo: shipped example",
+                base_version=None,
+            )
+        except GenofabError:  # an example that refers to files is skipped, not half-loaded
+            continue
+    documents.save(
+        database,
+        SYSTEM,
+        kind="plan",
+        name=PLATFORM_PLAN,
+        content=platform_plan_text(),
+        reason="demo: the platform plan",
+        base_version=None,
+    )
+    return credentials

@@ -1,0 +1,205 @@
+"""What the pages show of a result: headline rows (a spread as P50 [P5–P95]), and plotly.js
+figure specifications (histograms, tornado, Gantt, room load) read by ``static/charts.js``.
+Only layout here: every figure comes from a stored result."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from genofab.results.run import HEADLINE
+
+#: Headline figures shown as rows (dictionaries such as the cost breakdown are in the JSON).
+ROWS = tuple(
+    name
+    for name in HEADLINE
+    if name not in ("lots_per_room_year", "rooms_needed", "cost_breakdown")
+)
+
+
+def number(value: Any) -> str:
+    """A figure with three significant digits and thousands separators."""
+    if value is None:
+        return "–"
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        return str(value)
+    magnitude = abs(float(value))
+    if magnitude >= 1000 or float(value).is_integer():
+        return f"{float(value):,.0f}" if magnitude < 1e9 else f"{float(value):.3g}"
+    return f"{float(value):.3g}"
+
+
+def spread_text(spread: Any) -> str:
+    """``P50 [P5–P95]`` of a spread, or the plain value."""
+    if isinstance(spread, dict) and "p50" in spread:
+        return f"{number(spread['p50'])} [{number(spread['p5'])}–{number(spread['p95'])}]"
+    if isinstance(spread, dict) and "total" in spread:
+        return spread_text(spread["total"])
+    if isinstance(spread, dict) and "value" in spread:
+        return spread_text(spread["value"])
+    if isinstance(spread, dict):
+        return "–"
+    return number(spread)
+
+
+def headline_rows(result: dict[str, Any]) -> list[tuple[str, str, str]]:
+    """(figure, shown value, deterministic value) for each headline figure present."""
+    rows = []
+    for name in ROWS:
+        if name not in result:
+            continue
+        value = result[name]
+        plain = value.get("value") if isinstance(value, dict) else value
+        plain = plain.get("total") if isinstance(plain, dict) else plain
+        rows.append(
+            (name, spread_text(value), number(plain) if isinstance(plain, (int, float)) else "")
+        )
+    return rows
+
+
+def figure(spec: dict[str, Any]) -> str:
+    """A figure specification as JSON for a ``data-chart`` attribute."""
+    return json.dumps(spec, ensure_ascii=False, allow_nan=False)
+
+
+def histogram(name: str, bars: dict[str, Any], unit: str) -> dict[str, Any]:
+    """A Monte Carlo histogram as a bar chart."""
+    centres = [(low + high) / 2 for low, high in zip(bars["low"], bars["high"], strict=True)]
+    widths = [
+        max(high - low, 0.0) or None for low, high in zip(bars["low"], bars["high"], strict=True)
+    ]
+    trace: dict[str, Any] = {"type": "bar", "x": centres, "y": list(bars["count"]), "name": name}
+    if all(width is not None for width in widths):
+        trace["width"] = widths
+    return {
+        "data": [trace],
+        "layout": {
+            "title": {"text": name},
+            "xaxis": {"title": {"text": unit}},
+            "yaxis": {"title": {"text": "samples"}},
+            "height": 280,
+            "margin": {"t": 40, "b": 50, "l": 60, "r": 10},
+        },
+    }
+
+
+def tornado(chart: dict[str, Any]) -> dict[str, Any]:
+    """A tornado: each parameter's P10 and P90 effect around the base value."""
+    bars = list(reversed(chart["bars"][:12]))
+    base = chart.get("base") or 0.0
+    labels = [bar["path"] for bar in bars]
+
+    def offsets(key: str) -> list[float]:
+        return [(bar[key] if bar[key] is not None else base) - base for bar in bars]
+
+    return {
+        "data": [
+            {
+                "type": "bar",
+                "orientation": "h",
+                "y": labels,
+                "x": offsets("at_low"),
+                "base": base,
+                "name": "parameter at P10",
+            },
+            {
+                "type": "bar",
+                "orientation": "h",
+                "y": labels,
+                "x": offsets("at_high"),
+                "base": base,
+                "name": "parameter at P90",
+            },
+        ],
+        "layout": {
+            "title": {"text": f"{chart['result']} ({chart['unit']})"},
+            "barmode": "overlay",
+            "height": 120 + 28 * len(bars),
+            "margin": {"l": 280, "t": 40, "r": 10, "b": 40},
+        },
+    }
+
+
+def gantt(result: dict[str, Any], sponsor: str | None) -> dict[str, Any]:
+    """The schedule's lots as bars per room (one sponsor's only, when given)."""
+    rows = [r for r in result.get("lots", []) if sponsor in (None, "", r["sponsor"])]
+    products = sorted({r["product"] for r in rows})
+    data = []
+    for product in products:
+        mine = [r for r in rows if r["product"] == product]
+        data.append(
+            {
+                "type": "bar",
+                "orientation": "h",
+                "name": product,
+                "y": [r["room"] for r in mine],
+                "x": [r["end"] - r["start"] for r in mine],
+                "base": [r["start"] for r in mine],
+                "text": [f"{r['lot']} {r['phase']} ({r['sponsor']})" for r in mine],
+                "hoverinfo": "text",
+            }
+        )
+    return {
+        "data": data,
+        "layout": {
+            "title": {"text": "Schedule" + (f": {sponsor}" if sponsor else "")},
+            "barmode": "overlay",
+            "xaxis": {"title": {"text": f"{result.get('time_unit', 'time')} from the start"}},
+            "height": 200 + 24 * len({r["room"] for r in rows}),
+            "margin": {"l": 140, "t": 40, "r": 10, "b": 40},
+        },
+    }
+
+
+def load_heatmap(load: list[dict[str, Any]]) -> dict[str, Any] | None:
+    """Utilisation per room and month as a heat map."""
+    if not load:
+        return None
+    rooms = sorted({row["room"] for row in load})
+    months = sorted({row["month"] for row in load})
+    value = {(row["room"], row["month"]): row["utilisation"] for row in load}
+    return {
+        "data": [
+            {
+                "type": "heatmap",
+                "x": months,
+                "y": rooms,
+                "z": [[value.get((room, month), 0.0) for month in months] for room in rooms],
+                "zmin": 0,
+                "zmax": 1,
+                "colorscale": "YlOrRd",
+            }
+        ],
+        "layout": {
+            "title": {"text": "Utilisation per room and month"},
+            "height": 160 + 26 * len(rooms),
+            "margin": {"l": 140, "t": 40, "r": 10, "b": 60},
+        },
+    }
+
+
+def run_views(kind: str, result: dict[str, Any], sponsor: str | None) -> dict[str, Any]:
+    """What a run page shows for a result of ``kind``."""
+    views: dict[str, Any] = {"rows": [], "charts": [], "sponsors": []}
+    if kind in ("run", "monte_carlo", "report"):
+        views["rows"] = headline_rows(result)
+        units = result.get("monte_carlo", {}).get("units", {}) if "monte_carlo" in result else {}
+        for name, bars in sorted(result.get("histograms", {}).items()):
+            if name in ROWS:
+                views["charts"].append(histogram(name, bars, units.get(name, "")))
+    elif kind == "sensitivity":
+        views["charts"] = [tornado(chart) for chart in result.get("tornado", {}).values()]
+    elif kind == "schedule":
+        views["sponsors"] = sorted({r["sponsor"] for r in result.get("lots", [])})
+        views["charts"] = [gantt(result, sponsor)]
+        views["rows"] = [
+            ("status", str(result.get("status")), ""),
+            (
+                "objective",
+                number(result.get("objective_value")),
+                str(result.get("objective_unit", "")),
+            ),
+        ]
+    return views

@@ -1,0 +1,142 @@
+"""Fixtures of the workbench tests: a migrated database on SQLite and on a real PostgreSQL
+(started once per session from the ``pgserver`` wheel, in a temporary folder).
+
+Without pgserver the PostgreSQL cases skip with a message; with ``GENOFAB_REQUIRE_PG=1`` (set
+by ``.ci/run``) they fail instead.
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+import shutil
+import tempfile
+import warnings
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from genofab.io.db.migrate import upgrade
+from genofab.io.db.session import Database, sqlite_url
+from tests.web.workbench import Workbench, workbench
+
+_numbers = itertools.count()
+
+
+def _unavailable(reason: str) -> None:
+    if os.environ.get("GENOFAB_REQUIRE_PG") == "1":
+        pytest.fail(f"PostgreSQL is required (GENOFAB_REQUIRE_PG=1) but {reason}")
+    pytest.skip(
+        f"PostgreSQL tests skipped: {reason}; `pip install pgserver` runs them"
+        " (GENOFAB_REQUIRE_PG=1 makes them required)"
+    )
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[str]:
+    """The URL of a PostgreSQL 16 server's maintenance database, for this test session (in a
+    folder of its own: pgserver runs the server as an unprivileged user when run as root)."""
+    folder = Path(tempfile.mkdtemp(prefix="genofab-pg-"))
+    folder.chmod(0o755)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # platformdirs warns when XDG_RUNTIME_DIR is unset
+        try:
+            import pgserver
+        except ImportError:
+            _unavailable("the pgserver package is not installed")
+        try:
+            server = pgserver.get_server(folder, cleanup_mode="stop")
+        except Exception as error:  # a server that cannot start is reported, not hidden
+            _unavailable(f"pgserver could not start PostgreSQL ({error})")
+    url = str(server.get_uri())
+    import psycopg
+
+    # a throw-away server: no fsync, so creating a database per test and stopping stay fast
+    with psycopg.connect(url, autocommit=True) as connection:
+        connection.execute("ALTER SYSTEM SET fsync = off")
+        connection.execute("ALTER SYSTEM SET synchronous_commit = off")
+        connection.execute("ALTER SYSTEM SET full_page_writes = off")
+        connection.execute("SELECT pg_reload_conf()")
+    yield url
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        server.cleanup()
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+def _database_url(server_url: str, name: str) -> str:
+    head, _, query = server_url.partition("?")
+    return f"{head.rsplit('/', 1)[0]}/{name}?{query}"
+
+
+def fresh_postgres(server_url: str, template: str = "template1") -> str:
+    """A new database on the session's server, copied from ``template``; its URL."""
+    import psycopg
+
+    name = f"genofab_test_{os.getpid()}_{next(_numbers)}"
+    with psycopg.connect(server_url, autocommit=True) as connection:
+        connection.execute(f"CREATE DATABASE {name} TEMPLATE {template}")
+    return _database_url(server_url, name)
+
+
+@pytest.fixture(scope="session")
+def postgres_template(postgres_server: str) -> str:
+    """A database migrated once, copied for each test (the migration is tested on it)."""
+    url = fresh_postgres(postgres_server)
+    database = Database(url)
+    upgrade(database)
+    database.dispose()
+    return url.split("?")[0].rsplit("/", 1)[1]
+
+
+def fresh_database(backend: str, tmp_path: Path, request: pytest.FixtureRequest) -> Database:
+    """A migrated database of ``backend`` ("sqlite" or "postgresql")."""
+    if backend == "sqlite":
+        url = sqlite_url(tmp_path)
+    else:
+        template = request.getfixturevalue("postgres_template")
+        url = fresh_postgres(request.getfixturevalue("postgres_server"), template)
+    database = Database(url)
+    upgrade(database)
+    return database
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Database]:
+    """A migrated, empty workbench database on SQLite, then on PostgreSQL."""
+    db = fresh_database(request.param, tmp_path, request)
+    yield db
+    db.dispose()
+
+
+@pytest.fixture(autouse=True)
+def _quick_password_hashes(monkeypatch: pytest.MonkeyPatch) -> None:
+    """argon2 with its smallest cost in tests (the server keeps argon2-cffi's defaults,
+    RFC 9106's low-memory profile): the tests check who may log in, not the hash's cost."""
+    from argon2 import PasswordHasher
+
+    from genofab.service import auth
+
+    quick = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
+    monkeypatch.setattr(auth, "_hasher", quick)
+    monkeypatch.setattr(auth, "_DUMMY", quick.hash("no such user"))
+
+
+@pytest.fixture
+def bench(tmp_path: Path) -> Iterator[Workbench]:
+    """A populated workbench on SQLite."""
+    with workbench(sqlite_url(tmp_path)) as made:
+        yield made
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def bench_on_both(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Workbench]:
+    """A populated workbench on SQLite, then on PostgreSQL."""
+    if request.param == "sqlite":
+        url = sqlite_url(tmp_path)
+    else:
+        template = request.getfixturevalue("postgres_template")
+        url = fresh_postgres(request.getfixturevalue("postgres_server"), template)
+    with workbench(url) as made:
+        yield made

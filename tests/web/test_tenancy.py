@@ -1,0 +1,139 @@
+"""A sponsor never reaches another sponsor's records: every operation of the OpenAPI document
+is tried by sponsor A's member with sponsor B's identifiers (0 successes), and every list A
+may read holds none of B's records — on SQLite and on PostgreSQL (row-level security)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Any
+
+from tests.web.test_api import OPEN_ROUTES, api_operations
+from tests.web.workbench import Workbench
+
+DUE = (dt.date.today() + dt.timedelta(days=150)).isoformat()
+LISTS = {
+    "/api/documents",
+    "/api/runs",
+    "/api/requests",
+    "/api/audit",
+    "/api/users",
+    "/api/sponsors",
+    "/api/capacity",
+    "/api/products",
+    "/api/me",
+}
+
+#: Operations whose body names one of B's records or B itself.
+BODIES_NAMING_B = {
+    "/api/runs",
+    "/api/requests",
+    "/api/documents",
+    "/api/users",
+    "/api/documents/upload",
+}
+
+
+def _b_records(bench: Workbench) -> dict[str, Any]:
+    bob = bench.headers["bob"]
+    doc = bench.scenarios["b"]
+    run = bench.client.post("/api/runs", headers=bob, json={"document_id": doc}).json()
+    bench.wait(run["id"])
+    request = bench.client.post(
+        "/api/requests", headers=bob, json={"product": "car_t", "lots": 1, "due": DUE}
+    ).json()
+    return {"document_id": doc, "run_id": run["id"], "request_id": request["id"]}
+
+
+def _body(method: str, path: str, b: dict[str, Any], sponsor_b: int) -> dict[str, Any] | None:
+    """A request body aimed at B's records (or into B's space)."""
+    if method != "POST":
+        return None
+    bodies: dict[str, dict[str, Any]] = {
+        "/api/runs": {"document_id": b["document_id"], "kind": "run"},
+        "/api/requests": {
+            "product": "car_t",
+            "lots": 1,
+            "due": DUE,
+            "scenario_id": b["document_id"],
+        },
+        "/api/documents": {
+            "kind": "scenario",
+            "name": "planted",
+            "content": "x: 1",
+            "reason": "r",
+            "sponsor_id": sponsor_b,
+        },
+        "/api/documents/{document_id}/versions": {
+            "content": "x: 1",
+            "reason": "r",
+            "base_version": 1,
+        },
+        "/api/requests/{request_id}/transitions": {"state": "submitted", "version": 1},
+        "/api/users": {
+            "username": "mallory",
+            "display_name": "M",
+            "password": "x" * 12,
+            "role": "member",
+            "sponsor_id": sponsor_b,
+        },
+        "/api/sponsors": {"name": "Beta Cell 2"},
+        "/api/schedule": {},
+        "/api/check": {"kind": "plan", "content": "format: genofab-plan/1\n"},
+        "/api/documents/from-template": {"template": "car-t-autologous", "name": "mine"},
+    }
+    return bodies.get(path, {})
+
+
+def test_another_sponsors_identifiers_reach_nothing(bench_on_both: Workbench) -> None:
+    bench = bench_on_both
+    b = _b_records(bench)
+    alice = bench.headers["alice"]
+    successes, tried = [], 0
+    for method, template in api_operations(bench):
+        if template in OPEN_ROUTES or template in LISTS:
+            continue
+        path = template
+        for key, value in (
+            ("{document_id}", b["document_id"]),
+            ("{run_id}", b["run_id"]),
+            ("{request_id}", b["request_id"]),
+            ("{number}", 1),
+            ("{name}", "report.html"),
+        ):
+            path = path.replace(key, str(value))
+        if template.endswith("/diff"):
+            path += "?a=1&b=1"
+        body = _body(method, template, b, bench.sponsors["b"])
+        if template == "/api/documents/upload":
+            response = bench.client.post(
+                path,
+                headers=alice,
+                data={"name": "cart-b", "reason": "r", "base_version": "1"},
+                files={"file": ("x.yaml", b"x: 1\n", "application/yaml")},
+            )
+        else:
+            response = bench.client.request(method, path, headers=alice, json=body)
+        tried += 1
+        aimed_at_b = template != path or template in BODIES_NAMING_B
+        if response.is_success and aimed_at_b:
+            successes.append((method, path, response.status_code))
+    assert tried >= 14
+    assert successes == []
+    # what A may list holds nothing of B's
+    b_marks = {"Beta Cell", "cart-b", "bob"}
+    for path in sorted(LISTS):
+        response = bench.client.get(path, headers=alice)
+        assert response.status_code == 200, path
+        text = json.dumps(response.json())
+        assert not any(mark in text for mark in b_marks), path
+    own = bench.client.get("/api/requests", headers=alice).json()
+    assert b["request_id"] not in [r["id"] for r in own]
+    assert b["run_id"] not in [r["id"] for r in bench.client.get("/api/runs", headers=alice).json()]
+    audit = bench.client.get(
+        f"/api/audit?entity=request&entity_id={b['request_id']}", headers=alice
+    ).json()
+    assert audit == []
+    # B's record is still whole
+    still = bench.client.get(f"/api/requests/{b['request_id']}", headers=bench.headers["bob"])
+    assert still.json()["state"] == "submitted"
