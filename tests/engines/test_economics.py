@@ -46,11 +46,12 @@ def test_annual_cost_of_the_tiny_plant_by_category() -> None:
             "facility": 75_000 + 50_000 + 60_000 + 50_000,
             # 10 % of labour and facility running (without depreciation)
             "overhead": 0.10 * (700_000 + 110_000),
+            "fees": 0,
             "total": TOTAL,
         }
     )
     assert cost.capital == pytest.approx(
-        {"building": 1_500_000, "equipment": 500_000, "total": 2_000_000}
+        {"building": 1_500_000, "equipment": 500_000, "installation": 0, "total": 2_000_000}
     )
     assert cost.staff_fte == pytest.approx(7)
     assert cost.cogs_per_lot == pytest.approx(TOTAL / 35)

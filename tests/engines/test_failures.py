@@ -65,8 +65,11 @@ def test_a_failure_found_at_step_k_costs_nothing_of_the_steps_after_k(
     base = tiny_costed(("economics.lot_failure_probability", 0))
     full = costs(base)
     release = next(i for i, s in enumerate(base.process.steps) if isinstance(s, QCReleaseStep))
-    per_step = [float(c) for c in full.parts.per_step]
-    per_step[release] += float(full.parts.qc)
+    per_step = [0.0 for _ in base.process.steps]
+    for line in full.lines:  # materials on their steps, the QC tests on the release step
+        if line.kind in ("material", "qc") and line.step is not None:
+            per_step[line.step] += float(line.per_started)
+    assert per_step[release] > 0
     cost = costs(with_mode(STEPS[k], probability))
     started = sum(float(value) for value in cost.variable_per_lot.values())
     # a lot started: the failed ones (p) pay steps 0..k, the good ones (1 − p) every step

@@ -41,6 +41,7 @@ from genofab.results.chain import (
     SharedRoom,
     StageFigures,
 )
+from genofab.results.economics import FairPrice
 from genofab.results.run import RunResult, ScenarioInfo
 
 
@@ -158,6 +159,46 @@ def chain_arrays(
     )
 
 
+def _therapy_fair_price(chain: Chain, arrays: ChainArrays) -> FairPrice | None:
+    """The therapy's fair price: the final stage's pricing inputs on the whole chain's cost
+    per patient (QC tests of every stage apart), when the final stage is priced."""
+    from genofab.engines.pricing import therapy_price
+
+    final = chain.stages[-1].scenario
+    if arrays.cost_per_patient is None or final.economics is None:
+        return None
+    pricing = final.economics.pricing
+    if pricing is None:
+        return None
+    patients = arrays.patients_per_year
+    qc = sum(
+        (
+            ratio(stage.run.cost.annual["qc"], patients)
+            for stage in arrays.stages
+            if stage.run.cost is not None
+        ),
+        start=np.zeros(()),
+    )
+    total = sum(arrays.cost_per_patient.values(), start=np.zeros(()))
+    price = therapy_price(pricing, final.values(), total, qc, patients)
+    listed = None if pricing.list_price is None else pricing.list_price.value
+    amount = float(price.total)
+    return FairPrice(
+        components={name: float(value) for name, value in price.components.items()},
+        total=amount,
+        priced_as="therapy",
+        label="fair price per patient (whole therapy)",
+        expected_patients=float(price.expected_patients),
+        expected_patients_basis="stated"
+        if pricing.expected_patients is not None
+        else "patients the chain treats a year × commercial life",
+        development_cost_net=float(price.development_net),
+        npv_zero_price=float(price.npv_zero_price),
+        list_price=listed,
+        list_to_fair_ratio=None if listed is None else listed / amount,
+    )
+
+
 def _doses_per_chain_patient(chain: Chain, values: dict[str, Values]) -> dict[str, Array]:
     """m_s: the stage's own patient doses made per patient the chain treats (see the module)."""
     multiplier: dict[str, Array] = {}
@@ -235,6 +276,7 @@ def evaluate_chain(
             total=total,
             share_by_stage={k: v / total if total > 0 else 0.0 for k, v in by_stage.items()},
         )
+    fair_price = _therapy_fair_price(chain, arrays)
     final = chain.stages[-1].name
     return ChainResult(
         genofab_version=__version__,
@@ -242,6 +284,7 @@ def evaluate_chain(
         patients_per_year=patients,
         bottleneck=ChainBottleneck(stage=stage_name, room=room, shared_by=shared_by),
         cost_per_patient=cost,
+        fair_price=fair_price,
         upstream_lots_per_year={
             stage.name: int(stage.lots_needed_per_year)
             for stage in arrays.stages

@@ -1,6 +1,7 @@
 """Economies of scale: evaluate a scenario over a range of one parameter in one vectorised
-pass (working volume, demand, number of suites, titer ...) and return the cost per dose
-with its breakdowns at each point."""
+pass (working volume, demand, number of suites, titer ...) and return the cost per dose,
+per patient and the fair price, with the breakdowns, at each point. Equipment sized by a
+step's volume (``size_from_step``) is re-priced at each point through its exponent."""
 
 from __future__ import annotations
 
@@ -70,6 +71,12 @@ def _sweep(
 ) -> ScaleResult:
     arrays = run_arrays(scenario, values)
     lot, capacity, cost = arrays.lot, arrays.capacity, arrays.cost
+    price = None
+    if cost is not None and scenario.economics is not None and scenario.economics.pricing:
+        from genofab.engines.pricing import price_arrays
+
+        with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
+            price = price_arrays(scenario, arrays.values, cost)
     shape = np.shape(points)
 
     def at(array: Array, i: int) -> float:
@@ -82,13 +89,14 @@ def _sweep(
         reason = "ok" if ok else STATUS_REASONS.get(status, NO_ROOM_TIME_REASON)
         rooms = {room.kind: int(at(room.count, i)) for room in capacity.rooms}
         by_category = by_cause = None
-        per_dose = per_patient = started = delivered = None
+        per_dose = per_patient = started = delivered = fair = None
         if ok and cost is not None:
             dose_count = at(cost.doses_delivered, i)
             by_category = {name: at(cost.annual[name], i) / dose_count for name in CATEGORIES}
             by_cause = {name: at(cost.by_cause[name], i) / dose_count for name in CAUSES}
             per_dose, per_patient = at(cost.cost_per_dose, i), at(cost.cost_per_patient, i)
             started, delivered = at(cost.lots_started, i), dose_count
+            fair = None if price is None else at(price.total, i)
         rows.append(
             ScalePoint(
                 value=float(value),
@@ -100,6 +108,7 @@ def _sweep(
                 rooms=rooms,
                 cost_per_dose=per_dose,
                 cost_per_patient=per_patient,
+                fair_price_per_patient=fair,
                 per_dose_by_category=by_category,
                 per_dose_by_cause=by_cause,
             )

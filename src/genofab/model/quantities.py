@@ -195,6 +195,18 @@ MONEY_PER_YEAR = QuantitySpec(
     "a cost per year", "67500 EUR/yr", _money_units("{C}/yr"), low=0, low_inclusive=True
 )
 MONEY_PER_HOUR = QuantitySpec("a cost per hour", "42.2 EUR/h", _money_units("{C}/h"), low=0)
+LABOUR_HOURS = QuantitySpec(
+    "a number of working hours", "120 h", ("h",), low=0, low_inclusive=True, plausible=(1e-3, 1e7)
+)
+FACTOR = QuantitySpec(
+    "a factor", "4.5", (), bare_unit="", low=0, low_inclusive=True, plausible=(1e-3, 100)
+)
+SCALE_EXPONENT = QuantitySpec(
+    "a scaling exponent", "0.6", (), bare_unit="", low=0, low_inclusive=True, high=1.5
+)
+SIZE = QuantitySpec(
+    "a size", "200 L", (), bare_unit="", low=0, any_dimension=True, plausible=(1e-9, 1e20)
+)
 AREA = QuantitySpec("an area", "250 m²", ("m**2",), low=0, plausible=(0.1, 1e6))
 HOURS = QuantitySpec("a number of hours", "1600 h", ("h",), low=0, plausible=(1, 8784))
 YEARS = QuantitySpec(
@@ -246,6 +258,10 @@ MoneyPerArea = quantity(MONEY_PER_AREA)
 MoneyPerAreaYear = quantity(MONEY_PER_AREA_YEAR)
 MoneyPerYear = quantity(MONEY_PER_YEAR)
 MoneyPerHour = quantity(MONEY_PER_HOUR)
+LabourHours = quantity(LABOUR_HOURS)
+Factor = quantity(FACTOR)
+ScaleExponent = quantity(SCALE_EXPONENT)
+Size = quantity(SIZE)
 Area = quantity(AREA)
 Hours = quantity(HOURS)
 Years = quantity(YEARS)

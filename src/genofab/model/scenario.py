@@ -142,7 +142,10 @@ def cross_section_problems(
             [step.room for step in process.steps], [room.kind for room in facility.rooms]
         )
     if product is not None and process is not None:
-        for path, parameter in iter_parameters(process, "process"):
+        counted_items = list(iter_parameters(process, "process"))
+        if economics is not None:
+            counted_items += iter_parameters(economics, "economics")
+        for path, parameter in counted_items:
             counted = parameter.counts
             if counted is not None and counted != product.unit:
                 problems.append(
@@ -224,13 +227,32 @@ def economics_problems(
     problems = currency_problems(economics, list(iter_parameters(economics, "economics")))
     if process is not None:
         names = [step.name for step in process.steps]
-        for i, material in enumerate(economics.materials):
-            if material.step not in names:
+        named_steps = [
+            *(("materials", i, "step", m.step) for i, m in enumerate(economics.materials)),
+            *(("staff", i, "step", s.step) for i, s in enumerate(economics.staff)),
+            *(("fees", i, "step", f.step) for i, f in enumerate(economics.fees)),
+            *(
+                ("equipment", i, "size_from_step", e.size_from_step)
+                for i, e in enumerate(economics.equipment)
+            ),
+        ]
+        production = process.production_index
+        for i, item in enumerate(economics.equipment):
+            if item.size_from_step in names and names.index(item.size_from_step) < production:
                 problems.append(
                     (
-                        f"economics.materials[{i}].step",
-                        f"'{material.step}' is not a step of the process"
-                        + did_you_mean(material.step, names),
+                        f"economics.equipment[{i}].size_from_step",
+                        f"'{item.size_from_step}' comes before the production step: it has no"
+                        " volume of product to size by",
+                    )
+                )
+        for section, i, field, step_name in named_steps:
+            if step_name is not None and step_name not in names:
+                problems.append(
+                    (
+                        f"economics.{section}[{i}].{field}",
+                        f"'{step_name}' is not a step of the process"
+                        + did_you_mean(step_name, names),
                     )
                 )
         release = [step for step in process.steps if isinstance(step, QCReleaseStep)]
@@ -256,16 +278,18 @@ def economics_problems(
                 )
     if facility is not None:
         kinds = [room.kind for room in facility.rooms]
-        for section in ("areas", "equipment", "staff"):
+        for section in ("areas", "equipment", "staff", "fees"):
             for i, item in enumerate(getattr(economics, section)):
-                if item.per_room is not None and item.per_room not in kinds:
-                    problems.append(
-                        (
-                            f"economics.{section}[{i}].per_room",
-                            f"'{item.per_room}' is not a room kind of the facility"
-                            f"{did_you_mean(item.per_room, kinds)}",
+                for field in ("per_room", "room"):
+                    kind = getattr(item, field, None)
+                    if kind is not None and kind not in kinds:
+                        problems.append(
+                            (
+                                f"economics.{section}[{i}].{field}",
+                                f"'{kind}' is not a room kind of the facility"
+                                f"{did_you_mean(kind, kinds)}",
+                            )
                         )
-                    )
     if economics.facility_sizing == "to_demand" and (
         demand is None or demand.patients_per_year is None
     ):

@@ -8,6 +8,7 @@ from typing import Any
 from pydantic import Field
 
 from genofab.results.base import Result
+from genofab.results.economics import FairPrice
 from genofab.results.run import RunResult, ScenarioInfo
 
 
@@ -78,6 +79,11 @@ class ChainResult(Result):
     )
     bottleneck: ChainBottleneck
     cost_per_patient: ChainCost | None
+    fair_price: FairPrice | None = Field(
+        default=None,
+        description="the therapy's fair price per patient: the final stage's pricing on the"
+        " whole chain's cost per patient",
+    )
     upstream_lots_per_year: dict[str, int] = Field(
         description="lots each upstream stage must start a year at the chain's rate"
     )

@@ -26,11 +26,56 @@ class StepCost(Result):
     per_lot: float
 
 
+class LineResult(Result):
+    """One cost line: its category, a year and per dose delivered, and the step it is charged
+    to (None: shared by its room's steps, or the site's)."""
+
+    name: str
+    category: str
+    kind: str
+    annual: float
+    per_dose: float
+    step: str | None = None
+
+
+class CampaignCost(Result):
+    """A cohort-only demand costed as a campaign: the lots the cohort needs, the share of a
+    year the facility is held for them and what the campaign costs."""
+
+    cohort_patients: float
+    lots_started: float
+    years: float
+    cost: float
+    cost_per_patient: float
+    cost_per_dose: float
+
+
+class InputWarning(Result):
+    """An input that contradicts another (exit status stays 0): the fields, and why."""
+
+    fields: tuple[str, ...]
+    message: str
+
+
 class FairPrice(Result):
-    """Cost-plus price per patient; the components sum to the total."""
+    """Cost-plus price per patient; the components sum to the total. ``priced_as`` says
+    what is priced: a therapy, or a vector used ex vivo (a material per patient, whose
+    therapy price comes from the chain of stages)."""
 
     components: dict[str, float]
     total: float
+    priced_as: str = "therapy"
+    label: str = "fair price per patient"
+    expected_patients: float | None = None
+    expected_patients_basis: str | None = None
+    development_cost_net: float | None = Field(
+        default=None, description="capitalised development cost less public funding"
+    )
+    npv_zero_price: float | None = Field(
+        default=None,
+        description="price per patient at which the NPV over the commercial life at the cost"
+        " of capital is zero (no margin)",
+    )
     list_price: float | None = None
     list_to_fair_ratio: float | None = Field(default=None, description="list price ÷ fair price")
 
@@ -62,6 +107,26 @@ class EconomicsResult(Result):
     running_cost_per_lot: float = Field(description="cost per lot without depreciation")
     depreciation_per_lot: float
     depreciation_per_year: float
-    capital: dict[str, float] = Field(description="building, equipment and total")
+    capital: dict[str, float] = Field(
+        description="building, equipment (purchase), installation and total installed"
+    )
+    capital_charge_per_year: float | None = Field(
+        default=None, description="annuity at the cost of capital, when one is stated"
+    )
     staff_fte: float
+    cost_lines: tuple[LineResult, ...] = ()
+    roll_up: dict[str, CostLine] = Field(
+        default_factory=dict,
+        description="the conventional roll-up: direct materials, labour, QC/QA,"
+        " facility-dependent, indirect, and 'total'",
+    )
+    quality_view: dict[str, CostLine] = Field(
+        default_factory=dict,
+        description="QC tests, QC/QA labour, QC/QA areas and equipment, and 'total'",
+    )
+    campaign: CampaignCost | None = None
+    project: dict[str, float] | None = Field(
+        default=None, description="net present cost and levelised cost per dose"
+    )
+    warnings: tuple[InputWarning, ...] = ()
     fair_price: FairPrice | None = None

@@ -21,6 +21,9 @@ class ScalePoint(Result):
     rooms: dict[str, int] = Field(description="rooms of each kind used at this point")
     cost_per_dose: float | None
     cost_per_patient: float | None
+    fair_price_per_patient: float | None = Field(
+        default=None, description="the fair price (or vector cost) per patient, when priced"
+    )
     per_dose_by_category: dict[str, float] | None
     per_dose_by_cause: dict[str, float] | None
 

@@ -125,7 +125,8 @@ class MonteCarloResult(Result):
 
 
 class TornadoBar(Result):
-    """One uncertain parameter at its P10 and P90, the others at their medians."""
+    """One parameter at its low and high (P10 and P90; or, one-way over every input, P10/P90
+    or its value ± a spread), the others at their medians (or values)."""
 
     path: str
     unit: str
@@ -162,6 +163,11 @@ class SensitivityResult(Result):
 
     genofab_version: str
     scenario: ScenarioInfo
+    method: str = Field(
+        default="distributions",
+        description="distributions (the uncertain parameters: tornado P10/P90, rank"
+        " correlations, Sobol) or all_inputs (one-way over every numeric input)",
+    )
     seed: int
     samples: int = Field(description="Monte Carlo samples behind the rank correlations")
     sobol_samples: int = Field(description="base samples N of the Sobol design")

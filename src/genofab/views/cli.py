@@ -155,7 +155,7 @@ def validate(
                     f" {len(plan.demands)} demands)\n"
                 )
                 continue
-            loaded, _ = _evaluate(file)
+            loaded, run = _evaluate(file)
         except GenofabError as error:
             sys.stderr.write(f"{error}\n")
             failed = True
@@ -170,6 +170,8 @@ def validate(
                 f"{bare} of them without a source" if bare else "all with a source"
             )
         sys.stdout.write(f"{file}: valid ({len(parameters)} parameters{note})\n")
+        for warning in run.economics.warnings if run.economics is not None else ():
+            sys.stdout.write(f"{file}: warning: {', '.join(warning.fields)}: {warning.message}\n")
     if failed:
         raise typer.Exit(EXIT_BAD_INPUT)
 

@@ -51,35 +51,55 @@ def sensitivity(
     ] = None,
     output_format: FormatOption = OutputFormat.TABLE,
     scheduler: SchedulerOption = None,
+    all_inputs: Annotated[
+        bool,
+        typer.Option(
+            "--all-inputs",
+            help="one-way over every numeric input, no distribution needed: each to its"
+            " P10/P90 if it has an uncertainty, else its value ± --spread",
+        ),
+    ] = False,
+    spread: Annotated[
+        float,
+        typer.Option("--spread", help="with --all-inputs: ± this % of an input's value"),
+    ] = 20.0,
 ) -> None:
     """Which uncertain parameters drive each result: tornado (P10/P90, others at medians),
-    Spearman rank correlations and Sobol indices (SALib)."""
+    Spearman rank correlations and Sobol indices (SALib); with --all-inputs, which of every
+    numeric input drives it (one-way, ranked by swing)."""
     from genofab.engines.uncertainty.monte_carlo import check_samples
+    from genofab.engines.uncertainty.sensitivity import one_way
     from genofab.engines.uncertainty.sensitivity import sensitivity as analyse
     from genofab.views.uncertainty_runs import check_seed, executor_for
 
     check_samples(samples)
     check_seed(seed)
+    if not 0 < spread < 100:
+        raise UsageError(f"--spread must be between 0 and 100 (%), got {spread:g}")
     loaded, origin = load_deliverable(file)
-    with executor_for(scheduler) as executor:
-        result = analyse(
-            loaded.scenario,
-            results=results,
-            samples=samples,
-            sobol_samples=sobol_samples,
-            seed=seed,
-            origin=origin,
-            executor=executor,
-        )
+    if all_inputs:
+        result = one_way(loaded.scenario, results=results, spread=spread / 100, origin=origin)
+    else:
+        with executor_for(scheduler) as executor:
+            result = analyse(
+                loaded.scenario,
+                results=results,
+                samples=samples,
+                sobol_samples=sobol_samples,
+                seed=seed,
+                origin=origin,
+                executor=executor,
+            )
+    from genofab.views.labels import display_units
+    from genofab.views.uncertainty_tables import render_one_way, render_sensitivity
+
+    units = display_units(loaded.scenario)
     if output is not None:
         from genofab.views.reports.report import write_tornado_figures
 
-        list_written(output, write_tornado_figures(result, output))
-    from genofab.views.labels import display_units
-    from genofab.views.uncertainty_tables import render_sensitivity
-
-    units = display_units(loaded.scenario)
-    show(result, output_format, lambda shown, console: render_sensitivity(shown, console, units))
+        list_written(output, write_tornado_figures(result, output, units))
+    render = render_one_way if all_inputs else render_sensitivity
+    show(result, output_format, lambda shown, console: render(shown, console, units))
 
 
 @app.command()

@@ -73,6 +73,7 @@ def run_sections(inputs: bool = False) -> list[Section]:
         capacity_section,
         facility_section,
         economics_section,
+        costing_section,
     ]
 
 
@@ -324,7 +325,9 @@ def render_economics(economics: EconomicsResult, console: Console) -> None:
 
     if economics.fair_price is not None:
         fair = economics.fair_price
-        price = Grid(f"Fair price per patient ({money}, cost-plus)", ("component", money, "share"))
+        price = Grid(
+            f"{fair.label.capitalize()} ({money}, cost-plus)", ("component", money, "share")
+        )
         for name, amount in fair.components.items():
             price.add(label(name), number(amount), percent(amount / fair.total))
         price.add("fair price", number(fair.total), "100.0%", style="bold")
@@ -333,6 +336,56 @@ def render_economics(economics: EconomicsResult, console: Console) -> None:
                 "list price", number(fair.list_price), f"{number(fair.list_to_fair_ratio)}× fair"
             )
         print_grid(console, price)
+
+
+def costing_section(run: RunResult, console: Console) -> None:
+    """What the cost lines add up to beyond the categories: the conventional roll-up and the
+    quality view, installed capital and its charge, a cohort's campaign, the project's net
+    present cost, the price's volume and its zero-NPV price, and every warning."""
+    economics = run.economics
+    if economics is None:
+        return
+    money = economics.currency
+    views = Grid(
+        f"Roll-up and quality view ({money} a year)", ("line", "per year", "per dose"), labels=1
+    )
+    for title, lines in (("", economics.roll_up), ("quality: ", economics.quality_view)):
+        if title:
+            views.section()
+        for name, line in lines.items():
+            views.add(title + label(name), number(line.annual), number(line.per_dose))
+    print_grid(console, views)
+    facts = Grid("Capital, time and price", ("figure", "value"), show_header=False)
+    facts.add(
+        f"installed capital ({money}): installation / total",
+        f"{number(economics.capital.get('installation'))} / {number(economics.capital['total'])}",
+    )
+    if economics.capital_charge_per_year is not None:
+        facts.add(f"capital charge a year ({money})", number(economics.capital_charge_per_year))
+    campaign = economics.campaign
+    if campaign is not None:
+        facts.add(
+            f"the cohort as a campaign ({number(campaign.cohort_patients)} patients)",
+            f"{number(campaign.lots_started)} lots, {number(campaign.years)} yr of the plant,"
+            f" {number(campaign.cost_per_patient)} {money}/patient (the table above: the plant"
+            " at full capacity)",
+        )
+    if economics.project is not None:
+        facts.add(f"net present cost ({money})", number(economics.project["net_present_cost"]))
+        facts.add(
+            f"levelised cost per dose ({money})",
+            number(economics.project["levelised_cost_per_dose"]),
+        )
+    fair = economics.fair_price
+    if fair is not None:
+        facts.add(
+            "expected patients (price)",
+            f"{number(fair.expected_patients)} ({fair.expected_patients_basis})",
+        )
+        facts.add(f"price at zero NPV ({money})", number(fair.npv_zero_price))
+    print_grid(console, facts)
+    for warning in economics.warnings:
+        console.print(f"[yellow]warning[/yellow] {', '.join(warning.fields)}: {warning.message}")
 
 
 def render_scale(sweep: ScaleResult, console: Console) -> None:
@@ -350,6 +403,8 @@ def render_scale(sweep: ScaleResult, console: Console) -> None:
             *[f"{k} rooms" for k in varying],
             "doses delivered",
             f"{money}/dose",
+            f"{money}/patient",
+            "fair price",
             "failed",
             "idle",
             "surplus",
@@ -371,6 +426,8 @@ def render_scale(sweep: ScaleResult, console: Console) -> None:
             *[str(point.rooms[k]) for k in varying],
             number(point.doses_delivered_per_year),
             number(point.cost_per_dose) if point.status == "ok" else point.status,
+            number(point.cost_per_patient),
+            number(point.fair_price_per_patient),
             *shares,
         )
     print_grid(console, grid)

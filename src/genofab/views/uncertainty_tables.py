@@ -240,3 +240,34 @@ def _index(pair: tuple[float | None, float | None] | None) -> str:
         return "–"
     value, half_width = pair
     return f"{value:.2f}" if half_width is None else f"{value:.2f} ± {half_width:.2f}"
+
+
+def render_one_way(
+    result: SensitivityResult, console: Console, units: dict[str, DisplayUnit] | None = None
+) -> None:
+    """For each result: every numeric input's low and high (in the unit its file gave), the
+    result at each, the swing and the swing as a share of the base value, widest first."""
+    console.print(Text(result.scenario.name, style="bold"))
+    console.print(Text(f"genofab {result.genofab_version}  one-way sensitivity", style="dim"))
+    for name in result.results:
+        tornado = result.tornado[name]
+        unit = result.units.get(name, "")
+        base = tornado.base
+        grid = Grid(
+            f"{label(name)} ({unit}); every input at its value: {number(base)}",
+            ("input", "low → high", "result at low", "at high", "swing", "swing ÷ base"),
+            labels=2,
+        )
+        for bar in tornado.bars:
+            share = None if bar.swing is None or not base else f"{bar.swing / abs(base):.1%}"
+            grid.add(
+                bar.path,
+                input_range(bar.low_input, bar.high_input, unit_of(bar.path, bar.unit, units)),
+                number(bar.at_low),
+                number(bar.at_high),
+                number(bar.swing),
+                share or "",
+            )
+        print_grid(console, grid)
+    for note in result.notes:
+        console.print(Text(note, style="dim"))

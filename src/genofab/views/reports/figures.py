@@ -6,23 +6,21 @@ Each function draws one figure from result objects; nothing here computes a doma
 from __future__ import annotations
 
 import textwrap
+from collections.abc import Mapping
 
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, NullFormatter
 
+from genofab.model.economics import COST_CATEGORIES
 from genofab.results.capacity import CapacityResult
 from genofab.results.economics import EconomicsResult, FairPrice
 from genofab.results.lot import LotResult
 from genofab.results.scale import ScaleResult
 
-CATEGORY_COLOURS = {
-    "materials": "#4c72b0",
-    "consumables": "#64b5cd",
-    "qc": "#8172b2",
-    "labour": "#dd8452",
-    "facility": "#937860",
-    "overhead": "#8c8c8c",
-}
+#: Each cost category's colour, from its one declaration; a category without one takes the
+#: next colour of :data:`PALETTE`.
+CATEGORY_COLOURS = {category.name: category.colour for category in COST_CATEGORIES}
+PALETTE = ("#4c72b0", "#dd8452", "#55a868", "#c44e52", "#8172b2", "#937860", "#da8bc3")
 CAUSE_COLOURS = {
     "doses_delivered": "#55a868",
     "surplus_doses": "#ccb974",
@@ -131,14 +129,24 @@ def cost_per_dose_curve(
     return figure
 
 
+def _colours(lines: Mapping[str, object], known: dict[str, str]) -> dict[str, str]:
+    """A colour for every line of a breakdown but its total: its own, else the palette's."""
+    names = [name for name in lines if name != "total"]
+    return {name: known.get(name, PALETTE[i % len(PALETTE)]) for i, name in enumerate(names)}
+
+
 def cost_breakdown(economics: EconomicsResult) -> Figure:
     """Cost per dose split by category and by cause (two stacked bars)."""
     figure = Figure(figsize=(8, 3.4))
     fixed_margins(figure, left=1.0, bottom=1.15, top=0.4)
     axes = figure.add_subplot()
     rows = (
-        ("by category", economics.cost_breakdown, CATEGORY_COLOURS),
-        ("by cause", economics.cost_by_cause, CAUSE_COLOURS),
+        (
+            "by category",
+            economics.cost_breakdown,
+            _colours(economics.cost_breakdown, CATEGORY_COLOURS),
+        ),
+        ("by cause", economics.cost_by_cause, _colours(economics.cost_by_cause, CAUSE_COLOURS)),
     )
     for row, (_, lines, colours) in enumerate(rows):
         left = 0.0

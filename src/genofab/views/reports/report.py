@@ -96,14 +96,18 @@ def write_report(
     return written
 
 
-def write_tornado_figures(result: SensitivityResult, directory: Path) -> list[Path]:
-    """The tornado of each analysed result, as PNG and SVG, in ``directory``."""
+def write_tornado_figures(
+    result: SensitivityResult, directory: Path, units: dict[str, DisplayUnit] | None = None
+) -> list[Path]:
+    """The tornado of each analysed result, as PNG and SVG, in ``directory``; inputs in the
+    units their file gave (``units``)."""
     from genofab.views.reports import uncertainty_figures
 
+    ends = ("low", "high") if result.method == "all_inputs" else ("P10", "P90")
     with staged_folder(directory) as staging:
         for name in result.results:
             _save(
-                uncertainty_figures.tornado(result.tornado[name]),
+                uncertainty_figures.tornado(result.tornado[name], units, ends),
                 staging / _file_name("tornado", name),
             )
         written = sorted(path.relative_to(staging) for path in staging.rglob("*") if path.is_file())

@@ -96,10 +96,15 @@ def _distribution(
     axes.legend(loc="upper right", fontsize=6, frameon=False)
 
 
-def tornado(chart: Tornado, units: dict[str, DisplayUnit] | None = None) -> Figure:
-    """Bars from the result at every parameter's median to the result with one parameter at
-    its P10 (blue) and at its P90 (orange); widest first. Each bar is labelled with its
-    parameter's P10 → P90 in the unit its file gave (``units``)."""
+def tornado(
+    chart: Tornado,
+    units: dict[str, DisplayUnit] | None = None,
+    ends: tuple[str, str] = ("P10", "P90"),
+) -> Figure:
+    """Bars from the base result to the result with one input at its low end (``ends``: its
+    P10, blue) and at its high end (P90, orange); widest first. Each bar is labelled with its
+    input's ends in the unit its file gave (``units``). The axis starts at zero when every
+    value is positive, so a bar's length reads as a share of the result; the base is marked."""
     bars = [bar for bar in chart.bars if bar.swing is not None][:15]
     figure = Figure(figsize=(8, 0.45 * len(bars) + 1.8))
     fixed_margins(figure, left=3.0, bottom=0.6, top=0.4)
@@ -115,22 +120,33 @@ def tornado(chart: Tornado, units: dict[str, DisplayUnit] | None = None) -> Figu
         fontsize=7,
     )
     axes.invert_yaxis()
-    axes.axvline(base, color="#333333", linewidth=1)
+    reached = [base] + [v for bar in bars for v in (bar.at_low, bar.at_high) if v is not None]
+    if min(reached) >= 0:
+        axes.set_xlim(left=0, right=max(reached) * 1.05 or 1.0)
+    axes.axvline(base, color="#333333", linewidth=1.2)
+    axes.annotate(
+        f"base {_money(base)}",
+        xy=(base, 0.0),
+        xycoords=("data", "axes fraction"),
+        xytext=(3, 3),
+        textcoords="offset points",
+        fontsize=7,
+    )
     axes.xaxis.set_major_formatter(FuncFormatter(_money))
     axes.set_xlabel(
         f"{_label(chart.result)} ({chart.unit})" if chart.unit else _label(chart.result)
     )
     axes.legend(
         handles=[
-            Patch(color=LOW_COLOUR, label="parameter at its P10"),
-            Patch(color=HIGH_COLOUR, label="parameter at its P90"),
+            Patch(color=LOW_COLOUR, label=f"input at its {ends[0]}"),
+            Patch(color=HIGH_COLOUR, label=f"input at its {ends[1]}"),
         ],
-        loc="lower right",
+        loc="upper left",
         fontsize=7,
         frameon=False,
     )
     axes.set_title(
-        f"Tornado: {_label(chart.result)}, others at their medians ({_money(base)})", fontsize=10
+        f"Tornado: {_label(chart.result)}, the others at their base ({_money(base)})", fontsize=10
     )
     return figure
 

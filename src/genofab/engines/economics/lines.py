@@ -1,0 +1,104 @@
+"""A cost line as the engine carries it: what it costs per lot started, per lot released, per
+patient treated and per year, so that any breakdown (by category, step, cause or line) is a
+sum of the same parts and adds up to the total."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from genofab.engines.arrays import Array
+
+_ZERO = np.zeros(())
+
+
+@dataclass(frozen=True)
+class LineCost:
+    """One cost line. ``kind`` says where it comes from (material, qc, labour, fee, capital,
+    running, share, overhead); ``step`` the process step it is charged to (its index), else
+    ``room`` the room kind whose steps share it by duration, else the site."""
+
+    name: str
+    category: str
+    kind: str
+    per_started: Array = field(default_factory=lambda: _ZERO)
+    per_released: Array = field(default_factory=lambda: _ZERO)
+    per_patient: Array = field(default_factory=lambda: _ZERO)
+    fixed: Array = field(default_factory=lambda: _ZERO)
+    step: int | None = None
+    room: str | None = None
+    quality: bool = False
+    fte: Array = field(default_factory=lambda: _ZERO)
+    hours: LineCost | None = None
+
+    def annual(self, started: Array, released: Array, patients: Array) -> Array:
+        """The line's cost a year."""
+        return (
+            self.per_started * started
+            + self.per_released * released
+            + self.per_patient * patients
+            + self.fixed
+        )
+
+    def scaled(self, rate: Array, name: str, category: str, kind: str) -> LineCost:
+        """This line's parts × ``rate``, as a new line (a share, an overhead)."""
+        return LineCost(
+            name=name,
+            category=category,
+            kind=kind,
+            per_started=self.per_started * rate,
+            per_released=self.per_released * rate,
+            per_patient=self.per_patient * rate,
+            fixed=self.fixed * rate,
+            step=self.step,
+            room=self.room,
+            quality=self.quality,
+        )
+
+
+def summed(lines: list[LineCost], name: str, category: str, kind: str) -> LineCost:
+    """The parts of ``lines`` added into one line (no step or room)."""
+    return LineCost(
+        name=name,
+        category=category,
+        kind=kind,
+        per_started=sum((line.per_started for line in lines), start=_ZERO),
+        per_released=sum((line.per_released for line in lines), start=_ZERO),
+        per_patient=sum((line.per_patient for line in lines), start=_ZERO),
+        fixed=sum((line.fixed for line in lines), start=_ZERO),
+    )
+
+
+#: The parts a line's amount can be counted in.
+PARTS = ("per_started", "per_released", "per_patient", "fixed")
+
+
+def driven(
+    part: str,
+    amount: Array,
+    *,
+    name: str,
+    category: str,
+    kind: str,
+    step: int | None = None,
+    room: str | None = None,
+    quality: bool = False,
+    hours: LineCost | None = None,
+) -> LineCost:
+    """A line whose ``amount`` is counted in one part (per lot started, per lot released, per
+    patient, or a year)."""
+    assert part in PARTS, part
+    return LineCost(
+        name=name,
+        category=category,
+        kind=kind,
+        per_started=amount if part == "per_started" else _ZERO,
+        per_released=amount if part == "per_released" else _ZERO,
+        per_patient=amount if part == "per_patient" else _ZERO,
+        fixed=amount if part == "fixed" else _ZERO,
+        step=step,
+        room=room,
+        quality=quality,
+        hours=hours,
+    )

@@ -1,0 +1,163 @@
+"""The economics result of one deterministic run: cost of goods with its breakdowns (by
+category, cause, step, line, the conventional roll-up and the quality view), capital, a
+cohort's campaign, the project's net present cost and the fair price."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from genofab.engines.arrays import Array, Values
+from genofab.engines.capacity import COHORT
+from genofab.engines.economics.cost_of_goods import (
+    CATEGORIES,
+    CAUSES,
+    CostArrays,
+    net_present_cost,
+)
+from genofab.model.economics import COST_CATEGORIES
+from genofab.model.scenario import Scenario
+from genofab.results.economics import (
+    CampaignCost,
+    CostLine,
+    EconomicsResult,
+    FairPrice,
+    InputWarning,
+    LineResult,
+    StepCost,
+)
+
+#: The conventional roll-up, in order (categories map to it in COST_CATEGORIES).
+ROLL_UP = tuple(dict.fromkeys(category.roll_up for category in COST_CATEGORIES))
+
+
+def economics_result(scenario: Scenario, values: Values, cost: CostArrays) -> EconomicsResult:
+    """The cost of goods (and fair price, when priced) of one scenario."""
+    from genofab.engines.pricing import price_arrays, priced_as, pricing_warnings
+
+    economics = scenario.economics
+    assert economics is not None
+    started, delivered = float(cost.lots_started), float(cost.doses_delivered)
+    patients = float(cost.patients_treated)
+
+    def line(annual: Array) -> CostLine:
+        value = float(annual)
+        return CostLine(
+            annual=value,
+            per_lot=value / started,
+            per_dose=value / delivered,
+            per_patient=value / patients,
+        )
+
+    def with_total(parts: dict[str, Array]) -> dict[str, CostLine]:
+        found = {name: line(amount) for name, amount in parts.items()}
+        found["total"] = line(sum(parts.values(), start=np.zeros(())))
+        return found
+
+    roll_up = {name: np.zeros(()) for name in ROLL_UP}
+    for category in COST_CATEGORIES:
+        roll_up[category.roll_up] = roll_up[category.roll_up] + cost.annual[category.name]
+    warnings = [InputWarning(fields=(path,), message=message) for path, message in cost.warnings]
+    fair = None
+    if economics.pricing is not None:
+        price = price_arrays(scenario, values, cost)
+        total = float(price.total)
+        listed = (
+            None
+            if economics.pricing.list_price is None
+            else float(np.asarray(values["economics.pricing.list_price"]))
+        )
+        kind, label = priced_as(scenario)
+        fair = FairPrice(
+            components={name: float(amount) for name, amount in price.components.items()},
+            total=total,
+            priced_as=kind,
+            label=label,
+            expected_patients=float(price.expected_patients),
+            expected_patients_basis="stated"
+            if economics.pricing.expected_patients is not None
+            else "patients treated a year × commercial life",
+            development_cost_net=float(price.development_net),
+            npv_zero_price=float(price.npv_zero_price),
+            list_price=listed,
+            list_to_fair_ratio=None if listed is None else listed / total,
+        )
+        warnings += [
+            InputWarning(fields=fields, message=message)
+            for fields, message in pricing_warnings(scenario, values, cost)
+        ]
+    campaign = None
+    if cost.campaign is not None:
+        c = cost.campaign
+        campaign = CampaignCost(
+            cohort_patients=float(np.asarray(values[COHORT])),
+            lots_started=float(c.lots_started),
+            years=float(c.years),
+            cost=float(c.cost),
+            cost_per_patient=float(c.cost_per_patient),
+            cost_per_dose=float(c.cost_per_dose),
+        )
+    project = None
+    if economics.project is not None:
+        project = {
+            name: float(amount)
+            for name, amount in net_present_cost(economics, values, cost).items()
+        }
+    depreciation = float(cost.depreciation)
+    recovery = float(cost.capital_recovery)
+    names = [step.name for step in scenario.process.steps]
+    capital = cost.capital
+    return EconomicsResult(
+        currency=economics.currency,
+        facility_sizing=economics.facility_sizing,
+        lot_failure_probability=float(np.asarray(values["economics.lot_failure_probability"])),
+        lots_started_per_year=started,
+        good_lots_per_year=float(cost.good_lots),
+        doses_made_per_year=float(cost.doses_made),
+        doses_delivered_per_year=delivered,
+        patients_treated_per_year=patients,
+        annual_cost=float(cost.total),
+        cost_breakdown=with_total({name: cost.annual[name] for name in CATEGORIES}),
+        cost_by_cause=with_total({name: cost.by_cause[name] for name in CAUSES}),
+        variable_cost_per_lot={
+            **{name: float(amount) for name, amount in cost.variable_per_lot.items()},
+            "total": float(sum(cost.variable_per_lot.values(), start=np.zeros(()))),
+        },
+        fixed_annual_cost=float(cost.fixed_annual),
+        cost_by_step=tuple(
+            StepCost(index=i, name=step.name, room=step.room, per_lot=float(cost.step_per_lot[i]))
+            for i, step in enumerate(scenario.process.steps)
+        ),
+        site_cost_per_lot=float(cost.site_per_lot),
+        cogs_per_lot=float(cost.cost_per_lot),
+        cogs_per_dose=float(cost.cost_per_dose),
+        cogs_per_patient=float(cost.cost_per_patient),
+        running_cost_per_lot=(float(cost.total) - recovery) / started,
+        depreciation_per_lot=depreciation / started,
+        depreciation_per_year=depreciation,
+        capital={
+            "building": float(capital.building),
+            "equipment": float(capital.equipment_purchase),
+            "installation": float(capital.installation),
+            "total": float(capital.total),
+        },
+        capital_charge_per_year=None if economics.cost_of_capital is None else recovery,
+        staff_fte=float(cost.fte),
+        cost_lines=tuple(
+            LineResult(
+                name=item.name,
+                category=item.category,
+                kind=item.kind,
+                annual=float(cost.line_annual(item)),
+                per_dose=float(cost.line_annual(item)) / delivered,
+                step=None if item.step is None else names[item.step],
+            )
+            for item in cost.lines
+            if item.kind != "overhead" or float(cost.line_annual(item)) != 0
+        ),
+        roll_up=with_total(roll_up),
+        quality_view=with_total(cost.quality),
+        campaign=campaign,
+        project=project,
+        warnings=tuple(warnings),
+        fair_price=fair,
+    )
