@@ -6,16 +6,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pydantic import ValidationError
-
-from genofab.errors import GenofabError, Issue, ScenarioError
+from genofab.errors import GenofabError, ScenarioError
 from genofab.io.references import FileReferenceError, referenced_path, referenced_problem
 from genofab.io.scenario_file import load_scenario
-from genofab.io.validation import issue_at, validation_issues
+from genofab.io.validation import issue_at, validate_root
 from genofab.io.yaml_source import YamlDocument, read_yaml
-from genofab.model.base import DEFER_CHECKS
 from genofab.model.network import FORMAT, Network, network_problems
-from genofab.model.parameter import describe_value
 from genofab.model.scenario import Scenario
 
 
@@ -42,28 +38,7 @@ def load_network(path: str | Path) -> NetworkFile:
 def validate_network_document(document: YamlDocument, folder: Path) -> NetworkFile:
     """Validate parsed YAML as a network; scenario paths are relative to ``folder`` and may
     not leave it."""
-    data = document.data
-    if not isinstance(data, dict):
-        raise ScenarioError(
-            [
-                Issue(
-                    "",
-                    f"a network is a mapping (format, name ...), got {describe_value(data)}",
-                    1,
-                    1,
-                )
-            ],
-            document.file,
-        )
-    issues: list[Issue] = []
-    network: Network | None = None
-    try:
-        network = Network.model_validate(data, context={DEFER_CHECKS: True})
-    except ValidationError as error:
-        issues += validation_issues(error, document, Network)
-    if network is not None:
-        for path, message in network_problems(network):
-            issues.append(issue_at(document, path, message))
+    network, issues = validate_root(document, Network, network_problems, "a network")
     scenarios: dict[str, Scenario] = {}
     if network is not None and not issues:
         for i, site in enumerate(network.sites):

@@ -6,17 +6,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pydantic import ValidationError
 from pydantic_core import PydanticCustomError
 
-from genofab.errors import GenofabError, Issue, ScenarioError, did_you_mean
+from genofab.errors import GenofabError, ScenarioError, did_you_mean
 from genofab.io.references import FileReferenceError, referenced_path, referenced_problem
 from genofab.io.scenario_file import load_scenario
-from genofab.io.validation import issue_at, validation_issues
+from genofab.io.validation import issue_at, validate_root
 from genofab.io.yaml_source import YamlDocument, read_yaml
-from genofab.model.base import DEFER_CHECKS
 from genofab.model.outlook import FORMAT, Outlook, outlook_problems
-from genofab.model.parameter import describe_value
 from genofab.model.scenario import Scenario, iter_parameter_specs
 
 
@@ -44,28 +41,7 @@ def load_outlook(path: str | Path) -> OutlookFile:
 def validate_outlook_document(document: YamlDocument, folder: Path) -> OutlookFile:
     """Validate parsed YAML as an outlook; scenario paths are relative to ``folder`` and may
     not leave it."""
-    data = document.data
-    if not isinstance(data, dict):
-        raise ScenarioError(
-            [
-                Issue(
-                    "",
-                    f"an outlook is a mapping (format, name ...), got {describe_value(data)}",
-                    1,
-                    1,
-                )
-            ],
-            document.file,
-        )
-    issues: list[Issue] = []
-    outlook: Outlook | None = None
-    try:
-        outlook = Outlook.model_validate(data, context={DEFER_CHECKS: True})
-    except ValidationError as error:
-        issues += validation_issues(error, document, Outlook)
-    if outlook is not None:
-        for path, message in outlook_problems(outlook):
-            issues.append(issue_at(document, path, message))
+    outlook, issues = validate_root(document, Outlook, outlook_problems, "an outlook")
     scenarios: dict[str, tuple[Scenario, ...]] = {}
     overrides: dict[str, tuple[dict[str, float], ...]] = {}
     if outlook is not None and not issues:

@@ -22,6 +22,31 @@ def validation_issues(
     return [_issue(item, document, root) for item in error.errors(include_url=False)]
 
 
+RootT = typing.TypeVar("RootT", bound=BaseModel)
+
+
+def validate_root(
+    document: YamlDocument,
+    root: type[RootT],
+    problems: typing.Callable[[RootT], list[tuple[str, str]]],
+    what: str,
+) -> tuple[RootT | None, list[Issue]]:
+    """Validate ``document`` as ``root`` with its spanning checks deferred, then run them:
+    the model (None if it did not validate) and every issue, each placed in the file."""
+    from genofab.model.base import DEFER_CHECKS
+
+    data = document.data
+    if not isinstance(data, dict):
+        return None, [
+            Issue("", f"{what} is a mapping (format, name ...), got {describe_value(data)}", 1, 1)
+        ]
+    try:
+        model = root.model_validate(data, context={DEFER_CHECKS: True})
+    except ValidationError as error:
+        return None, validation_issues(error, document, root)
+    return model, [issue_at(document, path, message) for path, message in problems(model)]
+
+
 def issue_at(document: YamlDocument, path: str, message: str) -> Issue:
     """An issue for a dotted ``path`` such as ``process.steps[3].room``, placed in the file."""
     line, column = document.position(location(path))

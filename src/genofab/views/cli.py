@@ -527,53 +527,32 @@ def _parse_range(scenario: Any, vary: str) -> tuple[str, float, float]:
 
 def _run_outlook(file: Path, output_format: OutputFormat, samples: int | None, seed: int) -> bool:
     """Run ``file`` if it is an outlook or a network (and say so); False for any other."""
-    from genofab.io.network_file import is_network_document
-    from genofab.io.outlook_file import is_outlook_document
-    from genofab.io.yaml_source import read_yaml
+    from genofab.results.outlook import OutlookResult
+    from genofab.views.outlook_command import run_planning_file
 
-    document = read_yaml(file)
-    result: Any
-    render: Callable[[Any, Any], None]
-    if is_outlook_document(document):
-        from genofab.views.outlook_command import run_outlook_document
-        from genofab.views.outlook_console import render_outlook
-
-        result, render = run_outlook_document(document, file.parent, samples, seed), render_outlook
-    elif is_network_document(document):
-        from genofab.views.network_console import render_network
-        from genofab.views.outlook_command import run_network_document
-
-        if samples is not None:
-            raise UsageError("--samples: a network has no Monte Carlo yet; run it without")
-        result, render = run_network_document(document, file.parent), render_network
-    else:
+    result = run_planning_file(file, samples, seed)
+    if result is None:
         return False
     if output_format is OutputFormat.JSON:
         _print_json(result.to_json_dict())
-    else:
-        from genofab.views.console import make_console
+        return True
+    from genofab.views.console import make_console
+    from genofab.views.network_console import render_network
+    from genofab.views.outlook_console import render_outlook
 
-        render(result, make_console())
+    if isinstance(result, OutlookResult):
+        render_outlook(result, make_console())
+    else:
+        render_network(result, make_console())
     return True
 
 
 def _report_outlook(file: Path, output: Path, stem: str, samples: int | None, seed: int) -> bool:
     """Write the report of ``file`` if it is an outlook or a network; False for any other."""
-    from genofab.io.network_file import is_network_document
-    from genofab.io.outlook_file import is_outlook_document
-    from genofab.io.yaml_source import read_yaml
+    from genofab.views.outlook_command import run_planning_file
 
-    document = read_yaml(file)
-    result: Any
-    if is_outlook_document(document):
-        from genofab.views.outlook_command import run_outlook_document
-
-        result = run_outlook_document(document, file.parent, samples, seed)
-    elif is_network_document(document):
-        from genofab.views.outlook_command import run_network_document
-
-        result = run_network_document(document, file.parent)
-    else:
+    result = run_planning_file(file, samples, seed)
+    if result is None:
         return False
     from genofab.views.reports.outlook_report import write_outlook_report
 

@@ -53,3 +53,21 @@ def run_network_document(document: YamlDocument, folder: Path) -> NetworkResult:
         raise ScenarioError(
             [issue_at(document, error.path, error.message)], document.file
         ) from None
+
+
+def run_planning_file(
+    file: Path, samples: int | None, seed: int
+) -> OutlookResult | NetworkResult | None:
+    """The result of ``file`` if it is an outlook or a network; None for any other file."""
+    from genofab.io.network_file import is_network_document
+    from genofab.io.outlook_file import is_outlook_document
+    from genofab.io.yaml_source import read_yaml
+
+    document = read_yaml(file)
+    if is_outlook_document(document):
+        return run_outlook_document(document, file.parent, samples, seed)
+    if is_network_document(document):
+        if samples is not None:
+            raise UsageError("--samples: a network has no Monte Carlo yet; run it without")
+        return run_network_document(document, file.parent)
+    return None
