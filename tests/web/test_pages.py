@@ -27,6 +27,11 @@ def test_a_page_without_a_session_leads_to_the_login(bench: Workbench) -> None:
     assert login.status_code == 200
     for header in ("content-security-policy", "x-frame-options", "x-content-type-options"):
         assert header in login.headers
+    assert login.headers["cache-control"] == "no-store"
+    assert "plotly" not in login.text  # the chart library loads on pages with charts only
+    script = bench.client.get("/static/htmx.min.js")
+    assert script.headers["cache-control"] == "public, max-age=86400"
+    assert "content-security-policy" in script.headers
     wrong = bench.client.post("/login", data={"username": "alice", "password": "wrong"})
     assert "Wrong name or password" in wrong.text
 

@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from sqlalchemy import Row
 from sqlalchemy.orm import Session
 
 from genofab.errors import GenofabError, Issue, NotFoundError, ScenarioError, StaleWriteError
@@ -130,8 +131,9 @@ def describe(document: Document) -> dict[str, Any]:
     }
 
 
-def describe_version(version: DocumentVersion) -> dict[str, Any]:
-    """A version's public fields (content excluded)."""
+def describe_version(version: DocumentVersion | Row[Any]) -> dict[str, Any]:
+    """A version's public fields (content excluded), from a version or a row of
+    :func:`genofab.io.db.documents.version_list`."""
     return {
         "id": version.id,
         "document_id": version.document_id,

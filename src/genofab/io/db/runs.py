@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from genofab import __version__
@@ -119,11 +119,11 @@ def finish_run(
 def list_artifacts(session: Session, run: Run) -> list[tuple[int, str, str, int]]:
     """Id, name, media type and size of each artifact of a run."""
     rows = session.execute(
-        select(Artifact.id, Artifact.name, Artifact.media_type, Artifact.content)
+        select(Artifact.id, Artifact.name, Artifact.media_type, func.length(Artifact.content))
         .where(Artifact.run_id == run.id)
         .order_by(Artifact.name)
     )
-    return [(row[0], row[1], row[2], len(row[3])) for row in rows]
+    return [(row[0], row[1], row[2], int(row[3])) for row in rows]
 
 
 def get_artifact(session: Session, scope: Scope, run: Run, name: str) -> Artifact:

@@ -66,7 +66,7 @@ def list_runs(caller: CallerDep, database: DatabaseDep) -> list[dict[str, Any]]:
 
 
 @router.get("/runs/{run_id}")
-def get_run(run_id: PathId, caller: CallerDep, database: DatabaseDep) -> dict[str, Any]:
+async def get_run(run_id: PathId, caller: CallerDep, database: DatabaseDep) -> dict[str, Any]:
     """A run: state, progress, and when done its result and artifacts."""
     with database.transaction(caller.scope) as session:
         run = store.get_run(session, caller.scope, run_id)
