@@ -97,7 +97,7 @@ class ChainArrays:
 
 def chain_arrays(
     chain: Chain,
-    values: dict[str, Values],
+    values: Mapping[str, Values],
     failures: FailedLots | Mapping[str, FailedLots] = expected_failures,
 ) -> ChainArrays:
     """Evaluate ``chain`` for the stage values in ``values`` (keyed by stage name);
@@ -212,7 +212,7 @@ def _therapy_fair_price(chain: Chain, arrays: ChainArrays) -> FairPrice | None:
     )
 
 
-def _doses_per_chain_patient(chain: Chain, values: dict[str, Values]) -> dict[str, Array]:
+def _doses_per_chain_patient(chain: Chain, values: Mapping[str, Values]) -> dict[str, Array]:
     """m_s: the stage's own patient doses made per patient the chain treats (see the module)."""
     multiplier: dict[str, Array] = {}
     for stage in reversed(chain.stages):  # downstream first
@@ -230,7 +230,7 @@ def _doses_per_chain_patient(chain: Chain, values: dict[str, Values]) -> dict[st
 
 def _shared_rooms(
     chain: Chain,
-    values: dict[str, Values],
+    values: Mapping[str, Values],
     lots: dict[str, LotArrays],
     caps: dict[str, CapacityArrays],
     multiplier: dict[str, Array],

@@ -28,7 +28,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from genofab import __version__
-from genofab.engines.arrays import Array, per_sample
+from genofab.engines.arrays import Array, Values, per_sample
 from genofab.engines.chain import ChainArrays, chain_arrays, therapy_fair_price_arrays
 from genofab.engines.economics import FailedLots
 from genofab.engines.uncertainty.chunks import (
@@ -239,7 +239,7 @@ def simulate_chain(task: ChainChunkTask) -> ChainSimulation:
     chain, sizes = task.chain, task.sizes
     size = sum(sizes)
     drawn: dict[str, dict[str, Array]] = {}
-    values: dict[str, dict[str, Any]] = {}
+    values: dict[str, Values] = {}
     failures: dict[str, FailedLots] = {}
     for stage in chain.stages:
         plan = task.plans[stage.name]
@@ -255,12 +255,12 @@ def simulate_chain(task: ChainChunkTask) -> ChainSimulation:
     with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
         arrays = chain_arrays(chain, values, failures)
     status = {}
-    for stage in arrays.stages:
-        code = np.broadcast_to(stage.run.lot.status, (size,)).copy()
-        for room in stage.run.capacity.rooms:
+    for figures in arrays.stages:
+        code = np.broadcast_to(figures.run.lot.status, (size,)).copy()
+        for room in figures.run.capacity.rooms:
             idle = np.broadcast_to(room.lots_per_room_year < 1, (size,)) & (code == 0)
             code[idle] = NO_ROOM_TIME
-        status[stage.name] = code
+        status[figures.name] = code
     return ChainSimulation(drawn, arrays, status, size)
 
 
