@@ -7,6 +7,7 @@ by ``.ci/run``) they fail instead.
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import os
 import subprocess
@@ -77,10 +78,8 @@ def _stop_at_once(server: object) -> None:
     if process is None or not process.is_running():
         return
     process.send_signal(signal.SIGQUIT)
-    try:
+    with contextlib.suppress(Exception):  # psutil.TimeoutExpired: cleanup() stops it slowly
         process.wait(30)
-    except Exception:  # psutil.TimeoutExpired: cleanup() stops it the slow way
-        pass
 
 
 def _database_url(server_url: str, name: str) -> str:
