@@ -176,6 +176,25 @@ def test_two_versions_of_a_scenario_compare(browser: Any, server: dict[str, Any]
     _shot(page, "compare")
 
 
+def test_two_different_scenarios_compare(browser: Any, server: dict[str, Any]) -> None:
+    from playwright.sync_api import expect
+
+    page = _page(browser, server, "alice")
+    page.select_option("select[name=template]", "hsc-lv-ex-vivo")
+    page.fill("#new-from-template input[name=name]", "hsc-gene-therapy")
+    page.click("#new-from-template button")
+    expect(page.locator("h1")).to_contain_text("hsc-gene-therapy")
+    hsc = page.url.rsplit("/", 1)[1]
+    page.goto(server["url"] + "/")
+    page.select_option("#compare-scenarios select[name=a]", str(server["scenarios"]["a"]))
+    page.select_option("#compare-scenarios select[name=b]", hsc)
+    page.click("#compare-scenarios button")
+    expect(page.locator("h1")).to_contain_text("cart-a v1 against hsc-gene-therapy v1")
+    expect(page.locator("#changed")).to_contain_text("process.")
+    expect(page.locator("#effect")).to_contain_text("cogs_per_dose")
+    _shot(page, "compare-scenarios")
+
+
 def test_a_request_is_approved_scheduled_and_its_sponsor_sees_only_its_lots(
     browser: Any, server: dict[str, Any]
 ) -> None:

@@ -127,9 +127,10 @@ def seed(url: str) -> Seed:
 
 
 @contextmanager
-def opened(url: str, seeded: Seed) -> Iterator[Workbench]:
-    """A workbench on ``url``, a copy of the ``seeded`` database."""
-    app = create_app(Settings(database_url=url, workers=2))
+def opened(url: str, seeded: Seed, **settings: Any) -> Iterator[Workbench]:
+    """A workbench on ``url``, a copy of the ``seeded`` database (``settings``: more of the
+    server's :class:`Settings`)."""
+    app = create_app(Settings(database_url=url, **({"workers": 2} | settings)))
     with TestClient(app) as client:
         yield Workbench(
             app,

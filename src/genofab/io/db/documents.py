@@ -5,9 +5,10 @@ nothing (:class:`~genofab.errors.StaleWriteError`)."""
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Row, Select, bindparam, select, update
+from sqlalchemy import Select, bindparam, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -81,10 +82,10 @@ def versions(session: Session, document: Document) -> list[DocumentVersion]:
     return list(session.scalars(query.order_by(DocumentVersion.number)))
 
 
-def version_list(session: Session, document: Document) -> list[Row[Any]]:
+def version_list(session: Session, document: Document) -> Sequence[Any]:
     """Every version of a document, oldest first, without its content: id, document_id,
     number, sha256, author_name, created_at and reason."""
-    return list(session.execute(_VERSION_LIST, {"document_id": document.id}).all())
+    return session.execute(_VERSION_LIST, {"document_id": document.id}).all()
 
 
 def get_version(session: Session, document: Document, number: int | None = None) -> DocumentVersion:

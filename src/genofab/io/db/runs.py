@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import hashlib
+import json
+from typing import Any
 
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
@@ -24,9 +26,11 @@ def create_run(
     *,
     seed: int,
     samples: int | None,
+    options: dict[str, Any] | None = None,
 ) -> Run:
     """A queued run of one document version (audited)."""
     run = Run(
+        options=None if options is None else json.dumps(options, ensure_ascii=False),
         sponsor_id=version.sponsor_id,
         version_id=version.id,
         kind=kind,
@@ -47,7 +51,13 @@ def create_run(
         "run",
         run.id,
         sponsor_id=version.sponsor_id,
-        detail={"kind": kind, "version_id": version.id, "seed": seed, "samples": samples},
+        detail={
+            "kind": kind,
+            "version_id": version.id,
+            "seed": seed,
+            "samples": samples,
+            "options": options,
+        },
     )
     return run
 

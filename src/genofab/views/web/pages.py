@@ -263,9 +263,21 @@ def mount_pages(app: FastAPI) -> None:
         version: Annotated[int, Form(ge=1, le=2**31 - 1)],
         samples: Annotated[int | None, Form(ge=1, le=1_000_000)] = None,
         seed: Annotated[int, Form(ge=0, le=2**31 - 1)] = 1,
+        grid_path: Annotated[str, Form(max_length=200)] = "",
+        grid_values: Annotated[str, Form(max_length=2000)] = "",
     ) -> Response:
+        grid = None
+        if kind == "sweep":  # one parameter from the form (the API takes up to three)
+            grid = {grid_path.strip(): [v for v in grid_values.split(",") if v.strip()]}
         run_id = start_run(
-            database, caller.scope, document_id, version, kind, seed=seed, samples=samples
+            database,
+            caller.scope,
+            document_id,
+            version,
+            kind,
+            seed=seed,
+            samples=samples,
+            grid=grid,
         )
         app.state.jobs.submit(run_id)
         return RedirectResponse(f"/runs/{run_id}", 303)
@@ -312,6 +324,20 @@ def mount_pages(app: FastAPI) -> None:
         request: Request, document_id: PathId, caller: PageCaller, a: QueryId, b: QueryId
     ) -> HTMLResponse:
         diff = documents_service.diff_versions(database, caller.scope, document_id, a, b)
+        return render(request, "compare.html", caller, diff=diff)
+
+    @app.get("/compare", response_class=HTMLResponse, include_in_schema=False)
+    def compare_scenarios_page(
+        request: Request,
+        caller: PageCaller,
+        a: QueryId,
+        b: QueryId,
+        a_version: QueryId | None = None,
+        b_version: QueryId | None = None,
+    ) -> HTMLResponse:
+        diff = documents_service.diff_documents(
+            database, caller.scope, (a, a_version), (b, b_version)
+        )
         return render(request, "compare.html", caller, diff=diff)
 
     @app.get("/requests", response_class=HTMLResponse, include_in_schema=False)

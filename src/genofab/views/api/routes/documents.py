@@ -223,3 +223,17 @@ def diff(
     """The inputs that changed between versions ``a`` and ``b`` and their effect on the
     headline figures."""
     return service.diff_versions(database, caller.scope, document_id, a, b)
+
+
+@router.get("/compare")
+def compare_scenarios(
+    a: Id,
+    b: Id,
+    caller: CallerDep,
+    database: DatabaseDep,
+    a_version: Annotated[int | None, Query(ge=1, le=2**31 - 1)] = None,
+    b_version: Annotated[int | None, Query(ge=1, le=2**31 - 1)] = None,
+) -> dict[str, Any]:
+    """Two stored scenarios (documents ``a`` and ``b``, at a version each, the newest by
+    default): the inputs that differ and their effect on the headline figures (B ÷ A)."""
+    return service.diff_documents(database, caller.scope, (a, a_version), (b, b_version))
