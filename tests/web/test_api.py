@@ -264,13 +264,26 @@ def test_the_booking_flow_from_request_to_lots(bench_on_both: Workbench) -> None
         (theirs["id"], "declined", [])
     ]
     capacity = bench.client.get("/api/capacity", headers=bench.headers["bob"]).json()
-    assert set(capacity) == {"load"}
+    assert set(capacity) == {"load", "by_kind"}
     assert all(
         set(row) == {"room", "month", "busy_days", "free_days", "utilisation"}
         for row in capacity["load"]
     )
+    assert all(
+        set(row) == {"kind", "month", "rooms", "busy_days", "free_days", "utilisation"}
+        for row in capacity["by_kind"]
+    )
+    busy = sum(row["busy_days"] for row in capacity["load"])
+    assert sum(row["busy_days"] for row in capacity["by_kind"]) == pytest.approx(busy)
+    assert {row["kind"] for row in capacity["by_kind"]} >= {"cell_suite", "qc_lab"}
     board = bench.client.get("/api/capacity", headers=bench.headers["manager"]).json()
     assert board["bottleneck"] is not None
+    held: dict[str, list[float]] = {}
+    for row in board["by_kind"]:
+        totals = held.setdefault(row["kind"], [0.0, 0.0])
+        totals[0] += row["busy_days"]
+        totals[1] += row["busy_days"] + row["free_days"]
+    assert board["bottleneck_kind"] == max(held, key=lambda kind: held[kind][0] / held[kind][1])
     trail = bench.client.get(
         f"/api/audit?entity=request&entity_id={mine['id']}", headers=bench.headers["alice"]
     ).json()

@@ -156,6 +156,6 @@ def test_the_sponsor_form_and_the_managers_decision(bench: Workbench) -> None:
     )
     assert "approved" in approve.text
     board = manager.get("/capacity")
-    assert "Pending requests" in board.text
+    assert "Pending requests" in board.text and 'id="load-by-kind"' in board.text
     bob = bench.login("bob")
     assert bob.get(f"/requests/{request_id}").status_code == 404

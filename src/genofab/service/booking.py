@@ -418,9 +418,48 @@ def _monthly_load(
     ]
 
 
+def room_kind(room: str) -> str:
+    """The kind of a scheduled room: its group in the plan (``cell_suite #2`` → ``cell_suite``)."""
+    return room.split(" #")[0]
+
+
+def load_by_kind(load: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Rows of per-room load (room, month, busy and free days) summed per kind of room and
+    month: the kind's utilisation is its rooms' busy days over their days."""
+    totals: dict[tuple[str, str], list[float]] = {}
+    for row in load:
+        held = totals.setdefault((room_kind(row["room"]), row["month"]), [0.0, 0.0, 0])
+        held[0] += row["busy_days"]
+        held[1] += row["busy_days"] + row["free_days"]
+        held[2] += 1
+    return [
+        {
+            "kind": kind,
+            "month": month,
+            "rooms": int(rooms),
+            "busy_days": busy,
+            "free_days": max(days - busy, 0.0),
+            "utilisation": busy / days if days else 0.0,
+        }
+        for (kind, month), (busy, days, rooms) in sorted(totals.items())
+    ]
+
+
+def bottleneck_kind(by_kind: list[dict[str, Any]]) -> str | None:
+    """The kind of room held most over the whole schedule (busy days over days)."""
+    totals: dict[str, list[float]] = {}
+    for row in by_kind:
+        held = totals.setdefault(row["kind"], [0.0, 0.0])
+        held[0] += row["busy_days"]
+        held[1] += row["busy_days"] + row["free_days"]
+    shares = {kind: busy / days for kind, (busy, days) in totals.items() if days}
+    return max(sorted(shares), key=lambda kind: shares[kind]) if shares else None
+
+
 def capacity(database: Database, scope: Scope) -> dict[str, Any]:
-    """The platform's load per room and month, anonymised (for every user); the manager also
-    gets the pending requests and the bottleneck."""
+    """The platform's load per room and month and per kind of room and month, anonymised (for
+    every user); the manager also gets the pending requests and the bottleneck (the room held
+    most days, and the kind of room held most)."""
     with database.transaction(scope) as session:
         rows = store.room_load(session)
         load = [
@@ -433,7 +472,7 @@ def capacity(database: Database, scope: Scope) -> dict[str, Any]:
             }
             for row in rows
         ]
-        board: dict[str, Any] = {"load": load}
+        board: dict[str, Any] = {"load": load, "by_kind": load_by_kind(load)}
         if scope.role == MANAGER and scope.everything:
             pending = store.list_requests(session, scope, ("submitted",))
             board["pending"] = [describe(r) for r in pending]
@@ -441,4 +480,5 @@ def capacity(database: Database, scope: Scope) -> dict[str, Any]:
             for row in rows:
                 totals[row.room] = totals.get(row.room, 0.0) + row.busy_days
             board["bottleneck"] = max(totals, key=lambda room: totals[room]) if totals else None
+            board["bottleneck_kind"] = bottleneck_kind(board["by_kind"])
     return board

@@ -153,13 +153,13 @@ def gantt(result: dict[str, Any], sponsor: str | None) -> dict[str, Any]:
     }
 
 
-def load_heatmap(load: list[dict[str, Any]]) -> dict[str, Any] | None:
-    """Utilisation per room and month as a heat map."""
+def load_heatmap(load: list[dict[str, Any]], key: str = "room") -> dict[str, Any] | None:
+    """Utilisation per room (or per kind of room, ``key="kind"``) and month as a heat map."""
     if not load:
         return None
-    rooms = sorted({row["room"] for row in load})
+    rooms = sorted({row[key] for row in load})
     months = sorted({row["month"] for row in load})
-    value = {(row["room"], row["month"]): row["utilisation"] for row in load}
+    value = {(row[key], row["month"]): row["utilisation"] for row in load}
     return {
         "data": [
             {
@@ -170,10 +170,13 @@ def load_heatmap(load: list[dict[str, Any]]) -> dict[str, Any] | None:
                 "zmin": 0,
                 "zmax": 1,
                 "colorscale": "YlOrRd",
+                "reversescale": True,  # plotly.js's YlOrRd runs dark to light: busy is dark
             }
         ],
         "layout": {
-            "title": {"text": "Utilisation per room and month"},
+            "title": {
+                "text": f"Utilisation per {'kind of room' if key == 'kind' else key} and month"
+            },
             "height": 160 + 26 * len(rooms),
             "margin": {"l": 140, "t": 40, "r": 10, "b": 60},
         },

@@ -410,7 +410,11 @@ def mount_pages(app: FastAPI) -> None:
     def capacity_page(request: Request, caller: PageCaller) -> HTMLResponse:
         board = booking.capacity(database, caller.scope)
         return render(
-            request, "capacity.html", caller, board=board, chart=charts.load_heatmap(board["load"])
+            request,
+            "capacity.html",
+            caller,
+            board=board,
+            chart=charts.load_heatmap(board["by_kind"], "kind"),
         )
 
     @app.post("/schedule", include_in_schema=False)
