@@ -162,7 +162,7 @@ def chain_arrays(
 def _therapy_fair_price(chain: Chain, arrays: ChainArrays) -> FairPrice | None:
     """The therapy's fair price: the final stage's pricing inputs on the whole chain's cost
     per patient (QC tests of every stage apart), when the final stage is priced."""
-    from genofab.engines.pricing import therapy_price
+    from genofab.engines.pricing import fair_price_result, therapy_price
 
     final = chain.stages[-1].scenario
     if arrays.cost_per_patient is None or final.economics is None:
@@ -181,21 +181,13 @@ def _therapy_fair_price(chain: Chain, arrays: ChainArrays) -> FairPrice | None:
     )
     total = sum(arrays.cost_per_patient.values(), start=np.zeros(()))
     price = therapy_price(pricing, final.values(), total, qc, patients)
-    listed = None if pricing.list_price is None else pricing.list_price.value
-    amount = float(price.total)
-    return FairPrice(
-        components={name: float(value) for name, value in price.components.items()},
-        total=amount,
-        priced_as="therapy",
-        label="fair price per patient (whole therapy)",
-        expected_patients=float(price.expected_patients),
-        expected_patients_basis="stated"
-        if pricing.expected_patients is not None
-        else "patients the chain treats a year × commercial life",
-        development_cost_net=float(price.development_net),
-        npv_zero_price=float(price.npv_zero_price),
-        list_price=listed,
-        list_to_fair_ratio=None if listed is None else listed / amount,
+    return fair_price_result(
+        pricing,
+        final.values(),
+        price,
+        patients,
+        priced=("therapy", "fair price per patient (whole therapy)"),
+        volume="patients the chain treats a year × commercial life",
     )
 
 
