@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import math
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from genofab.engines.scheduling.aggregate import aggregate_plan, decode_aggregate
@@ -73,6 +74,19 @@ MAX_FLOW_ARCS = 12_000
 
 
 @dataclass(frozen=True)
+class Progress:
+    """How a solve stands after one of its stages: the best value and bound so far (steps or
+    money, or the plan's unit once converted: ``unit``), seconds since it started."""
+
+    stage: str
+    value: float | None
+    bound: float | None
+    seconds: float
+    time_limit: float
+    unit: str = ""
+
+
+@dataclass(frozen=True)
 class Solution:
     """The outcome of planning: the best schedule, its assessment, the bound and how it was
     obtained. Objective and bound are in steps (makespan, lateness) or money (margin)."""
@@ -111,11 +125,13 @@ def plan_schedule(
     lot_model: str = "auto",
     campaign_level: bool = True,
     search: bool = True,
+    progress: Callable[[Progress], None] | None = None,
 ) -> Solution:
     """Best schedule of ``instance`` for ``objective`` within ``time_limit`` seconds.
     ``lot_model`` is ``auto`` (only while a gap remains), ``always`` or ``never``;
     without ``campaign_level`` and ``search`` (the order and neighbourhood searches) only the
-    rule-based schedules and trivial bounds are used."""
+    rule-based schedules and trivial bounds are used. ``progress`` is told the best value and
+    bound after each stage."""
     started = time.perf_counter()
     all_lots = objective not in MONEY_OBJECTIVES
     inventory = objective == "profit"
@@ -153,6 +169,14 @@ def plan_schedule(
     for name, timetable in rule_schedules.items():
         consider(timetable, f"rule: {name}")
     bound = _trivial_bound(instance, objective)
+
+    def report(stage: str) -> None:
+        if progress is not None:
+            value = None if best is None else best[1].objective(objective)
+            seconds = time.perf_counter() - started
+            progress(Progress(stage, value, bound, seconds, time_limit))
+
+    report("rule-based schedules")
     campaign: CampaignPlan | None = None
     proven_infeasible = False
     found = stages(instance)
@@ -176,6 +200,7 @@ def plan_schedule(
             consider(level.aggregated, "aggregate campaign plan decoded")
         if level.decoded is not None:
             consider(level.decoded, "campaign plan (arc-flow) decoded")
+        report("campaign level")
     closed = best is not None and _closed(objective, best[1], bound)
     guard = started + time_limit - FINISHING
     work_left = time_limit * WORK_SHARE - (time_limit * CAMPAIGN_SHARE if found else 0.0)
@@ -206,6 +231,7 @@ def plan_schedule(
             )
         )
         consider(searched.timetable, "order search (simulated annealing)")
+        report("order search")
         closed = best is not None and _closed(objective, best[1], bound)
     exact = arc_count(instance) <= MAX_ARCS
     wanted = lot_model == "always" or (lot_model == "auto" and not closed)
@@ -235,6 +261,7 @@ def plan_schedule(
                 bound = _tighter(
                     objective, bound, _profit_bound(instance, objective, lot.run.bound)
                 )
+            report("lot-level model")
     if search and best is not None and not _closed(objective, best[1], bound) and work_left > 0.05:
         better = improve(
             instance,
@@ -248,6 +275,7 @@ def plan_schedule(
             runs.append(better.run)
             if _better(objective, better.assessment, best[1]):
                 best = (better.timetable, better.assessment, "large-neighbourhood search")
+            report("large-neighbourhood search")
     seconds = time.perf_counter() - started
     if best is None:
         reasons = tuple(diagnose(instance, found))
