@@ -135,8 +135,9 @@ def plan_schedule(
     started = time.perf_counter()
     all_lots = objective not in MONEY_OBJECTIVES
     inventory = objective == "profit"
-    # the solvers optimise the margin for the profit objective: what they find is judged by
-    # its profit, and their bound holds for the profit (see _profit_bound)
+    # the campaign level optimises the margin for the profit objective (the lot model the
+    # profit itself): what they find is judged by its profit, and their bound holds for the
+    # profit (see _profit_bound)
     solved: Objective = "margin" if objective == "profit" else objective
     runs: list[SolverRun] = []
     best: tuple[Timetable, Assessment, str] | None = None
@@ -244,7 +245,7 @@ def plan_schedule(
             seeded = best or partial
             lot = solve_lot_model(
                 instance,
-                solved,
+                objective if objective == "profit" else solved,
                 time_limit=left,
                 work=share * DETERMINISTIC_PER_SECOND,
                 hint=seeded[0] if seeded is not None else None,
@@ -262,7 +263,13 @@ def plan_schedule(
                     objective, bound, _profit_bound(instance, objective, lot.run.bound)
                 )
             report("lot-level model")
-    if search and best is not None and not _closed(objective, best[1], bound) and work_left > 0.05:
+    if (
+        search
+        and objective not in MONEY_OBJECTIVES
+        and best is not None
+        and not _closed(objective, best[1], bound)
+        and work_left > 0.05
+    ):
         better = improve(
             instance,
             objective,
@@ -407,12 +414,13 @@ def _campaign_level(
 
 
 def _profit_bound(instance: Instance, objective: Objective, bound: float) -> float:
-    """A bound the margin solvers proved, as a bound on the profit. Without shelf lives every
-    made lot serves the due date first in, first out, as under margin, so a schedule's profit
-    is its margin less inventory costs and unmet-demand penalties (never more); the solvers
-    count each gain, penalty and cost in whole units of money, hence the slack of the most
-    that rounding can change. With shelf lives a wasted lot can change that, and only the
-    plan's own bound is kept."""
+    """A bound the solvers proved (the campaign level's on the margin, the lot model's on the
+    profit), as a bound on the profit. Without shelf lives every made lot serves the due date
+    first in, first out, as under margin, so a schedule's profit is its margin less inventory
+    costs and unmet-demand penalties (never more), and the lot model's schedules are all the
+    schedules; the solvers count each gain, penalty and cost in whole units of money, hence
+    the slack of the most that rounding can change. With shelf lives a wasted lot can change
+    that, and only the plan's own bound is kept."""
     if objective != "profit":
         return bound
     if any(product.shelf_life is not None for product in instance.products):
@@ -422,10 +430,12 @@ def _profit_bound(instance: Instance, objective: Objective, bound: float) -> flo
         return abs(amount - round(amount))
 
     steps = instance.horizon
+    per_step = (
+        error(instance.storage_cost_per_step) + error(instance.inventory_cost_per_step)
+    ) * steps
     slack = sum(
-        0.5 + error(lot.penalty_per_step) * steps + error(instance.storage_cost_per_step) * steps
-        for lot in instance.lots
-    )
+        1.0 + error(lot.penalty_per_step) * steps + per_step for lot in instance.lots
+    )  # value less cost, and the unmet penalty: half a unit each
     # a changeover before each phase at most
     slack += 0.5 * sum(len(instance.products[lot.product].phases) for lot in instance.lots)
     return min(_trivial_bound(instance, objective), bound + slack)
