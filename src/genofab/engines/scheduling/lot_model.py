@@ -206,9 +206,8 @@ def solve_lot_model(
             model.add(total >= int(bound))
         model.minimize(total)
     else:
-        margin = _margin(instance, made, lateness, arcs_cost, waits)
-        if objective == "profit":
-            margin += _finished_lots(model, instance, made, completion, last_start)
+        extra = _finished_lots(model, instance, made, last_start) if objective == "profit" else []
+        margin = _margin(instance, made, lateness, arcs_cost, waits, extra)
         if bound is not None:
             model.add(margin <= int(bound // MONEY_SCALE))
         model.maximize(margin)
@@ -400,8 +399,9 @@ def _margin(
     lateness: dict[int, cp_model.IntVar],
     arcs_cost: list[tuple[cp_model.IntVar, float]],
     waits: list[tuple[cp_model.IntervalVar, cp_model.IntVar]],
+    extra: list[cp_model.LinearExprT],
 ) -> cp_model.LinearExprT:
-    terms: list[cp_model.LinearExprT] = []
+    terms: list[cp_model.LinearExprT] = list(extra)
     for lot in instance.lots:
         gain = lot.value - instance.products[lot.product].cost_per_lot
         terms.append(round(gain / MONEY_SCALE) * made[lot.index])
@@ -417,9 +417,8 @@ def _finished_lots(
     model: cp_model.CpModel,
     instance: Instance,
     made: dict[int, cp_model.IntVar | int],
-    completion: dict[int, cp_model.LinearExprT],
     last_start: dict[int, cp_model.IntVar],
-) -> cp_model.LinearExprT:
+) -> list[cp_model.LinearExprT]:
     """The profit's terms beyond the margin: a lot made early waits in the finished-lot
     inventory until its due date (its cost, and the inventory's capacity as a cumulative); a
     lot made is delivered within its shelf life (made lots serve the due dates first in,
@@ -430,23 +429,16 @@ def _finished_lots(
     for lot in instance.lots:
         present = made[lot.index]
         assert isinstance(present, cp_model.IntVar)
+        released = last_start[lot.index] + instance.products[lot.product].phases[-1].duration
         early = model.new_int_var(0, horizon, f"early_{lot.index}")
-        model.add(early >= lot.due - completion[lot.index])
+        model.add(early >= lot.due - released)
         model.add(early == 0).only_enforce_if(~present)
         if instance.inventory_cost_per_step:
             terms.append(-round(instance.inventory_cost_per_step / MONEY_SCALE) * early)
         if instance.inventory_capacity is not None:
             delivery = model.new_int_var(0, 2 * horizon, f"delivery_{lot.index}")
-            model.add(delivery == completion[lot.index] + early)
-            stays.append(
-                model.new_optional_interval_var(
-                    last_start[lot.index] + _last_duration(instance, lot.product),
-                    early,
-                    delivery,
-                    present,
-                    "",
-                )
-            )
+            model.add(delivery == released + early)
+            stays.append(model.new_optional_interval_var(released, early, delivery, present, ""))
         shelf_life = instance.products[lot.product].shelf_life
         if shelf_life is not None:
             model.add(last_start[lot.index] >= lot.due - shelf_life).only_enforce_if(present)
@@ -456,11 +448,7 @@ def _finished_lots(
     if stays:
         assert instance.inventory_capacity is not None
         model.add_cumulative(stays, [1] * len(stays), instance.inventory_capacity)
-    return sum(terms)
-
-
-def _last_duration(instance: Instance, product: int) -> int:
-    return instance.products[product].phases[-1].duration
+    return terms
 
 
 def _hint(
