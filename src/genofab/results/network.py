@@ -18,7 +18,8 @@ class SiteRow(Result):
     qc_days: int
     fixed_per_year: float
     opening_cost: float
-    cost_per_therapy: float
+    cost_per_therapy: float = Field(description="a therapy given, failed lots included")
+    lot_failure: float = Field(default=0.0, description="probability that a lot fails")
 
 
 class RouteRow(Result):
@@ -44,6 +45,44 @@ class Turnaround(Result):
     patients_by_days: dict[str, int]
 
 
+class NetworkOperation(Result):
+    """The plan operated day by day at the planned times: each patient to the first of its
+    centre's routes with a free place, queueing when the network says so."""
+
+    patients: int
+    patients_served: int
+    patients_within_limit: int
+    patients_unserved: int = Field(description="found no place, or lost waiting")
+    patients_lost_waiting: int = Field(
+        description="queued patients whose therapy could not return within the limit"
+    )
+    patients_waited: int = Field(description="patients served whose cells waited for a place")
+    mean_wait_days: float | None = Field(description="over the patients served")
+    max_wait_days: int
+    cost_per_therapy: float | None
+
+
+class NetworkSpread(Result):
+    """What the plan gives over a Monte Carlo of each lot's times, lot failures and demand:
+    P5, P50 and P95 over the samples of each figure (``turnaround_days``: over every
+    patient served in every sample)."""
+
+    samples: int
+    seed: int
+    patients: dict[str, float]
+    patients_served: dict[str, float]
+    share_within_limit: dict[str, float] = Field(
+        description="patients given their therapy within the limit ÷ patients who came"
+    )
+    patients_lost_waiting: dict[str, float]
+    lots_failed: dict[str, float]
+    mean_wait_days: dict[str, float]
+    turnaround_mean_days: dict[str, float]
+    turnaround_days: dict[str, float]
+    cost_per_therapy: dict[str, float]
+    method: str
+
+
 class NetworkLevel(Result):
     """One demand level (or the listed arrivals) allocated."""
 
@@ -64,6 +103,8 @@ class NetworkLevel(Result):
     routes: tuple[RouteRow, ...]
     peak_lots_at_once: dict[str, int]
     utilisation: dict[str, float] = Field(description="mean lots in manufacture ÷ places")
+    operation: NetworkOperation | None = None
+    spread: NetworkSpread | None = None
 
 
 class NetworkResult(Result):
@@ -76,6 +117,7 @@ class NetworkResult(Result):
     currency: str
     horizon_days: int
     vein_to_vein_max_days: int
+    when_full: str = "unserved"
     sites: tuple[SiteRow, ...]
     levels: tuple[NetworkLevel, ...]
 
