@@ -105,3 +105,16 @@ def test_outlook_and_network_tables_fit_80_columns_whole() -> None:
         lines = done.stdout.splitlines()
         assert max(len(line) for line in lines) <= 80
         assert "…" not in done.stdout
+
+
+def test_bad_waiting_losses_exit_2_at_their_field(tmp_path: Path) -> None:
+    """A loss rate above 100 % and a loss penalty under objective 'patients' are refused."""
+    outlook = tiny_outlook()
+    outlook["indications"][0]["waiting_loss_rate"] = "150 %"
+    done = runner.invoke(app, ["run", str(write_outlook(tmp_path, outlook))])
+    assert done.exit_code == 2 and "indications[0].waiting_loss_rate" in done.stderr
+    assert "outlook.yaml:" in done.stderr and "Traceback" not in done.output
+    outlook = tiny_outlook()
+    outlook.update(objective="patients", capital_budget="1 MEUR", loss_penalty="1 EUR/patient")
+    done = runner.invoke(app, ["run", str(write_outlook(tmp_path, outlook))])
+    assert done.exit_code == 2 and "loss_penalty" in done.stderr

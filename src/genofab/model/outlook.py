@@ -102,6 +102,11 @@ class Indication(Frozen):
     market_share: Share = default(1.0, "", "this platform's therapies treat all who seek one")
     launch_year: Year | None = Field(default=None, description="default: the outlook's start")
     adoption: Adoption
+    waiting_loss_rate: Share = Field(
+        default=default(0, "", "no waiting patient dies or becomes ineligible"),
+        description="share of the patients still waiting at a year's end who die or become"
+        " ineligible during the next year, before they can be treated",
+    )
     description: Text | None = None
 
 
@@ -210,6 +215,11 @@ class Outlook(Frozen):
     waiting_penalty: MoneyPerPatientYear | None = Field(
         default=None,
         description="cost of one patient waiting one more year (objective cost)",
+    )
+    loss_penalty: MoneyPerPatient | None = Field(
+        default=None,
+        description="cost of one patient lost while waiting (objective cost); default: the"
+        " waiting penalty for every year from the loss to the horizon's end",
     )
     capital_budget: Money | None = Field(
         default=None, description="most discounted capital to spend (objective patients)"
@@ -345,6 +355,14 @@ def outlook_problems(outlook: Outlook) -> Problems:
                 " without it, building nothing is always cheapest",
             )
         )
+    if outlook.objective == "patients" and outlook.loss_penalty is not None:
+        problems.append(
+            (
+                "loss_penalty",
+                "objective 'patients' counts a patient lost as waiting to the horizon's end:"
+                " a loss_penalty is for objective 'cost'",
+            )
+        )
     if outlook.objective == "patients" and outlook.capital_budget is None:
         problems.append(("capital_budget", "objective 'patients' needs a capital_budget"))
     for i, build in enumerate(outlook.build_plan or ()):
@@ -389,7 +407,7 @@ def outlook_problems(outlook: Outlook) -> Problems:
 
 def _money_parameters(outlook: Outlook) -> list[Parameter]:
     found: list[Parameter] = []
-    for value in (outlook.waiting_penalty, outlook.capital_budget):
+    for value in (outlook.waiting_penalty, outlook.capital_budget, outlook.loss_penalty):
         if value is not None:
             found.append(value)
     for candidate in outlook.candidates:
