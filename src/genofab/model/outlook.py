@@ -131,12 +131,19 @@ class Stage(Frozen):
 
 class Product(Frozen):
     """A therapy made on the platform: its lot recipes, rooms and costs come from its stages'
-    scenarios (e.g. the vector, then the patient's cell product); it treats patients of one or
-    more indications. A patient needs each stage's room-years; the costs of the stages that
-    count add up."""
+    scenarios (e.g. the vector, then the patient's cell product), listed or taken from a
+    ``genofab-chain/1`` file; it treats patients of one or more indications. A patient needs
+    each stage's room-years; the costs of the stages that count add up."""
 
     name: Identifier
-    stages: tuple[Stage, ...] = Field(min_length=1, max_length=10)
+    stages: tuple[Stage, ...] = Field(default=(), max_length=10)
+    chain: str | None = Field(
+        default=None,
+        min_length=1,
+        max_length=255,
+        description="a genofab-chain/1 file beside the outlook: its stages, upstream first,"
+        " each counting its cost (instead of stages)",
+    )
     indications: tuple[Identifier, ...] = Field(min_length=1, max_length=MAX_ITEMS)
     rooms: dict[Identifier, Identifier] = Field(
         default_factory=dict,
@@ -267,6 +274,10 @@ def outlook_problems(outlook: Outlook) -> Problems:
     candidates = {c.name: c for c in outlook.candidates}
     served: set[str] = set()
     for i, product in enumerate(outlook.products):
+        if product.chain is not None and product.stages:
+            problems.append((f"products[{i}].chain", "give stages or a chain, not both"))
+        if product.chain is None and not product.stages:
+            problems.append((f"products[{i}].stages", "give the product's stages, or a chain"))
         for j, name in enumerate(product.indications):
             served.add(name)
             if name not in indications:

@@ -213,3 +213,55 @@ def test_patients_lost_while_waiting_by_year(tmp_path: Path) -> None:
     assert case.spread.patients_lost_waiting == pytest.approx(
         {"p5": 455.5, "p50": 455.5, "p95": 455.5}
     )
+
+
+def _chain_folder(tmp_path: Path) -> None:
+    """therapy/chain.yaml: a vector stage, then a cell stage consuming its TU (tiny costed
+    scenarios beside it)."""
+    from tests.helpers import edit
+
+    therapy = tmp_path / "therapy"
+    therapy.mkdir()
+    costed = {**tiny_data(), "economics": tiny_economics()}
+    (therapy / "vector.yaml").write_text(dump_yaml(costed), encoding="utf-8")
+    cells = edit(copy.deepcopy(costed), "product.modality", "autologous_cells")
+    (therapy / "cells.yaml").write_text(dump_yaml(cells), encoding="utf-8")
+    chain = {
+        "format": "genofab-chain/1",
+        "name": "a therapy",
+        "stages": [
+            {"name": "vector", "scenario": "vector.yaml"},
+            {
+                "name": "cells",
+                "scenario": "cells.yaml",
+                "consumes": {"stage": "vector", "unit": "TU"},
+            },
+        ],
+    }
+    (therapy / "chain.yaml").write_text(dump_yaml(chain), encoding="utf-8")
+
+
+def test_a_product_takes_its_stages_from_a_chain(tmp_path: Path) -> None:
+    """A product naming therapy/chain.yaml gives the figures of the same product listing the
+    chain's stage files (paths from the outlook's folder), upstream first."""
+    _chain_folder(tmp_path)
+    listed = tiny_outlook()
+    listed["products"][0]["stages"] = [
+        {"scenario": "therapy/vector.yaml"},
+        {"scenario": "therapy/cells.yaml"},
+    ]
+    chained = tiny_outlook()
+    chained["products"][0].pop("stages")
+    chained["products"][0]["chain"] = "therapy/chain.yaml"
+    results = []
+    for name, outlook in (("listed", listed), ("chained", chained)):
+        path = tmp_path / f"{name}.yaml"
+        path.write_text(dump_yaml(outlook), encoding="utf-8")
+        loaded = load_outlook(path)
+        results.append(run_outlook(loaded.outlook, loaded.scenarios).cases[0])
+    by_list, by_chain = results
+    assert by_chain.product_rates[0].scenarios == ("therapy/vector.yaml", "therapy/cells.yaml")
+    assert by_chain.product_rates[0].room_years_per_patient == pytest.approx(
+        by_list.product_rates[0].room_years_per_patient
+    )
+    assert by_chain.discounted_cost == pytest.approx(by_list.discounted_cost)
