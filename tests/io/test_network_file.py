@@ -125,3 +125,19 @@ def test_samples_give_the_spread_of_a_queueing_network(tmp_path: Path) -> None:
 def test_network_samples_out_of_range(tmp_path: Path, samples: str) -> None:
     done = runner.invoke(app, ["run", str(write(tmp_path, tiny_network())), "--samples", samples])
     assert done.exit_code == 2 and "--samples" in done.stderr and "Traceback" not in done.output
+
+
+def test_a_network_serving_nobody_reports_no_spread_figure(tmp_path: Path) -> None:
+    """Nobody can be served within 10 days (each route takes 16): the spread has no cost per
+    therapy or turnaround (null, never NaN), and the report is written."""
+    data = tiny_network()
+    data["vein_to_vein_max"] = "10 d"
+    file = write(tmp_path, data)
+    done = runner.invoke(app, ["run", str(file), "-f", "json", "--samples", "20"])
+    assert done.exit_code == 0, done.output
+    spread = json.loads(done.stdout)["levels"][0]["spread"]
+    assert spread["patients_served"]["p95"] == 0
+    assert spread["cost_per_therapy"] == {"p5": None, "p50": None, "p95": None}
+    assert spread["turnaround_days"]["p50"] is None
+    report = runner.invoke(app, ["report", str(file), "-o", str(tmp_path / "out"), "-n", "20"])
+    assert report.exit_code == 0, report.output

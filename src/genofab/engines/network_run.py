@@ -370,17 +370,21 @@ def operated(outcome: OperationOutcome) -> NetworkOperation:
     )
 
 
-def _percentiles(values: np.ndarray) -> dict[str, float]:
-    found = np.percentile(values, PERCENTILES) if len(values) else [math.nan] * 3
+def _percentiles(values: np.ndarray) -> dict[str, float | None]:
+    """P5, P50 and P95 of the finite values (None when there is none)."""
+    finite = values[np.isfinite(values)]
+    if not len(finite):
+        return {f"p{p:g}": None for p in PERCENTILES}
+    found = np.percentile(finite, PERCENTILES)
     return {f"p{p:g}": float(v) for p, v in zip(PERCENTILES, found, strict=True)}
 
 
-def _counted_percentiles(counts: np.ndarray) -> dict[str, float]:
+def _counted_percentiles(counts: np.ndarray) -> dict[str, float | None]:
     """P5, P50 and P95 of whole days counted by day (index = days): the lower value at each
-    (NumPy's ``inverted_cdf``)."""
+    (NumPy's ``inverted_cdf``); None when nothing is counted."""
     total = counts.sum()
     if total <= 0:
-        return {f"p{p:g}": math.nan for p in PERCENTILES}
+        return {f"p{p:g}": None for p in PERCENTILES}
     cumulative = np.cumsum(counts)
     return {
         f"p{p:g}": float(np.searchsorted(cumulative, p / 100.0 * total - 1e-9)) for p in PERCENTILES
@@ -400,13 +404,13 @@ def spread(outcome: OperationOutcome, samples: int, seed: int) -> NetworkSpread:
         seed=seed,
         patients=_percentiles(outcome.patients),
         patients_served=_percentiles(served),
-        share_within_limit=_percentiles(within[np.isfinite(within)]),
+        share_within_limit=_percentiles(within),
         patients_lost_waiting=_percentiles(outcome.lost_waiting),
         lots_failed=_percentiles(outcome.failed),
-        mean_wait_days=_percentiles(wait[np.isfinite(wait)]),
-        turnaround_mean_days=_percentiles(turnaround[np.isfinite(turnaround)]),
+        mean_wait_days=_percentiles(wait),
+        turnaround_mean_days=_percentiles(turnaround),
         turnaround_days=_counted_percentiles(outcome.turnaround_counts),
-        cost_per_therapy=_percentiles(per_therapy[np.isfinite(per_therapy)]),
+        cost_per_therapy=_percentiles(per_therapy),
         method=(
             "the plan's sites operated lot by lot over a Monte Carlo: each lot's manufacturing,"
             " QC and transport times drawn, each sample's lot failure and demand; patients to"

@@ -62,6 +62,10 @@ class NetworkOperation(Result):
     cost_per_therapy: float | None
 
 
+#: P5, P50 and P95 of a figure over the samples (None: no sample has it, e.g. nobody served).
+Spread = dict[str, float | None]
+
+
 class NetworkSpread(Result):
     """What the plan gives over a Monte Carlo of each lot's times, lot failures and demand:
     P5, P50 and P95 over the samples of each figure (``turnaround_days``: over every
@@ -69,17 +73,17 @@ class NetworkSpread(Result):
 
     samples: int
     seed: int
-    patients: dict[str, float]
-    patients_served: dict[str, float]
-    share_within_limit: dict[str, float] = Field(
+    patients: Spread
+    patients_served: Spread
+    share_within_limit: Spread = Field(
         description="patients given their therapy within the limit ÷ patients who came"
     )
-    patients_lost_waiting: dict[str, float]
-    lots_failed: dict[str, float]
-    mean_wait_days: dict[str, float]
-    turnaround_mean_days: dict[str, float]
-    turnaround_days: dict[str, float]
-    cost_per_therapy: dict[str, float]
+    patients_lost_waiting: Spread
+    lots_failed: Spread
+    mean_wait_days: Spread
+    turnaround_mean_days: Spread
+    turnaround_days: Spread
+    cost_per_therapy: Spread
     method: str
 
 

@@ -76,9 +76,10 @@ def _level_label(level: NetworkLevel) -> str:
     return "listed" if level.patients_per_year is None else number(level.patients_per_year)
 
 
-def _spread(values: dict[str, float], scale: float = 1.0, suffix: str = "") -> str:
+def _spread(values: dict[str, float | None], scale: float = 1.0, suffix: str = "") -> str:
     def show(key: str) -> str:
-        return number(round(values[key] * scale, 1)) + suffix
+        value = values[key]
+        return "–" if value is None else number(round(value * scale, 1)) + suffix
 
     return f"{show('p50')} [{show('p5')}–{show('p95')}]"
 
