@@ -28,6 +28,7 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
+from numpy.typing import NDArray
 
 from genofab.engines.arrays import Array
 from genofab.engines.network import DAYS_PER_YEAR, NetworkProblem, NetworkSolution, Route
@@ -38,6 +39,8 @@ from genofab.model.distributions import AnyDistribution, is_uncertain
 MAX_SAMPLES = 100_000
 #: The most patients × samples one Monte Carlo works through (its work and time).
 MAX_LOT_SAMPLES = 200_000_000
+#: Whole numbers by patient (days, centres, ranks).
+Whole = NDArray[np.int64]
 #: The uniforms each lot draws: the way there, manufacturing, QC, the way back, failure.
 _THERE, _MAKE, _QC, _BACK, _FAIL = range(5)
 
@@ -175,17 +178,17 @@ def operate(operation: Operation, samples: int | None, seed: int = 1) -> Operati
     )
 
 
-def _patients(problem: NetworkProblem) -> tuple[Array, Array]:
+def _patients(problem: NetworkProblem) -> tuple[Whole, Whole]:
     """Every listed patient's arrival day and centre, in order of collection."""
-    days = np.concatenate([np.asarray(d, dtype=np.int64) for d in problem.arrivals] or [[]])
-    centres = np.concatenate(
-        [np.full(len(d), c, dtype=np.int64) for c, d in enumerate(problem.arrivals)] or [[]]
+    days = np.asarray([day for listed in problem.arrivals for day in listed], dtype=np.int64)
+    centres = np.asarray(
+        [c for c, listed in enumerate(problem.arrivals) for _ in listed], dtype=np.int64
     )
     order = np.lexsort((centres, days))
-    return days[order].astype(np.int64), centres[order].astype(np.int64)
+    return days[order], centres[order]
 
 
-def _arrival_rank(centres: Array, seed: int) -> Array:
+def _arrival_rank(centres: Whole, seed: int) -> Whole:
     """Each patient's rank among its centre's, in a random order common to every sample: when
     fewer come than are listed, those of lowest rank do."""
     rank = np.zeros(len(centres), dtype=np.int64)
@@ -198,7 +201,7 @@ def _arrival_rank(centres: Array, seed: int) -> Array:
 
 
 def _present(
-    operation: Operation, centres: Array, rank: Array, size: int, streams: BlockStreams | None
+    operation: Operation, centres: Whole, rank: Whole, size: int, streams: BlockStreams | None
 ) -> Array:
     """Whether each patient comes in each sample, (patients, size)."""
     present = np.ones((len(centres), size), dtype=bool)
@@ -219,9 +222,9 @@ def _present(
 
 def _operate_block(
     operation: Operation,
-    days: Array,
-    centres: Array,
-    rank: Array,
+    days: Whole,
+    centres: Whole,
+    rank: Whole,
     size: int,
     streams: BlockStreams | None,
     bins: int,
