@@ -318,11 +318,29 @@ def compare(
     seed: SeedOption = 1,
     force: ForceOption = False,
     scheduler: SchedulerOption = None,
+    sets: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--set",
+            help="chain files only: STAGE:PATH=VALUE set in B (repeatable), e.g. a chain"
+            " against itself with one more suite",
+        ),
+    ] = None,
 ) -> None:
-    """Two scenarios side by side, with the ratio B ÷ A of each figure; with --samples, the
-    probability that B beats A on each, on common random numbers."""
+    """Two scenarios (or two chains) side by side, with the ratio B ÷ A of each figure; with
+    --samples, the probability that B beats A on each, on common random numbers."""
     from genofab.engines.compare import compare as compare_runs
+    from genofab.views.chain_command import compare_chain_files, is_chain_file
 
+    if is_chain_file(a) or is_chain_file(b):
+        comparison, chances = compare_chain_files(a, b, sets or [], samples, seed, force)
+        _show_comparison(comparison, chances, output_format)
+        return
+    if sets:
+        raise UsageError(
+            "--set applies to chain files (STAGE:PATH=VALUE); for a scenario, use genofab"
+            " sweep --set or compare with an edited copy"
+        )
     loaded_a, run_a = _evaluate(a)
     loaded_b, run_b = _evaluate(b)
     comparison = compare_runs(run_a, run_b)
@@ -344,6 +362,11 @@ def compare(
                 origin_b=run_b.scenario,
                 executor=executor,
             )
+    _show_comparison(comparison, chances, output_format)
+
+
+def _show_comparison(comparison: Any, chances: Any, output_format: OutputFormat) -> None:
+    """A comparison (and the probability that B beats A) as JSON or tables."""
     if output_format is OutputFormat.JSON:
         data = comparison.model_dump(mode="json")
         if chances is not None:
@@ -378,7 +401,15 @@ def scale(
     """Cost per dose and its breakdown as one parameter varies (economies of scale)."""
     from genofab.engines.scale import scale as sweep
     from genofab.engines.scale import sweep_points
+    from genofab.views.chain_command import is_chain_file
 
+    if is_chain_file(file):
+        raise UsageError(
+            f"scale draws one facility's cost-per-dose curve by cost category; {file} is a chain"
+            " (each stage has its own): run scale on a stage's file, or genofab sweep"
+            f" {file} --set STAGE:PATH=V1,V2,... for the therapy's patients a year and cost per"
+            " patient by stage at each value"
+        )
     loaded, origin = load_deliverable(file)
     path, low, high = _parse_range(loaded.scenario, vary)
     grid = sweep_points(loaded.scenario, path, low, high, points, log)
@@ -423,6 +454,13 @@ def report(
 
     stem = check_stem(name if name is not None else file.stem)
     if _report_outlook(file, output, stem, samples, seed):
+        return
+    from genofab.views.chain_command import is_chain_file, report_chain_file
+
+    if is_chain_file(file):
+        written = report_chain_file(file, output, stem, samples, seed, force, scheduler, progress)
+        for path in written:
+            sys.stdout.write(f"{output / path}\n")
         return
     loaded, result = _evaluate(file)
     curve = None

@@ -140,8 +140,12 @@ def render_sensitivity(
     console.print(
         Text(
             f"genofab {result.genofab_version}  seed {result.seed}  rank correlations over"
-            f" {result.samples:,} samples  Sobol design of {result.sobol_runs:,} runs"
-            f" (N = {result.sobol_samples})",
+            f" {result.samples:,} samples  "
+            + (
+                f"Sobol design of {result.sobol_runs:,} runs (N = {result.sobol_samples})"
+                if result.sobol_runs
+                else "no Sobol indices"
+            ),
             style="dim",
         )
     )
