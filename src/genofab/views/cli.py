@@ -234,7 +234,12 @@ def run(
     samples: Annotated[
         int | None,
         typer.Option(
-            "--samples", "-n", help="Monte Carlo samples of the uncertain parameters", min=None
+            "--samples",
+            "-n",
+            help="Monte Carlo samples of the uncertain parameters (default: the headline leads"
+            " with the spread over 2,000 when inputs are uncertain; 0: the deterministic run"
+            " alone)",
+            min=None,
         ),
     ] = None,
     seed: SeedOption = 1,
@@ -260,16 +265,29 @@ def run(
             )
         _run_chain(file, output_format, samples, seed, force, scheduler, progress)
         return
-    if samples is None:
+    if samples is None or samples == 0:
         if raw is not None:
             raise UsageError("--raw writes Monte Carlo samples: give --samples too")
-        _, result = _evaluate(file)
+        loaded, result = _evaluate(file)
+        spread = None
+        if samples is None:  # the headline leads with the spread when inputs are uncertain
+            from genofab.engines.uncertainty.headline_spread import scenario_headline_spread
+
+            spread = scenario_headline_spread(loaded.scenario)
         if output_format is OutputFormat.JSON:
-            _print_json(result.to_json_dict())
+            data = result.to_json_dict()
+            if spread is not None:
+                data = {"headline_spread": spread.model_dump(mode="json"), **data}
+            _print_json(data)
             return
         from genofab.views.console import make_console, render_run
 
-        render_run(result, make_console(), inputs=inputs)
+        console = make_console()
+        if spread is not None:
+            from genofab.views.uncertainty_tables import render_headline_spread
+
+            render_headline_spread(spread, console, result.scenario.name)
+        render_run(result, console, inputs=inputs)
         return
     from genofab.engines.uncertainty.monte_carlo import check_samples, monte_carlo
     from genofab.views.progress import progress_bar
@@ -644,7 +662,7 @@ def _run_chain(
     from genofab.views.console import make_console
 
     loaded, result = evaluate_chain_file(file)
-    if samples is not None:
+    if samples is not None and samples != 0:
         spread = chain_spread(loaded, result, samples, seed, force, scheduler, progress)
         if output_format is OutputFormat.JSON:
             _print_json(spread.run_json(result.to_json_dict()))
@@ -653,12 +671,25 @@ def _run_chain(
 
         render_chain_monte_carlo(spread, make_console())
         return
+    headline = None
+    if samples is None:  # the headline leads with the spread when a stage is uncertain
+        from genofab.engines.uncertainty.headline_spread import chain_headline_spread
+
+        headline = chain_headline_spread(loaded.chain)
     if output_format is OutputFormat.JSON:
-        _print_json(result.to_json_dict())
+        data = result.to_json_dict()
+        if headline is not None:
+            data = {"headline_spread": headline.model_dump(mode="json"), **data}
+        _print_json(data)
         return
     from genofab.views.chain_console import render_chain
 
-    render_chain(result, make_console())
+    console = make_console()
+    if headline is not None:
+        from genofab.views.uncertainty_tables import render_headline_spread
+
+        render_headline_spread(headline, console, result.chain.name)
+    render_chain(result, console)
 
 
 def list_written(folder: Path, written: list[Path]) -> None:
