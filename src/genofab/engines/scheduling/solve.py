@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import math
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from genofab.engines.scheduling.aggregate import aggregate_plan, decode_aggregate
 from genofab.engines.scheduling.campaign import (
@@ -35,6 +35,7 @@ from genofab.engines.scheduling.instance import Instance
 from genofab.engines.scheduling.lot_model import MAX_ARCS, arc_count, solve_lot_model
 from genofab.engines.scheduling.order_search import score, search_orders
 from genofab.engines.scheduling.rules import campaign_order, due_order, earliest_due_date
+from genofab.engines.scheduling.sequence_search import search_sequences, sequence_shape
 from genofab.engines.scheduling.timetable import Assessment, Objective, Timetable, assess
 
 #: Share of the time limit the campaign level may use.
@@ -63,6 +64,16 @@ PLACEMENTS_PER_SECOND = 25_000
 SWITCH_PENALTIES = (1.0, 2.0, 4.0, 8.0)
 #: Arc-flow models larger than this (lot arcs) are not built: they would not solve in time.
 MAX_FLOW_ARCS = 12_000
+#: A lateness model too large to build is cut to its first steps, this many lot arcs: its
+#: value is a lower bound that counts changeovers.
+TRUNCATED_ARCS = 4_000
+#: Share of the time limit for the sequence search (plans of its shape), moves per second,
+#: and the order search's share when the sequence search runs.
+SEQUENCE_SHARE = 0.35
+MOVES_PER_SECOND = 4_000
+ORDER_SHARE_BESIDE_SEQUENCES = 0.1
+#: Share of the time limit after which the sequence search stops whatever its work (a guard).
+SEQUENCE_GUARD = 0.8
 
 
 @dataclass(frozen=True)
@@ -166,6 +177,9 @@ def plan_schedule(
     closed = best is not None and _closed(objective, best[1], bound)
     guard = started + time_limit - FINISHING
     work_left = time_limit * WORK_SHARE - (time_limit * CAMPAIGN_SHARE if found else 0.0)
+    order_share = ORDER_SHARE
+    if search and objective != "margin" and sequence_shape(instance) is not None:
+        order_share = ORDER_SHARE_BESIDE_SEQUENCES
     if (
         search
         and objective != "margin"
@@ -176,11 +190,11 @@ def plan_schedule(
             objective,
             due_order(instance),
             min(by_due, key=lambda penalty: score(instance, objective, by_due[penalty])),
-            placements=int(time_limit * ORDER_SHARE * PLACEMENTS_PER_SECOND),
+            placements=int(time_limit * order_share * PLACEMENTS_PER_SECOND),
             deadline=min(guard, started + time_limit * ORDER_GUARD),
             seed=seed,
         )
-        work_left -= time_limit * ORDER_SHARE
+        work_left -= time_limit * order_share
         runs.append(
             SolverRun(
                 model=f"order search (simulated annealing over the rule-based order),"
@@ -189,11 +203,39 @@ def plan_schedule(
                 objective=None if searched.timetable.left_out else searched.value,
                 bound=None,
                 seconds=0.0,
-                time_limit=time_limit * ORDER_SHARE,
+                time_limit=time_limit * order_share,
             )
         )
         consider(searched.timetable, "order search (simulated annealing)")
         closed = best is not None and _closed(objective, best[1], bound)
+    shape = sequence_shape(instance) if search and objective != "margin" else None
+    if shape is not None and (best is None or not _closed(objective, best[1], bound)):
+        seeded = best or partial
+        start = seeded[0] if seeded is not None else rule_schedules["earliest due date"]
+        sequenced = search_sequences(
+            instance,
+            objective,
+            start,
+            moves=int(time_limit * SEQUENCE_SHARE * MOVES_PER_SECOND),
+            deadline=min(guard, started + time_limit * SEQUENCE_GUARD),
+            seed=seed,
+            shape=shape,
+        )
+        if sequenced is not None:
+            work_left -= time_limit * SEQUENCE_SHARE
+            runs.append(
+                SolverRun(
+                    model=f"sequence search (simulated annealing over the '{shape.kind}'"
+                    f" rooms' lot sequences), {sequenced.moves:,} moves",
+                    status="feasible" if not sequenced.timetable.left_out else "partial",
+                    objective=None,
+                    bound=None,
+                    seconds=0.0,
+                    time_limit=time_limit * SEQUENCE_SHARE,
+                )
+            )
+            consider(sequenced.timetable, "sequence search (simulated annealing)")
+            closed = best is not None and _closed(objective, best[1], bound)
     exact = arc_count(instance) <= MAX_ARCS
     wanted = lot_model == "always" or (lot_model == "auto" and not closed)
     if not proven_infeasible and wanted and (exact or best is None or lot_model == "always"):
@@ -328,6 +370,30 @@ def _campaign_level(
                 return _CampaignLevel(bound, None, None, aggregated, infeasible, tuple(runs))
     for stage in found:
         size = flow_arcs(instance, stage)
+        if size > MAX_FLOW_ARCS and objective == "lateness":
+            until = int(instance.horizon * TRUNCATED_ARCS / size)
+            if until > 0:
+                cut = arc_flow(
+                    instance,
+                    stage,
+                    objective,
+                    time_limit=max(deadline - time.perf_counter(), 0.05),
+                    work=work / 2,
+                    workers=1,
+                    seed=seed,
+                    until=until,
+                )
+                unit = f"{until / instance.unit_steps:g} {instance.step_unit}"
+                runs.append(
+                    replace(
+                        cut.run,
+                        model=f"arc-flow lateness bound over the first {unit}, stage"
+                        f" '{stage.kind}' (changeovers counted; CP-SAT)",
+                        objective=None,
+                    )
+                )
+                if cut.run.bound is not None:
+                    bound = _tighter(objective, bound, cut.run.bound)
         if size > MAX_FLOW_ARCS:
             runs.append(
                 SolverRun(
