@@ -35,7 +35,7 @@ from dataclasses import dataclass
 from genofab.engines.scheduling.instance import Instance
 from genofab.engines.scheduling.order_search import score
 from genofab.engines.scheduling.rules import place_lots
-from genofab.engines.scheduling.timetable import Objective, Timetable
+from genofab.engines.scheduling.timetable import MONEY_OBJECTIVES, Objective, Timetable
 
 #: Score of one step a pooled kind of room is over its places (lot-steps).
 OVERLOAD = 0.5
@@ -333,7 +333,7 @@ def search_sequences(
     ``deadline`` only guards); None when the plan is not of the shape the search works on or
     the objective is margin."""
     shape = shape or sequence_shape(instance)
-    if shape is None or objective == "margin" or not instance.lots:
+    if shape is None or objective in MONEY_OBJECTIVES or not instance.lots:
         return None
     state = _Search(instance, objective, shape)
     state.load(_initial_sequences(instance, shape, state, start))
