@@ -20,6 +20,7 @@ import math
 import time
 from dataclasses import dataclass, replace
 
+from genofab.engines.scheduling.aggregate import STEPS_PER_SECOND as AGGREGATE_STEPS_PER_SECOND
 from genofab.engines.scheduling.aggregate import aggregate_plan, decode_aggregate
 from genofab.engines.scheduling.campaign import (
     CampaignPlan,
@@ -368,10 +369,16 @@ def _campaign_level(
     infeasible = False
     aggregated: Timetable | None = None
     if objective == "makespan":
+        # the aggregate decisions count search steps, as many as the campaign level's share
+        # of the time limit buys (deterministic seconds back to seconds of time limit)
+        steps = int(work / DETERMINISTIC_PER_SECOND * AGGREGATE_STEPS_PER_SECOND)
         for stage in found:
             left = deadline - time.perf_counter()
             share = 0.75 if stage is found[0] else 0.5  # the busiest stage matters most
-            aggregate = aggregate_plan(instance, stage, time_limit=max(left * share, 0.05))
+            aggregate = aggregate_plan(
+                instance, stage, time_limit=max(left, 0.05), work=int(steps * share)
+            )
+            steps -= aggregate.steps
             runs.append(aggregate.run)
             if aggregate.run.status == "infeasible":
                 infeasible = True
