@@ -32,10 +32,13 @@ def schedule_plan(
     origin: PlanInfo | None = None,
     replications: int = 0,
     simulation_seed: int = 0,
+    guard: float | None = None,
 ) -> ScheduleResult:
     """The best schedule of ``plan`` for ``objective`` found within ``time_limit`` seconds,
     with its bound and gap; an infeasible plan gives status ``infeasible`` and the reasons.
-    With ``replications``, the schedule is also simulated as a fixed plan (Monte Carlo)."""
+    With ``replications``, the schedule is also simulated as a fixed plan (Monte Carlo).
+    ``guard``: wall-clock seconds after which the searches stop whatever their counted work
+    (by default the time limit)."""
     if not 0 < time_limit <= MAX_TIME_LIMIT:
         raise UsageError(
             f"time_limit: must be above 0 s and at most {MAX_TIME_LIMIT:g} s, got {time_limit:g}"
@@ -46,7 +49,9 @@ def schedule_plan(
         if not 0 <= value <= MAX_SEED:
             raise UsageError(f"{name}: must be 0 to {MAX_SEED:,}, got {value}")
     instance = compile_plan(plan, scenarios)
-    solution = plan_schedule(instance, objective, time_limit=time_limit, workers=workers, seed=seed)
+    solution = plan_schedule(
+        instance, objective, time_limit=time_limit, workers=workers, seed=seed, guard=guard
+    )
     result = summarise(instance, solution, origin or PlanInfo(name=plan.name), plan.start)
     if replications > 0 and solution.timetable is not None:
         started = time.perf_counter()

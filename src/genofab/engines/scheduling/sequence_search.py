@@ -43,6 +43,8 @@ OVERLOAD = 0.5
 OVERFLOW = 200.0
 #: Starting and final temperatures, in lot-weeks (scaled to the grid).
 HOT, COLD = 2.0, 0.05
+#: Share of moves that start from a late lot.
+LATE_SHARE = 0.5
 #: Positions around a lot's time at which a move may put it in another room.
 NEAR = 3
 
@@ -441,10 +443,12 @@ def _placed(
 def _propose(state: _Search, rng: random.Random) -> dict[int, list[int]] | None:
     """One random move: the new sequences of the rooms it changes."""
     late = [p for p, value in enumerate(state.late) if value > 0]
-    if late and rng.random() < 0.5:
+    if late and rng.random() < LATE_SHARE:
+        # a lot whose completion is late for the due date it serves (first in, first out)
         p = late[rng.randrange(len(late))]
-        lots = state.of_product[p]
-        lot = lots[rng.randrange(len(lots))]
+        done = sorted((state.completion[x], x) for x in state.of_product[p])
+        tardy = [x for (c, x), d in zip(done, state.dues[p], strict=True) if c > d]
+        lot = tardy[rng.randrange(len(tardy))]
     else:
         lot = rng.randrange(state.n)
     p = state.product[lot]
