@@ -89,9 +89,8 @@ def sequence_shape(instance: Instance) -> Shape | None:
                     found = j
                 elif any(sequenced):
                     fits = False
-            if found is None:
+            if found is None or not fits:
                 fits = False
-            if not fits:
                 break
             phase[p] = found
         if fits:
@@ -103,6 +102,16 @@ def sequence_shape(instance: Instance) -> Shape | None:
             )
             return Shape(kind, phase, rooms)
     return None
+
+
+#: What undoes a move: old sequences, old room overflow and end, moved lots (lot, old room,
+#: old start, old completion, new room, new start), old lateness per product.
+_Undo = tuple[
+    dict[int, list[int]],
+    dict[int, tuple[float, int]],
+    list[tuple[int, int, int, int, int, int]],
+    dict[int, float],
+]
 
 
 class _Search:
@@ -273,7 +282,7 @@ class _Search:
 
     # moves ----------------------------------------------------------------------------------
 
-    def apply(self, changed: dict[int, list[int]]) -> tuple[float, object]:
+    def apply(self, changed: dict[int, list[int]]) -> tuple[float, _Undo]:
         """Replace the sequences of some rooms; the new score and what undoes it."""
         old_sequences = {i: self.sequences[i] for i in changed}
         old_rooms = {i: (self.room_overflow[i], self.room_end[i]) for i in changed}
@@ -299,14 +308,14 @@ class _Search:
             self.completion[lot] = start + self.duration[p] + self.tail[p]
             self.over += self._load(lot, start, 1)
             products.add(p)
-        old_late = {}
+        old_late: dict[int, float] = {}
         for p in products:
             old_late[p] = self.late[p]
             self.late[p] = self.product_late(p)
         return self.score(), (old_sequences, old_rooms, moved, old_late)
 
-    def undo(self, record: object) -> None:
-        old_sequences, old_rooms, moved, old_late = record  # type: ignore[misc]
+    def undo(self, record: _Undo) -> None:
+        old_sequences, old_rooms, moved, old_late = record
         for lot, _, _, _, _, new_start in moved:
             self.over += self._load(lot, new_start, -1)
         for lot, room, start, completion, _, _ in moved:
