@@ -290,7 +290,12 @@ def plan_schedule(
         stop = guard if forced else min(guard, started + wall * LOT_MODEL_GUARD)
         left = stop - time.perf_counter()
         if left > 0.05:
-            share = work_left if forced else LOT_MODEL_SHARE * time_limit
+            # asked for, it has what the searches left, and never less than its own share
+            share = (
+                max(work_left, LOT_MODEL_SHARE * time_limit)
+                if forced
+                else (LOT_MODEL_SHARE * time_limit)
+            )
             seeded = best or partial
             lot = solve_lot_model(
                 instance,
