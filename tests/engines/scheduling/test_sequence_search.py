@@ -38,7 +38,6 @@ def test_it_improves_a_poor_start_and_stays_feasible() -> None:
     after = assess(instance, found.timetable)
     assert after.feasible
     assert 11 <= after.total_lateness < before
-    assert after.total_lateness <= 14
 
 
 def test_two_stages_with_waits_and_a_shutdown_stay_feasible() -> None:
