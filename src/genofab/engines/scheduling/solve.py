@@ -32,6 +32,7 @@ from genofab.engines.scheduling.campaign import (
     flow_arcs,
     stages,
 )
+from genofab.engines.scheduling.campaign_rules import campaign_sized, has_campaign_sizes
 from genofab.engines.scheduling.delivery_rules import profit_schedules
 from genofab.engines.scheduling.improve import improve
 from genofab.engines.scheduling.instance import Instance
@@ -184,6 +185,16 @@ def plan_schedule(
         rule_schedules[f"earliest due date, switches weighted ×{penalty:g}"] = by_due[penalty]
     if objective == "profit":
         rule_schedules.update(profit_schedules(instance))
+    if has_campaign_sizes(instance):
+        rule_schedules["campaigns of the plan's sizes"] = campaign_sized(instance)
+        rule_schedules["campaigns of the plan's sizes, switches weighted ×2"] = campaign_sized(
+            instance, 2.0
+        )
+    if objective in MONEY_OBJECTIVES:
+        reason = f"not made: the {objective} is higher without it"
+        rule_schedules["nothing made"] = Timetable(
+            (), tuple((lot.index, reason) for lot in instance.lots)
+        )
     for name, timetable in rule_schedules.items():
         consider(timetable, f"rule: {name}")
     bound = _trivial_bound(instance, objective)
