@@ -28,14 +28,20 @@ def write_workbook(
     uncertainty: Any = None,
 ) -> None:
     """Write the report workbook to ``path``."""
+    sheets = _sheets(run, curve, generated, headline)
+    if uncertainty is not None:
+        sheets.update(uncertainty_sheets(uncertainty))
+    write_sheets(path, sheets)
+
+
+def write_sheets(path: Path, sheets: dict[str, tuple[list[str], list[list[Any]]]]) -> None:
+    """Write a workbook of sheets, each a header and rows: numbers as numbers, text as text,
+    the header bold and frozen, columns as wide as their contents (up to 70)."""
     import xlsxwriter
 
     options = {"strings_to_formulas": False, "strings_to_numbers": False, "strings_to_urls": False}
     with xlsxwriter.Workbook(str(path), options) as book:
         bold = book.add_format({"bold": True, "bg_color": "#f0f0f0", "border": 1})
-        sheets = _sheets(run, curve, generated, headline)
-        if uncertainty is not None:
-            sheets.update(uncertainty_sheets(uncertainty))
         for name, (header, rows) in sheets.items():
             sheet = book.add_worksheet(name)
             for column, title in enumerate(header):
