@@ -18,6 +18,7 @@ from genofab.engines.records.comparison import Equivalence
 from genofab.engines.records.monitoring import MonitoringReport
 from genofab.errors import UsageError, did_you_mean
 from genofab.model.records import LotRecords, MonitoringRecords
+from genofab.model.scenario import Scenario
 from genofab.results.records import Capability, ControlChart
 
 #: The predictions a site comparison shows.
@@ -129,8 +130,6 @@ def site_equivalence(
     """TOST of each named measurement between the reference site and every other: titres and
     other positive amounts as a ratio, yields and percentages as a difference; the margin
     stated, else ±1.5 SD of the reference lots."""
-    from genofab.engines.records.comparison import compare_sites
-
     margins = margins or {}
     base = records.select(site=reference)
     verdicts = []
@@ -138,36 +137,159 @@ def site_equivalence(
         them = records.select(site=other)
         for name in names:
             unit = records.measurements[records.measurement_index(name)].unit
-            a, b = base.values(name), them.values(name)
-            positive = bool((a > 0).all() and (b > 0).all())
-            scale = "ratio" if positive and unit not in {"", "%"} else "difference"
-            margin = None
-            source = ""
-            stated = margins.get(name)
-            if stated is not None:
-                if stated.kind == "percent" and scale == "ratio":
-                    margin = (1 - stated.value / 100, 1 / (1 - stated.value / 100))
-                    source = f"stated: {stated.value:g} % lower to its inverse higher, as a ratio"
-                elif stated.kind == "percent":
-                    half = stated.value / 100 * float(abs(a.mean()))
-                    margin = (-half, half)
-                    source = f"stated: ±{stated.value:g} % of the reference mean"
-                else:
-                    scale = "difference"
-                    margin = (-stated.value, stated.value)
-                    source = f"stated: ±{stated.value:g} {unit}".rstrip()
             verdicts.append(
-                compare_sites(
-                    a,
-                    b,
-                    measurement=name,
-                    unit=unit,
-                    names=(reference, other),
-                    scale=scale,
-                    margin=margin,
-                    margin_source=source,
+                _verdict(
+                    base.values(name), them.values(name), name, unit, (reference, other), margins
                 )
             )
+    return verdicts
+
+
+def _verdict(
+    a: np.ndarray,
+    b: np.ndarray,
+    name: str,
+    unit: str,
+    names: tuple[str, str],
+    margins: Mapping[str, Margin],
+) -> Equivalence:
+    """One TOST: a ratio for positive amounts (not for '%' or plain numbers) unless the margin
+    is stated as an amount; the margin stated in ``margins``, else the default."""
+    from genofab.engines.records.comparison import compare_sites
+
+    a, b = a[np.isfinite(a)], b[np.isfinite(b)]
+    positive = bool((a > 0).all() and (b > 0).all())
+    scale = "ratio" if positive and unit not in {"", "%"} else "difference"
+    margin = None
+    source = ""
+    stated = margins.get(name)
+    if stated is not None:
+        if stated.kind == "percent" and scale == "ratio":
+            margin = (1 - stated.value / 100, 1 / (1 - stated.value / 100))
+            source = f"stated: {stated.value:g} % lower to its inverse higher, as a ratio"
+        elif stated.kind == "percent":
+            half = stated.value / 100 * float(abs(a.mean()))
+            margin = (-half, half)
+            source = f"stated: ±{stated.value:g} % of the reference mean"
+        else:
+            scale = "difference"
+            margin = (-stated.value, stated.value)
+            source = f"stated: ±{stated.value:g} {unit}".rstrip()
+    return compare_sites(
+        a,
+        b,
+        measurement=name,
+        unit=unit,
+        names=names,
+        scale=scale,
+        margin=margin,
+        margin_source=source,
+    )
+
+
+def measured_parameters(
+    records: LotRecords, scenario: Scenario, mapping: Mapping[str, str] | None = None
+) -> dict[str, tuple[str, float]]:
+    """The measurements that measure a scenario parameter: name → (path, factor from the
+    column's unit to the parameter's base unit)."""
+    from genofab.io.records_scenario import base_factor, match_parameters
+
+    found = {}
+    for item in match_parameters(records, scenario, mapping):
+        if item.path is None:
+            continue
+        unit = records.measurements[records.measurement_index(item.measurement)].unit
+        found[item.measurement] = (item.path, base_factor(scenario, item.path, unit))
+    return found
+
+
+@dataclass(frozen=True)
+class SiteConsequences:
+    """Each lot of one site turned into doses per lot and cost per dose."""
+
+    site: str
+    lots: tuple[str, ...]
+    left_out: tuple[str, ...]
+    values: dict[str, np.ndarray]
+    units: dict[str, str]
+
+
+def site_consequences(
+    records: LotRecords,
+    scenario: Scenario,
+    site: str,
+    measured: Mapping[str, tuple[str, float]],
+) -> SiteConsequences:
+    """The lots of one site through the scenario's engines, each with its own measured values
+    (the rest at the scenario's values); lots missing one of the measurements are left out."""
+    from genofab.engines.records.consequences import lot_consequences
+
+    chosen = records.select(site=site)
+    ordered = chosen.in_order()
+    columns = {}
+    for name, (path, factor) in measured.items():
+        index = chosen.measurement_index(name)
+        with np.errstate(all="ignore"):
+            columns[path] = (
+                np.array(
+                    [
+                        np.nanmean(lot.values[index]) if lot.values[index] else np.nan
+                        for lot in ordered
+                    ]
+                )
+                * factor
+            )
+    whole = np.all([np.isfinite(column) for column in columns.values()], axis=0)
+    kept = tuple(lot.lot_id for lot, ok in zip(ordered, whole, strict=True) if ok)
+    left = tuple(lot.lot_id for lot, ok in zip(ordered, whole, strict=True) if not ok)
+    if not kept:
+        raise UsageError(f"site {site}: no lot has every measured parameter")
+    values, units, _ = lot_consequences(
+        scenario, {path: column[whole] for path, column in columns.items()}
+    )
+    return SiteConsequences(site, kept, left, values, units)
+
+
+def consequence_equivalence(
+    records: LotRecords,
+    scenario: Scenario,
+    reference: str,
+    margins: Mapping[str, Margin] | None = None,
+    mapping: Mapping[str, str] | None = None,
+) -> list[Equivalence]:
+    """Sites compared in the units that matter: each lot's measured values propagated through
+    the scenario to its doses per lot and cost per dose, then a TOST of each site against the
+    reference on those, with a margin in doses or in money (``margins`` by result name)."""
+    from genofab.engines.records.consequences import CONSEQUENCES
+
+    measured = measured_parameters(records, scenario, mapping)
+    if not measured:
+        raise UsageError(
+            f"no measurement of {records.file} matches a parameter of {scenario.name}: nothing"
+            " to propagate (map them with --map)"
+        )
+    base = site_consequences(records, scenario, reference, measured)
+    verdicts = []
+    for other in [s for s in records.sites() if s != reference]:
+        them = site_consequences(records, scenario, other, measured)
+        for name in CONSEQUENCES:
+            if name not in base.values:
+                continue
+            verdict = _verdict(
+                base.values[name],
+                them.values[name],
+                name,
+                base.units[name],
+                (reference, other),
+                margins or {},
+            )
+            left = len(base.left_out) + len(them.left_out)
+            note = (
+                f"; each lot's {', '.join(measured)} through {scenario.name} (the other"
+                " parameters at the scenario's values)"
+                + (f"; {left} lots without every measurement left out" if left else "")
+            )
+            verdicts.append(verdict.model_copy(update={"note": verdict.note + note}))
     return verdicts
 
 
@@ -311,6 +433,15 @@ def review_records(
             except UsageError as error:
                 review.notes.append(f"no site comparison of {name}: {error}")
     if scenario is not None:
+        if len(sites) > 1:
+            from genofab.io.scenario_file import load_scenario
+
+            try:
+                review.equivalence += consequence_equivalence(
+                    lots, load_scenario(scenario).scenario, sites[0], margins
+                )
+            except UsageError as error:
+                review.notes.append(f"no comparison in doses and cost: {error}")
         review.fits = site_fits(lots, sites, scenario)
         if len(review.fits) > 1:
             review.predictions = site_predictions(review.fits, samples, seed)

@@ -17,7 +17,7 @@ import typer
 
 from genofab.errors import GenofabError
 from genofab.views.cli import EXIT_BAD_INPUT, FormatOption, OutputFormat, reports_errors
-from genofab.views.records_options import BaselineOption, MarginOption
+from genofab.views.records_options import BaselineOption, LayoutOption, MarginOption
 
 records_app = typer.Typer(
     name="records",
@@ -41,10 +41,10 @@ def _print_json(data: Any) -> None:
     sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False, allow_nan=False) + "\n")
 
 
-def _lots(file: Path, sheet: str | None, site: str | None = None) -> Any:
+def _lots(file: Path, sheet: str | None, site: str | None = None, layout: str = "auto") -> Any:
     from genofab.io.records import read_lots
 
-    records = read_lots(file, sheet)
+    records = read_lots(file, sheet, layout=layout)
     return records.select(site=site) if site else records
 
 
@@ -53,11 +53,12 @@ def _lots(file: Path, sheet: str | None, site: str | None = None) -> Any:
 def check(
     files: Annotated[list[Path], typer.Argument(help="lot or environment-monitoring files")],
     sheet: SheetOption = None,
+    layout: LayoutOption = "auto",
     output_format: FormatOption = OutputFormat.TABLE,
 ) -> None:
     """Check record files against the records format; list every problem with its sheet, row
     and column. Nothing is stored or written."""
-    from genofab.io.records import is_monitoring, parse_lots, parse_monitoring, read_grid
+    from genofab.io.records import is_monitoring, lots_of, parse_monitoring, read_grid
 
     failed = False
     summaries = []
@@ -77,7 +78,7 @@ def check(
                 text = f"{file}: valid monitoring ({len(monitoring.readings)} readings,"
                 text += f" rooms {', '.join(rooms)})"
             else:
-                lots = parse_lots(grid)
+                lots = lots_of(grid, layout=layout)
                 failures, count = lots.failures()
                 per_site = {site: len(lots.select(site=site).lots) for site in lots.sites()}
                 summary = {
@@ -148,6 +149,7 @@ def chart(
         bool, typer.Option("--means", help="chart replicates' lot means as individuals (I-MR)")
     ] = False,
     sheet: SheetOption = None,
+    layout: LayoutOption = "auto",
     output_format: FormatOption = OutputFormat.TABLE,
 ) -> None:
     """Control charts (I-MR, or X̄-R/S for replicates) with limits from a frozen baseline, the
@@ -159,7 +161,7 @@ def chart(
 
     if image not in IMAGE_FORMATS:
         raise UsageError(f"--image {image}: choose png or svg")
-    records = _lots(file, sheet, site)
+    records = _lots(file, sheet, site, layout)
     chosen = choose_rules(rules or ["nelson"])
     names = parameters or [m.name for m in records.measurements]
     charts = [chart_for(records, name, baseline, chosen, log, means) for name in names]
@@ -211,12 +213,13 @@ def capability(
     confidence: Annotated[float, typer.Option("--confidence", help="interval level")] = 0.95,
     site: SiteOption = None,
     sheet: SheetOption = None,
+    layout: LayoutOption = "auto",
     output_format: FormatOption = OutputFormat.TABLE,
 ) -> None:
     """Cp, Cpk, Pp and Ppk with confidence intervals, per site when the file has several."""
     from genofab.service.records import Specification, capability_by_site
 
-    records = _lots(file, sheet, site)
+    records = _lots(file, sheet, site, layout)
     unit = records.measurements[records.measurement_index(parameter)].unit
     results = capability_by_site(
         records, parameter, Specification(lower, upper), method=method, confidence=confidence
@@ -289,6 +292,7 @@ def fit(
         bool, typer.Option("--failures/--no-failures", help="fit the lot failure rate too")
     ] = True,
     sheet: SheetOption = None,
+    layout: LayoutOption = "auto",
     output_format: FormatOption = OutputFormat.TABLE,
 ) -> None:
     """Fit distributions to the lots (normal, lognormal, gamma, Weibull, beta; ranked by AIC)
@@ -301,7 +305,7 @@ def fit(
 
     if output.resolve() == scenario.resolve():
         raise UsageError("-o would overwrite the scenario: write the calibrated copy elsewhere")
-    records = _one_site(_lots(file, sheet), site, "fit")
+    records = _one_site(_lots(file, sheet, None, layout), site, "fit")
     loaded = load_scenario(scenario)
     calibration = calibrate(
         records,
@@ -405,20 +409,25 @@ def compare(
         typer.Option(
             "--scenario",
             "-s",
-            help="predict patients/yr and cost/dose per site from each site's fitted distributions",
+            help="compare sites on each lot's doses per lot and cost per dose (--margin"
+            " doses_per_lot=2, cogs_per_dose=5000) and predict patients/yr and cost/dose per site"
+            " from each site's fitted distributions",
         ),
     ] = None,
     samples: Annotated[int, typer.Option("--samples", "-n", help="Monte Carlo samples")] = 20_000,
     seed: Annotated[int, typer.Option("--seed", help="seed of the common random numbers")] = 1,
     mapping: MapOption = None,
     sheet: SheetOption = None,
+    layout: LayoutOption = "auto",
     output_format: FormatOption = OutputFormat.TABLE,
 ) -> None:
     """Sites compared: equivalence by TOST with its margin and power on each measurement, and
     (with --scenario) patients per year and cost per dose per site with P(B better) on common
     random numbers."""
+    from genofab.engines.records.consequences import CONSEQUENCES
     from genofab.errors import UsageError
     from genofab.service.records import (
+        consequence_equivalence,
         reference_site,
         site_equivalence,
         site_fits,
@@ -427,18 +436,28 @@ def compare(
 
     if by != "site":
         raise UsageError(f"--by {by}: sites are what can be compared (--by site)")
-    records = _lots(file, sheet)
+    records = _lots(file, sheet, None, layout)
     first, others = reference_site(records, reference)
     names = [m.name for m in records.measurements]
     chosen = parameters or names
     for name in chosen:
         records.measurement_index(name)
-    verdicts = site_equivalence(records, first, chosen, _margins(margins, names))
+    stated = _margins(margins, [*names, *CONSEQUENCES])
+    if scenario is None and any(name in CONSEQUENCES for name in stated):
+        raise UsageError(
+            "--margin doses_per_lot/cogs_per_dose: these come from the scenario; give --scenario"
+        )
+    verdicts = site_equivalence(records, first, chosen, stated)
+    consequences = []
     predictions = []
     if scenario is not None:
         from genofab.engines.uncertainty.monte_carlo import check_samples
+        from genofab.io.scenario_file import load_scenario
 
         check_samples(samples)
+        consequences = consequence_equivalence(
+            records, load_scenario(scenario).scenario, first, stated, _mapping(mapping)
+        )
         fits = site_fits(records, [first, *others], scenario, _mapping(mapping))
         predictions = site_predictions(fits, samples, seed)
     if output_format is OutputFormat.JSON:
@@ -446,11 +465,12 @@ def compare(
             {
                 "reference": first,
                 "equivalence": [v.model_dump(mode="json") for v in verdicts],
+                "consequences": [v.model_dump(mode="json") for v in consequences],
                 "predictions": predictions,
             }
         )
         return
-    for v in verdicts:
+    for v in [*verdicts, *consequences]:
         sys.stdout.write(
             f"{v.measurement} [{v.unit or '-'}], {v.site} vs {v.reference}"
             f" ({v.lots_site} and {v.lots_reference} lots): {v.note}\n"
@@ -479,6 +499,7 @@ def monitor(
         Path | None, typer.Option("--lots", help="lot records: flag lots made during excursions")
     ] = None,
     sheet: SheetOption = None,
+    layout: LayoutOption = "auto",
     output_format: FormatOption = OutputFormat.TABLE,
 ) -> None:
     """Environment monitoring against alert and action limits (EU GMP Annex 1 by grade, or the
@@ -487,7 +508,7 @@ def monitor(
     from genofab.io.records import read_lots, read_monitoring
 
     readings = read_monitoring(file, sheet)
-    lot_records = read_lots(lots) if lots is not None else None
+    lot_records = read_lots(lots, layout=layout) if lots is not None else None
     report = monitoring_report(readings, lot_records)
     if output_format is OutputFormat.JSON:
         _print_json(report.model_dump(mode="json"))
@@ -554,7 +575,7 @@ def _records_files(files: list[Path]) -> tuple[Any, Any]:
     """The lot records and the environment monitoring among ``files`` (each read all or
     nothing; at most one of each)."""
     from genofab.errors import UsageError
-    from genofab.io.records import is_monitoring, parse_lots, parse_monitoring, read_grid
+    from genofab.io.records import is_monitoring, lots_of, parse_monitoring, read_grid
 
     lots = monitoring = None
     for file in files:
@@ -566,7 +587,7 @@ def _records_files(files: list[Path]) -> tuple[Any, Any]:
         else:
             if lots is not None:
                 raise UsageError(f"--records {file}: a second lot file; give one")
-            lots = parse_lots(grid)
+            lots = lots_of(grid)
     return lots, monitoring
 
 

@@ -29,10 +29,19 @@ MarginOption = Annotated[
     typer.Option(
         "--margin",
         help="MEASUREMENT=20% (a ratio for titres, else ± share of the reference mean) or"
-        " MEASUREMENT=AMOUNT (± in the column's unit); default ±1.5 SD of the reference",
+        " MEASUREMENT=AMOUNT (± in the column's unit); with a scenario also doses_per_lot=N"
+        " (doses) or cogs_per_dose=N (money); default ±1.5 SD of the reference",
     ),
 ]
 BaselineOption = Annotated[
     int | None,
     typer.Option("--baseline", help="lots (in date order) that set the limits; default: all"),
+]
+LayoutOption = Annotated[
+    str,
+    typer.Option(
+        "--layout",
+        help="lot table layout: wide (one row a lot), long (one row a measurement) or auto"
+        " (long when the header has 'parameter' and 'value')",
+    ),
 ]
