@@ -354,8 +354,9 @@ def fit(
                 f"{name} {value:.4g} ({c.intervals[name][0]:.4g} to {c.intervals[name][1]:.4g})"
                 for name, value in c.parameters.items()
             )
+            ad = c.anderson_darling
             sys.stdout.write(
-                f"  {c.kind:<9} AIC {c.aic:10.2f}  KS p {c.ks_p_value:.2f}  {shown}"
+                f"  {c.kind:<9} AIC {c.aic:10.2f}  KS p {c.ks_p_value:.2f}  {ad.shown()}  {shown}"
                 f"{'' if c.writable else '  (not a kind the scenario format draws)'}\n"
             )
         sys.stdout.write(f"  {f.fit.note}\n")

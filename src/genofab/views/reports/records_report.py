@@ -177,6 +177,9 @@ def records_sheets(review: RecordsReview) -> Sheets:
                 "confidence",
                 "expected out of spec",
                 "observed out of spec",
+                "normality AD statistic",
+                "normality AD p",
+                "normality AD p bound",
                 "note",
             ],
             [
@@ -196,6 +199,11 @@ def records_sheets(review: RecordsReview) -> Sheets:
                     r.confidence,
                     r.expected_out_of_spec,
                     r.observed_out_of_spec,
+                    *(
+                        (r.normality.statistic, r.normality.p_value, r.normality.p_bound)
+                        if r.normality
+                        else (None, None, None)
+                    ),
                     r.note,
                 ]
                 for site, r in review.capability
@@ -287,6 +295,9 @@ def records_sheets(review: RecordsReview) -> Sheets:
                 "chosen",
                 "AIC",
                 "KS p",
+                "AD statistic",
+                "AD p",
+                "AD p bound",
                 "parameters",
                 "written (predictive)",
                 "source",
@@ -301,6 +312,9 @@ def records_sheets(review: RecordsReview) -> Sheets:
                     "yes" if c.kind == f.fit.chosen else "",
                     c.aic,
                     c.ks_p_value,
+                    c.anderson_darling.statistic,
+                    c.anderson_darling.p_value,
+                    c.anderson_darling.p_bound,
                     ", ".join(f"{k} {v:.6g}" for k, v in c.parameters.items()),
                     ", ".join(f"{k} {v:.6g}" for k, v in f.fit.predictive.items())
                     if c.kind == f.fit.chosen
@@ -319,6 +333,9 @@ def records_sheets(review: RecordsReview) -> Sheets:
                     "",
                     "beta posterior",
                     "yes",
+                    None,
+                    None,
+                    None,
                     None,
                     None,
                     f"{r.failed} failed of {r.lots}",
