@@ -19,6 +19,7 @@ class ObjectiveChoice(StrEnum):
     MAKESPAN = "makespan"
     LATENESS = "lateness"
     MARGIN = "margin"
+    PROFIT = "profit"
 
 
 class ScheduleFormat(StrEnum):
@@ -48,7 +49,9 @@ def schedule(
     ],
     objective: Annotated[
         ObjectiveChoice | None,
-        typer.Option("--objective", help="makespan, lateness or margin (default: the plan's)"),
+        typer.Option(
+            "--objective", help="makespan, lateness, margin or profit (default: the plan's)"
+        ),
     ] = None,
     time_limit: Annotated[
         float,

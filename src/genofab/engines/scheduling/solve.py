@@ -30,12 +30,19 @@ from genofab.engines.scheduling.campaign import (
     flow_arcs,
     stages,
 )
+from genofab.engines.scheduling.delivery_rules import profit_schedules
 from genofab.engines.scheduling.improve import improve
 from genofab.engines.scheduling.instance import Instance
 from genofab.engines.scheduling.lot_model import MAX_ARCS, arc_count, solve_lot_model
 from genofab.engines.scheduling.order_search import score, search_orders
 from genofab.engines.scheduling.rules import campaign_order, due_order, earliest_due_date
-from genofab.engines.scheduling.timetable import Assessment, Objective, Timetable, assess
+from genofab.engines.scheduling.timetable import (
+    MONEY_OBJECTIVES,
+    Assessment,
+    Objective,
+    Timetable,
+    assess,
+)
 
 #: Share of the time limit the campaign level may use.
 CAMPAIGN_SHARE = 0.4
@@ -110,7 +117,11 @@ def plan_schedule(
     without ``campaign_level`` and ``search`` (the order and neighbourhood searches) only the
     rule-based schedules and trivial bounds are used."""
     started = time.perf_counter()
-    all_lots = objective != "margin"
+    all_lots = objective not in MONEY_OBJECTIVES
+    inventory = objective == "profit"
+    # the solvers optimise the margin for the profit objective: what they find is judged by
+    # its profit, and their bound holds for the profit (see _profit_bound)
+    solved: Objective = "margin" if objective == "profit" else objective
     runs: list[SolverRun] = []
     best: tuple[Timetable, Assessment, str] | None = None
     partial: tuple[Timetable, Assessment, str] | None = None
@@ -119,12 +130,12 @@ def plan_schedule(
         nonlocal best, partial
         if timetable is None:
             return
-        assessment = assess(instance, timetable, all_lots=all_lots)
+        assessment = assess(instance, timetable, all_lots=all_lots, inventory=inventory)
         if not assessment.feasible:
             if all_lots and not timetable.left_out:
                 return
             # a schedule that leaves lots out: the floor when no schedule of every lot is found
-            assessment = assess(instance, timetable, all_lots=False)
+            assessment = assess(instance, timetable, all_lots=False, inventory=inventory)
             if assessment.feasible and (
                 partial is None or _fuller(objective, assessment, partial[1])
             ):
@@ -137,6 +148,8 @@ def plan_schedule(
     rule_schedules = {"earliest due date": by_due[0.0], "campaign order": campaign_order(instance)}
     for penalty in SWITCH_PENALTIES:
         rule_schedules[f"earliest due date, switches weighted ×{penalty:g}"] = by_due[penalty]
+    if objective == "profit":
+        rule_schedules.update(profit_schedules(instance))
     for name, timetable in rule_schedules.items():
         consider(timetable, f"rule: {name}")
     bound = _trivial_bound(instance, objective)
@@ -148,7 +161,7 @@ def plan_schedule(
         deadline = started + time_limit * CAMPAIGN_GUARD
         level = _campaign_level(
             instance,
-            objective,
+            solved,
             found,
             bound,
             hint,
@@ -157,7 +170,7 @@ def plan_schedule(
             time_limit * CAMPAIGN_SHARE * DETERMINISTIC_PER_SECOND,
         )
         runs += level.runs
-        bound, campaign = level.bound, level.plan
+        bound, campaign = _profit_bound(instance, objective, level.bound), level.plan
         proven_infeasible = level.infeasible
         if level.aggregated is not None:
             consider(level.aggregated, "aggregate campaign plan decoded")
@@ -168,7 +181,7 @@ def plan_schedule(
     work_left = time_limit * WORK_SHARE - (time_limit * CAMPAIGN_SHARE if found else 0.0)
     if (
         search
-        and objective != "margin"
+        and objective not in MONEY_OBJECTIVES
         and (best is None or not _closed(objective, best[1], bound))
     ):
         searched = search_orders(
@@ -205,11 +218,11 @@ def plan_schedule(
             seeded = best or partial
             lot = solve_lot_model(
                 instance,
-                objective,
+                solved,
                 time_limit=left,
                 work=share * DETERMINISTIC_PER_SECOND,
                 hint=seeded[0] if seeded is not None else None,
-                bound=bound,
+                bound=None if objective == "profit" else bound,  # a profit bound is no margin's
                 workers=workers,
                 seed=seed,
             )
@@ -219,7 +232,9 @@ def plan_schedule(
             if lot.run.status == "infeasible" and not lot.restricted:
                 proven_infeasible = True
             elif lot.run.bound is not None:
-                bound = _tighter(objective, bound, lot.run.bound)
+                bound = _tighter(
+                    objective, bound, _profit_bound(instance, objective, lot.run.bound)
+                )
     if search and best is not None and not _closed(objective, best[1], bound) and work_left > 0.05:
         better = improve(
             instance,
@@ -264,7 +279,8 @@ def plan_schedule(
     value = assessment.objective(objective)
     if objective == "margin":
         value = rounded_margin(instance, assessment)
-    assert (bound >= value - 1e-6) if objective == "margin" else (bound <= value + 1e-6), (
+    money = objective in MONEY_OBJECTIVES
+    assert (bound >= value - 1e-6) if money else (bound <= value + 1e-6), (
         f"bound {bound} is on the wrong side of a schedule worth {value}"
     )
     status = "optimal" if _closed(objective, assessment, bound, value) else "feasible"
@@ -362,6 +378,31 @@ def _campaign_level(
     return _CampaignLevel(bound, None, None, aggregated, infeasible, tuple(runs))
 
 
+def _profit_bound(instance: Instance, objective: Objective, bound: float) -> float:
+    """A bound the margin solvers proved, as a bound on the profit. Without shelf lives every
+    made lot serves the due date first in, first out, as under margin, so a schedule's profit
+    is its margin less inventory costs and unmet-demand penalties (never more); the solvers
+    count each gain, penalty and cost in whole units of money, hence the slack of the most
+    that rounding can change. With shelf lives a wasted lot can change that, and only the
+    plan's own bound is kept."""
+    if objective != "profit":
+        return bound
+    if any(product.shelf_life is not None for product in instance.products):
+        return _trivial_bound(instance, objective)
+
+    def error(amount: float) -> float:
+        return abs(amount - round(amount))
+
+    steps = instance.horizon
+    slack = sum(
+        0.5 + error(lot.penalty_per_step) * steps + error(instance.storage_cost_per_step) * steps
+        for lot in instance.lots
+    )
+    # a changeover before each phase at most
+    slack += 0.5 * sum(len(instance.products[lot.product].phases) for lot in instance.lots)
+    return min(_trivial_bound(instance, objective), bound + slack)
+
+
 def _fuller(objective: Objective, new: Assessment, old: Assessment) -> bool:
     """More lots made, then the better objective (schedules that leave lots out)."""
     if len(new.completion) != len(old.completion):
@@ -370,8 +411,8 @@ def _fuller(objective: Objective, new: Assessment, old: Assessment) -> bool:
 
 
 def _better(objective: Objective, new: Assessment, old: Assessment) -> bool:
-    if objective == "margin":
-        return new.margin > old.margin + 1e-9
+    if objective in MONEY_OBJECTIVES:
+        return new.objective(objective) > old.objective(objective) + 1e-9
     return new.objective(objective) < old.objective(objective)
 
 
@@ -379,7 +420,7 @@ def _closed(
     objective: Objective, assessment: Assessment, bound: float, value: float | None = None
 ) -> bool:
     value = assessment.objective(objective) if value is None else value
-    if objective == "margin":
+    if objective in MONEY_OBJECTIVES:
         return bound - value < 0.5
     return value <= bound + 1e-9
 
@@ -402,7 +443,7 @@ def rounded_margin(instance: Instance, assessment: Assessment) -> float:
 
 
 def _tighter(objective: Objective, bound: float, new: float) -> float:
-    if objective == "margin":
+    if objective in MONEY_OBJECTIVES:
         return min(bound, new)
     return max(bound, math.ceil(new - 1e-6))
 
@@ -410,7 +451,15 @@ def _tighter(objective: Objective, bound: float, new: float) -> float:
 def _trivial_bound(instance: Instance, objective: Objective) -> float:
     """Bounds from each product alone, every room able to make it at its service: its k-th
     lot cannot be released before its recipe's head, ⌈(k + 1) ÷ places⌉ phases back to back
-    in the phase with the fewest places, and its tail. Margin: every lot's value less cost."""
+    in the phase with the fewest places, and its tail. Margin: every lot's value less cost;
+    profit: for each demanded lot, its value less cost, or its unmet-demand penalty."""
+    if objective == "profit":
+        return float(
+            sum(
+                max(lot.value - instance.products[lot.product].cost_per_lot, -lot.unmet_penalty)
+                for lot in instance.lots
+            )
+        )
     if objective == "margin":
         return float(
             sum(
