@@ -74,10 +74,12 @@ def profit_plan_examples() -> list[Path]:
 
 def run_plan_example(path: Path) -> dict[str, Any]:
     """The JSON of ``genofab schedule --format json`` on a plan, from the rule-based schedules
-    only (no solver and no search: the same figures on any machine), without run times."""
+    only (no solver and no search: the same figures on any machine; the rooms-needed search
+    has a fixed budget), without run times."""
     from genofab.engines.scheduling.instance import compile_plan
+    from genofab.engines.scheduling.rooms_needed import rooms_needed
     from genofab.engines.scheduling.solve import plan_schedule
-    from genofab.engines.scheduling.summary import summarise
+    from genofab.engines.scheduling.summary import rooms_needed_fields, summarise
     from genofab.io.plan_file import load_plan
     from genofab.results.schedule import PlanInfo
 
@@ -92,7 +94,9 @@ def run_plan_example(path: Path) -> dict[str, Any]:
         search=False,
     )
     origin = PlanInfo(name=loaded.plan.name, file=path.relative_to(ROOT).as_posix())
-    output = summarise(instance, solution, origin, loaded.plan.start).to_json_dict()
+    result = summarise(instance, solution, origin, loaded.plan.start)
+    needed = rooms_needed_fields(instance, rooms_needed(instance))
+    output = result.model_copy(update=needed).to_json_dict()
     for key in (*VOLATILE, "seconds"):
         output.pop(key)
     return output

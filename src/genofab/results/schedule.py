@@ -123,6 +123,16 @@ class GroupCapacity(Result):
     utilisation_at_demand: float
 
 
+class RoomNeed(Result):
+    """Rooms of one group the plan would need for every lot to be on time (a heuristic
+    figure: see ``ScheduleResult.rooms_needed_method``)."""
+
+    rooms: str
+    kind: str
+    count: int = Field(description="rooms of the group in the plan")
+    needed: int | None = Field(description="rooms found enough; None: not found by the search")
+
+
 class CampaignRow(Result):
     """Lots of one product one room starts in one period of the campaign plan."""
 
@@ -282,6 +292,17 @@ class ScheduleResult(Result):
     runs: tuple[SolverRunRow, ...]
     capacity: tuple[GroupCapacity, ...]
     bottleneck_room: str = Field(description="kind of room the demand loads most")
+    rooms_needed: tuple[RoomNeed, ...] = Field(
+        default=(), description="rooms of each group the plan would need to be on time"
+    )
+    rooms_needed_method: str = Field(
+        default="", description="how rooms_needed was found (a heuristic, never a proof)"
+    )
+    unavoidable_lateness: float | None = Field(
+        default=None,
+        description="lateness (lot·time unit) no number of rooms removes: lots whose recipe"
+        " alone ends after their due date",
+    )
     robustness: PlanRobustness | None = None
     plan: PlanInfo
     genofab_version: str

@@ -91,6 +91,29 @@ def render_schedule(result: ScheduleResult, console: Console) -> None:
             r.room, str(r.lots), number(r.busy), f"{r.utilisation:.0%}", str(r.changeovers)
         )
     console.print(rooms)
+    if result.rooms_needed:
+        render_rooms_needed(result, console)
+
+
+def render_rooms_needed(result: ScheduleResult, console: Console) -> None:
+    """Rooms each group would need for every lot to be on time, and how that was found."""
+    table = Table(title="Rooms needed to be on time (heuristic)", title_justify="left")
+    for column in ("rooms", "kind", "in the plan", "needed"):
+        table.add_column(column)
+    for need in result.rooms_needed:
+        needed = "not found" if need.needed is None else str(need.needed)
+        style = "yellow" if need.needed is not None and need.needed > need.count else ""
+        table.add_row(need.rooms, need.kind, str(need.count), Text(needed, style=style))
+    console.print(table)
+    if result.unavoidable_lateness:
+        console.print(
+            Text(
+                f"{number(result.unavoidable_lateness)} lot·{result.time_unit} of lateness"
+                " remain with any rooms: lots whose recipe alone ends after their due date",
+                style="dim",
+            )
+        )
+    console.print(Text(result.rooms_needed_method, style="dim"))
 
 
 def render_profit(result: ScheduleResult, console: Console) -> None:

@@ -220,3 +220,62 @@ def test_more_inventory_never_lowers_the_rule_based_profit(data: dict[str, Any],
     small, large = rule_based(data), rule_based(larger)
     assert small.value is not None and large.value is not None
     assert large.value >= small.value - 1e-6
+
+
+def waiting_plan() -> dict[str, Any]:
+    """Three lots of 2 weeks in one suite then 1 week of QC (2 places); one lot due at week 5,
+    two at week 12; a finished lot costs 10 EUR a week in stock, a lot waiting between its
+    phases nothing."""
+    return {
+        "format": "genofab-plan/1",
+        "name": "wait rather than stock",
+        "objective": "profit",
+        "time_step": "1 wk",
+        "horizon": "20 wk",
+        "products": [
+            {
+                "name": "a",
+                "phases": [
+                    {"name": "make", "room": "suite", "duration": "2 wk"},
+                    {"name": "release", "room": "qc_lab", "duration": "1 wk"},
+                ],
+                "cost_per_lot": "100 EUR/lot",
+            }
+        ],
+        "rooms": [{"name": "suite"}, {"name": "qc_lab", "capacity": 2}],
+        "inventory": {"capacity": 1, "cost": "10 EUR/lot/wk"},
+        "demands": [
+            {
+                "sponsor": "s",
+                "product": "a",
+                "deliveries": [
+                    {"lots": 1, "due": "5 wk"},
+                    {"lots": 2, "due": "12 wk", "value_per_lot": "800 EUR/lot"},
+                ],
+                "value_per_lot": "500 EUR/lot",
+                "lateness_penalty": "7 EUR/lot/d",
+            }
+        ],
+    }
+
+
+def test_the_lot_model_weighs_the_inventory() -> None:
+    # the two lots due at week 12 are made at weeks 7-9 and 9-11 in the one suite; the first
+    # waits (free) between its phases so that both are released at week 12 together: no
+    # stock, nothing late: 500 + 2 × 800 − 3 × 100. The rule-based schedules cannot wait
+    # between phases: the best of them stocks or is late.
+    instance = instance_of(waiting_plan())
+    solution = plan_schedule(instance, "profit", time_limit=5)
+    assert solution.value == 1800
+    assert solution.status == "optimal"
+    assert solution.source == "lot-level model (CP-SAT)"
+    assert rule_based(waiting_plan()).value < 1800
+
+
+@settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(profit_plans())
+def test_no_profit_exceeds_its_bound(data: dict[str, Any]) -> None:
+    solution = plan_schedule(instance_of(data), "profit", time_limit=1)
+    assert solution.assessment is not None and solution.assessment.feasible
+    assert solution.value is not None and solution.bound is not None
+    assert solution.value <= solution.bound + 1e-6

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import math
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from genofab.engines.scheduling.aggregate import aggregate_plan, decode_aggregate
@@ -73,6 +74,19 @@ MAX_FLOW_ARCS = 12_000
 
 
 @dataclass(frozen=True)
+class Progress:
+    """How a solve stands after one of its stages: the best value and bound so far (steps or
+    money, or the plan's unit once converted: ``unit``), seconds since it started."""
+
+    stage: str
+    value: float | None
+    bound: float | None
+    seconds: float
+    time_limit: float
+    unit: str = ""
+
+
+@dataclass(frozen=True)
 class Solution:
     """The outcome of planning: the best schedule, its assessment, the bound and how it was
     obtained. Objective and bound are in steps (makespan, lateness) or money (margin)."""
@@ -111,16 +125,19 @@ def plan_schedule(
     lot_model: str = "auto",
     campaign_level: bool = True,
     search: bool = True,
+    progress: Callable[[Progress], None] | None = None,
 ) -> Solution:
     """Best schedule of ``instance`` for ``objective`` within ``time_limit`` seconds.
     ``lot_model`` is ``auto`` (only while a gap remains), ``always`` or ``never``;
     without ``campaign_level`` and ``search`` (the order and neighbourhood searches) only the
-    rule-based schedules and trivial bounds are used."""
+    rule-based schedules and trivial bounds are used. ``progress`` is told the best value and
+    bound after each stage."""
     started = time.perf_counter()
     all_lots = objective not in MONEY_OBJECTIVES
     inventory = objective == "profit"
-    # the solvers optimise the margin for the profit objective: what they find is judged by
-    # its profit, and their bound holds for the profit (see _profit_bound)
+    # the campaign level optimises the margin for the profit objective (the lot model the
+    # profit itself): what they find is judged by its profit, and their bound holds for the
+    # profit (see _profit_bound)
     solved: Objective = "margin" if objective == "profit" else objective
     runs: list[SolverRun] = []
     best: tuple[Timetable, Assessment, str] | None = None
@@ -153,6 +170,14 @@ def plan_schedule(
     for name, timetable in rule_schedules.items():
         consider(timetable, f"rule: {name}")
     bound = _trivial_bound(instance, objective)
+
+    def report(stage: str) -> None:
+        if progress is not None:
+            value = None if best is None else best[1].objective(objective)
+            seconds = time.perf_counter() - started
+            progress(Progress(stage, value, bound, seconds, time_limit))
+
+    report("rule-based schedules")
     campaign: CampaignPlan | None = None
     proven_infeasible = False
     found = stages(instance)
@@ -176,6 +201,7 @@ def plan_schedule(
             consider(level.aggregated, "aggregate campaign plan decoded")
         if level.decoded is not None:
             consider(level.decoded, "campaign plan (arc-flow) decoded")
+        report("campaign level")
     closed = best is not None and _closed(objective, best[1], bound)
     guard = started + time_limit - FINISHING
     work_left = time_limit * WORK_SHARE - (time_limit * CAMPAIGN_SHARE if found else 0.0)
@@ -206,6 +232,7 @@ def plan_schedule(
             )
         )
         consider(searched.timetable, "order search (simulated annealing)")
+        report("order search")
         closed = best is not None and _closed(objective, best[1], bound)
     exact = arc_count(instance) <= MAX_ARCS
     wanted = lot_model == "always" or (lot_model == "auto" and not closed)
@@ -218,7 +245,7 @@ def plan_schedule(
             seeded = best or partial
             lot = solve_lot_model(
                 instance,
-                solved,
+                objective if objective == "profit" else solved,
                 time_limit=left,
                 work=share * DETERMINISTIC_PER_SECOND,
                 hint=seeded[0] if seeded is not None else None,
@@ -235,7 +262,14 @@ def plan_schedule(
                 bound = _tighter(
                     objective, bound, _profit_bound(instance, objective, lot.run.bound)
                 )
-    if search and best is not None and not _closed(objective, best[1], bound) and work_left > 0.05:
+            report("lot-level model")
+    if (
+        search
+        and objective not in MONEY_OBJECTIVES
+        and best is not None
+        and not _closed(objective, best[1], bound)
+        and work_left > 0.05
+    ):
         better = improve(
             instance,
             objective,
@@ -248,6 +282,7 @@ def plan_schedule(
             runs.append(better.run)
             if _better(objective, better.assessment, best[1]):
                 best = (better.timetable, better.assessment, "large-neighbourhood search")
+            report("large-neighbourhood search")
     seconds = time.perf_counter() - started
     if best is None:
         reasons = tuple(diagnose(instance, found))
@@ -379,12 +414,13 @@ def _campaign_level(
 
 
 def _profit_bound(instance: Instance, objective: Objective, bound: float) -> float:
-    """A bound the margin solvers proved, as a bound on the profit. Without shelf lives every
-    made lot serves the due date first in, first out, as under margin, so a schedule's profit
-    is its margin less inventory costs and unmet-demand penalties (never more); the solvers
-    count each gain, penalty and cost in whole units of money, hence the slack of the most
-    that rounding can change. With shelf lives a wasted lot can change that, and only the
-    plan's own bound is kept."""
+    """A bound the solvers proved (the campaign level's on the margin, the lot model's on the
+    profit), as a bound on the profit. Without shelf lives every made lot serves the due date
+    first in, first out, as under margin, so a schedule's profit is its margin less inventory
+    costs and unmet-demand penalties (never more), and the lot model's schedules are all the
+    schedules; the solvers count each gain, penalty and cost in whole units of money, hence
+    the slack of the most that rounding can change. With shelf lives a wasted lot can change
+    that, and only the plan's own bound is kept."""
     if objective != "profit":
         return bound
     if any(product.shelf_life is not None for product in instance.products):
@@ -394,10 +430,12 @@ def _profit_bound(instance: Instance, objective: Objective, bound: float) -> flo
         return abs(amount - round(amount))
 
     steps = instance.horizon
+    per_step = (
+        error(instance.storage_cost_per_step) + error(instance.inventory_cost_per_step)
+    ) * steps
     slack = sum(
-        0.5 + error(lot.penalty_per_step) * steps + error(instance.storage_cost_per_step) * steps
-        for lot in instance.lots
-    )
+        1.0 + error(lot.penalty_per_step) * steps + per_step for lot in instance.lots
+    )  # value less cost, and the unmet penalty: half a unit each
     # a changeover before each phase at most
     slack += 0.5 * sum(len(instance.products[lot.product].phases) for lot in instance.lots)
     return min(_trivial_bound(instance, objective), bound + slack)

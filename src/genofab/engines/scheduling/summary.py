@@ -11,6 +11,7 @@ from genofab import __version__
 from genofab.engines.scheduling.capacity import plan_capacity
 from genofab.engines.scheduling.instance import Instance
 from genofab.engines.scheduling.montecarlo import Distribution, Robustness
+from genofab.engines.scheduling.rooms_needed import RoomsNeeded
 from genofab.engines.scheduling.solve import Solution
 from genofab.engines.scheduling.timetable import Assessment, Timetable
 from genofab.results.schedule import (
@@ -26,6 +27,7 @@ from genofab.results.schedule import (
     ProductDelivery,
     ProductOutlook,
     Profit,
+    RoomNeed,
     RoomUse,
     ScheduleResult,
     ShutdownRow,
@@ -183,6 +185,18 @@ def summarise(
         plan=plan,
         genofab_version=__version__,
     )
+
+
+def rooms_needed_fields(instance: Instance, found: RoomsNeeded) -> dict[str, object]:
+    """The result's fields of the rooms-needed search (times in the plan's unit)."""
+    return {
+        "rooms_needed": tuple(
+            RoomNeed(rooms=room.name, kind=room.kind, count=room.count, needed=needed)
+            for room, needed in zip(instance.rooms, found.needed, strict=True)
+        ),
+        "rooms_needed_method": f"{found.method} ({found.tried} schedules tried)",
+        "unavoidable_lateness": found.unavoidable / instance.unit_steps,
+    }
 
 
 def robustness_result(
