@@ -37,7 +37,8 @@ def write_workbook(
 
 
 def write_sheets(path: Path, sheets: dict[str, tuple[list[str], list[list[Any]]]]) -> None:
-    """A workbook of one sheet per entry: a bold header row, then the rows."""
+    """Write a workbook of sheets, each a header and rows: numbers as numbers, text as text,
+    the header bold and frozen, columns as wide as their contents (up to 70)."""
     import xlsxwriter
 
     options = {"strings_to_formulas": False, "strings_to_numbers": False, "strings_to_urls": False}
