@@ -21,6 +21,12 @@ import typer
 
 from genofab import __version__
 from genofab.errors import GenofabError, SettingError, UsageError
+from genofab.views.records_options import (
+    BaselineOption,
+    MarginOption,
+    RecordsOption,
+    SpecOption,
+)
 from genofab.views.schedule_command import schedule as _schedule_command
 
 app = typer.Typer(
@@ -463,14 +469,24 @@ def report(
     force: ForceOption = False,
     scheduler: SchedulerOption = None,
     progress: ProgressOption = True,
+    records: RecordsOption = None,
+    specs: SpecOption = None,
+    margins: MarginOption = None,
+    baseline: BaselineOption = None,
 ) -> None:
     """HTML report, Excel workbook and figures (PNG, SVG) of one scenario; with uncertain
-    parameters (or --samples), the spread of the results and the tornado too."""
+    parameters (or --samples), the spread of the results and the tornado too; with --records,
+    a batch-records section. A records file (.csv, .xlsx) in place of the scenario gets a
+    report of its own."""
     from genofab.views.labels import display_units
+    from genofab.views.records_cli import report_records, review_for_report
     from genofab.views.reports.report import check_stem, demand_points, write_report
     from genofab.views.uncertainty_runs import report_uncertainty
 
     stem = check_stem(name if name is not None else file.stem)
+    if report_records(file, output, stem, records, specs, margins, baseline, samples, seed):
+        return
+    review = review_for_report(records, file, specs, margins, baseline, samples, seed)
     if _report_outlook(file, output, stem, samples, seed):
         return
     from genofab.views.chain_command import is_chain_file, report_chain_file
@@ -505,6 +521,7 @@ def report(
         uncertainty,
         units=display_units(loaded.scenario),
         progress=progress,
+        records=review,
     )
     for path in written:
         sys.stdout.write(f"{output / path}\n")

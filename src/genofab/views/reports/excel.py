@@ -26,11 +26,13 @@ def write_workbook(
     generated: str,
     headline: Sequence[HeadlineRow],
     uncertainty: Any = None,
+    extra: dict[str, tuple[list[str], list[list[Any]]]] | None = None,
 ) -> None:
-    """Write the report workbook to ``path``."""
+    """Write the report workbook to ``path`` (``extra``: more sheets, after the others)."""
     sheets = _sheets(run, curve, generated, headline)
     if uncertainty is not None:
         sheets.update(uncertainty_sheets(uncertainty))
+    sheets.update(extra or {})
     write_sheets(path, sheets)
 
 
