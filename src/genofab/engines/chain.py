@@ -15,6 +15,7 @@ samples, like the other engines: ``values`` holds one mapping per stage.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -32,6 +33,7 @@ from genofab.engines.capacity import (
 from genofab.engines.economics import FailedLots, expected_failures
 from genofab.engines.failures import failure_arrays
 from genofab.engines.lot import LotArrays, lot_arrays
+from genofab.engines.pricing import PriceArrays, therapy_price
 from genofab.engines.run import RunArrays, run_arrays
 from genofab.model.chain import Chain
 from genofab.results.chain import (
@@ -95,10 +97,12 @@ class ChainArrays:
 
 def chain_arrays(
     chain: Chain,
-    values: dict[str, Values],
-    failures: FailedLots = expected_failures,
+    values: Mapping[str, Values],
+    failures: FailedLots | Mapping[str, FailedLots] = expected_failures,
 ) -> ChainArrays:
-    """Evaluate ``chain`` for the stage values in ``values`` (keyed by stage name)."""
+    """Evaluate ``chain`` for the stage values in ``values`` (keyed by stage name);
+    ``failures`` gives the failed lots of a year, one rule for every stage or one per stage
+    (the Monte Carlo draws each stage's from its own stream)."""
     multiplier = _doses_per_chain_patient(chain, values)
     lots = {s.name: lot_arrays(s.scenario, values[s.name]) for s in chain.stages}
     caps = {s.name: capacity_arrays(s.scenario, lots[s.name], values[s.name]) for s in chain.stages}
@@ -116,7 +120,8 @@ def chain_arrays(
     for stage in chain.stages:
         demand = dict(values[stage.name])
         demand[YEARLY_DEMAND] = patients * multiplier[stage.name]
-        run = run_arrays(stage.scenario, demand, failures)
+        drawn = failures[stage.name] if isinstance(failures, Mapping) else failures
+        run = run_arrays(stage.scenario, demand, drawn)
         failure = run.capacity.failure_probability
         lots_needed = whole_ceil(ratio(demand[YEARLY_DEMAND], run.lot.patients * (1.0 - failure)))
         stages.append(
@@ -159,11 +164,10 @@ def chain_arrays(
     )
 
 
-def _therapy_fair_price(chain: Chain, arrays: ChainArrays) -> FairPrice | None:
-    """The therapy's fair price: the final stage's pricing inputs on the whole chain's cost
-    per patient (QC tests of every stage apart), when the final stage is priced."""
-    from genofab.engines.pricing import therapy_price
-
+def therapy_fair_price_arrays(chain: Chain, arrays: ChainArrays) -> PriceArrays | None:
+    """The therapy's fair price for every sample: the final stage's pricing inputs (its
+    values as evaluated) on the whole chain's cost per patient (QC tests of every stage
+    apart), when every stage is costed and the final stage is priced."""
     final = chain.stages[-1].scenario
     if arrays.cost_per_patient is None or final.economics is None:
         return None
@@ -180,7 +184,16 @@ def _therapy_fair_price(chain: Chain, arrays: ChainArrays) -> FairPrice | None:
         start=np.zeros(()),
     )
     total = sum(arrays.cost_per_patient.values(), start=np.zeros(()))
-    price = therapy_price(pricing, final.values(), total, qc, patients)
+    return therapy_price(pricing, arrays.stages[-1].run.values, total, qc, patients)
+
+
+def _therapy_fair_price(chain: Chain, arrays: ChainArrays) -> FairPrice | None:
+    """The therapy's fair price at the base values, as a result."""
+    price = therapy_fair_price_arrays(chain, arrays)
+    final = chain.stages[-1].scenario
+    if price is None or final.economics is None or final.economics.pricing is None:
+        return None
+    pricing = final.economics.pricing
     listed = None if pricing.list_price is None else pricing.list_price.value
     amount = float(price.total)
     return FairPrice(
@@ -199,7 +212,7 @@ def _therapy_fair_price(chain: Chain, arrays: ChainArrays) -> FairPrice | None:
     )
 
 
-def _doses_per_chain_patient(chain: Chain, values: dict[str, Values]) -> dict[str, Array]:
+def _doses_per_chain_patient(chain: Chain, values: Mapping[str, Values]) -> dict[str, Array]:
     """m_s: the stage's own patient doses made per patient the chain treats (see the module)."""
     multiplier: dict[str, Array] = {}
     for stage in reversed(chain.stages):  # downstream first
@@ -217,7 +230,7 @@ def _doses_per_chain_patient(chain: Chain, values: dict[str, Values]) -> dict[st
 
 def _shared_rooms(
     chain: Chain,
-    values: dict[str, Values],
+    values: Mapping[str, Values],
     lots: dict[str, LotArrays],
     caps: dict[str, CapacityArrays],
     multiplier: dict[str, Array],

@@ -18,6 +18,7 @@ from genofab.model.chain import (
     Stage,
     end_problems,
     link_problems,
+    shared_problems,
     stage_problems,
     upstream_order,
 )
@@ -80,6 +81,7 @@ def validate_chain_document(document: YamlDocument, folder: Path) -> ChainFile:
             issues.append(issue_at(document, path, f"'{stage.scenario}': {error}"))
     scenarios = {i: loaded.scenario for i, loaded in files.items()}
     issues += [issue_at(document, p, m) for p, m in stage_problems(spec, scenarios)]
+    issues += [issue_at(document, p, m) for p, m in shared_problems(spec, scenarios)]
     if issues:
         raise ScenarioError(issues, document.file)
     stages = tuple(
@@ -91,7 +93,13 @@ def validate_chain_document(document: YamlDocument, folder: Path) -> ChainFile:
         )
         for i in upstream_order(spec)
     )
-    chain = Chain(name=spec.name, description=spec.description, stages=stages, demand=spec.demand)
+    chain = Chain(
+        name=spec.name,
+        description=spec.description,
+        stages=stages,
+        demand=spec.demand,
+        shared=spec.uncertainty.shared if spec.uncertainty is not None else (),
+    )
     return ChainFile(
         document.file,
         document.sha256,

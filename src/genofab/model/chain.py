@@ -54,6 +54,27 @@ class ChainDemand(Frozen):
     patients_per_year: PatientRate | None = None
 
 
+class SharedDraw(Frozen):
+    """A parameter that stages draw once per sample (the same patient's body weight in the
+    vector's dose and the cell dose, say): every stage named takes the values drawn for the
+    first. Its distribution must be the same in each."""
+
+    parameter: Text = Field(
+        max_length=200, description="the parameter's path, the same in every stage named"
+    )
+    stages: tuple[Identifier, ...] = Field(
+        min_length=2, max_length=MAX_STAGES, description="the stages that share its draws"
+    )
+    source: Text | None = Field(default=None, description="why the stages share it")
+
+
+class ChainUncertainty(Frozen):
+    """How the chain's Monte Carlo draws: each stage from its own stream, except the
+    parameters shared here."""
+
+    shared: tuple[SharedDraw, ...] = Field(default=(), max_length=100)
+
+
 class ChainSpec(Frozen):
     """The chain file as written: stages by reference."""
 
@@ -62,6 +83,7 @@ class ChainSpec(Frozen):
     description: Text | None = None
     stages: tuple[StageReference, ...] = Field(min_length=1, max_length=MAX_STAGES)
     demand: ChainDemand | None = None
+    uncertainty: ChainUncertainty | None = None
 
 
 @dataclass(frozen=True)
@@ -87,6 +109,7 @@ class Chain:
     description: str | None
     stages: tuple[Stage, ...]
     demand: ChainDemand | None
+    shared: tuple[SharedDraw, ...] = ()
 
     def stage(self, name: str) -> Stage:
         """The stage called ``name``."""
@@ -217,6 +240,68 @@ def stage_problems(spec: ChainSpec, scenarios: dict[int, Scenario]) -> Problems:
                         f"its costs are in {currency} but stage"
                         f" '{spec.stages[first_index].name}' counts {currencies[first_index]}:"
                         " a chain's cost per patient needs one currency",
+                    )
+                )
+    return problems
+
+
+def shared_problems(spec: ChainSpec, scenarios: dict[int, Scenario]) -> Problems:
+    """Shared draws that name an unknown stage, a stage twice, a parameter a stage lacks or
+    does not draw, or distributions that differ between the stages."""
+    problems: Problems = []
+    if spec.uncertainty is None:
+        return problems
+    index = {stage.name: i for i, stage in enumerate(spec.stages)}
+    for k, shared in enumerate(spec.uncertainty.shared):
+        where = f"uncertainty.shared[{k}]"
+        if len(set(shared.stages)) < len(shared.stages):
+            problems.append((f"{where}.stages", "names a stage twice"))
+            continue
+        first: tuple[str, object] | None = None
+        for j, name in enumerate(shared.stages):
+            if name not in index:
+                problems.append(
+                    (
+                        f"{where}.stages[{j}]",
+                        f"'{name}' is not a stage of the chain (it has: {', '.join(index)})",
+                    )
+                )
+                continue
+            scenario = scenarios.get(index[name])
+            if scenario is None:
+                continue
+            parameter = dict(scenario.parameters()).get(shared.parameter)
+            if parameter is None:
+                problems.append(
+                    (
+                        f"{where}.parameter",
+                        f"stage '{name}' has no parameter '{shared.parameter}'",
+                    )
+                )
+                continue
+            if parameter.uncertainty is None:
+                problems.append(
+                    (
+                        f"{where}.parameter",
+                        f"'{shared.parameter}' has no uncertainty in stage '{name}': only a"
+                        " drawn parameter can share its draws",
+                    )
+                )
+                continue
+            drawn = (
+                parameter.unit,
+                parameter.currency,
+                parameter.uncertainty.kind,
+                parameter.uncertainty.parameters(),
+            )
+            if first is None:
+                first = (name, drawn)
+            elif first[1] != drawn:
+                problems.append(
+                    (
+                        f"{where}.parameter",
+                        f"'{shared.parameter}' is drawn differently in stage '{name}' and in"
+                        f" stage '{first[0]}': shared draws need the same distribution and unit",
                     )
                 )
     return problems

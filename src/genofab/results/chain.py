@@ -10,6 +10,7 @@ from pydantic import Field
 from genofab.results.base import Result
 from genofab.results.economics import FairPrice
 from genofab.results.run import RunResult, ScenarioInfo
+from genofab.results.uncertainty import Spread, UncertainInput
 
 
 class ChainBottleneck(Result):
@@ -105,3 +106,77 @@ class ChainResult(Result):
     def to_json_dict(self) -> dict[str, Any]:
         """JSON-ready dict, the headline figures first."""
         return self.model_dump(mode="json")
+
+
+class ChainFailedSample(Result):
+    """A sample in which a stage cannot deliver (the first such stage), with its draws."""
+
+    sample: int
+    stage: str
+    status: str
+    inputs: dict[str, float]
+
+
+class ChainMonteCarloResult(Result):
+    """The spread of a chain's results over ``samples`` draws from ``seed``.
+
+    Each stage draws from its own seed (``stage_seeds``: ``genofab run STAGE --samples N
+    --seed S`` draws the same values alone), except the parameters in ``shared``. A sample in
+    which a stage cannot deliver treats no patient: it counts with zero patients a year and
+    gives no cost per patient."""
+
+    genofab_version: str
+    chain: ScenarioInfo
+    samples: int
+    seed: int
+    block_size: int
+    stage_seeds: dict[str, int]
+    shared: tuple[tuple[str, tuple[str, ...]], ...] = Field(
+        description="(parameter, stages) drawn once per sample for all those stages"
+    )
+    uncertain_inputs: dict[str, tuple[UncertainInput, ...]] = Field(
+        description="by stage: the parameters drawn"
+    )
+    results: dict[str, Spread] = Field(
+        description="by name: patients_per_year, cost_per_patient.total,"
+        " cost_per_patient.by_stage.<stage>, ..."
+    )
+    units: dict[str, str]
+    limit_probability: dict[str, float] = Field(
+        description="share of samples each stage (or shared room) limits"
+    )
+    failed_samples: int = Field(description="samples in which some stage cannot deliver")
+    failed_by_stage: dict[str, dict[str, int]] = Field(
+        description="by stage, samples it cannot deliver in, by reason"
+    )
+    failed_examples: tuple[ChainFailedSample, ...]
+    probability_of_meeting_demand: float | None = Field(
+        description="share of samples treating at least the chain's yearly demand"
+    )
+    quantile_method: str
+
+    def run_json(self, deterministic: dict[str, Any]) -> dict[str, Any]:
+        """``genofab run CHAIN --samples`` JSON: the headline spreads first (patients a year,
+        cost per patient, the limiting stage's shares), then the deterministic run."""
+        return {
+            "patients_per_year": self.results["patients_per_year"].model_dump(mode="json"),
+            "limit_probability": self.limit_probability,
+            "cost_per_patient": _nested(self.results, "cost_per_patient."),
+            "monte_carlo": self.model_dump(mode="json"),
+            "deterministic": deterministic,
+        }
+
+
+def _nested(results: dict[str, Spread], prefix: str) -> dict[str, Any] | None:
+    """The spreads under ``prefix`` as a nested mapping (``by_stage.vector`` → by_stage:
+    {vector: ...})."""
+    found: dict[str, Any] = {}
+    for name, spread in results.items():
+        if not name.startswith(prefix):
+            continue
+        *parents, last = name[len(prefix) :].split(".")
+        node = found
+        for part in parents:
+            node = node.setdefault(part, {})
+        node[last] = spread.model_dump(mode="json")
+    return found or None

@@ -10,7 +10,7 @@ from genofab.errors import InfeasibleError
 
 if TYPE_CHECKING:
     from genofab.io.chain_file import ChainFile
-    from genofab.results.chain import ChainResult
+    from genofab.results.chain import ChainMonteCarloResult, ChainResult
 
 
 def is_chain_file(file: Path) -> bool:
@@ -47,3 +47,31 @@ def evaluate_chain_file(file: Path) -> tuple[ChainFile, ChainResult]:
             raise stage_file.locate(error) from None
     origin = ScenarioInfo(name=loaded.chain.name, file=loaded.path, sha256=loaded.sha256)
     return loaded, evaluate_chain(loaded.chain, stage_results, origin)
+
+
+def chain_spread(
+    loaded: ChainFile,
+    result: ChainResult,
+    samples: int,
+    seed: int,
+    force: bool = False,
+    scheduler: str | None = None,
+    progress: bool = False,
+) -> ChainMonteCarloResult:
+    """The chain's Monte Carlo, after checking the samples and the seed."""
+    from genofab.engines.uncertainty.chain import chain_monte_carlo
+    from genofab.engines.uncertainty.monte_carlo import check_samples
+    from genofab.views.progress import progress_bar
+    from genofab.views.uncertainty_runs import check_seed, executor_for
+
+    check_samples(samples, force)
+    check_seed(seed)
+    with executor_for(scheduler) as executor, progress_bar(samples, "samples", progress) as advance:
+        return chain_monte_carlo(
+            loaded.chain,
+            samples,
+            seed,
+            origin=result.chain,
+            executor=executor,
+            progress=advance,
+        )

@@ -6,8 +6,11 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from genofab.results.chain import ChainResult
+from genofab.results.chain import ChainMonteCarloResult, ChainResult
+from genofab.results.uncertainty import Spread
 from genofab.views.console import number
+from genofab.views.tables import Grid, print_grid
+from genofab.views.uncertainty_tables import describe
 
 
 def render_chain(result: ChainResult, console: Console) -> None:
@@ -96,3 +99,98 @@ def render_chain(result: ChainResult, console: Console) -> None:
         "Each stage's own run (as a scenario at its own demand): genofab run <stage file>;"
         " --format json includes them under stages[].result."
     )
+
+
+#: How a chain result is named in the console.
+_CHAIN_LABELS = {
+    "patients_per_year": "patients per year (after lot failures)",
+    "cost_per_patient.total": "cost per patient: total",
+    "fair_price.total": "fair price per patient (whole therapy)",
+    "years_to_treat_cohort": "years to treat the cohort",
+    "years_to_release_cohort": "years to the last patient's release",
+}
+
+
+def chain_label(name: str) -> str:
+    """A chain result's name for people: ``cost_per_patient.by_stage.vector`` → ``cost per
+    patient: vector``."""
+    if name in _CHAIN_LABELS:
+        return _CHAIN_LABELS[name]
+    for prefix, words in (
+        ("cost_per_patient.by_stage.", "cost per patient: "),
+        ("upstream_lots_per_year.", "lots to start a year: "),
+        ("stage_patients_per_year.", "patients per year if this stage alone limited: "),
+    ):
+        if name.startswith(prefix):
+            return words + name[len(prefix) :]
+    return name.replace("_", " ")
+
+
+def spread_text(spread: Spread) -> str:
+    """``P50 [P5–P95]`` of a spread."""
+    return f"{number(spread.p50)} [{number(spread.p5)}–{number(spread.p95)}]"
+
+
+def render_chain_monte_carlo(result: ChainMonteCarloResult, console: Console) -> None:
+    """The therapy's headline as P50 [P5–P95] beside the deterministic value, what limits it
+    and how often, the failed samples, then how each stage was drawn."""
+    console.print(Text(result.chain.name, style="bold"))
+    if result.chain.file:
+        console.print(Text(f"{result.chain.file}  sha256 {result.chain.sha256}", style="dim"))
+    console.print(
+        Text(
+            f"genofab {result.genofab_version}  {result.samples:,} samples, seed {result.seed}",
+            style="dim",
+        )
+    )
+    grid = Grid(
+        f"The therapy: median [P5–P95] over {result.samples:,} samples",
+        ("result", "P50 [P5–P95]", "deterministic"),
+        labels=1,
+    )
+    for name, spread in result.results.items():
+        unit = result.units.get(name, "")
+        if name == "cost_per_patient.total" or name.startswith("stage_patients_per_year."):
+            grid.section()
+        grid.add(
+            f"{chain_label(name)} ({unit})" if unit else chain_label(name),
+            spread_text(spread) if spread.samples else "no value",
+            number(spread.value),
+            style="bold" if name in ("patients_per_year", "cost_per_patient.total") else "",
+        )
+    print_grid(console, grid)
+    limits = Grid("What limits the patients", ("stage or room", "share of samples"), labels=1)
+    for name, share in result.limit_probability.items():
+        if share:
+            limits.add(name, f"{share:.1%}")
+    print_grid(console, limits)
+    if result.probability_of_meeting_demand is not None:
+        console.print(
+            f"Probability of treating the yearly demand: {result.probability_of_meeting_demand:.1%}"
+        )
+    console.print(
+        f"Samples in which a stage cannot deliver (no patient treated, counted as such):"
+        f" {result.failed_samples:,} of {result.samples:,}"
+    )
+    for stage, reasons in result.failed_by_stage.items():
+        for reason, count in reasons.items():
+            console.print(Text(f"  {stage}: {reason}: {count:,}", style="yellow"))
+    for stage, items in result.uncertain_inputs.items():
+        if not items:
+            continue
+        inputs = Grid(
+            f"Uncertain inputs of stage '{stage}' (its seed: {result.stage_seeds[stage]})",
+            ("parameter", "value", "distribution", "source"),
+            labels=4,
+        )
+        for item in items:
+            inputs.add(
+                item.path,
+                number(item.value),
+                describe(item),
+                Text(item.source or "no source", style="" if item.source else "red"),
+            )
+        print_grid(console, inputs)
+    for parameter, stages in result.shared:
+        console.print(f"drawn once for {', '.join(stages)}: {parameter}")
+    console.print(Text(f"quantiles: {result.quantile_method}", style="dim"))

@@ -250,14 +250,19 @@ def run(
     (genofab-outlook/1) gives demand and capacity year by year."""
     if _run_outlook(file, output_format, samples, seed):
         return
+    from genofab.views.chain_command import is_chain_file
+
+    if is_chain_file(file):
+        if raw is not None:
+            raise UsageError(
+                f"--raw is not available for a chain file ({file}): write a stage's samples"
+                " with genofab run STAGE --samples N --seed <its stage seed> --raw FILE"
+            )
+        _run_chain(file, output_format, samples, seed, force, scheduler, progress)
+        return
     if samples is None:
         if raw is not None:
             raise UsageError("--raw writes Monte Carlo samples: give --samples too")
-        from genofab.views.chain_command import is_chain_file
-
-        if is_chain_file(file):
-            _run_chain(file, output_format)
-            return
         _, result = _evaluate(file)
         if output_format is OutputFormat.JSON:
             _print_json(result.to_json_dict())
@@ -586,16 +591,34 @@ def _evaluate(file: Path) -> Any:
     return loaded, evaluate_loaded(loaded)
 
 
-def _run_chain(file: Path, output_format: OutputFormat) -> None:
-    """``run`` on a chain file: the therapy's figures, then each stage's."""
-    from genofab.views.chain_command import evaluate_chain_file
+def _run_chain(
+    file: Path,
+    output_format: OutputFormat,
+    samples: int | None = None,
+    seed: int = 1,
+    force: bool = False,
+    scheduler: str | None = None,
+    progress: bool = False,
+) -> None:
+    """``run`` on a chain file: the therapy's figures, then each stage's; with --samples,
+    the spread of the therapy's figures over a Monte Carlo of every stage."""
+    from genofab.views.chain_command import chain_spread, evaluate_chain_file
+    from genofab.views.console import make_console
 
-    _, result = evaluate_chain_file(file)
+    loaded, result = evaluate_chain_file(file)
+    if samples is not None:
+        spread = chain_spread(loaded, result, samples, seed, force, scheduler, progress)
+        if output_format is OutputFormat.JSON:
+            _print_json(spread.run_json(result.to_json_dict()))
+            return
+        from genofab.views.chain_console import render_chain_monte_carlo
+
+        render_chain_monte_carlo(spread, make_console())
+        return
     if output_format is OutputFormat.JSON:
         _print_json(result.to_json_dict())
         return
     from genofab.views.chain_console import render_chain
-    from genofab.views.console import make_console
 
     render_chain(result, make_console())
 
