@@ -6,7 +6,10 @@ The load generator is asyncio over raw keep-alive sockets (16 connections), ligh
 share the 2 cores with the server. It prints requests per second, latency percentiles and the
 count of non-2xx answers, and states the target: at least 500 reads/s with p95 ≤ 100 ms.
 
-    python benchmarks/bench_web.py [--seconds 10] [--connections 16]
+    python benchmarks/bench_web.py [--seconds 10] [--connections 16] [--http h11]
+
+``--http`` chooses uvicorn's HTTP parser (``auto``: httptools when installed, as
+``genofab serve`` does; ``h11``: the pure-Python one), to compare the two side by side.
 """
 
 from __future__ import annotations
@@ -33,7 +36,7 @@ SERVER = textwrap.dedent(
     from genofab.views.api.app import create_app
     from genofab.views.api.settings import Settings
 
-    folder, port = sys.argv[1], int(sys.argv[2])
+    folder, port, http = sys.argv[1], int(sys.argv[2]), sys.argv[3]
     app = create_app(Settings(database_url=sqlite_url(folder), workers=1))
     database = app.state.database
     with database.transaction(SYSTEM, write=True) as session:
@@ -46,7 +49,7 @@ SERVER = textwrap.dedent(
     token = auth.issue_token(database, user, "bench")
     print(token, saved.document_id, flush=True)
     uvicorn.run(app, host="127.0.0.1", port=port, workers=1, log_level="warning",
-                access_log=False)
+                access_log=False, http=http)
     """
 )
 
@@ -113,6 +116,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--seconds", type=float, default=10.0)
     parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--http", choices=("auto", "h11", "httptools"), default="auto")
     options = parser.parse_args()
     if not 1 <= options.seconds <= 60 or not 1 <= options.connections <= 64:
         parser.error("--seconds from 1 to 60, --connections from 1 to 64")
@@ -120,7 +124,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="genofab-bench-web-") as folder:
         env = dict(os.environ, PYTHONPATH=str(ROOT / "src"))
         server = subprocess.Popen(
-            [sys.executable, "-c", SERVER, folder, str(port)],
+            [sys.executable, "-c", SERVER, folder, str(port), options.http],
             stdout=subprocess.PIPE,
             text=True,
             env=env,
@@ -151,7 +155,7 @@ def main() -> None:
     p50, p95, p99 = (percentile(latencies, q) * 1000 for q in (0.5, 0.95, 0.99))
     print(
         f"GET {path}: {len(latencies)} reads in {elapsed:.1f} s on {options.connections}"
-        f" connections, one uvicorn worker, SQLite"
+        f" connections, one uvicorn worker (HTTP parser: {options.http}), SQLite"
     )
     print(
         f"  {rate:.0f} reads/s; latency p50 {p50:.1f} ms, p95 {p95:.1f} ms, p99 {p99:.1f} ms;"

@@ -62,11 +62,53 @@ def run_chain_example(path: Path) -> dict[str, Any]:
     return output
 
 
+def profit_plan_examples() -> list[Path]:
+    """The plan examples under the profit objective: their rule-based schedule is golden."""
+    return [
+        path
+        for path in sorted(EXAMPLES.glob("*.yaml"))
+        if {"format: genofab-plan/1", "objective: profit"}
+        <= set(path.read_text(encoding="utf-8").splitlines())
+    ]
+
+
+def run_plan_example(path: Path) -> dict[str, Any]:
+    """The JSON of ``genofab schedule --format json`` on a plan, from the rule-based schedules
+    only (no solver and no search: the same figures on any machine; the rooms-needed search
+    has a fixed budget), without run times."""
+    from genofab.engines.scheduling.instance import compile_plan
+    from genofab.engines.scheduling.rooms_needed import rooms_needed
+    from genofab.engines.scheduling.solve import plan_schedule
+    from genofab.engines.scheduling.summary import rooms_needed_fields, summarise
+    from genofab.io.plan_file import load_plan
+    from genofab.results.schedule import PlanInfo
+
+    loaded = load_plan(path)
+    instance = compile_plan(loaded.plan, loaded.scenarios)
+    solution = plan_schedule(
+        instance,
+        loaded.plan.objective,
+        time_limit=10.0,
+        lot_model="never",
+        campaign_level=False,
+        search=False,
+    )
+    origin = PlanInfo(name=loaded.plan.name, file=path.relative_to(ROOT).as_posix())
+    result = summarise(instance, solution, origin, loaded.plan.start)
+    needed = rooms_needed_fields(instance, rooms_needed(instance))
+    output = result.model_copy(update=needed).to_json_dict()
+    for key in (*VOLATILE, "seconds"):
+        output.pop(key)
+    return output
+
+
 def run_example(path: Path) -> dict[str, Any]:
-    """The JSON output of one example (a scenario or a chain), as ``genofab run --format
-    json`` prints it."""
+    """The JSON output of one example (a scenario, a chain or a profit plan), as ``genofab
+    run --format json`` (or ``schedule``) prints it."""
     if path in chain_examples():
         return run_chain_example(path)
+    if path in profit_plan_examples():
+        return run_plan_example(path)
     loaded = load_scenario(path)
     origin = ScenarioInfo(name=loaded.scenario.name, file=path.relative_to(ROOT).as_posix())
     output = evaluate(loaded.scenario, origin).to_json_dict()
@@ -159,7 +201,7 @@ def main(
     parser.add_argument("--reason", help="why the figures change (kept in tests/golden/CHANGES.md)")
     arguments = parser.parse_args(argv)
     reason = (arguments.reason or "").strip()
-    chosen = examples or [*scenario_examples(), *chain_examples()]
+    chosen = examples or [*scenario_examples(), *chain_examples(), *profit_plan_examples()]
     outputs = {path: run_example(path) for path in chosen}
     changed: dict[Path, list[FigureChange]] = {}
     for example, output in outputs.items():

@@ -10,7 +10,13 @@ from typing import Any
 
 import pytest
 
-from tests.golden.expected import chain_examples, expected_path, figure_changes, run_example
+from tests.golden.expected import (
+    chain_examples,
+    expected_path,
+    figure_changes,
+    profit_plan_examples,
+    run_example,
+)
 from tests.helpers import EXAMPLES, scenario_examples
 
 EXAMPLE_FILES = scenario_examples()
@@ -38,6 +44,17 @@ def test_chain_example_matches_its_committed_output(example: Path) -> None:
     expected = json.loads(expected_path(example).read_text(encoding="utf-8"))
     changes = figure_changes(expected, run_example(example))
     assert not changes, "\n".join(change.render() for change in changes)
+
+
+@pytest.mark.parametrize("example", profit_plan_examples(), ids=lambda path: path.name)
+def test_profit_plan_example_matches_its_committed_output(example: Path) -> None:
+    expected = json.loads(expected_path(example).read_text(encoding="utf-8"))
+    changes = figure_changes(expected, run_example(example))
+    assert not changes, "\n".join(change.render() for change in changes)
+
+
+def test_the_profit_plan_examples() -> None:
+    assert {path.name for path in profit_plan_examples()} == {"schedule-profit-stock.yaml"}
 
 
 def test_the_chain_examples() -> None:

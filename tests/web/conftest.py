@@ -7,9 +7,10 @@ by ``.ci/run``) they fail instead.
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import os
-import shutil
+import subprocess
 import tempfile
 import warnings
 from collections.abc import Iterator
@@ -19,7 +20,7 @@ import pytest
 
 from genofab.io.db.migrate import upgrade
 from genofab.io.db.session import Database, sqlite_url
-from tests.web.workbench import Workbench, workbench
+from tests.web.workbench import Seed, Workbench, opened, seed
 
 _numbers = itertools.count()
 
@@ -59,10 +60,26 @@ def postgres_server() -> Iterator[str]:
         connection.execute("ALTER SYSTEM SET full_page_writes = off")
         connection.execute("SELECT pg_reload_conf()")
     yield url
+    _stop_at_once(server)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         server.cleanup()
-    shutil.rmtree(folder, ignore_errors=True)
+    # thousands of small files: removed by a detached process so the session need not wait
+    subprocess.run(["sh", "-c", 'rm -rf -- "$0" >/dev/null 2>&1 &', str(folder)], check=False)
+
+
+def _stop_at_once(server: object) -> None:
+    """Stop the session's server without its shutdown checkpoint (its folder is deleted next):
+    SIGQUIT is PostgreSQL's immediate shutdown."""
+    import signal
+
+    info = getattr(server, "_postmaster_info", None)
+    process = getattr(info, "process", None)
+    if process is None or not process.is_running():
+        return
+    process.send_signal(signal.SIGQUIT)
+    with contextlib.suppress(Exception):  # psutil.TimeoutExpired: cleanup() stops it slowly
+        process.wait(30)
 
 
 def _database_url(server_url: str, name: str) -> str:
@@ -110,10 +127,7 @@ def database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Databas
     db.dispose()
 
 
-@pytest.fixture(autouse=True)
-def _quick_password_hashes(monkeypatch: pytest.MonkeyPatch) -> None:
-    """argon2 with its smallest cost in tests (the server keeps argon2-cffi's defaults,
-    RFC 9106's low-memory profile): the tests check who may log in, not the hash's cost."""
+def _quick_hashes(monkeypatch: pytest.MonkeyPatch) -> None:
     from argon2 import PasswordHasher
 
     from genofab.service import auth
@@ -123,20 +137,67 @@ def _quick_password_hashes(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(auth, "_DUMMY", quick.hash("no such user"))
 
 
+@pytest.fixture(autouse=True)
+def _quick_password_hashes(monkeypatch: pytest.MonkeyPatch) -> None:
+    """argon2 with its smallest cost in tests (the server keeps argon2-cffi's defaults,
+    RFC 9106's low-memory profile): the tests check who may log in, not the hash's cost."""
+    _quick_hashes(monkeypatch)
+
+
+def copy_sqlite(template: str, folder: Path) -> str:
+    """A copy of the SQLite database at URL ``template`` in ``folder``; its URL."""
+    import sqlite3
+
+    url = sqlite_url(folder)
+    source = sqlite3.connect(template.removeprefix("sqlite:///"))
+    target = sqlite3.connect(url.removeprefix("sqlite:///"))
+    try:
+        source.backup(target)
+    finally:
+        source.close()
+        target.close()
+    return url
+
+
+@pytest.fixture(scope="session")
+def seeded_sqlite(tmp_path_factory: pytest.TempPathFactory) -> Seed:
+    """A populated SQLite workbench database, made once per session and copied per test."""
+    from _pytest.monkeypatch import MonkeyPatch
+
+    with MonkeyPatch.context() as patch:
+        _quick_hashes(patch)
+        return seed(sqlite_url(tmp_path_factory.mktemp("seeded-sqlite")))
+
+
+@pytest.fixture(scope="session")
+def seeded_postgres(postgres_server: str, postgres_template: str) -> Seed:
+    """A populated PostgreSQL workbench database, made once per session and used as the
+    template of each test's database."""
+    from _pytest.monkeypatch import MonkeyPatch
+
+    with MonkeyPatch.context() as patch:
+        _quick_hashes(patch)
+        return seed(fresh_postgres(postgres_server, postgres_template))
+
+
+def _copy(backend: str, tmp_path: Path, request: pytest.FixtureRequest) -> tuple[str, Seed]:
+    if backend == "sqlite":
+        seeded = request.getfixturevalue("seeded_sqlite")
+        return copy_sqlite(seeded.url, tmp_path), seeded
+    seeded = request.getfixturevalue("seeded_postgres")
+    template = seeded.url.split("?")[0].rsplit("/", 1)[1]
+    return fresh_postgres(request.getfixturevalue("postgres_server"), template), seeded
+
+
 @pytest.fixture
-def bench(tmp_path: Path) -> Iterator[Workbench]:
-    """A populated workbench on SQLite."""
-    with workbench(sqlite_url(tmp_path)) as made:
+def bench(tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[Workbench]:
+    """A populated workbench on SQLite (a copy of the session's seeded database)."""
+    with opened(*_copy("sqlite", tmp_path, request)) as made:
         yield made
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
 def bench_on_both(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Workbench]:
-    """A populated workbench on SQLite, then on PostgreSQL."""
-    if request.param == "sqlite":
-        url = sqlite_url(tmp_path)
-    else:
-        template = request.getfixturevalue("postgres_template")
-        url = fresh_postgres(request.getfixturevalue("postgres_server"), template)
-    with workbench(url) as made:
+    """A populated workbench on SQLite, then on PostgreSQL (copies of seeded databases)."""
+    with opened(*_copy(request.param, tmp_path, request)) as made:
         yield made

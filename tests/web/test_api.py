@@ -350,3 +350,45 @@ def test_a_run_a_stopped_server_left_queued_runs_at_the_next_start(tmp_path: Pat
         with restarted.state.database.transaction(SYSTEM) as session:
             run = session.get(Run, run_id)
             assert run is not None and run.state == "done" and run.result
+
+
+def test_two_different_scenarios_compare_and_only_within_the_callers_scope(
+    bench_on_both: Workbench,
+) -> None:
+    from genofab.service.checks import check_scenario
+
+    bench = bench_on_both
+    alice, cart = bench.headers["alice"], bench.scenarios["a"]
+    made = bench.client.post(
+        "/api/documents/from-template",
+        headers=alice,
+        json={"template": "hsc-lv-ex-vivo", "name": "hsc"},
+    )
+    assert made.status_code == 201, made.text
+    hsc = made.json()["id"]
+    compared = bench.client.get(f"/api/compare?a={cart}&b={hsc}", headers=alice)
+    assert compared.status_code == 200, compared.text
+    body = compared.json()
+    assert (body["a_document"]["name"], body["b_document"]["name"]) == ("cart-a", "hsc")
+    assert (body["a"]["version"], body["b"]["version"]) == (1, 1)  # the newest by default
+    assert body["changed_inputs"]
+    # each side's headline is the command line's deterministic run of that scenario
+    _, run_a = check_scenario(template_text("car-t-autologous"), "a.yaml")
+    _, run_b = check_scenario(template_text("hsc-lv-ex-vivo"), "b.yaml")
+    row = next(r for r in body["effect"] if r["metric"] == "cogs_per_dose")
+    assert row["a"] == pytest.approx(run_a.cogs_per_dose)
+    assert row["b"] == pytest.approx(run_b.cogs_per_dose)
+    assert row["ratio"] == pytest.approx(run_b.cogs_per_dose / run_a.cogs_per_dose)
+    # a viewer of the sponsor reads it; another sponsor and a bad version find nothing
+    vic = bench.headers["vic"]
+    assert bench.client.get(f"/api/compare?a={cart}&b={hsc}", headers=vic).is_success
+    bob = bench.headers["bob"]
+    assert bench.client.get(f"/api/compare?a={cart}&b={hsc}", headers=bob).status_code == 404
+    own_b = bench.scenarios["b"]
+    assert bench.client.get(f"/api/compare?a={own_b}&b={cart}", headers=bob).status_code == 404
+    missing = bench.client.get(f"/api/compare?a={cart}&b={hsc}&b_version=9", headers=alice)
+    assert missing.status_code == 404
+    # the platform manager compares two sponsors' scenarios
+    across = bench.client.get(f"/api/compare?a={own_b}&b={cart}", headers=bench.headers["manager"])
+    assert across.status_code == 200
+    assert across.json()["changed_inputs"] == []  # the same template on both sides

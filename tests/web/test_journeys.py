@@ -87,8 +87,9 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]
 @pytest.fixture(scope="module")
 def browser(server: dict[str, Any]) -> Iterator[Any]:
     """Debian's Chromium under Playwright, for this module."""
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
 
+    expect.set_options(timeout=60_000)  # a loaded machine is slow, not wrong
     with sync_playwright() as playwright:
         launched = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         yield launched
@@ -173,6 +174,25 @@ def test_two_versions_of_a_scenario_compare(browser: Any, server: dict[str, Any]
     expect(page.locator("#changed")).to_contain_text("85 kg")
     expect(page.locator("#effect")).to_contain_text("dose_amount")
     _shot(page, "compare")
+
+
+def test_two_different_scenarios_compare(browser: Any, server: dict[str, Any]) -> None:
+    from playwright.sync_api import expect
+
+    page = _page(browser, server, "alice")
+    page.select_option("select[name=template]", "hsc-lv-ex-vivo")
+    page.fill("#new-from-template input[name=name]", "hsc-gene-therapy")
+    page.click("#new-from-template button")
+    expect(page.locator("h1")).to_contain_text("hsc-gene-therapy")
+    hsc = page.url.rsplit("/", 1)[1]
+    page.goto(server["url"] + "/")
+    page.select_option("#compare-scenarios select[name=a]", str(server["scenarios"]["a"]))
+    page.select_option("#compare-scenarios select[name=b]", hsc)
+    page.click("#compare-scenarios button")
+    expect(page.locator("h1")).to_contain_text("cart-a v1 against hsc-gene-therapy v1")
+    expect(page.locator("#changed")).to_contain_text("process.")
+    expect(page.locator("#effect")).to_contain_text("cogs_per_dose")
+    _shot(page, "compare-scenarios")
 
 
 def test_a_request_is_approved_scheduled_and_its_sponsor_sees_only_its_lots(

@@ -27,6 +27,11 @@ def test_a_page_without_a_session_leads_to_the_login(bench: Workbench) -> None:
     assert login.status_code == 200
     for header in ("content-security-policy", "x-frame-options", "x-content-type-options"):
         assert header in login.headers
+    assert login.headers["cache-control"] == "no-store"
+    assert "plotly" not in login.text  # the chart library loads on pages with charts only
+    script = bench.client.get("/static/htmx.min.js")
+    assert script.headers["cache-control"] == "public, max-age=86400"
+    assert "content-security-policy" in script.headers
     wrong = bench.client.post("/login", data={"username": "alice", "password": "wrong"})
     assert "Wrong name or password" in wrong.text
 
@@ -97,6 +102,18 @@ def test_saving_comparing_and_running_from_the_pages(bench: Workbench) -> None:
     assert saved.status_code == 303
     compare = browser.get(f"/documents/{doc}/compare?a=1&b=2")
     assert "product.dose.body_weight" in compare.text and "80 kg" in compare.text
+    home = browser.get("/")
+    assert "compare-scenarios" not in home.text  # one scenario: nothing to compare it with
+    made = browser.post(
+        "/documents/new",
+        data={"name": "hsc", "template": "hsc-lv-ex-vivo", "csrf_token": csrf},
+        follow_redirects=False,
+    )
+    hsc = int(made.headers["location"].rsplit("/", 1)[1])
+    assert "compare-scenarios" in browser.get("/").text
+    across = browser.get(f"/compare?a={doc}&b={hsc}&a_version=1")
+    assert "cart-a v1 against hsc v1" in across.text and "cogs_per_dose" in across.text
+    assert bench.login("bob").get(f"/compare?a={doc}&b={hsc}").status_code == 404
     started = browser.post(
         f"/documents/{doc}/runs",
         data={"kind": "run", "version": "2", "csrf_token": csrf},

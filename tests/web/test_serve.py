@@ -26,6 +26,7 @@ def test_bad_options_exit_with_status_2_and_start_nothing(tmp_path: Path) -> Non
         ["serve", "--port", "0", "--data", str(tmp_path / "a")],
         ["serve", "--database", "mysql://x", "--data", str(tmp_path / "b")],
         ["serve", "--workers", "99", "--data", str(tmp_path / "c")],
+        ["serve", "--dask", "localhost:8786", "--data", str(tmp_path / "d")],
     ):
         done = runner.invoke(app, arguments)
         assert done.exit_code == 2, (arguments, done.output)

@@ -31,6 +31,7 @@ BODIES_NAMING_B = {
     "/api/documents",
     "/api/users",
     "/api/documents/upload",
+    "/api/compare",
 }
 
 
@@ -104,6 +105,8 @@ def test_another_sponsors_identifiers_reach_nothing(bench_on_both: Workbench) ->
             path = path.replace(key, str(value))
         if template.endswith("/diff"):
             path += "?a=1&b=1"
+        if template == "/api/compare":  # one's own scenario against B's
+            path += f"?a={bench.scenarios['a']}&b={b['document_id']}"
         body = _body(method, template, b, bench.sponsors["b"])
         if template == "/api/documents/upload":
             response = bench.client.post(

@@ -97,15 +97,52 @@ def populate(app: Any) -> tuple[dict[str, int], dict[str, int], tuple[tuple[str,
     return {"a": a, "b": b}, scenarios, users
 
 
+@dataclass(frozen=True)
+class Seed:
+    """A populated database to copy: its URL, the ids stored and each user's token headers
+    (the tokens are stored, hashed, in the database, so they hold in every copy)."""
+
+    url: str
+    sponsors: dict[str, int]
+    scenarios: dict[str, int]
+    headers: dict[str, dict[str, str]]
+
+
+def seed(url: str) -> Seed:
+    """Populate the database at ``url`` (migrated first) and issue each user a token."""
+    app = create_app(Settings(database_url=url, workers=1))
+    try:
+        sponsors, scenarios, users = populate(app)
+        headers = {}
+        for username, _, _ in users:
+            with app.state.database.transaction(SYSTEM) as session:
+                user = people.user_by_name(session, username)
+            assert user is not None
+            token = auth.issue_token(app.state.database, user, "test")
+            headers[username] = {"Authorization": f"Bearer {token}"}
+    finally:
+        app.state.jobs.shutdown()
+        app.state.database.dispose()
+    return Seed(url, sponsors, scenarios, headers)
+
+
+@contextmanager
+def opened(url: str, seeded: Seed, **settings: Any) -> Iterator[Workbench]:
+    """A workbench on ``url``, a copy of the ``seeded`` database (``settings``: more of the
+    server's :class:`Settings`)."""
+    app = create_app(Settings(database_url=url, **({"workers": 2} | settings)))
+    with TestClient(app) as client:
+        yield Workbench(
+            app,
+            client,
+            headers=seeded.headers,
+            sponsors=seeded.sponsors,
+            scenarios=seeded.scenarios,
+        )
+
+
 @contextmanager
 def workbench(url: str) -> Iterator[Workbench]:
-    """A populated workbench on the database at ``url``."""
-    app = create_app(Settings(database_url=url, workers=2))
-    sponsors, scenarios, users = populate(app)
-    with TestClient(app) as client:
-        bench = Workbench(app, client, sponsors=sponsors, scenarios=scenarios)
-        for username, _, _ in users:
-            response = client.post("/api/tokens", json={"username": username, "password": PASSWORD})
-            assert response.status_code == 201, response.text
-            bench.headers[username] = {"Authorization": f"Bearer {response.json()['token']}"}
-        yield bench
+    """A populated workbench on the (new) database at ``url``."""
+    with opened(url, seed(url)) as made:
+        yield made

@@ -54,3 +54,19 @@ def parquet_samples(path: Path, metadata: Mapping[str, str]) -> Iterator[WriteCh
         if isinstance(error, OSError):
             raise OutputError(f"cannot write '{path}': {error.strerror or error}") from None
         raise
+
+
+def parquet_bytes(columns: Mapping[str, Any], metadata: Mapping[str, str]) -> bytes:
+    """A small table (name → column) as the bytes of a Parquet file, ``metadata`` stored in
+    it; for a download, never written to disk."""
+    import io
+
+    try:
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+    except ImportError:  # pragma: no cover - parquet is part of dev and web
+        raise UsageError("Parquet files need pyarrow: pip install 'genofab[parquet]'") from None
+    table = pa.table({name: pa.array(list(column)) for name, column in columns.items()})
+    buffer = io.BytesIO()
+    pq.write_table(table.replace_schema_metadata(dict(metadata)), buffer, compression="zstd")
+    return buffer.getvalue()

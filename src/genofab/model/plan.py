@@ -123,6 +123,11 @@ class PlanProduct(Frozen):
     failure_probability: Fraction | None = Field(
         default=None, description="chance a lot fails and must be made again (Monte Carlo)"
     )
+    shelf_life: Duration | None = Field(
+        default=None,
+        description="how long a finished lot keeps, from the start of its last phase (its QC"
+        " release); a lot not delivered by then is wasted (profit). None: it keeps",
+    )
 
     @model_validator(mode="after")
     def _one_recipe(self) -> PlanProduct:
@@ -183,19 +188,79 @@ class Storage(Frozen):
     cost: MoneyPerLotTime = default(0, "EUR/lot/d", "no storage cost stated")
 
 
+class Inventory(Frozen):
+    """Where finished (released) lots wait for their delivery: how many at once, at what cost."""
+
+    capacity: StorageCapacity | None = None
+    cost: MoneyPerLotTime = default(0, "EUR/lot/d", "no inventory cost stated")
+
+
+class Delivery(Frozen):
+    """Lots of a demand due at one date, with their sales value (the demand's by default)."""
+
+    lots: LotCount
+    due: DueTime
+    value_per_lot: MoneyPerLot | None = Field(
+        default=None, description="earned for each lot delivered (default: the demand's)"
+    )
+
+
 class LotDemand(Frozen):
-    """Lots a sponsor wants of a product, due by a date, with their value and penalty."""
+    """Lots a sponsor wants of a product, due by a date or at several dates, with their value
+    at delivery, the penalty per lot per day late (backlog) and per lot never delivered."""
 
     sponsor: Identifier
     product: Identifier
-    lots: LotCount
-    due: DueTime
+    lots: LotCount | None = None
+    due: DueTime | None = None
+    deliveries: tuple[Delivery, ...] | None = Field(
+        default=None, description="several quantities due at several dates (instead of lots, due)"
+    )
     spread: Literal["all", "even"] = Field(
         default="all",
         description="all: every lot due at 'due'; even: lot k of n due at start + due·(k+1)/n",
     )
     value_per_lot: MoneyPerLot = NO_COST_PER_LOT
     lateness_penalty: MoneyPerLotTime = default(0, "EUR/lot/d", "no penalty stated")
+    unmet_penalty: MoneyPerLot = Field(
+        default=default(0, "EUR/lot", "no penalty stated"),
+        description="money per lot never delivered within the horizon (profit)",
+    )
+
+    @model_validator(mode="after")
+    def _one_schedule(self) -> LotDemand:
+        if self.deliveries is None:
+            if self.lots is None or self.due is None:
+                raise ValueError("give lots and due, or deliveries (lots due at several dates)")
+        else:
+            if self.lots is not None or self.due is not None:
+                raise ValueError("give lots and due, or deliveries, not both")
+            if not self.deliveries:
+                raise ValueError("deliveries needs at least one delivery")
+            if self.spread != "all":
+                raise ValueError("spread applies to lots and due, not to deliveries")
+        return self
+
+    @property
+    def dated_lots(self) -> tuple[tuple[str, int, Parameter | dt.date, float], ...]:
+        """(field path of the due date, lots, due, value per lot) of each delivery date."""
+        if self.deliveries is None:
+            assert self.lots is not None and self.due is not None
+            return (("due", int(self.lots.value), self.due, self.value_per_lot.value),)
+        return tuple(
+            (
+                f"deliveries[{j}].due",
+                int(part.lots.value),
+                part.due,
+                (part.value_per_lot or self.value_per_lot).value,
+            )
+            for j, part in enumerate(self.deliveries)
+        )
+
+    @property
+    def total_lots(self) -> int:
+        """Lots demanded at every date."""
+        return sum(lots for _, lots, _, _ in self.dated_lots)
 
 
 class Triangular(Frozen):
@@ -232,7 +297,7 @@ class Plan(Frozen):
     name: Text
     description: Text | None = None
     start: dt.date | None = Field(default=None, description="calendar date of time 0")
-    objective: Literal["makespan", "lateness", "margin"] = Field(
+    objective: Literal["makespan", "lateness", "margin", "profit"] = Field(
         default="makespan", description="what the schedule optimises unless the command says"
     )
     time_step: Duration = Field(description="grid of the schedule, e.g. 1 d or 1 wk")
@@ -241,6 +306,9 @@ class Plan(Frozen):
     rooms: tuple[RoomGroup, ...]
     demands: tuple[LotDemand, ...]
     storage: Storage | None = None
+    inventory: Inventory | None = Field(
+        default=None, description="finished lots waiting for delivery (profit objective)"
+    )
     uncertainty: Uncertainty | None = None
 
     @field_validator("products", "rooms", "demands")
@@ -336,25 +404,10 @@ def plan_problems(plan: Plan) -> list[tuple[str, str]]:
     for i, demand in enumerate(plan.demands):
         if demand.product not in products:
             problems.append(_unknown(f"demands[{i}].product", "product", demand.product, products))
-        dated = _time_problems(plan, f"demands[{i}].due", demand.due)
-        problems += dated
-        if not dated and _comparable(plan, demand.due):
-            due = plan.offset_days(demand.due)
-            if due <= 0:
-                problems.append(
-                    (
-                        f"demands[{i}].due",
-                        "is at or before the start of the horizon: nothing can be made by then",
-                    )
-                )
-            elif due > plan.horizon.value:
-                problems.append(
-                    (
-                        f"demands[{i}].due",
-                        f"is {due:g} d from the start, after the end of the"
-                        f" {plan.horizon.value:g} d horizon",
-                    )
-                )
+        for field, _, due, _ in demand.dated_lots:
+            problems += _due_problems(plan, f"demands[{i}].{field}", due)
+    for i, product in enumerate(plan.products):
+        problems += _shelf_life_problems(product, f"products[{i}].shelf_life")
     if plan.time_step.value > plan.horizon.value:
         problems.append(("time_step", "is longer than the horizon"))
     elif plan.horizon.value / plan.time_step.value > MAX_STEPS:
@@ -372,7 +425,7 @@ def plan_problems(plan: Plan) -> list[tuple[str, str]]:
                 f"{plan.start.isoformat()} is outside the years {START_YEARS[0]}–{START_YEARS[1]}",
             )
         )
-    total = sum(int(demand.lots.value) for demand in plan.demands)
+    total = sum(demand.total_lots for demand in plan.demands)
     if total > MAX_PLAN_LOTS:
         problems.append(
             (
@@ -394,6 +447,48 @@ def plan_problems(plan: Plan) -> list[tuple[str, str]]:
     return problems
 
 
+def _due_problems(plan: Plan, path: str, due: Parameter | dt.date) -> list[tuple[str, str]]:
+    """A due date must be a time of the horizon: after its start, not after its end."""
+    dated = _time_problems(plan, path, due)
+    if dated or not _comparable(plan, due):
+        return dated
+    days = plan.offset_days(due)
+    if days <= 0:
+        return [(path, "is at or before the start of the horizon: nothing can be made by then")]
+    if days > plan.horizon.value:
+        return [
+            (
+                path,
+                f"is {days:g} d from the start, after the end of the"
+                f" {plan.horizon.value:g} d horizon",
+            )
+        ]
+    return []
+
+
+def _shelf_life_problems(product: PlanProduct, path: str) -> list[tuple[str, str]]:
+    """A finished lot must keep longer than its release (its last phase) takes."""
+    if product.shelf_life is None or not product.phases:
+        return []
+    last = product.phases[-1]
+    if product.shelf_life.value <= last.duration.value:
+        return [
+            (
+                path,
+                f"{product.shelf_life.given} is not longer than the release: the last phase"
+                f" '{last.name}' takes {last.duration.given}, so every lot would expire before"
+                " it is released",
+            )
+        ]
+    return []
+
+
+def plan_currency(plan: Plan) -> str:
+    """The currency the plan states its money in (EUR when it states none)."""
+    stated = _money_parameters(plan)
+    return stated[0][1].unit.split("/", 1)[0] if stated else "EUR"
+
+
 def _money_parameters(plan: Plan) -> list[tuple[str, Parameter]]:
     found: list[tuple[str, Parameter]] = []
     for i, product in enumerate(plan.products):
@@ -405,8 +500,14 @@ def _money_parameters(plan: Plan) -> list[tuple[str, Parameter]]:
     for i, demand in enumerate(plan.demands):
         found.append((f"demands[{i}].value_per_lot", demand.value_per_lot))
         found.append((f"demands[{i}].lateness_penalty", demand.lateness_penalty))
+        found.append((f"demands[{i}].unmet_penalty", demand.unmet_penalty))
+        for j, part in enumerate(demand.deliveries or ()):
+            if part.value_per_lot is not None:
+                found.append((f"demands[{i}].deliveries[{j}].value_per_lot", part.value_per_lot))
     if plan.storage is not None:
         found.append(("storage.cost", plan.storage.cost))
+    if plan.inventory is not None:
+        found.append(("inventory.cost", plan.inventory.cost))
     # defaults (source "default: ...") carry EUR but state nothing: they never clash
     return [(path, p) for path, p in found if not (p.source or "").startswith("default:")]
 

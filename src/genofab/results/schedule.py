@@ -40,6 +40,12 @@ class LotRow(Result):
     end_date: dt.date | None = None
     release_date: dt.date | None = None
     due_date: dt.date | None = None
+    delivery: float | None = Field(
+        default=None,
+        description="when the finished lot leaves the inventory for its sponsor (profit"
+        " objective: its due date, or its release when late); None: not delivered",
+    )
+    wasted: bool = Field(default=False, description="expired before any delivery (profit)")
 
 
 class LeftOutLot(Result):
@@ -117,6 +123,16 @@ class GroupCapacity(Result):
     utilisation_at_demand: float
 
 
+class RoomNeed(Result):
+    """Rooms of one group the plan would need for every lot to be on time (a heuristic
+    figure: see ``ScheduleResult.rooms_needed_method``)."""
+
+    rooms: str
+    kind: str
+    count: int = Field(description="rooms of the group in the plan")
+    needed: int | None = Field(description="rooms found enough; None: not found by the search")
+
+
 class CampaignRow(Result):
     """Lots of one product one room starts in one period of the campaign plan."""
 
@@ -136,6 +152,42 @@ class Margin(Result):
     storage_cost: float
     lateness_cost: float
     margin: float
+
+
+class Profit(Result):
+    """The profit objective's accounts (money of the plan's currency): sales at delivery less
+    every cost and penalty; the finished lots delivered, wasted and the demand never met."""
+
+    currency: str
+    sales: float
+    production_cost: float
+    changeover_cost: float
+    storage_cost: float = Field(description="lots waiting between phases")
+    inventory_cost: float = Field(description="finished lots waiting for their delivery")
+    backlog_cost: float = Field(description="penalties for lots delivered late")
+    unmet_cost: float = Field(description="penalties for demanded lots never delivered")
+    profit: float
+    lots_delivered: int
+    lots_wasted: int
+    waste_cost: float = Field(description="production cost of the wasted lots (in production_cost)")
+    lots_unmet: int
+    inventory_peak: int = Field(description="most finished lots held at once")
+    inventory_capacity: int | None
+    inventory_lot_time: float = Field(description="lot·(time unit) held in the inventory")
+
+
+class DeliveryRow(Result):
+    """Lots of one demand due at one date: how many, delivered on time, late, never."""
+
+    sponsor: str
+    product: str
+    due: float
+    due_date: dt.date | None = None
+    lots_due: int
+    lots_on_time: int
+    lots_late: int
+    lots_unmet: int
+    sales: float
 
 
 class SolverRunRow(Result):
@@ -196,7 +248,7 @@ class ScheduleResult(Result):
     the lots that fit are still scheduled)."""
 
     status: Status
-    objective: Literal["makespan", "lateness", "margin"]
+    objective: Literal["makespan", "lateness", "margin", "profit"]
     objective_value: float | None
     objective_unit: str
     bound: float | None = Field(
@@ -226,6 +278,10 @@ class ScheduleResult(Result):
     changeovers: int
     changeover_time: float
     margin: Margin | None
+    profit: Profit | None = None
+    deliveries: tuple[DeliveryRow, ...] = Field(
+        default=(), description="each demand's lots at each due date (profit objective)"
+    )
     lots: tuple[LotRow, ...]
     products: tuple[ProductDelivery, ...]
     sponsors: tuple[SponsorDelivery, ...]
@@ -236,6 +292,17 @@ class ScheduleResult(Result):
     runs: tuple[SolverRunRow, ...]
     capacity: tuple[GroupCapacity, ...]
     bottleneck_room: str = Field(description="kind of room the demand loads most")
+    rooms_needed: tuple[RoomNeed, ...] = Field(
+        default=(), description="rooms of each group the plan would need to be on time"
+    )
+    rooms_needed_method: str = Field(
+        default="", description="how rooms_needed was found (a heuristic, never a proof)"
+    )
+    unavoidable_lateness: float | None = Field(
+        default=None,
+        description="lateness (lot·time unit) no number of rooms removes: lots whose recipe"
+        " alone ends after their due date",
+    )
     robustness: PlanRobustness | None = None
     plan: PlanInfo
     genofab_version: str

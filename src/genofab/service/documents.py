@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from sqlalchemy import Row
 from sqlalchemy.orm import Session
 
 from genofab.errors import GenofabError, Issue, NotFoundError, ScenarioError, StaleWriteError
@@ -130,8 +131,9 @@ def describe(document: Document) -> dict[str, Any]:
     }
 
 
-def describe_version(version: DocumentVersion) -> dict[str, Any]:
-    """A version's public fields (content excluded)."""
+def describe_version(version: DocumentVersion | Row[Any]) -> dict[str, Any]:
+    """A version's public fields (content excluded), from a version or a row of
+    :func:`genofab.io.db.documents.version_list`."""
     return {
         "id": version.id,
         "document_id": version.document_id,
@@ -158,30 +160,44 @@ def diff_versions(
 ) -> dict[str, Any]:
     """The inputs that differ between versions ``a`` and ``b`` of a scenario, and the headline
     figures of both with B ÷ A."""
+    compared = diff_documents(database, scope, (document_id, a), (document_id, b))
+    return {"document": compared["a_document"]} | compared
+
+
+def diff_documents(
+    database: Database, scope: Scope, a: tuple[int, int | None], b: tuple[int, int | None]
+) -> dict[str, Any]:
+    """The inputs that differ between two stored scenarios (each a document id and a version
+    number, the newest when None; two versions of one scenario, or two scenarios), and the
+    headline figures of both with B ÷ A."""
     from genofab.engines.compare import compare
 
     with database.transaction(scope) as session:
-        document = store.get_document(session, scope, document_id)
-        first = store.get_version(session, document, a)
-        second = store.get_version(session, document, b)
-    if document.kind != "scenario":
-        raise NotFoundError("only scenario versions are compared")
-    name = document.name
-    values_a = parameter_values(first.content, f"{name}@{a}")
-    values_b = parameter_values(second.content, f"{name}@{b}")
+        chosen = []
+        for document_id, number in (a, b):
+            document = store.get_document(session, scope, document_id)
+            chosen.append((document, store.get_version(session, document, number)))
+    if any(document.kind != "scenario" for document, _ in chosen):
+        raise NotFoundError("only scenarios are compared")
+    (first_document, first), (second_document, second) = chosen
+    file_a = f"{first_document.name}@{first.number}"
+    file_b = f"{second_document.name}@{second.number}"
+    values_a = parameter_values(first.content, file_a)
+    values_b = parameter_values(second.content, file_b)
     changed = [
         {"path": path, "a": values_a.get(path), "b": values_b.get(path)}
         for path in sorted(set(values_a) | set(values_b))
         if values_a.get(path) != values_b.get(path)
     ]
     try:
-        _, run_a = check_scenario(first.content, f"{name}@{a}")
-        _, run_b = check_scenario(second.content, f"{name}@{b}")
+        _, run_a = check_scenario(first.content, file_a)
+        _, run_b = check_scenario(second.content, file_b)
         effect = [row.model_dump(mode="json") for row in compare(run_a, run_b).rows]
     except GenofabError as error:  # a version that cannot deliver still shows its inputs
         effect = [{"metric": "error", "unit": "", "a": str(error), "b": None, "ratio": None}]
     return {
-        "document": describe(document),
+        "a_document": describe(first_document),
+        "b_document": describe(second_document),
         "a": describe_version(first),
         "b": describe_version(second),
         "changed_inputs": changed,

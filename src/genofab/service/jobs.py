@@ -5,6 +5,7 @@ stores no half result)."""
 
 from __future__ import annotations
 
+import json
 import logging
 import threading
 import time
@@ -19,6 +20,7 @@ from genofab.io.db import runs as run_store
 from genofab.io.db.session import SYSTEM, Database, Scope
 from genofab.io.db.tables import Run
 from genofab.service import computations
+from genofab.service.checks import check_scenario
 from genofab.service.documents import scenario_resolver
 
 log = logging.getLogger("genofab.jobs")
@@ -35,27 +37,38 @@ def start_run(
     *,
     seed: int = 1,
     samples: int | None = None,
+    grid: dict[str, list[str]] | None = None,
 ) -> int:
-    """Store a queued run of a document version; returns its id (audited)."""
+    """Store a queued run of a document version; returns its id (audited). A sweep's
+    ``grid`` (path → values as the field reads them) is checked against the scenario first."""
     from genofab.errors import ForbiddenError, UsageError
 
     if not scope.can_write:
         raise ForbiddenError("a viewer cannot start a run")
-    samples = computations.check_options(kind, seed, samples)
+    samples = computations.check_options(kind, seed, samples, grid)
     with database.transaction(scope, write=True) as session:
         document = store.get_document(session, scope, document_id)
         wanted = computations.SCENARIO_KINDS if document.kind == "scenario" else ("schedule",)
         if kind not in wanted:
             raise UsageError(f"a {document.kind} runs as: {', '.join(wanted)}")
         chosen = store.get_version(session, document, version)
-        return run_store.create_run(session, scope, chosen, kind, seed=seed, samples=samples).id
+        if grid is not None:
+            loaded, _ = check_scenario(chosen.content, f"{document.name}.yaml")
+            computations.read_grid(loaded.scenario, grid)
+        options = None if grid is None else {"grid": grid}
+        return run_store.create_run(
+            session, scope, chosen, kind, seed=seed, samples=samples, options=options
+        ).id
 
 
 class JobQueue:
     """Worker threads computing queued runs."""
 
-    def __init__(self, database: Database, workers: int = 2) -> None:
+    def __init__(self, database: Database, workers: int = 2, scheduler: str | None = None) -> None:
         self.database = database
+        #: The Dask scheduler's address for Monte Carlo and sweep chunks (None: Dask's
+        #: threads in this process).
+        self.scheduler = scheduler
         self._pool = ThreadPoolExecutor(workers, thread_name_prefix="genofab-job")
         self._futures: dict[int, Future[None]] = {}
         self._lock = threading.Lock()
@@ -96,6 +109,7 @@ class JobQueue:
             version = store.get_version_by_id(session, SYSTEM, run.version_id)
             document = store.get_document(session, SYSTEM, version.document_id)
             kind, seed, samples = run.kind, run.seed, run.samples
+            grid = json.loads(run.options).get("grid") if run.options else None
             content, file = version.content, f"{document.name}@{version.number}"
         self._progress(run_id)(0.0)
         error = None
@@ -105,7 +119,14 @@ class JobQueue:
                 outcome = self._schedule(document.sponsor_id, content, file, seed)
             else:
                 outcome = computations.run_scenario(
-                    kind, content, file, seed, samples, self._progress(run_id)
+                    kind,
+                    content,
+                    file,
+                    seed,
+                    samples,
+                    self._progress(run_id),
+                    grid=grid,
+                    scheduler=self.scheduler,
                 )
             text = computations.result_text(outcome)
         except GenofabError as problem:

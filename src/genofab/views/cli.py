@@ -498,12 +498,19 @@ def serve(
     host: Annotated[str, typer.Option(help="address to listen on")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="port to listen on")] = 8000,
     workers: Annotated[int, typer.Option(help="job worker threads (1 to 16)")] = 2,
+    dask: Annotated[
+        str | None,
+        typer.Option(
+            "--dask",
+            help="a Dask scheduler's address (tcp://host:8786) for Monte Carlo and sweep jobs",
+        ),
+    ] = None,
 ) -> None:
     """Start the workbench: REST API and pages over stored, versioned scenarios, plans and
     runs (migrations applied at start)."""
     from genofab.views.api.serve import serve as run_server
 
-    run_server(data, database, demo, host, port, workers)
+    run_server(data, database, demo, host, port, workers, dask)
 
 
 app.command(name="schedule")(reports_errors(_schedule_command))

@@ -19,6 +19,7 @@ class ObjectiveChoice(StrEnum):
     MAKESPAN = "makespan"
     LATENESS = "lateness"
     MARGIN = "margin"
+    PROFIT = "profit"
 
 
 class ScheduleFormat(StrEnum):
@@ -48,7 +49,9 @@ def schedule(
     ],
     objective: Annotated[
         ObjectiveChoice | None,
-        typer.Option("--objective", help="makespan, lateness or margin (default: the plan's)"),
+        typer.Option(
+            "--objective", help="makespan, lateness, margin or profit (default: the plan's)"
+        ),
     ] = None,
     time_limit: Annotated[
         float,
@@ -82,6 +85,13 @@ def schedule(
     seed: Annotated[
         int, typer.Option(min=0, max=2**31 - 1, help="solver and simulation random seed")
     ] = 0,
+    progress: Annotated[
+        bool,
+        typer.Option(
+            "--progress/--no-progress",
+            help="best value and bound as the solve goes (on a terminal only, on stderr)",
+        ),
+    ] = True,
 ) -> None:
     """Schedule the lots of a plan in its rooms: proven optimal, or with its gap stated."""
     from genofab.engines.scheduling.run import schedule_plan
@@ -93,17 +103,21 @@ def schedule(
         from genofab.errors import OutputError
 
         raise OutputError(f"'{output}' exists and is not a folder")
-    result = schedule_plan(
-        loaded.plan,
-        (objective.value if objective else loaded.plan.objective),
-        scenarios=loaded.scenarios,
-        time_limit=time_limit,
-        workers=workers,
-        seed=seed,
-        origin=PlanInfo(name=loaded.plan.name, file=loaded.path, sha256=loaded.sha256),
-        replications=simulate,
-        simulation_seed=seed,
-    )
+    from genofab.views.progress import solve_progress
+
+    with solve_progress(time_limit, progress) as show:
+        result = schedule_plan(
+            loaded.plan,
+            (objective.value if objective else loaded.plan.objective),
+            scenarios=loaded.scenarios,
+            time_limit=time_limit,
+            workers=workers,
+            seed=seed,
+            origin=PlanInfo(name=loaded.plan.name, file=loaded.path, sha256=loaded.sha256),
+            replications=simulate,
+            simulation_seed=seed,
+            progress=show,
+        )
     if output is not None:
         write_outputs(result, output, file.stem)
     if output_format is ScheduleFormat.JSON:

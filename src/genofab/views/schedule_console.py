@@ -49,6 +49,8 @@ def render_schedule(result: ScheduleResult, console: Console) -> None:
     if result.margin is not None and result.objective == "margin":
         head.add_row("margin", f"{number(result.margin.margin)} {result.margin.currency}")
     console.print(head)
+    if result.profit is not None:
+        render_profit(result, console)
     if result.left_out:
         render_left_out(result, console)
     if not result.lots:
@@ -89,6 +91,74 @@ def render_schedule(result: ScheduleResult, console: Console) -> None:
             r.room, str(r.lots), number(r.busy), f"{r.utilisation:.0%}", str(r.changeovers)
         )
     console.print(rooms)
+    if result.rooms_needed:
+        render_rooms_needed(result, console)
+
+
+def render_rooms_needed(result: ScheduleResult, console: Console) -> None:
+    """Rooms each group would need for every lot to be on time, and how that was found."""
+    table = Table(title="Rooms needed to be on time (heuristic)", title_justify="left")
+    for column in ("rooms", "kind", "in the plan", "needed"):
+        table.add_column(column)
+    for need in result.rooms_needed:
+        needed = "not found" if need.needed is None else str(need.needed)
+        style = "yellow" if need.needed is not None and need.needed > need.count else ""
+        table.add_row(need.rooms, need.kind, str(need.count), Text(needed, style=style))
+    console.print(table)
+    if result.unavoidable_lateness:
+        console.print(
+            Text(
+                f"{number(result.unavoidable_lateness)} lot·{result.time_unit} of lateness"
+                " remain with any rooms: lots whose recipe alone ends after their due date",
+                style="dim",
+            )
+        )
+    console.print(Text(result.rooms_needed_method, style="dim"))
+
+
+def render_profit(result: ScheduleResult, console: Console) -> None:
+    """The profit's accounts, and each demand's lots at each due date."""
+    profit = result.profit
+    assert profit is not None
+    unit = result.time_unit
+    money = profit.currency
+    table = Table(title=f"Profit ({money})", title_justify="left", show_header=False)
+    table.add_column("line")
+    table.add_column("amount", justify="right")
+    lines = (
+        ("sales at delivery", profit.sales),
+        ("− production", profit.production_cost),
+        ("− changeovers", profit.changeover_cost),
+        ("− storage between phases", profit.storage_cost),
+        ("− inventory of finished lots", profit.inventory_cost),
+        ("− backlog (late lots)", profit.backlog_cost),
+        ("− demand never met", profit.unmet_cost),
+    )
+    for name, amount in lines:
+        table.add_row(name, number(amount))
+    table.add_row(Text("profit", style="bold"), Text(number(profit.profit), style="bold"))
+    capacity = "no limit" if profit.inventory_capacity is None else str(profit.inventory_capacity)
+    table.add_row(
+        "finished lots",
+        f"{profit.lots_delivered} delivered, {profit.lots_wasted} wasted"
+        f" ({number(profit.waste_cost)}), {profit.lots_unmet} demanded never delivered",
+    )
+    table.add_row(
+        "inventory",
+        f"at most {profit.inventory_peak} lots at once (capacity {capacity}),"
+        f" {number(profit.inventory_lot_time)} lot·{unit} in all",
+    )
+    console.print(table)
+    dated = Table(title="Deliveries by due date", title_justify="left")
+    for column in ("sponsor", "product", "due", "lots", "on time", "late", "never", "sales"):
+        dated.add_column(column)
+    for row in result.deliveries[:MAX_ROWS]:
+        due = row.due_date.isoformat() if row.due_date else f"{number(row.due)} {unit}"
+        dated.add_row(
+            row.sponsor, row.product, due, str(row.lots_due), str(row.lots_on_time),
+            str(row.lots_late), str(row.lots_unmet), number(row.sales),
+        )  # fmt: skip
+    console.print(dated)
 
 
 def render_left_out(result: ScheduleResult, console: Console) -> None:

@@ -80,34 +80,18 @@ def parse_sets(scenario: Any, sets: list[str]) -> dict[str, list[float]]:
     """``--set PATH=V1,V2,...`` options as {path: values in base units}. Values are read as the
     field reads them (units allowed, in the parameter's own unit and currency); a path that
     does not exist is refused with the closest one suggested."""
-    from pydantic_core import PydanticCustomError
+    from genofab.service.sweeps import parse_grid
 
-    grid: dict[str, list[float]] = {}
+    entries: dict[str, list[str]] = {}
     for text in sets:
         path, equals, listed = text.partition("=")
         path = path.strip()
         if not path or not equals or not listed.strip():
             raise UsageError(f"--set takes PATH=V1,V2,..., got '{text}'")
-        if path in grid:
+        if path in entries:
             raise UsageError(f"--set {path} is given twice: list all its values in one --set")
-        parameter, spec = scenario.parameter(path)
-        values = []
-        for item in listed.split(","):
-            try:
-                parsed = spec.parse(item.strip()) if spec is not None else None
-            except PydanticCustomError as error:
-                raise UsageError(f"--set {path}: {error.message()}") from None
-            if parsed is None:
-                values.append(float(item))
-                continue
-            if parsed.unit != parameter.unit:
-                raise UsageError(
-                    f"--set {path}: '{item.strip()}' is in {parsed.unit or 'no unit'}; give it in"
-                    f" {parameter.unit or 'no unit'}, like the parameter"
-                )
-            values.append(parsed.value)
-        grid[path] = values
-    return grid
+        entries[path] = listed.split(",")
+    return parse_grid(scenario, entries, "--set")
 
 
 #: Samples of a report's Monte Carlo when none are asked for.

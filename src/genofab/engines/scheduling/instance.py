@@ -22,7 +22,7 @@ from typing import Literal
 import numpy as np
 
 from genofab.engines.lot import lot_arrays
-from genofab.model.plan import LotDemand, Plan, PlanProduct, RoomGroup
+from genofab.model.plan import LotDemand, Plan, PlanProduct, RoomGroup, plan_currency
 from genofab.model.scenario import Scenario
 
 #: Slack for values that are whole steps up to floating-point error.
@@ -53,6 +53,12 @@ class ProductSpec:
     phases: tuple[PhaseSpec, ...]
     cost_per_lot: float
     failure_probability: float
+    shelf_life: int | None = None
+
+    def expiry(self, last_start: int) -> int | None:
+        """Step after which a lot whose last phase starts at ``last_start`` may not be
+        delivered (None: it keeps)."""
+        return None if self.shelf_life is None else last_start + self.shelf_life
 
 
 @dataclass(frozen=True)
@@ -94,6 +100,7 @@ class LotSpec:
     due: int
     value: float
     penalty_per_step: float
+    unmet_penalty: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -110,6 +117,8 @@ class Instance:
     storage_cost_per_step: float
     currency: str
     roundings: tuple[str, ...] = ()
+    inventory_capacity: int | None = None
+    inventory_cost_per_step: float = 0.0
 
     @property
     def step_unit(self) -> Literal["wk", "d"]:
@@ -163,7 +172,7 @@ def compile_plan(plan: Plan, scenarios: dict[str, Scenario] | None = None) -> In
     roundings = tuple(rounding_notes(plan, scenarios))
     lots = _lots(plan, names, step)
     storage = plan.storage
-    currency = _currency(plan)
+    currency = plan_currency(plan)
     return Instance(
         name=plan.name,
         step_days=step,
@@ -177,6 +186,10 @@ def compile_plan(plan: Plan, scenarios: dict[str, Scenario] | None = None) -> In
         storage_cost_per_step=0.0 if storage is None else storage.cost.value * step,
         currency=currency,
         roundings=roundings,
+        inventory_capacity=None
+        if plan.inventory is None or plan.inventory.capacity is None
+        else int(plan.inventory.capacity.value),
+        inventory_cost_per_step=0.0 if plan.inventory is None else plan.inventory.cost.value * step,
     )
 
 
@@ -269,6 +282,9 @@ def _product(product: PlanProduct, scenario: Scenario | None, step: float) -> Pr
         phases=phases,
         cost_per_lot=product.cost_per_lot.value,
         failure_probability=0.0 if failure is None else failure.value,
+        shelf_life=None
+        if product.shelf_life is None
+        else round_down(product.shelf_life.value, step),
     )
 
 
@@ -347,20 +363,22 @@ def _room(plan: Plan, room: RoomGroup, names: list[str], step: float) -> RoomSpe
 
 
 def _lots(plan: Plan, names: list[str], step: float) -> tuple[LotSpec, ...]:
-    wanted: list[tuple[int, int, int, int, LotDemand]] = []
+    wanted: list[tuple[int, int, int, int, LotDemand, float]] = []
     for d, demand in enumerate(plan.demands):
-        count = int(demand.lots.value)
-        due_days = plan.offset_days(demand.due)
-        for k in range(count):
-            if demand.spread == "even":
-                due = max(1, math.ceil(due_days * (k + 1) / count / step - GRID_SLACK))
-            else:
-                due = round_down(due_days, step)
-            wanted.append((names.index(demand.product), due, d, k, demand))
+        k = 0
+        for _, count, due_at, value in demand.dated_lots:
+            due_days = plan.offset_days(due_at)
+            for n in range(count):
+                if demand.spread == "even":
+                    due = max(1, math.ceil(due_days * (n + 1) / count / step - GRID_SLACK))
+                else:
+                    due = round_down(due_days, step)
+                wanted.append((names.index(demand.product), due, d, k, demand, value))
+                k += 1
     wanted.sort(key=lambda item: (item[0], item[1], item[2], item[3]))
     lots: list[LotSpec] = []
     ordinal: dict[int, int] = {}
-    for product, due, d, _, demand in wanted:
+    for product, due, d, _, demand, value in wanted:
         k = ordinal.get(product, 0)
         ordinal[product] = k + 1
         lots.append(
@@ -371,26 +389,9 @@ def _lots(plan: Plan, names: list[str], step: float) -> tuple[LotSpec, ...]:
                 sponsor=demand.sponsor,
                 demand=d,
                 due=due,
-                value=demand.value_per_lot.value,
+                value=value,
                 penalty_per_step=demand.lateness_penalty.value * step,
+                unmet_penalty=demand.unmet_penalty.value,
             )
         )
     return tuple(lots)
-
-
-def _currency(plan: Plan) -> str:
-    units = [product.cost_per_lot.unit for product in plan.products]
-    units += [demand.value_per_lot.unit for demand in plan.demands]
-    units += [demand.lateness_penalty.unit for demand in plan.demands]
-    stated = [
-        unit.split("/", 1)[0]
-        for unit, source in zip(
-            units,
-            [p.cost_per_lot.source for p in plan.products]
-            + [d.value_per_lot.source for d in plan.demands]
-            + [d.lateness_penalty.source for d in plan.demands],
-            strict=True,
-        )
-        if not (source or "").startswith("default:")
-    ]
-    return stated[0] if stated else "EUR"

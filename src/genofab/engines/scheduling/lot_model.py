@@ -90,7 +90,7 @@ def solve_lot_model(
     for makespan and lateness, an upper bound for margin) from the campaign level."""
     started = time.perf_counter()
     horizon = instance.horizon
-    optional = objective == "margin"
+    optional = objective in ("margin", "profit")
     hinted = canonical(instance, hint) if hint is not None else None
     hint_start: dict[tuple[int, int], int] = {}
     if hinted is not None:
@@ -102,6 +102,7 @@ def solve_lot_model(
     made: dict[int, cp_model.IntVar | int] = {}
     phases: dict[tuple[int, int], _Phase] = {}
     completion: dict[int, cp_model.LinearExprT] = {}
+    last_start: dict[int, cp_model.IntVar] = {}
     room_items: dict[tuple[int, int], list[_Item]] = defaultdict(list)
     waits: list[tuple[cp_model.IntervalVar, cp_model.IntVar]] = []
     for lot in instance.lots:
@@ -153,6 +154,7 @@ def solve_lot_model(
             head += phase.duration
         assert previous is not None
         completion[lot.index] = previous.end
+        last_start[lot.index] = previous.start
     arcs_cost: list[tuple[cp_model.IntVar, float]] = []
     successions: list[tuple[tuple[int, int], int, int, cp_model.IntVar]] = []
     for (g, r), items in room_items.items():
@@ -204,7 +206,8 @@ def solve_lot_model(
             model.add(total >= int(bound))
         model.minimize(total)
     else:
-        margin = _margin(instance, made, lateness, arcs_cost, waits)
+        extra = _finished_lots(model, instance, made, last_start) if objective == "profit" else []
+        margin = _margin(instance, made, lateness, arcs_cost, waits, extra)
         if bound is not None:
             model.add(margin <= int(bound // MONEY_SCALE))
         model.maximize(margin)
@@ -396,8 +399,9 @@ def _margin(
     lateness: dict[int, cp_model.IntVar],
     arcs_cost: list[tuple[cp_model.IntVar, float]],
     waits: list[tuple[cp_model.IntervalVar, cp_model.IntVar]],
+    extra: list[cp_model.LinearExprT],
 ) -> cp_model.LinearExprT:
-    terms: list[cp_model.LinearExprT] = []
+    terms: list[cp_model.LinearExprT] = list(extra)
     for lot in instance.lots:
         gain = lot.value - instance.products[lot.product].cost_per_lot
         terms.append(round(gain / MONEY_SCALE) * made[lot.index])
@@ -407,6 +411,44 @@ def _margin(
     if instance.storage_cost_per_step:
         terms += [-round(instance.storage_cost_per_step / MONEY_SCALE) * size for _, size in waits]
     return sum(terms)
+
+
+def _finished_lots(
+    model: cp_model.CpModel,
+    instance: Instance,
+    made: dict[int, cp_model.IntVar | int],
+    last_start: dict[int, cp_model.IntVar],
+) -> list[cp_model.LinearExprT]:
+    """The profit's terms beyond the margin: a lot made early waits in the finished-lot
+    inventory until its due date (its cost, and the inventory's capacity as a cumulative); a
+    lot made is delivered within its shelf life (made lots serve the due dates first in,
+    first out, so the model never wastes one); a demanded lot not made pays its penalty."""
+    terms: list[cp_model.LinearExprT] = []
+    stays: list[cp_model.IntervalVar] = []
+    horizon = instance.horizon
+    for lot in instance.lots:
+        present = made[lot.index]
+        assert isinstance(present, cp_model.IntVar)
+        released = last_start[lot.index] + instance.products[lot.product].phases[-1].duration
+        early = model.new_int_var(0, horizon, f"early_{lot.index}")
+        model.add(early >= lot.due - released)
+        model.add(early == 0).only_enforce_if(~present)
+        if instance.inventory_cost_per_step:
+            terms.append(-round(instance.inventory_cost_per_step / MONEY_SCALE) * early)
+        if instance.inventory_capacity is not None:
+            delivery = model.new_int_var(0, 2 * horizon, f"delivery_{lot.index}")
+            model.add(delivery == released + early)
+            stays.append(model.new_optional_interval_var(released, early, delivery, present, ""))
+        shelf_life = instance.products[lot.product].shelf_life
+        if shelf_life is not None:
+            model.add(last_start[lot.index] >= lot.due - shelf_life).only_enforce_if(present)
+        if lot.unmet_penalty:
+            unmet = round(lot.unmet_penalty / MONEY_SCALE)
+            terms.append(unmet * present - unmet)  # −unmet when the lot is not made
+    if stays:
+        assert instance.inventory_capacity is not None
+        model.add_cumulative(stays, [1] * len(stays), instance.inventory_capacity)
+    return terms
 
 
 def _hint(

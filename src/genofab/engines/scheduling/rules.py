@@ -53,10 +53,12 @@ def place_lots(
     order: list[int],
     rooms: dict[tuple[int, int], tuple[int, int]] | None = None,
     switch_penalty: float = 0.0,
+    not_before: dict[int, int] | None = None,
 ) -> Timetable:
-    """Place lots in ``order``; ``rooms`` fixes (group, room) for some (lot, phase). A lot that
-    cannot be made within the horizon is left out (with the reason) and holds nothing, so the
-    schedule always completes."""
+    """Place lots in ``order``; ``rooms`` fixes (group, room) for some (lot, phase) and
+    ``not_before`` the earliest start of some lots. A lot that cannot be made within the
+    horizon is left out (with the reason) and holds nothing, so the schedule always
+    completes."""
     fixed = rooms or {}
     sequenced = {
         (g, r): _Room()
@@ -79,7 +81,7 @@ def place_lots(
     left_out: list[tuple[int, str]] = []
     for index in order:
         product = instance.lots[index].product
-        release = 0
+        release = (not_before or {}).get(index, 0)
         tentative, delay = _try_lot(
             instance, index, release, sequenced, usage, fixed, switch_penalty
         )

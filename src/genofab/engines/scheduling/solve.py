@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import math
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from genofab.engines.scheduling.aggregate import aggregate_plan, decode_aggregate
@@ -30,12 +31,19 @@ from genofab.engines.scheduling.campaign import (
     flow_arcs,
     stages,
 )
+from genofab.engines.scheduling.delivery_rules import profit_schedules
 from genofab.engines.scheduling.improve import improve
 from genofab.engines.scheduling.instance import Instance
 from genofab.engines.scheduling.lot_model import MAX_ARCS, arc_count, solve_lot_model
 from genofab.engines.scheduling.order_search import score, search_orders
 from genofab.engines.scheduling.rules import campaign_order, due_order, earliest_due_date
-from genofab.engines.scheduling.timetable import Assessment, Objective, Timetable, assess
+from genofab.engines.scheduling.timetable import (
+    MONEY_OBJECTIVES,
+    Assessment,
+    Objective,
+    Timetable,
+    assess,
+)
 
 #: Share of the time limit the campaign level may use.
 CAMPAIGN_SHARE = 0.4
@@ -63,6 +71,19 @@ PLACEMENTS_PER_SECOND = 25_000
 SWITCH_PENALTIES = (1.0, 2.0, 4.0, 8.0)
 #: Arc-flow models larger than this (lot arcs) are not built: they would not solve in time.
 MAX_FLOW_ARCS = 12_000
+
+
+@dataclass(frozen=True)
+class Progress:
+    """How a solve stands after one of its stages: the best value and bound so far (steps or
+    money, or the plan's unit once converted: ``unit``), seconds since it started."""
+
+    stage: str
+    value: float | None
+    bound: float | None
+    seconds: float
+    time_limit: float
+    unit: str = ""
 
 
 @dataclass(frozen=True)
@@ -104,13 +125,20 @@ def plan_schedule(
     lot_model: str = "auto",
     campaign_level: bool = True,
     search: bool = True,
+    progress: Callable[[Progress], None] | None = None,
 ) -> Solution:
     """Best schedule of ``instance`` for ``objective`` within ``time_limit`` seconds.
     ``lot_model`` is ``auto`` (only while a gap remains), ``always`` or ``never``;
     without ``campaign_level`` and ``search`` (the order and neighbourhood searches) only the
-    rule-based schedules and trivial bounds are used."""
+    rule-based schedules and trivial bounds are used. ``progress`` is told the best value and
+    bound after each stage."""
     started = time.perf_counter()
-    all_lots = objective != "margin"
+    all_lots = objective not in MONEY_OBJECTIVES
+    inventory = objective == "profit"
+    # the campaign level optimises the margin for the profit objective (the lot model the
+    # profit itself): what they find is judged by its profit, and their bound holds for the
+    # profit (see _profit_bound)
+    solved: Objective = "margin" if objective == "profit" else objective
     runs: list[SolverRun] = []
     best: tuple[Timetable, Assessment, str] | None = None
     partial: tuple[Timetable, Assessment, str] | None = None
@@ -119,12 +147,12 @@ def plan_schedule(
         nonlocal best, partial
         if timetable is None:
             return
-        assessment = assess(instance, timetable, all_lots=all_lots)
+        assessment = assess(instance, timetable, all_lots=all_lots, inventory=inventory)
         if not assessment.feasible:
             if all_lots and not timetable.left_out:
                 return
             # a schedule that leaves lots out: the floor when no schedule of every lot is found
-            assessment = assess(instance, timetable, all_lots=False)
+            assessment = assess(instance, timetable, all_lots=False, inventory=inventory)
             if assessment.feasible and (
                 partial is None or _fuller(objective, assessment, partial[1])
             ):
@@ -137,9 +165,19 @@ def plan_schedule(
     rule_schedules = {"earliest due date": by_due[0.0], "campaign order": campaign_order(instance)}
     for penalty in SWITCH_PENALTIES:
         rule_schedules[f"earliest due date, switches weighted ×{penalty:g}"] = by_due[penalty]
+    if objective == "profit":
+        rule_schedules.update(profit_schedules(instance))
     for name, timetable in rule_schedules.items():
         consider(timetable, f"rule: {name}")
     bound = _trivial_bound(instance, objective)
+
+    def report(stage: str) -> None:
+        if progress is not None:
+            value = None if best is None else best[1].objective(objective)
+            seconds = time.perf_counter() - started
+            progress(Progress(stage, value, bound, seconds, time_limit))
+
+    report("rule-based schedules")
     campaign: CampaignPlan | None = None
     proven_infeasible = False
     found = stages(instance)
@@ -148,7 +186,7 @@ def plan_schedule(
         deadline = started + time_limit * CAMPAIGN_GUARD
         level = _campaign_level(
             instance,
-            objective,
+            solved,
             found,
             bound,
             hint,
@@ -157,18 +195,19 @@ def plan_schedule(
             time_limit * CAMPAIGN_SHARE * DETERMINISTIC_PER_SECOND,
         )
         runs += level.runs
-        bound, campaign = level.bound, level.plan
+        bound, campaign = _profit_bound(instance, objective, level.bound), level.plan
         proven_infeasible = level.infeasible
         if level.aggregated is not None:
             consider(level.aggregated, "aggregate campaign plan decoded")
         if level.decoded is not None:
             consider(level.decoded, "campaign plan (arc-flow) decoded")
+        report("campaign level")
     closed = best is not None and _closed(objective, best[1], bound)
     guard = started + time_limit - FINISHING
     work_left = time_limit * WORK_SHARE - (time_limit * CAMPAIGN_SHARE if found else 0.0)
     if (
         search
-        and objective != "margin"
+        and objective not in MONEY_OBJECTIVES
         and (best is None or not _closed(objective, best[1], bound))
     ):
         searched = search_orders(
@@ -193,6 +232,7 @@ def plan_schedule(
             )
         )
         consider(searched.timetable, "order search (simulated annealing)")
+        report("order search")
         closed = best is not None and _closed(objective, best[1], bound)
     exact = arc_count(instance) <= MAX_ARCS
     wanted = lot_model == "always" or (lot_model == "auto" and not closed)
@@ -205,11 +245,11 @@ def plan_schedule(
             seeded = best or partial
             lot = solve_lot_model(
                 instance,
-                objective,
+                objective if objective == "profit" else solved,
                 time_limit=left,
                 work=share * DETERMINISTIC_PER_SECOND,
                 hint=seeded[0] if seeded is not None else None,
-                bound=bound,
+                bound=None if objective == "profit" else bound,  # a profit bound is no margin's
                 workers=workers,
                 seed=seed,
             )
@@ -219,8 +259,17 @@ def plan_schedule(
             if lot.run.status == "infeasible" and not lot.restricted:
                 proven_infeasible = True
             elif lot.run.bound is not None:
-                bound = _tighter(objective, bound, lot.run.bound)
-    if search and best is not None and not _closed(objective, best[1], bound) and work_left > 0.05:
+                bound = _tighter(
+                    objective, bound, _profit_bound(instance, objective, lot.run.bound)
+                )
+            report("lot-level model")
+    if (
+        search
+        and objective not in MONEY_OBJECTIVES
+        and best is not None
+        and not _closed(objective, best[1], bound)
+        and work_left > 0.05
+    ):
         better = improve(
             instance,
             objective,
@@ -233,6 +282,7 @@ def plan_schedule(
             runs.append(better.run)
             if _better(objective, better.assessment, best[1]):
                 best = (better.timetable, better.assessment, "large-neighbourhood search")
+            report("large-neighbourhood search")
     seconds = time.perf_counter() - started
     if best is None:
         reasons = tuple(diagnose(instance, found))
@@ -264,7 +314,8 @@ def plan_schedule(
     value = assessment.objective(objective)
     if objective == "margin":
         value = rounded_margin(instance, assessment)
-    assert (bound >= value - 1e-6) if objective == "margin" else (bound <= value + 1e-6), (
+    money = objective in MONEY_OBJECTIVES
+    assert (bound >= value - 1e-6) if money else (bound <= value + 1e-6), (
         f"bound {bound} is on the wrong side of a schedule worth {value}"
     )
     status = "optimal" if _closed(objective, assessment, bound, value) else "feasible"
@@ -362,6 +413,34 @@ def _campaign_level(
     return _CampaignLevel(bound, None, None, aggregated, infeasible, tuple(runs))
 
 
+def _profit_bound(instance: Instance, objective: Objective, bound: float) -> float:
+    """A bound the solvers proved (the campaign level's on the margin, the lot model's on the
+    profit), as a bound on the profit. Without shelf lives every made lot serves the due date
+    first in, first out, as under margin, so a schedule's profit is its margin less inventory
+    costs and unmet-demand penalties (never more), and the lot model's schedules are all the
+    schedules; the solvers count each gain, penalty and cost in whole units of money, hence
+    the slack of the most that rounding can change. With shelf lives a wasted lot can change
+    that, and only the plan's own bound is kept."""
+    if objective != "profit":
+        return bound
+    if any(product.shelf_life is not None for product in instance.products):
+        return _trivial_bound(instance, objective)
+
+    def error(amount: float) -> float:
+        return abs(amount - round(amount))
+
+    steps = instance.horizon
+    per_step = (
+        error(instance.storage_cost_per_step) + error(instance.inventory_cost_per_step)
+    ) * steps
+    slack = sum(
+        1.0 + error(lot.penalty_per_step) * steps + per_step for lot in instance.lots
+    )  # value less cost, and the unmet penalty: half a unit each
+    # a changeover before each phase at most
+    slack += 0.5 * sum(len(instance.products[lot.product].phases) for lot in instance.lots)
+    return min(_trivial_bound(instance, objective), bound + slack)
+
+
 def _fuller(objective: Objective, new: Assessment, old: Assessment) -> bool:
     """More lots made, then the better objective (schedules that leave lots out)."""
     if len(new.completion) != len(old.completion):
@@ -370,8 +449,8 @@ def _fuller(objective: Objective, new: Assessment, old: Assessment) -> bool:
 
 
 def _better(objective: Objective, new: Assessment, old: Assessment) -> bool:
-    if objective == "margin":
-        return new.margin > old.margin + 1e-9
+    if objective in MONEY_OBJECTIVES:
+        return new.objective(objective) > old.objective(objective) + 1e-9
     return new.objective(objective) < old.objective(objective)
 
 
@@ -379,7 +458,7 @@ def _closed(
     objective: Objective, assessment: Assessment, bound: float, value: float | None = None
 ) -> bool:
     value = assessment.objective(objective) if value is None else value
-    if objective == "margin":
+    if objective in MONEY_OBJECTIVES:
         return bound - value < 0.5
     return value <= bound + 1e-9
 
@@ -402,7 +481,7 @@ def rounded_margin(instance: Instance, assessment: Assessment) -> float:
 
 
 def _tighter(objective: Objective, bound: float, new: float) -> float:
-    if objective == "margin":
+    if objective in MONEY_OBJECTIVES:
         return min(bound, new)
     return max(bound, math.ceil(new - 1e-6))
 
@@ -410,7 +489,15 @@ def _tighter(objective: Objective, bound: float, new: float) -> float:
 def _trivial_bound(instance: Instance, objective: Objective) -> float:
     """Bounds from each product alone, every room able to make it at its service: its k-th
     lot cannot be released before its recipe's head, ⌈(k + 1) ÷ places⌉ phases back to back
-    in the phase with the fewest places, and its tail. Margin: every lot's value less cost."""
+    in the phase with the fewest places, and its tail. Margin: every lot's value less cost;
+    profit: for each demanded lot, its value less cost, or its unmet-demand penalty."""
+    if objective == "profit":
+        return float(
+            sum(
+                max(lot.value - instance.products[lot.product].cost_per_lot, -lot.unmet_penalty)
+                for lot in instance.lots
+            )
+        )
     if objective == "margin":
         return float(
             sum(

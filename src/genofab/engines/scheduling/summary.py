@@ -5,16 +5,19 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from dataclasses import dataclass
 
 from genofab import __version__
 from genofab.engines.scheduling.capacity import plan_capacity
 from genofab.engines.scheduling.instance import Instance
 from genofab.engines.scheduling.montecarlo import Distribution, Robustness
+from genofab.engines.scheduling.rooms_needed import RoomsNeeded
 from genofab.engines.scheduling.solve import Solution
 from genofab.engines.scheduling.timetable import Assessment, Timetable
 from genofab.results.schedule import (
     CampaignRow,
     ChangeoverRow,
+    DeliveryRow,
     GroupCapacity,
     LeftOutLot,
     LotRow,
@@ -23,6 +26,8 @@ from genofab.results.schedule import (
     PlanRobustness,
     ProductDelivery,
     ProductOutlook,
+    Profit,
+    RoomNeed,
     RoomUse,
     ScheduleResult,
     ShutdownRow,
@@ -66,19 +71,23 @@ def summarise(
         "makespan": unit,
         "lateness": f"lot·{unit}",
         "margin": instance.currency,
+        "profit": instance.currency,
     }[solution.objective]
-    convert = (lambda v: v) if solution.objective == "margin" else time
+    money = solution.objective in ("margin", "profit")
+    convert = (lambda v: v) if money else time
     assessment = solution.assessment
     timetable = solution.timetable
+    profit = solution.objective == "profit"
+    fates = None if assessment is None else _fates(instance, assessment, profit)
     lots = (
-        _lot_rows(instance, timetable, assessment, time, date) if assessment and timetable else ()
+        _lot_rows(instance, timetable, assessment, fates, time, date)
+        if assessment and timetable and fates
+        else ()
     )
     on_time = None
-    if assessment is not None:
-        made = len(assessment.completion)
-        on_time = (
-            sum(1 for late in assessment.lateness.values() if late == 0) / made if made else 0.0
-        )
+    if fates is not None:
+        made = len(fates.lateness)
+        on_time = sum(1 for late in fates.lateness.values() if late == 0) / made if made else 0.0
     return ScheduleResult(
         status=solution.status,
         objective=solution.objective,
@@ -94,10 +103,10 @@ def summarise(
         horizon=time(instance.horizon),
         start_date=start,
         infeasibility=solution.infeasibility,
-        left_out=_left_out(instance, solution, time, date),
+        left_out=_left_out(instance, solution, fates, time, date),
         grid_notes=instance.roundings,
         makespan=None if assessment is None else time(assessment.makespan),
-        total_lateness=None if assessment is None else time(assessment.total_lateness),
+        total_lateness=None if fates is None else time(sum(fates.lateness.values())),
         on_time_share=on_time,
         lots_demanded=len(instance.lots),
         lots_made=0 if assessment is None else len(assessment.completion),
@@ -116,9 +125,13 @@ def summarise(
             lateness_cost=assessment.lateness_cost,
             margin=assessment.margin,
         ),
+        profit=None if assessment is None or not profit else _profit(instance, assessment, time),
+        deliveries=()
+        if assessment is None or not profit
+        else _dated_deliveries(instance, assessment, time, date),
         lots=lots,
-        products=_deliveries(instance, assessment, time, by="product"),
-        sponsors=_deliveries(instance, assessment, time, by="sponsor"),
+        products=_deliveries(instance, fates, time, by="product"),
+        sponsors=_deliveries(instance, fates, time, by="sponsor"),
         rooms=_rooms(instance, timetable, assessment, time),
         changeover_list=()
         if assessment is None
@@ -174,6 +187,18 @@ def summarise(
     )
 
 
+def rooms_needed_fields(instance: Instance, found: RoomsNeeded) -> dict[str, object]:
+    """The result's fields of the rooms-needed search (times in the plan's unit)."""
+    return {
+        "rooms_needed": tuple(
+            RoomNeed(rooms=room.name, kind=room.kind, count=room.count, needed=needed)
+            for room, needed in zip(instance.rooms, found.needed, strict=True)
+        ),
+        "rooms_needed_method": f"{found.method} ({found.tried} schedules tried)",
+        "unavoidable_lateness": found.unavoidable / instance.unit_steps,
+    }
+
+
 def robustness_result(
     instance: Instance, outcome: Robustness, *, seed: int, seconds: float
 ) -> PlanRobustness:
@@ -205,19 +230,23 @@ def robustness_result(
 
 
 def _left_out(
-    instance: Instance, solution: Solution, time: object, date: object
+    instance: Instance, solution: Solution, fates: _Fates | None, time: object, date: object
 ) -> tuple[LeftOutLot, ...]:
     """Demanded lots no lot made serves (first in, first out: a product's latest due dates),
-    each with the reason its scheduler gave."""
+    each with the reason its scheduler gave (or that a lot made for it expired)."""
     assert callable(time) and callable(date)
-    assessment, timetable = solution.assessment, solution.timetable
-    served = set() if assessment is None else set(assessment.serves.values())
+    timetable = solution.timetable
+    served = set() if fates is None else set(fates.serves.values())
     given: dict[int, list[str]] = defaultdict(list)
+    for lot in sorted(fates.wasted if fates is not None else ()):
+        given[instance.lots[lot].product].append(
+            "a lot made for it expired (shelf life) before it could be delivered: wasted"
+        )
     for lot, reason in timetable.left_out if timetable is not None else ():
         given[instance.lots[lot].product].append(reason)
     default = (
-        "not made: the margin is higher without it"
-        if solution.objective == "margin"
+        f"not made: the {solution.objective} is higher without it"
+        if solution.objective in ("margin", "profit")
         else "not made"
     )
     rows = []
@@ -245,10 +274,35 @@ def _solver_line(solution: Solution) -> str:
     return "; ".join(f"{run.model}: {run.status}" for run in solution.runs)
 
 
+@dataclass(frozen=True)
+class _Fates:
+    """Which demanded lot each lot made serves and how late, and (profit) when it is
+    delivered or whether it is wasted."""
+
+    serves: dict[int, int]
+    lateness: dict[int, int]
+    delivery: dict[int, int]
+    wasted: frozenset[int]
+
+
+def _fates(instance: Instance, assessment: Assessment, profit: bool) -> _Fates:
+    """First in, first out at release; under profit, the deliveries of the ledger."""
+    if not profit:
+        return _Fates(assessment.serves, assessment.lateness, {}, frozenset())
+    ledger = assessment.ledger
+    return _Fates(
+        serves={lot: demand for lot, (demand, _) in ledger.delivered.items()},
+        lateness={lot: ledger.late_steps(instance, lot) for lot in ledger.delivered},
+        delivery={lot: when for lot, (_, when) in ledger.delivered.items()},
+        wasted=frozenset(ledger.wasted),
+    )
+
+
 def _lot_rows(
     instance: Instance,
     timetable: Timetable,
     assessment: Assessment,
+    fates: _Fates,
     time: object,
     date: object,
 ) -> tuple[LotRow, ...]:
@@ -256,11 +310,12 @@ def _lot_rows(
     rows = []
     # lots are shown under the demand they serve (first in, first out)
     for lot, phases in sorted(
-        timetable.by_lot().items(), key=lambda item: assessment.serves.get(item[0], item[0])
+        timetable.by_lot().items(), key=lambda item: fates.serves.get(item[0], item[0])
     ):
-        served = assessment.serves.get(lot, lot)
+        served = fates.serves.get(lot, lot)
         spec = instance.lots[served]
         release = assessment.completion[lot]
+        delivery = fates.delivery.get(lot)
         for placement in phases:
             phase = instance.products[spec.product].phases[placement.phase]
             begin = placement.start
@@ -278,30 +333,85 @@ def _lot_rows(
                         end=time(begin + steps),
                         release=time(release),
                         due=time(spec.due),
-                        lateness=time(assessment.lateness.get(lot, 0)),
+                        lateness=time(fates.lateness.get(lot, 0)),
                         start_date=date(begin),
                         end_date=date(begin + steps),
                         release_date=date(release),
                         due_date=date(spec.due),
+                        delivery=None if delivery is None else time(delivery),
+                        wasted=lot in fates.wasted,
                     )
                 )
                 begin += steps
     return tuple(rows)
 
 
+def _profit(instance: Instance, assessment: Assessment, time: object) -> Profit:
+    assert callable(time)
+    ledger = assessment.ledger
+    return Profit(
+        currency=instance.currency,
+        sales=ledger.sales,
+        production_cost=assessment.production_cost,
+        changeover_cost=assessment.changeover_cost,
+        storage_cost=assessment.storage_cost,
+        inventory_cost=ledger.inventory_cost,
+        backlog_cost=ledger.backlog_cost,
+        unmet_cost=ledger.unmet_cost,
+        profit=assessment.profit,
+        lots_delivered=len(ledger.delivered),
+        lots_wasted=len(ledger.wasted),
+        waste_cost=ledger.waste_cost,
+        lots_unmet=len(ledger.unmet),
+        inventory_peak=ledger.inventory_peak,
+        inventory_capacity=instance.inventory_capacity,
+        inventory_lot_time=time(ledger.inventory_lot_steps),
+    )
+
+
+def _dated_deliveries(
+    instance: Instance, assessment: Assessment, time: object, date: object
+) -> tuple[DeliveryRow, ...]:
+    """Each demand's lots due at each date: delivered on time, late, or never."""
+    assert callable(time) and callable(date)
+    delivered = dict(assessment.ledger.delivered.values())
+    groups: dict[tuple[int, int], list[int]] = defaultdict(list)
+    for lot in instance.lots:
+        groups[(lot.demand, lot.due)].append(lot.index)
+    rows = []
+    for (_, due), wanted in sorted(groups.items()):
+        first = instance.lots[wanted[0]]
+        served = [delivered[index] for index in wanted if index in delivered]
+        on_time = sum(1 for when in served if when <= due)
+        rows.append(
+            DeliveryRow(
+                sponsor=first.sponsor,
+                product=instance.products[first.product].name,
+                due=time(due),
+                due_date=date(due),
+                lots_due=len(wanted),
+                lots_on_time=on_time,
+                lots_late=len(served) - on_time,
+                lots_unmet=len(wanted) - len(served),
+                sales=sum(instance.lots[index].value for index in wanted if index in delivered),
+            )
+        )
+    return tuple(rows)
+
+
 def _deliveries(
-    instance: Instance, assessment: Assessment | None, time: object, *, by: str
+    instance: Instance, fates: _Fates | None, time: object, *, by: str
 ) -> tuple[ProductDelivery | SponsorDelivery, ...]:
     assert callable(time)
     keys: dict[str, list[int]] = defaultdict(list)
     for lot in instance.lots:
         key = instance.products[lot.product].name if by == "product" else lot.sponsor
         keys[key].append(lot.index)
-    served = {} if assessment is None else {d: lot for lot, d in assessment.serves.items()}
+    served = {} if fates is None else {d: lot for lot, d in fates.serves.items()}
     rows: list[ProductDelivery | SponsorDelivery] = []
     for key, demanded in keys.items():
         made = [served[d] for d in demanded if d in served]
-        lateness = [assessment.lateness[lot] for lot in made] if assessment else []
+        lateness = [fates.lateness[lot] for lot in made] if fates else []
         on_time = sum(1 for late in lateness if late == 0)
         fields = {
             "lots_demanded": len(demanded),

@@ -1,5 +1,6 @@
 """A lot schedule on the grid, and its assessment: every rule it breaks, each lot's
-completion and lateness (first in, first out), makespan, changeovers and margin.
+completion and lateness (first in, first out), makespan, changeovers, margin and profit
+(the finished lots' deliveries, inventory and waste: :mod:`.deliveries`).
 
 The assessment is the one judge of every scheduler: a schedule is feasible when
 :func:`assess` finds no violation, and its objective value is computed here, never taken
@@ -13,10 +14,13 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Literal
 
+from genofab.engines.scheduling.deliveries import Ledger, keep_ledger
 from genofab.engines.scheduling.instance import Instance
 
-Objective = Literal["makespan", "lateness", "margin"]
-OBJECTIVES: tuple[Objective, ...] = ("makespan", "lateness", "margin")
+Objective = Literal["makespan", "lateness", "margin", "profit"]
+OBJECTIVES: tuple[Objective, ...] = ("makespan", "lateness", "margin", "profit")
+#: Objectives under which lots are optional (a lot not worth making is left out).
+MONEY_OBJECTIVES: tuple[Objective, ...] = ("margin", "profit")
 
 
 @dataclass(frozen=True)
@@ -81,6 +85,7 @@ class Assessment:
     changeover_cost: float
     storage_cost: float
     lateness_cost: float
+    ledger: Ledger
 
     @property
     def feasible(self) -> bool:
@@ -98,18 +103,40 @@ class Assessment:
             - self.lateness_cost
         )
 
+    @property
+    def profit(self) -> float:
+        """Sales at delivery − production, changeover, storage (between phases) and inventory
+        (finished lots) costs − backlog penalties − penalties for demand never met."""
+        ledger = self.ledger
+        return (
+            ledger.sales
+            - self.production_cost
+            - self.changeover_cost
+            - self.storage_cost
+            - ledger.inventory_cost
+            - ledger.backlog_cost
+            - ledger.unmet_cost
+        )
+
     def objective(self, objective: Objective) -> float:
-        """The value of ``objective`` (makespan and lateness in steps, margin in money)."""
+        """The value of ``objective`` (makespan and lateness in steps, margin and profit in
+        money)."""
         if objective == "makespan":
             return float(self.makespan)
         if objective == "lateness":
             return float(self.total_lateness)
+        if objective == "profit":
+            return self.profit
         return self.margin
 
 
-def assess(instance: Instance, timetable: Timetable, *, all_lots: bool = True) -> Assessment:
+def assess(
+    instance: Instance, timetable: Timetable, *, all_lots: bool = True, inventory: bool = False
+) -> Assessment:
     """Check ``timetable`` against every rule of ``instance`` and measure it. With
-    ``all_lots`` every demanded lot must be made (makespan and lateness objectives)."""
+    ``all_lots`` every demanded lot must be made (makespan and lateness objectives); with
+    ``inventory`` the finished lots wait for their due dates and must fit the finished-lot
+    inventory (profit objective; otherwise a lot is delivered when it is released)."""
     violations: list[str] = []
     lots = timetable.by_lot()
     for lot in instance.lots:
@@ -139,6 +166,11 @@ def assess(instance: Instance, timetable: Timetable, *, all_lots: bool = True) -
         for phases in lots.values()
         for earlier, later in itertools.pairwise(phases)
     )
+    ledger = keep_ledger(
+        instance, completion, {lot: phases[-1].start for lot, phases in lots.items()}
+    )
+    if inventory:
+        violations += ledger.inventory_violations
     return Assessment(
         violations=tuple(violations),
         completion=completion,
@@ -152,6 +184,7 @@ def assess(instance: Instance, timetable: Timetable, *, all_lots: bool = True) -
         changeover_cost=sum(change.cost for change in changeovers),
         storage_cost=waits * instance.storage_cost_per_step,
         lateness_cost=penalty,
+        ledger=ledger,
     )
 
 

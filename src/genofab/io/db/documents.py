@@ -5,9 +5,10 @@ nothing (:class:`~genofab.errors.StaleWriteError`)."""
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Select, select, update
+from sqlalchemy import Select, bindparam, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -31,10 +32,33 @@ def list_documents(session: Session, scope: Scope, kind: str | None = None) -> l
     return list(session.scalars(query.order_by(Document.kind, Document.name, Document.id)))
 
 
+# the hottest reads, built once with bound parameters (building and keying a statement costs
+# more than running it on SQLite)
+_DOCUMENT = select(Document).where(Document.id == bindparam("document_id"))
+_SPONSORS_DOCUMENT = _DOCUMENT.where(Document.sponsor_id == bindparam("sponsor_id"))
+_VERSION_LIST = (
+    select(
+        DocumentVersion.id,
+        DocumentVersion.document_id,
+        DocumentVersion.number,
+        DocumentVersion.sha256,
+        DocumentVersion.author_name,
+        DocumentVersion.created_at,
+        DocumentVersion.reason,
+    )
+    .where(DocumentVersion.document_id == bindparam("document_id"))
+    .order_by(DocumentVersion.number)
+)
+
+
 def get_document(session: Session, scope: Scope, document_id: int) -> Document:
     """One document by id, or NotFoundError (also for another sponsor's)."""
-    query = _visible(select(Document), scope).where(Document.id == document_id)
-    found: Document | None = session.scalar(query)
+    if scope.everything:
+        found = session.scalar(_DOCUMENT, {"document_id": document_id})
+    else:
+        found = session.scalar(
+            _SPONSORS_DOCUMENT, {"document_id": document_id, "sponsor_id": scope.sponsor_id}
+        )
     if found is None:
         raise NotFoundError(f"no document {document_id}")
     return found
@@ -56,6 +80,12 @@ def versions(session: Session, document: Document) -> list[DocumentVersion]:
     """Every version of a document, oldest first."""
     query = select(DocumentVersion).where(DocumentVersion.document_id == document.id)
     return list(session.scalars(query.order_by(DocumentVersion.number)))
+
+
+def version_list(session: Session, document: Document) -> Sequence[Any]:
+    """Every version of a document, oldest first, without its content: id, document_id,
+    number, sha256, author_name, created_at and reason."""
+    return session.execute(_VERSION_LIST, {"document_id": document.id}).all()
 
 
 def get_version(session: Session, document: Document, number: int | None = None) -> DocumentVersion:

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import hashlib
+import json
+from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from genofab import __version__
@@ -24,9 +26,11 @@ def create_run(
     *,
     seed: int,
     samples: int | None,
+    options: dict[str, Any] | None = None,
 ) -> Run:
     """A queued run of one document version (audited)."""
     run = Run(
+        options=None if options is None else json.dumps(options, ensure_ascii=False),
         sponsor_id=version.sponsor_id,
         version_id=version.id,
         kind=kind,
@@ -47,7 +51,13 @@ def create_run(
         "run",
         run.id,
         sponsor_id=version.sponsor_id,
-        detail={"kind": kind, "version_id": version.id, "seed": seed, "samples": samples},
+        detail={
+            "kind": kind,
+            "version_id": version.id,
+            "seed": seed,
+            "samples": samples,
+            "options": options,
+        },
     )
     return run
 
@@ -119,11 +129,11 @@ def finish_run(
 def list_artifacts(session: Session, run: Run) -> list[tuple[int, str, str, int]]:
     """Id, name, media type and size of each artifact of a run."""
     rows = session.execute(
-        select(Artifact.id, Artifact.name, Artifact.media_type, Artifact.content)
+        select(Artifact.id, Artifact.name, Artifact.media_type, func.length(Artifact.content))
         .where(Artifact.run_id == run.id)
         .order_by(Artifact.name)
     )
-    return [(row[0], row[1], row[2], len(row[3])) for row in rows]
+    return [(row[0], row[1], row[2], int(row[3])) for row in rows]
 
 
 def get_artifact(session: Session, scope: Scope, run: Run, name: str) -> Artifact:

@@ -91,6 +91,23 @@ class Database:
                     cursor.execute(f"SET ROLE {APP_ROLE}")
                 connection.commit()
 
+    @property
+    def _reader(self) -> Engine:
+        return self._bound(False)
+
+    @property
+    def _writer(self) -> Engine:
+        return self._bound(True)
+
+    def _bound(self, write: bool) -> Engine:
+        """The engine with the ``genofab_write`` option, made once per database."""
+        key = "_write_engine" if write else "_read_engine"
+        found = self.__dict__.get(key)
+        if found is None:
+            found = self.engine.execution_options(genofab_write=write)
+            self.__dict__[key] = found
+        return found
+
     def owner_engine(self) -> Engine:
         """An engine acting as the URL's own role, for migrations only (dispose it after)."""
         if self.is_sqlite:
@@ -101,7 +118,7 @@ class Database:
     def transaction(self, scope: Scope, *, write: bool = False) -> Iterator[Session]:
         """One transaction for ``scope``: committed when the block ends, rolled back if it
         raises. Writing transactions lock the SQLite file at once (no lost updates)."""
-        bind = self.engine.execution_options(genofab_write=write)
+        bind = self._writer if write else self._reader
         with Session(bind=bind, expire_on_commit=False, autoflush=True) as session:
             if not self.is_sqlite:
                 session.execute(

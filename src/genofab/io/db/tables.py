@@ -139,6 +139,8 @@ class Run(Base):
     progress: Mapped[float] = mapped_column(Float, default=0.0)
     seed: Mapped[int] = mapped_column(Integer, default=1)
     samples: Mapped[int | None] = mapped_column(Integer)
+    #: The job's other options as JSON (a sweep's grid), or None.
+    options: Mapped[str | None] = mapped_column(Text)
     content_sha256: Mapped[str] = mapped_column(String(64))
     genofab_version: Mapped[str] = mapped_column(String(32))
     result: Mapped[str | None] = mapped_column(Text)

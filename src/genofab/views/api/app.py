@@ -109,7 +109,7 @@ def create_app(settings: Settings) -> FastAPI:
     database = Database(settings.database_url)
     if settings.migrate:
         upgrade(database)
-    jobs = JobQueue(database, settings.workers)
+    jobs = JobQueue(database, settings.workers, settings.dask_scheduler)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:

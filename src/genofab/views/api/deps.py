@@ -1,6 +1,12 @@
 """What routes depend on: the database, the job queue and the scope of the caller, found from
 an API token (``Authorization: Bearer``) or a browser session cookie. A browser's unsafe
-request must carry its session's CSRF token (header ``X-CSRF-Token`` or form field)."""
+request must carry its session's CSRF token (header ``X-CSRF-Token`` or form field).
+
+Routes are plain functions, run in worker threads, except the reads of one record by id
+(a document, a version, a run): those are ``async`` and read in the event loop, skipping the
+hop to a worker thread and back, which costs more CPU than the read itself (a read by primary
+key takes well under a millisecond, and never waits for a lock: SQLite's WAL and
+PostgreSQL's MVCC let readers pass writers). See BENCHMARKS.md."""
 
 from __future__ import annotations
 

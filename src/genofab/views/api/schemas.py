@@ -85,9 +85,24 @@ class RunCreate(Body):
 
     document_id: int = Field(ge=1, le=2**31 - 1)
     version: int | None = Field(default=None, ge=1, le=2**31 - 1)
-    kind: Literal["run", "monte_carlo", "sensitivity", "report", "schedule"] = "run"
+    kind: Literal["run", "monte_carlo", "sensitivity", "sweep", "report", "schedule"] = "run"
     seed: int = Field(default=1, ge=0, le=2**31 - 1)
     samples: int | None = Field(default=None, ge=1, le=1_000_000)
+    grid: (
+        dict[
+            Annotated[str, Field(min_length=1, max_length=200)],
+            Annotated[
+                list[Annotated[str, Field(min_length=1, max_length=64)]],
+                Field(min_length=1, max_length=50),
+            ],
+        ]
+        | None
+    ) = Field(
+        default=None,
+        max_length=3,
+        description="a sweep's grid: parameter path → values as its field reads them"
+        " ('2e7 TU/mL'); every combination is a point, each a Monte Carlo of `samples`",
+    )
 
 
 class RequestCreate(Body):

@@ -22,7 +22,15 @@ def database_url(data: Path, database: str | None) -> str:
     return sqlite_url(data)
 
 
-def serve(data: Path, database: str | None, demo: bool, host: str, port: int, workers: int) -> None:
+def serve(
+    data: Path,
+    database: str | None,
+    demo: bool,
+    host: str,
+    port: int,
+    workers: int,
+    dask: str | None = None,
+) -> None:
     """Migrate the database, load the demo if asked, and serve until interrupted."""
     import uvicorn
 
@@ -34,7 +42,11 @@ def serve(data: Path, database: str | None, demo: bool, host: str, port: int, wo
         raise UsageError(f"--port must be from 1 to 65535, got {port}")
     if not 1 <= workers <= 16:
         raise UsageError(f"--workers must be from 1 to 16, got {workers}")
-    app = create_app(Settings(database_url=database_url(data, database), workers=workers))
+    if dask is not None and not dask.startswith(("tcp://", "tls://")):
+        raise UsageError(f"--dask takes a scheduler address such as tcp://host:8786, got '{dask}'")
+    app = create_app(
+        Settings(database_url=database_url(data, database), workers=workers, dask_scheduler=dask)
+    )
     if demo:
         credentials = load_demo(app.state.database)
         if credentials:

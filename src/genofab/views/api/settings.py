@@ -19,3 +19,6 @@ class Settings:
     secure_cookies: bool = False
     #: Create the schema at start (migrations).
     migrate: bool = True
+    #: A Dask scheduler's address (``tcp://host:8786``) for Monte Carlo and sweep jobs; None
+    #: runs their chunks on Dask's threads in the server's process.
+    dask_scheduler: str | None = None

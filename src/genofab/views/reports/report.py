@@ -117,46 +117,19 @@ def write_tornado_figures(
 def write_sweep(result: SweepResult, directory: Path) -> list[Path]:
     """A sweep's table (``sweep.csv``: mean, SD, P5, P50, P95 of each result at each point)
     and a plot of each result's median and P5–P95 band, in ``directory``."""
-    import csv
-
+    from genofab.service.sweeps import sweep_csv
     from genofab.views.reports import uncertainty_figures
 
     with staged_folder(directory) as staging:
         names = list(result.result_units)
         with (staging / "sweep.csv").open("w", newline="", encoding="utf-8") as stream:
-            table = csv.writer(stream)
-            table.writerow(
-                [
-                    *result.parameters,
-                    *[f"{name} {stat}" for name in names for stat in SPREAD_COLUMNS],
-                    "probability of meeting demand",
-                ]
-            )
-            for point in result.points:
-                table.writerow(
-                    [
-                        *[point.values[path] for path in result.parameters],
-                        *[
-                            _cell(getattr(point.results[name], stat))
-                            for name in names
-                            for stat in SPREAD_COLUMNS
-                        ],
-                        _cell(point.probability_of_meeting_demand),
-                    ]
-                )
+            stream.write(sweep_csv(result))
         for name in names:
             _save(
                 uncertainty_figures.sweep_bands(result, name), staging / _file_name("sweep", name)
             )
         written = sorted(path.relative_to(staging) for path in staging.rglob("*") if path.is_file())
     return written
-
-
-SPREAD_COLUMNS = ("mean", "sd", "p5", "p50", "p95")
-
-
-def _cell(value: float | None) -> float | str:
-    return "" if value is None else value
 
 
 def _file_name(kind: str, name: str) -> str:

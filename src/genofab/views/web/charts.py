@@ -180,6 +180,56 @@ def load_heatmap(load: list[dict[str, Any]]) -> dict[str, Any] | None:
     }
 
 
+def sweep_table(result: dict[str, Any]) -> dict[str, Any]:
+    """A sweep's points: the swept values, then each result's P50 [P5–P95]."""
+    parameters = list(result.get("parameters", []))
+    names = list(result.get("result_units", {}))
+    head = [f"{path} ({result.get('units', {}).get(path) or '–'})" for path in parameters] + [
+        f"{name} ({result['result_units'][name] or '–'})" for name in names
+    ]
+    rows = [
+        [number(point["values"][path]) for path in parameters]
+        + [spread_text(point["results"][name]) for name in names]
+        for point in result.get("points", [])
+    ]
+    return {"head": head, "rows": rows}
+
+
+def sweep_band(result: dict[str, Any], name: str) -> dict[str, Any]:
+    """One result's P50 with its P5–P95 band at each point (the points in grid order,
+    labelled by their swept values)."""
+    parameters = list(result.get("parameters", []))
+    points = result.get("points", [])
+    labels = [", ".join(number(point["values"][path]) for path in parameters) for point in points]
+    spreads = [point["results"][name] for point in points]
+    p50 = [spread.get("p50") for spread in spreads]
+    upper = [
+        None if s.get("p95") is None or s.get("p50") is None else s["p95"] - s["p50"]
+        for s in spreads
+    ]
+    lower = [
+        None if s.get("p5") is None or s.get("p50") is None else s["p50"] - s["p5"] for s in spreads
+    ]
+    trace = {
+        "type": "scatter",
+        "mode": "lines+markers",
+        "x": labels,
+        "y": p50,
+        "name": "P50",
+        "error_y": {"type": "data", "symmetric": False, "array": upper, "arrayminus": lower},
+    }
+    return {
+        "data": [trace],
+        "layout": {
+            "title": {"text": f"{name}: P50 and P5–P95"},
+            "xaxis": {"title": {"text": ", ".join(parameters)}, "type": "category"},
+            "yaxis": {"title": {"text": result.get("result_units", {}).get(name) or ""}},
+            "margin": {"t": 40},
+            "height": 320,
+        },
+    }
+
+
 def run_views(kind: str, result: dict[str, Any], sponsor: str | None) -> dict[str, Any]:
     """What a run page shows for a result of ``kind``."""
     views: dict[str, Any] = {"rows": [], "charts": [], "sponsors": []}
@@ -191,6 +241,9 @@ def run_views(kind: str, result: dict[str, Any], sponsor: str | None) -> dict[st
                 views["charts"].append(histogram(name, bars, units.get(name, "")))
     elif kind == "sensitivity":
         views["charts"] = [tornado(chart) for chart in result.get("tornado", {}).values()]
+    elif kind == "sweep":
+        views["table"] = sweep_table(result)
+        views["charts"] = [sweep_band(result, name) for name in result.get("result_units", {})]
     elif kind == "schedule":
         views["sponsors"] = sorted({r["sponsor"] for r in result.get("lots", [])})
         views["charts"] = [gantt(result, sponsor)]

@@ -13,6 +13,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 
+from genofab import __version__
 from genofab.errors import GenofabError
 from genofab.io.db import documents as store
 from genofab.io.db import runs as run_store
@@ -31,6 +32,20 @@ HERE = resources.files("genofab.views.web")
 templates = Jinja2Templates(directory=str(HERE.joinpath("templates")))
 templates.env.filters["figure"] = charts.figure
 templates.env.filters["spread"] = charts.spread_text
+
+
+class VendoredFiles(StaticFiles):
+    """The vendored scripts and style sheet, cached by browsers for a day: the pages name them
+    with genofab's version (``?v=``), so a new release is fetched afresh."""
+
+    def file_response(self, *args: Any, **kwargs: Any) -> Response:
+        response = super().file_response(*args, **kwargs)
+        response.headers["Cache-Control"] = f"public, max-age={STATIC_SECONDS}"
+        return response
+
+
+#: Seconds a browser keeps a vendored asset.
+STATIC_SECONDS = 86_400
 
 
 class LoginRequiredError(Exception):
@@ -54,13 +69,19 @@ def render(request: Request, name: str, caller: Caller | None, **context: Any) -
     return templates.TemplateResponse(
         request,
         name,
-        {"caller": caller, "csrf": caller.csrf if caller else "", "manager": MANAGER, **context},
+        {
+            "caller": caller,
+            "csrf": caller.csrf if caller else "",
+            "manager": MANAGER,
+            "version": __version__,
+            **context,
+        },
     )
 
 
 def mount_pages(app: FastAPI) -> None:
     """Add the pages and the static files to ``app``."""
-    app.mount("/static", StaticFiles(directory=str(HERE.joinpath("static"))), name="static")
+    app.mount("/static", VendoredFiles(directory=str(HERE.joinpath("static"))), name="static")
 
     @app.exception_handler(LoginRequiredError)
     async def _login(request: Request, error: LoginRequiredError) -> Response:
@@ -152,7 +173,7 @@ def mount_pages(app: FastAPI) -> None:
     ) -> HTMLResponse:
         with database.transaction(caller.scope) as session:
             document = store.get_document(session, caller.scope, document_id)
-            kept = store.versions(session, document)
+            kept = store.version_list(session, document)
             shown = store.get_version(session, document, version)
             runs = run_store.list_runs(session, caller.scope, [v.id for v in kept])
         return render(
@@ -191,7 +212,7 @@ def mount_pages(app: FastAPI) -> None:
             )
         except GenofabError as error:
             with database.transaction(caller.scope) as session:
-                kept = store.versions(session, document)
+                kept = store.version_list(session, document)
                 shown = store.get_version(session, document, base_version)
             return render(
                 request,
@@ -242,9 +263,21 @@ def mount_pages(app: FastAPI) -> None:
         version: Annotated[int, Form(ge=1, le=2**31 - 1)],
         samples: Annotated[int | None, Form(ge=1, le=1_000_000)] = None,
         seed: Annotated[int, Form(ge=0, le=2**31 - 1)] = 1,
+        grid_path: Annotated[str, Form(max_length=200)] = "",
+        grid_values: Annotated[str, Form(max_length=2000)] = "",
     ) -> Response:
+        grid = None
+        if kind == "sweep":  # one parameter from the form (the API takes up to three)
+            grid = {grid_path.strip(): [v for v in grid_values.split(",") if v.strip()]}
         run_id = start_run(
-            database, caller.scope, document_id, version, kind, seed=seed, samples=samples
+            database,
+            caller.scope,
+            document_id,
+            version,
+            kind,
+            seed=seed,
+            samples=samples,
+            grid=grid,
         )
         app.state.jobs.submit(run_id)
         return RedirectResponse(f"/runs/{run_id}", 303)
@@ -291,6 +324,20 @@ def mount_pages(app: FastAPI) -> None:
         request: Request, document_id: PathId, caller: PageCaller, a: QueryId, b: QueryId
     ) -> HTMLResponse:
         diff = documents_service.diff_versions(database, caller.scope, document_id, a, b)
+        return render(request, "compare.html", caller, diff=diff)
+
+    @app.get("/compare", response_class=HTMLResponse, include_in_schema=False)
+    def compare_scenarios_page(
+        request: Request,
+        caller: PageCaller,
+        a: QueryId,
+        b: QueryId,
+        a_version: QueryId | None = None,
+        b_version: QueryId | None = None,
+    ) -> HTMLResponse:
+        diff = documents_service.diff_documents(
+            database, caller.scope, (a, a_version), (b, b_version)
+        )
         return render(request, "compare.html", caller, diff=diff)
 
     @app.get("/requests", response_class=HTMLResponse, include_in_schema=False)

@@ -155,11 +155,14 @@ def _headline(run: Any) -> dict[str, Any]:
 
 
 @router.get("/documents/{document_id}")
-def get_document(document_id: PathId, caller: CallerDep, database: DatabaseDep) -> dict[str, Any]:
-    """A document with its versions."""
+async def get_document(
+    document_id: PathId, caller: CallerDep, database: DatabaseDep
+) -> dict[str, Any]:
+    """A document with its versions (a read of one record: run in the event loop, see
+    :mod:`genofab.views.api.deps`)."""
     with database.transaction(caller.scope) as session:
         document = store.get_document(session, caller.scope, document_id)
-        kept = store.versions(session, document)
+        kept = store.version_list(session, document)
         return service.describe(document) | {
             "versions": [service.describe_version(v) for v in kept]
         }
@@ -188,7 +191,7 @@ def add_version(
 
 
 @router.get("/documents/{document_id}/versions/{number}")
-def get_version(
+async def get_version(
     document_id: PathId, number: PathId, caller: CallerDep, database: DatabaseDep
 ) -> dict[str, Any]:
     """One version with its content."""
@@ -220,3 +223,17 @@ def diff(
     """The inputs that changed between versions ``a`` and ``b`` and their effect on the
     headline figures."""
     return service.diff_versions(database, caller.scope, document_id, a, b)
+
+
+@router.get("/compare")
+def compare_scenarios(
+    a: Id,
+    b: Id,
+    caller: CallerDep,
+    database: DatabaseDep,
+    a_version: Annotated[int | None, Query(ge=1, le=2**31 - 1)] = None,
+    b_version: Annotated[int | None, Query(ge=1, le=2**31 - 1)] = None,
+) -> dict[str, Any]:
+    """Two stored scenarios (documents ``a`` and ``b``, at a version each, the newest by
+    default): the inputs that differ and their effect on the headline figures (B ÷ A)."""
+    return service.diff_documents(database, caller.scope, (a, a_version), (b, b_version))

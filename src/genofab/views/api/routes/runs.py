@@ -28,6 +28,7 @@ def describe(run: Run, with_result: bool = False) -> dict[str, Any]:
         "progress": run.progress,
         "seed": run.seed,
         "samples": run.samples,
+        "options": json.loads(run.options) if run.options else None,
         "scenario_sha256": run.content_sha256,
         "genofab_version": run.genofab_version,
         "error": run.error,
@@ -52,6 +53,7 @@ def create_run(
         body.kind,
         seed=body.seed,
         samples=body.samples,
+        grid=body.grid,
     )
     jobs.submit(run_id)
     with database.transaction(caller.scope) as session:
@@ -66,7 +68,7 @@ def list_runs(caller: CallerDep, database: DatabaseDep) -> list[dict[str, Any]]:
 
 
 @router.get("/runs/{run_id}")
-def get_run(run_id: PathId, caller: CallerDep, database: DatabaseDep) -> dict[str, Any]:
+async def get_run(run_id: PathId, caller: CallerDep, database: DatabaseDep) -> dict[str, Any]:
     """A run: state, progress, and when done its result and artifacts."""
     with database.transaction(caller.scope) as session:
         run = store.get_run(session, caller.scope, run_id)

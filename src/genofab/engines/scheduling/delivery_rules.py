@@ -1,0 +1,52 @@
+"""Rule-based schedules for the profit objective, beside the general ones of :mod:`.rules`:
+lots started so that they are released no earlier than a few steps before their due date
+(just in time: with no lead, no finished lot ever waits in the inventory, whatever its
+capacity, and none outlives its shelf life), and lots that lose money left out."""
+
+from __future__ import annotations
+
+from genofab.engines.scheduling.instance import Instance
+from genofab.engines.scheduling.rules import due_order, place_lots
+from genofab.engines.scheduling.timetable import Timetable
+
+#: Leads (share of the horizon) by which a lot may be released before its due date.
+LEADS = (0.0, 1 / 52, 1 / 13)
+
+
+def worth_making(instance: Instance, lot: int) -> bool:
+    """Whether making ``lot`` on time earns more than leaving its demand unmet."""
+    spec = instance.lots[lot]
+    return spec.value - instance.products[spec.product].cost_per_lot + spec.unmet_penalty > 0
+
+
+def just_in_time(
+    instance: Instance, lead: int, *, only_worth: bool = False, switch_penalty: float = 0.0
+) -> Timetable:
+    """Lots by due date, each started no earlier than its due date less its recipe and
+    ``lead`` steps; with ``only_worth``, lots that lose money are left out (with the reason)."""
+    order = due_order(instance)
+    dropped = [] if not only_worth else [lot for lot in order if not worth_making(instance, lot)]
+    kept = [lot for lot in order if lot not in dropped]
+    not_before = {}
+    for lot in kept:
+        spec = instance.lots[lot]
+        recipe = sum(phase.duration for phase in instance.products[spec.product].phases)
+        not_before[lot] = max(0, spec.due - recipe - lead)
+    timetable = place_lots(instance, kept, switch_penalty=switch_penalty, not_before=not_before)
+    reason = "not made: its sales do not cover its production cost and unmet-demand penalty"
+    return Timetable(
+        timetable.placements, (*timetable.left_out, *((lot, reason) for lot in dropped))
+    )
+
+
+def profit_schedules(instance: Instance) -> dict[str, Timetable]:
+    """The profit objective's rule-based schedules, by name."""
+    found: dict[str, Timetable] = {}
+    for share in LEADS:
+        lead = round(share * instance.horizon)
+        early = f"{lead / instance.unit_steps:g} {instance.step_unit}"
+        label = "just in time" if lead == 0 else f"released at most {early} early"
+        for only_worth in (False, True):
+            name = label + (", lots that lose money left out" if only_worth else "")
+            found[name] = just_in_time(instance, lead, only_worth=only_worth)
+    return found

@@ -1,0 +1,89 @@
+"""Bad inputs of the profit fields (inventory, shelf life, deliveries at several dates,
+unmet-demand penalties) through the real command: exit status 2, file, line, field and rule
+named, no traceback, nothing written."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+from genofab.io.plan_file import load_plan
+from genofab.views.cli import app
+from tests.engines.scheduling.test_profit import two_lot_plan
+from tests.helpers import EXAMPLES, dump_yaml, edit
+
+runner = CliRunner()
+Write = Callable[..., Path]
+
+
+@pytest.mark.parametrize(
+    ("path", "value", "field", "rule"),
+    [
+        ("inventory.capacity", -1, "inventory.capacity", "is below 0"),
+        ("inventory.cost", "-5 EUR/lot/d", "inventory.cost", "is below 0"),
+        ("products.0.shelf_life", "1 wk", "products[0].shelf_life", "not longer than the release"),
+        ("products.0.shelf_life", "0 wk", "products[0].shelf_life", "above 0"),
+        ("demands.0.deliveries.1.due", "20 wk", "demands[0].deliveries[1].due", "after the end"),
+        ("demands.0.deliveries.0.due", "0 wk", "demands[0].deliveries[0].due", "at or before"),
+        ("demands.0.deliveries.0.lots", 0, "demands[0].deliveries[0].lots", "below 1"),
+        ("demands.0.unmet_penalty", "-1 EUR/lot", "demands[0].unmet_penalty", "is below 0"),
+        ("demands.0.lots", 3, "demands[0]", "not both"),
+        ("demands.0.deliveries", [], "demands[0]", "at least one delivery"),
+        ("objective", "profits", "objective", "profit"),
+    ],
+)
+def test_a_bad_profit_field_exits_2_naming_file_line_field_and_rule(
+    write: Write, tmp_path: Path, path: str, value: Any, field: str, rule: str
+) -> None:
+    plan = write(dump_yaml(edit(two_lot_plan(), path, value)), "plan.yaml")
+    folder = tmp_path / "out"
+    result = runner.invoke(app, ["schedule", str(plan), "-o", str(folder)])
+    assert result.exit_code == 2, result.output
+    assert "Traceback" not in result.output
+    line = next(line for line in result.stderr.splitlines() if f": {field}:" in line)
+    located = line.removeprefix("error: ")
+    assert located.startswith(f"{plan}:"), line
+    assert int(located.split(":")[1]) > 0
+    assert rule in result.stderr
+    assert not folder.exists()
+
+
+def test_a_demand_needs_its_dates(write: Write) -> None:
+    data = two_lot_plan()
+    del data["demands"][0]["deliveries"]
+    result = runner.invoke(app, ["schedule", str(write(dump_yaml(data), "plan.yaml"))])
+    assert result.exit_code == 2
+    assert "demands[0]" in result.stderr and "give lots and due, or deliveries" in result.stderr
+
+
+def test_delivery_dates_must_follow_the_start(write: Write) -> None:
+    data = two_lot_plan()
+    data["start"] = "2027-01-04"
+    data["demands"][0]["deliveries"][1]["due"] = "2026-12-01"
+    result = runner.invoke(app, ["schedule", str(write(dump_yaml(data), "plan.yaml"))])
+    assert result.exit_code == 2
+    assert "demands[0].deliveries[1].due" in result.stderr
+    assert "is before the horizon starts (2027-01-04)" in result.stderr
+
+
+def test_the_profit_example_runs_and_balances() -> None:
+    result = runner.invoke(
+        app, ["schedule", str(EXAMPLES / "schedule-profit-stock.yaml"), "-f", "json",
+              "--time-limit", "2"]
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    import json
+
+    output = json.loads(result.stdout)
+    profit = output["profit"]
+    costs = ("production_cost", "changeover_cost", "storage_cost", "inventory_cost",
+             "backlog_cost", "unmet_cost")  # fmt: skip
+    assert profit["profit"] == pytest.approx(profit["sales"] - sum(profit[c] for c in costs))
+    assert output["objective_value"] == pytest.approx(profit["profit"])
+    assert profit["inventory_peak"] <= profit["inventory_capacity"]
+    assert sum(row["lots_due"] for row in output["deliveries"]) == output["lots_demanded"]
+    assert load_plan(EXAMPLES / "schedule-profit-stock.yaml").plan.objective == "profit"
