@@ -75,6 +75,19 @@ def test_example_has_levels_from_tens_to_thousands() -> None:
         (lambda n: n["sites"][0].update(manufacturing_time="12 h"), "sites[0].manufacturing_time"),
         (lambda n: n.update(max_sites=0), "max_sites"),
         (lambda n: n["lanes"].append(dict(n["lanes"][0])), "lanes[2]"),
+        (lambda n: n.update(when_full="sometimes"), "when_full"),
+        (lambda n: n["sites"][0].update(lot_failure=1.5), "sites[0].lot_failure"),
+        (
+            lambda n: n["sites"][0].update(
+                cost_per_therapy={
+                    "value": 1000,
+                    "unit": "EUR/patient",
+                    "source": "assumption: a test",
+                    "uncertainty": {"kind": "uniform", "low": 900, "high": 1100},
+                }
+            ),
+            "sites[0].cost_per_therapy.uncertainty",
+        ),
     ],
 )
 def test_bad_networks_are_refused_at_their_field(tmp_path: Path, change: Any, path: str) -> None:
@@ -85,3 +98,46 @@ def test_bad_networks_are_refused_at_their_field(tmp_path: Path, change: Any, pa
     assert path in found, found
     done = runner.invoke(app, ["run", str(file)])
     assert done.exit_code == 2 and path in done.stderr and "Traceback" not in done.output
+
+
+def test_samples_give_the_spread_of_a_queueing_network(tmp_path: Path) -> None:
+    """Patients on days 1 and 2 at a one-place site with a queue: the second waits 6 days
+    (7 - 1) for the place; each lot fails with probability 10 %."""
+    data = tiny_network()
+    data["when_full"] = "queue"
+    data["vein_to_vein_max"] = "25 d"
+    data["centres"][0]["arrivals"] = [1, 2]
+    data["sites"][0].update(capacity=1, lot_failure="10 %")
+    file = write(tmp_path, data)
+    done = runner.invoke(app, ["run", str(file), "-f", "json", "--samples", "300"])
+    assert done.exit_code == 0, done.output
+    level = json.loads(done.stdout)["levels"][0]
+    assert level["operation"]["patients_waited"] == 1
+    assert level["operation"]["max_wait_days"] == 6
+    spread = level["spread"]
+    assert spread["samples"] == 300 and spread["patients"]["p50"] == 2
+    assert spread["turnaround_days"]["p5"] == 16 and spread["turnaround_days"]["p95"] == 22
+    table = runner.invoke(app, ["run", str(file), "--samples", "300"])
+    assert table.exit_code == 0 and "P50 [P5–P95]" in table.stdout
+
+
+@pytest.mark.parametrize("samples", ["0", "100001"])
+def test_network_samples_out_of_range(tmp_path: Path, samples: str) -> None:
+    done = runner.invoke(app, ["run", str(write(tmp_path, tiny_network())), "--samples", samples])
+    assert done.exit_code == 2 and "--samples" in done.stderr and "Traceback" not in done.output
+
+
+def test_a_network_serving_nobody_reports_no_spread_figure(tmp_path: Path) -> None:
+    """Nobody can be served within 10 days (each route takes 16): the spread has no cost per
+    therapy or turnaround (null, never NaN), and the report is written."""
+    data = tiny_network()
+    data["vein_to_vein_max"] = "10 d"
+    file = write(tmp_path, data)
+    done = runner.invoke(app, ["run", str(file), "-f", "json", "--samples", "20"])
+    assert done.exit_code == 0, done.output
+    spread = json.loads(done.stdout)["levels"][0]["spread"]
+    assert spread["patients_served"]["p95"] == 0
+    assert spread["cost_per_therapy"] == {"p5": None, "p50": None, "p95": None}
+    assert spread["turnaround_days"]["p50"] is None
+    report = runner.invoke(app, ["report", str(file), "-o", str(tmp_path / "out"), "-n", "20"])
+    assert report.exit_code == 0, report.output

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from genofab.views.cli import app
@@ -105,3 +106,38 @@ def test_outlook_and_network_tables_fit_80_columns_whole() -> None:
         lines = done.stdout.splitlines()
         assert max(len(line) for line in lines) <= 80
         assert "…" not in done.stdout
+
+
+def test_bad_waiting_losses_exit_2_at_their_field(tmp_path: Path) -> None:
+    """A loss rate above 100 % and a loss penalty under objective 'patients' are refused."""
+    outlook = tiny_outlook()
+    outlook["indications"][0]["waiting_loss_rate"] = "150 %"
+    done = runner.invoke(app, ["run", str(write_outlook(tmp_path, outlook))])
+    assert done.exit_code == 2 and "indications[0].waiting_loss_rate" in done.stderr
+    assert "outlook.yaml:" in done.stderr and "Traceback" not in done.output
+    outlook = tiny_outlook()
+    outlook.update(objective="patients", capital_budget="1 MEUR", loss_penalty="1 EUR/patient")
+    done = runner.invoke(app, ["run", str(write_outlook(tmp_path, outlook))])
+    assert done.exit_code == 2 and "loss_penalty" in done.stderr
+
+
+@pytest.mark.parametrize(
+    ("chain", "keep_stages", "message"),
+    [
+        ("../chain.yaml", False, "climbs outside"),
+        ("tiny.yaml", False, "tiny.yaml"),  # a scenario, not a chain
+        ("nowhere.yaml", False, "nowhere.yaml"),
+        ("tiny.yaml", True, "not both"),
+    ],
+)
+def test_a_bad_chain_reference_exits_2_at_its_field(
+    tmp_path: Path, chain: str, keep_stages: bool, message: str
+) -> None:
+    outlook = tiny_outlook()
+    if not keep_stages:
+        outlook["products"][0].pop("stages")
+    outlook["products"][0]["chain"] = chain
+    done = runner.invoke(app, ["run", str(write_outlook(tmp_path, outlook))])
+    assert done.exit_code == 2, done.output
+    assert "products[0].chain" in done.stderr and message in done.stderr
+    assert "outlook.yaml:" in done.stderr and "Traceback" not in done.output

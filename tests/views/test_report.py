@@ -14,6 +14,7 @@ from typer.testing import CliRunner
 import genofab
 from genofab.views.cli import app
 from tests.helpers import dump_yaml, edit, scenario_examples, tiny_data, tiny_economics
+from tests.views.test_costing_report import assert_costing_matches
 
 runner = CliRunner()
 Write = Callable[..., Path]
@@ -106,6 +107,8 @@ def test_report_of_every_example(example: Path, tmp_path: Path) -> None:
         drawn = {row[0] for row in book["Distributions"].iter_rows(min_row=2, values_only=True)}
         if data["doses_per_lot"] == data["patients_per_lot"]:  # one histogram, not the same twice
             assert "doses_per_lot" in drawn and "patients_per_lot" not in drawn
+    if data["economics"] is not None:  # cost lines, capital, price build-up: the engine's
+        assert_costing_matches(html, book, data)
     sources = " ".join(row["source"] or "" for row in data["inputs"])
     for cited in set(re.findall(r"\bS\d+\b", sources)):  # each cited source listed, linked
         assert f'id="source-{cited}"' in html and f'href="#source-{cited}"' in html, cited

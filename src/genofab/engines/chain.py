@@ -33,7 +33,7 @@ from genofab.engines.capacity import (
 from genofab.engines.economics import FailedLots, expected_failures
 from genofab.engines.failures import failure_arrays
 from genofab.engines.lot import LotArrays, lot_arrays
-from genofab.engines.pricing import PriceArrays, therapy_price
+from genofab.engines.pricing import PriceArrays, fair_price_result, therapy_price
 from genofab.engines.run import RunArrays, run_arrays
 from genofab.model.chain import Chain
 from genofab.results.chain import (
@@ -193,22 +193,13 @@ def _therapy_fair_price(chain: Chain, arrays: ChainArrays) -> FairPrice | None:
     final = chain.stages[-1].scenario
     if price is None or final.economics is None or final.economics.pricing is None:
         return None
-    pricing = final.economics.pricing
-    listed = None if pricing.list_price is None else pricing.list_price.value
-    amount = float(price.total)
-    return FairPrice(
-        components={name: float(value) for name, value in price.components.items()},
-        total=amount,
-        priced_as="therapy",
-        label="fair price per patient (whole therapy)",
-        expected_patients=float(price.expected_patients),
-        expected_patients_basis="stated"
-        if pricing.expected_patients is not None
-        else "patients the chain treats a year × commercial life",
-        development_cost_net=float(price.development_net),
-        npv_zero_price=float(price.npv_zero_price),
-        list_price=listed,
-        list_to_fair_ratio=None if listed is None else listed / amount,
+    return fair_price_result(
+        final.economics.pricing,
+        arrays.stages[-1].run.values,
+        price,
+        arrays.patients_per_year,
+        priced=("therapy", "fair price per patient (whole therapy)"),
+        volume="patients the chain treats a year × commercial life",
     )
 
 

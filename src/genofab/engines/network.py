@@ -42,7 +42,8 @@ MAX_ENUMERATED = 64
 
 @dataclass(frozen=True)
 class SiteSpec:
-    """A site in engine terms: whole days, money in one currency (per year and per therapy)."""
+    """A site in engine terms: whole days, money in one currency (per year and per therapy
+    given, failed lots included), the probability that a lot fails."""
 
     name: str
     existing: bool
@@ -52,6 +53,7 @@ class SiteSpec:
     fixed_per_year: float
     opening_cost: float
     cost_per_therapy: float
+    lot_failure: float = 0.0
 
 
 @dataclass(frozen=True)

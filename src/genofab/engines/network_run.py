@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
+from dataclasses import replace
 
 import numpy as np
 
@@ -18,17 +19,30 @@ from genofab.engines.network import (
     even_arrivals,
     solve_network,
 )
+from genofab.engines.network_operation import (
+    Drawn,
+    DrawnDemand,
+    Operation,
+    OperationOutcome,
+    operate,
+    ranked_routes,
+)
 from genofab.engines.run import evaluate
 from genofab.errors import InfeasibleError
 from genofab.model.network import Network, Site
+from genofab.model.parameter import Parameter
 from genofab.model.scenario import Scenario
 from genofab.results.network import (
     NetworkLevel,
+    NetworkOperation,
     NetworkResult,
+    NetworkSpread,
     RouteRow,
     SiteRow,
     Turnaround,
 )
+
+PERCENTILES = (5.0, 50.0, 95.0)
 
 DAYS_PER_YEAR = 365.25
 
@@ -43,6 +57,7 @@ def site_spec(index: int, site: Site, scenario: Scenario | None) -> SiteSpec:
     qc = site.qc_time.value if site.qc_time is not None else None
     per_therapy = site.cost_per_therapy.value if site.cost_per_therapy is not None else None
     fixed = site.fixed_cost.value if site.fixed_cost is not None else None
+    failure = site.lot_failure.value
     if scenario is not None:
         run = evaluate(scenario)
         held: dict[str, float] = {}
@@ -68,6 +83,8 @@ def site_spec(index: int, site: Site, scenario: Scenario | None) -> SiteSpec:
             per_therapy = float(product_rates(scenario).cost_per_patient)
         if fixed is None and run.economics is not None:
             fixed = run.economics.fixed_annual_cost
+        if "lot_failure" not in site.model_fields_set:
+            failure = run.capacity.lot_failure_probability
     assert capacity is not None and making is not None and qc is not None
     assert per_therapy is not None
     if not math.isfinite(per_therapy):
@@ -81,6 +98,7 @@ def site_spec(index: int, site: Site, scenario: Scenario | None) -> SiteSpec:
         fixed_per_year=fixed or 0.0,
         opening_cost=site.opening_cost.value,
         cost_per_therapy=per_therapy,
+        lot_failure=failure,
     )
 
 
@@ -132,18 +150,39 @@ def run_network(
     *,
     file: str | None = None,
     sha256: str | None = None,
+    samples: int | None = None,
+    seed: int = 1,
 ) -> NetworkResult:
-    """Every demand level of a network (or its listed arrivals) allocated and costed."""
+    """Every demand level of a network (or its listed arrivals) allocated and costed, the
+    plan operated day by day; with ``samples``, its spread over a Monte Carlo of each lot's
+    times, lot failures and demand."""
     sites = tuple(
         site_spec(i, site, scenarios.get(site.name)) for i, site in enumerate(network.sites)
     )
-    levels: list[float | None] = (
-        [level.value for level in network.demand_levels] if network.demand_levels else [None]
+    levels: list[Parameter | None] = (
+        list(network.demand_levels) if network.demand_levels else [None]
     )
     results = []
     for level in levels:
-        problem = network_problem(network, sites, level_arrivals(network, level))
-        results.append(network_level(problem, solve_network(problem), level))
+        planned = None if level is None else level.value
+        problem = network_problem(network, sites, level_arrivals(network, planned))
+        solution = solve_network(problem)
+        operation = network_operation(network, problem, solution, level)
+        result = network_level(problem, solution, planned).model_copy(
+            update={"operation": operated(operate(operation, None))}
+        )
+        if samples is not None:
+            drawn = operation
+            if operation.demand is not None:
+                highest = operation.demand.level.highest()
+                drawn = replace(
+                    operation,
+                    problem=network_problem(network, sites, level_arrivals(network, highest)),
+                )
+            result = result.model_copy(
+                update={"spread": spread(operate(drawn, samples, seed), samples, seed)}
+            )
+        results.append(result)
     currency = next(
         (
             money.currency
@@ -161,6 +200,7 @@ def run_network(
         currency=currency,
         horizon_days=int(network.horizon.value),
         vein_to_vein_max_days=int(network.vein_to_vein_max.value),
+        when_full=network.when_full,
         sites=tuple(
             SiteRow(
                 name=spec.name,
@@ -171,6 +211,7 @@ def run_network(
                 fixed_per_year=spec.fixed_per_year,
                 opening_cost=spec.opening_cost,
                 cost_per_therapy=spec.cost_per_therapy,
+                lot_failure=spec.lot_failure,
             )
             for spec in sites
         ),
@@ -266,4 +307,114 @@ def _turnaround(weighted: list[tuple[int, int]]) -> Turnaround | None:
         p95_days=float(np.percentile(days, 95)),
         max_days=int(days.max()),
         patients_by_days=dict(sorted(counts.items(), key=lambda item: int(item[0]))),
+    )
+
+
+def network_operation(
+    network: Network,
+    problem: NetworkProblem,
+    solution: NetworkSolution,
+    level: Parameter | None,
+) -> Operation:
+    """The plan of one level to operate: its sites open, each centre's routes ranked, and the
+    figures each lot (or sample) draws."""
+
+    def days(parameter: Parameter | None, planned: int) -> Drawn:
+        return Drawn(planned, None if parameter is None else parameter.uncertainty, whole=True)
+
+    manufacturing = tuple(
+        days(site.manufacturing_time, spec.manufacturing_days)
+        for site, spec in zip(network.sites, problem.sites, strict=True)
+    )
+    qc = tuple(
+        days(site.qc_time, spec.qc_days)
+        for site, spec in zip(network.sites, problem.sites, strict=True)
+    )
+    demand = None
+    if level is not None:
+        demand = DrawnDemand(
+            Drawn(level.value, level.uncertainty),
+            tuple(c.share.value if c.share is not None else 0.0 for c in network.centres),
+        )
+    return Operation(
+        problem=problem,
+        opened=solution.opened,
+        routes=solution.routes,
+        ranking=ranked_routes(problem, solution),
+        manufacturing=manufacturing,
+        qc=qc,
+        lane_days=tuple(days(lane.time, int(lane.time.value)) for lane in network.lanes),
+        lot_failure=tuple(
+            Drawn(spec.lot_failure, site.lot_failure.uncertainty)
+            for site, spec in zip(network.sites, problem.sites, strict=True)
+        ),
+        queue=network.when_full == "queue",
+        demand=demand,
+    )
+
+
+def operated(outcome: OperationOutcome) -> NetworkOperation:
+    """The figures of the plan operated once at the planned times."""
+    served = int(outcome.served[0])
+    waits = np.flatnonzero(outcome.wait_counts)
+    return NetworkOperation(
+        patients=int(outcome.patients[0]),
+        patients_served=served,
+        patients_within_limit=int(outcome.within_limit[0]),
+        patients_unserved=int(outcome.unserved[0]),
+        patients_lost_waiting=int(outcome.lost_waiting[0]),
+        patients_waited=int(outcome.waited[0]),
+        mean_wait_days=float(outcome.wait_days[0] / served) if served else None,
+        max_wait_days=int(waits.max()) if len(waits) else 0,
+        cost_per_therapy=float(outcome.cost[0] / served) if served else None,
+    )
+
+
+def _percentiles(values: np.ndarray) -> dict[str, float | None]:
+    """P5, P50 and P95 of the finite values (None when there is none)."""
+    finite = values[np.isfinite(values)]
+    if not len(finite):
+        return {f"p{p:g}": None for p in PERCENTILES}
+    found = np.percentile(finite, PERCENTILES)
+    return {f"p{p:g}": float(v) for p, v in zip(PERCENTILES, found, strict=True)}
+
+
+def _counted_percentiles(counts: np.ndarray) -> dict[str, float | None]:
+    """P5, P50 and P95 of whole days counted by day (index = days): the lower value at each
+    (NumPy's ``inverted_cdf``); None when nothing is counted."""
+    total = counts.sum()
+    if total <= 0:
+        return {f"p{p:g}": None for p in PERCENTILES}
+    cumulative = np.cumsum(counts)
+    return {
+        f"p{p:g}": float(np.searchsorted(cumulative, p / 100.0 * total - 1e-9)) for p in PERCENTILES
+    }
+
+
+def spread(outcome: OperationOutcome, samples: int, seed: int) -> NetworkSpread:
+    """P5, P50 and P95 of the plan's figures over the samples."""
+    served = outcome.served
+    with np.errstate(invalid="ignore", divide="ignore"):
+        within = np.where(outcome.patients > 0, outcome.within_limit / outcome.patients, np.nan)
+        wait = np.where(served > 0, outcome.wait_days / served, np.nan)
+        turnaround = np.where(served > 0, outcome.turnaround_days / served, np.nan)
+        per_therapy = np.where(served > 0, outcome.cost / served, np.nan)
+    return NetworkSpread(
+        samples=samples,
+        seed=seed,
+        patients=_percentiles(outcome.patients),
+        patients_served=_percentiles(served),
+        share_within_limit=_percentiles(within),
+        patients_lost_waiting=_percentiles(outcome.lost_waiting),
+        lots_failed=_percentiles(outcome.failed),
+        mean_wait_days=_percentiles(wait),
+        turnaround_mean_days=_percentiles(turnaround),
+        turnaround_days=_counted_percentiles(outcome.turnaround_counts),
+        cost_per_therapy=_percentiles(per_therapy),
+        method=(
+            "the plan's sites operated lot by lot over a Monte Carlo: each lot's manufacturing,"
+            " QC and transport times drawn, each sample's lot failure and demand; patients to"
+            " the first of their centre's routes with a free place"
+            " (queueing when the network says so)"
+        ),
     )

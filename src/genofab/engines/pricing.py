@@ -23,6 +23,7 @@ from genofab.engines.finance import capital_recovery_factor
 from genofab.model.economics import Pricing
 from genofab.model.product import CellsTimesMoiDose
 from genofab.model.scenario import Scenario
+from genofab.results.economics import FairPrice
 
 #: Price components in the order of the waterfall; they sum to the fair price.
 COMPONENTS = (
@@ -46,20 +47,27 @@ class PriceArrays:
     components: dict[str, Array]
     total: Array
     expected_patients: Array
+    development_at_launch: Array
     development_net: Array
     npv_zero_price: Array
 
 
 def development_cost_at_launch(pricing: Pricing, values: Values) -> Array:
-    """Development cost capitalised at launch, less public funding (never below zero):
-    as stated, or out-of-pocket ÷ probability of success × (1 + cost of capital) ^ years."""
+    """Development cost capitalised at launch, before public funding: as stated, or
+    out-of-pocket ÷ probability of success × (1 + cost of capital) ^ years."""
     v = reader(values, "economics.pricing.")
     cost = v("development_cost")
     if pricing.development_basis == "out_of_pocket":
         rate = v("cost_of_capital") if pricing.cost_of_capital is not None else 0.0
         years = v("development_years") if pricing.development_years is not None else 0.0
         cost = cost / v("probability_of_success") * (1.0 + rate) ** years
-    return np.maximum(cost - v("public_funding"), 0.0)
+    return cost
+
+
+def net_development_cost(pricing: Pricing, values: Values) -> Array:
+    """Development cost capitalised at launch less public funding, never below zero."""
+    funding = reader(values, "economics.pricing.")("public_funding")
+    return np.maximum(development_cost_at_launch(pricing, values) - funding, 0.0)
 
 
 def expected_patients(pricing: Pricing, values: Values, patients_per_year: Array) -> Array:
@@ -77,7 +85,7 @@ def cost_plus_price(
     """The cost-plus price per patient for a manufacturing cost and QC cost per patient,
     with development recovered over ``patients`` (expected over the commercial life)."""
     v = reader(values, "economics.pricing.")
-    development_net = development_cost_at_launch(pricing, values)
+    development_net = net_development_cost(pricing, values)
     development = ratio(development_net, patients)
     if pricing.cost_of_capital is not None:
         years = v("commercial_life")
@@ -98,6 +106,7 @@ def cost_plus_price(
         components=components,
         total=total,
         expected_patients=patients,
+        development_at_launch=development_cost_at_launch(pricing, values),
         development_net=development_net,
         npv_zero_price=subtotal / (1.0 - royalty),
     )
@@ -178,4 +187,48 @@ def therapy_price(
         cost_per_patient - qc_tests_per_patient,
         qc_tests_per_patient,
         patients,
+    )
+
+
+def fair_price_result(
+    pricing: Pricing,
+    values: Values,
+    price: PriceArrays,
+    patients_per_year: Array,
+    *,
+    priced: tuple[str, str],
+    volume: str,
+) -> FairPrice:
+    """The fair price as a result, with its build-up: the volume the cost of goods is
+    computed at (``patients_per_year``), the development cost as stated, capitalised at
+    launch and net of public funding, and the inputs that turn one into the other.
+    ``priced``: what is priced and its label; ``volume``: where the expected patients come
+    from when not stated."""
+    v = reader(values, "economics.pricing.")
+    listed = None if pricing.list_price is None else float(v("list_price"))
+    total = float(price.total)
+
+    def stated(name: str) -> float | None:
+        return None if getattr(pricing, name) is None else float(v(name))
+
+    return FairPrice(
+        components={name: float(amount) for name, amount in price.components.items()},
+        total=total,
+        priced_as=priced[0],
+        label=priced[1],
+        expected_patients=float(price.expected_patients),
+        expected_patients_basis="stated" if pricing.expected_patients is not None else volume,
+        development_cost_net=float(price.development_net),
+        patients_per_year=float(patients_per_year),
+        development_cost=float(v("development_cost")),
+        development_basis=pricing.development_basis,
+        probability_of_success=float(v("probability_of_success")),
+        development_years=stated("development_years"),
+        development_cost_at_launch=float(price.development_at_launch),
+        public_funding=float(v("public_funding")),
+        commercial_life=stated("commercial_life"),
+        cost_of_capital=stated("cost_of_capital"),
+        npv_zero_price=float(price.npv_zero_price),
+        list_price=listed,
+        list_to_fair_ratio=None if listed is None else listed / total,
     )

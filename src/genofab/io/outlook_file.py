@@ -4,16 +4,16 @@ report every problem at once with file, line, column and field path."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from pydantic_core import PydanticCustomError
 
-from genofab.errors import GenofabError, ScenarioError, did_you_mean
+from genofab.errors import GenofabError, Issue, ScenarioError, did_you_mean
 from genofab.io.references import FileReferenceError, referenced_path, referenced_problem
 from genofab.io.scenario_file import load_scenario
 from genofab.io.validation import issue_at, validate_root
 from genofab.io.yaml_source import YamlDocument, read_yaml
-from genofab.model.outlook import FORMAT, Outlook, outlook_problems
+from genofab.model.outlook import FORMAT, Outlook, Product, Stage, outlook_problems
 from genofab.model.scenario import Scenario, iter_parameter_specs
 
 
@@ -45,7 +45,17 @@ def validate_outlook_document(document: YamlDocument, folder: Path) -> OutlookFi
     scenarios: dict[str, tuple[Scenario, ...]] = {}
     overrides: dict[str, tuple[dict[str, float], ...]] = {}
     if outlook is not None and not issues:
+        products = []
         for i, product in enumerate(outlook.products):
+            if product.chain is not None:
+                chained = chain_stages(document, folder, i, product, issues)
+                if chained is None:
+                    continue
+                product, scenarios[product.name] = chained
+                overrides[product.name] = tuple({} for _ in product.stages)
+                products.append(product)
+                continue
+            products.append(product)
             loaded: list[Scenario] = []
             changed: list[dict[str, float]] = []
             for j, stage in enumerate(product.stages):
@@ -69,9 +79,36 @@ def validate_outlook_document(document: YamlDocument, folder: Path) -> OutlookFi
                     )
             scenarios[product.name] = tuple(loaded)
             overrides[product.name] = tuple(changed)
+        outlook = outlook.model_copy(update={"products": tuple(products)})
     if issues or outlook is None:
         raise ScenarioError(issues, document.file)
     return OutlookFile(document.file, document.sha256, outlook, scenarios, overrides)
+
+
+def chain_stages(
+    document: YamlDocument, folder: Path, index: int, product: Product, issues: list[Issue]
+) -> tuple[Product, tuple[Scenario, ...]] | None:
+    """A product's stages and their scenarios from its chain file (confined to ``folder``),
+    upstream first, each counting its cost; a problem is added to ``issues`` (None back)."""
+    from genofab.io.chain_file import load_chain
+
+    assert product.chain is not None
+    path = f"products[{index}].chain"
+    try:
+        target = referenced_path(folder, product.chain)
+        loaded = load_chain(target)
+    except FileReferenceError as error:
+        issues.append(issue_at(document, path, str(error)))
+        return None
+    except GenofabError as error:
+        issues.append(issue_at(document, path, referenced_problem(product.chain, error)))
+        return None
+    stages = []
+    for stage in loaded.chain.stages:
+        inside = Path(loaded.stage_files[stage.name].path).relative_to(target.parent)
+        stages.append(Stage(scenario=str(PurePosixPath(product.chain).parent / inside)))
+    scenarios = tuple(stage.scenario for stage in loaded.chain.stages)
+    return product.model_copy(update={"stages": tuple(stages)}), scenarios
 
 
 def stage_overrides(

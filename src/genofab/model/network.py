@@ -27,6 +27,7 @@ from genofab.model.base import (
     raise_problems,
     repeat_problems,
 )
+from genofab.model.distributions import is_uncertain
 from genofab.model.outlook_quantities import (
     DemandLevel,
     LotsAtOnce,
@@ -38,6 +39,8 @@ from genofab.model.outlook_quantities import (
     Share,
 )
 from genofab.model.parameter import default
+from genofab.model.quantities import Probability
+from genofab.model.scenario import iter_parameters
 
 FORMAT = "genofab-network/1"
 #: At most this many centres, sites, modes, lanes and demand levels.
@@ -87,6 +90,11 @@ class Site(Frozen):
     )
     opening_cost: Money = default(0, "EUR", "nothing to pay to open it")
     cost_per_therapy: MoneyPerPatient | None = None
+    lot_failure: Probability = default(
+        0,
+        "",
+        "no lot fails (a scenario's cost per therapy already counts its failed lots)",
+    )
     description: Text | None = None
 
 
@@ -117,6 +125,12 @@ class Network(Frozen):
     unserved_penalty: MoneyPerPatient | None = Field(
         default=None,
         description="cost of a patient not served; default: every patient who can be served is",
+    )
+    when_full: Literal["unserved", "queue"] = Field(
+        default="unserved",
+        description="a patient whose cells find every place of the centre's sites taken:"
+        " unserved, or queue (waits for the place that returns the therapy first, lost if"
+        " that is past the vein-to-vein limit)",
     )
     demand_levels: tuple[DemandLevel, ...] | None = Field(
         default=None, max_length=20, description="patients a year, each a run"
@@ -227,4 +241,33 @@ def network_problems(network: Network) -> Problems:
                     f"{network.max_sites} is fewer than the {existing} existing sites",
                 )
             )
+    problems += _undrawn_uncertainty(network)
     return problems
+
+
+#: The sites' fields whose ``uncertainty`` the network's Monte Carlo draws (with the lanes'
+#: times and the demand levels).
+DRAWN_SITE_FIELDS = ("manufacturing_time", "qc_time", "lot_failure")
+
+
+def drawn_path(path: str) -> bool:
+    """Whether the network's Monte Carlo draws the parameter at ``path``."""
+    if path.startswith("demand_levels["):
+        return True
+    head, _, field = path.rpartition(".")
+    if head.startswith("sites[") and field in DRAWN_SITE_FIELDS:
+        return True
+    return head.startswith("lanes[") and field == "time"
+
+
+def _undrawn_uncertainty(network: Network) -> Problems:
+    """An uncertainty the Monte Carlo would not draw is refused rather than ignored."""
+    return [
+        (
+            f"{path}.uncertainty",
+            "the network's Monte Carlo draws only manufacturing and QC times, lane times,"
+            " lot failure and demand levels: state this value without an uncertainty",
+        )
+        for path, parameter in iter_parameters(network)
+        if is_uncertain(parameter.uncertainty) and not drawn_path(path)
+    ]

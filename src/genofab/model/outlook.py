@@ -102,6 +102,11 @@ class Indication(Frozen):
     market_share: Share = default(1.0, "", "this platform's therapies treat all who seek one")
     launch_year: Year | None = Field(default=None, description="default: the outlook's start")
     adoption: Adoption
+    waiting_loss_rate: Share = Field(
+        default=default(0, "", "no waiting patient dies or becomes ineligible"),
+        description="share of the patients still waiting at a year's end who die or become"
+        " ineligible during the next year, before they can be treated",
+    )
     description: Text | None = None
 
 
@@ -126,12 +131,19 @@ class Stage(Frozen):
 
 class Product(Frozen):
     """A therapy made on the platform: its lot recipes, rooms and costs come from its stages'
-    scenarios (e.g. the vector, then the patient's cell product); it treats patients of one or
-    more indications. A patient needs each stage's room-years; the costs of the stages that
-    count add up."""
+    scenarios (e.g. the vector, then the patient's cell product), listed or taken from a
+    ``genofab-chain/1`` file; it treats patients of one or more indications. A patient needs
+    each stage's room-years; the costs of the stages that count add up."""
 
     name: Identifier
-    stages: tuple[Stage, ...] = Field(min_length=1, max_length=10)
+    stages: tuple[Stage, ...] = Field(default=(), max_length=10)
+    chain: str | None = Field(
+        default=None,
+        min_length=1,
+        max_length=255,
+        description="a genofab-chain/1 file beside the outlook: its stages, upstream first,"
+        " each counting its cost (instead of stages)",
+    )
     indications: tuple[Identifier, ...] = Field(min_length=1, max_length=MAX_ITEMS)
     rooms: dict[Identifier, Identifier] = Field(
         default_factory=dict,
@@ -211,6 +223,11 @@ class Outlook(Frozen):
         default=None,
         description="cost of one patient waiting one more year (objective cost)",
     )
+    loss_penalty: MoneyPerPatient | None = Field(
+        default=None,
+        description="cost of one patient lost while waiting (objective cost); default: the"
+        " waiting penalty for every year from the loss to the horizon's end",
+    )
     capital_budget: Money | None = Field(
         default=None, description="most discounted capital to spend (objective patients)"
     )
@@ -257,6 +274,10 @@ def outlook_problems(outlook: Outlook) -> Problems:
     candidates = {c.name: c for c in outlook.candidates}
     served: set[str] = set()
     for i, product in enumerate(outlook.products):
+        if product.chain is not None and product.stages:
+            problems.append((f"products[{i}].chain", "give stages or a chain, not both"))
+        if product.chain is None and not product.stages:
+            problems.append((f"products[{i}].stages", "give the product's stages, or a chain"))
         for j, name in enumerate(product.indications):
             served.add(name)
             if name not in indications:
@@ -345,6 +366,14 @@ def outlook_problems(outlook: Outlook) -> Problems:
                 " without it, building nothing is always cheapest",
             )
         )
+    if outlook.objective == "patients" and outlook.loss_penalty is not None:
+        problems.append(
+            (
+                "loss_penalty",
+                "objective 'patients' counts a patient lost as waiting to the horizon's end:"
+                " a loss_penalty is for objective 'cost'",
+            )
+        )
     if outlook.objective == "patients" and outlook.capital_budget is None:
         problems.append(("capital_budget", "objective 'patients' needs a capital_budget"))
     for i, build in enumerate(outlook.build_plan or ()):
@@ -389,7 +418,7 @@ def outlook_problems(outlook: Outlook) -> Problems:
 
 def _money_parameters(outlook: Outlook) -> list[Parameter]:
     found: list[Parameter] = []
-    for value in (outlook.waiting_penalty, outlook.capital_budget):
+    for value in (outlook.waiting_penalty, outlook.capital_budget, outlook.loss_penalty):
         if value is not None:
             found.append(value)
     for candidate in outlook.candidates:

@@ -27,8 +27,10 @@ class StepCost(Result):
 
 
 class LineResult(Result):
-    """One cost line: its category, a year and per dose delivered, and the step it is charged
-    to (None: shared by its room's steps, or the site's)."""
+    """One cost line: its category, a year, per lot started and per dose delivered, and the
+    step it is charged to (None: shared by its room's steps, or the site's); what it is
+    counted per (``basis``) and, where that is a quantity, how much one lot uses; for staff,
+    the FTE and the hours worked a year."""
 
     name: str
     category: str
@@ -36,6 +38,43 @@ class LineResult(Result):
     annual: float
     per_dose: float
     step: str | None = None
+    per_lot: float | None = None
+    basis: str | None = Field(
+        default=None,
+        description="what the line is counted per: a material's basis (per_litre,"
+        " per_litre_processed, per_amount, per_lot, per_vial), qc_per_lot, staff as fte, post"
+        " or hours_per_<driver>, a fee's driver (lot_started, lot_released, patient, dose,"
+        " year, room_day, once_over_lots, once_over_years), capital, running, share, overhead",
+    )
+    basis_per_lot: float | None = Field(
+        default=None,
+        description="how much of the basis one lot uses: litres (per_litre,"
+        " per_litre_processed), product loaded on the step (per_amount), containers (per_vial)",
+    )
+    fte: float | None = None
+    hours_per_year: float | None = None
+
+
+class CapitalItemResult(Result):
+    """One area or piece of equipment: its purchase (building) cost for all its units, the
+    installation added to it, the installed total, and what it costs a year. A scaled item
+    also gives its reference cost (one unit at ``reference_size``), its ``size`` (root units:
+    m³ for a volume) and the exponent."""
+
+    name: str
+    kind: str = Field(description="building or equipment")
+    units: float
+    reference_cost: float | None = None
+    size: float | None = None
+    reference_size: float | None = None
+    size_unit: str | None = None
+    exponent: float | None = None
+    purchase: float
+    installation: float
+    installed: float
+    years: float = Field(description="years recovered over (equipment's, with a Lang factor)")
+    recovery_per_year: float = Field(description="depreciation, or the capital charge")
+    running_per_year: float = Field(description="maintenance, insurance and utilities")
 
 
 class CampaignCost(Result):
@@ -71,6 +110,19 @@ class FairPrice(Result):
     development_cost_net: float | None = Field(
         default=None, description="capitalised development cost less public funding"
     )
+    patients_per_year: float | None = Field(
+        default=None, description="the volume the cost of goods per patient is computed at"
+    )
+    development_cost: float | None = Field(default=None, description="as stated")
+    development_basis: str | None = Field(default=None, description="capitalised or out_of_pocket")
+    probability_of_success: float | None = None
+    development_years: float | None = None
+    development_cost_at_launch: float | None = Field(
+        default=None, description="capitalised at launch, before public funding is deducted"
+    )
+    public_funding: float | None = None
+    commercial_life: float | None = None
+    cost_of_capital: float | None = None
     npv_zero_price: float | None = Field(
         default=None,
         description="price per patient at which the NPV over the commercial life at the cost"
@@ -113,6 +165,13 @@ class EconomicsResult(Result):
     capital_charge_per_year: float | None = Field(
         default=None, description="annuity at the cost of capital, when one is stated"
     )
+    cost_of_capital: float | None = None
+    installation: dict[str, float] = Field(
+        default_factory=dict,
+        description="how purchase becomes installed capital: {'lang_factor': f}, or the"
+        " itemised factors by name",
+    )
+    capital_items: tuple[CapitalItemResult, ...] = ()
     staff_fte: float
     cost_lines: tuple[LineResult, ...] = ()
     roll_up: dict[str, CostLine] = Field(
@@ -126,7 +185,10 @@ class EconomicsResult(Result):
     )
     campaign: CampaignCost | None = None
     project: dict[str, float] | None = Field(
-        default=None, description="net present cost and levelised cost per dose"
+        default=None,
+        description="net present cost and levelised cost per dose, with what they are built"
+        " from: life, discount rate, inflation, capital, running cost a year, present-value"
+        " factors of the running cost and of the doses, discounted doses",
     )
     warnings: tuple[InputWarning, ...] = ()
     fair_price: FairPrice | None = None

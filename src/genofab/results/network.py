@@ -18,7 +18,8 @@ class SiteRow(Result):
     qc_days: int
     fixed_per_year: float
     opening_cost: float
-    cost_per_therapy: float
+    cost_per_therapy: float = Field(description="a therapy given, failed lots included")
+    lot_failure: float = Field(default=0.0, description="probability that a lot fails")
 
 
 class RouteRow(Result):
@@ -44,6 +45,48 @@ class Turnaround(Result):
     patients_by_days: dict[str, int]
 
 
+class NetworkOperation(Result):
+    """The plan operated day by day at the planned times: each patient to the first of its
+    centre's routes with a free place, queueing when the network says so."""
+
+    patients: int
+    patients_served: int
+    patients_within_limit: int
+    patients_unserved: int = Field(description="found no place, or lost waiting")
+    patients_lost_waiting: int = Field(
+        description="queued patients whose therapy could not return within the limit"
+    )
+    patients_waited: int = Field(description="patients served whose cells waited for a place")
+    mean_wait_days: float | None = Field(description="over the patients served")
+    max_wait_days: int
+    cost_per_therapy: float | None
+
+
+#: P5, P50 and P95 of a figure over the samples (None: no sample has it, e.g. nobody served).
+Spread = dict[str, float | None]
+
+
+class NetworkSpread(Result):
+    """What the plan gives over a Monte Carlo of each lot's times, lot failures and demand:
+    P5, P50 and P95 over the samples of each figure (``turnaround_days``: over every
+    patient served in every sample)."""
+
+    samples: int
+    seed: int
+    patients: Spread
+    patients_served: Spread
+    share_within_limit: Spread = Field(
+        description="patients given their therapy within the limit ÷ patients who came"
+    )
+    patients_lost_waiting: Spread
+    lots_failed: Spread
+    mean_wait_days: Spread
+    turnaround_mean_days: Spread
+    turnaround_days: Spread
+    cost_per_therapy: Spread
+    method: str
+
+
 class NetworkLevel(Result):
     """One demand level (or the listed arrivals) allocated."""
 
@@ -64,6 +107,8 @@ class NetworkLevel(Result):
     routes: tuple[RouteRow, ...]
     peak_lots_at_once: dict[str, int]
     utilisation: dict[str, float] = Field(description="mean lots in manufacture ÷ places")
+    operation: NetworkOperation | None = None
+    spread: NetworkSpread | None = None
 
 
 class NetworkResult(Result):
@@ -76,6 +121,7 @@ class NetworkResult(Result):
     currency: str
     horizon_days: int
     vein_to_vein_max_days: int
+    when_full: str = "unserved"
     sites: tuple[SiteRow, ...]
     levels: tuple[NetworkLevel, ...]
 

@@ -15,9 +15,13 @@ class OutlookYear(Result):
     patients_needing: float = Field(description="patients who start needing the therapy")
     patients_treated: float
     patients_waiting: float = Field(description="patients still waiting at the year's end")
+    patients_lost_waiting: float = Field(
+        default=0.0, description="patients who died or became ineligible while waiting"
+    )
     treated_by_product: dict[str, float]
     needing_by_indication: dict[str, float]
     waiting_by_indication: dict[str, float]
+    lost_by_indication: dict[str, float] = Field(default_factory=dict)
     rooms_available: dict[str, float] = Field(description="room-years of each resource")
     utilisation: dict[str, float | None] = Field(
         description="room-years used ÷ available, by resource (null when none is available)"
@@ -71,6 +75,7 @@ class OutlookSpreadYear(Result):
     patients_needing: dict[str, float] = Field(description="p5, p50, p95")
     patients_treated: dict[str, float]
     patients_waiting: dict[str, float]
+    patients_lost_waiting: dict[str, float] | None = None
 
 
 class OutlookSpread(Result):
@@ -83,6 +88,9 @@ class OutlookSpread(Result):
         description="p5, p50, p95 of the discounted cost (capital, running, variable; no penalty)"
     )
     patient_years_waiting: dict[str, float] = Field(description="p5, p50, p95")
+    patients_lost_waiting: dict[str, float] | None = Field(
+        default=None, description="p5, p50, p95 over the horizon"
+    )
     method: str
 
 
@@ -102,6 +110,9 @@ class OutlookCase(Result):
         description="capital, running and variable cost, discounted, without the penalty"
     )
     patient_years_waiting: float
+    patients_lost_waiting: float = Field(
+        default=0.0, description="patients who died or became ineligible while waiting"
+    )
     patients_untreated_at_end: float
     build_plan: tuple[BuildRow, ...]
     years: tuple[OutlookYear, ...]
@@ -116,6 +127,7 @@ BY_YEAR = (
     "patients_needing",
     "patients_treated",
     "patients_waiting",
+    "patients_lost_waiting",
     "cost_per_dose",
     "capital_spent",
 )

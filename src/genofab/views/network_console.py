@@ -55,7 +55,7 @@ def render_network(result: NetworkResult, console: Console) -> None:
     for level in result.levels:
         turnaround = level.turnaround
         summary.add(
-            "listed" if level.patients_per_year is None else number(level.patients_per_year),
+            _level_label(level),
             ", ".join(level.sites_opened),
             number(level.patients),
             number(level.patients_served),
@@ -66,8 +66,87 @@ def render_network(result: NetworkResult, console: Console) -> None:
             else f"{turnaround.p50_days:g} [{turnaround.p5_days:g}–{turnaround.p95_days:g}]",
         )
     print_grid(console, summary)
+    _render_spread(result, console)
+    _render_operation(result, console)
     for level in result.levels:
         _render_routes(level, console)
+
+
+def _level_label(level: NetworkLevel) -> str:
+    return "listed" if level.patients_per_year is None else number(level.patients_per_year)
+
+
+def _spread(values: dict[str, float | None], scale: float = 1.0, suffix: str = "") -> str:
+    def show(key: str) -> str:
+        value = values[key]
+        return "–" if value is None else number(round(value * scale, 1)) + suffix
+
+    return f"{show('p50')} [{show('p5')}–{show('p95')}]"
+
+
+def _render_spread(result: NetworkResult, console: Console) -> None:
+    """The Monte Carlo of each level, one line each: P50 [P5–P95] of each figure."""
+    drawn = [level for level in result.levels if level.spread is not None]
+    if not drawn:
+        return
+    first = drawn[0].spread
+    assert first is not None
+    console.print(
+        Text(f"Over {first.samples:,} samples (seed {first.seed}), P50 [P5–P95]:", style="bold")
+    )
+    for level in drawn:
+        spread = level.spread
+        assert spread is not None
+        label = (
+            "listed arrivals"
+            if level.patients_per_year is None
+            else f"{number(level.patients_per_year)} patients a year"
+        )
+        within = _spread(spread.share_within_limit, 100) + " %"
+        console.print(
+            f"{label}: served {_spread(spread.patients_served)} of"
+            f" {_spread(spread.patients)};"
+            f" within {result.vein_to_vein_max_days} d {within};"
+            f" vein to vein {_spread(spread.turnaround_days)} d;"
+            f" mean wait {_spread(spread.mean_wait_days)} d;"
+            f" lost waiting {_spread(spread.patients_lost_waiting)};"
+            f" lots failed {_spread(spread.lots_failed)};"
+            f" {_spread(spread.cost_per_therapy)} {result.currency} a therapy"
+        )
+
+
+def _render_operation(result: NetworkResult, console: Console) -> None:
+    """The plan operated day by day at the planned times."""
+    rule = "queueing for a place" if result.when_full == "queue" else "no queue"
+    table = Grid(
+        f"Operated day by day at the planned times ({rule})",
+        (
+            "patients/yr",
+            "served",
+            f"within {result.vein_to_vein_max_days} d",
+            "waited",
+            "mean wait d",
+            "max wait d",
+            "lost waiting",
+            "unserved",
+        ),
+        labels=1,
+    )
+    for level in result.levels:
+        operation = level.operation
+        if operation is None:
+            continue
+        table.add(
+            _level_label(level),
+            number(operation.patients_served),
+            number(operation.patients_within_limit),
+            number(operation.patients_waited),
+            number(operation.mean_wait_days),
+            number(operation.max_wait_days),
+            number(operation.patients_lost_waiting),
+            number(operation.patients_unserved),
+        )
+    print_grid(console, table)
 
 
 def _render_routes(level: NetworkLevel, console: Console) -> None:

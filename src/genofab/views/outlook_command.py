@@ -40,15 +40,28 @@ def run_outlook_document(
         ) from None
 
 
-def run_network_document(document: YamlDocument, folder: Path) -> NetworkResult:
-    """Validate a network document and run every demand level; a site whose scenario cannot
-    give its figures is reported at its field in the file."""
+def run_network_document(
+    document: YamlDocument, folder: Path, samples: int | None = None, seed: int = 1
+) -> NetworkResult:
+    """Validate a network document and run every demand level (with ``samples``, its Monte
+    Carlo too); a site whose scenario cannot give its figures is reported at its field in
+    the file."""
+    from genofab.engines.network_operation import MAX_SAMPLES
     from genofab.engines.network_run import run_network
     from genofab.io.network_file import validate_network_document
 
+    if samples is not None and not 1 <= samples <= MAX_SAMPLES:
+        raise UsageError(f"--samples {samples}: a network draws 1 to {MAX_SAMPLES:,} samples")
     loaded = validate_network_document(document, folder)
     try:
-        return run_network(loaded.network, loaded.scenarios, file=loaded.path, sha256=loaded.sha256)
+        return run_network(
+            loaded.network,
+            loaded.scenarios,
+            file=loaded.path,
+            sha256=loaded.sha256,
+            samples=samples,
+            seed=seed,
+        )
     except InfeasibleError as error:
         raise ScenarioError(
             [issue_at(document, error.path, error.message)], document.file
@@ -67,7 +80,5 @@ def run_planning_file(
     if is_outlook_document(document):
         return run_outlook_document(document, file.parent, samples, seed)
     if is_network_document(document):
-        if samples is not None:
-            raise UsageError("--samples: a network has no Monte Carlo yet; run it without")
-        return run_network_document(document, file.parent)
+        return run_network_document(document, file.parent, samples, seed)
     return None

@@ -46,13 +46,25 @@ def _render_case(case: OutlookCase, currency: str, console: Console) -> None:
         f"status {case.status}{gap}; discounted cost {_millions(case.discounted_cost)} M{currency};"
         f" {number(case.patient_years_waiting)} patient-years waited;"
         f" {number(case.patients_untreated_at_end)} still waiting at the end"
+        + (
+            f"; {number(case.patients_lost_waiting)} lost while waiting"
+            if case.patients_lost_waiting > 0
+            else ""
+        )
     )
     if case.spread is not None:
         spread = case.spread
         console.print(
             f"over {spread.samples:,} samples (seed {spread.seed}): discounted cost"
             f" {_spread({k: v / 1e6 for k, v in spread.discounted_cost.items()})} M{currency},"
-            f" patient-years waited {_spread(spread.patient_years_waiting)} (P50 [P5–P95])"
+            f" patient-years waited {_spread(spread.patient_years_waiting)}"
+            + (
+                f", lost while waiting {_spread(spread.patients_lost_waiting)}"
+                if spread.patients_lost_waiting is not None
+                and spread.patients_lost_waiting["p95"] > 0
+                else ""
+            )
+            + " (P50 [P5–P95])"
         )
     plan = Grid(
         "Build plan",
@@ -72,7 +84,9 @@ def _render_case(case: OutlookCase, currency: str, console: Console) -> None:
         plan.add("nothing built", "", "", "", "", "")
     print_grid(console, plan)
     resources = list(case.years[0].utilisation) if case.years else []
-    header = ["year", "needing", "treated", "waiting", f"{currency}/dose", "capital M"]
+    losses = case.patients_lost_waiting > 0
+    header = ["year", "needing", "treated", "waiting"] + (["lost"] if losses else [])
+    header += [f"{currency}/dose", "capital M"]
     header += [f"use {resource}" for resource in resources]
     drawn = {row.year: row for row in case.spread.years} if case.spread is not None else {}
     if drawn:
@@ -84,6 +98,7 @@ def _render_case(case: OutlookCase, currency: str, console: Console) -> None:
             number(row.patients_needing),
             number(row.patients_treated),
             number(row.patients_waiting),
+            *([number(row.patients_lost_waiting)] if losses else []),
             number(row.cost_per_dose),
             _millions(row.capital_spent),
         ]

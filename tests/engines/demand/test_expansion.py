@@ -3,6 +3,8 @@ worked out by hand, and the monotone properties of an optimal plan."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -189,3 +191,59 @@ def test_a_higher_penalty_never_builds_less(
     high_spent = spent(high_problem, high.objective_value, high.waiting)
     assert high_spent >= low_spent - 1e-6 * (1 + abs(low_spent))
     assert high.waiting.sum() <= low.waiting.sum() + 1e-6 * (1 + low.waiting.sum())
+
+
+def _no_rooms(loss: float, **changes: object) -> ExpansionProblem:
+    """Three years, 100 patients needing therapy in year 0, no room and nothing to build."""
+    fields: dict[str, object] = {
+        "need": np.array([[100.0, 0.0, 0.0]]),
+        "years": 3,
+        "candidates": (),
+        "loss_rate": np.array([loss]),
+    }
+    fields.update(changes)
+    return _problem(500.0, **fields)
+
+
+def test_waiting_patients_lost_by_hand() -> None:
+    """10 % of those waiting at a year's end are lost in the next: 100 wait at the end of
+    year 0, 10 are lost in year 1 (90 wait), 9 in year 2 (81 wait). The objective: 500 a
+    patient-year for 100 + 90 + 81 = 271 patient-years, and each patient lost counts as
+    waiting to the horizon's end (10 × 2 + 9 × 1 = 29 more): 500 × 300 = 150,000, what the
+    wait would cost if nobody were lost."""
+    solution = solve_expansion(_no_rooms(0.1))
+    assert solution.waiting[0].tolist() == pytest.approx([100.0, 90.0, 81.0])
+    assert solution.lost[0].tolist() == pytest.approx([0.0, 10.0, 9.0])
+    assert solution.objective_value == pytest.approx(150_000.0)
+    # a stated loss penalty of 1,000 a patient instead: 135,500 + 19,000
+    stated = solve_expansion(_no_rooms(0.1, loss_penalty=1000.0))
+    assert stated.objective_value == pytest.approx(500 * 271 + 1000 * 19)
+
+
+def test_losses_over_two_years_with_half_the_patients_treated_each_year() -> None:
+    """Half a suite exists (50 patients a year), 100 need therapy in year 0: 50 treated, 50
+    wait; 5 of them (10 %) are lost in year 1, the 45 others treated."""
+    problem = _problem(
+        500.0,
+        need=np.array([[100.0, 0.0]]),
+        existing=np.array([0.5]),
+        candidates=(),
+        loss_rate=np.array([0.1]),
+    )
+    solution = solve_expansion(problem)
+    assert solution.treated[0, 0].tolist() == pytest.approx([50.0, 45.0])
+    assert solution.lost[0].tolist() == pytest.approx([0.0, 5.0])
+    assert solution.waiting[0].tolist() == pytest.approx([50.0, 0.0])
+
+
+@settings(max_examples=15)
+@given(needs, st.floats(0.0, 2.0), st.floats(100.0, 1e5), st.floats(1e4, 2e6))
+def test_no_loss_is_the_model_without_losses(
+    need: list[float], existing: float, penalty: float, capital: float
+) -> None:
+    """A waiting loss rate of zero gives the plan and figures of the model without one."""
+    base = _random_problem(need, existing, penalty, capital)
+    without = solve_expansion(base)
+    zero = solve_expansion(replace(base, loss_rate=np.zeros(1)))
+    assert zero.objective_value == pytest.approx(without.objective_value)
+    assert np.allclose(zero.waiting, without.waiting) and not zero.lost.any()

@@ -186,3 +186,82 @@ def test_a_bad_setting_is_named(tmp_path: Path, key: str, value: str, message: s
     (issue,) = caught.value.issues
     assert issue.path == f"products[0].stages[0].set.{key}"
     assert message in issue.message and issue.line is not None
+
+
+def test_patients_lost_while_waiting_by_year(tmp_path: Path) -> None:
+    """4,000 addressable patients, one suite (1,050 a year), 10 % of those waiting at a
+    year's end lost during the next: 2,950 wait after 2030; 295 are lost in 2031, 1,050 of
+    the 2,655 left treated, 1,605 wait; 160.5 lost in 2032, 1,050 treated, 394.5 wait. The
+    Monte Carlo of these certain inputs gives the same losses."""
+    outlook = tiny_outlook()
+    outlook["indications"][0]["prevalent_patients"] = "8000 patients"
+    outlook["indications"][0]["waiting_loss_rate"] = {
+        "value": 10,
+        "unit": "%",
+        "source": "assumption: a test",
+    }
+    loaded = load_outlook(write_outlook(tmp_path, outlook))
+    result = run_outlook(loaded.outlook, loaded.scenarios, samples=20, seed=1)
+    case = result.cases[0]
+    assert [y.patients_lost_waiting for y in case.years] == pytest.approx([0.0, 295.0, 160.5])
+    assert [y.patients_waiting for y in case.years] == pytest.approx([2950.0, 1605.0, 394.5])
+    assert case.years[1].lost_by_indication == pytest.approx({"d": 295.0})
+    assert case.patients_lost_waiting == pytest.approx(455.5)
+    assert case.spread is not None
+    lost = [y.patients_lost_waiting for y in case.spread.years]
+    assert [row["p50"] for row in lost if row is not None] == pytest.approx([0.0, 295.0, 160.5])
+    assert case.spread.patients_lost_waiting == pytest.approx(
+        {"p5": 455.5, "p50": 455.5, "p95": 455.5}
+    )
+
+
+def _chain_folder(tmp_path: Path) -> None:
+    """therapy/chain.yaml: a vector stage, then a cell stage consuming its TU (tiny costed
+    scenarios beside it)."""
+    from tests.helpers import edit
+
+    therapy = tmp_path / "therapy"
+    therapy.mkdir()
+    costed = {**tiny_data(), "economics": tiny_economics()}
+    (therapy / "vector.yaml").write_text(dump_yaml(costed), encoding="utf-8")
+    cells = edit(copy.deepcopy(costed), "product.modality", "autologous_cells")
+    (therapy / "cells.yaml").write_text(dump_yaml(cells), encoding="utf-8")
+    chain = {
+        "format": "genofab-chain/1",
+        "name": "a therapy",
+        "stages": [
+            {"name": "vector", "scenario": "vector.yaml"},
+            {
+                "name": "cells",
+                "scenario": "cells.yaml",
+                "consumes": {"stage": "vector", "unit": "TU"},
+            },
+        ],
+    }
+    (therapy / "chain.yaml").write_text(dump_yaml(chain), encoding="utf-8")
+
+
+def test_a_product_takes_its_stages_from_a_chain(tmp_path: Path) -> None:
+    """A product naming therapy/chain.yaml gives the figures of the same product listing the
+    chain's stage files (paths from the outlook's folder), upstream first."""
+    _chain_folder(tmp_path)
+    listed = tiny_outlook()
+    listed["products"][0]["stages"] = [
+        {"scenario": "therapy/vector.yaml"},
+        {"scenario": "therapy/cells.yaml"},
+    ]
+    chained = tiny_outlook()
+    chained["products"][0].pop("stages")
+    chained["products"][0]["chain"] = "therapy/chain.yaml"
+    results = []
+    for name, outlook in (("listed", listed), ("chained", chained)):
+        path = tmp_path / f"{name}.yaml"
+        path.write_text(dump_yaml(outlook), encoding="utf-8")
+        loaded = load_outlook(path)
+        results.append(run_outlook(loaded.outlook, loaded.scenarios).cases[0])
+    by_list, by_chain = results
+    assert by_chain.product_rates[0].scenarios == ("therapy/vector.yaml", "therapy/cells.yaml")
+    assert by_chain.product_rates[0].room_years_per_patient == pytest.approx(
+        by_list.product_rates[0].room_years_per_patient
+    )
+    assert by_chain.discounted_cost == pytest.approx(by_list.discounted_cost)

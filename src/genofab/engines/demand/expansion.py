@@ -4,8 +4,10 @@ Decisions: units of each candidate started in each year (whole units for suites 
 facilities; rooms rented for the year for CDMO slots), patients of each indication each
 product treats each year, and patients left waiting at each year's end.
 
-- Waiting: w[i, y] = w[i, y−1] + need[i, y] − Σₚ t[p, i, y] ≥ 0 (patients wait until treated;
-  nobody is lost).
+- Waiting: w[i, y] = (1 − m[i]) × w[i, y−1] + need[i, y] − Σₚ t[p, i, y] ≥ 0: patients wait
+  until treated, except a share m[i] (the indication's waiting loss rate) of those waiting at
+  a year's end, who die or become ineligible during the next year: lost[i, y] = m[i] ×
+  w[i, y−1].
 - Rooms: Σ t[p, i, y] × room-years per patient[p, r] ≤ existing[r] + built rooms of r
   available in year y + rented rooms, for every resource r and year y. A unit started in
   year b is available in year y for the share of that year it is in service: nothing during
@@ -14,9 +16,12 @@ product treats each year, and patients left waiting at each year's end.
   first year): capital when a unit is started, less its straight-line book value left at the
   end of the horizon (so late builds are not charged for years the horizon does not see);
   running cost while in service; rented rooms; the variable cost of each patient treated;
-  and the waiting penalty for each patient-year waited.
-- Objective ``patients``: fewest patient-years waited with discounted capital within the
-  budget, then the cheapest plan that achieves it.
+  the waiting penalty for each patient-year waited; and for each patient lost while
+  waiting, the loss penalty (default: the waiting penalty for each year from the loss to the
+  horizon's end, so that a loss never costs less than the wait it ends).
+- Objective ``patients``: fewest patient-years waited — a patient lost counting as waiting
+  from the loss to the horizon's end — with discounted capital within the budget, then the
+  cheapest plan that achieves it.
 
 A build plan can be given instead: then only the patients treated are chosen (an LP).
 """
@@ -92,6 +97,14 @@ class ExpansionProblem:
     capital_budget: float | None = None
     builds: dict[tuple[int, int], float] | None = None
     time_limit: float = 60.0
+    loss_rate: Array | None = None
+    loss_penalty: float | None = None
+
+    def losses(self) -> Array:
+        """The waiting loss rate of each indication (zeros when none is given)."""
+        if self.loss_rate is None:
+            return np.zeros(self.need.shape[0])
+        return np.asarray(self.loss_rate, dtype=float)
 
 
 @dataclass(frozen=True)
@@ -99,8 +112,9 @@ class ExpansionSolution:
     """The chosen (or given) plan and what it gives, by year.
 
     ``units[c, y]``: units of candidate c started (or rented) in year y; ``treated[p, i, y]``;
-    ``waiting[i, y]`` at the year's end; ``available[r, y]`` and ``used[r, y]`` in
-    room-years; costs by year in the currency, undiscounted."""
+    ``waiting[i, y]`` at the year's end; ``lost[i, y]`` while waiting during the year;
+    ``available[r, y]`` and ``used[r, y]`` in room-years; costs by year in the currency,
+    undiscounted."""
 
     status: Literal["optimal", "feasible", "infeasible"]
     objective_value: float | None
@@ -119,6 +133,7 @@ class ExpansionSolution:
     waiting_cost: Array
     discounted_cost: float
     notes: tuple[str, ...] = field(default=())
+    lost: Array = field(default_factory=lambda: np.zeros((0, 0)))
 
 
 def availability(offset: float, lead_time: float, ramp_up: float, lifetime: float) -> float:
@@ -215,12 +230,13 @@ def solve_expansion(problem: ExpansionProblem) -> ExpansionSolution:
         cols.append(c)
         vals.append(v)
 
-    # waiting balance: w[i,y] − w[i,y−1] + Σ t = need[i,y]
+    # waiting balance: w[i,y] − (1 − m[i]) w[i,y−1] + Σ t = need[i,y]
+    loss = problem.losses()
     for i in range(problem.need.shape[0]):
         for y in range(years):
             add(row, columns.waiting[i, y], 1.0)
             if y > 0:
-                add(row, columns.waiting[i, y - 1], -1.0)
+                add(row, columns.waiting[i, y - 1], -(1.0 - loss[i]))
             for (_p, j, year), col in columns.treated.items():
                 if j == i and year == y:
                     add(row, col, 1.0)
@@ -291,6 +307,13 @@ def solve_expansion(problem: ExpansionProblem) -> ExpansionSolution:
     penalty = np.zeros(columns.count)
     for (_i, y), col in columns.waiting.items():
         penalty[col] = discount[y] * problem.waiting_penalty
+    # patients lost in year y + 1 are m[i] × w[i, y]: their penalty falls on w[i, y]
+    for (i, y), col in columns.waiting.items():
+        if loss[i] and y + 1 < years:
+            if problem.loss_penalty is not None:
+                penalty[col] += loss[i] * discount[y + 1] * problem.loss_penalty
+            else:
+                penalty[col] += loss[i] * problem.waiting_penalty * float(discount[y + 1 :].sum())
 
     integrality = np.zeros(columns.count)
     lb = np.zeros(columns.count)
@@ -335,8 +358,9 @@ def solve_expansion(problem: ExpansionProblem) -> ExpansionSolution:
         result = run(cost + penalty, [])
     else:
         waiting_only = np.zeros(columns.count)
-        for col in columns.waiting.values():
-            waiting_only[col] = 1.0
+        for (i, y), col in columns.waiting.items():
+            # a patient lost in year y + 1 counts as waiting to the horizon's end
+            waiting_only[col] = 1.0 + (loss[i] * (years - y - 1) if y + 1 < years else 0.0)
         first = run(waiting_only, [])
         if first.x is None:
             result = first
@@ -381,6 +405,8 @@ def _solution(
     waiting = np.zeros((n_ind, years))
     for (i, y), col in columns.waiting.items():
         waiting[i, y] = max(x[col], 0.0)
+    lost = np.zeros((n_ind, years))
+    lost[:, 1:] = problem.losses()[:, None] * waiting[:, :-1]
     available = np.repeat(problem.existing[:, None], years, axis=1).astype(float)
     used = np.zeros((len(problem.resources), years))
     capital_spent = np.zeros(years)
@@ -431,6 +457,7 @@ def _solution(
         waiting_cost=waiting_cost,
         discounted_cost=discounted,
         notes=tuple(notes),
+        lost=lost,
     )
 
 
@@ -457,4 +484,5 @@ def _empty(
         waiting_cost=zeros,
         discounted_cost=0.0,
         notes=notes,
+        lost=np.zeros((n_ind, years)),
     )

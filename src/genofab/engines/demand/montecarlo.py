@@ -4,8 +4,9 @@ For a case's build plan (chosen or given), each sample draws the indications' un
 parameters (prevalence, incidence, shares, adoption) and each stage scenario's uncertain
 parameters (titre, yields, durations …, as ``genofab run --samples`` draws them), then walks
 the years: patients needing therapy join the waiting list, each product treats as many as
-its share of the rooms allows, the rest wait. Rooms are shared between products and
-indications in each year's proportions of the deterministic plan (all of a resource's
+its share of the rooms allows, the rest wait (and the indication's waiting loss rate of
+those still waiting at a year's end are lost during the next). Rooms are shared between
+products and indications in each year's proportions of the deterministic plan (all of a resource's
 room-years, idle ones included, go to the products that used it that year, or to every
 product that can use it when none did). Vectorised over samples; the loop is over years.
 
@@ -92,9 +93,11 @@ def case_spread(
     product_samples: Mapping[str, ProductRates],
     start_year: int,
     seed: int,
+    loss_rate: Array | None = None,
 ) -> OutlookSpread:
     """The spread of one case's outcomes. ``need``: (indication, sample, year) patients
-    needing therapy; ``product_samples``: each product's rates per sample."""
+    needing therapy; ``product_samples``: each product's rates per sample; ``loss_rate``:
+    (indication, sample) share of the patients waiting at a year's end lost in the next."""
     n_ind, samples, years = need.shape
     resources = problem.resources
     # room-years per patient by product and resource, per sample: (P, R, samples)
@@ -147,8 +150,13 @@ def case_spread(
         )
     backlog = np.zeros((n_ind, samples))
     waited = np.zeros(samples)
+    lost_in_all = np.zeros(samples)
+    loss = np.zeros((n_ind, samples)) if loss_rate is None else loss_rate
     rows = []
     for y in range(years):
+        lost = loss * backlog  # of those waiting at the last year's end
+        backlog -= lost
+        lost_in_all += lost.sum(axis=0)
         backlog += need[:, :, y]
         treated = np.minimum(backlog, by_indication[:, y, :])  # (I, samples)
         backlog -= treated
@@ -165,6 +173,7 @@ def case_spread(
                 patients_needing=_percentiles(need[:, :, y].sum(axis=0)),
                 patients_treated=_percentiles(treated.sum(axis=0)),
                 patients_waiting=_percentiles(waiting),
+                patients_lost_waiting=_percentiles(lost.sum(axis=0)),
             )
         )
     return OutlookSpread(
@@ -173,6 +182,7 @@ def case_spread(
         years=tuple(rows),
         discounted_cost=_percentiles(cost),
         patient_years_waiting=_percentiles(waited),
+        patients_lost_waiting=_percentiles(lost_in_all),
         method=(
             "year-by-year Monte Carlo of the build plan: demand and stage scenarios drawn, rooms"
             " split between products and indications as in the deterministic plan"

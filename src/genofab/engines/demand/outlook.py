@@ -163,6 +163,8 @@ def expansion_problem(
         discount_rate=outlook.discount_rate.value,
         objective=outlook.objective,
         waiting_penalty=outlook.waiting_penalty.value if outlook.waiting_penalty else 0.0,
+        loss_rate=np.asarray([i.waiting_loss_rate.value for i in outlook.indications]),
+        loss_penalty=outlook.loss_penalty.value if outlook.loss_penalty else None,
         capital_budget=outlook.capital_budget.value if outlook.capital_budget else None,
         builds=builds,
         time_limit=time_limit,
@@ -205,9 +207,16 @@ def run_outlook(
         for product in outlook.products
     }
     need = needs_by_indication(outlook, outlook_values(outlook))
-    sampled_need = sampled_rates = None
+    sampled_need = sampled_rates = sampled_loss = None
     if samples is not None:
-        sampled_need = needs_by_indication(outlook, outlook_draws(outlook, samples, seed))
+        drawn = outlook_draws(outlook, samples, seed)
+        sampled_need = needs_by_indication(outlook, drawn)
+        sampled_loss = np.stack(
+            [
+                np.asarray(drawn[f"indications[{i}].waiting_loss_rate"]).reshape(samples)
+                for i in range(len(outlook.indications))
+            ]
+        )
         sampled_rates = product_sample_rates(outlook, scenarios, samples, seed, changed)
     cases = []
     for case in outlook.cases or (all_products(outlook),):
@@ -216,7 +225,13 @@ def run_outlook(
         result = outlook_case(outlook, case, problem, solution, rates)
         if sampled_need is not None and sampled_rates is not None:
             spread = case_spread(
-                problem, solution, sampled_need, sampled_rates, outlook.start_year, seed
+                problem,
+                solution,
+                sampled_need,
+                sampled_rates,
+                outlook.start_year,
+                seed,
+                loss_rate=sampled_loss,
             )
             result = result.model_copy(update={"spread": spread})
         cases.append(result)
@@ -262,12 +277,17 @@ def outlook_case(
                 patients_needing=float(problem.need[:, y].sum()),
                 patients_treated=treated,
                 patients_waiting=float(solution.waiting[:, y].sum()),
+                patients_lost_waiting=float(solution.lost[:, y].sum()),
                 treated_by_product=treated_by_product,
                 needing_by_indication={
                     ind.name: float(problem.need[i, y]) for i, ind in enumerate(outlook.indications)
                 },
                 waiting_by_indication={
                     ind.name: float(solution.waiting[i, y])
+                    for i, ind in enumerate(outlook.indications)
+                },
+                lost_by_indication={
+                    ind.name: float(solution.lost[i, y])
                     for i, ind in enumerate(outlook.indications)
                 },
                 rooms_available={
@@ -347,6 +367,7 @@ def outlook_case(
         solve_cpu_seconds=solution.seconds,
         discounted_cost=solution.discounted_cost,
         patient_years_waiting=float(solution.waiting.sum()),
+        patients_lost_waiting=float(solution.lost.sum()),
         patients_untreated_at_end=float(solution.waiting[:, -1].sum()),
         build_plan=tuple(builds),
         years=tuple(years),

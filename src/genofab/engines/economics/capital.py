@@ -20,6 +20,32 @@ from genofab.model.scenario import Scenario
 
 
 @dataclass(frozen=True)
+class CapitalItem:
+    """One area or piece of equipment: what it is bought at (an equipment price scaled from
+    its reference size: ``size``, ``reference_size`` and ``exponent``, else None), its
+    purchase (or building) cost for all its units and rooms, the installation added to it,
+    the years it is recovered over and what it costs a year (recovery and running)."""
+
+    name: str
+    kind: str  # "building" or "equipment"
+    units: Array
+    reference_cost: Array | None
+    size: Array | None
+    reference_size: Array | None
+    size_unit: str | None
+    exponent: Array | None
+    purchase: Array
+    installation: Array
+    years: Array
+    recovery: Array
+    running: Array
+
+    @property
+    def installed(self) -> Array:
+        return self.purchase + self.installation
+
+
+@dataclass(frozen=True)
 class CapitalArrays:
     """Capital in the scenario's currency and its yearly cost lines."""
 
@@ -30,6 +56,7 @@ class CapitalArrays:
     capital_charge: Array
     lines: list[LineCost]
     size_warnings: list[tuple[str, str]]
+    items: tuple[CapitalItem, ...] = ()
 
     @property
     def total(self) -> Array:
@@ -85,6 +112,7 @@ def capital_arrays(
     )
     steps = {step.name: i for i, step in enumerate(scenario.process.steps)}
     lines: list[LineCost] = []
+    items: list[CapitalItem] = []
     warnings: list[tuple[str, str]] = []
     depreciation_total = charge_total = building = purchase_total = installed_extra = zero
 
@@ -104,12 +132,26 @@ def capital_arrays(
         depreciation, charge = recover(capital, v("building_depreciation_years"))
         building = building + capital
         depreciation_total, charge_total = depreciation_total + depreciation, charge_total + charge
+        running = capital * running_rate + area * utilities
         lines += _capital_lines(
-            area_item.name,
-            charge,
-            capital * running_rate + area * utilities,
-            area_item.per_room,
-            area_item.quality,
+            area_item.name, charge, running, area_item.per_room, area_item.quality
+        )
+        items.append(
+            CapitalItem(
+                name=area_item.name,
+                kind="building",
+                units=rooms(area_item.per_room),
+                reference_cost=None,
+                size=None,
+                reference_size=None,
+                size_unit=None,
+                exponent=None,
+                purchase=capital,
+                installation=zero,
+                years=v("building_depreciation_years"),
+                recovery=charge,
+                running=running,
+            )
         )
     for i, item in enumerate(economics.equipment):
         prefix = f"economics.equipment[{i}]."
@@ -119,7 +161,8 @@ def capital_arrays(
         if size is not None:
             price = scaled_purchase(price, size, p("reference_size"), p("exponent"))
             warnings += _range_warnings(item, prefix, size, p)
-        purchase = price * p("count") * rooms(item.per_room)
+        units = p("count") * rooms(item.per_room)
+        purchase = price * units
         years = (
             p("depreciation_years")
             if item.depreciation_years is not None
@@ -135,8 +178,24 @@ def capital_arrays(
             depreciation, charge = recover(purchase + extra, years)
         purchase_total, installed_extra = purchase_total + purchase, installed_extra + extra
         depreciation_total, charge_total = depreciation_total + depreciation, charge_total + charge
-        lines += _capital_lines(
-            item.name, charge, (purchase + extra) * running_rate, item.per_room, item.quality
+        running = (purchase + extra) * running_rate
+        lines += _capital_lines(item.name, charge, running, item.per_room, item.quality)
+        items.append(
+            CapitalItem(
+                name=item.name,
+                kind="equipment",
+                units=units,
+                reference_cost=None if size is None else p("cost"),
+                size=size,
+                reference_size=None if size is None else p("reference_size"),
+                size_unit=None if item.reference_size is None else item.reference_size.unit,
+                exponent=None if size is None else p("exponent"),
+                purchase=purchase,
+                installation=extra,
+                years=years,
+                recovery=charge,
+                running=running,
+            )
         )
     return CapitalArrays(
         building=building,
@@ -146,6 +205,7 @@ def capital_arrays(
         capital_charge=charge_total,
         lines=lines,
         size_warnings=warnings,
+        items=tuple(items),
     )
 
 
@@ -162,6 +222,7 @@ def _capital_lines(
             kind="capital",
             room=room,
             quality=quality,
+            basis="capital",
         ),
         driven(
             "fixed",
@@ -171,6 +232,7 @@ def _capital_lines(
             kind="running",
             room=room,
             quality=quality,
+            basis="running",
         ),
     ]
 

@@ -349,15 +349,16 @@ def _material_lines(
         prefix = f"economics.materials[{i}]."
         step = index[item.step]
         if item.basis is Basis.PER_LITRE:
-            basis = v(step_path(production, "working_volume"))
+            basis = basis_per_lot = v(step_path(production, "working_volume"))
         elif item.basis is Basis.PER_LITRE_PROCESSED:
-            basis = loaded(step)[1]
+            basis = basis_per_lot = loaded(step)[1]
         elif item.basis is Basis.PER_AMOUNT:
-            basis = ratio(loaded(step)[0], v(prefix + "per_amount"))
+            basis_per_lot = loaded(step)[0]
+            basis = ratio(basis_per_lot, v(prefix + "per_amount"))
         elif item.basis is Basis.PER_VIAL:
-            basis = lot.vials_filled
+            basis = basis_per_lot = lot.vials_filled
         else:
-            basis = np.ones(())
+            basis = basis_per_lot = np.ones(())
         cost = (
             v(prefix + "quantity")
             * v(prefix + "unit_price")
@@ -367,7 +368,13 @@ def _material_lines(
         )
         lines.append(
             LineCost(
-                name=item.name, category=item.category, kind="material", per_started=cost, step=step
+                name=item.name,
+                category=item.category,
+                kind="material",
+                per_started=cost,
+                step=step,
+                basis=item.basis.value,
+                basis_per_lot=None if item.basis is Basis.PER_LOT else basis_per_lot,
             )
         )
     return lines
@@ -391,6 +398,7 @@ def _qc_lines(
             step=release,
             quality=True,
             per_started=v(f"economics.qc_tests[{i}].cost") * reached,
+            basis="qc_per_lot",
         )
         for i, test in enumerate(economics.qc_tests)
     ]
@@ -447,6 +455,7 @@ def _labour_lines(
             part = _HOUR_PARTS[per]
             worked = hours * (lot.doses_per_patient if per == "dose" else 1.0)
             hours_line = driven(part, worked, name=staff.role, category="labour", kind="hours")
+            basis = f"hours_per_{per}"
             lines.append(
                 driven(
                     part,
@@ -457,6 +466,7 @@ def _labour_lines(
                     step=None if staff.step is None else index[staff.step],
                     quality=staff.quality,
                     hours=hours_line,
+                    basis=basis,
                 )
             )
             continue
@@ -470,6 +480,7 @@ def _labour_lines(
             kind="labour",
             room=staff.per_room,
             quality=staff.quality,
+            basis="fte" if staff.fte is not None else "post",
         )
         lines.append(replace(line, fte=count))
     return lines
@@ -517,6 +528,9 @@ def _fee_lines(
             part, charged = "per_started", amount / p("spread_over_lots")
         else:
             part, charged = "fixed", amount / p("spread_over_years") * rooms(fee.per_room)
+        basis = fee.per.value
+        if fee.per is Driver.ONCE:
+            basis = "once_over_lots" if fee.spread_over_lots is not None else "once_over_years"
         lines.append(
             driven(
                 part,
@@ -526,6 +540,7 @@ def _fee_lines(
                 kind="fee",
                 step=None if fee.step is None else index[fee.step],
                 room=fee.per_room if fee.per is not Driver.ROOM_DAY else fee.room,
+                basis=basis,
             )
         )
     return lines
@@ -563,7 +578,11 @@ def _overhead_lines(economics: Economics, values: Values, lines: list[LineCost])
         v("overhead_rate"), "overhead on labour and facility running", "overhead", "overhead"
     )
     fixed = LineCost(
-        name="overhead a year", category="overhead", kind="overhead", fixed=v("overhead_per_year")
+        name="overhead a year",
+        category="overhead",
+        kind="overhead",
+        fixed=v("overhead_per_year"),
+        basis="overhead",
     )
     return [on_rate, fixed]
 
@@ -587,13 +606,21 @@ def net_present_cost(economics: Economics, values: Values, cost: CostArrays) -> 
     without its capital recovery) at the end of each year growing with inflation, all
     discounted; and the levelised cost per dose (net present cost ÷ discounted doses)."""
     v = reader(values, "economics.project.")
-    rate, life = v("discount_rate"), v("life")
+    rate, life, inflation = v("discount_rate"), v("life"), v("inflation")
     running = cost.total - cost.capital_recovery
-    present_cost = cost.capital.total + running * present_value_of_growing_flows(
-        rate, v("inflation"), life
-    )
-    present_doses = cost.doses_delivered * present_value_of_growing_flows(rate, 0.0, life)
+    running_factor = present_value_of_growing_flows(rate, inflation, life)
+    dose_factor = present_value_of_growing_flows(rate, 0.0, life)
+    present_cost = cost.capital.total + running * running_factor
+    present_doses = cost.doses_delivered * dose_factor
     return {
         "net_present_cost": present_cost,
         "levelised_cost_per_dose": ratio(present_cost, present_doses),
+        "life_years": life,
+        "discount_rate": rate,
+        "inflation": inflation,
+        "capital": cost.capital.total,
+        "running_cost_per_year": running,
+        "running_present_value_factor": running_factor,
+        "dose_present_value_factor": dose_factor,
+        "discounted_doses": present_doses,
     }

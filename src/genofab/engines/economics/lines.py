@@ -17,7 +17,9 @@ _ZERO = np.zeros(())
 class LineCost:
     """One cost line. ``kind`` says where it comes from (material, qc, labour, fee, capital,
     running, share, overhead); ``step`` the process step it is charged to (its index), else
-    ``room`` the room kind whose steps share it by duration, else the site."""
+    ``room`` the room kind whose steps share it by duration, else the site. ``basis`` says
+    what it is counted per, from :data:`BASES`; ``basis_per_lot`` how much of that one lot
+    uses (litres, product loaded, containers), where it is a quantity."""
 
     name: str
     category: str
@@ -31,6 +33,8 @@ class LineCost:
     quality: bool = False
     fte: Array = field(default_factory=lambda: _ZERO)
     hours: LineCost | None = None
+    basis: str = ""
+    basis_per_lot: Array | None = None
 
     def annual(self, started: Array, released: Array, patients: Array) -> Array:
         """The line's cost a year."""
@@ -79,6 +83,7 @@ class LineCost:
             step=self.step,
             room=self.room,
             quality=self.quality,
+            basis=kind if kind in BASES else "",
         )
 
 
@@ -103,6 +108,37 @@ def summed(lines: list[LineCost], name: str, category: str, kind: str) -> LineCo
     )
 
 
+#: What a line can be counted per (``LineCost.basis``): a material's basis, QC tests per lot
+#: started, staff as FTE, as a post to cover or as hours per lot started, lot released,
+#: patient or dose, a fee's driver (a one-off over lots or over years), capital recovery and
+#: the running cost of capital a year, a share of other categories, overhead.
+BASES = (
+    "per_litre",
+    "per_litre_processed",
+    "per_amount",
+    "per_lot",
+    "per_vial",
+    "qc_per_lot",
+    "fte",
+    "post",
+    "hours_per_lot_started",
+    "hours_per_lot_released",
+    "hours_per_patient",
+    "hours_per_dose",
+    "lot_started",
+    "lot_released",
+    "patient",
+    "dose",
+    "year",
+    "room_day",
+    "once_over_lots",
+    "once_over_years",
+    "capital",
+    "running",
+    "share",
+    "overhead",
+)
+
 #: The parts a line's amount can be counted in.
 PARTS = ("per_started", "per_released", "per_patient", "fixed")
 
@@ -118,10 +154,12 @@ def driven(
     room: str | None = None,
     quality: bool = False,
     hours: LineCost | None = None,
+    basis: str = "",
 ) -> LineCost:
     """A line whose ``amount`` is counted in one part (per lot started, per lot released, per
     patient, or a year)."""
     assert part in PARTS, part
+    assert basis in BASES or not basis, basis
     return LineCost(
         name=name,
         category=category,
@@ -134,4 +172,5 @@ def driven(
         room=room,
         quality=quality,
         hours=hours,
+        basis=basis,
     )

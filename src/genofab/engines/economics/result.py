@@ -8,19 +8,21 @@ import numpy as np
 
 from genofab.engines.arrays import Array, Values
 from genofab.engines.capacity import COHORT
+from genofab.engines.economics.capital import CapitalItem
 from genofab.engines.economics.cost_of_goods import (
     CATEGORIES,
     CAUSES,
     CostArrays,
     net_present_cost,
 )
-from genofab.model.economics import COST_CATEGORIES
+from genofab.engines.economics.lines import LineCost
+from genofab.model.economics import COST_CATEGORIES, Economics
 from genofab.model.scenario import Scenario
 from genofab.results.economics import (
     CampaignCost,
+    CapitalItemResult,
     CostLine,
     EconomicsResult,
-    FairPrice,
     InputWarning,
     LineResult,
     StepCost,
@@ -32,7 +34,12 @@ ROLL_UP = tuple(dict.fromkeys(category.roll_up for category in COST_CATEGORIES))
 
 def economics_result(scenario: Scenario, values: Values, cost: CostArrays) -> EconomicsResult:
     """The cost of goods (and fair price, when priced) of one scenario."""
-    from genofab.engines.pricing import price_arrays, priced_as, pricing_warnings
+    from genofab.engines.pricing import (
+        fair_price_result,
+        price_arrays,
+        priced_as,
+        pricing_warnings,
+    )
 
     economics = scenario.economics
     assert economics is not None
@@ -60,26 +67,13 @@ def economics_result(scenario: Scenario, values: Values, cost: CostArrays) -> Ec
     fair = None
     if economics.pricing is not None:
         price = price_arrays(scenario, values, cost)
-        total = float(price.total)
-        listed = (
-            None
-            if economics.pricing.list_price is None
-            else float(np.asarray(values["economics.pricing.list_price"]))
-        )
-        kind, label = priced_as(scenario)
-        fair = FairPrice(
-            components={name: float(amount) for name, amount in price.components.items()},
-            total=total,
-            priced_as=kind,
-            label=label,
-            expected_patients=float(price.expected_patients),
-            expected_patients_basis="stated"
-            if economics.pricing.expected_patients is not None
-            else "patients treated a year × commercial life",
-            development_cost_net=float(price.development_net),
-            npv_zero_price=float(price.npv_zero_price),
-            list_price=listed,
-            list_to_fair_ratio=None if listed is None else listed / total,
+        fair = fair_price_result(
+            economics.pricing,
+            values,
+            price,
+            cost.patients_treated,
+            priced=priced_as(scenario),
+            volume="patients treated a year × commercial life",
         )
         warnings += [
             InputWarning(fields=fields, message=message)
@@ -141,16 +135,14 @@ def economics_result(scenario: Scenario, values: Values, cost: CostArrays) -> Ec
             "total": float(capital.total),
         },
         capital_charge_per_year=None if economics.cost_of_capital is None else recovery,
+        cost_of_capital=None
+        if economics.cost_of_capital is None
+        else float(np.asarray(values["economics.cost_of_capital"])),
+        installation=_installation(economics, values),
+        capital_items=tuple(_capital_item(item) for item in capital.items),
         staff_fte=float(cost.fte),
         cost_lines=tuple(
-            LineResult(
-                name=item.name,
-                category=item.category,
-                kind=item.kind,
-                annual=float(cost.line_annual(item)),
-                per_dose=float(cost.line_annual(item)) / delivered,
-                step=None if item.step is None else names[item.step],
-            )
+            _line_result(item, cost, names)
             for item in cost.lines
             if item.kind != "overhead" or float(cost.line_annual(item)) != 0
         ),
@@ -160,4 +152,63 @@ def economics_result(scenario: Scenario, values: Values, cost: CostArrays) -> Ec
         project=project,
         warnings=tuple(warnings),
         fair_price=fair,
+    )
+
+
+def _line_result(item: LineCost, cost: CostArrays, names: list[str]) -> LineResult:
+    """One cost line: a year, per lot started and per dose, what it is counted per, and for
+    staff the FTE and hours worked a year."""
+    annual = float(cost.line_annual(item))
+    hours = None if item.hours is None else float(cost.line_annual(item.hours))
+    fte = None
+    if item.category == "labour" and item.kind == "labour":
+        fte = float(item.fte) if hours is None else hours / float(cost.hours_per_fte_year)
+        if hours is None:
+            hours = fte * float(cost.hours_per_fte_year)
+    return LineResult(
+        name=item.name,
+        category=item.category,
+        kind=item.kind,
+        annual=annual,
+        per_dose=annual / float(cost.doses_delivered),
+        step=None if item.step is None else names[item.step],
+        per_lot=annual / float(cost.lots_started),
+        basis=item.basis or None,
+        basis_per_lot=None if item.basis_per_lot is None else float(item.basis_per_lot),
+        fte=fte,
+        hours_per_year=hours,
+    )
+
+
+def _installation(economics: Economics, values: Values) -> dict[str, float]:
+    """The Lang factor, or the itemised installation factors, as stated."""
+    if economics.installation is None:
+        return {}
+    if economics.installation.lang_factor is not None:
+        return {"lang_factor": float(np.asarray(values["economics.installation.lang_factor"]))}
+    return {
+        name: float(np.asarray(values[f"economics.installation.factors.{name}"]))
+        for name in economics.installation.factors
+    }
+
+
+def _capital_item(item: CapitalItem) -> CapitalItemResult:
+    def shown(amount: Array | None) -> float | None:
+        return None if amount is None else float(amount)
+
+    return CapitalItemResult(
+        name=item.name,
+        kind=item.kind,
+        units=float(item.units),
+        reference_cost=shown(item.reference_cost),
+        size=shown(item.size),
+        reference_size=shown(item.reference_size),
+        size_unit=item.size_unit,
+        exponent=shown(item.exponent),
+        purchase=float(item.purchase),
+        installation=float(item.installation),
+        installed=float(item.installed),
+        years=float(item.years),
+        recovery_per_year=float(item.recovery),
+        running_per_year=float(item.running),
     )

@@ -179,6 +179,9 @@ def _sheets(
                 ["site-wide", None, economics.site_cost_per_lot],
             ],
         )
+        from genofab.views.reports.costing_report import costing_sheets
+
+        sheets.update(costing_sheets(economics))
         if economics.fair_price is not None:
             fair = economics.fair_price
             sheets["Fair price"] = (

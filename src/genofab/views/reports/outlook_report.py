@@ -127,6 +127,31 @@ def network_levels(result: NetworkResult) -> Figure:
     unserved = [level.patients_unserved for level in result.levels]
     axes.bar(labels, served, color=TREATED, label="served")
     axes.bar(labels, unserved, bottom=served, color=WAITING, label="unserved")
+    drawn = [
+        (label, level.spread.patients_served)
+        for label, level in zip(labels, result.levels, strict=True)
+        if level.spread is not None
+    ]
+    if drawn:
+        middle = [float(spread["p50"] or 0.0) for _, spread in drawn]
+        axes.errorbar(
+            [label for label, _ in drawn],
+            middle,
+            yerr=[
+                [
+                    m - float(spread["p5"] or 0.0)
+                    for m, (_, spread) in zip(middle, drawn, strict=True)
+                ],
+                [
+                    float(spread["p95"] or 0.0) - m
+                    for m, (_, spread) in zip(middle, drawn, strict=True)
+                ],
+            ],
+            fmt="_",
+            color="black",
+            capsize=4,
+            label="served, P50 [P5–P95] over the samples",
+        )
     axes.set_ylabel("patients over the horizon")
     twin = axes.twinx()
     twin.plot(

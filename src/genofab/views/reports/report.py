@@ -249,9 +249,12 @@ def _render_html(
     texts = [row.source or "" for row in run.inputs]
     if uncertainty is not None:
         texts += [item.source or "" for item in uncertainty.spread.uncertain_inputs]
+    from genofab.views.reports import costing_report
+
     return template.render(
         run=run,
         economics=run.economics,
+        costing=costing_report,
         figures=_Figures(svgs),
         headline=rows,
         assumptions=assumptions,
