@@ -69,3 +69,15 @@ def test_no_deterministic_headline_lies_outside_its_own_p5_p95(
         if not low * (1 - 1e-9) <= value <= high * (1 + 1e-9):
             outside.append(f"{key} {value:.4g} outside P5–P95 [{low:.4g}, {high:.4g}]")
     assert not outside, f"{name}: " + "; ".join(outside)
+
+
+def test_no_chain_headline_lies_outside_its_own_p5_p95() -> None:
+    from genofab.engines.uncertainty.headline_spread import chain_headline_spread
+    from genofab.io.chain_file import load_chain
+    from tests.golden.expected import chain_examples
+
+    for path in chain_examples():
+        spread = chain_headline_spread(load_chain(path).chain, SAMPLES)
+        assert spread is not None, path.name
+        outside = [figure.name for figure in spread.figures if figure.outside_p5_p95]
+        assert not outside, f"{path.name}: {outside}"

@@ -34,6 +34,8 @@ Write = Callable[..., Path]
         ("demands.0.lots", 3, "demands[0]", "not both"),
         ("demands.0.deliveries", [], "demands[0]", "at least one delivery"),
         ("objective", "profits", "objective", "profit"),
+        ("products.0.min_campaign", 3, "products[0].min_campaign", "above the 2 lots the"),
+        ("products.0.min_campaign", 0, "products[0].min_campaign", "below 1"),
     ],
 )
 def test_a_bad_profit_field_exits_2_naming_file_line_field_and_rule(
@@ -87,3 +89,16 @@ def test_the_profit_example_runs_and_balances() -> None:
     assert profit["inventory_peak"] <= profit["inventory_capacity"]
     assert sum(row["lots_due"] for row in output["deliveries"]) == output["lots_demanded"]
     assert load_plan(EXAMPLES / "schedule-profit-stock.yaml").plan.objective == "profit"
+
+
+def test_campaign_sizes_must_be_ordered_and_split_the_demand(write: Write) -> None:
+    data = two_lot_plan()
+    data["products"][0].update({"min_campaign": 2, "max_campaign": 1})
+    result = runner.invoke(app, ["schedule", str(write(dump_yaml(data), "plan.yaml"))])
+    assert result.exit_code == 2
+    assert "products[0].min_campaign: 2 lots is above max_campaign (1 lot)" in result.stderr
+    data["demands"][0]["deliveries"][0]["lots"] = 3  # 4 lots: 2 campaigns of 2..3 need 4
+    data["products"][0].update({"min_campaign": 3, "max_campaign": 3})
+    result = runner.invoke(app, ["schedule", str(write(dump_yaml(data), "plan.yaml"))])
+    assert result.exit_code == 2
+    assert "the 4 lots demanded cannot be split into campaigns of 3 to 3 lots" in (result.stderr)

@@ -23,6 +23,10 @@ def write_chain(folder: Path, cells_failure: Any = FAILURE, **extra: Any) -> Pat
     vector = edit(tiny_data(), "economics", {"currency": "EUR", "lot_failure_probability": FAILURE})
     cells = edit(tiny_data(), "product.modality", "autologous_cells")
     cells = edit(cells, "economics", {"currency": "EUR", "lot_failure_probability": cells_failure})
+    # only the suite limits the cells: 35 lots a suite-year (the other rooms: 2,500 and more)
+    cells = edit(cells, "facility.rooms.0.concurrent_lots", 100)
+    cells = edit(cells, "facility.rooms.2.count", 10)
+    cells = edit(cells, "facility.rooms.3.concurrent_lots", 100)
     (folder / "vector.yaml").write_text(dump_yaml(vector), encoding="utf-8")
     (folder / "cells.yaml").write_text(dump_yaml(cells), encoding="utf-8")
     chain = {
@@ -108,3 +112,109 @@ def test_shared_draws_run_and_a_bad_share_is_refused(tmp_path: Path) -> None:
     }
     result = runner.invoke(app, ["validate", str(write_chain(tmp_path, uncertainty=unknown))])
     assert result.exit_code == 2 and "'nowhere' is not a stage of the chain" in result.stderr
+
+
+def run_json(*args: str) -> Any:
+    result = runner.invoke(app, [*args, "--format", "json"])
+    assert result.exit_code == 0, result.output
+    return json.loads(result.stdout)
+
+
+ONE_MORE_SUITE = "cells:facility.rooms[1].count=2"
+
+
+def test_compare_a_chain_with_itself_and_one_more_cell_suite(tmp_path: Path) -> None:
+    chain = str(write_chain(tmp_path))
+    data = run_json("compare", chain, chain, "--set", ONE_MORE_SUITE, "--samples", "500")
+    rows = {row["metric"]: row for row in data["rows"]}
+    # one suite: 35 lots, 10 % fail: 31.5 patients a year; two: 63 (the vector allows 945)
+    assert rows["patients_per_year"]["a"] == pytest.approx(31.5)
+    assert rows["patients_per_year"]["b"] == pytest.approx(63)
+    assert rows["patients_per_year"]["ratio"] == pytest.approx(2)
+    assert rows["stage_patients_per_year.vector"]["ratio"] == pytest.approx(1)
+    assert "cells:facility.rooms[1].count = 2" in data["b"]["name"]
+    # common random numbers: each sample's B treats twice A's patients, so B always wins
+    chances = {c["result"]: c for c in data["monte_carlo"]["chances"]}
+    assert chances["patients_per_year"]["b_better"] == 1.0
+    assert chances["patients_per_year"]["mean_b"] == pytest.approx(
+        2 * chances["patients_per_year"]["mean_a"]
+    )
+    assert "cells:economics.lot_failure_probability" in data["monte_carlo"]["common_inputs"]
+
+
+@pytest.mark.parametrize(
+    ("command", "message"),
+    [
+        (["compare", "{chain}", "{scenario}"], "compare takes two scenarios or two chains"),
+        (["compare", "{scenario}", "{scenario}", "--set", "x=1"], "--set applies to chain"),
+        (["compare", "{chain}", "{chain}", "--set", "nowhere:x=1"], "'nowhere' is not a stage"),
+        (
+            ["compare", "{chain}", "{chain}", "--set", "cells:facility.rooms[1].count=2,3"],
+            "compare takes one",
+        ),
+        (
+            ["compare", "{chain}", "{chain}", "--set", "cells:facility.rooms[1].count=-1"],
+            "facility.rooms[1].count",
+        ),
+        (["scale", "{chain}", "--vary", "x=1..2"], "is a chain"),
+        (["sensitivity", "{chain}", "--all-inputs"], "--all-inputs takes a scenario"),
+        (["sweep", "{chain}", "--set", "cells:nowhere=1"], "is not a numeric parameter"),
+    ],
+)
+def test_chain_commands_refuse_what_makes_no_sense(
+    command: list[str], message: str, tmp_path: Path
+) -> None:
+    chain = write_chain(tmp_path)
+    files = {"chain": str(chain), "scenario": str(tmp_path / "cells.yaml")}
+    result = runner.invoke(app, [part.format(**files) for part in command])
+    assert result.exit_code == 2, result.output
+    assert message in result.stderr and "Traceback" not in result.output
+
+
+def test_report_of_a_chain_leads_with_the_therapy_and_its_spread(tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    out = tmp_path / "out"
+    result = runner.invoke(app, ["report", CHAIN, "-o", str(out), "-n", "1000", "--no-progress"])
+    assert result.exit_code == 0, result.output
+    page = (out / "sickle-cell-gene-therapy.html").read_text(encoding="utf-8")
+    assert page.index("The therapy") < page.index("Stages (each at the chain")
+    assert "P50 [P5–P95]" in page and "Share of samples each stage" in page
+    assert "Cost per patient by stage (EUR)" in page and "S29" in page
+    book = load_workbook(out / "sickle-cell-gene-therapy.xlsx")
+    assert {"Run", "Headline", "Stages", "Inputs", "Spread", "Limits"} <= set(book.sheetnames)
+    headline = {row[0]: row for row in book["Headline"].iter_rows(min_row=2, values_only=True)}
+    # 2 HSC suites × 2 workstations × ⌊350 ÷ 7⌋ lots × (1 − 4 %) (docs/method.md)
+    assert headline["patients per year (after lot failures)"][2] == pytest.approx(192)
+    by_stage = [row[2] for name, row in headline.items() if name.startswith("cost per patient: ")]
+    assert sum(by_stage[1:]) == pytest.approx(by_stage[0])  # the stages sum to the total
+    assert (out / "figures" / "sickle-cell-gene-therapy-cost-by-stage.png").exists()
+
+
+def test_sensitivity_of_a_chain_names_the_stage_input_that_moves_the_patients(
+    tmp_path: Path,
+) -> None:
+    data = run_json("sensitivity", str(write_chain(tmp_path)), "-n", "500")
+    bars = {bar["path"]: bar for bar in data["tornado"]["patients_per_year"]["bars"]}
+    # the cells limit: their failure rate from its P10 (2 %) to its P90 (18 %) costs
+    # 35 × 16 % patients a year; the vector's failure rate moves nothing
+    top = data["tornado"]["patients_per_year"]["bars"][0]
+    assert top["path"] == "cells:economics.lot_failure_probability"
+    assert top["swing"] == pytest.approx(35 * 0.16)
+    assert bars["vector:economics.lot_failure_probability"]["swing"] == pytest.approx(0)
+    assert data["spearman"]["patients_per_year"][top["path"]] == pytest.approx(-1)
+
+
+def test_sweep_of_a_chain_runs_a_monte_carlo_at_each_point(tmp_path: Path) -> None:
+    data = run_json(
+        "sweep",
+        str(write_chain(tmp_path)),
+        "--set",
+        "cells:facility.rooms[1].count=1,2",
+        "-n",
+        "500",
+        "--no-progress",
+    )
+    one, two = (point["results"]["patients_per_year"] for point in data["points"])
+    assert data["parameters"] == ["cells:facility.rooms[1].count"]
+    assert two["p50"] == pytest.approx(2 * one["p50"], rel=1e-3)  # same draws, twice the suites

@@ -84,7 +84,6 @@ def test_raw_samples_are_written_as_parquet(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("arguments", "message"),
     [
-        (["-n", "0"], "--samples must be a positive whole number, got 0"),
         (["-n", "-5"], "--samples must be a positive whole number, got -5"),
         (["-n", str(MAX_SAMPLES + 1)], "add --force"),
         (["-n", "100", "--seed", "-1"], "--seed must be a whole number from 0 to"),

@@ -1,4 +1,5 @@
-"""A command pays only for the libraries it uses: ``run`` and ``run --samples`` import no
+"""A command pays only for the libraries it uses: ``run`` (``--samples 0``: the deterministic
+run alone; by default with its headline's spread) and ``run --samples`` import no
 cluster (``distributed``), no sensitivity (SALib), no scheduler (OR-Tools) and no plotting
 (matplotlib); Dask's threaded scheduler runs without ``distributed``. Checked on
 ``sys.modules`` in a fresh interpreter."""
@@ -27,7 +28,8 @@ PROBE = textwrap.dedent(
     found = {"import": loaded()}
     runner = CliRunner()
     for name, arguments in (
-        ("run", ["run", sys.argv[1]]),
+        ("run", ["run", sys.argv[1], "--samples", "0"]),
+        ("headline", ["run", sys.argv[1]]),
         ("sampled", ["run", sys.argv[1], "-n", "2000", "--no-progress"]),
     ):
         result = runner.invoke(app, arguments)
@@ -58,5 +60,6 @@ def test_run_imports_no_cluster_sensitivity_scheduler_or_plotting() -> None:
     for stage, modules in found.items():
         assert not modules & set(NEVER), stage
     assert "scipy.special" not in found["run"]  # a deterministic run computes no quantile
+    assert "dask" not in found["headline"]  # the headline's spread: one chunk, in this thread
     assert "dask" not in found["sampled"]  # one chunk of samples runs in this thread
     assert "dask" in found["threads"]  # several chunks: Dask's threads, still no cluster

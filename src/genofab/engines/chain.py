@@ -261,11 +261,17 @@ def _shared_rooms(
 
 
 def evaluate_chain(
-    chain: Chain, stage_results: dict[str, RunResult], origin: ScenarioInfo | None = None
+    chain: Chain,
+    stage_results: dict[str, RunResult],
+    origin: ScenarioInfo | None = None,
+    values: Mapping[str, Values] | None = None,
 ) -> ChainResult:
-    """The chain's figures at its base values; ``stage_results`` are each stage's own run
-    (evaluated first, so a stage that cannot deliver is reported in its own file)."""
-    arrays = chain_arrays(chain, {s.name: s.scenario.values() for s in chain.stages})
+    """The chain's figures at its base values (or at ``values``, by stage: a comparison with
+    parameters set); ``stage_results`` are each stage's own run (evaluated first, so a stage
+    that cannot deliver is reported in its own file)."""
+    if values is None:
+        values = {s.name: s.scenario.values() for s in chain.stages}
+    arrays = chain_arrays(chain, values)
     stage_name, room, shared_by = arrays.limit_name(int(arrays.limit))
     patients = float(arrays.patients_per_year)
     cost = None

@@ -1,7 +1,13 @@
 """Economies of scale: evaluate a scenario over a range of one parameter in one vectorised
 pass (working volume, demand, number of suites, titer ...) and return the cost per dose,
-per patient and the fair price, with the breakdowns, at each point. Equipment sized by a
-step's volume (``size_from_step``) is re-priced at each point through its exponent."""
+per patient and the fair price, with the breakdowns, at each point.
+
+The scale rules live here (:func:`follow_scale_rules`): a downstream step whose
+``scales_with`` is ``volume`` or ``amount`` has its output volume moved in proportion to the
+volume or the amount of product entering it, relative to the scenario as stated. What hangs
+on the volumes follows from them: materials per litre processed (filter area by flux),
+per amount loaded (resin by binding capacity), containers, and equipment sized by a step's
+volume (``size_from_step``), re-priced at each point through its exponent."""
 
 from __future__ import annotations
 
@@ -9,13 +15,20 @@ from typing import Any
 
 import numpy as np
 
-from genofab.engines.arrays import Array, per_sample
+from genofab.engines.arrays import Array, Values, per_sample, ratio_or_zero
 from genofab.engines.capacity import YEARLY_DEMAND
 from genofab.engines.economics import CATEGORIES, CAUSES
-from genofab.engines.lot import NO_ROOM_TIME_REASON, STATUS_REASONS, LotStatus
+from genofab.engines.lot import (
+    NO_ROOM_TIME_REASON,
+    STATUS_REASONS,
+    LotStatus,
+    lot_arrays,
+    step_path,
+)
 from genofab.engines.run import run_arrays
 from genofab.errors import SettingError, UsageError
 from genofab.model.scenario import Scenario
+from genofab.model.steps import ProcessingStep
 from genofab.results.run import ScenarioInfo
 from genofab.results.scale import ScalePoint, ScaleResult
 
@@ -42,13 +55,54 @@ def sweep_points(
 def scale(
     scenario: Scenario, path: str, points: Array, origin: ScenarioInfo | None = None
 ) -> ScaleResult:
-    """Cost per dose and its breakdowns at every value of ``path`` in ``points``."""
+    """Cost per dose and its breakdowns at every value of ``path`` in ``points``, the
+    downstream volumes following the scenario's scale rules."""
     parameter = scenario.check_values(path, points)
-    values: dict[str, Any] = dict(scenario.values())
+    base = scenario.values()
+    values: dict[str, Any] = dict(base)
     values[path] = np.asarray(points, dtype=float) * (
         values[path] / parameter.value if parameter.value else 1.0
     )
+    values = follow_scale_rules(scenario, base, values, path)
     return _sweep(scenario, path, parameter.unit, values, points, origin)
+
+
+def ruled_steps(scenario: Scenario, swept: str | None = None) -> list[int]:
+    """The downstream steps (after production, before the fill) whose output volume follows
+    a scale rule, in process order; a step whose output volume is ``swept`` keeps it."""
+    process = scenario.process
+    return [
+        i
+        for i, step in enumerate(process.steps)
+        if isinstance(step, ProcessingStep)
+        and step.scales_with is not None
+        and process.production_index < i < process.fill_index
+        and step_path(i, "output_volume") != swept
+    ]
+
+
+def follow_scale_rules(
+    scenario: Scenario, base: Values, values: dict[str, Any], swept: str | None = None
+) -> dict[str, Any]:
+    """``values`` with each ruled step's output volume moved from its stated value (in
+    ``base``) in proportion to what enters the step — its volume or its amount of product —
+    at ``values`` against at ``base``: V = V₀ × Q ÷ Q₀. Steps are taken in process order, so
+    each sees the volumes the rules before it set (one lot pass per ruled step)."""
+    ruled = ruled_steps(scenario, swept)
+    if not ruled:
+        return values
+    reference = lot_arrays(scenario, base)
+    values = dict(values)
+    for i in ruled:
+        step = scenario.process.steps[i]
+        assert isinstance(step, ProcessingStep)
+        lot = lot_arrays(scenario, values)
+        quantity = lot.volume if step.scales_with == "volume" else lot.amount
+        at_base = (reference.volume if step.scales_with == "volume" else reference.amount)[i - 1]
+        factor = np.where(at_base > 0, ratio_or_zero(quantity[i - 1], at_base), 1.0)
+        path = step_path(i, "output_volume")
+        values[path] = np.asarray(base[path], dtype=float) * factor
+    return values
 
 
 def demand_curve(
@@ -71,6 +125,7 @@ def _sweep(
 ) -> ScaleResult:
     arrays = run_arrays(scenario, values)
     lot, capacity, cost = arrays.lot, arrays.capacity, arrays.cost
+    ruled = {scenario.process.steps[i].name: lot.volume[i] for i in ruled_steps(scenario)}
     price = None
     if cost is not None and scenario.economics is not None and scenario.economics.pricing:
         from genofab.engines.pricing import price_arrays
@@ -88,6 +143,7 @@ def _sweep(
         ok = status is LotStatus.OK and at(capacity.lots_per_year, i) >= 1
         reason = "ok" if ok else STATUS_REASONS.get(status, NO_ROOM_TIME_REASON)
         rooms = {room.kind: int(at(room.count, i)) for room in capacity.rooms}
+        volumes = {name: at(volume, i) for name, volume in ruled.items()} if ok else None
         by_category = by_cause = None
         per_dose = per_patient = started = delivered = fair = None
         if ok and cost is not None:
@@ -106,6 +162,7 @@ def _sweep(
                 lots_started_per_year=started,
                 doses_delivered_per_year=delivered,
                 rooms=rooms,
+                step_volumes=volumes,
                 cost_per_dose=per_dose,
                 cost_per_patient=per_patient,
                 fair_price_per_patient=fair,

@@ -702,9 +702,29 @@ def is_monitoring(grid: Grid) -> bool:
     return {"measure", "grade"} <= names
 
 
-def read_lots(path: str | Path, sheet: str | None = None, today: date | None = None) -> LotRecords:
-    """The lots of a CSV file or workbook sheet (all or nothing)."""
-    return parse_lots(read_grid(path, sheet, "lots"), today)
+#: How a lot table is laid out: ``wide`` (one row a lot), ``long`` (one row a measurement) or
+#: ``auto`` (long when the header has 'parameter' and 'value', else wide).
+LAYOUTS = ("auto", "wide", "long")
+
+
+def lots_of(grid: Grid, today: date | None = None, layout: str = "auto") -> LotRecords:
+    """The lots of a grid in either layout (all or nothing)."""
+    from genofab.errors import UsageError
+    from genofab.io.records_long import is_long, parse_long_lots
+
+    if layout not in LAYOUTS:
+        raise UsageError(f"layout '{layout}': choose {', '.join(LAYOUTS)}")
+    if layout == "long" or (layout == "auto" and is_long(grid)):
+        return parse_long_lots(grid, today)
+    return parse_lots(grid, today)
+
+
+def read_lots(
+    path: str | Path, sheet: str | None = None, today: date | None = None, layout: str = "auto"
+) -> LotRecords:
+    """The lots of a CSV file or workbook sheet, one row a lot or one row a measurement
+    (``layout``), all or nothing."""
+    return lots_of(read_grid(path, sheet, "lots"), today, layout)
 
 
 def read_monitoring(

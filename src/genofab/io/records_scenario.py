@@ -70,6 +70,14 @@ def match_parameters(
     return found
 
 
+def base_factor(scenario: Scenario, path: str, unit: str) -> float:
+    """How many of the parameter's base unit one ``unit`` of a records column is (1 for a
+    column without a unit)."""
+    _, spec = scenario.parameter(path)
+    assert spec is not None
+    return float(spec.parse(f"1 {unit}").value) if unit else 1.0
+
+
 @dataclass(frozen=True)
 class ParameterFit:
     """One measurement fitted for one scenario parameter."""
@@ -142,7 +150,7 @@ def calibrate(
         unit = records.measurements[index].unit
         parameter, spec = scenario.parameter(item.path)
         assert spec is not None
-        factor = spec.parse(f"1 {unit}").value if unit else 1.0
+        factor = base_factor(scenario, item.path, unit)
         base = records.values(item.measurement) * factor
         fraction = spec.high == 1.0 and parameter.unit in {"", PER_CELL}
         fit = fit_distributions(base, fraction=fraction)

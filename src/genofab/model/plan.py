@@ -123,6 +123,14 @@ class PlanProduct(Frozen):
     failure_probability: Fraction | None = Field(
         default=None, description="chance a lot fails and must be made again (Monte Carlo)"
     )
+    min_campaign: LotCount | None = Field(
+        default=None,
+        description="fewest lots in a campaign (lots of this product one after another in one"
+        " room of a sequenced kind)",
+    )
+    max_campaign: LotCount | None = Field(
+        default=None, description="most lots in a campaign; a room then turns over or switches"
+    )
     shelf_life: Duration | None = Field(
         default=None,
         description="how long a finished lot keeps, from the start of its last phase (its QC"
@@ -408,6 +416,8 @@ def plan_problems(plan: Plan) -> list[tuple[str, str]]:
             problems += _due_problems(plan, f"demands[{i}].{field}", due)
     for i, product in enumerate(plan.products):
         problems += _shelf_life_problems(product, f"products[{i}].shelf_life")
+        demanded = sum(d.total_lots for d in plan.demands if d.product == product.name)
+        problems += campaign_problems(product, demanded, f"products[{i}]")
     if plan.time_step.value > plan.horizon.value:
         problems.append(("time_step", "is longer than the horizon"))
     elif plan.horizon.value / plan.time_step.value > MAX_STEPS:
@@ -464,6 +474,52 @@ def _due_problems(plan: Plan, path: str, due: Parameter | dt.date) -> list[tuple
             )
         ]
     return []
+
+
+def campaign_sizes(lots: int, smallest: int, largest: int) -> list[int] | None:
+    """``lots`` split into the fewest campaigns of ``smallest`` to ``largest`` lots, as even
+    as can be (None when no split exists)."""
+    count = -(-lots // largest)
+    if count * smallest > lots:
+        return None
+    base, extra = divmod(lots, count)
+    return [base + 1] * extra + [base] * (count - extra)
+
+
+def campaign_problems(product: PlanProduct, demanded: int, path: str) -> list[tuple[str, str]]:
+    """Campaign sizes must be ordered, within the demand, and split it."""
+    low, high = product.min_campaign, product.max_campaign
+    if low is not None and high is not None and low.value > high.value:
+        return [
+            (
+                f"{path}.min_campaign",
+                f"{_lots(low.value)} is above max_campaign ({_lots(high.value)})",
+            )
+        ]
+    if low is None or demanded == 0:
+        return []
+    if low.value > demanded:
+        return [
+            (
+                f"{path}.min_campaign",
+                f"{_lots(low.value)} is above the {_lots(demanded)} the demands ask for: no"
+                " campaign can be that long",
+            )
+        ]
+    largest = demanded if high is None else int(high.value)
+    if campaign_sizes(demanded, int(low.value), largest) is None:
+        return [
+            (
+                f"{path}.min_campaign",
+                f"the {_lots(demanded)} demanded cannot be split into campaigns of"
+                f" {low.value:g} to {largest} lots",
+            )
+        ]
+    return []
+
+
+def _lots(count: float) -> str:
+    return f"{count:g} lot" + ("" if count == 1 else "s")
 
 
 def _shelf_life_problems(product: PlanProduct, path: str) -> list[tuple[str, str]]:

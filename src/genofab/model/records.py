@@ -60,6 +60,17 @@ LOT_COLUMNS: tuple[Column, ...] = (
     Column("failure_step", "text", False, "the step where the failure was found (when failed)"),
 )
 
+#: The measurement columns of a lot table in long form (one row a measurement), beside the lot
+#: columns above (given on every row of the lot or on some; where given twice they agree).
+LONG_COLUMNS: tuple[Column, ...] = (
+    Column("parameter", "text", True, "what was measured (e.g. titer, or step.titer)"),
+    Column("value", "number", True, "the measured value, in the row's unit"),
+    Column("unit", "text", False, "the value's unit (the same dimension on every row)"),
+    Column("step", "text", False, "the process step measured (the name becomes step.parameter)"),
+    Column("replicate", "number", False, "the replicate number, 1, 2, ... (default 1)"),
+    Column("time", "datetime", False, "when the sample was taken (checked; not in the future)"),
+)
+
 #: The columns of an environment-monitoring table (``alert``/``action`` override the limits).
 MONITORING_COLUMNS: tuple[Column, ...] = (
     Column("time", "datetime", True, "when the reading was taken (YYYY-MM-DD HH:MM)"),

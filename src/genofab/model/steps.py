@@ -82,11 +82,22 @@ class ProcessingStep(StepBase):
     output_volume: Volume | None = None
     output_concentration: ProductConcentration | None = None
     sample_volume: VolumeOrZero = NO_SAMPLE
+    scales_with: Literal["volume", "amount"] | None = Field(
+        default=None,
+        description="when `genofab scale` changes what enters the step, its output_volume"
+        " follows the volume entering (a fixed volume reduction) or the amount of product"
+        " entering (a column sized by binding capacity) in proportion; none: it stays fixed",
+    )
 
     @model_validator(mode="after")
     def _one_output_rule(self) -> ProcessingStep:
         if self.output_volume is not None and self.output_concentration is not None:
             raise ValueError("give output_volume or output_concentration, not both")
+        if self.scales_with is not None and self.output_volume is None:
+            raise ValueError(
+                "scales_with goes with output_volume (an output_concentration already follows"
+                " the amount)"
+            )
         return self
 
     @property

@@ -131,6 +131,9 @@ class ChainMonteCarloResult(Result):
     seed: int
     block_size: int
     stage_seeds: dict[str, int]
+    fixed: dict[str, dict[str, float]] = Field(
+        default_factory=dict, description="by stage, parameters set for this run (base units)"
+    )
     shared: tuple[tuple[str, tuple[str, ...]], ...] = Field(
         description="(parameter, stages) drawn once per sample for all those stages"
     )

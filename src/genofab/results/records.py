@@ -55,6 +55,23 @@ class Interval(Result):
     upper: float | None
 
 
+class GoodnessOfFit(Result):
+    """An Anderson-Darling test of one fitted family: A², its p-value (``p_bound``: '' when
+    exact, 'at least' or 'at most' when the tables end there) and what it means."""
+
+    test: str
+    statistic: float
+    p_value: float
+    p_bound: str
+    method: str
+    note: str
+
+    def shown(self) -> str:
+        """``p = 0.42``, ``p ≥ 0.15`` or ``p ≤ 0.01``."""
+        sign = {"": "=", "at least": "≥", "at most": "≤"}[self.p_bound]
+        return f"A² {self.statistic:.3f}, p {sign} {self.p_value:.3g}"
+
+
 class Capability(Result):
     """Capability of one measurement against its specification (one- or two-sided)."""
 
@@ -74,4 +91,5 @@ class Capability(Result):
     confidence: float
     expected_out_of_spec: float
     observed_out_of_spec: int
+    normality: GoodnessOfFit | None = None
     note: str

@@ -19,6 +19,10 @@ class ScalePoint(Result):
     lots_started_per_year: float | None
     doses_delivered_per_year: float | None
     rooms: dict[str, int] = Field(description="rooms of each kind used at this point")
+    step_volumes: dict[str, float] | None = Field(
+        default=None,
+        description="volume after each step whose output volume follows a scale rule (L)",
+    )
     cost_per_dose: float | None
     cost_per_patient: float | None
     fair_price_per_patient: float | None = Field(

@@ -9,6 +9,7 @@ from rich.text import Text
 from genofab.results.chain import ChainMonteCarloResult, ChainResult
 from genofab.results.uncertainty import Spread
 from genofab.views.console import number
+from genofab.views.labels import label
 from genofab.views.tables import Grid, print_grid
 from genofab.views.uncertainty_tables import describe
 
@@ -101,29 +102,12 @@ def render_chain(result: ChainResult, console: Console) -> None:
     )
 
 
-#: How a chain result is named in the console.
-_CHAIN_LABELS = {
-    "patients_per_year": "patients per year (after lot failures)",
-    "cost_per_patient.total": "cost per patient: total",
-    "fair_price.total": "fair price per patient (whole therapy)",
-    "years_to_treat_cohort": "years to treat the cohort",
-    "years_to_release_cohort": "years to the last patient's release",
-}
-
-
 def chain_label(name: str) -> str:
     """A chain result's name for people: ``cost_per_patient.by_stage.vector`` → ``cost per
     patient: vector``."""
-    if name in _CHAIN_LABELS:
-        return _CHAIN_LABELS[name]
-    for prefix, words in (
-        ("cost_per_patient.by_stage.", "cost per patient: "),
-        ("upstream_lots_per_year.", "lots to start a year: "),
-        ("stage_patients_per_year.", "patients per year if this stage alone limited: "),
-    ):
-        if name.startswith(prefix):
-            return words + name[len(prefix) :]
-    return name.replace("_", " ")
+    if name == "patients_per_year":
+        return "patients per year (after lot failures)"
+    return label(name)
 
 
 def spread_text(spread: Spread) -> str:

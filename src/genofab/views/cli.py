@@ -21,6 +21,12 @@ import typer
 
 from genofab import __version__
 from genofab.errors import GenofabError, SettingError, UsageError
+from genofab.views.records_options import (
+    BaselineOption,
+    MarginOption,
+    RecordsOption,
+    SpecOption,
+)
 from genofab.views.schedule_command import schedule as _schedule_command
 
 app = typer.Typer(
@@ -234,7 +240,12 @@ def run(
     samples: Annotated[
         int | None,
         typer.Option(
-            "--samples", "-n", help="Monte Carlo samples of the uncertain parameters", min=None
+            "--samples",
+            "-n",
+            help="Monte Carlo samples of the uncertain parameters (default: the headline leads"
+            " with the spread over 2,000 when inputs are uncertain; 0: the deterministic run"
+            " alone)",
+            min=None,
         ),
     ] = None,
     seed: SeedOption = 1,
@@ -260,16 +271,29 @@ def run(
             )
         _run_chain(file, output_format, samples, seed, force, scheduler, progress)
         return
-    if samples is None:
+    if samples is None or samples == 0:
         if raw is not None:
             raise UsageError("--raw writes Monte Carlo samples: give --samples too")
-        _, result = _evaluate(file)
+        loaded, result = _evaluate(file)
+        spread = None
+        if samples is None:  # the headline leads with the spread when inputs are uncertain
+            from genofab.engines.uncertainty.headline_spread import scenario_headline_spread
+
+            spread = scenario_headline_spread(loaded.scenario)
         if output_format is OutputFormat.JSON:
-            _print_json(result.to_json_dict())
+            data = result.to_json_dict()
+            if spread is not None:
+                data = {"headline_spread": spread.model_dump(mode="json"), **data}
+            _print_json(data)
             return
         from genofab.views.console import make_console, render_run
 
-        render_run(result, make_console(), inputs=inputs)
+        console = make_console()
+        if spread is not None:
+            from genofab.views.uncertainty_tables import render_headline_spread
+
+            render_headline_spread(spread, console, result.scenario.name)
+        render_run(result, console, inputs=inputs)
         return
     from genofab.engines.uncertainty.monte_carlo import check_samples, monte_carlo
     from genofab.views.progress import progress_bar
@@ -318,11 +342,29 @@ def compare(
     seed: SeedOption = 1,
     force: ForceOption = False,
     scheduler: SchedulerOption = None,
+    sets: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--set",
+            help="chain files only: STAGE:PATH=VALUE set in B (repeatable), e.g. a chain"
+            " against itself with one more suite",
+        ),
+    ] = None,
 ) -> None:
-    """Two scenarios side by side, with the ratio B ÷ A of each figure; with --samples, the
-    probability that B beats A on each, on common random numbers."""
+    """Two scenarios (or two chains) side by side, with the ratio B ÷ A of each figure; with
+    --samples, the probability that B beats A on each, on common random numbers."""
     from genofab.engines.compare import compare as compare_runs
+    from genofab.views.chain_command import compare_chain_files, is_chain_file
 
+    if is_chain_file(a) or is_chain_file(b):
+        comparison, chances = compare_chain_files(a, b, sets or [], samples, seed, force)
+        _show_comparison(comparison, chances, output_format)
+        return
+    if sets:
+        raise UsageError(
+            "--set applies to chain files (STAGE:PATH=VALUE); for a scenario, use genofab"
+            " sweep --set or compare with an edited copy"
+        )
     loaded_a, run_a = _evaluate(a)
     loaded_b, run_b = _evaluate(b)
     comparison = compare_runs(run_a, run_b)
@@ -344,6 +386,11 @@ def compare(
                 origin_b=run_b.scenario,
                 executor=executor,
             )
+    _show_comparison(comparison, chances, output_format)
+
+
+def _show_comparison(comparison: Any, chances: Any, output_format: OutputFormat) -> None:
+    """A comparison (and the probability that B beats A) as JSON or tables."""
     if output_format is OutputFormat.JSON:
         data = comparison.model_dump(mode="json")
         if chances is not None:
@@ -378,7 +425,15 @@ def scale(
     """Cost per dose and its breakdown as one parameter varies (economies of scale)."""
     from genofab.engines.scale import scale as sweep
     from genofab.engines.scale import sweep_points
+    from genofab.views.chain_command import is_chain_file
 
+    if is_chain_file(file):
+        raise UsageError(
+            f"scale draws one facility's cost-per-dose curve by cost category; {file} is a chain"
+            " (each stage has its own): run scale on a stage's file, or genofab sweep"
+            f" {file} --set STAGE:PATH=V1,V2,... for the therapy's patients a year and cost per"
+            " patient by stage at each value"
+        )
     loaded, origin = load_deliverable(file)
     path, low, high = _parse_range(loaded.scenario, vary)
     grid = sweep_points(loaded.scenario, path, low, high, points, log)
@@ -414,15 +469,32 @@ def report(
     force: ForceOption = False,
     scheduler: SchedulerOption = None,
     progress: ProgressOption = True,
+    records: RecordsOption = None,
+    specs: SpecOption = None,
+    margins: MarginOption = None,
+    baseline: BaselineOption = None,
 ) -> None:
     """HTML report, Excel workbook and figures (PNG, SVG) of one scenario; with uncertain
-    parameters (or --samples), the spread of the results and the tornado too."""
+    parameters (or --samples), the spread of the results and the tornado too; with --records,
+    a batch-records section. A records file (.csv, .xlsx) in place of the scenario gets a
+    report of its own."""
     from genofab.views.labels import display_units
+    from genofab.views.records_cli import report_records, review_for_report
     from genofab.views.reports.report import check_stem, demand_points, write_report
     from genofab.views.uncertainty_runs import report_uncertainty
 
     stem = check_stem(name if name is not None else file.stem)
+    if report_records(file, output, stem, records, specs, margins, baseline, samples, seed):
+        return
+    review = review_for_report(records, file, specs, margins, baseline, samples, seed)
     if _report_outlook(file, output, stem, samples, seed):
+        return
+    from genofab.views.chain_command import is_chain_file, report_chain_file
+
+    if is_chain_file(file):
+        written = report_chain_file(file, output, stem, samples, seed, force, scheduler, progress)
+        for path in written:
+            sys.stdout.write(f"{output / path}\n")
         return
     loaded, result = _evaluate(file)
     curve = None
@@ -449,6 +521,7 @@ def report(
         uncertainty,
         units=display_units(loaded.scenario),
         progress=progress,
+        records=review,
     )
     for path in written:
         sys.stdout.write(f"{output / path}\n")
@@ -613,7 +686,7 @@ def _run_chain(
     from genofab.views.console import make_console
 
     loaded, result = evaluate_chain_file(file)
-    if samples is not None:
+    if samples is not None and samples != 0:
         spread = chain_spread(loaded, result, samples, seed, force, scheduler, progress)
         if output_format is OutputFormat.JSON:
             _print_json(spread.run_json(result.to_json_dict()))
@@ -622,12 +695,25 @@ def _run_chain(
 
         render_chain_monte_carlo(spread, make_console())
         return
+    headline = None
+    if samples is None:  # the headline leads with the spread when a stage is uncertain
+        from genofab.engines.uncertainty.headline_spread import chain_headline_spread
+
+        headline = chain_headline_spread(loaded.chain)
     if output_format is OutputFormat.JSON:
-        _print_json(result.to_json_dict())
+        data = result.to_json_dict()
+        if headline is not None:
+            data = {"headline_spread": headline.model_dump(mode="json"), **data}
+        _print_json(data)
         return
     from genofab.views.chain_console import render_chain
 
-    render_chain(result, make_console())
+    console = make_console()
+    if headline is not None:
+        from genofab.views.uncertainty_tables import render_headline_spread
+
+        render_headline_spread(headline, console, result.chain.name)
+    render_chain(result, console)
 
 
 def list_written(folder: Path, written: list[Path]) -> None:

@@ -76,6 +76,23 @@ def sensitivity(
     check_seed(seed)
     if not 0 < spread < 100:
         raise UsageError(f"--spread must be between 0 and 100 (%), got {spread:g}")
+    from genofab.views.chain_command import is_chain_file, sensitivity_of_chain
+
+    if is_chain_file(file):
+        if all_inputs:
+            raise UsageError(
+                f"--all-inputs takes a scenario; {file} is a chain: run it on a stage's file, or"
+                " drop --all-inputs for the chain's tornado over every stage's distributions"
+            )
+        chain_result = sensitivity_of_chain(file, results, samples, seed)
+        if output is not None:
+            from genofab.views.reports.report import write_tornado_figures
+
+            list_written(output, write_tornado_figures(chain_result, output))
+        from genofab.views.uncertainty_tables import render_sensitivity
+
+        show(chain_result, output_format, render_sensitivity)
+        return
     loaded, origin = load_deliverable(file)
     if all_inputs:
         result = one_way(loaded.scenario, results=results, spread=spread / 100, origin=origin)
@@ -134,9 +151,20 @@ def sweep(
     from genofab.engines.uncertainty.sensitivity import KEY_RESULTS, chosen_outputs
     from genofab.engines.uncertainty.sweep import grid_points
     from genofab.engines.uncertainty.sweep import sweep as run_sweep
+    from genofab.views.chain_command import is_chain_file, sweep_of_chain
     from genofab.views.progress import progress_bar
     from genofab.views.uncertainty_runs import check_seed, executor_for, parse_sets
 
+    if is_chain_file(file):
+        chain_sweep_result = sweep_of_chain(file, sets, samples, seed, results, force, progress)
+        if output is not None:
+            from genofab.views.reports.report import write_sweep
+
+            list_written(output, write_sweep(chain_sweep_result, output))
+        from genofab.views.uncertainty_tables import render_sweep
+
+        show(chain_sweep_result, output_format, render_sweep)
+        return
     loaded, origin = load_deliverable(file)
     grid = parse_sets(loaded.scenario, sets)
     points = len(grid_points(loaded.scenario, grid))

@@ -393,6 +393,7 @@ def render_scale(sweep: ScaleResult, console: Console) -> None:
     money = sweep.currency or ""
     kinds = list(sweep.points[0].rooms) if sweep.points else []
     varying = [kind for kind in kinds if len({p.rooms[kind] for p in sweep.points}) > 1]
+    ruled = next((list(p.step_volumes) for p in sweep.points if p.step_volumes), [])
     grid = Grid(
         f"Economies of scale: {sweep.path} ({sweep.unit or 'number'})",
         (
@@ -401,6 +402,7 @@ def render_scale(sweep: ScaleResult, console: Console) -> None:
             "lots/yr",
             "lots started",
             *[f"{k} rooms" for k in varying],
+            *[f"{name} L" for name in ruled],
             "doses delivered",
             f"{money}/dose",
             f"{money}/patient",
@@ -424,6 +426,7 @@ def render_scale(sweep: ScaleResult, console: Console) -> None:
             number(point.lots_per_year),
             number(point.lots_started_per_year),
             *[str(point.rooms[k]) for k in varying],
+            *[number((point.step_volumes or {}).get(name)) for name in ruled],
             number(point.doses_delivered_per_year),
             number(point.cost_per_dose) if point.status == "ok" else point.status,
             number(point.cost_per_patient),

@@ -34,6 +34,9 @@ LABELS = {
     "qc": "QC",
     "qc_release": "QC release",
     "tff": "TFF",
+    # a chain of stages (genofab-chain/1)
+    "cost_per_patient.total": "cost per patient: total",
+    "fair_price.total": "fair price per patient (whole therapy)",
 }
 #: Prefixes of nested keys (``cost_breakdown.labour``) and how they read.
 PREFIXES = {
@@ -41,6 +44,17 @@ PREFIXES = {
     "fair_price_per_patient.components": "fair price",
     "lots_per_room_year": "lots per room a year",
     "rooms_needed": "rooms needed",
+    "cost_per_patient.by_stage": "cost per patient",
+    "upstream_lots_per_year": "lots to start a year",
+    "stage_patients_per_year": "patients per year this stage alone allows",
+}
+#: Prefixes followed by a name the user chose (a room kind, a stage), shown as written.
+AS_WRITTEN = {
+    "lots_per_room_year",
+    "rooms_needed",
+    "cost_per_patient.by_stage",
+    "upstream_lots_per_year",
+    "stage_patients_per_year",
 }
 
 
@@ -53,7 +67,7 @@ def label(key: str) -> str:
         if key.startswith(prefix + "."):
             rest = key[len(prefix) + 1 :]
             # a room kind is the user's own name: shown as written
-            shown = rest if prefix in {"lots_per_room_year", "rooms_needed"} else label(rest)
+            shown = rest if prefix in AS_WRITTEN else label(rest)
             return f"{words}: {shown}"
     return key.replace("_", " ")
 

@@ -17,6 +17,7 @@ import typer
 
 from genofab.errors import GenofabError
 from genofab.views.cli import EXIT_BAD_INPUT, FormatOption, OutputFormat, reports_errors
+from genofab.views.records_options import BaselineOption, LayoutOption, MarginOption
 
 records_app = typer.Typer(
     name="records",
@@ -40,10 +41,10 @@ def _print_json(data: Any) -> None:
     sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False, allow_nan=False) + "\n")
 
 
-def _lots(file: Path, sheet: str | None, site: str | None = None) -> Any:
+def _lots(file: Path, sheet: str | None, site: str | None = None, layout: str = "auto") -> Any:
     from genofab.io.records import read_lots
 
-    records = read_lots(file, sheet)
+    records = read_lots(file, sheet, layout=layout)
     return records.select(site=site) if site else records
 
 
@@ -52,11 +53,12 @@ def _lots(file: Path, sheet: str | None, site: str | None = None) -> Any:
 def check(
     files: Annotated[list[Path], typer.Argument(help="lot or environment-monitoring files")],
     sheet: SheetOption = None,
+    layout: LayoutOption = "auto",
     output_format: FormatOption = OutputFormat.TABLE,
 ) -> None:
     """Check record files against the records format; list every problem with its sheet, row
     and column. Nothing is stored or written."""
-    from genofab.io.records import is_monitoring, parse_lots, parse_monitoring, read_grid
+    from genofab.io.records import is_monitoring, lots_of, parse_monitoring, read_grid
 
     failed = False
     summaries = []
@@ -76,7 +78,7 @@ def check(
                 text = f"{file}: valid monitoring ({len(monitoring.readings)} readings,"
                 text += f" rooms {', '.join(rooms)})"
             else:
-                lots = parse_lots(grid)
+                lots = lots_of(grid, layout=layout)
                 failures, count = lots.failures()
                 per_site = {site: len(lots.select(site=site).lots) for site in lots.sites()}
                 summary = {
@@ -122,44 +124,6 @@ ParameterOption = Annotated[
 ]
 
 
-def _chart_for(
-    records: Any,
-    name: str,
-    baseline: int | None,
-    rules: tuple[str, ...],
-    log: bool = False,
-    means: bool = False,
-) -> Any:
-    import numpy as np
-
-    from genofab.engines.records.control import individuals_chart, subgroup_chart
-    from genofab.errors import UsageError
-
-    index = records.measurement_index(name)
-    measurement = records.measurements[index]
-    ordered = [lot for lot in records.in_order() if any(v == v for v in lot.values[index])]
-    lots = tuple(lot.lot_id for lot in ordered)
-    table = records.replicates(name)
-    unit = measurement.unit
-    if log:
-        if not (table[~np.isnan(table)] > 0).all():
-            raise UsageError(f"--log: {name} has values at or below 0")
-        table, unit = np.log(table), f"ln {unit}".strip()
-    label = f"ln {name}" if log else name
-    if measurement.replicates > 1 and not means:
-        return subgroup_chart(
-            table, baseline=baseline, rules=rules, measurement=label, unit=unit, lots=lots
-        )
-    return individuals_chart(
-        np.nanmean(table, axis=1),
-        baseline=baseline,
-        rules=rules,
-        measurement=label,
-        unit=unit,
-        lots=lots,
-    )
-
-
 @records_app.command()
 @reports_errors
 def chart(
@@ -169,10 +133,7 @@ def chart(
         Path | None, typer.Option("--output", "-o", help="folder for the charts (image + HTML)")
     ] = None,
     site: SiteOption = None,
-    baseline: Annotated[
-        int | None,
-        typer.Option("--baseline", help="lots (in date order) that set the limits; default: all"),
-    ] = None,
+    baseline: BaselineOption = None,
     rules: Annotated[
         list[str] | None,
         typer.Option(
@@ -188,20 +149,22 @@ def chart(
         bool, typer.Option("--means", help="chart replicates' lot means as individuals (I-MR)")
     ] = False,
     sheet: SheetOption = None,
+    layout: LayoutOption = "auto",
     output_format: FormatOption = OutputFormat.TABLE,
 ) -> None:
     """Control charts (I-MR, or X̄-R/S for replicates) with limits from a frozen baseline, the
     run rules' signals, and the false-alarm rate limits from few lots imply."""
     from genofab.engines.records.control import choose_rules
     from genofab.errors import UsageError
+    from genofab.service.records import chart_for
     from genofab.views.records_figures import IMAGE_FORMATS
 
     if image not in IMAGE_FORMATS:
         raise UsageError(f"--image {image}: choose png or svg")
-    records = _lots(file, sheet, site)
+    records = _lots(file, sheet, site, layout)
     chosen = choose_rules(rules or ["nelson"])
     names = parameters or [m.name for m in records.measurements]
-    charts = [_chart_for(records, name, baseline, chosen, log, means) for name in names]
+    charts = [chart_for(records, name, baseline, chosen, log, means) for name in names]
     if output is not None:
         _write_charts(charts, output, image)
     if output_format is OutputFormat.JSON:
@@ -250,26 +213,17 @@ def capability(
     confidence: Annotated[float, typer.Option("--confidence", help="interval level")] = 0.95,
     site: SiteOption = None,
     sheet: SheetOption = None,
+    layout: LayoutOption = "auto",
     output_format: FormatOption = OutputFormat.TABLE,
 ) -> None:
     """Cp, Cpk, Pp and Ppk with confidence intervals, per site when the file has several."""
-    from genofab.engines.records.capability import capability as judge
+    from genofab.service.records import Specification, capability_by_site
 
-    records = _lots(file, sheet, site)
+    records = _lots(file, sheet, site, layout)
     unit = records.measurements[records.measurement_index(parameter)].unit
-    results = []
-    for each in [site] if site else list(records.sites()):
-        chosen = records.select(site=each)
-        result = judge(
-            chosen.values(parameter),
-            lower=lower,
-            upper=upper,
-            method=method,
-            confidence=confidence,
-            measurement=parameter,
-            unit=unit,
-        )
-        results.append((each, result))
+    results = capability_by_site(
+        records, parameter, Specification(lower, upper), method=method, confidence=confidence
+    )
     if output_format is OutputFormat.JSON:
         _print_json([{"site": s, **r.model_dump(mode="json")} for s, r in results])
         return
@@ -338,6 +292,7 @@ def fit(
         bool, typer.Option("--failures/--no-failures", help="fit the lot failure rate too")
     ] = True,
     sheet: SheetOption = None,
+    layout: LayoutOption = "auto",
     output_format: FormatOption = OutputFormat.TABLE,
 ) -> None:
     """Fit distributions to the lots (normal, lognormal, gamma, Weibull, beta; ranked by AIC)
@@ -350,7 +305,7 @@ def fit(
 
     if output.resolve() == scenario.resolve():
         raise UsageError("-o would overwrite the scenario: write the calibrated copy elsewhere")
-    records = _one_site(_lots(file, sheet), site, "fit")
+    records = _one_site(_lots(file, sheet, None, layout), site, "fit")
     loaded = load_scenario(scenario)
     calibration = calibrate(
         records,
@@ -399,8 +354,9 @@ def fit(
                 f"{name} {value:.4g} ({c.intervals[name][0]:.4g} to {c.intervals[name][1]:.4g})"
                 for name, value in c.parameters.items()
             )
+            ad = c.anderson_darling
             sys.stdout.write(
-                f"  {c.kind:<9} AIC {c.aic:10.2f}  KS p {c.ks_p_value:.2f}  {shown}"
+                f"  {c.kind:<9} AIC {c.aic:10.2f}  KS p {c.ks_p_value:.2f}  {ad.shown()}  {shown}"
                 f"{'' if c.writable else '  (not a kind the scenario format draws)'}\n"
             )
         sys.stdout.write(f"  {f.fit.note}\n")
@@ -414,12 +370,13 @@ def fit(
         sys.stdout.write(f"not fitted: {m.measurement} ({m.reason})\n")
 
 
-def _margins(pairs: list[str] | None, names: list[str]) -> dict[str, tuple[str, float]]:
+def _margins(pairs: list[str] | None, names: list[str]) -> dict[str, Any]:
     """``--margin titer=20%`` (a ratio 0.8 to 1.25 or a difference of ±20 % of the reference
     mean) or ``--margin step_yield=5`` (± 5 in the column's unit)."""
     from genofab.errors import UsageError, did_you_mean
+    from genofab.service.records import Margin
 
-    found: dict[str, tuple[str, float]] = {}
+    found: dict[str, Margin] = {}
     for pair in pairs or []:
         name, sep, text = pair.partition("=")
         name, text = name.strip(), text.strip()
@@ -434,7 +391,7 @@ def _margins(pairs: list[str] | None, names: list[str]) -> dict[str, tuple[str, 
             raise UsageError(f"--margin {pair}: '{text}' is not a number") from None
         if not (0 < value < (100 if percent else float("inf"))):
             raise UsageError(f"--margin {pair}: give a positive margin (a percentage below 100)")
-        found[name] = ("percent" if percent else "amount", value)
+        found[name] = Margin("percent" if percent else "amount", value)
     return found
 
 
@@ -447,100 +404,74 @@ def compare(
         str | None, typer.Option("--reference", help="the reference site (default: the first)")
     ] = None,
     parameters: ParameterOption = None,
-    margins: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--margin",
-            help="MEASUREMENT=20% (a ratio for titres, else ± share of the reference mean) or"
-            " MEASUREMENT=AMOUNT (± in the column's unit); default ±1.5 SD of the reference",
-        ),
-    ] = None,
+    margins: MarginOption = None,
     scenario: Annotated[
         Path | None,
         typer.Option(
             "--scenario",
             "-s",
-            help="predict patients/yr and cost/dose per site from each site's fitted distributions",
+            help="compare sites on each lot's doses per lot and cost per dose (--margin"
+            " doses_per_lot=2, cogs_per_dose=5000) and predict patients/yr and cost/dose per site"
+            " from each site's fitted distributions",
         ),
     ] = None,
     samples: Annotated[int, typer.Option("--samples", "-n", help="Monte Carlo samples")] = 20_000,
     seed: Annotated[int, typer.Option("--seed", help="seed of the common random numbers")] = 1,
     mapping: MapOption = None,
     sheet: SheetOption = None,
+    layout: LayoutOption = "auto",
     output_format: FormatOption = OutputFormat.TABLE,
 ) -> None:
     """Sites compared: equivalence by TOST with its margin and power on each measurement, and
     (with --scenario) patients per year and cost per dose per site with P(B better) on common
     random numbers."""
-    from genofab.engines.records.comparison import compare_sites
-    from genofab.errors import UsageError, did_you_mean
+    from genofab.engines.records.consequences import CONSEQUENCES
+    from genofab.errors import UsageError
+    from genofab.service.records import (
+        consequence_equivalence,
+        reference_site,
+        site_equivalence,
+        site_fits,
+        site_predictions,
+    )
 
     if by != "site":
         raise UsageError(f"--by {by}: sites are what can be compared (--by site)")
-    records = _lots(file, sheet)
-    sites = list(records.sites())
-    if len(sites) < 2:
-        raise UsageError(f"{file} has one site ({sites[0]}): nothing to compare")
-    if reference is not None and reference not in sites:
-        raise UsageError(f"no site '{reference}'{did_you_mean(reference, sites)}")
-    first = reference or sites[0]
+    records = _lots(file, sheet, None, layout)
+    first, others = reference_site(records, reference)
     names = [m.name for m in records.measurements]
     chosen = parameters or names
     for name in chosen:
         records.measurement_index(name)
-    stated = _margins(margins, names)
-    base = records.select(site=first)
-    verdicts = []
-    for other in [s for s in sites if s != first]:
-        them = records.select(site=other)
-        for name in chosen:
-            unit = records.measurements[records.measurement_index(name)].unit
-            a, b = base.values(name), them.values(name)
-            positive = bool((a > 0).all() and (b > 0).all())
-            scale = "ratio" if positive and unit not in {"", "%"} else "difference"
-            margin = None
-            source = ""
-            if name in stated:
-                kind, value = stated[name]
-                if kind == "percent" and scale == "ratio":
-                    margin = (1 - value / 100, 1 / (1 - value / 100))
-                    source = f"stated: {value:g} % lower to its inverse higher, as a ratio"
-                elif kind == "percent":
-                    half = value / 100 * float(abs(a.mean()))
-                    margin = (-half, half)
-                    source = f"stated: ±{value:g} % of the reference mean"
-                else:
-                    if scale == "ratio":
-                        scale = "difference"
-                    margin = (-value, value)
-                    source = f"stated: ±{value:g} {unit}".rstrip()
-            verdicts.append(
-                compare_sites(
-                    a,
-                    b,
-                    measurement=name,
-                    unit=unit,
-                    names=(first, other),
-                    scale=scale,
-                    margin=margin,
-                    margin_source=source,
-                )
-            )
-    predictions = (
-        _site_predictions(records, first, sites, scenario, samples, seed, _mapping(mapping))
-        if scenario is not None
-        else []
-    )
+    stated = _margins(margins, [*names, *CONSEQUENCES])
+    if scenario is None and any(name in CONSEQUENCES for name in stated):
+        raise UsageError(
+            "--margin doses_per_lot/cogs_per_dose: these come from the scenario; give --scenario"
+        )
+    verdicts = site_equivalence(records, first, chosen, stated)
+    consequences = []
+    predictions = []
+    if scenario is not None:
+        from genofab.engines.uncertainty.monte_carlo import check_samples
+        from genofab.io.scenario_file import load_scenario
+
+        check_samples(samples)
+        consequences = consequence_equivalence(
+            records, load_scenario(scenario).scenario, first, stated, _mapping(mapping)
+        )
+        fits = site_fits(records, [first, *others], scenario, _mapping(mapping))
+        predictions = site_predictions(fits, samples, seed)
     if output_format is OutputFormat.JSON:
         _print_json(
             {
                 "reference": first,
                 "equivalence": [v.model_dump(mode="json") for v in verdicts],
+                "consequences": [v.model_dump(mode="json") for v in consequences],
                 "predictions": predictions,
             }
         )
         return
-    for v in verdicts:
+    for v in [*verdicts, *consequences]:
         sys.stdout.write(
             f"{v.measurement} [{v.unit or '-'}], {v.site} vs {v.reference}"
             f" ({v.lots_site} and {v.lots_reference} lots): {v.note}\n"
@@ -559,72 +490,6 @@ def compare(
             )
 
 
-#: The predictions a site comparison shows.
-PREDICTED = ("patients_per_year", "cogs_per_dose", "doses_per_lot")
-
-
-def _site_predictions(
-    records: Any,
-    first: str,
-    sites: list[str],
-    scenario: Path,
-    samples: int,
-    seed: int,
-    mapping: dict[str, str],
-) -> list[dict[str, Any]]:
-    """Each site's fitted distributions written into the scenario, then compared on common
-    random numbers (engines.uncertainty.compare)."""
-    from genofab.engines.uncertainty.compare import compare_spread
-    from genofab.engines.uncertainty.monte_carlo import check_samples
-    from genofab.io.records_scenario import calibrate, calibrated_text
-    from genofab.io.scenario_file import load_scenario, parse_scenario
-    from genofab.results.run import ScenarioInfo
-
-    check_samples(samples)
-    loaded = load_scenario(scenario)
-    text = scenario.read_text(encoding="utf-8")
-
-    def fitted(site: str) -> Any:
-        calibration = calibrate(records.select(site=site), loaded.scenario, mapping=mapping)
-        return parse_scenario(calibrated_text(text, calibration), f"{scenario} ({site})").scenario
-
-    base = fitted(first)
-    blocks = []
-    for other in [s for s in sites if s != first]:
-        result = compare_spread(
-            base,
-            fitted(other),
-            samples,
-            seed,
-            origin_a=ScenarioInfo(name=f"{loaded.scenario.name}, site {first}"),
-            origin_b=ScenarioInfo(name=f"{loaded.scenario.name}, site {other}"),
-        )
-        rows = [
-            {
-                "result": chance.result,
-                "unit": chance.unit,
-                "better": chance.better,
-                "mean_reference": chance.mean_a,
-                "mean_site": chance.mean_b,
-                "site_better": chance.b_better,
-                "tie": chance.tie,
-            }
-            for chance in result.chances
-            if chance.result in PREDICTED
-        ]
-        blocks.append(
-            {
-                "reference": first,
-                "site": other,
-                "samples": samples,
-                "seed": seed,
-                "common_inputs": list(result.common_inputs),
-                "results": rows,
-            }
-        )
-    return blocks
-
-
 @records_app.command()
 @reports_errors
 def monitor(
@@ -635,6 +500,7 @@ def monitor(
         Path | None, typer.Option("--lots", help="lot records: flag lots made during excursions")
     ] = None,
     sheet: SheetOption = None,
+    layout: LayoutOption = "auto",
     output_format: FormatOption = OutputFormat.TABLE,
 ) -> None:
     """Environment monitoring against alert and action limits (EU GMP Annex 1 by grade, or the
@@ -643,7 +509,7 @@ def monitor(
     from genofab.io.records import read_lots, read_monitoring
 
     readings = read_monitoring(file, sheet)
-    lot_records = read_lots(lots) if lots is not None else None
+    lot_records = read_lots(lots, layout=layout) if lots is not None else None
     report = monitoring_report(readings, lot_records)
     if output_format is OutputFormat.JSON:
         _print_json(report.model_dump(mode="json"))
@@ -665,3 +531,133 @@ def monitor(
             f"  lot {lot.lot_id} ({lot.site}) was in {lot.room} during excursion"
             f" {', '.join(str(i) for i in lot.excursions)}\n"
         )
+
+
+#: Suffixes of a records file given to ``genofab report`` in place of a scenario.
+RECORD_SUFFIXES = (".csv", ".txt", ".xlsx", ".xlsm")
+
+
+def _specifications(pairs: list[str] | None) -> dict[str, Any]:
+    """``--spec NAME=LOW:HIGH`` (either side may be empty) → specification by measurement."""
+    import math
+
+    from genofab.errors import UsageError
+    from genofab.service.records import Specification
+
+    found: dict[str, Specification] = {}
+    for pair in pairs or []:
+        name, sep, text = pair.partition("=")
+        low_text, colon, high_text = text.partition(":")
+        if not sep or not name.strip() or not colon:
+            raise UsageError(f"--spec '{pair}': write MEASUREMENT=LOW:HIGH (e.g. yield=35:70)")
+        ends: list[float | None] = []
+        for side in (low_text.strip(), high_text.strip()):
+            if not side:
+                ends.append(None)
+                continue
+            try:
+                value = float(side)
+            except ValueError:
+                raise UsageError(f"--spec {pair}: '{side}' is not a number") from None
+            if not math.isfinite(value):
+                raise UsageError(f"--spec {pair}: '{side}' is not a finite number")
+            ends.append(value)
+        if ends[0] is None and ends[1] is None:
+            raise UsageError(f"--spec {pair}: give a lower limit, an upper limit or both")
+        if ends[0] is not None and ends[1] is not None and not ends[0] < ends[1]:
+            raise UsageError(f"--spec {pair}: the lower limit is not below the upper limit")
+        if name.strip() in found:
+            raise UsageError(f"--spec {pair}: {name.strip()} is given twice")
+        found[name.strip()] = Specification(ends[0], ends[1])
+    return found
+
+
+def _records_files(files: list[Path]) -> tuple[Any, Any]:
+    """The lot records and the environment monitoring among ``files`` (each read all or
+    nothing; at most one of each)."""
+    from genofab.errors import UsageError
+    from genofab.io.records import is_monitoring, lots_of, parse_monitoring, read_grid
+
+    lots = monitoring = None
+    for file in files:
+        grid = read_grid(file)
+        if is_monitoring(grid):
+            if monitoring is not None:
+                raise UsageError(f"--records {file}: a second monitoring file; give one")
+            monitoring = parse_monitoring(grid)
+        else:
+            if lots is not None:
+                raise UsageError(f"--records {file}: a second lot file; give one")
+            lots = lots_of(grid)
+    return lots, monitoring
+
+
+def review_for_report(
+    files: list[Path] | None,
+    scenario: Path | None,
+    specs: list[str] | None,
+    margins: list[str] | None,
+    baseline: int | None,
+    samples: int | None,
+    seed: int,
+) -> Any:
+    """The records review a report shows (None without --records): charts, capability,
+    equivalence, and with a scenario each site's fits and the predictions from them."""
+    from genofab.errors import UsageError
+    from genofab.service.records import DEFAULT_SAMPLES, review_records
+
+    if not files:
+        if specs or margins or baseline is not None:
+            raise UsageError("--spec, --margin and --baseline go with --records FILE")
+        return None
+    if scenario is not None:
+        from genofab.io.network_file import is_network_document
+        from genofab.io.outlook_file import is_outlook_document
+        from genofab.io.yaml_source import read_yaml
+
+        document = read_yaml(scenario)
+        if is_outlook_document(document) or is_network_document(document):
+            raise UsageError("--records goes with a scenario, not with an outlook or a network")
+    lots, monitoring = _records_files(files)
+    if lots is None:
+        raise UsageError("--records: give a lot file (monitoring alone has no lots to review)")
+    names = [m.name for m in lots.measurements]
+    return review_records(
+        lots,
+        monitoring=monitoring,
+        scenario=scenario,
+        specifications=_specifications(specs),
+        margins=_margins(margins, names),
+        baseline=baseline,
+        samples=samples if samples is not None else DEFAULT_SAMPLES,
+        seed=seed,
+    )
+
+
+def report_records(
+    file: Path,
+    output: Path,
+    stem: str,
+    files: list[Path] | None,
+    specs: list[str] | None,
+    margins: list[str] | None,
+    baseline: int | None,
+    samples: int | None,
+    seed: int,
+) -> bool:
+    """Write the report of a records file given in place of a scenario (with --records, the
+    monitoring); False when ``file`` is not a records file."""
+    from genofab.errors import UsageError
+    from genofab.views.reports.records_report import write_records_report
+
+    if file.suffix.lower() not in RECORD_SUFFIXES:
+        return False
+    if samples is not None:
+        raise UsageError(
+            "--samples: a records file alone has no Monte Carlo (report a scenario"
+            " with --records to predict each site)"
+        )
+    review = review_for_report([file, *(files or [])], None, specs, margins, baseline, None, seed)
+    for path in write_records_report(review, output, stem):
+        sys.stdout.write(f"{output / path}\n")
+    return True

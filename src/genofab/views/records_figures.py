@@ -7,6 +7,9 @@ import html
 import re
 from pathlib import Path
 
+from matplotlib.figure import Figure
+from matplotlib.layout_engine import TightLayoutEngine
+
 from genofab.results.records import ControlChart
 
 IMAGE_FORMATS = ("png", "svg")
@@ -19,54 +22,51 @@ def file_stem(measurement: str) -> str:
 
 
 def write_chart_image(chart: ControlChart, path: Path, image_format: str = "png") -> None:
+    """The chart (:func:`chart_figure`) written as PNG or SVG."""
+    chart_figure(chart).savefig(path, format=image_format, dpi=110)
+
+
+def chart_figure(chart: ControlChart) -> Figure:
     """The location chart above the spread chart, limits dashed, signals circled in red."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    from matplotlib import pyplot as plt
-
     x = list(range(1, len(chart.points) + 1))
-    figure, (top, bottom) = plt.subplots(2, 1, figsize=(9, 6), sharex=True)
-    try:
-        top.plot(x, chart.points, marker="o", color="#1f4e79", linewidth=1)
-        for value, style in (
-            (chart.location.center, "-"),
-            (chart.location.upper, "--"),
-            (chart.location.lower, "--"),
-        ):
-            if value is not None:
-                top.axhline(value, color="#7f7f7f", linestyle=style, linewidth=1)
-        top.axvline(chart.baseline_points + 0.5, color="#bbbbbb", linestyle=":")
-        flagged = sorted({signal.index for signal in chart.signals})
-        top.scatter(
-            [x[i] for i in flagged],
-            [chart.points[i] for i in flagged],
-            s=120,
-            facecolors="none",
-            edgecolors="#c00000",
-            linewidths=1.5,
-            zorder=3,
-        )
-        label = "X̄" if chart.subgroup_size > 1 else "individual"
-        top.set_ylabel(f"{label} ({chart.unit})" if chart.unit else label)
-        title = f"{chart.measurement}: {chart.kind} chart"
-        if chart.provisional:
-            title += " (PROVISIONAL limits)"
-        top.set_title(title)
-        spread_x = [xi for xi, s in zip(x, chart.spreads, strict=True) if s is not None]
-        spread_y = [s for s in chart.spreads if s is not None]
-        bottom.plot(spread_x, spread_y, marker="o", color="#548235", linewidth=1)
-        bottom.axhline(chart.spread.center, color="#7f7f7f", linewidth=1)
-        bottom.axhline(chart.spread.upper, color="#7f7f7f", linestyle="--", linewidth=1)
-        if chart.spread.lower:
-            bottom.axhline(chart.spread.lower, color="#7f7f7f", linestyle="--", linewidth=1)
-        bottom.set_ylabel({"I-MR": "moving range", "Xbar-R": "range"}.get(chart.kind, "SD"))
-        bottom.set_xlabel("lot (in order of start date); dotted line: end of the baseline")
-        figure.text(0.01, 0.005, chart.note, fontsize=7, color="#444444")
-        figure.tight_layout(rect=(0, 0.03, 1, 1))
-        figure.savefig(path, format=image_format, dpi=110)
-    finally:
-        plt.close(figure)
+    figure = Figure(figsize=(9, 6), layout=TightLayoutEngine(rect=(0, 0.03, 1, 1)))
+    top, bottom = figure.subplots(2, 1, sharex=True)
+    top.plot(x, chart.points, marker="o", color="#1f4e79", linewidth=1)
+    for value, style in (
+        (chart.location.center, "-"),
+        (chart.location.upper, "--"),
+        (chart.location.lower, "--"),
+    ):
+        if value is not None:
+            top.axhline(value, color="#7f7f7f", linestyle=style, linewidth=1)
+    top.axvline(chart.baseline_points + 0.5, color="#bbbbbb", linestyle=":")
+    flagged = sorted({signal.index for signal in chart.signals})
+    top.scatter(
+        [x[i] for i in flagged],
+        [chart.points[i] for i in flagged],
+        s=120,
+        facecolors="none",
+        edgecolors="#c00000",
+        linewidths=1.5,
+        zorder=3,
+    )
+    label = "X̄" if chart.subgroup_size > 1 else "individual"
+    top.set_ylabel(f"{label} ({chart.unit})" if chart.unit else label)
+    title = f"{chart.measurement}: {chart.kind} chart"
+    if chart.provisional:
+        title += " (PROVISIONAL limits)"
+    top.set_title(title)
+    spread_x = [xi for xi, s in zip(x, chart.spreads, strict=True) if s is not None]
+    spread_y = [s for s in chart.spreads if s is not None]
+    bottom.plot(spread_x, spread_y, marker="o", color="#548235", linewidth=1)
+    bottom.axhline(chart.spread.center, color="#7f7f7f", linewidth=1)
+    bottom.axhline(chart.spread.upper, color="#7f7f7f", linestyle="--", linewidth=1)
+    if chart.spread.lower:
+        bottom.axhline(chart.spread.lower, color="#7f7f7f", linestyle="--", linewidth=1)
+    bottom.set_ylabel({"I-MR": "moving range", "Xbar-R": "range"}.get(chart.kind, "SD"))
+    bottom.set_xlabel("lot (in order of start date); dotted line: end of the baseline")
+    figure.text(0.01, 0.005, chart.note, fontsize=7, color="#444444")
+    return figure
 
 
 def chart_html(chart: ControlChart) -> str:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from rich.console import Console
 from rich.text import Text
 
+from genofab.results.headline_spread import HeadlineSpread
 from genofab.results.uncertainty import (
     MonteCarloResult,
     ProbabilisticComparison,
@@ -140,8 +141,12 @@ def render_sensitivity(
     console.print(
         Text(
             f"genofab {result.genofab_version}  seed {result.seed}  rank correlations over"
-            f" {result.samples:,} samples  Sobol design of {result.sobol_runs:,} runs"
-            f" (N = {result.sobol_samples})",
+            f" {result.samples:,} samples  "
+            + (
+                f"Sobol design of {result.sobol_runs:,} runs (N = {result.sobol_samples})"
+                if result.sobol_runs
+                else "no Sobol indices"
+            ),
             style="dim",
         )
     )
@@ -271,3 +276,53 @@ def render_one_way(
         print_grid(console, grid)
     for note in result.notes:
         console.print(Text(note, style="dim"))
+
+
+def render_headline_spread(spread: HeadlineSpread, console: Console, name: str) -> None:
+    """What a plain run of ``name`` leads with when inputs are uncertain: each headline
+    figure's median [P5–P95] beside the deterministic value and where that value lies in its
+    spread, then the inputs whose deterministic value is an end of their distribution."""
+    console.print(Text(name, style="bold"))
+    grid = Grid(
+        f"Headline: median [P5–P95] over {spread.samples:,} samples of the input distributions"
+        f" (seed {spread.seed})",
+        ("result", "P50 [P5–P95]", "deterministic", "deterministic lies at"),
+        labels=1,
+    )
+    for figure in spread.figures:
+        rank = "–" if figure.base_percentile is None else f"P{figure.base_percentile:.0f}"
+        where: str | Text = rank
+        if figure.outside_p5_p95:
+            where = Text(f"{rank}, outside P5–P95", style="bold yellow")
+        unit = f" {figure.unit}" if figure.unit else ""
+        grid.add(
+            label(figure.name),
+            f"{number(figure.p50)} [{number(figure.p5)}–{number(figure.p95)}]{unit}",
+            f"{number(figure.value)}{unit}",
+            where,
+        )
+    print_grid(console, grid)
+    for bound in spread.bounds:
+        stage = f"stage '{bound.stage}': " if bound.stage else ""
+        unit = f" {bound.unit}" if bound.unit else ""
+        console.print(
+            Text(
+                f"{stage}{bound.path} = {number(bound.value)}{unit} is the {bound.bound} of its"
+                f" range ({bound.kind} {number(bound.low)}–{number(bound.high)}{unit}): the"
+                " deterministic run takes an end of this input's uncertainty",
+                style="yellow",
+            )
+        )
+    if spread.failed_samples:
+        console.print(
+            f"{spread.failed_samples:,} of {spread.samples:,} samples cannot deliver (counted as"
+            " failures in the spread)"
+        )
+    console.print(
+        Text(
+            "The deterministic run below is at the inputs' stated values. --samples N for a"
+            " larger Monte Carlo and every figure's spread; --samples 0 for the deterministic"
+            " run alone.",
+            style="dim",
+        )
+    )

@@ -164,3 +164,17 @@ def test_rooms_licensed_for_different_products_share_the_lots() -> None:
     assert plan.run.objective == plan.run.bound == 10
     achieved = assess(instance, decode_aggregate(instance, stage, plan))
     assert achieved.feasible and achieved.makespan == 10
+
+
+def test_the_aggregate_plan_counts_its_work_not_the_clock() -> None:
+    """The same plan and work give the same answer whatever the wall-clock guard: seed 18
+    needs a packing search (the greedy packing alone needs 118); without the steps for it
+    the plan stops at 118 with 116 as its bound, with them it proves 116."""
+    instance = instance_of(benchmark_module("bench_schedule").campaign_plan(10, 10, 3, seed=18))
+    stage = stages(instance)[0]
+    short = [aggregate_plan(instance, stage, time_limit=limit, work=2_000) for limit in (20, 60)]
+    assert short[0].run.objective == short[1].run.objective == 118
+    assert short[0].run.bound == short[1].run.bound == 116
+    assert short[0].lots == short[1].lots and short[0].steps == short[1].steps
+    ample = aggregate_plan(instance, stage, time_limit=60, work=1_000_000)
+    assert ample.run.status == "optimal" and ample.run.objective == 116

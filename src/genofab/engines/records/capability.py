@@ -8,6 +8,8 @@ with confidence intervals, for two- or one-sided specifications and for non-norm
 - ``lognormal``: the indices of the logarithms against the logarithms of the limits (the
   specification must be positive).
 - ``boxcox``: the same after the Box-Cox transform whose λ maximises the likelihood.
+- every index but the percentile method's assumes normal values (after the transform): the
+  Anderson-Darling test of that normality (:mod:`.goodness`) is given with them.
 - ``percentile`` (ISO 22514-4, Clements): Pp = (USL − LSL) ÷ (X₉₉.₈₆₅ − X₀.₁₃₅) from the
   empirical quantiles (type 6, Minitab's); it needs at least 740 values so that both
   quantiles lie inside the data, and is refused below that.
@@ -21,6 +23,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from genofab.engines.records.control import d2
+from genofab.engines.records.goodness import anderson_darling
 from genofab.errors import UsageError
 from genofab.results.records import Capability, Interval
 
@@ -67,6 +70,9 @@ def capability(
     if method == "percentile":
         return _percentile(x, lower, upper, confidence, measurement, unit, observed)
     y, low, high, note = _transform(x, lower, upper, method)
+    normality = anderson_darling("normal", y)
+    what = {"normal": "values", "lognormal": "logarithms"}.get(method, "transformed values")
+    note += f"; normality of the {what}, Anderson-Darling {normality.shown()}: {normality.note}"
     n = y.size
     mean = float(np.mean(y))
     overall = float(np.std(y, ddof=1))
@@ -91,6 +97,7 @@ def capability(
         confidence=confidence,
         expected_out_of_spec=expected,
         observed_out_of_spec=observed,
+        normality=normality,
         note=note
         + (
             f"; {n} lots: the intervals are wide (below about 30 lots an index says little)"

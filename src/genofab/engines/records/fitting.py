@@ -3,9 +3,10 @@ their parameters; the lot failure rate as a beta posterior; and the predictive d
 that carries the fit's own uncertainty into a Monte Carlo.
 
 Candidates: normal, lognormal, gamma and Weibull (both with their origin at 0), and beta for
-fractions. Goodness of fit is the Kolmogorov-Smirnov distance with its p-value; with
-parameters estimated from the same lots that p-value is optimistic (too high), so it only
-rules a candidate out, never in. The best AIC is written; a fraction gets its beta fit (the
+fractions. Goodness of fit is the Kolmogorov-Smirnov distance with its p-value (with
+parameters estimated from the same lots, optimistic: it only rules a candidate out, never in)
+and the Anderson-Darling test judged for estimated parameters (:mod:`.goodness`), which weighs
+the tails. The best AIC is written; a fraction gets its beta fit (the
 others can draw above 1), with the AIC gap stated when another ranks first.
 
 Few lots: a plug-in fit treats its estimated parameters as known and so understates the
@@ -24,8 +25,10 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
+from genofab.engines.records.goodness import anderson_darling
 from genofab.errors import UsageError
 from genofab.results.base import Result
+from genofab.results.records import GoodnessOfFit
 
 Array = NDArray[np.float64]
 
@@ -48,6 +51,7 @@ class FittedCandidate(Result):
     aic: float
     ks_distance: float
     ks_p_value: float
+    anderson_darling: GoodnessOfFit
     writable: bool
 
 
@@ -119,6 +123,8 @@ def fit_distributions(values: Array, *, fraction: bool = False, confidence: floa
         note += f"; {best.kind} ranks first (AIC lower by {chosen.aic - best.aic:.1f})"
     if chosen.ks_p_value < 0.05:
         note += f"; the {chosen.kind} fit is poor (KS p = {chosen.ks_p_value:.3f})"
+    ad = chosen.anderson_darling
+    note += f"; Anderson-Darling {ad.shown()}: {ad.note}"
     predictive, widening = _predictive(chosen.kind, x)
     note += (
         f"; written as the predictive distribution of {n} lots (spread widened ×{widening:.3f}"
@@ -190,6 +196,7 @@ def _fit(kind: str, x: Array, confidence: float) -> FittedCandidate:
         aic=2 * k - 2 * log_likelihood,
         ks_distance=float(ks.statistic),
         ks_p_value=float(ks.pvalue),
+        anderson_darling=anderson_darling(kind, x),
         writable=kind in WRITABLE,
     )
 

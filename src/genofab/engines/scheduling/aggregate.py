@@ -21,8 +21,11 @@ first T that fits. Each smaller T is then decided, cheapest test first:
 3. so may the greedy packing with the products in shuffled orders;
 4. the arc-flow model itself as a MIP (HiGHS) proves T too small or finds a plan.
 
-The first T that fits is optimal, since every smaller one was proven not to fit; when time
-runs out first, the plan found is reported with the smallest T not yet refuted as its bound.
+The first T that fits is optimal, since every smaller one was proven not to fit; when the
+work budget runs out first, the plan found is reported with the smallest T not yet refuted as
+its bound. Work is counted, not timed: search steps of bin completion and of the greedy
+packings, a charge per arc for each LP, a node limit for the MIP; so the same plan and limit
+give the same plan on an idle or a loaded machine (the wall clock is only a guard).
 """
 
 from __future__ import annotations
@@ -37,19 +40,26 @@ import numpy as np
 
 from genofab.engines.scheduling.campaign import SolverRun, Stage
 from genofab.engines.scheduling.instance import Instance, RoomSpec
-from genofab.engines.scheduling.packing import Campaigns, fits
+from genofab.engines.scheduling.packing import Campaigns, Work, fits
 from genofab.engines.scheduling.packing_bound import Relaxation, RoomKind, relax
 from genofab.engines.scheduling.rules import place_lots
 from genofab.engines.scheduling.timetable import Timetable
 
-#: Seconds bin completion may spend on a makespan before the LP, and on the lots left after
+#: Search steps per second of time limit (bin-completion nodes, rooms filled by the greedy
+#: packing): measured, about what one second of CPU does on these models.
+STEPS_PER_SECOND = 150_000
+#: Steps bin completion may spend on a makespan before the LP, and on the lots left after
 #: one rounding of the relaxation.
-COMPLETION_TRY = 0.06
-#: Shares of the time left that rounding, then greedy packings in shuffled product orders,
-#: may take, each at most ``HEURISTIC_CAP`` seconds; the MIP proof or search gets the rest.
+COMPLETION_STEPS = 9_000
+#: Steps charged for solving an LP, per arc of its model (HiGHS's interior point on these).
+LP_STEPS_PER_ARC = 10
+#: Shares of the steps left that rounding, then greedy packings in shuffled product orders,
+#: may take, each at most ``HEURISTIC_CAP`` steps; the MIP proof or search gets the rest.
 ROUNDING_SHARE = 0.25
 SHUFFLE_SHARE = 0.3
-HEURISTIC_CAP = 1.0
+HEURISTIC_CAP = 150_000
+#: MIP nodes per step left (HiGHS branch and bound, presolve off).
+MIP_NODES_PER_STEP = 0.01
 
 
 @dataclass(frozen=True)
@@ -58,6 +68,7 @@ class AggregatePlan:
 
     run: SolverRun
     lots: dict[tuple[int, int], dict[int, int]] = field(default_factory=dict)
+    steps: int = 0
 
 
 @dataclass(frozen=True)
@@ -131,10 +142,15 @@ def _counts(instance: Instance, stage: Stage) -> dict[int, int]:
     return dict(counts)
 
 
-def aggregate_plan(instance: Instance, stage: Stage, *, time_limit: float) -> AggregatePlan:
-    """The least makespan T such that every lot fits, by decisions T = bound, bound + 1 …"""
+def aggregate_plan(
+    instance: Instance, stage: Stage, *, time_limit: float, work: int | None = None
+) -> AggregatePlan:
+    """The least makespan T such that every lot fits, by decisions T = bound, bound + 1 …,
+    within ``work`` search steps (by default :data:`STEPS_PER_SECOND` per second of
+    ``time_limit``, which is otherwise only a guard)."""
     started = time.perf_counter()
     deadline = started + time_limit
+    budget = Work(int(time_limit * STEPS_PER_SECOND) if work is None else work, deadline)
     counts = _counts(instance, stage)
     units = _units(instance, stage, counts)
     offsets = _offset(instance, stage, units)
@@ -150,12 +166,12 @@ def aggregate_plan(instance: Instance, stage: Stage, *, time_limit: float) -> Ag
             break
     top = incumbent[0] if incumbent is not None else instance.horizon + 1
     for makespan in range(proven, top):
-        left = deadline - time.perf_counter()
-        if left <= 0.01:
+        if budget.spent:
             break
         # small plans are settled at once by bin completion, before any LP is built
-        quick = min(deadline, time.perf_counter() + COMPLETION_TRY)
+        quick = budget.within(COMPLETION_STEPS)
         fits, lots = _complete(units, counts, offsets, makespan, quick)
+        budget.add(quick)
         if fits is not None:
             if fits:
                 incumbent = (makespan, lots)
@@ -163,45 +179,55 @@ def aggregate_plan(instance: Instance, stage: Stage, *, time_limit: float) -> Ag
             proven = makespan + 1
             continue
         kinds = _kinds(units, offsets, makespan)
-        solving = time.perf_counter()
-        relaxation = relax([kind for kind, _ in kinds], counts, deadline - solving)
-        solving = time.perf_counter() - solving
+        relaxation = relax(
+            [kind for kind, _ in kinds], counts, max(deadline - time.perf_counter(), 0.01)
+        )
+        solving = relaxation.variables * LP_STEPS_PER_ARC
+        budget.used += solving
         variables = max(variables, relaxation.variables)
         if relaxation.fits is False:
             proven = makespan + 1  # the arc-flow relaxation proves the lots do not fit
             continue
-        soon = _share(deadline, ROUNDING_SHARE)
-        rounded = _round(kinds, relaxation, counts, offsets, makespan, soon)
+        if relaxation.fits is None:
+            break  # the guard passed during the LP
+        part = budget.within(min(int(ROUNDING_SHARE * budget.left), HEURISTIC_CAP))
+        rounded = _round(kinds, relaxation, counts, offsets, makespan, part)
+        budget.add(part)
         if rounded is None:
-            soon = _share(deadline, SHUFFLE_SHARE)
-            rounded = _shuffled(units, counts, offsets, makespan, soon)
+            part = budget.within(min(int(SHUFFLE_SHARE * budget.left), HEURISTIC_CAP))
+            rounded = _shuffled(units, counts, offsets, makespan, part)
+            budget.add(part)
         if rounded is None:
-            left = deadline - time.perf_counter()
-            if left < 3 * solving:
+            if budget.left < 3 * solving:
                 break  # HiGHS cannot stop the MIP within its root LP (simplex: 2-3x the IPM LP)
-            relaxation = relax([kind for kind, _ in kinds], counts, left, integer=True)
+            relaxation = relax(
+                [kind for kind, _ in kinds],
+                counts,
+                max(deadline - time.perf_counter(), 0.01),
+                integer=True,
+                nodes=max(1, int(budget.left * MIP_NODES_PER_STEP)),
+            )
+            budget.used = budget.steps  # the MIP is the last resort: it takes what is left
             if relaxation.fits is False:
                 proven = makespan + 1  # the arc-flow model itself proves it
                 continue
             if relaxation.fits is None:
-                break  # out of time
-            rounded = _round(kinds, relaxation, counts, offsets, makespan, deadline)
+                break  # out of work
+            rounded = _round(
+                kinds, relaxation, counts, offsets, makespan, Work(HEURISTIC_CAP, deadline)
+            )
         if rounded is not None:
             incumbent = (makespan, rounded)
         break
     if incumbent is None:
         status = "infeasible" if proven > instance.horizon else "unknown"
         bound = None if status == "infeasible" else proven
-        return AggregatePlan(_run(name, status, None, bound, started, time_limit, variables))
+        run = _run(name, status, None, bound, started, time_limit, variables)
+        return AggregatePlan(run, steps=budget.used)
     makespan, lots = incumbent
     status = "optimal" if makespan == proven else "feasible"
-    return AggregatePlan(_run(name, status, makespan, proven, started, time_limit, variables), lots)
-
-
-def _share(deadline: float, share: float) -> float:
-    """When a heuristic given ``share`` of the time left (at most :data:`HEURISTIC_CAP`) stops."""
-    now = time.perf_counter()
-    return now + min(share * (deadline - now), HEURISTIC_CAP)
+    run = _run(name, status, makespan, proven, started, time_limit, variables)
+    return AggregatePlan(run, lots, steps=budget.used)
 
 
 def _capacity(unit: _Unit, offsets: dict[int, int], makespan: int) -> int:
@@ -231,13 +257,13 @@ def _round(
     counts: dict[int, int],
     offsets: dict[int, int],
     makespan: int,
-    deadline: float,
+    work: Work,
 ) -> dict[tuple[int, int], dict[int, int]] | None:
     """Round the relaxation's packing: its rooms of weight w ≥ 1, heaviest first, are given
     to ⌊w⌋ units each, and the lots left are packed into the units left, greedily then
-    exactly (bin completion, :data:`COMPLETION_TRY` seconds). When that fails, fewer rooms
-    are fixed and the rest searched again — a freer residual — until ``deadline``. Lots per
-    unit, or None."""
+    exactly (bin completion, :data:`COMPLETION_STEPS` steps). When that fails, fewer rooms
+    are fixed and the rest searched again — a freer residual — until ``work`` is spent.
+    Lots per unit, or None."""
     whole = [
         (members, pattern)
         for (_, members), rooms in zip(kinds, relaxation.rooms, strict=False)
@@ -245,7 +271,7 @@ def _round(
         for _ in range(math.floor(weight + 1e-6))
     ]
     for fixed in range(len(whole), -1, -1):
-        if time.perf_counter() >= deadline:
+        if work.spent:
             return None
         left = dict(counts)
         lots: dict[tuple[int, int], dict[int, int]] = {}
@@ -263,10 +289,12 @@ def _round(
         free = [u for _, members in kinds for u in members if (u.group, u.room) not in taken]
         if not free:
             continue
+        work.used += len(free)
         packed = _pack(free, left, offsets, makespan)
         if packed is None:
-            soon = min(deadline, time.perf_counter() + COMPLETION_TRY)
-            fits, packed = _complete(free, left, offsets, makespan, soon)
+            quick = work.within(COMPLETION_STEPS)
+            fits, packed = _complete(free, left, offsets, makespan, quick)
+            work.add(quick)
             packed = packed if fits else None
         if packed is not None:
             return {**lots, **packed}
@@ -278,13 +306,14 @@ def _shuffled(
     counts: dict[int, int],
     offsets: dict[int, int],
     makespan: int,
-    deadline: float,
+    work: Work,
 ) -> dict[tuple[int, int], dict[int, int]] | None:
     """The greedy packing again with the products in shuffled orders (which product a room
-    takes first decides how it fills), until one fits or ``deadline``; seeded by the
-    makespan, so runs repeat."""
+    takes first decides how it fills), until one fits or ``work`` is spent (a step per room
+    filled); seeded by the makespan, so runs repeat."""
     shuffle = random.Random(makespan)
-    while time.perf_counter() < deadline:
+    while not work.spent:
+        work.used += len(units)
         order = sorted({p for unit in units for p in unit.products})
         shuffle.shuffle(order)
         rank = {p: i for i, p in enumerate(order)}
@@ -303,10 +332,10 @@ def _complete(
     counts: dict[int, int],
     offsets: dict[int, int],
     makespan: int,
-    deadline: float,
+    work: Work,
 ) -> tuple[bool | None, dict[tuple[int, int], dict[int, int]]]:
     """The exact bin-completion test (:mod:`.packing`) when every unit is an identical room;
-    None when it does not apply or runs out of time."""
+    None when it does not apply or runs out of ``work``."""
     first = units[0]
     same = all(
         (u.group, u.hold, u.entry, u.saving, u.places)
@@ -323,7 +352,7 @@ def _complete(
         tuple(first.entry.get(p, 0) for p in products),
     )
     capacity = _capacity(first, offsets, makespan)
-    result = fits(campaigns, tuple(counts[p] for p in products), len(units), capacity, deadline)
+    result = fits(campaigns, tuple(counts[p] for p in products), len(units), capacity, work)
     if not isinstance(result, list):
         return result, {}
     lots = {

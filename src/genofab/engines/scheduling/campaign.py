@@ -168,11 +168,16 @@ def arc_flow(
     hint: Timetable | None = None,
     workers: int = 1,
     seed: int = 0,
+    until: int | None = None,
 ) -> CampaignPlan:
-    """The time-indexed arc-flow campaign model of one stage (see the module doc)."""
+    """The time-indexed arc-flow campaign model of one stage (see the module doc). With
+    ``until`` (lateness only) the model stops at that step: lots are optional and lateness
+    is counted only before it, so its value bounds the lateness of the whole plan from below
+    (every schedule's lateness up to ``until`` is part of its lateness)."""
     started = time.perf_counter()
     model = cp_model.CpModel()
-    horizon = instance.horizon
+    horizon = instance.horizon if until is None else min(until, instance.horizon)
+    assert until is None or objective == "lateness", "a truncated model bounds lateness only"
     counts: dict[int, int] = defaultdict(int)
     for lot in instance.lots:
         if lot.product in stage.phase:
@@ -207,6 +212,9 @@ def arc_flow(
                     end = start + duration
                     hold_end = end + room.cleaning
                     completion = end + stage.tail[p]
+                    if until is not None:
+                        # the room's cleaning may run past the cut: the flow ends there
+                        hold_end = min(hold_end, horizon)
                     if completion > horizon or hold_end > horizon:
                         continue
                     if any(start < b and a < hold_end for a, b in room.shutdowns):
@@ -236,7 +244,10 @@ def arc_flow(
         model.maximize(expression)
     else:
         for p in products:
-            model.add(made[p] == counts[p])
+            if until is None:
+                model.add(made[p] == counts[p])
+            else:
+                model.add(made[p] <= counts[p])
         if objective == "lateness":
             model.minimize(_backlog(model, instance, stage, products, by_product, horizon))
         else:

@@ -54,6 +54,8 @@ class ProductSpec:
     cost_per_lot: float
     failure_probability: float
     shelf_life: int | None = None
+    min_campaign: int | None = None
+    max_campaign: int | None = None
 
     def expiry(self, last_start: int) -> int | None:
         """Step after which a lot whose last phase starts at ``last_start`` may not be
@@ -75,6 +77,8 @@ class RoomSpec:
     changeover: tuple[tuple[int, ...], ...]
     changeover_cost: tuple[tuple[float, ...], ...]
     shutdowns: tuple[tuple[int, int], ...]
+    #: Idle steps after which a room starts a new campaign (its changeover, at least 1).
+    turnover: int = 1
 
     @cached_property
     def sequenced(self) -> bool:
@@ -282,6 +286,8 @@ def _product(product: PlanProduct, scenario: Scenario | None, step: float) -> Pr
         phases=phases,
         cost_per_lot=product.cost_per_lot.value,
         failure_probability=0.0 if failure is None else failure.value,
+        min_campaign=None if product.min_campaign is None else int(product.min_campaign.value),
+        max_campaign=None if product.max_campaign is None else int(product.max_campaign.value),
         shelf_life=None
         if product.shelf_life is None
         else round_down(product.shelf_life.value, step),
@@ -359,6 +365,7 @@ def _room(plan: Plan, room: RoomGroup, names: list[str], step: float) -> RoomSpe
         changeover=tuple(tuple(row) for row in time),
         changeover_cost=tuple(tuple(row) for row in cost),
         shutdowns=shutdowns,
+        turnover=max(1, base),
     )
 
 

@@ -27,15 +27,54 @@ class Campaigns:
 
 
 class _OutOfTimeError(Exception):
-    """The search ran out of its time budget."""
+    """The search ran out of its budget."""
+
+
+class Work:
+    """A budget of search steps: counted, so a search stops at the same point on an idle or
+    a loaded machine; the wall-clock ``deadline`` (a ``time.perf_counter`` value) is only a
+    guard, checked every few hundred steps."""
+
+    def __init__(self, steps: int, deadline: float = math.inf) -> None:
+        self.steps = steps
+        self.used = 0
+        self.deadline = deadline
+
+    @property
+    def left(self) -> int:
+        """Steps not yet spent."""
+        return max(0, self.steps - self.used)
+
+    @property
+    def spent(self) -> bool:
+        """The budget is used up, or the guard has passed."""
+        return self.used >= self.steps or time.perf_counter() > self.deadline
+
+    def tick(self, steps: int = 1) -> None:
+        """Count ``steps``; raise when the budget (or the guard) is exhausted."""
+        before = self.used
+        self.used += steps
+        if self.used > self.steps:
+            raise _OutOfTimeError
+        if before // 512 != self.used // 512 and time.perf_counter() > self.deadline:
+            raise _OutOfTimeError
+
+    def within(self, steps: int) -> Work:
+        """A part of what is left, at most ``steps``, under the same guard (:meth:`add` it
+        back when done)."""
+        return Work(min(steps, self.left), self.deadline)
+
+    def add(self, part: Work) -> None:
+        """Count the steps a part spent."""
+        self.used += part.used
 
 
 def fits(
-    campaigns: Campaigns, lots: tuple[int, ...], rooms: int, capacity: int, deadline: float
+    campaigns: Campaigns, lots: tuple[int, ...], rooms: int, capacity: int, work: Work
 ) -> list[tuple[int, ...]] | bool | None:
     """Lots of each product per room when every lot fits in ``rooms`` rooms of ``capacity``
-    (one tuple per room used), False when it provably does not, None when ``deadline`` (a
-    ``time.perf_counter`` value) passes first."""
+    (one tuple per room used), False when it provably does not, None when ``work`` runs out
+    first."""
     count = len(lots)
     most = [
         (capacity - campaigns.entry[p]) // campaigns.hold[p] if campaigns.hold[p] else lots[p]
@@ -44,12 +83,9 @@ def fits(
     if any(lots[p] and most[p] <= 0 for p in range(count)):
         return False
     failed: set[tuple[tuple[int, ...], int]] = set()
-    clock = [0]
 
     def tick() -> None:
-        clock[0] += 1
-        if clock[0] % 512 == 0 and time.perf_counter() > deadline:
-            raise _OutOfTimeError
+        work.tick()
 
     def slack(left: tuple[int, ...], free_rooms: int) -> int:
         need = 0

@@ -52,11 +52,17 @@ class Relaxation:
 
 
 def relax(
-    kinds: list[RoomKind], lots: dict[int, int], time_limit: float, *, integer: bool = False
+    kinds: list[RoomKind],
+    lots: dict[int, int],
+    time_limit: float,
+    *,
+    integer: bool = False,
+    nodes: int | None = None,
 ) -> Relaxation:
     """Solve the arc-flow relaxation of packing the ``lots`` of each product into the rooms
-    of ``kinds`` (in at most ``time_limit`` seconds); with ``integer``, the arc-flow model
-    itself (a MIP: exact, so its rooms are whole and ``fits`` True means they do fit)."""
+    of ``kinds`` (``time_limit`` seconds is a guard: an LP runs to its end); with
+    ``integer``, the arc-flow model itself (a MIP: exact, so its rooms are whole and ``fits``
+    True means they do fit), within ``nodes`` branch-and-bound nodes when given."""
     deadline = time.perf_counter() + time_limit
     wanted = {p: n for p, n in lots.items() if n > 0}
     if not wanted:
@@ -119,7 +125,12 @@ def relax(
     right[nodes + len(order) :] = [fewest[p] for p in order]
     upper = np.concatenate([*(a.upper for a in arcs), np.full(len(order), np.inf)])
     found, flow = _solve(
-        (rows, cols, values), right, upper, integer, max(deadline - time.perf_counter(), 0.01)
+        (rows, cols, values),
+        right,
+        upper,
+        integer,
+        max(deadline - time.perf_counter(), 0.01),
+        nodes,
     )
     if found is False:
         return Relaxation(False, variables=len(tail))  # proven infeasible
@@ -136,6 +147,7 @@ def _solve(
     upper: np.ndarray,
     integer: bool,
     time_limit: float,
+    nodes: int | None = None,
 ) -> tuple[bool | None, np.ndarray | None]:
     """Solve {A x = right, 0 ≤ x ≤ upper} (A as rows, columns, values) with HiGHS:
     (False, None) when proven infeasible, (True, x) when solved, (None, None) when time ran
@@ -157,7 +169,8 @@ def _solve(
             integrality=np.ones(len(upper)),
             bounds=Bounds(0, upper),
             constraints=LinearConstraint(matrix, right, right),
-            options={"time_limit": max(time_limit, 0.01), "presolve": False},
+            options={"time_limit": max(time_limit, 0.01), "presolve": False}
+            | ({} if nodes is None else {"node_limit": nodes}),
         )
         if result.status == 2:
             return False, None  # proven infeasible

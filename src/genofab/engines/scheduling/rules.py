@@ -54,9 +54,12 @@ def place_lots(
     rooms: dict[tuple[int, int], tuple[int, int]] | None = None,
     switch_penalty: float = 0.0,
     not_before: dict[int, int] | None = None,
+    turn_over: frozenset[int] = frozenset(),
 ) -> Timetable:
-    """Place lots in ``order``; ``rooms`` fixes (group, room) for some (lot, phase) and
-    ``not_before`` the earliest start of some lots. A lot that cannot be made within the
+    """Place lots in ``order``; ``rooms`` fixes (group, room) for some (lot, phase),
+    ``not_before`` the earliest start of some lots, and a lot in ``turn_over`` starts a new
+    campaign: a sequenced room whose last lot is of the same product stands idle for its
+    turnover first. A lot that cannot be made within the
     horizon is left out (with the reason) and holds nothing, so the schedule always
     completes."""
     fixed = rooms or {}
@@ -82,13 +85,14 @@ def place_lots(
     for index in order:
         product = instance.lots[index].product
         release = (not_before or {}).get(index, 0)
+        turn = index in turn_over
         tentative, delay = _try_lot(
-            instance, index, release, sequenced, usage, fixed, switch_penalty
+            instance, index, release, sequenced, usage, fixed, switch_penalty, turn
         )
         while delay > 0 and release <= instance.horizon:
             release += delay
             tentative, delay = _try_lot(
-                instance, index, release, sequenced, usage, fixed, switch_penalty
+                instance, index, release, sequenced, usage, fixed, switch_penalty, turn
             )
         reason = _misfit(instance, tentative, delay)
         if reason:
@@ -131,6 +135,7 @@ def _try_lot(
     usage: dict[int, np.ndarray],
     fixed: dict[tuple[int, int], tuple[int, int]],
     switch_penalty: float,
+    turn: bool = False,
 ) -> tuple[list[Placement], int]:
     """Phases of one lot placed earliest from ``release``; a positive delay asks to start the
     lot that much later because a maximum wait is broken. Nothing is committed: rooms the
@@ -151,6 +156,8 @@ def _try_lot(
                 if room.sequenced:
                     state = own.get((g, r), sequenced[(g, r)])
                     change = room.changeover[state.last][product] if state.last >= 0 else 0
+                    if turn and state.last == product:
+                        change = room.turnover
                     start = _clear_of_shutdowns(
                         room.shutdowns, max(ready, state.free + change), hold
                     )

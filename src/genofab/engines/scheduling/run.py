@@ -37,13 +37,16 @@ def schedule_plan(
     simulation_seed: int = 0,
     progress: Callable[[Progress], None] | None = None,
     rooms_search: bool = True,
+    guard: float | None = None,
 ) -> ScheduleResult:
     """The best schedule of ``plan`` for ``objective`` found within ``time_limit`` seconds,
     with its bound and gap; an infeasible plan gives status ``infeasible`` and the reasons.
     With ``replications``, the schedule is also simulated as a fixed plan (Monte Carlo).
     ``progress`` is told the best value and bound (in the result's unit) after each stage.
     With ``rooms_search``, the result says how many rooms of each group would make every lot
-    on time (a heuristic search, outside the time limit but with its own fixed budget)."""
+    on time (a heuristic search, outside the time limit but with its own fixed budget).
+    ``guard``: wall-clock seconds after which the searches stop whatever their counted work
+    (by default the time limit)."""
     if not 0 < time_limit <= MAX_TIME_LIMIT:
         raise UsageError(
             f"time_limit: must be above 0 s and at most {MAX_TIME_LIMIT:g} s, got {time_limit:g}"
@@ -56,7 +59,13 @@ def schedule_plan(
     instance = compile_plan(plan, scenarios)
     relay = None if progress is None else _in_plan_units(instance, objective, progress)
     solution = plan_schedule(
-        instance, objective, time_limit=time_limit, workers=workers, seed=seed, progress=relay
+        instance,
+        objective,
+        time_limit=time_limit,
+        workers=workers,
+        seed=seed,
+        progress=relay,
+        guard=guard,
     )
     result = summarise(instance, solution, origin or PlanInfo(name=plan.name), plan.start)
     if rooms_search:

@@ -19,8 +19,9 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
+from genofab.engines.scheduling.aggregate import STEPS_PER_SECOND as AGGREGATE_STEPS_PER_SECOND
 from genofab.engines.scheduling.aggregate import aggregate_plan, decode_aggregate
 from genofab.engines.scheduling.campaign import (
     CampaignPlan,
@@ -31,12 +32,14 @@ from genofab.engines.scheduling.campaign import (
     flow_arcs,
     stages,
 )
+from genofab.engines.scheduling.campaign_rules import campaign_sized, has_campaign_sizes
 from genofab.engines.scheduling.delivery_rules import profit_schedules
 from genofab.engines.scheduling.improve import improve
 from genofab.engines.scheduling.instance import Instance
 from genofab.engines.scheduling.lot_model import MAX_ARCS, arc_count, solve_lot_model
 from genofab.engines.scheduling.order_search import score, search_orders
 from genofab.engines.scheduling.rules import campaign_order, due_order, earliest_due_date
+from genofab.engines.scheduling.sequence_search import search_sequences, sequence_shape
 from genofab.engines.scheduling.timetable import (
     MONEY_OBJECTIVES,
     Assessment,
@@ -71,6 +74,16 @@ PLACEMENTS_PER_SECOND = 25_000
 SWITCH_PENALTIES = (1.0, 2.0, 4.0, 8.0)
 #: Arc-flow models larger than this (lot arcs) are not built: they would not solve in time.
 MAX_FLOW_ARCS = 12_000
+#: A lateness model too large to build is cut to its first steps, this many lot arcs: its
+#: value is a lower bound that counts changeovers.
+TRUNCATED_ARCS = 4_000
+#: Share of the time limit for the sequence search (plans of its shape), moves per second,
+#: and the order search's share when the sequence search runs.
+SEQUENCE_SHARE = 0.35
+MOVES_PER_SECOND = 4_000
+ORDER_SHARE_BESIDE_SEQUENCES = 0.1
+#: Share of the time limit after which the sequence search stops whatever its work (a guard).
+SEQUENCE_GUARD = 0.8
 
 
 @dataclass(frozen=True)
@@ -126,13 +139,18 @@ def plan_schedule(
     campaign_level: bool = True,
     search: bool = True,
     progress: Callable[[Progress], None] | None = None,
+    guard: float | None = None,
 ) -> Solution:
     """Best schedule of ``instance`` for ``objective`` within ``time_limit`` seconds.
     ``lot_model`` is ``auto`` (only while a gap remains), ``always`` or ``never``;
     without ``campaign_level`` and ``search`` (the order and neighbourhood searches) only the
     rule-based schedules and trivial bounds are used. ``progress`` is told the best value and
-    bound after each stage."""
+    bound after each stage. The work done is what ``time_limit`` buys (counted, not timed);
+    ``guard`` (by default ``time_limit``) is the wall-clock time after which each stage stops
+    whatever its work (a benchmark on a loaded machine may give a longer guard to measure the
+    counted work's result)."""
     started = time.perf_counter()
+    wall = time_limit if guard is None else guard
     all_lots = objective not in MONEY_OBJECTIVES
     inventory = objective == "profit"
     # the campaign level optimises the margin for the profit objective (the lot model the
@@ -167,6 +185,16 @@ def plan_schedule(
         rule_schedules[f"earliest due date, switches weighted ×{penalty:g}"] = by_due[penalty]
     if objective == "profit":
         rule_schedules.update(profit_schedules(instance))
+    if has_campaign_sizes(instance):
+        rule_schedules["campaigns of the plan's sizes"] = campaign_sized(instance)
+        rule_schedules["campaigns of the plan's sizes, switches weighted ×2"] = campaign_sized(
+            instance, 2.0
+        )
+    if objective in MONEY_OBJECTIVES:
+        reason = f"not made: the {objective} is higher without it"
+        rule_schedules["nothing made"] = Timetable(
+            (), tuple((lot.index, reason) for lot in instance.lots)
+        )
     for name, timetable in rule_schedules.items():
         consider(timetable, f"rule: {name}")
     bound = _trivial_bound(instance, objective)
@@ -183,7 +211,7 @@ def plan_schedule(
     found = stages(instance)
     if found and campaign_level:
         hint = best[0] if best is not None else rule_schedules["earliest due date"]
-        deadline = started + time_limit * CAMPAIGN_GUARD
+        deadline = started + wall * CAMPAIGN_GUARD
         level = _campaign_level(
             instance,
             solved,
@@ -203,8 +231,11 @@ def plan_schedule(
             consider(level.decoded, "campaign plan (arc-flow) decoded")
         report("campaign level")
     closed = best is not None and _closed(objective, best[1], bound)
-    guard = started + time_limit - FINISHING
+    guard = started + wall - FINISHING
     work_left = time_limit * WORK_SHARE - (time_limit * CAMPAIGN_SHARE if found else 0.0)
+    order_share = ORDER_SHARE
+    if search and objective not in MONEY_OBJECTIVES and sequence_shape(instance) is not None:
+        order_share = ORDER_SHARE_BESIDE_SEQUENCES
     if (
         search
         and objective not in MONEY_OBJECTIVES
@@ -215,11 +246,11 @@ def plan_schedule(
             objective,
             due_order(instance),
             min(by_due, key=lambda penalty: score(instance, objective, by_due[penalty])),
-            placements=int(time_limit * ORDER_SHARE * PLACEMENTS_PER_SECOND),
-            deadline=min(guard, started + time_limit * ORDER_GUARD),
+            placements=int(time_limit * order_share * PLACEMENTS_PER_SECOND),
+            deadline=min(guard, started + wall * ORDER_GUARD),
             seed=seed,
         )
-        work_left -= time_limit * ORDER_SHARE
+        work_left -= time_limit * order_share
         runs.append(
             SolverRun(
                 model=f"order search (simulated annealing over the rule-based order),"
@@ -228,20 +259,54 @@ def plan_schedule(
                 objective=None if searched.timetable.left_out else searched.value,
                 bound=None,
                 seconds=0.0,
-                time_limit=time_limit * ORDER_SHARE,
+                time_limit=time_limit * order_share,
             )
         )
         consider(searched.timetable, "order search (simulated annealing)")
         report("order search")
         closed = best is not None and _closed(objective, best[1], bound)
+    shape = sequence_shape(instance) if search and objective not in MONEY_OBJECTIVES else None
+    if shape is not None and (best is None or not _closed(objective, best[1], bound)):
+        seeded = best or partial
+        start = seeded[0] if seeded is not None else rule_schedules["earliest due date"]
+        sequenced = search_sequences(
+            instance,
+            objective,
+            start,
+            moves=int(time_limit * SEQUENCE_SHARE * MOVES_PER_SECOND),
+            deadline=min(guard, started + wall * SEQUENCE_GUARD),
+            seed=seed,
+            shape=shape,
+        )
+        if sequenced is not None:
+            work_left -= time_limit * SEQUENCE_SHARE
+            runs.append(
+                SolverRun(
+                    model=f"sequence search (simulated annealing over the '{shape.kind}'"
+                    f" rooms' lot sequences), {sequenced.moves:,} moves",
+                    status="feasible" if not sequenced.timetable.left_out else "partial",
+                    objective=None,
+                    bound=None,
+                    seconds=0.0,
+                    time_limit=time_limit * SEQUENCE_SHARE,
+                )
+            )
+            consider(sequenced.timetable, "sequence search (simulated annealing)")
+            report("sequence search")
+            closed = best is not None and _closed(objective, best[1], bound)
     exact = arc_count(instance) <= MAX_ARCS
     wanted = lot_model == "always" or (lot_model == "auto" and not closed)
     if not proven_infeasible and wanted and (exact or best is None or lot_model == "always"):
         forced = lot_model == "always"  # asked for: it has the time the searches would have
-        stop = guard if forced else min(guard, started + time_limit * LOT_MODEL_GUARD)
+        stop = guard if forced else min(guard, started + wall * LOT_MODEL_GUARD)
         left = stop - time.perf_counter()
         if left > 0.05:
-            share = work_left if forced else LOT_MODEL_SHARE * time_limit
+            # asked for, it has what the searches left, and never less than its own share
+            share = (
+                max(work_left, LOT_MODEL_SHARE * time_limit)
+                if forced
+                else (LOT_MODEL_SHARE * time_limit)
+            )
             seeded = best or partial
             lot = solve_lot_model(
                 instance,
@@ -361,10 +426,16 @@ def _campaign_level(
     infeasible = False
     aggregated: Timetable | None = None
     if objective == "makespan":
+        # the aggregate decisions count search steps, as many as the campaign level's share
+        # of the time limit buys (deterministic seconds back to seconds of time limit)
+        steps = int(work / DETERMINISTIC_PER_SECOND * AGGREGATE_STEPS_PER_SECOND)
         for stage in found:
             left = deadline - time.perf_counter()
             share = 0.75 if stage is found[0] else 0.5  # the busiest stage matters most
-            aggregate = aggregate_plan(instance, stage, time_limit=max(left * share, 0.05))
+            aggregate = aggregate_plan(
+                instance, stage, time_limit=max(left, 0.05), work=int(steps * share)
+            )
+            steps -= aggregate.steps
             runs.append(aggregate.run)
             if aggregate.run.status == "infeasible":
                 infeasible = True
@@ -379,6 +450,33 @@ def _campaign_level(
                 return _CampaignLevel(bound, None, None, aggregated, infeasible, tuple(runs))
     for stage in found:
         size = flow_arcs(instance, stage)
+        if size > MAX_FLOW_ARCS and objective == "lateness":
+            until = int(instance.horizon * TRUNCATED_ARCS / size)
+            if until > 0:
+                cut = arc_flow(
+                    instance,
+                    stage,
+                    objective,
+                    time_limit=max(deadline - time.perf_counter(), 0.05),
+                    work=work,
+                    workers=1,
+                    seed=seed,
+                    until=until,
+                )
+                unit = f"{until / instance.unit_steps:g} {instance.step_unit}"
+                runs.append(
+                    replace(
+                        cut.run,
+                        model=f"arc-flow lateness bound over the first {unit}, stage"
+                        f" '{stage.kind}' (changeovers counted; CP-SAT)",
+                        objective=None,
+                    )
+                )
+                if cut.run.bound is not None:
+                    bound = _tighter(objective, bound, cut.run.bound)
+                # the busiest stage's cut bound is the campaign level's answer: a later,
+                # less busy stage would bound less and take the work the searches need
+                return _CampaignLevel(bound, None, None, aggregated, infeasible, tuple(runs))
         if size > MAX_FLOW_ARCS:
             runs.append(
                 SolverRun(

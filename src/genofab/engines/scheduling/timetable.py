@@ -148,6 +148,7 @@ def assess(
     changeovers, room_violations = _room_rules(instance, timetable)
     violations += room_violations
     violations += _storage_rules(instance, lots)
+    violations += campaign_rules(instance, timetable)
     completion = {lot: phases[-1].end for lot, phases in lots.items()}
     serves, lateness = _first_in_first_out(instance, completion)
     for placement in timetable.placements:
@@ -263,6 +264,55 @@ def _room_rules(
                     )
                 )
     return tuple(changeovers), problems
+
+
+def campaigns(instance: Instance, timetable: Timetable) -> list[tuple[int, int, int, list[int]]]:
+    """Campaigns in the sequenced rooms: (group, room, product, lots) of each run of lots of
+    one product, one after another, with no other product between them and the room never
+    idle as long as its turnover (its changeover time) between them."""
+    found: list[tuple[int, int, int, list[int]]] = []
+    per_room: dict[tuple[int, int], list[Placement]] = defaultdict(list)
+    for placement in timetable.placements:
+        if instance.rooms[placement.group].sequenced:
+            per_room[(placement.group, placement.room)].append(placement)
+    for (g, r), placed in sorted(per_room.items()):
+        room = instance.rooms[g]
+        previous: Placement | None = None
+        for placement in sorted(placed, key=lambda p: (p.start, p.lot)):
+            product = instance.lots[placement.lot].product
+            if (
+                previous is not None
+                and found[-1][2] == product
+                and placement.start - previous.hold_end(instance) < room.turnover
+            ):
+                if placement.lot not in found[-1][3]:
+                    found[-1][3].append(placement.lot)
+            else:
+                found.append((g, r, product, [placement.lot]))
+            previous = placement
+    return found
+
+
+def campaign_rules(instance: Instance, timetable: Timetable) -> list[str]:
+    """Campaigns shorter than their product's ``min_campaign`` or longer than its
+    ``max_campaign``."""
+    if all(p.min_campaign is None and p.max_campaign is None for p in instance.products):
+        return []
+    problems = []
+    for g, r, product, members in campaigns(instance, timetable):
+        spec = instance.products[product]
+        size = len(members)
+        room = f"{instance.rooms[g].name} #{r + 1}"
+        if spec.min_campaign is not None and size < spec.min_campaign:
+            problems.append(
+                f"a campaign of {size} lots of {spec.name} in {room}, fewer than"
+                f" {spec.min_campaign}"
+            )
+        if spec.max_campaign is not None and size > spec.max_campaign:
+            problems.append(
+                f"a campaign of {size} lots of {spec.name} in {room}, more than {spec.max_campaign}"
+            )
+    return problems
 
 
 def _storage_rules(instance: Instance, lots: dict[int, list[Placement]]) -> list[str]:

@@ -20,7 +20,7 @@ on the chunk size.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -62,6 +62,10 @@ from genofab.results.chain import ChainFailedSample, ChainMonteCarloResult
 from genofab.results.run import ScenarioInfo
 from genofab.results.uncertainty import UncertainInput
 
+#: Parameters set to one value, by stage: {stage: {path: value in base units}}.
+Fixed = Mapping[str, Mapping[str, float]]
+#: The prefix of what each stage alone allows among the results.
+STAGE_ALONE = "stage_patients_per_year."
 #: The first word of the spawn key of a stage's seed (ASCII "STAG"): keeps stage seeds apart
 #: from the blocks of the run's own seed.
 _STAGE_KEY = 0x53544147
@@ -157,7 +161,7 @@ def chain_outputs(chain: Chain) -> tuple[ChainOutput, ...]:
     for i, stage in enumerate(chain.stages):
         outputs.append(
             ChainOutput(
-                f"stage_patients_per_year.{stage.name}",
+                f"{STAGE_ALONE}{stage.name}",
                 "patients/yr",
                 False,
                 Better.HIGHER,
@@ -254,6 +258,13 @@ def simulate_chain(task: ChainChunkTask) -> ChainSimulation:
         values[stage.name] = engine_values(task.plans[stage.name], drawn[stage.name])
     with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
         arrays = chain_arrays(chain, values, failures)
+    status = stage_status(arrays, size)
+    return ChainSimulation(drawn, arrays, status, size)
+
+
+def stage_status(arrays: ChainArrays, size: int) -> dict[str, NDArray[np.int8]]:
+    """Each stage's status in each of ``size`` samples: 0 when it can deliver, else why its
+    lot cannot (the lot engine's codes) or :data:`NO_ROOM_TIME`."""
     status = {}
     for figures in arrays.stages:
         code = np.broadcast_to(figures.run.lot.status, (size,)).copy()
@@ -261,7 +272,36 @@ def simulate_chain(task: ChainChunkTask) -> ChainSimulation:
             idle = np.broadcast_to(room.lots_per_room_year < 1, (size,)) & (code == 0)
             code[idle] = NO_ROOM_TIME
         status[figures.name] = code
-    return ChainSimulation(drawn, arrays, status, size)
+    return status
+
+
+def output_values(
+    arrays: ChainArrays,
+    status: Mapping[str, NDArray[np.int8]],
+    size: int,
+    outputs: Sequence[ChainOutput],
+) -> dict[str, Array]:
+    """Each result's value in each sample: where a stage cannot deliver, no patient is
+    treated (patients a year 0, and 0 for what that stage alone allows) and the results per
+    patient or per cohort have no value (NaN)."""
+    delivered = np.ones(size, dtype=bool)
+    for code in status.values():
+        delivered &= code == 0
+    everywhere = bool(delivered.all())
+    found = {}
+    for output in outputs:
+        with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
+            values = np.asarray(output.read(arrays), dtype=float)
+        if not everywhere:
+            values = np.array(per_sample(values, (size,)))
+            if output.name == "patients_per_year":
+                values[~delivered] = 0.0
+            elif output.name.startswith(STAGE_ALONE):
+                values[status[output.name[len(STAGE_ALONE) :]] != 0] = 0.0
+            else:
+                values[~delivered] = np.nan
+        found[output.name] = values
+    return found
 
 
 @dataclass(frozen=True)
@@ -286,20 +326,9 @@ def run_chain_chunk(task: ChainChunkTask) -> ChainChunkResult:
     delivered = simulation.delivered
     everywhere = bool(delivered.all())
     counted = np.ones(size, dtype=bool)  # a sample that treats no patient stays in
-    results = []
-    for output in chain_outputs(task.chain):
-        with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
-            values = np.asarray(output.read(arrays), dtype=float)
-        if not everywhere:
-            values = np.array(per_sample(values, (size,)))
-            if output.name == "patients_per_year":
-                values[~delivered] = 0.0
-            elif output.name.startswith("stage_patients_per_year."):
-                name = output.name.split(".", 1)[1]
-                values[simulation.status[name] != 0] = 0.0
-            else:  # nothing delivered: a cost per patient or a time has no value
-                values[~delivered] = np.nan
-        results.append(_reduce(values, counted, output.whole, sizes))
+    outputs = chain_outputs(task.chain)
+    values = output_values(arrays, simulation.status, size, outputs)
+    results = [_reduce(values[o.name], counted, o.whole, sizes) for o in outputs]
     limit = per_sample(arrays.limit, (size,)).astype(np.int64)
     if not everywhere:  # the first stage that cannot deliver limits the sample
         limit = limit.copy()
@@ -339,13 +368,31 @@ def run_chain_chunk(task: ChainChunkTask) -> ChainChunkResult:
     )
 
 
+def chain_plans(chain: Chain, fixed: Fixed | None = None) -> dict[str, SamplingPlan]:
+    """Each stage's sampling plan, with the parameters ``fixed`` sets (by stage, base units
+    in their own currency) at one value in every sample."""
+    fixed = fixed or {}
+    return {
+        stage.name: sampling_plan(stage.scenario, fixed.get(stage.name)) for stage in chain.stages
+    }
+
+
+def chain_values(chain: Chain, fixed: Fixed | None = None) -> dict[str, Values]:
+    """Each stage's engine values at its base case, with the parameters ``fixed`` sets."""
+    return {name: plan.base for name, plan in chain_plans(chain, fixed).items()}
+
+
 def chain_tasks(
-    chain: Chain, samples: int, seed: int, chunk_size: int = DEFAULT_CHUNK
+    chain: Chain,
+    samples: int,
+    seed: int,
+    chunk_size: int = DEFAULT_CHUNK,
+    fixed: Fixed | None = None,
 ) -> list[ChainChunkTask]:
-    """The chunks of a chain's run, in block order."""
+    """The chunks of a chain's run, in block order (``fixed``: see :func:`chain_plans`)."""
     if chunk_size <= 0 or chunk_size % BLOCK:
         raise UsageError(f"the chunk size must be a positive multiple of {BLOCK}, got {chunk_size}")
-    plans = {stage.name: sampling_plan(stage.scenario) for stage in chain.stages}
+    plans = chain_plans(chain, fixed)
     seeds = {stage.name: stage_seed(seed, stage.name) for stage in chain.stages}
     per_chunk, total = chunk_size // BLOCK, math.ceil(samples / BLOCK)
     return [
@@ -360,14 +407,16 @@ def chain_monte_carlo(
     seed: int,
     *,
     origin: ScenarioInfo | None = None,
+    fixed: Fixed | None = None,
     chunk_size: int = DEFAULT_CHUNK,
     executor: Executor | None = None,
     progress: Callable[[int], None] | None = None,
 ) -> ChainMonteCarloResult:
-    """The spread of the chain's results over ``samples`` draws from ``seed``; check the
-    number of samples and the seed first (the command line does)."""
+    """The spread of the chain's results over ``samples`` draws from ``seed`` (``fixed``
+    parameters set in every sample); check the number of samples and the seed first (the
+    command line does)."""
     outputs = chain_outputs(chain)
-    tasks = chain_tasks(chain, samples, seed, chunk_size)
+    tasks = chain_tasks(chain, samples, seed, chunk_size, fixed)
     totals = [_ResultTotals(Tally(output.whole)) for output in outputs]
     limits: NDArray[np.int64] | None = None
     status = {stage.name: np.zeros(NO_ROOM_TIME + 1, dtype=np.int64) for stage in chain.stages}
@@ -385,7 +434,7 @@ def chain_monte_carlo(
         examples += chunk.examples[: MAX_EXAMPLES - len(examples)]
         if progress is not None:
             progress(chunk.samples)
-    base = {stage.name: stage.scenario.values() for stage in chain.stages}
+    base = chain_values(chain, fixed)
     with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
         deterministic = chain_arrays(chain, base)
     labels = limit_labels(chain, deterministic)
@@ -402,10 +451,9 @@ def chain_monte_carlo(
         seed=seed,
         block_size=BLOCK,
         stage_seeds={stage.name: stage_seed(seed, stage.name) for stage in chain.stages},
+        fixed={name: dict(values) for name, values in (fixed or {}).items()},
         shared=tuple((s.parameter, s.stages) for s in chain.shared),
-        uncertain_inputs={
-            stage.name: _inputs(sampling_plan(stage.scenario)) for stage in chain.stages
-        },
+        uncertain_inputs={name: _inputs(plan) for name, plan in tasks[0].plans.items()},
         results={
             output.name: _spread(total, output.whole, _value(output, deterministic))
             for output, total in zip(outputs, totals, strict=True)

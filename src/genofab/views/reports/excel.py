@@ -26,16 +26,24 @@ def write_workbook(
     generated: str,
     headline: Sequence[HeadlineRow],
     uncertainty: Any = None,
+    extra: dict[str, tuple[list[str], list[list[Any]]]] | None = None,
 ) -> None:
-    """Write the report workbook to ``path``."""
+    """Write the report workbook to ``path`` (``extra``: more sheets, after the others)."""
+    sheets = _sheets(run, curve, generated, headline)
+    if uncertainty is not None:
+        sheets.update(uncertainty_sheets(uncertainty))
+    sheets.update(extra or {})
+    write_sheets(path, sheets)
+
+
+def write_sheets(path: Path, sheets: dict[str, tuple[list[str], list[list[Any]]]]) -> None:
+    """Write a workbook of sheets, each a header and rows: numbers as numbers, text as text,
+    the header bold and frozen, columns as wide as their contents (up to 70)."""
     import xlsxwriter
 
     options = {"strings_to_formulas": False, "strings_to_numbers": False, "strings_to_urls": False}
     with xlsxwriter.Workbook(str(path), options) as book:
         bold = book.add_format({"bold": True, "bg_color": "#f0f0f0", "border": 1})
-        sheets = _sheets(run, curve, generated, headline)
-        if uncertainty is not None:
-            sheets.update(uncertainty_sheets(uncertainty))
         for name, (header, rows) in sheets.items():
             sheet = book.add_worksheet(name)
             for column, title in enumerate(header):

@@ -32,6 +32,8 @@ from genofab.views.uncertainty_tables import describe
 if TYPE_CHECKING:
     from markupsafe import Markup
 
+    from genofab.service.records import RecordsReview
+
 #: Resolution of the PNG figures (8 inches wide: 960 pixels); the SVG scales freely.
 PNG_DPI = 120
 
@@ -68,14 +70,18 @@ def write_report(
     uncertainty: Uncertainty | None = None,
     units: dict[str, DisplayUnit] | None = None,
     progress: bool = False,
+    records: RecordsReview | None = None,
 ) -> list[Path]:
     """Render and write the report; returns the files written, relative to ``directory``.
     Inputs are shown in the unit their file gave (``units``); with ``progress``, a bar on a
-    terminal counts the figures rendered."""
+    terminal counts the figures rendered; with ``records``, a batch-records section."""
     from genofab.views.progress import progress_bar
+    from genofab.views.reports import records_report
 
     check_stem(stem)
     drawn = _figures(run, curve, uncertainty, units)
+    if records is not None:
+        drawn.update(records_report.records_figures(records))
     with (
         staged_folder(directory) as staging,
         progress_bar(len(drawn), "report: figures", progress) as advance,
@@ -87,11 +93,15 @@ def write_report(
         for name, (file_name, draw) in drawn.items():
             svgs[name] = _save(draw(), folder / f"{stem}-{file_name}")
             advance(1)
-        html = _render_html(run, svgs, generated, description, uncertainty, units)
+        section = records_report.records_html(records, svgs) if records is not None else None
+        html = _render_html(run, svgs, generated, description, uncertainty, units, section)
         (staging / f"{stem}.html").write_text(html, encoding="utf-8")
         from genofab.views.reports.excel import write_workbook
 
-        write_workbook(staging / f"{stem}.xlsx", run, curve, generated, headline(run), uncertainty)
+        extra = records_report.records_sheets(records) if records is not None else None
+        write_workbook(
+            staging / f"{stem}.xlsx", run, curve, generated, headline(run), uncertainty, extra
+        )
         written = sorted(path.relative_to(staging) for path in staging.rglob("*") if path.is_file())
     return written
 
@@ -228,6 +238,7 @@ def _render_html(
     description: str | None,
     uncertainty: Uncertainty | None = None,
     units: dict[str, DisplayUnit] | None = None,
+    records: Markup | None = None,
 ) -> str:
     from jinja2 import Environment, PackageLoader, select_autoescape
 
@@ -261,6 +272,7 @@ def _render_html(
         generated=generated,
         description=description,
         uncertainty=uncertainty,
+        records=records,
         describe=lambda item: describe(item, unit_of(item.path, item.unit, units)),
         shown=lambda path, unit, value: _shown(path, unit, value, units),
         cite=cite,

@@ -1,0 +1,79 @@
+"""The sequence search (simulated annealing over each suite's lot sequence): it works on
+plans whose lots visit one kind of changeover room once, returns schedules the judge finds
+feasible, improves a poor start, and counts its work in moves, so the same start, seed and
+budget give the same schedule however loaded the machine is."""
+
+from __future__ import annotations
+
+import time
+
+from genofab.engines.scheduling.order_search import score
+from genofab.engines.scheduling.rules import earliest_due_date
+from genofab.engines.scheduling.sequence_search import search_sequences, sequence_shape
+from genofab.engines.scheduling.timetable import assess
+from tests.schedule_plans import benchmark_data, instance_of, two_stage_data
+
+FAR = 600.0  # a wall-clock guard that never trips in these tests
+
+
+def test_the_shape_is_the_changeover_rooms_every_lot_visits_once() -> None:
+    shape = sequence_shape(instance_of(two_stage_data()))
+    assert shape is not None
+    assert shape.kind == "suite"
+    data = two_stage_data()
+    data["rooms"].append({"name": "fill", "changeover": "1 wk"})
+    for product in data["products"]:
+        product["phases"].append({"name": "fill", "room": "fill", "duration": "1 wk"})
+    assert sequence_shape(instance_of(data)) is None  # two kinds of changeover room
+
+
+def test_it_improves_a_poor_start_and_stays_feasible() -> None:
+    instance = instance_of(benchmark_data(26, "lateness"))
+    start = earliest_due_date(instance)  # ignores changeovers: far from the optimum 11
+    before = assess(instance, start).total_lateness
+    found = search_sequences(
+        instance, "lateness", start, moves=6_000, deadline=time.perf_counter() + FAR
+    )
+    assert found is not None
+    after = assess(instance, found.timetable)
+    assert after.feasible
+    assert 11 <= after.total_lateness < before
+
+
+def test_two_stages_with_waits_and_a_shutdown_stay_feasible() -> None:
+    instance = instance_of(two_stage_data())
+    start = earliest_due_date(instance)
+    found = search_sequences(
+        instance, "lateness", start, moves=3_000, deadline=time.perf_counter() + FAR
+    )
+    assert found is not None
+    after = assess(instance, found.timetable)
+    assert after.feasible
+    assert after.total_lateness <= assess(instance, start).total_lateness
+    assert score(instance, "lateness", found.timetable) == after.total_lateness
+
+
+def test_the_same_seed_and_moves_give_the_same_schedule() -> None:
+    instance = instance_of(benchmark_data(26, "lateness"))
+    start = earliest_due_date(instance)
+    runs = [
+        search_sequences(
+            instance, "lateness", start, moves=2_000, deadline=time.perf_counter() + FAR, seed=3
+        )
+        for _ in range(2)
+    ]
+    assert runs[0] is not None and runs[1] is not None
+    assert runs[0].timetable == runs[1].timetable
+    assert runs[0].moves == runs[1].moves == 2_000
+
+
+def test_makespan_reaches_the_benchmarks_optimum_from_a_poor_start() -> None:
+    instance = instance_of(benchmark_data())
+    start = earliest_due_date(instance)
+    found = search_sequences(
+        instance, "makespan", start, moves=6_000, deadline=time.perf_counter() + FAR
+    )
+    assert found is not None
+    after = assess(instance, found.timetable)
+    assert after.feasible
+    assert 27 <= after.makespan <= assess(instance, start).makespan

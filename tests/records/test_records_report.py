@@ -1,0 +1,243 @@
+"""The records section of ``genofab report`` (and the report of a records file alone): the
+numbers in the workbook and the page are the engines' own, each chart is drawn once, and bad
+input exits 2 naming its place with nothing written."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+from typer.testing import CliRunner
+
+from genofab.engines.records.capability import capability
+from genofab.engines.records.comparison import compare_sites
+from genofab.engines.records.control import RULE_SETS, individuals_chart, subgroup_chart
+from genofab.engines.records.monitoring import monitoring_report
+from genofab.io.records import read_lots, read_monitoring
+from genofab.views.cli import app
+from genofab.views.reports.records_report import chart_key
+
+runner = CliRunner()
+SCENARIO = Path(__file__).resolve().parents[2] / "examples" / "lv-sickle-cell-current.yaml"
+TITER = "production_bioreactor.titer"
+YIELD = "chromatography.step_yield"
+
+
+def sheet_rows(path: Path, name: str) -> list[dict[str, object]]:
+    book = load_workbook(path, read_only=True)
+    rows = list(book[name].iter_rows(values_only=True))
+    return [dict(zip(rows[0], row, strict=True)) for row in rows[1:]]
+
+
+KEPT = (TITER, YIELD, "qc.final_titer")
+
+
+def keep_columns(source: Path, target: Path, kept: tuple[str, ...]) -> Path:
+    """A copy of a lot CSV with the lot columns and only the measurements named."""
+    import csv
+
+    with source.open(encoding="utf-8") as stream:
+        rows = list(csv.reader(stream))
+    chosen = [
+        i
+        for i, head in enumerate(rows[0])
+        if "[" not in head or head.split("#")[0].split(" [")[0] in kept
+    ]
+    with target.open("w", encoding="utf-8", newline="") as stream:
+        csv.writer(stream).writerows([[row[i] for i in chosen] for row in rows])
+    return target
+
+
+@pytest.fixture(scope="module")
+def records_report(demo_folder: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A scenario's report with the records section: three of the demo's measurements (6
+    charts), its monitoring, a specification, limits from 8 lots, and a small Monte Carlo."""
+    folder = tmp_path_factory.mktemp("records-report")
+    lots = keep_columns(demo_folder / "lots.csv", folder / "lots.csv", KEPT)
+    out = folder / "out"
+    result = runner.invoke(
+        app,
+        [
+            "report",
+            str(SCENARIO),
+            "-o",
+            str(out),
+            "--name",
+            "lots",
+            "--records",
+            str(lots),
+            "--records",
+            str(demo_folder / "monitoring.csv"),
+            "--spec",
+            f"{YIELD}=35:70",
+            "--baseline",
+            "8",
+            "--samples",
+            "2000",
+            "--no-progress",
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    return out
+
+
+def test_chart_limits_in_the_workbook_are_the_engines(
+    records_report: Path, demo_folder: Path
+) -> None:
+    lyon = read_lots(demo_folder / "lots.csv").select(site="Lyon")
+    expected = individuals_chart(
+        lyon.values(TITER), baseline=8, rules=RULE_SETS["nelson"], measurement=TITER
+    )
+    rows = sheet_rows(records_report / "lots.xlsx", "Control charts")
+    (row,) = [r for r in rows if r["site"] == "Lyon" and r["measurement"] == TITER]
+    assert row["chart"] == "I-MR" and row["baseline lots"] == 8
+    assert row["centre"] == pytest.approx(expected.location.center, rel=1e-12)
+    assert row["upper limit"] == pytest.approx(expected.location.upper, rel=1e-12)
+    assert row["provisional"] == "yes"
+    assert row["P(false alarm in next 20)"] == pytest.approx(expected.false_alarm_next_20)
+    signals = sheet_rows(records_report / "lots.xlsx", "Chart signals")
+    lyon_titer = [s for s in signals if s["site"] == "Lyon" and s["measurement"] == TITER]
+    assert [(s["point"], s["rule"]) for s in lyon_titer] == [
+        (s.index + 1, s.rule) for s in expected.signals
+    ]
+    assert [s["lot"] for s in lyon_titer] == ["LYO-26-016"]  # the end of the planted drift
+    # replicates get an X̄-R chart, as `records chart` draws them
+    evry = read_lots(demo_folder / "lots.csv").select(site="Évry")
+    xbar = subgroup_chart(evry.replicates("qc.final_titer"), baseline=8, rules=RULE_SETS["nelson"])
+    (row,) = [r for r in rows if r["site"] == "Évry" and r["measurement"] == "qc.final_titer"]
+    assert row["chart"] == xbar.kind and row["lower limit"] == pytest.approx(xbar.location.lower)
+
+
+def test_capability_and_equivalence_are_the_engines(
+    records_report: Path, demo_folder: Path
+) -> None:
+    lots = read_lots(demo_folder / "lots.csv")
+    evry, lyon = lots.select(site="Évry"), lots.select(site="Lyon")
+    book = records_report / "lots.xlsx"
+    (row,) = [r for r in sheet_rows(book, "Capability") if r["site"] == "Évry"]
+    expected = capability(evry.values(YIELD), lower=35, upper=70)
+    assert row["lots"] == 24
+    assert row["Ppk"] == pytest.approx(expected.ppk.estimate, rel=1e-12)
+    assert row["Ppk low"] == pytest.approx(expected.ppk.lower, rel=1e-12)
+    assert row["Cp high"] == pytest.approx(expected.cp.upper, rel=1e-12)
+    (titer,) = [r for r in sheet_rows(book, "Equivalence") if r["measurement"] == TITER]
+    verdict = compare_sites(
+        evry.values(TITER),
+        lyon.values(TITER),
+        measurement=TITER,
+        unit="TU/mL",
+        names=("Évry", "Lyon"),
+        scale="ratio",
+    )
+    assert titer["scale"] == "ratio" and titer["equivalent"] == "no"
+    assert titer["estimate"] == pytest.approx(verdict.estimate, rel=1e-12)
+    assert titer["power"] == pytest.approx(verdict.power, rel=1e-12)
+    assert titer["margin low"] == pytest.approx(verdict.margin[0], rel=1e-12)
+
+
+def test_excursions_and_flagged_lots_are_the_engines(
+    records_report: Path, demo_folder: Path
+) -> None:
+    expected = monitoring_report(
+        read_monitoring(demo_folder / "monitoring.csv"), read_lots(demo_folder / "lots.csv")
+    )
+    book = records_report / "lots.xlsx"
+    rows = sheet_rows(book, "Excursions")
+    assert [(r["room"], r["measure"], r["hours"]) for r in rows] == [
+        (e.room, e.measure, e.hours) for e in expected.excursions
+    ]
+    flagged = [r["lot"] for r in sheet_rows(book, "Flagged lots")]
+    assert flagged == [f.lot_id for f in expected.flagged_lots]
+    assert "LYO-26-016" in flagged and "EVR-26-024" in flagged
+
+
+def test_the_page_inlines_each_chart_once_as_drawn(records_report: Path) -> None:
+    page = (records_report / "lots.html").read_text(encoding="utf-8")
+    assert '<h2 id="records">Batch records</h2>' in page
+    key = chart_key("Lyon", TITER)
+    svg = (records_report / "figures" / f"lots-{key}.svg").read_text(encoding="utf-8")
+    body = svg[svg.index("<svg") :]
+    body = re.sub(r"<metadata>.*?</metadata>\s*", "", body, flags=re.DOTALL)
+    assert page.count(body) == 1  # the very drawing written to the file, inlined once
+    assert (records_report / "figures" / f"lots-{key}.png").stat().st_size > 0
+    charts = sorted((records_report / "figures").glob("*.svg"))
+    records_charts = [p for p in charts if "records-chart" in p.name]
+    assert len(records_charts) == 6  # 3 measurements × 2 sites, each drawn once
+    assert "not shown equivalent" in page and "LYO-26-016" in page
+    assert "src=" not in page  # nothing fetched from anywhere
+
+
+def test_scenario_report_carries_fits_and_site_predictions(records_report: Path) -> None:
+    book = records_report / "lots.xlsx"
+    names = load_workbook(book, read_only=True).sheetnames
+    assert names[0] == "Run" and {"Control charts", "Fits", "Site predictions"} <= set(names)
+    predictions = {r["result"]: r for r in sheet_rows(book, "Site predictions")}
+    assert predictions["patients_per_year"]["samples"] == 2000
+    # Lyon's lower titre makes fewer patients: the demo's planted shift
+    patients = predictions["patients_per_year"]
+    assert patients["mean site"] < patients["mean reference"]
+    chosen = [r for r in sheet_rows(book, "Fits") if r["chosen"] == "yes" and r["site"] == "Évry"]
+    assert {r["parameter"] for r in chosen} == {
+        "process.steps[1].titer",
+        "process.steps[3].step_yield",
+        "economics.lot_failure_probability",
+    }
+    page = (records_report / "lots.html").read_text(encoding="utf-8")
+    assert '<a href="#records">Batch records</a>' in page and "Site Évry" in page
+
+
+def test_a_records_file_alone_gets_a_report_of_its_own(demo_folder: Path, tmp_path: Path) -> None:
+    lots = keep_columns(demo_folder / "lots.csv", tmp_path / "titres.csv", (TITER,))
+    out = tmp_path / "out"
+    result = runner.invoke(app, ["report", str(lots), "-o", str(out), "--no-progress"])
+    assert result.exit_code == 0, result.output
+    page = (out / "titres.html").read_text(encoding="utf-8")
+    assert page.count("<svg") == 2 and "Batch records: titres.csv" in page
+    assert "Distributions fitted" not in page  # no scenario, no fits
+    sheets = load_workbook(out / "titres.xlsx", read_only=True).sheetnames
+    assert sheets[:2] == ["Records", "Control charts"] and "Equivalence" in sheets
+
+
+@pytest.mark.parametrize(
+    ("arguments", "message"),
+    [
+        (["--spec", f"{YIELD}=70:35"], "the lower limit is not below the upper limit"),
+        (["--spec", f"{YIELD}=abc:70"], "'abc' is not a number"),
+        (["--spec", "chromatography.yield=35:70"], "no measurement 'chromatography.yield'"),
+        (["--margin", f"{TITER}=150%"], "a percentage below 100"),
+        (["--samples", "100"], "a records file alone has no Monte Carlo"),
+    ],
+)
+def test_bad_options_exit_2_and_write_nothing(
+    demo_folder: Path, tmp_path: Path, arguments: list[str], message: str
+) -> None:
+    out = tmp_path / "out"
+    result = runner.invoke(
+        app, ["report", str(demo_folder / "lots.csv"), "-o", str(out), *arguments]
+    )
+    assert result.exit_code == 2, result.output
+    assert message in result.stderr and "Traceback" not in result.output
+    assert not out.exists()
+
+
+def test_a_bad_records_file_names_its_places_and_writes_nothing(
+    demo_folder: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "out"
+    result = runner.invoke(
+        app,
+        ["report", str(SCENARIO), "-o", str(out), "--records", str(demo_folder / "bad-lots.xlsx")],
+    )
+    assert result.exit_code == 2
+    assert "7 problems in" in result.stderr and "sheet lots, row 3, column K" in result.stderr
+    assert not out.exists()
+
+
+def test_records_options_without_records_are_refused(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    result = runner.invoke(app, ["report", str(SCENARIO), "-o", str(out), "--spec", "a=1:2"])
+    assert result.exit_code == 2
+    assert "go with --records FILE" in result.stderr
+    assert not out.exists()
