@@ -169,7 +169,7 @@ FIGURES: list[Figure] = [
     sentence(
         "README.md",
         "the therapy's patients a year (chain run)",
-        r"\*\*(?P<figure>[\d,]+) patients a year\*\* after failed lots",
+        r"\*\*(?P<figure>[\d,]+) patients a year\*\*\s+after failed lots",
         run=chain_run,
         compute=lambda run: run["patients_per_year"],
         write=whole,
@@ -177,7 +177,7 @@ FIGURES: list[Figure] = [
     sentence(
         "README.md",
         "the vector stage's patients a year alone (chain run)",
-        r"the vector stage alone would allow (?P<figure>[\d,]+)\)",
+        r"the vector stage alone would allow\s+(?P<figure>[\d,]+)\)",
         run=chain_run,
         compute=lambda run: run["stages"][0]["patients_per_year"],
         write=three_figures,
@@ -193,7 +193,7 @@ FIGURES: list[Figure] = [
     sentence(
         "README.md",
         "cost of goods per patient (chain run)",
-        r"about EUR (?P<figure>[\d,]+) of\s+cost of goods per patient",
+        r"EUR (?P<figure>[\d,]+)(?: \[[\d,–]+\])?\s+of\s+cost of goods per patient",
         run=chain_run,
         compute=lambda run: run["cost_per_patient"]["total"],
         write=three_figures,
@@ -201,7 +201,7 @@ FIGURES: list[Figure] = [
     sentence(
         "README.md",
         "the vector's share of the cost per patient (chain run)",
-        r"of which the vector is (?P<figure>\d+ %)",
+        r"of which\s+the vector is (?P<figure>\d+ %)",
         run=chain_run,
         compute=lambda run: run["cost_per_patient"]["share_by_stage"]["vector"],
         write=percent,
