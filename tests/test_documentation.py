@@ -49,8 +49,9 @@ def test_all_is_the_entry_point_table_and_every_name_resolves() -> None:
     assert sorted(genofab.__all__) == sorted(name for name, _ in genofab.ENTRY_POINTS)
     for name in genofab.__all__:
         assert getattr(genofab, name) is not None, name
-    from genofab.errors import OutputError, UsageError
+    from genofab.errors import OutputError, SettingError, UsageError
 
     assert genofab.UsageError is UsageError and genofab.OutputError is OutputError
+    assert genofab.SettingError is SettingError and issubclass(SettingError, UsageError)
     with pytest.raises(AttributeError):
         genofab.nothing_of_that_name  # noqa: B018

@@ -21,6 +21,18 @@ its ``path``, ``message``, ``line`` and ``column``::
     line 1: process: 'process' is required
     line 1: product: 'product' is required
 
+A setting of a computation outside its range raises :class:`SettingError`, a
+:class:`UsageError` that names the ``setting``, the ``rule`` it breaks, and whether a stated
+override (the command line's ``--force``) lifts it (``overridable``)::
+
+    >>> from genofab import SettingError
+    >>> from genofab.engines.uncertainty.monte_carlo import check_samples
+    >>> try:
+    ...     check_samples(20_000_000)
+    ... except SettingError as error:
+    ...     print(f"{error.setting} | {error.overridable} | {error}")
+    samples | True | samples 20,000,000 is above the cap of 10,000,000 ...
+
 The public names are listed with what they are for in :data:`ENTRY_POINTS`; ``__all__``
 is checked against it on import.
 """
@@ -40,6 +52,7 @@ ENTRY_POINTS: tuple[tuple[str, str], ...] = (
     ("ScenarioError", "a file breaks the format's rules; .issues lists every problem"),
     ("InfeasibleError", "valid inputs that cannot deliver; .path names the parameter"),
     ("UsageError", "a name or option value that names nothing known or breaks its rules"),
+    ("SettingError", "a UsageError: a computation's setting out of range (.setting, .rule)"),
     ("OutputError", "an output path that cannot be used"),
     ("Issue", "one problem of a ScenarioError: path, message, line, column"),
     ("__version__", "the version of genofab"),
@@ -51,6 +64,7 @@ __all__ = [
     "Issue",
     "OutputError",
     "ScenarioError",
+    "SettingError",
     "UsageError",
     "__version__",
     "evaluate",
@@ -64,6 +78,7 @@ from genofab.errors import (  # noqa: E402
     Issue,
     OutputError,
     ScenarioError,
+    SettingError,
     UsageError,
 )
 

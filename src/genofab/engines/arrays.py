@@ -33,7 +33,14 @@ def reader(values: Values, prefix: str = "") -> Callable[[str], Array]:
 
 def sample_shape(values: Values) -> tuple[int, ...]:
     """The common shape of all values: () for one run, (n,) for n samples."""
-    return np.broadcast_shapes(*(np.shape(value) for value in values.values()))
+    shapes = set()
+    for value in values.values():
+        if isinstance(value, float | int):
+            continue  # most values: a number, no shape (tested first: this runs per chunk)
+        shape = value.shape if isinstance(value, np.ndarray) else np.shape(value)
+        if shape:
+            shapes.add(shape)
+    return np.broadcast_shapes(*shapes)
 
 
 def per_sample(array: ArrayLike, shape: tuple[int, ...]) -> Array:

@@ -224,9 +224,12 @@ def lot_arrays(scenario: Scenario, values: Values) -> LotArrays:
 def _doses(
     use: VialUse, released: Array, vial_amount: Array, dose: Array
 ) -> tuple[Array, Array, Array]:
-    """Whole doses from released containers; also doses per container and containers per dose."""
-    ratio = ratio_or_zero(vial_amount, dose)
-    with np.errstate(divide="ignore"):  # an empty container: a dose takes infinitely many
+    """Whole doses from released containers; also doses per container and containers per dose.
+    A container (nearly) empty beside the dose takes infinitely many for a dose (no whole
+    dose: a status); a dose so small beside the container's content that the count overflows
+    gives infinitely many doses, which :func:`lot_result` names."""
+    with np.errstate(divide="ignore", over="ignore"):
+        ratio = ratio_or_zero(vial_amount, dose)
         containers = np.divide(dose, vial_amount)
     vials_per_dose = whole_ceil(containers)
     whole = whole_floor(released / vials_per_dose)
@@ -248,6 +251,13 @@ def lot_result(
     lot = lot_arrays(scenario, values) if lot is None else lot
     if int(lot.status) != LotStatus.OK:
         raise _infeasible(scenario, lot, values)
+    if not np.isfinite(lot.doses):
+        raise InfeasibleError(
+            "product.dose",
+            f"a dose needs {float(lot.dose_amount):.4g} {scenario.product.unit} and a container"
+            f" holds {float(lot.amount_per_vial):.4g}: the doses per lot come out infinite"
+            " (not a finite number); check the dose and its unit",
+        )
     steps = scenario.process.steps
     made = float(lot.amount_made)
     balances = []

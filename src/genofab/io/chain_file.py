@@ -6,14 +6,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from pydantic import ValidationError
-
-from genofab.errors import GenofabError, Issue, ScenarioError
+from genofab.errors import GenofabError, ScenarioError
 from genofab.io.references import confined_reference
 from genofab.io.scenario_file import ScenarioFile, load_scenario
-from genofab.io.validation import issue_at, validation_issues
+from genofab.io.validation import issue_at, validate_root
 from genofab.io.yaml_source import YamlDocument, read_yaml
-from genofab.model.base import DEFER_CHECKS
 from genofab.model.chain import (
     FORMAT,
     Chain,
@@ -51,22 +48,15 @@ def load_chain(path: str | Path) -> ChainFile:
 
 def validate_chain_document(document: YamlDocument, folder: Path) -> ChainFile:
     """Validate parsed YAML as a chain; stage scenarios are relative to ``folder``."""
-    data = document.data
-    if not isinstance(data, dict):
-        raise ScenarioError(
-            [Issue("", f"a chain is a mapping (format, name, stages), got {describe_value(data)}")],
-            document.file,
-        )
-    issues: list[Issue] = []
-    spec: ChainSpec | None = None
-    try:
-        spec = ChainSpec.model_validate(data, context={DEFER_CHECKS: True})
-    except ValidationError as error:
-        issues += validation_issues(error, document, ChainSpec)
+    spec, issues = validate_root(
+        document,
+        ChainSpec,
+        lambda spec: link_problems(spec) or end_problems(spec),
+        "a chain",
+        "format, name, stages",
+    )
     if spec is None:
         raise ScenarioError(issues, document.file)
-    links = link_problems(spec) or end_problems(spec)
-    issues += [issue_at(document, path, message) for path, message in links]
     files: dict[int, ScenarioFile] = {}
     for i, stage in enumerate(spec.stages):
         path = f"stages[{i}].scenario"

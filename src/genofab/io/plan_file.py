@@ -7,15 +7,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pydantic import ValidationError
-
-from genofab.errors import GenofabError, Issue, ScenarioError
+from genofab.errors import GenofabError, ScenarioError
 from genofab.io.references import FileReferenceError, referenced_path, referenced_problem
 from genofab.io.scenario_file import load_scenario
-from genofab.io.validation import issue_at, validation_issues
+from genofab.io.validation import issue_at, validate_root
 from genofab.io.yaml_source import YamlDocument, read_yaml
-from genofab.model.base import DEFER_CHECKS
-from genofab.model.parameter import describe_value
 from genofab.model.plan import FORMAT, Plan, plan_problems
 from genofab.model.scenario import Scenario
 
@@ -47,28 +43,9 @@ def validate_plan_document(
 ) -> PlanFile:
     """Validate parsed YAML as a plan; scenario references are files relative to ``folder``,
     or, with ``resolve``, names it turns into scenarios (stored ones: no path is read)."""
-    data = document.data
-    if not isinstance(data, dict):
-        raise ScenarioError(
-            [
-                Issue(
-                    "",
-                    f"a plan is a mapping (format, name, products ...), got {describe_value(data)}",
-                    1,
-                    1,
-                )
-            ],
-            document.file,
-        )
-    issues: list[Issue] = []
-    plan: Plan | None = None
-    try:
-        plan = Plan.model_validate(data, context={DEFER_CHECKS: True})
-    except ValidationError as error:
-        issues += validation_issues(error, document, Plan)
-    if plan is not None:
-        for path, message in plan_problems(plan):
-            issues.append(issue_at(document, path, message))
+    plan, issues = validate_root(
+        document, Plan, plan_problems, "a plan", "format, name, products ..."
+    )
     scenarios: dict[str, Scenario] = {}
     if plan is not None and not issues:
         kinds = sorted({room.room_kind for room in plan.rooms})

@@ -30,15 +30,18 @@ def validate_root(
     root: type[RootT],
     problems: typing.Callable[[RootT], list[tuple[str, str]]],
     what: str,
+    fields: str = "format, name ...",
 ) -> tuple[RootT | None, list[Issue]]:
     """Validate ``document`` as ``root`` with its spanning checks deferred, then run them:
-    the model (None if it did not validate) and every issue, each placed in the file."""
+    the model (None if it did not validate) and every issue, each placed in the file.
+    ``what`` and ``fields`` name the document when it is not a mapping ("a plan", "format,
+    name, products ...")."""
     from genofab.model.base import DEFER_CHECKS
 
     data = document.data
     if not isinstance(data, dict):
         return None, [
-            Issue("", f"{what} is a mapping (format, name ...), got {describe_value(data)}", 1, 1)
+            Issue("", f"{what} is a mapping ({fields}), got {describe_value(data)}", 1, 1)
         ]
     try:
         model = root.model_validate(data, context={DEFER_CHECKS: True})

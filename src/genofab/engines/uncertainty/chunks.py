@@ -30,6 +30,7 @@ from genofab.engines.uncertainty.outputs import (
 )
 from genofab.engines.uncertainty.sampling import (
     BLOCK,
+    CORRELATION_STREAM,
     FAILURE_STREAM,
     BlockStreams,
     SamplingPlan,
@@ -150,7 +151,10 @@ class DrawnFailures:
 def simulate(task: ChunkTask) -> Simulation:
     """Draw the chunk's samples block by block and evaluate them in one pass."""
     plan = task.plan
-    streams = block_streams(task.seed, task._block_numbers)
+    names = [item.stream for item in plan.inputs] + [FAILURE_STREAM]
+    if plan.correlated:
+        names.append(CORRELATION_STREAM)
+    streams = block_streams(task.seed, task._block_numbers, names)
     drawn = draw_blocks(plan, streams, task.sizes)
     values = engine_values(plan, drawn)
     failures = DrawnFailures(streams, task.sizes)

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import math
 import zlib
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
@@ -33,6 +33,7 @@ from numpy.typing import ArrayLike, NDArray
 
 from genofab.engines.arrays import Array
 from genofab.engines.uncertainty.beta_inverse import beta_inverse
+from genofab.engines.uncertainty.seeding import SKIPPED, block_keys, stream_states
 from genofab.model.correlations import correlated_paths, normal_scores_correlation
 from genofab.model.distributions import (
     AnyDistribution,
@@ -153,16 +154,21 @@ class BlockStreams:
     a name is the SFC64 generator seeded (as NumPy seeds it: three words, counter 1, twelve
     outputs skipped) by 192 bits of Philox at the counter of that name's hash. Philox makes
     the seeding a keyed hash (any stream, any order, same numbers); SFC64 draws fast. Blocks
-    drawn one after another may share the bit generators (``shared``)."""
+    drawn one after another may share the bit generators (``shared``). ``key`` is the block's
+    Philox key if already known, ``seeded`` the SFC64 states of some streams already worked
+    out (:func:`block_streams`: the same numbers, computed for many blocks at once)."""
 
     def __init__(
         self,
         seed: int,
         block: int,
         shared: tuple[np.random.Philox, np.random.SFC64] | None = None,
+        key: NDArray[np.uint64] | None = None,
+        seeded: tuple[dict[int, int], NDArray[np.uint64]] | None = None,
     ) -> None:
-        child = np.random.SeedSequence(seed, spawn_key=(block,))
-        key = np.asarray(child.generate_state(2, np.uint64), dtype=np.uint64)
+        if key is None:
+            child = np.random.SeedSequence(seed, spawn_key=(block,))
+            key = np.asarray(child.generate_state(2, np.uint64), dtype=np.uint64)
         self._philox, self._sfc = shared or (np.random.Philox(key=key), np.random.SFC64(0))
         self._generator = np.random.Generator(self._sfc)
         self._counter = np.zeros(4, dtype=np.uint64)
@@ -181,22 +187,43 @@ class BlockStreams:
             "has_uint32": 0,
             "uinteger": 0,
         }
+        self._seeded_index, self._seeded = seeded or ({}, np.zeros((0, 4), dtype=np.uint64))
 
     def stream(self, name: str | int) -> np.random.Generator:
         """The generator of one stream, at its start (the previous stream is abandoned)."""
-        self._counter[3] = name if isinstance(name, int) else stream_id(name)
+        number = name if isinstance(name, int) else stream_id(name)
+        row = self._seeded_index.get(number)
+        if row is not None:
+            self._words[:] = self._seeded[row]
+            self._sfc.state = self._state
+            return self._generator
+        self._counter[3] = number
         self._philox.state = self._keying
         self._words[:3] = self._philox.random_raw(3)
         self._words[3] = 1
         self._sfc.state = self._state
-        self._sfc.random_raw(12)
+        self._sfc.random_raw(SKIPPED)
         return self._generator
 
 
-def block_streams(seed: int, blocks: range) -> list[BlockStreams]:
-    """The streams of consecutive blocks, sharing their bit generators (used one at a time)."""
+def block_streams(seed: int, blocks: range, names: Sequence[str | int] = ()) -> list[BlockStreams]:
+    """The streams of consecutive blocks, sharing their bit generators (used one at a time);
+    the streams of ``names`` are seeded for all the blocks at once."""
     shared = (np.random.Philox(key=0), np.random.SFC64(0))
-    return [BlockStreams(seed, block, shared) for block in blocks]
+    keys = block_keys(seed, blocks)
+    numbers = list(dict.fromkeys(n if isinstance(n, int) else stream_id(n) for n in names))
+    index = {number: i for i, number in enumerate(numbers)}
+    states = stream_states(keys, numbers) if numbers else None
+    return [
+        BlockStreams(
+            seed,
+            block,
+            shared,
+            keys[i],
+            None if states is None else (index, states[i]),
+        )
+        for i, block in enumerate(blocks)
+    ]
 
 
 def block_bounds(block: int, samples: int) -> tuple[int, int]:
@@ -276,13 +303,7 @@ def iman_conover(
     whose scores cannot be decorrelated keeps its draws."""
     size = values.shape[-1]
     normal_scores = _van_der_waerden(size)  # symmetric about 0: their mean is 0
-    first = np.empty((values.shape[0], size))
-    np.put_along_axis(
-        first,
-        np.argsort(values[:, 0, :], axis=-1),
-        np.broadcast_to(normal_scores, first.shape),
-        axis=-1,
-    )
+    first = _placed(np.argsort(values[:, 0, :], axis=-1), normal_scores)
     scores = np.concatenate([first[:, None, :], normal_scores[permutations]], axis=1)
     now = (scores @ scores.transpose(0, 2, 1)) / (normal_scores @ normal_scores)
     try:
@@ -299,12 +320,19 @@ def iman_conover(
     # induced scores of the columns after the first: (wanted · factor⁻¹ · scores), per block
     induced = (wanted @ np.linalg.inv(factor))[:, 1:, :] @ scores
     out = values.copy()
-    rest = np.empty_like(values[:, 1:, :])
-    np.put_along_axis(
-        rest, np.argsort(induced, axis=-1), np.sort(values[:, 1:, :], axis=-1), axis=-1
-    )
-    out[:, 1:, :] = rest
+    out[:, 1:, :] = _placed(np.argsort(induced, axis=-1), np.sort(values[:, 1:, :], axis=-1))
     return out
+
+
+def _placed(order: NDArray[np.int64], values: NDArray[np.float64]) -> NDArray[np.float64]:
+    """An array of ``order``'s shape whose last axis has ``values[..., i]`` at position
+    ``order[..., i]`` (``np.put_along_axis`` into a new array, by one flat assignment)."""
+    size = order.shape[-1]
+    rows = order.size // size if size else 0
+    placed = np.empty(order.shape)
+    positions = order.reshape(rows, size) + (np.arange(rows) * size)[:, None]
+    placed.reshape(-1)[positions.reshape(-1)] = np.broadcast_to(values, order.shape).reshape(-1)
+    return placed
 
 
 def engine_values(plan: SamplingPlan, drawn: Mapping[str, Array]) -> dict[str, ArrayLike]:
@@ -326,7 +354,8 @@ Sampler = Callable[[np.random.Generator, int], Array]
 @dataclass(frozen=True)
 class Inversion:
     """A sampler by the inverse CDF: one uniform of the stream per value, mapped through
-    ``inverse`` (element by element, so a block's uniforms may be mapped with other blocks')."""
+    ``inverse`` (element by element, so a block's uniforms may be mapped with other blocks';
+    it may write its values over the uniforms it is given)."""
 
     inverse: Callable[[Array], Array]
 
@@ -352,7 +381,7 @@ def sampler(distribution: AnyDistribution) -> Sampler:
         alpha, beta = d.beta_shapes() if isinstance(d, Pert) else (d.alpha, d.beta)
         low, high = d.low, d.high
         if alpha == 1.0:  # Beta(1, β) by inversion: 1 − (1 − u)^(1/β) (a mode at the low end)
-            return Inversion(lambda u: _scaled(-np.expm1(np.log1p(-u) / beta), low, high))
+            return Inversion(lambda u: _scaled(_low_mode(u, beta), low, high))
         if beta == 1.0:  # Beta(α, 1) by inversion: u^(1/α) (a mode at the high end)
             return Inversion(lambda u: _scaled(u ** (1.0 / alpha), low, high))
         tabled = beta_inverse(alpha, beta)  # by inversion of the tabled inverse CDF
@@ -361,7 +390,7 @@ def sampler(distribution: AnyDistribution) -> Sampler:
         if d.low is None and d.high is None:
             mean, sd = d.mean, d.sd
             return lambda rng, size: rng.normal(mean, sd, size)
-        return Inversion(lambda u: _truncated_normal(d, u))
+        return Inversion(lambda u: _truncated_normal(d, u, overwrite=True))
     if isinstance(d, LogNormal):
         log_median, log_gsd = math.log(d.median), math.log(d.gsd)
         return lambda rng, size: rng.lognormal(log_median, log_gsd, size)
@@ -377,6 +406,16 @@ def sampler(distribution: AnyDistribution) -> Sampler:
     assert isinstance(d, Fixed)
     value = d.value
     return lambda rng, size: np.full(size, value)
+
+
+def _low_mode(u: Array, beta: float) -> Array:
+    """Beta(1, β) at uniforms ``u``, 1 − (1 − u)^(1/β) computed as −expm1(log1p(−u) ÷ β), in
+    place."""
+    np.negative(u, out=u)
+    np.log1p(u, out=u)
+    u /= beta
+    np.expm1(u, out=u)
+    return np.negative(u, out=u)
 
 
 def _scaled(unit: Array, low: float, high: float) -> Array:
@@ -424,22 +463,31 @@ def quantile(distribution: AnyDistribution, p: ArrayLike) -> Array:
     return np.full(np.shape(q), d.value)
 
 
-def _truncated_normal(d: Normal, u: Array) -> Array:
-    """A normal truncated to [low, high] at uniform ``u``, by inversion. Above the mean the
-    mirrored (lower) tail is inverted instead, where the normal CDF keeps its precision."""
+def _truncated_normal(d: Normal, u: Array, overwrite: bool = False) -> Array:
+    """A normal truncated to [low, high] at uniform ``u``, by inversion (written over ``u``
+    when ``overwrite``). Above the mean the mirrored (lower) tail is inverted instead, where
+    the normal CDF keeps its precision."""
     from scipy import special
 
     a = -math.inf if d.low is None else (d.low - d.mean) / d.sd
     b = math.inf if d.high is None else (d.high - d.mean) / d.sd
+    z = np.asarray(u, dtype=float) if overwrite else np.array(u, dtype=float)
     if a > 0:  # the interval lies above the mean: invert −X on [−b, −a]
         lo, hi = special.ndtr(-b), special.ndtr(-a)
-        z = -special.ndtri(hi - u * (hi - lo))
+        z *= hi - lo
+        np.subtract(hi, z, out=z)
+        special.ndtri(z, out=z)
+        np.negative(z, out=z)
     else:
         lo, hi = special.ndtr(a), special.ndtr(b)
-        z = special.ndtri(lo + u * (hi - lo))
+        z *= hi - lo
+        z += lo
+        special.ndtri(z, out=z)
+    z *= d.sd
+    z += d.mean
     low = -math.inf if d.low is None else d.low
     high = math.inf if d.high is None else d.high
-    return np.asarray(np.clip(d.mean + d.sd * z, low, high))
+    return np.clip(z, low, high, out=z)
 
 
 @lru_cache(maxsize=8)
