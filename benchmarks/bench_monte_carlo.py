@@ -204,7 +204,10 @@ def command_rows(rounds: int) -> None:
         # ``--samples 0`` is the deterministic run alone (what a plain run was before).
         "deterministic": ([*plain, "--samples", "0"], "`genofab run --samples 0`"),
         "plain": (plain, "`genofab run`"),
-        "sampled": ([*plain, "--samples", "10000", "--no-progress"], "`genofab run --samples 10000`"),
+        "sampled": (
+            [*plain, "--samples", "10000", "--no-progress"],
+            "`genofab run --samples 10000`",
+        ),
     }
     child_cpu(plain)  # warm the file system cache
     found: dict[str, list[float]] = {name: [] for name in commands}
