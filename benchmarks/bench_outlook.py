@@ -121,9 +121,7 @@ def network_problem(patients: int, seed: int = 1) -> NetworkProblem:
     exact = patients * shares
     counts = np.floor(exact).astype(int)
     counts[np.argsort(counts - exact)[: patients - int(counts.sum())]] += 1
-    arrivals = tuple(
-        even_arrivals(int(count), 365, (k + 1) / 6) for k, count in enumerate(counts)
-    )
+    arrivals = tuple(even_arrivals(int(count), 365, (k + 1) / 6) for k, count in enumerate(counts))
     sizes = (4, 31, 10, 4, 31, 10)
     daily = {4: 23_136, 10: 57_840, 31: 173_521}
     sites = tuple(
