@@ -315,14 +315,16 @@ def _predict(
             review.equivalence += shared.consequence_equivalence(lots, loaded.scenario, sites[0])
         except UsageError as error:
             review.notes.append(f"no comparison in doses and cost: {error}")
+    fits = []  # written into copies of the scenario (in place of the fits without one)
     try:
         for site in sites:
             calibration = calibrate(lots.select(site=site), loaded.scenario)
             fitted = parse_scenario(calibrated_text(text, calibration), f"{file} ({site})")
-            review.fits.append(shared.SiteFits(site, calibration, fitted.scenario))
+            fits.append(shared.SiteFits(site, calibration, fitted.scenario))
     except GenofabError as error:
-        review.fits = []
+        fits = []
         review.notes.append(f"no fits of {file}: {error}")
+    review.fits = fits
     if len(review.fits) > 1:
         review.predictions = shared.site_predictions(review.fits, samples, seed)
 
