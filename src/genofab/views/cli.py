@@ -23,6 +23,7 @@ from genofab import __version__
 from genofab.errors import GenofabError, SettingError, UsageError
 from genofab.views.records_options import (
     BaselineOption,
+    LayoutOption,
     MarginOption,
     RecordsOption,
     SpecOption,
@@ -512,6 +513,7 @@ def report(
     specs: SpecOption = None,
     margins: MarginOption = None,
     baseline: BaselineOption = None,
+    layout: LayoutOption = "auto",
 ) -> None:
     """HTML report, Excel workbook and figures (PNG, SVG) of one scenario; with uncertain
     parameters (or --samples), the spread of the results and the tornado too; with --records,
@@ -523,9 +525,9 @@ def report(
     from genofab.views.uncertainty_runs import report_uncertainty
 
     stem = check_stem(name if name is not None else file.stem)
-    if report_records(file, output, stem, records, specs, margins, baseline, samples, seed):
+    if report_records(file, output, stem, records, specs, margins, baseline, samples, seed, layout):
         return
-    review = review_for_report(records, file, specs, margins, baseline, samples, seed)
+    review = review_for_report(records, file, specs, margins, baseline, samples, seed, layout)
     if _report_outlook(file, output, stem, samples, seed):
         return
     from genofab.views.chain_command import is_chain_file, report_chain_file
