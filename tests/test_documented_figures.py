@@ -38,6 +38,12 @@ def cli_json(*arguments: str) -> dict[str, Any]:
     return dict(json.loads(done.stdout))
 
 
+@cache
+def example_run(name: str) -> dict[str, Any]:
+    """`genofab run examples/NAME.yaml --format json`."""
+    return run_example(EXAMPLES / f"{name}.yaml")
+
+
 def industrial_monte_carlo() -> dict[str, Any]:
     """docs/uncertainty.md's worked example: 100,000 samples, seed 1."""
     example = str(EXAMPLES / "lv-sickle-cell-industrial.yaml")
@@ -225,6 +231,38 @@ FIGURES: list[Figure] = [
         write=lambda value: f"{value:.1%}".replace("%", " %"),
     ),
     *outlook_figures(),
+    sentence(
+        "README.md",
+        "the current process's cost of goods per dose (examples table)",
+        r"about EUR (?P<figure>[\d,]+) k of cost of goods a dose",
+        run=lambda: example_run("lv-sickle-cell-current"),
+        compute=lambda run: run["cogs_per_dose"] / 1e3,
+        write=whole,
+    ),
+    sentence(
+        "README.md",
+        "the current process's cost of goods per lot (compare table, column A)",
+        r"│ cost of goods per lot\s+│ EUR/lot\s+│\s+(?P<figure>[\d,]+) │",
+        run=lambda: example_run("lv-sickle-cell-current"),
+        compute=lambda run: run["cogs_per_lot"],
+        write=three_figures,
+    ),
+    sentence(
+        "README.md",
+        "the current process's fair price per patient (compare table, column A)",
+        r"│ fair price per patient\s+│ EUR/patient\s+│\s+(?P<figure>[\d,]+) │",
+        run=lambda: example_run("lv-sickle-cell-current"),
+        compute=lambda run: run["fair_price_per_patient"]["total"],
+        write=three_figures,
+    ),
+    sentence(
+        "README.md",
+        "the dossier facility's installed capital (examples table)",
+        r"as a cost check: EUR (?P<figure>[\d,]+) M of capital",
+        run=lambda: example_run("genethon-bioprod-facility"),
+        compute=lambda run: run["economics"]["capital"]["total"] / 1e6,
+        write=whole,
+    ),
 ]
 
 
