@@ -156,7 +156,18 @@ def test_compare_a_chain_with_itself_and_one_more_cell_suite(tmp_path: Path) -> 
             ["compare", "{chain}", "{chain}", "--set", "cells:facility.rooms[1].count=-1"],
             "facility.rooms[1].count",
         ),
-        (["scale", "{chain}", "--vary", "x=1..2"], "is a chain"),
+        (
+            ["scale", "{chain}", "--stage", "nowhere", "--vary", "x=1..2"],
+            "--stage nowhere: 'nowhere' is not a stage of the chain (it has: vector, cells)",
+        ),
+        (
+            ["scale", "{scenario}", "--stage", "cells", "--vary", "facility.rooms[1].count=1..2"],
+            "is a scenario, not a chain",
+        ),
+        (
+            ["scale", "{chain}", "--stage", "cells", "--vary", "facility.rooms[1].count=0..2"],
+            "facility.rooms[1].count",
+        ),
         (["sensitivity", "{chain}", "--all-inputs"], "--all-inputs takes a scenario"),
         (["sweep", "{chain}", "--set", "cells:nowhere=1"], "is not a numeric parameter"),
     ],
@@ -218,3 +229,36 @@ def test_sweep_of_a_chain_runs_a_monte_carlo_at_each_point(tmp_path: Path) -> No
     one, two = (point["results"]["patients_per_year"] for point in data["points"])
     assert data["parameters"] == ["cells:facility.rooms[1].count"]
     assert two["p50"] == pytest.approx(2 * one["p50"], rel=1e-3)  # same draws, twice the suites
+
+
+def test_scale_on_a_chain_gives_the_therapy_at_every_value(tmp_path: Path) -> None:
+    chain = str(write_chain(tmp_path))
+    data = run_json(
+        "scale",
+        chain,
+        "--stage",
+        "cells",
+        "--vary",
+        "facility.rooms[1].count=1..3",
+        "--points",
+        "3",
+    )
+    assert data["stage"] == "cells" and data["stage_chosen"] == "--stage"
+    # each cell suite: 35 lots a year, 10 % fail: 31.5 patients; the vector allows 945
+    patients = [point["patients_per_year"] for point in data["points"]]
+    assert patients == pytest.approx([31.5, 63, 94.5])
+    for point in data["points"]:
+        cost = point["cost_per_patient"]
+        assert sum(cost["by_stage"].values()) == pytest.approx(cost["total"])
+        assert point["bottleneck"]["stage"] == "cells"
+    vector = run_json(
+        "scale", chain, "--vary", "process.steps[1].working_volume=10 L..20 L", "--points", "2"
+    )
+    assert vector["stage"] == "vector" and vector["stage_chosen"].startswith("default")
+    # the vector does not limit: the patients stay where the cells put them
+    assert [p["patients_per_year"] for p in vector["points"]] == pytest.approx([31.5, 31.5])
+    table = runner.invoke(
+        app, ["scale", chain, "--vary", "process.steps[1].working_volume=10 L..20 L"]
+    )
+    assert table.exit_code == 0, table.output
+    assert "scaled stage: vector (default: the most upstream stage" in table.stdout

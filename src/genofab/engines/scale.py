@@ -57,14 +57,22 @@ def scale(
 ) -> ScaleResult:
     """Cost per dose and its breakdowns at every value of ``path`` in ``points``, the
     downstream volumes following the scenario's scale rules."""
+    values = scaled_values(scenario, path, points)
+    unit = scenario.parameter(path)[0].unit
+    return _sweep(scenario, path, unit, values, points, origin)
+
+
+def scaled_values(scenario: Scenario, path: str, points: Array) -> dict[str, Any]:
+    """The scenario's values with ``path`` at each of ``points`` (checked against its field's
+    rules) and the downstream volumes following the scale rules: what :func:`scale` evaluates,
+    and what a chain's scale gives the stage it scales."""
     parameter = scenario.check_values(path, points)
     base = scenario.values()
     values: dict[str, Any] = dict(base)
     values[path] = np.asarray(points, dtype=float) * (
         values[path] / parameter.value if parameter.value else 1.0
     )
-    values = follow_scale_rules(scenario, base, values, path)
-    return _sweep(scenario, path, parameter.unit, values, points, origin)
+    return follow_scale_rules(scenario, base, values, path)
 
 
 def ruled_steps(scenario: Scenario, swept: str | None = None) -> list[int]:

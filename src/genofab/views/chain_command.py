@@ -126,6 +126,22 @@ def parse_chain_sets(chain: Chain, sets: list[str]) -> dict[str, dict[str, list[
     return found
 
 
+def scale_stage(chain: Chain, stage: str | None) -> tuple[str, str]:
+    """The stage ``scale`` varies on a chain (``--stage``, or the most upstream stage) and
+    how it was chosen; an unknown stage is refused with what there is."""
+    from genofab.engines.chain_scale import DEFAULT_STAGE_REASON, default_scale_stage
+    from genofab.errors import UsageError
+
+    if stage is None:
+        return default_scale_stage(chain), DEFAULT_STAGE_REASON
+    names = [s.name for s in chain.stages]
+    if stage not in names:
+        raise UsageError(
+            f"--stage {stage}: '{stage}' is not a stage of the chain (it has: {', '.join(names)})"
+        )
+    return stage, "--stage"
+
+
 def single_values(
     grid: dict[str, dict[str, list[float]]], command: str
 ) -> dict[str, dict[str, float]]:

@@ -572,9 +572,9 @@ def _specifications(pairs: list[str] | None) -> dict[str, Any]:
     return found
 
 
-def _records_files(files: list[Path]) -> tuple[Any, Any]:
-    """The lot records and the environment monitoring among ``files`` (each read all or
-    nothing; at most one of each)."""
+def _records_files(files: list[Path], layout: str = "auto") -> tuple[Any, Any]:
+    """The lot records (read in ``layout``) and the environment monitoring among ``files``
+    (each read all or nothing; at most one of each)."""
     from genofab.errors import UsageError
     from genofab.io.records import is_monitoring, lots_of, parse_monitoring, read_grid
 
@@ -588,7 +588,7 @@ def _records_files(files: list[Path]) -> tuple[Any, Any]:
         else:
             if lots is not None:
                 raise UsageError(f"--records {file}: a second lot file; give one")
-            lots = lots_of(grid)
+            lots = lots_of(grid, layout=layout)
     return lots, monitoring
 
 
@@ -600,15 +600,17 @@ def review_for_report(
     baseline: int | None,
     samples: int | None,
     seed: int,
+    layout: str = "auto",
 ) -> Any:
     """The records review a report shows (None without --records): charts, capability,
-    equivalence, and with a scenario each site's fits and the predictions from them."""
+    equivalence, each site's fits, and with a scenario the predictions from them; the lot
+    file read in ``layout`` (wide, long or auto)."""
     from genofab.errors import UsageError
     from genofab.service.records import DEFAULT_SAMPLES, review_records
 
     if not files:
-        if specs or margins or baseline is not None:
-            raise UsageError("--spec, --margin and --baseline go with --records FILE")
+        if specs or margins or baseline is not None or layout != "auto":
+            raise UsageError("--spec, --margin, --baseline and --layout go with --records FILE")
         return None
     if scenario is not None:
         from genofab.io.network_file import is_network_document
@@ -618,7 +620,7 @@ def review_for_report(
         document = read_yaml(scenario)
         if is_outlook_document(document) or is_network_document(document):
             raise UsageError("--records goes with a scenario, not with an outlook or a network")
-    lots, monitoring = _records_files(files)
+    lots, monitoring = _records_files(files, layout)
     if lots is None:
         raise UsageError("--records: give a lot file (monitoring alone has no lots to review)")
     names = [m.name for m in lots.measurements]
@@ -644,6 +646,7 @@ def report_records(
     baseline: int | None,
     samples: int | None,
     seed: int,
+    layout: str = "auto",
 ) -> bool:
     """Write the report of a records file given in place of a scenario (with --records, the
     monitoring); False when ``file`` is not a records file."""
@@ -657,7 +660,9 @@ def report_records(
             "--samples: a records file alone has no Monte Carlo (report a scenario"
             " with --records to predict each site)"
         )
-    review = review_for_report([file, *(files or [])], None, specs, margins, baseline, None, seed)
+    review = review_for_report(
+        [file, *(files or [])], None, specs, margins, baseline, None, seed, layout
+    )
     for path in write_records_report(review, output, stem):
         sys.stdout.write(f"{output / path}\n")
     return True

@@ -317,7 +317,7 @@ def records_sheets(review: RecordsReview) -> Sheets:
                     c.anderson_darling.p_bound,
                     ", ".join(f"{k} {v:.6g}" for k, v in c.parameters.items()),
                     ", ".join(f"{k} {v:.6g}" for k, v in f.fit.predictive.items())
-                    if c.kind == f.fit.chosen
+                    if c.kind == f.fit.chosen and fitted.scenario is not None
                     else "",
                     f.source if c.kind == f.fit.chosen else "",
                 ]
