@@ -175,6 +175,13 @@ def test_a_network_runs_and_shows_its_assignment_and_turnaround(bench: Workbench
     assert [(r["centre"], r["site"], r["patients"]) for r in level["routes"]] == [
         ("north", "near", 2)
     ]
+    too_many = bench.client.post(
+        "/api/runs",
+        headers=bench.headers["bob"],
+        json={"document_id": made.json()["id"], "kind": "network", "samples": 200_000},
+    )
+    assert too_many.status_code == 422  # a network's Monte Carlo draws at most 100,000
+    assert "samples must be from 1 to 100,000" in too_many.json()["detail"]
     page = bench.login("bob").get(f"/runs/{done['id']}")
     assert 'id="network-levels"' in page.text and 'id="assignment-1"' in page.text
     assert page.text.count("data-chart") == 1

@@ -46,7 +46,7 @@ def run_outlook_document(
     from genofab.io.outlook_file import validate_outlook_document
 
     if samples is not None and not 1 <= samples <= MAX_SAMPLES:
-        raise UsageError(f"samples {samples}: an outlook draws 1 to {MAX_SAMPLES:,} samples")
+        raise UsageError(f"--samples {samples}: an outlook draws 1 to {MAX_SAMPLES:,} samples")
     loaded = validate_outlook_document(document, folder, resolve)
     try:
         return run_outlook(
@@ -79,7 +79,7 @@ def run_network_document(
     from genofab.io.network_file import validate_network_document
 
     if samples is not None and not 1 <= samples <= MAX_SAMPLES:
-        raise UsageError(f"samples {samples}: a network draws 1 to {MAX_SAMPLES:,} samples")
+        raise UsageError(f"--samples {samples}: a network draws 1 to {MAX_SAMPLES:,} samples")
     loaded = validate_network_document(document, folder, resolve)
     try:
         return run_network(
