@@ -235,3 +235,38 @@ def test_a_request_is_approved_scheduled_and_its_sponsor_sees_only_its_lots(
     expect(alice.locator("#requests .lot")).to_have_count(2)
     assert alice.locator("#requests a").all_inner_texts() == [f"#{ids['alice']}"]
     _shot(alice, "lots")
+
+
+def test_uploaded_demo_records_show_their_control_charts_and_capability(
+    browser: Any, server: dict[str, Any]
+) -> None:
+    from playwright.sync_api import expect
+
+    records = ROOT / "examples" / "records"
+    page = _page(browser, server, "alice")
+    page.click("header >> text=Batch records")
+    expect(page.locator("h1")).to_have_text("Batch records")
+    page.set_input_files("#records-upload input[name=file]", str(records / "bad-lots.xlsx"))
+    page.fill("#records-upload input[name=reason]", "lots of 2026")
+    page.click("#records-upload button[type=submit]")
+    expect(page.locator("#problem-list")).to_contain_text("formula cell")
+    expect(page.locator("#upload-problems")).to_contain_text("Nothing was stored")
+    _shot(page, "records-problems")
+    page.set_input_files("#records-upload input[name=file]", str(records / "lots.csv"))
+    page.set_input_files("#records-upload input[name=monitoring]", str(records / "monitoring.csv"))
+    page.fill("#records-upload textarea[name=specifications]", "chromatography.step_yield=35:70")
+    page.fill("#records-upload input[name=reason]", "lots of 2026")
+    page.click("#records-upload button[type=submit]")
+    expect(page.locator("h1")).to_contain_text("LV-SCD-synthetic v1")
+    expect(page.locator("#review-state")).to_have_text("done", timeout=180_000)
+    charts = page.locator(".control-chart")
+    expect(charts).to_have_count(12)
+    expect(charts.first.locator(".main-svg").first).to_be_visible()  # drawn by plotly.js
+    expect(page.locator("#capability")).to_contain_text("Évry")
+    expect(page.locator("#capability")).to_contain_text("chromatography.step_yield")
+    expect(page.locator("#equivalence")).to_contain_text("NOT shown")
+    expect(page.locator("#excursions")).to_contain_text("EVR-ZP1")
+    page.locator("#records-summary").scroll_into_view_if_needed()
+    _shot(page, "records")
+    page.locator("#capability").scroll_into_view_if_needed()
+    _shot(page, "records-capability")

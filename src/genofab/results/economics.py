@@ -62,6 +62,7 @@ class CapitalItemResult(Result):
     m³ for a volume) and the exponent."""
 
     name: str
+    path: str = Field(default="", description="where it is declared (economics.areas[i] ...)")
     kind: str = Field(description="building or equipment")
     units: float
     area: float | None = Field(

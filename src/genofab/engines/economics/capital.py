@@ -32,6 +32,7 @@ class CapitalItem:
     the years it is recovered over and what it costs a year (recovery and running)."""
 
     name: str
+    path: str  # where it is declared: economics.areas[i] or economics.equipment[i]
     kind: str  # "building" or "equipment"
     units: Array
     area: Array | None  # a building's floor area for all its units, m²
@@ -158,6 +159,7 @@ def capital_arrays(
         items.append(
             CapitalItem(
                 name=area_item.name,
+                path=f"economics.areas[{i}]",
                 kind="building",
                 units=units,
                 area=area,
@@ -203,6 +205,7 @@ def capital_arrays(
         items.append(
             CapitalItem(
                 name=item.name,
+                path=f"economics.equipment[{i}]",
                 kind="equipment",
                 units=units,
                 area=None,

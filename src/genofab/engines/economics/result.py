@@ -199,6 +199,7 @@ def _capital_item(item: CapitalItem) -> CapitalItemResult:
 
     return CapitalItemResult(
         name=item.name,
+        path=item.path,
         kind=item.kind,
         units=float(item.units),
         area=shown(item.area),

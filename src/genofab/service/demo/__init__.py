@@ -100,4 +100,47 @@ def load_demo(database: Database) -> dict[str, str]:
         reason="demo: the platform plan",
         base_version=None,
     )
+    if folder is not None:
+        load_demo_records(database, folder, sponsor_ids[0])
     return credentials
+
+
+#: The synthetic batch records of ``examples/records`` (docs/records.md), stored under the
+#: first demo sponsor with the process they were drawn around and the walk-through's
+#: specification of the chromatography step yield.
+DEMO_RECORDS_SCENARIO = "lv-sickle-cell-current"
+DEMO_SPECIFICATIONS = "chromatography.step_yield=35:70"
+
+
+def load_demo_records(database: Database, folder: Path, sponsor_id: int) -> None:
+    """Store the synthetic demo records (lots and environment monitoring) for ``sponsor_id``
+    with the scenario they calibrate, and queue their review (run when the server starts)."""
+    from genofab.service.jobs import start_run
+    from genofab.service.stored_records import Upload, save_records
+
+    lots = folder / "records" / "lots.csv"
+    monitoring = folder / "records" / "monitoring.csv"
+    scenario = folder / f"{DEMO_RECORDS_SCENARIO}.yaml"
+    if not (lots.is_file() and monitoring.is_file() and scenario.is_file()):
+        return
+    documents.save(
+        database,
+        SYSTEM,
+        kind="scenario",
+        name=DEMO_RECORDS_SCENARIO,
+        content=scenario.read_text("utf-8"),
+        reason="demo: the process of the synthetic batch records",
+        base_version=None,
+        owner=sponsor_id,
+    )
+    saved, _ = save_records(
+        database,
+        SYSTEM,
+        lots_file=Upload(lots.read_bytes(), False),
+        monitoring_file=Upload(monitoring.read_bytes(), False),
+        specifications=DEMO_SPECIFICATIONS,
+        scenario=DEMO_RECORDS_SCENARIO,
+        reason="demo: synthetic batch records (examples/records, docs/records.md)",
+        owner=sponsor_id,
+    )
+    start_run(database, SYSTEM, saved.document_id, saved.version, "review")

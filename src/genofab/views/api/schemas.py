@@ -85,7 +85,17 @@ class RunCreate(Body):
 
     document_id: int = Field(ge=1, le=2**31 - 1)
     version: int | None = Field(default=None, ge=1, le=2**31 - 1)
-    kind: Literal["run", "monte_carlo", "sensitivity", "sweep", "report", "schedule"] = "run"
+    kind: Literal[
+        "run",
+        "monte_carlo",
+        "sensitivity",
+        "sweep",
+        "report",
+        "schedule",
+        "review",
+        "outlook",
+        "network",
+    ] = "run"
     seed: int = Field(default=1, ge=0, le=2**31 - 1)
     samples: int | None = Field(default=None, ge=1, le=1_000_000)
     grid: (

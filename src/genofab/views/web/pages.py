@@ -24,7 +24,7 @@ from genofab.service.checks import check_plan, check_scenario, problems_of
 from genofab.service.jobs import start_run
 from genofab.views.api.deps import SESSION_COOKIE, Caller, check_csrf, identify
 from genofab.views.api.schemas import PathId
-from genofab.views.web import charts
+from genofab.views.web import charts, records_charts
 
 QueryId = Annotated[int, Query(ge=1, le=2**31 - 1)]
 
@@ -32,6 +32,8 @@ HERE = resources.files("genofab.views.web")
 templates = Jinja2Templates(directory=str(HERE.joinpath("templates")))
 templates.env.filters["figure"] = charts.figure
 templates.env.filters["spread"] = charts.spread_text
+templates.env.filters["figure_number"] = charts.number
+templates.env.filters["interval"] = records_charts.interval
 
 
 class VendoredFiles(StaticFiles):
@@ -170,9 +172,12 @@ def mount_pages(app: FastAPI) -> None:
     @app.get("/documents/{document_id}", response_class=HTMLResponse, include_in_schema=False)
     def document_page(
         request: Request, document_id: PathId, caller: PageCaller, version: QueryId | None = None
-    ) -> HTMLResponse:
+    ) -> Response:
         with database.transaction(caller.scope) as session:
             document = store.get_document(session, caller.scope, document_id)
+            if document.kind == "records":
+                query = f"?version={version}" if version else ""
+                return RedirectResponse(f"/records/{document_id}{query}", 303)
             kept = store.version_list(session, document)
             shown = store.get_version(session, document, version)
             runs = run_store.list_runs(session, caller.scope, [v.id for v in kept])
@@ -416,6 +421,10 @@ def mount_pages(app: FastAPI) -> None:
             board=board,
             chart=charts.load_heatmap(board["by_kind"], "kind"),
         )
+
+    from genofab.views.web.records_pages import mount_records_pages
+
+    mount_records_pages(app)
 
     @app.post("/schedule", include_in_schema=False)
     def schedule(request: Request, caller: PageCaller) -> Response:
