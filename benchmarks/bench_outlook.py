@@ -29,6 +29,7 @@ from genofab.engines.demand.expansion import (
     solve_expansion,
 )
 from genofab.engines.network import LaneSpec, NetworkProblem, SiteSpec, even_arrivals, solve_network
+from genofab.engines.network_run import apportion
 
 
 def expansion_problem(seed: int = 1) -> ExpansionProblem:
@@ -117,11 +118,8 @@ def network_problem(patients: int, seed: int = 1) -> NetworkProblem:
     rng = np.random.default_rng(seed)
     centres = tuple(f"c{k}" for k in range(5))
     shares = rng.dirichlet(np.ones(5))
-    # Whole patients per centre by largest remainder, so that they add up to `patients`.
-    exact = patients * shares
-    counts = np.floor(exact).astype(int)
-    counts[np.argsort(counts - exact)[: patients - int(counts.sum())]] += 1
-    arrivals = tuple(even_arrivals(int(count), 365, (k + 1) / 6) for k, count in enumerate(counts))
+    counts = apportion(patients, [float(share) for share in shares])
+    arrivals = tuple(even_arrivals(count, 365, (k + 1) / 6) for k, count in enumerate(counts))
     sizes = (4, 31, 10, 4, 31, 10)
     daily = {4: 23_136, 10: 57_840, 31: 173_521}
     sites = tuple(

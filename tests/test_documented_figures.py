@@ -80,11 +80,12 @@ class Figure:
     doc: str
     what: str
     run: Callable[[], dict[str, Any]]
-    compute: Callable[[dict[str, Any]], float]
-    write: Callable[[float], str]
+    compute: Callable[[dict[str, Any]], Any]
+    write: Callable[[Any], str]
     row: str | None = None
     column: int = 1
     pattern: str | None = None
+    table: str | None = None
 
 
 def sentence(doc: str, what: str, pattern: str, **rest: Any) -> Figure:
@@ -165,6 +166,309 @@ def outlook_figures() -> list[Figure]:
     return found
 
 
+@cache
+def network_monte_carlo() -> dict[str, Any]:
+    """`genofab run examples/car-t-network.yaml --samples 1000 --seed 1` (docs/network.md's
+    tables: the plan of each demand level, then its day-by-day operation's spread)."""
+    return cli_json("run", str(EXAMPLES / "car-t-network.yaml"), "--samples", "1000", "--seed", "1")
+
+
+def network_level(index: int) -> Callable[[], dict[str, Any]]:
+    return lambda: dict(network_monte_carlo()["levels"][index])
+
+
+def bracketed(form: Callable[[float], str]) -> Callable[[dict[str, float]], str]:
+    """P50 [P5–P95], each written by ``form``; a spread that is 0 throughout is written 0."""
+
+    def write(spread: dict[str, float]) -> str:
+        if spread["p5"] == spread["p95"] == 0:
+            return "0"
+        return f"{form(spread['p50'])} [{form(spread['p5'])}–{form(spread['p95'])}]"
+
+    return write
+
+
+def served_of(level: dict[str, Any]) -> str:
+    spread = level["spread"]
+    return f"{bracketed(whole)(spread['patients_served'])} of {level['patients']:,}"
+
+
+def network_figures() -> list[Figure]:
+    found = []
+    for index, row in enumerate(("50", "200", "1,000", "3,000")):
+        run = network_level(index)
+        plan = "| patients a year | patients | sites open |"
+        found += [
+            Figure(
+                "docs/network.md",
+                f"{row}: patients",
+                run,
+                lambda level: level["patients"],
+                whole,
+                row,
+                1,
+                None,
+                plan,
+            ),
+            Figure(
+                "docs/network.md",
+                f"{row}: served",
+                run,
+                lambda level: level["patients_served"],
+                whole,
+                row,
+                3,
+                None,
+                plan,
+            ),
+            Figure(
+                "docs/network.md",
+                f"{row}: cost per therapy",
+                run,
+                lambda level: level["cost_per_therapy"],
+                three_figures,
+                row,
+                4,
+                None,
+                plan,
+            ),
+            Figure(
+                "docs/network.md",
+                f"{row}: vein to vein P50",
+                run,
+                lambda level: level["turnaround"]["p50_days"],
+                whole,
+                row,
+                5,
+                None,
+                plan,
+            ),
+        ]
+        spread = "| patients a year | served | within 28 days |"
+        columns: list[tuple[str, Callable[[dict[str, Any]], Any], Callable[[Any], str]]] = [
+            ("served (spread)", lambda level: level, served_of),
+            (
+                "within the limit",
+                lambda level: level["spread"]["share_within_limit"],
+                lambda value: bracketed(lambda v: f"{100 * v:.3g}")(value) + " %",
+            ),
+            ("vein to vein", lambda level: level["spread"]["turnaround_days"], bracketed(whole)),
+            (
+                "mean wait",
+                lambda level: level["spread"]["mean_wait_days"],
+                bracketed(lambda v: f"{v:.2g}"),
+            ),
+            (
+                "lost waiting",
+                lambda level: level["spread"]["patients_lost_waiting"],
+                bracketed(whole),
+            ),
+            (
+                "cost per therapy (spread)",
+                lambda level: level["spread"]["cost_per_therapy"],
+                bracketed(three_figures),
+            ),
+        ]
+        for column, (what, compute, write) in enumerate(columns, start=1):
+            found.append(
+                Figure(
+                    "docs/network.md",
+                    f"{row}: {what}",
+                    run,
+                    compute,
+                    write,
+                    row,
+                    column,
+                    None,
+                    spread,
+                )
+            )
+    found.append(
+        sentence(
+            "docs/network.md",
+            "patients unserved at 3,000 a year",
+            r"the (?P<figure>[\d,]+) patients left unserved",
+            run=network_level(3),
+            compute=lambda level: level["patients_unserved"],
+            write=whole,
+        )
+    )
+    found += [
+        sentence(
+            "docs/network.md",
+            "the least used open site at 3,000 a year",
+            r"are full \((?P<figure>\d+) to \d+ % of\s+their places\)",
+            run=network_level(3),
+            compute=lambda level: min(level["utilisation"].values()),
+            write=lambda value: f"{100 * value:.0f}",
+        ),
+        sentence(
+            "docs/network.md",
+            "the most used open site at 3,000 a year",
+            r"are full \(\d+ to (?P<figure>\d+ %) of\s+their places\)",
+            run=network_level(3),
+            compute=lambda level: max(level["utilisation"].values()),
+            write=percent,
+        ),
+        sentence(
+            "docs/network.md",
+            "the large site's use at 1,000 a year",
+            r"at 1,000 a year the large site runs at (?P<figure>\d+ %)",
+            run=network_level(2),
+            compute=lambda level: level["utilisation"]["paris_large"],
+            write=percent,
+        ),
+    ]
+    return found
+
+
+@cache
+def example_run(name: str) -> dict[str, Any]:
+    """The deterministic run of one scenario example (README's table of examples)."""
+    return run_example(EXAMPLES / name)
+
+
+def example(name: str) -> Callable[[], dict[str, Any]]:
+    return lambda: example_run(name)
+
+
+def thousands(value: float) -> str:
+    """EUR 130 k: to the nearest thousand, in thousands."""
+    return f"{value / 1e3:,.0f}"
+
+
+def millions_of(digits: int) -> Callable[[float], str]:
+    return lambda value: f"{value / 1e6:,.{digits}f}"
+
+
+CURRENT = "lv-sickle-cell-current.yaml"
+INDUSTRIAL = "lv-sickle-cell-industrial.yaml"
+GENETHON = "genethon-bioprod-facility.yaml"
+
+
+def examples_table() -> list[Figure]:
+    """README's table of shipped examples: the figures its rows quote."""
+
+    def row(
+        name: str,
+        what: str,
+        pattern: str,
+        compute: Callable[[dict[str, Any]], Any],
+        write: Callable[[Any], str],
+    ) -> Figure:
+        return sentence(
+            "README.md", f"{name}: {what}", pattern, run=example(name), compute=compute, write=write
+        )
+
+    return [
+        row(
+            CURRENT,
+            "lots a year",
+            r"current\.yaml` \| [^|]*?: (?P<figure>\d+) lots a year",
+            lambda r: r["lots_per_year"],
+            whole,
+        ),
+        row(
+            CURRENT,
+            "patients per lot",
+            r"current\.yaml` \| [^|]*?lots a year, (?P<figure>\d+) patients per lot",
+            lambda r: r["patients_per_lot"],
+            whole,
+        ),
+        row(
+            CURRENT,
+            "years to treat the cohort",
+            r"current\.yaml` \| [^|]*?patients in (?P<figure>[\d.]+) years",
+            lambda r: r["years_to_treat_cohort"],
+            lambda v: f"{v:.1f}",
+        ),
+        row(
+            CURRENT,
+            "cost of goods a dose",
+            r"current\.yaml` \| [^|]*?about EUR (?P<figure>[\d,]+) k of cost of goods a dose",
+            lambda r: r["cogs_per_dose"],
+            thousands,
+        ),
+        row(
+            INDUSTRIAL,
+            "patients per lot",
+            r"industrial\.yaml` \| [^|]*?, (?P<figure>[\d,]+) patients per lot",
+            lambda r: r["patients_per_lot"],
+            whole,
+        ),
+        row(
+            INDUSTRIAL,
+            "patients a year",
+            r"industrial\.yaml` \| [^|]*?patients per lot, (?P<figure>[\d,]+) patients a year",
+            lambda r: r["patients_per_year"],
+            whole,
+        ),
+        row(
+            INDUSTRIAL,
+            "cost of goods a dose",
+            r"industrial\.yaml` \| [^|]*?about EUR (?P<figure>[\d,]+) a dose",
+            lambda r: r["cogs_per_dose"],
+            three_figures,
+        ),
+        row(
+            GENETHON,
+            "capital",
+            r"genethon-bioprod-facility\.yaml` \| [^|]*?EUR (?P<figure>[\d.]+) M of capital",
+            lambda r: r["economics"]["capital"]["total"],
+            millions_of(0),
+        ),
+        row(
+            GENETHON,
+            "running cost a year",
+            r"genethon-bioprod-facility\.yaml` \| [^|]*?about EUR (?P<figure>[\d.]+) M a year"
+            r" of running cost",
+            lambda r: (
+                r["economics"]["running_cost_per_lot"] * r["economics"]["lots_started_per_year"]
+            ),
+            millions_of(0),
+        ),
+        row(
+            GENETHON,
+            "running cost per lot",
+            r"genethon-bioprod-facility\.yaml` \| [^|]*?EUR (?P<figure>[\d.]+) M running cost",
+            lambda r: r["economics"]["running_cost_per_lot"],
+            millions_of(2),
+        ),
+        row(
+            GENETHON,
+            "depreciation per lot",
+            r"genethon-bioprod-facility\.yaml` \| [^|]*?EUR (?P<figure>[\d.]+) M depreciation"
+            r" per lot",
+            lambda r: r["economics"]["depreciation_per_lot"],
+            millions_of(2),
+        ),
+        sentence(
+            "README.md",
+            f"{INDUSTRIAL}: P5 of patients a year (100,000 samples, seed 1)",
+            r"P5–P95 of (?P<figure>[\d,]+)–[\d,]+ patients a year",
+            run=industrial_monte_carlo,
+            compute=lambda run: run["patients_per_year"]["p5"],
+            write=whole,
+        ),
+        sentence(
+            "README.md",
+            f"{INDUSTRIAL}: P95 of patients a year (100,000 samples, seed 1)",
+            r"P5–P95 of [\d,]+–(?P<figure>[\d,]+) patients a year",
+            run=industrial_monte_carlo,
+            compute=lambda run: run["patients_per_year"]["p95"],
+            write=whole,
+        ),
+        sentence(
+            "README.md",
+            f"{INDUSTRIAL}: probability of meeting the demand (100,000 samples, seed 1)",
+            r"a (?P<figure>\d+ %) chance of meeting a demand",
+            run=industrial_monte_carlo,
+            compute=lambda run: run["probability_of_meeting_demand"],
+            write=percent,
+        ),
+    ]
+
+
 FIGURES: list[Figure] = [
     sentence(
         "README.md",
@@ -225,6 +529,8 @@ FIGURES: list[Figure] = [
         write=lambda value: f"{value:.1%}".replace("%", " %"),
     ),
     *outlook_figures(),
+    *network_figures(),
+    *examples_table(),
 ]
 
 
@@ -235,7 +541,15 @@ def located(figure: Figure) -> tuple[int, str]:
         match = re.search(figure.pattern, text)
         assert match, f"{figure.doc}: no text matches {figure.pattern!r} ({figure.what})"
         return text.count("\n", 0, match.start("figure")) + 1, match.group("figure")
-    for number, line in enumerate(text.splitlines(), start=1):
+    lines = text.splitlines()
+    start = 0
+    if figure.table is not None:
+        heads = [k for k, line in enumerate(lines) if line.startswith(figure.table)]
+        assert heads, f"{figure.doc}: no table starts with {figure.table!r} ({figure.what})"
+        start = heads[0]
+    for number, line in enumerate(lines[start:], start=start + 1):
+        if figure.table is not None and not line.startswith("|"):
+            break
         cells = [part.strip() for part in line.strip().strip("|").split("|")]
         if line.startswith("|") and cells[0] == figure.row:
             return number, cells[figure.column]
@@ -259,3 +573,32 @@ def test_every_documented_figure_is_found() -> None:
     for figure in FIGURES:
         assert Path(ROOT / figure.doc).is_file()
         located(figure)
+
+
+def test_readme_compare_block_is_the_command_s_output() -> None:
+    """README's `genofab compare` block, table rows included, is what the command prints at
+    100 columns (as the README says it was made): a change to either example shows here."""
+    import os
+    import subprocess
+    import sys
+
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    command = (
+        "genofab compare examples/lv-sickle-cell-current.yaml"
+        " examples/lv-sickle-cell-industrial.yaml"
+    )
+    start = text.index(f"$ {command}\n") + len(f"$ {command}\n")
+    written = text[start : text.index("```", start)].rstrip("\n").splitlines()
+    done = subprocess.run(
+        [sys.executable, "-m", "genofab", *command.split()[1:]],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env={**os.environ, "COLUMNS": "100", "NO_COLOR": "1", "TERM": "dumb"},
+        check=True,
+    )
+    printed = done.stdout.rstrip("\n").splitlines()
+    assert [line.rstrip() for line in written] == [line.rstrip() for line in printed], (
+        "README.md's compare block differs from the command's output at COLUMNS=100: replace"
+        " it with\n" + done.stdout
+    )
