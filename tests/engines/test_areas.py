@@ -193,3 +193,27 @@ def test_the_conventional_roll_up_and_the_quality_view_worked() -> None:
             "total": 347_000,
         }
     )
+
+
+#: Shipped scenarios whose areas and equipment add up to a published all-in investment
+#: (the dossier's EUR 28 M facility, S3, S7), installation included: no installation factors.
+ALL_IN_INVESTMENT = {"genethon-bioprod-facility", "lv-sickle-cell-current", "lv-adherent"}
+
+
+def test_the_shipped_scenarios_use_installed_capital_and_one_off_costs() -> None:
+    from genofab.io.scenario_file import parse_scenario
+    from genofab.io.templates import template_text, templates
+    from tests.helpers import scenario_examples
+
+    texts = {path.stem: path.read_text(encoding="utf-8") for path in scenario_examples()}
+    texts.update({name: template_text(name) for name in templates()})
+    for name, text in texts.items():
+        economics = parse_scenario(text, f"{name}.yaml").scenario.economics
+        if economics is None:
+            continue
+        if name in ALL_IN_INVESTMENT:
+            assert economics.installation is None and "all-in investment" in text, name
+        else:
+            assert economics.installation is not None, name
+        if economics.pricing is not None:  # a product to launch: PPQ lots, transfer ...
+            assert any(fee.per == "once" for fee in economics.fees), name
