@@ -193,3 +193,42 @@ def test_the_conventional_roll_up_and_the_quality_view_worked() -> None:
             "total": 347_000,
         }
     )
+
+
+#: Shipped scenarios whose areas and equipment add up to a published all-in investment
+#: (the dossier's EUR 28 M facility, S3, S7), installation included: no installation factors.
+ALL_IN_INVESTMENT = {"genethon-bioprod-facility", "lv-sickle-cell-current", "lv-adherent"}
+
+
+def test_the_shipped_scenarios_use_installed_capital_and_one_off_costs() -> None:
+    from genofab.io.scenario_file import parse_scenario
+    from genofab.io.templates import template_text, templates
+    from tests.helpers import scenario_examples
+
+    texts = {path.stem: path.read_text(encoding="utf-8") for path in scenario_examples()}
+    texts.update({name: template_text(name) for name in templates()})
+    for name, text in texts.items():
+        economics = parse_scenario(text, f"{name}.yaml").scenario.economics
+        if economics is None:
+            continue
+        if name in ALL_IN_INVESTMENT:
+            assert economics.installation is None and "all-in investment" in text, name
+        else:
+            assert economics.installation is not None, name
+        if economics.pricing is not None:  # a product to launch: PPQ lots, transfer ...
+            assert any(fee.per == "once" for fee in economics.fees), name
+
+
+def test_scale_shows_the_floor_area_following_the_rooms() -> None:
+    """`genofab scale` of the industrial example over its suites and its QC laboratories:
+    300 m² a suite and 200 m² a QC laboratory are added; 1,010 m² as stated (300 + 60 + 50 +
+    200 + 400)."""
+    from genofab.engines.scale import scale
+    from genofab.io.scenario_file import load_scenario
+    from tests.helpers import EXAMPLES
+
+    scenario = load_scenario(EXAMPLES / "lv-sickle-cell-industrial.yaml").scenario
+    suites = scale(scenario, "facility.rooms[1].count", np.array([1.0, 2.0, 3.0]))
+    assert [point.floor_area for point in suites.points] == [1010.0, 1310.0, 1610.0]
+    labs = scale(scenario, "facility.rooms[3].count", np.array([1.0, 2.0]))
+    assert [point.floor_area for point in labs.points] == [1010.0, 1210.0]

@@ -166,6 +166,19 @@ def test_the_page_inlines_each_chart_once_as_drawn(records_report: Path) -> None
     charts = sorted((records_report / "figures").glob("*.svg"))
     records_charts = [p for p in charts if "records-chart" in p.name]
     assert len(records_charts) == 6  # 3 measurements × 2 sites, each drawn once
+    sites = [p for p in charts if "records-sites" in p.name]
+    assert len(sites) == 3  # each measurement's sites side by side, once
+    body = sites[0].read_text(encoding="utf-8")
+    body = re.sub(r"<metadata>.*?</metadata>\s*", "", body[body.index("<svg") :], flags=re.DOTALL)
+    assert page.count(body) == 1 and 'id="records-sites"' in page
+    shown = {
+        (r["measurement"], r["site"]): r
+        for r in sheet_rows(records_report / "lots.xlsx", "Site distributions")
+    }
+    lots = read_lots(records_report.parent / "lots.csv").select(site="Lyon").values(TITER)
+    lyon = shown[(TITER, "Lyon")]
+    assert lyon["lots"] == 16 and lyon["median"] == pytest.approx(float(np.median(lots)))
+    assert lyon["sd"] == pytest.approx(float(lots.std(ddof=1)))
     assert "not shown equivalent" in page and "LYO-26-016" in page
     assert "src=" not in page  # nothing fetched from anywhere
 
@@ -195,7 +208,8 @@ def test_a_records_file_alone_gets_a_report_of_its_own(demo_folder: Path, tmp_pa
     result = runner.invoke(app, ["report", str(lots), "-o", str(out), "--no-progress"])
     assert result.exit_code == 0, result.output
     page = (out / "titres.html").read_text(encoding="utf-8")
-    assert page.count("<svg") == 2 and "Batch records: titres.csv" in page
+    # two control charts and the titre's sites side by side
+    assert page.count("<svg") == 3 and "Batch records: titres.csv" in page
     # no scenario: the fits are shown, in the column's unit, and nothing is written or predicted
     assert "Distributions fitted" in page and "No scenario was given" in page
     assert "Predicted from each site" not in page

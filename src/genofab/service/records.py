@@ -110,6 +110,23 @@ def capability_by_site(
     ]
 
 
+def site_distributions(records: LotRecords, names: list[str] | None = None) -> list[Any]:
+    """Each named measurement (default: every one) at each site summarised side by side
+    (engines.records.summary.SiteDistribution), in measurement then site order; a site where
+    a measurement has no value is left out of that measurement."""
+    from genofab.engines.records.summary import site_distribution
+
+    found = []
+    for name in names or [m.name for m in records.measurements]:
+        unit = records.measurements[records.measurement_index(name)].unit
+        for site in records.sites():
+            values = records.select(site=site).values(name)
+            if not np.isfinite(values).any():
+                continue
+            found.append(site_distribution(values, measurement=name, unit=unit, site=site))
+    return found
+
+
 def reference_site(records: LotRecords, reference: str | None) -> tuple[str, list[str]]:
     """The reference site (the first by default) and the others; an error with one site."""
     sites = list(records.sites())
@@ -451,6 +468,7 @@ class RecordsReview:
     monitoring: MonitoringRecords | None = None
     excursions: MonitoringReport | None = None
     notes: list[str] = field(default_factory=list)
+    distributions: list[Any] = field(default_factory=list)
 
 
 def review_records(
@@ -466,7 +484,8 @@ def review_records(
     seed: int = 1,
 ) -> RecordsReview:
     """The whole review of a records file: a chart of every measurement at every site,
-    capability where a specification is given, equivalence of every site to the first, each
+    capability where a specification is given, each measurement's sites side by side and
+    equivalence of every site to the first, each
     site's fits (with a scenario, written into copies of it and the predictions from them;
     without one, :func:`measurement_fits`); with monitoring, its
     excursions and the lots they touch. A part that cannot be computed (too few lots at a site)
@@ -495,6 +514,7 @@ def review_records(
     sites = list(lots.sites())
     if len(sites) > 1:
         review.reference = sites[0]
+        review.distributions = site_distributions(lots, names)
         for name in names:
             try:
                 review.equivalence += site_equivalence(lots, sites[0], [name], margins)
