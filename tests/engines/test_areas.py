@@ -217,3 +217,18 @@ def test_the_shipped_scenarios_use_installed_capital_and_one_off_costs() -> None
             assert economics.installation is not None, name
         if economics.pricing is not None:  # a product to launch: PPQ lots, transfer ...
             assert any(fee.per == "once" for fee in economics.fees), name
+
+
+def test_scale_shows_the_floor_area_following_the_rooms() -> None:
+    """`genofab scale` of the industrial example over its suites and its QC laboratories:
+    300 m² a suite and 200 m² a QC laboratory are added; 1,010 m² as stated (300 + 60 + 50 +
+    200 + 400)."""
+    from genofab.engines.scale import scale
+    from genofab.io.scenario_file import load_scenario
+    from tests.helpers import EXAMPLES
+
+    scenario = load_scenario(EXAMPLES / "lv-sickle-cell-industrial.yaml").scenario
+    suites = scale(scenario, "facility.rooms[1].count", np.array([1.0, 2.0, 3.0]))
+    assert [point.floor_area for point in suites.points] == [1010.0, 1310.0, 1610.0]
+    labs = scale(scenario, "facility.rooms[3].count", np.array([1.0, 2.0]))
+    assert [point.floor_area for point in labs.points] == [1010.0, 1210.0]

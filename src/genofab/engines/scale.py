@@ -153,7 +153,7 @@ def _sweep(
         rooms = {room.kind: int(at(room.count, i)) for room in capacity.rooms}
         volumes = {name: at(volume, i) for name, volume in ruled.items()} if ok else None
         by_category = by_cause = None
-        per_dose = per_patient = started = delivered = fair = None
+        per_dose = per_patient = started = delivered = fair = area = None
         if ok and cost is not None:
             dose_count = at(cost.doses_delivered, i)
             by_category = {name: at(cost.annual[name], i) / dose_count for name in CATEGORIES}
@@ -161,6 +161,7 @@ def _sweep(
             per_dose, per_patient = at(cost.cost_per_dose, i), at(cost.cost_per_patient, i)
             started, delivered = at(cost.lots_started, i), dose_count
             fair = None if price is None else at(price.total, i)
+            area = at(cost.capital.floor_area, i)
         rows.append(
             ScalePoint(
                 value=float(value),
@@ -176,6 +177,7 @@ def _sweep(
                 fair_price_per_patient=fair,
                 per_dose_by_category=by_category,
                 per_dose_by_cause=by_cause,
+                floor_area=area,
             )
         )
     return ScaleResult(
