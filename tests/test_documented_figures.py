@@ -469,6 +469,244 @@ def examples_table() -> list[Figure]:
     ]
 
 
+RECORDS = EXAMPLES / "records"
+RECORDS_DOC = "docs/records.md"
+
+
+def records_run(*arguments: str) -> Callable[[], dict[str, Any]]:
+    """One `genofab records` command on the synthetic demo (docs/records.md's walk-through)."""
+
+    def run() -> dict[str, Any]:
+        done = CliRunner().invoke(app, ["records", *arguments, "--format", "json"])
+        assert done.exit_code == 0, done.output
+        found = json.loads(done.stdout)
+        return {"items": found} if isinstance(found, list) else dict(found)
+
+    return cache(run)
+
+
+@cache
+def records_fit() -> dict[str, Any]:
+    """`records fit … --site Évry -o fitted.yaml` (into a folder of its own)."""
+    import tempfile
+
+    folder = tempfile.mkdtemp(prefix="genofab-documented-")
+    scenario = str(EXAMPLES / "lv-sickle-cell-current.yaml")
+    lots = str(RECORDS / "lots.csv")
+    arguments = ("fit", lots, "--site", "Évry", "--scenario", scenario, "-o", f"{folder}/f.yaml")
+    return records_run(*arguments)()
+
+
+def records_figures() -> list[Figure]:
+    """The figures of docs/records.md's walk-through of the demo, from the commands it shows."""
+    lots = str(RECORDS / "lots.csv")
+    scenario = str(EXAMPLES / "lv-sickle-cell-current.yaml")
+    chart = records_run(
+        "chart", lots, "--site", "Lyon", "-p", "production_bioreactor.titer", "--baseline", "8"
+    )
+    capability = records_run(
+        "capability", lots, "-p", "chromatography.step_yield", "--lower", "35", "--upper", "70"
+    )
+    compare = records_run("compare", lots, "--by", "site", "--scenario", scenario)
+    in_doses = records_run(
+        "compare",
+        lots,
+        "-p",
+        "production_bioreactor.titer",
+        "--scenario",
+        scenario,
+        "-n",
+        "1000",
+        "--margin",
+        "doses_per_lot=2",
+    )
+    monitor = records_run("monitor", str(RECORDS / "monitoring.csv"), "--lots", lots)
+
+    def ppk(key: str) -> Callable[[dict[str, Any]], float]:
+        return lambda run: float(run["items"][0]["ppk"][key])
+
+    def titre(parameter: str, at: int | None) -> Callable[[dict[str, Any]], float]:
+        def compute(run: dict[str, Any]) -> float:
+            fit = next(f for f in run["fits"] if f["measurement"] == "production_bioreactor.titer")
+            lognormal = next(c for c in fit["candidates"] if c["kind"] == "lognormal")
+            value = lognormal["parameters" if at is None else "intervals"][parameter]
+            value = value if at is None else value[at]
+            return float(value) / (1e9 if parameter == "median" else 1.0)  # TU/L → 10⁶ TU/mL
+
+        return compute
+
+    def titre_verdict(run: dict[str, Any]) -> dict[str, Any]:
+        return dict(
+            next(v for v in run["equivalence"] if v["measurement"] == "production_bioreactor.titer")
+        )
+
+    def predicted(run: dict[str, Any], side: str) -> float:
+        rows = run["predictions"][0]["results"]
+        return float(next(r for r in rows if r["result"] == "patients_per_year")[side])
+
+    two = "{:.2f}".format
+    one = "{:.1f}".format
+    return [
+        sentence(
+            RECORDS_DOC,
+            "false-alarm chance of Lyon's titre limits from 8 lots (records chart)",
+            r"limits are provisional and carry a (?P<figure>\d+ %) chance",
+            run=chart,
+            compute=lambda run: run["items"][0]["false_alarm_next_20"],
+            write=percent,
+        ),
+        *[
+            sentence(
+                RECORDS_DOC,
+                f"Évry's chromatography Ppk {key} (records capability)",
+                pattern,
+                run=capability,
+                compute=ppk(key),
+                write=two,
+            )
+            for key, pattern in (
+                ("estimate", r"yield has Ppk (?P<figure>[\d.]+) with a 95 %"),
+                ("lower", r"interval of (?P<figure>[\d.]+) to [\d.]+ — the data"),
+                ("upper", r"interval of [\d.]+ to (?P<figure>[\d.]+) — the data"),
+            )
+        ],
+        *[
+            sentence(
+                RECORDS_DOC,
+                f"Évry's titre fit: {what} (records fit)",
+                pattern,
+                run=records_fit,
+                compute=compute,
+                write=write,
+            )
+            for what, pattern, compute, write in (
+                (
+                    "median",
+                    r"\(titre:\s+median (?P<figure>[\d.]+) ×",
+                    titre("median", None),
+                    "{:.3f}".format,
+                ),
+                ("median low", r"TU/mL, 95 % (?P<figure>[\d.]+) to", titre("median", 0), two),
+                (
+                    "median high",
+                    r"TU/mL, 95 % [\d.]+ to (?P<figure>[\d.]+) ×",
+                    titre("median", 1),
+                    two,
+                ),
+                ("gsd", r"10⁶; gsd (?P<figure>[\d.]+), interval", titre("gsd", None), two),
+                (
+                    "gsd low",
+                    r"interval\s+(?P<figure>[\d.]+) to [\d.]+, generated at 1.3",
+                    titre("gsd", 0),
+                    two,
+                ),
+                (
+                    "gsd high",
+                    r"interval\s+[\d.]+ to (?P<figure>[\d.]+), generated at 1.3",
+                    titre("gsd", 1),
+                    two,
+                ),
+            )
+        ],
+        sentence(
+            RECORDS_DOC,
+            "Évry's mean TFF yield (records compare, sites side by side)",
+            r"Évry's 24 TFF yields average (?P<figure>[\d.]+) %",
+            run=compare,
+            compute=lambda run: next(
+                d["mean"]
+                for d in run["distributions"]
+                if d["measurement"] == "tff.step_yield" and d["site"] == "Évry"
+            ),
+            write=one,
+        ),
+        *[
+            sentence(
+                RECORDS_DOC,
+                f"Lyon's titre against Évry's: {what} (records compare)",
+                pattern,
+                run=compare,
+                compute=compute,
+                write=write,
+            )
+            for what, pattern, compute, write in (
+                (
+                    "ratio",
+                    r"Lyon's titre is (?P<figure>[\d.]+) times",
+                    lambda run: titre_verdict(run)["estimate"],
+                    two,
+                ),
+                (
+                    "interval low",
+                    r"\(90 % interval (?P<figure>[\d.]+) to [\d.]+\), outside",
+                    lambda run: titre_verdict(run)["interval"][0],
+                    two,
+                ),
+                (
+                    "interval high",
+                    r"\(90 % interval [\d.]+ to (?P<figure>[\d.]+)\), outside",
+                    lambda run: titre_verdict(run)["interval"][1],
+                    two,
+                ),
+                (
+                    "margin low",
+                    r"default margin of (?P<figure>[\d.]+) to",
+                    lambda run: titre_verdict(run)["margin"][0],
+                    two,
+                ),
+                (
+                    "margin high",
+                    r"default margin of [\d.]+ to (?P<figure>[\d.]+):",
+                    lambda run: titre_verdict(run)["margin"][1],
+                    two,
+                ),
+                (
+                    "power",
+                    r"identical sites equivalent (?P<figure>\d+ %) of the time",
+                    lambda run: titre_verdict(run)["power"],
+                    percent,
+                ),
+                (
+                    "Lyon's patients a year",
+                    r"Lyon makes about\s+(?P<figure>[\d.]+) patients",
+                    lambda run: predicted(run, "mean_site"),
+                    one,
+                ),
+                (
+                    "Évry's patients a year",
+                    r"patients a year against Évry's (?P<figure>[\d.]+)",
+                    lambda run: predicted(run, "mean_reference"),
+                    one,
+                ),
+            )
+        ],
+        sentence(
+            RECORDS_DOC,
+            "Lyon's doses a lot fewer than Évry's (records compare --margin doses_per_lot=2)",
+            r"\(about (?P<figure>[\d.]+) doses fewer a lot\)",
+            run=in_doses,
+            compute=lambda run: (
+                -next(
+                    v["estimate"]
+                    for v in run["consequences"]
+                    if v["measurement"] == "doses_per_lot"
+                )
+            ),
+            write=one,
+        ),
+        sentence(
+            RECORDS_DOC,
+            "hours of Lyon's particle excursion (records monitor)",
+            r"exceeded the grade B limit for (?P<figure>\d+) h on 14 October",
+            run=monitor,
+            compute=lambda run: next(
+                e["hours"] for e in run["excursions"] if e["measure"] == "particles_0.5um"
+            ),
+            write="{:g}".format,
+        ),
+    ]
+
+
 FIGURES: list[Figure] = [
     sentence(
         "README.md",
@@ -531,6 +769,7 @@ FIGURES: list[Figure] = [
     *outlook_figures(),
     *network_figures(),
     *examples_table(),
+    *records_figures(),
 ]
 
 
