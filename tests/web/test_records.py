@@ -375,3 +375,33 @@ def test_a_stated_baseline_freezes_the_limits_and_the_rules_are_chosen(bench: Wo
     assert [
         r["name"] for r in bench.client.get("/api/records", headers=bench.headers["alice"]).json()
     ] == ["LV-SCD-synthetic"]
+
+
+def test_a_review_starts_again_from_the_page_and_a_viewer_may_not(bench: Workbench) -> None:
+    made = upload(bench, "alice", monitoring=None).json()
+    bench.wait(made["review_run_id"])
+    browser = bench.login("alice")
+    token = _csrf(browser.get("/records").text)
+    again = browser.post(
+        f"/records/{made['id']}/review",
+        data={"csrf_token": token, "version": "1"},
+        follow_redirects=False,
+    )
+    assert again.status_code == 303
+    runs = bench.client.get(f"/api/records/{made['id']}", headers=bench.headers["alice"]).json()
+    assert len(runs["review_runs"]) == 2
+    viewer = bench.login("vic")
+    token = _csrf(viewer.get("/records").text)
+    for path, data, files in (
+        (f"/records/{made['id']}/review", {"version": "1"}, None),
+        ("/records/upload", {"reason": "r"}, {"file": ("lots.csv", LOTS, "text/csv")}),
+    ):
+        refused = viewer.post(path, data={"csrf_token": token} | data, files=files)
+        assert refused.status_code == 403, path
+    home = viewer.get("/")
+    refused = viewer.post(
+        "/documents/upload",
+        data={"csrf_token": _csrf(home.text), "kind": "scenario", "name": "v", "reason": "r"},
+        files={"file": ("v.yaml", b"x: 1\n", "application/yaml")},
+    )
+    assert refused.status_code == 403

@@ -14,7 +14,7 @@ from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 
 from genofab import __version__
-from genofab.errors import GenofabError, StaleWriteError
+from genofab.errors import ForbiddenError, GenofabError, NotFoundError, StaleWriteError
 from genofab.io.db import documents as store
 from genofab.io.db import runs as run_store
 from genofab.io.db.session import MANAGER
@@ -209,6 +209,8 @@ def mount_pages(app: FastAPI) -> None:
                 reason=reason,
                 base_version=None,
             )
+        except (ForbiddenError, NotFoundError):
+            raise  # 403 and 404 as everywhere, not a problem of the file
         except GenofabError as error:
             problems = problems_of(error, f"{name}.yaml")
             response = home_page(request, caller, problems=problems)

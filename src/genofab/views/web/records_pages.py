@@ -11,7 +11,7 @@ from typing import Annotated, Any
 from fastapi import FastAPI, File, Form, Query, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from genofab.errors import GenofabError, RecordsError
+from genofab.errors import ForbiddenError, GenofabError, NotFoundError, RecordsError
 from genofab.io.db import documents as store
 from genofab.io.db import runs as run_store
 from genofab.service import stored_records
@@ -93,6 +93,8 @@ def mount_records_pages(app: FastAPI) -> None:
                 rules=rules,
                 base_version=int(base_version) if base_version.isdigit() else None,
             )
+        except (ForbiddenError, NotFoundError):
+            raise  # 403 and 404 as everywhere, not a problem of the file
         except GenofabError as error:
             if isinstance(error, RecordsError):
                 problems = stored_records.record_problems(error)
