@@ -50,8 +50,8 @@ LATE_SHARE = 0.5
 ROUNDS = 1
 RESTART_HOT = 0.5
 #: Moves from 0.55 to this share swap two campaigns between rooms (0.55 turns them off;
-#: measured on the 12-room example, three seeds at 200 million units of work: 74-93 lot·wk
-#: with them, 89-94 without).
+#: measured on the 12-room example from its earliest-due-date schedule: 74-93 lot·wk with
+#: them, three seeds at 200 million units of work; 82-94 without, two seeds at about 150).
 BLOCK_SWAP = 0.7
 #: Counted work of timing or moving one lot, in steps of a pooled room moved (measured: a
 #: lot costs about as much CPU time as 16 such steps).
