@@ -126,6 +126,12 @@ def test_fit_writes_a_valid_scenario_that_names_the_records(
     )
     failure, _ = scenario.parameter("economics.lot_failure_probability")
     assert failure.uncertainty is not None and failure.uncertainty.kind == "beta"
+    # the records' estimate replaces the file's stated (assumed) rate, which may lie outside
+    # what the records allow
+    assert failure.source == "batch records: the mean of the posterior below"
+    assert failure.value == pytest.approx(
+        failure.uncertainty.alpha / (failure.uncertainty.alpha + failure.uncertainty.beta), rel=1e-5
+    )
     assert "not fitted: qc.final_titer" in result.stdout
     valid = CliRunner().invoke(app, ["validate", str(out)])
     assert valid.exit_code == 0 and "5 with an uncertainty, all with a source" in valid.stdout

@@ -205,7 +205,9 @@ def test_report_of_a_chain_leads_with_the_therapy_and_its_spread(tmp_path: Path)
 def test_sensitivity_of_a_chain_names_the_stage_input_that_moves_the_patients(
     tmp_path: Path,
 ) -> None:
-    data = run_json("sensitivity", str(write_chain(tmp_path)), "-n", "500")
+    data = run_json(
+        "sensitivity", str(write_chain(tmp_path)), "-n", "500", "--sobol-samples", "256"
+    )
     bars = {bar["path"]: bar for bar in data["tornado"]["patients_per_year"]["bars"]}
     # the cells limit: their failure rate from its P10 (2 %) to its P90 (18 %) costs
     # 35 × 16 % patients a year; the vector's failure rate moves nothing
@@ -214,6 +216,11 @@ def test_sensitivity_of_a_chain_names_the_stage_input_that_moves_the_patients(
     assert top["swing"] == pytest.approx(35 * 0.16)
     assert bars["vector:economics.lot_failure_probability"]["swing"] == pytest.approx(0)
     assert data["spearman"]["patients_per_year"][top["path"]] == pytest.approx(-1)
+    # Sobol: patients = 35 × (1 − the cells' rate), so that rate carries all the variance
+    assert data["sobol_runs"] == 256 * 4
+    sobol = {index["path"]: index for index in data["sobol"]["patients_per_year"]}
+    assert sobol[top["path"]]["total"] == pytest.approx(1, abs=0.1)
+    assert sobol["vector:economics.lot_failure_probability"]["total"] == pytest.approx(0)
 
 
 def test_sweep_of_a_chain_runs_a_monte_carlo_at_each_point(tmp_path: Path) -> None:

@@ -230,14 +230,20 @@ def report_chain_file(
 
 
 def sensitivity_of_chain(
-    file: Path, results: list[str] | None, samples: int, seed: int
+    file: Path, results: list[str] | None, samples: int, seed: int, sobol_samples: int = 1024
 ) -> SensitivityResult:
-    """The chain's tornado and rank correlations over every stage's distributions."""
+    """The chain's tornado, rank correlations and Sobol indices over every stage's
+    distributions."""
     from genofab.engines.uncertainty.chain_sensitivity import chain_sensitivity
 
     loaded, result = evaluate_chain_file(file)
     return chain_sensitivity(
-        loaded.chain, results=results, samples=samples, seed=seed, origin=result.chain
+        loaded.chain,
+        results=results,
+        samples=samples,
+        sobol_samples=sobol_samples,
+        seed=seed,
+        origin=result.chain,
     )
 
 
