@@ -29,6 +29,7 @@ from genofab.engines.demand.expansion import (
     solve_expansion,
 )
 from genofab.engines.network import LaneSpec, NetworkProblem, SiteSpec, even_arrivals, solve_network
+from genofab.engines.network_run import apportion
 
 
 def expansion_problem(seed: int = 1) -> ExpansionProblem:
@@ -117,10 +118,8 @@ def network_problem(patients: int, seed: int = 1) -> NetworkProblem:
     rng = np.random.default_rng(seed)
     centres = tuple(f"c{k}" for k in range(5))
     shares = rng.dirichlet(np.ones(5))
-    arrivals = tuple(
-        even_arrivals(round(float(patients * share)), 365, (k + 1) / 6)
-        for k, share in enumerate(shares)
-    )
+    counts = apportion(patients, [float(share) for share in shares])
+    arrivals = tuple(even_arrivals(count, 365, (k + 1) / 6) for k, count in enumerate(counts))
     sizes = (4, 31, 10, 4, 31, 10)
     daily = {4: 23_136, 10: 57_840, 31: 173_521}
     sites = tuple(
@@ -172,10 +171,11 @@ def main() -> None:
     for patients in (1000, 3000):
         samples, found = cpu(lambda p=patients: solve_network(network_problem(p)), args.runs)
         served = sum(found.served.values())  # type: ignore[attr-defined]
+        assert served <= patients, (served, patients)
         print(
             f"| network: {patients:,} patients, 5 centres, 6 candidate sites, 2 modes |"
             f" {statistics.median(samples):.2f} ({min(samples):.2f}–{max(samples):.2f}) |"
-            f" {found.status}, gap {found.gap:.1e} | {served:,} served |"  # type: ignore[attr-defined]
+            f" {found.status}, gap {found.gap:.1e} | {served:,} of {patients:,} served |"  # type: ignore[attr-defined]
         )
 
 

@@ -75,6 +75,45 @@ def test_hours_per_lot_released_skip_failed_lots() -> None:
     assert annual(cost, "labour") == pytest.approx(20 * 40 * 62.5)
 
 
+def test_hours_per_patient_and_per_dose_follow_the_patients() -> None:
+    per_patient = {"role": "release to the clinic", "hours": "2 h", "per": "patient"}
+    cost = economics(("economics.staff", [per_patient]))
+    # 2 h × 62.5 EUR/h × 1,050 patients; 2,100 h ÷ 1,600 h = 1.3125 FTE
+    assert annual(cost, "labour") == pytest.approx(131_250)
+    assert cost.staff_fte == pytest.approx(1.3125)
+    per_dose = {"role": "dose preparation", "hours": "1 h", "per": "dose"}
+    cost = economics(("economics.staff", [per_dose]), ("demand.patients_per_year", 600))
+    # 600 patients of one dose each: 600 h × 62.5
+    assert annual(cost, "labour") == pytest.approx(37_500)
+    # never charged to idle capacity: all of it, and its 10 % overhead, goes to the doses
+    base = economics(("economics.staff", []), ("demand.patients_per_year", 600))
+    idle = cost.cost_by_cause["idle_capacity"].annual
+    assert idle == pytest.approx(base.cost_by_cause["idle_capacity"].annual)
+    delivered = cost.cost_by_cause["doses_delivered"].annual
+    assert delivered == pytest.approx(base.cost_by_cause["doses_delivered"].annual + 41_250)
+
+
+def test_staff_and_yearly_fees_per_room_follow_the_rooms() -> None:
+    licence = {"name": "suite licence", "per": "year", "amount": "50 kEUR", "per_room": "suite"}
+    one = economics(("economics.fees", [licence]))
+    two = economics(("economics.fees", [licence]), ("facility.rooms.1.count", 2))
+    # operators 5 FTE per suite, QA 2 FTE: 7 FTE, then 12
+    assert (one.staff_fte, two.staff_fte) == pytest.approx((7, 12))
+    assert annual(two, "labour") == pytest.approx(1_200_000)
+    assert (annual(one, "fees"), annual(two, "fees")) == pytest.approx((50_000, 100_000))
+
+
+def test_a_fee_per_lot_released_skips_failed_lots() -> None:
+    fee = {"name": "batch release fee", "per": "lot_released", "amount": "1000 EUR"}
+    cost = economics(
+        ("economics.fees", [fee]),
+        ("economics.lot_failure_probability", "20 %"),
+        ("demand.patients_per_year", 600),
+    )
+    # 25 lots started, 20 released
+    assert annual(cost, "fees") == pytest.approx(20_000)
+
+
 def test_labour_burden_raises_every_labour_line() -> None:
     cost = economics(("economics.labour_burden", "25 %"))
     assert annual(cost, "labour") == pytest.approx(1.25 * LABOUR)
@@ -389,3 +428,19 @@ def test_the_therapy_is_priced_on_the_whole_chains_cost() -> None:
     )
     # the cell stage's pricing: 100 M over 10,000 patients, 15 k distribution and follow-up
     assert price.total == pytest.approx(1.2 * (cost.total + 10_000 + 15_000))
+
+
+def test_validate_warns_on_no_shipped_example_or_template(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from genofab.io.templates import templates, write_template
+    from genofab.views.cli import app
+    from tests.helpers import EXAMPLES
+
+    files = sorted(EXAMPLES.glob("*.yaml"))
+    for name in templates():
+        write_template(name, tmp_path / f"{name}.yaml")
+        files.append(tmp_path / f"{name}.yaml")
+    result = CliRunner().invoke(app, ["validate", *map(str, files)])
+    assert result.exit_code == 0, result.output
+    assert "warning" not in result.output.lower()

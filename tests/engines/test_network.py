@@ -134,3 +134,37 @@ def test_cells_collected_elsewhere_travel_from_the_collection_site() -> None:
     found = {(r.centre, r.site): r.turnaround for r in routes(problem)}
     assert found[1, 0] == 1 + 1 + 14 + 4
     assert (1, 1) not in found  # far has no lane from the unit
+
+
+def test_a_level_s_patients_are_given_out_whole_and_add_up() -> None:
+    """50 a year over a 365-day horizon is 49.97 → 50 patients; by shares 40/15/15/15/15 %
+    that is 20, 7.5 × 4: the four halves go to the first two (equal remainders, by order),
+    never 20 + 7 × 4 = 48 as rounding each centre on its own gave."""
+    from genofab.engines.network_run import apportion
+
+    assert apportion(50 * 365 / 365.25, [0.40, 0.15, 0.15, 0.15, 0.15]) == [20, 8, 8, 7, 7]
+    assert apportion(10, [1 / 3, 1 / 3, 1 / 3]) == [4, 3, 3]
+    assert apportion(7, [0.0, 1.0]) == [0, 7]
+    assert apportion(100, [0.25, 0.25]) == [25, 25]  # shares summing under 1: half the level
+    assert apportion(5, [0.0, 0.0]) == [0, 0]
+
+
+@given(
+    st.floats(0, 5000),
+    st.lists(st.floats(0, 1), min_size=1, max_size=12),
+)
+def test_apportioned_patients_add_up_and_stay_within_one_of_their_share(
+    patients: float, shares: list[float]
+) -> None:
+    from genofab.engines.network_run import apportion
+
+    counts = apportion(patients, shares)
+    weight = sum(shares)
+    if weight == 0:
+        assert counts == [0] * len(shares)
+        return
+    total = round(patients * weight)
+    assert sum(counts) == total
+    for count, share in zip(counts, shares, strict=True):
+        assert count >= 0
+        assert abs(count - total * share / weight) < 1

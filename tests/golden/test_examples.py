@@ -132,7 +132,9 @@ def test_the_dossiers_facility_costs_follow_from_its_inputs() -> None:
     assert 8.5e6 <= running <= 11.5e6
     assert 0.33e6 <= economics["running_cost_per_lot"] <= 0.5e6
     assert 0.06e6 <= economics["depreciation_per_lot"] <= 0.14e6
-    assert economics["staff_fte"] == pytest.approx(80)
+    # the dossier's 80 staff, as whole people: 79.9 FTE, since batch-record review follows the
+    # lots released and 4 % of the lots fail
+    assert economics["staff_fte"] == pytest.approx(80, abs=0.5)
 
 
 def test_industrial_process_cuts_the_cost_per_dose_about_a_hundredfold() -> None:

@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 from genofab.engines.records.control import (
+    RULE_SETS,
     c4,
     choose_rules,
     d2,
@@ -152,3 +153,62 @@ def test_xbar_chart_says_when_lot_to_lot_variation_dominates() -> None:
     assert "lot-to-lot variation dominates" in chart.note
     calm = subgroup_chart(rng.normal(100, 1, (30, 3)), rules=())
     assert "dominates" not in calm.note
+
+
+# Montgomery, Introduction to Statistical Quality Control (6th ed.), Table 6.3: inside
+# diameters of forged piston rings (mm), 25 samples of 5, in sample order.
+PISTON_RINGS = [
+    [74.030, 74.002, 74.019, 73.992, 74.008],
+    [73.995, 73.992, 74.001, 74.011, 74.004],
+    [73.988, 74.024, 74.021, 74.005, 74.002],  # Montgomery: 73.988 (R̄ = 0.581 / 25)
+    [74.002, 73.996, 73.993, 74.015, 74.009],
+    [73.992, 74.007, 74.015, 73.989, 74.014],
+    [74.009, 73.994, 73.997, 73.985, 73.993],
+    [73.995, 74.006, 73.994, 74.000, 74.005],
+    [73.985, 74.003, 73.993, 74.015, 73.988],
+    [74.008, 73.995, 74.009, 74.005, 74.004],
+    [73.998, 74.000, 73.990, 74.007, 73.995],
+    [73.994, 73.998, 73.994, 73.995, 73.990],
+    [74.004, 74.000, 74.007, 74.000, 73.996],
+    [73.983, 74.002, 73.998, 73.997, 74.012],
+    [74.006, 73.967, 73.994, 74.000, 73.984],
+    [74.012, 74.014, 73.998, 73.999, 74.007],
+    [74.000, 73.984, 74.005, 73.998, 73.996],
+    [73.994, 74.012, 73.986, 74.005, 74.007],
+    [74.006, 74.010, 74.018, 74.003, 74.000],
+    [73.984, 74.002, 74.003, 74.005, 73.997],
+    [74.000, 74.010, 74.013, 74.020, 74.003],
+    [73.982, 74.001, 74.015, 74.005, 73.996],
+    [74.004, 73.999, 73.990, 74.006, 74.009],
+    [74.010, 73.989, 73.990, 74.009, 74.014],
+    [74.015, 74.008, 73.993, 74.000, 74.010],
+    [73.982, 73.984, 73.995, 74.017, 74.013],
+]
+
+
+def test_piston_rings_give_montgomerys_published_xbar_r_and_xbar_s_limits() -> None:
+    """Montgomery's worked examples on Table 6.3: x̿ = 74.00118, R̄ = 0.02324 and s̄ = 0.0094
+    as published; the limits x̿ ± A2·R̄ and D4·R̄ (X̄-R), x̿ ± A3·s̄ and B4·s̄ (X̄-S) with his
+    Appendix VI factors for n = 5 (A2 0.577, D4 2.114, A3 1.427, B4 2.089), to the rounding of
+    those factors; he rounds them to 73.988 and 74.014, 0.049 and 0.0196. Every sample is in
+    control, as in his trial limits."""
+    table = np.array(PISTON_RINGS)
+    r_chart = subgroup_chart(table, spread="range", rules=RULE_SETS["western-electric"])
+    center, r_bar, s_bar = 74.00118, 0.02324, 0.0094
+    assert r_chart.location.center == pytest.approx(center, abs=5e-6)
+    assert r_chart.spread.center == pytest.approx(r_bar, abs=5e-6)
+    assert r_chart.location.upper == pytest.approx(center + 0.577 * r_bar, abs=2e-5)
+    assert r_chart.location.lower == pytest.approx(center - 0.577 * r_bar, abs=2e-5)
+    assert r_chart.spread.upper == pytest.approx(2.114 * r_bar, abs=2e-5)
+    assert (round(r_chart.location.lower, 3), round(r_chart.spread.upper, 3)) == (73.988, 0.049)
+    assert r_chart.spread.lower == 0.0 and r_chart.signals == ()
+    s_chart = subgroup_chart(table, spread="sd", rules=RULE_SETS["western-electric"])
+    assert s_chart.spread.center == pytest.approx(s_bar, abs=5e-5)
+    assert s_chart.location.upper == pytest.approx(center + 1.427 * s_bar, abs=1e-4)
+    assert s_chart.location.lower == pytest.approx(center - 1.427 * s_bar, abs=1e-4)
+    assert s_chart.spread.upper == pytest.approx(2.089 * s_bar, abs=1e-4)
+    assert round(s_chart.spread.upper, 4) == 0.0196 and s_chart.signals == ()
+    # the trial limits, frozen, judge later samples without moving
+    later = np.vstack([table, table[:5] + 0.02])
+    frozen = subgroup_chart(later, spread="range", baseline=25, rules=())
+    assert frozen.location.upper == r_chart.location.upper

@@ -186,3 +186,64 @@ def test_records_check_reads_a_long_file_as_lots(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     assert "valid (3 lots, 1 failed; sites: A 2, B 1; 3 measurements" in result.stdout
     assert "qc.final_titer [TU/mL] ×2" in result.stdout
+
+
+# three lots started the same day, in file order L1, L2, L3: L2's titre was sampled first,
+# L1's second, L3's without a time; L4 started later
+SAME_DAY = """\
+lot_id,product,site,start_date,outcome,parameter,value,unit,time
+L1,P,A,2026-03-02,released,titer,10,TU/mL,2026-03-02 15:30
+L2,P,A,2026-03-02,released,titer,20,TU/mL,2026-03-02 09:00
+L3,P,A,2026-03-02,released,titer,30,TU/mL,
+L4,P,A,2026-03-01,released,titer,40,TU/mL,2026-03-09 08:00
+L1,P,A,2026-03-02,released,yield,50,%,
+L2,P,A,2026-03-02,released,yield,60,%,
+"""
+
+
+def test_sample_times_order_the_lots_of_a_chart_that_started_the_same_day(
+    tmp_path: Path,
+) -> None:
+    from genofab.engines.records.control import RULE_SETS
+    from genofab.service.records import chart_for
+
+    lots = read_lots(write(tmp_path, "same-day.csv", SAME_DAY), today=TODAY)
+    # start date first (L4 started a day earlier), then the titre's sample time, then no time
+    assert [lot.lot_id for lot in lots.in_order("titer")] == ["L4", "L2", "L1", "L3"]
+    np.testing.assert_array_equal(lots.values("titer"), [40.0, 20.0, 10.0, 30.0])
+    chart = chart_for(lots, "titer", None, RULE_SETS["nelson"])
+    assert chart.lots == ("L4", "L2", "L1", "L3")
+    # moving ranges in that order: |20-40|, |10-20|, |30-10| → mean 50/3; σ = MR̄ / 1.128
+    assert chart.sigma_within == pytest.approx((20 + 10 + 20) / 3 / 1.1283791670955126)
+    # a measurement without times keeps file order among lots of the same day
+    assert [lot.lot_id for lot in lots.in_order("yield")] == ["L4", "L1", "L2", "L3"]
+    assert [lot.lot_id for lot in lots.in_order()] == ["L4", "L1", "L2", "L3"]
+
+
+def test_a_sample_taken_before_its_lot_started_is_refused_at_its_cell(tmp_path: Path) -> None:
+    early = SAME_DAY.replace("2026-03-09 08:00", "2026-02-28 08:00")
+    with pytest.raises(RecordsError) as caught:
+        read_lots(write(tmp_path, "early.csv", early), today=TODAY)
+    [issue] = caught.value.issues
+    assert (issue.row, issue.column, issue.header) == (5, "I", "time")
+    assert "lot L4: titer sampled at 2026-02-28 08:00, before the lot's start_date" in (
+        issue.message
+    )
+
+
+@settings(max_examples=20, deadline=None)
+@given(st.lists(st.integers(0, 23 * 60), min_size=2, max_size=8, unique=True))
+def test_lots_of_one_day_are_charted_in_sample_time_order(minutes: list[int]) -> None:
+    """Invariant: whatever the file order, lots started the same day chart in the order their
+    samples were taken."""
+    import tempfile
+
+    rows = [
+        f"L{i},P,A,2026-03-02,released,titer,{i + 1},TU/mL,2026-03-02 {m // 60:02d}:{m % 60:02d}"
+        for i, m in enumerate(minutes)
+    ]
+    text = "lot_id,product,site,start_date,outcome,parameter,value,unit,time\n"
+    with tempfile.TemporaryDirectory() as folder:
+        lots = read_lots(write(Path(folder), "t.csv", text + "\n".join(rows) + "\n"), today=TODAY)
+    expected = [f"L{i}" for i in sorted(range(len(minutes)), key=lambda i: minutes[i])]
+    assert [lot.lot_id for lot in lots.in_order("titer")] == expected

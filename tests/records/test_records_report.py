@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import numpy as np
 import pytest
 from openpyxl import load_workbook
 from typer.testing import CliRunner
@@ -165,6 +166,19 @@ def test_the_page_inlines_each_chart_once_as_drawn(records_report: Path) -> None
     charts = sorted((records_report / "figures").glob("*.svg"))
     records_charts = [p for p in charts if "records-chart" in p.name]
     assert len(records_charts) == 6  # 3 measurements × 2 sites, each drawn once
+    sites = [p for p in charts if "records-sites" in p.name]
+    assert len(sites) == 3  # each measurement's sites side by side, once
+    body = sites[0].read_text(encoding="utf-8")
+    body = re.sub(r"<metadata>.*?</metadata>\s*", "", body[body.index("<svg") :], flags=re.DOTALL)
+    assert page.count(body) == 1 and 'id="records-sites"' in page
+    shown = {
+        (r["measurement"], r["site"]): r
+        for r in sheet_rows(records_report / "lots.xlsx", "Site distributions")
+    }
+    lots = read_lots(records_report.parent / "lots.csv").select(site="Lyon").values(TITER)
+    lyon = shown[(TITER, "Lyon")]
+    assert lyon["lots"] == 16 and lyon["median"] == pytest.approx(float(np.median(lots)))
+    assert lyon["sd"] == pytest.approx(float(lots.std(ddof=1)))
     assert "not shown equivalent" in page and "LYO-26-016" in page
     assert "src=" not in page  # nothing fetched from anywhere
 
@@ -194,10 +208,112 @@ def test_a_records_file_alone_gets_a_report_of_its_own(demo_folder: Path, tmp_pa
     result = runner.invoke(app, ["report", str(lots), "-o", str(out), "--no-progress"])
     assert result.exit_code == 0, result.output
     page = (out / "titres.html").read_text(encoding="utf-8")
-    assert page.count("<svg") == 2 and "Batch records: titres.csv" in page
-    assert "Distributions fitted" not in page  # no scenario, no fits
+    # two control charts and the titre's sites side by side
+    assert page.count("<svg") == 3 and "Batch records: titres.csv" in page
+    # no scenario: the fits are shown, in the column's unit, and nothing is written or predicted
+    assert "Distributions fitted" in page and "No scenario was given" in page
+    assert "Predicted from each site" not in page
     sheets = load_workbook(out / "titres.xlsx", read_only=True).sheetnames
     assert sheets[:2] == ["Records", "Control charts"] and "Equivalence" in sheets
+    assert "Fits" in sheets and "Site predictions" not in sheets
+    rows = sheet_rows(out / "titres.xlsx", "Fits")
+    chosen = {(r["site"], r["measurement"]): r for r in rows if r["chosen"] == "yes"}
+    titres = read_lots(lots).select(site="Évry").values(TITER)
+    evry = chosen[("Évry", TITER)]
+    assert evry["candidate"] == "lognormal" and evry["unit of parameters"] == "TU/mL"
+    assert evry["written (predictive)"] == ""
+    # the lognormal's maximum-likelihood median is the geometric mean of the lots
+    median = float(str(evry["parameters"]).split("median ")[1].split(",")[0])
+    assert median == pytest.approx(float(np.exp(np.log(titres).mean())), rel=1e-5)
+    failure = chosen[("Évry", "outcome")]
+    assert failure["parameters"] == "1 failed of 24"
+
+
+def test_a_records_report_fits_percentages_as_fractions_with_beta(demo_folder: Path) -> None:
+    from genofab.service.records import FRACTION_OF_PERCENT, measurement_fits
+
+    lots = read_lots(demo_folder / "lots.csv")
+    [evry, lyon] = measurement_fits(lots)
+    assert (evry.site, lyon.site, evry.scenario) == ("Évry", "Lyon", None)
+    fits = {f.measurement: f for f in evry.calibration.fits}
+    chromatography = fits[YIELD]
+    assert chromatography.base_unit == FRACTION_OF_PERCENT and chromatography.fit.chosen == "beta"
+    normal = next(c for c in chromatography.fit.candidates if c.kind == "normal")
+    values = lots.select(site="Évry").values(YIELD) / 100
+    assert normal.parameters["mean"] == pytest.approx(values.mean())
+    assert normal.parameters["sd"] == pytest.approx(values.std())  # MLE: divided by n
+    assert evry.calibration.failure is not None and evry.calibration.failure.alpha == 2
+    assert "with a scenario, it would be written as the predictive" in chromatography.fit.note
+
+
+def test_a_measurement_of_too_few_lots_is_listed_unfitted_saying_why(tmp_path: Path) -> None:
+    from genofab.service.records import measurement_fits
+
+    rows = "".join(
+        f"P,A,L{i},2026-01-{i + 1:02d},released,{10 + i},{'' if i > 2 else 50 + i}\n"
+        for i in range(6)
+    )
+    path = tmp_path / "few.csv"
+    path.write_text(
+        "product,site,lot_id,start_date,outcome,a.x [g],b.step_yield [%]\n" + rows,
+        encoding="utf-8",
+    )
+    [site] = measurement_fits(read_lots(path))
+    assert [f.measurement for f in site.calibration.fits] == ["a.x"]
+    [skipped] = site.calibration.skipped
+    assert skipped.measurement == "b.step_yield"
+    assert skipped.reason == "measured in 3 lots; a fit needs at least 5"
+
+
+LONG_DEMO_ROWS = 6
+
+
+def test_report_reads_a_long_records_file_with_layout(demo_folder: Path, tmp_path: Path) -> None:
+    """``--layout`` of the report, as of the records commands: a long file read as long, and a
+    wide file declared long refused with its place and nothing written."""
+    import csv
+
+    with (demo_folder / "lots.csv").open(encoding="utf-8") as stream:
+        wide = list(csv.DictReader(stream))
+    lot_columns = ["lot_id", "product", "site", "start_date", "outcome", "failure_reason"]
+    long = tmp_path / "long.csv"
+    with long.open("w", encoding="utf-8", newline="") as stream:
+        writer = csv.writer(stream)
+        writer.writerow([*lot_columns, "step", "parameter", "value", "unit"])
+        for row in wide[:LONG_DEMO_ROWS]:
+            writer.writerow(
+                [
+                    *(row[c] for c in lot_columns),
+                    "production_bioreactor",
+                    "titer",
+                    row[TITER + " [TU/mL]"],
+                    "TU/mL",
+                ]
+            )
+    out = tmp_path / "out"
+    done = runner.invoke(app, ["report", str(long), "-o", str(out), "--layout", "long"])
+    assert done.exit_code == 0, done.output
+    page = (out / "long.html").read_text(encoding="utf-8")
+    assert "Batch records: long.csv" in page and page.count("<svg") == 1
+    wide_out = tmp_path / "wide-out"
+    refused = runner.invoke(
+        app,
+        [
+            "report",
+            str(SCENARIO),
+            "-o",
+            str(wide_out),
+            "--records",
+            str(demo_folder / "lots.csv"),
+            "--layout",
+            "long",
+        ],
+    )
+    assert refused.exit_code == 2
+    assert "the column 'parameter' is missing" in refused.stderr
+    assert not wide_out.exists()
+    alone = runner.invoke(app, ["report", str(SCENARIO), "-o", str(wide_out), "--layout", "long"])
+    assert alone.exit_code == 2 and "go with --records FILE" in alone.stderr
 
 
 @pytest.mark.parametrize(

@@ -156,7 +156,18 @@ def test_compare_a_chain_with_itself_and_one_more_cell_suite(tmp_path: Path) -> 
             ["compare", "{chain}", "{chain}", "--set", "cells:facility.rooms[1].count=-1"],
             "facility.rooms[1].count",
         ),
-        (["scale", "{chain}", "--vary", "x=1..2"], "is a chain"),
+        (
+            ["scale", "{chain}", "--stage", "nowhere", "--vary", "x=1..2"],
+            "--stage nowhere: 'nowhere' is not a stage of the chain (it has: vector, cells)",
+        ),
+        (
+            ["scale", "{scenario}", "--stage", "cells", "--vary", "facility.rooms[1].count=1..2"],
+            "is a scenario, not a chain",
+        ),
+        (
+            ["scale", "{chain}", "--stage", "cells", "--vary", "facility.rooms[1].count=0..2"],
+            "facility.rooms[1].count",
+        ),
         (["sensitivity", "{chain}", "--all-inputs"], "--all-inputs takes a scenario"),
         (["sweep", "{chain}", "--set", "cells:nowhere=1"], "is not a numeric parameter"),
     ],
@@ -194,7 +205,9 @@ def test_report_of_a_chain_leads_with_the_therapy_and_its_spread(tmp_path: Path)
 def test_sensitivity_of_a_chain_names_the_stage_input_that_moves_the_patients(
     tmp_path: Path,
 ) -> None:
-    data = run_json("sensitivity", str(write_chain(tmp_path)), "-n", "500")
+    data = run_json(
+        "sensitivity", str(write_chain(tmp_path)), "-n", "500", "--sobol-samples", "256"
+    )
     bars = {bar["path"]: bar for bar in data["tornado"]["patients_per_year"]["bars"]}
     # the cells limit: their failure rate from its P10 (2 %) to its P90 (18 %) costs
     # 35 × 16 % patients a year; the vector's failure rate moves nothing
@@ -203,6 +216,11 @@ def test_sensitivity_of_a_chain_names_the_stage_input_that_moves_the_patients(
     assert top["swing"] == pytest.approx(35 * 0.16)
     assert bars["vector:economics.lot_failure_probability"]["swing"] == pytest.approx(0)
     assert data["spearman"]["patients_per_year"][top["path"]] == pytest.approx(-1)
+    # Sobol: patients = 35 × (1 − the cells' rate), so that rate carries all the variance
+    assert data["sobol_runs"] == 256 * 4
+    sobol = {index["path"]: index for index in data["sobol"]["patients_per_year"]}
+    assert sobol[top["path"]]["total"] == pytest.approx(1, abs=0.1)
+    assert sobol["vector:economics.lot_failure_probability"]["total"] == pytest.approx(0)
 
 
 def test_sweep_of_a_chain_runs_a_monte_carlo_at_each_point(tmp_path: Path) -> None:
@@ -218,3 +236,36 @@ def test_sweep_of_a_chain_runs_a_monte_carlo_at_each_point(tmp_path: Path) -> No
     one, two = (point["results"]["patients_per_year"] for point in data["points"])
     assert data["parameters"] == ["cells:facility.rooms[1].count"]
     assert two["p50"] == pytest.approx(2 * one["p50"], rel=1e-3)  # same draws, twice the suites
+
+
+def test_scale_on_a_chain_gives_the_therapy_at_every_value(tmp_path: Path) -> None:
+    chain = str(write_chain(tmp_path))
+    data = run_json(
+        "scale",
+        chain,
+        "--stage",
+        "cells",
+        "--vary",
+        "facility.rooms[1].count=1..3",
+        "--points",
+        "3",
+    )
+    assert data["stage"] == "cells" and data["stage_chosen"] == "--stage"
+    # each cell suite: 35 lots a year, 10 % fail: 31.5 patients; the vector allows 945
+    patients = [point["patients_per_year"] for point in data["points"]]
+    assert patients == pytest.approx([31.5, 63, 94.5])
+    for point in data["points"]:
+        cost = point["cost_per_patient"]
+        assert sum(cost["by_stage"].values()) == pytest.approx(cost["total"])
+        assert point["bottleneck"]["stage"] == "cells"
+    vector = run_json(
+        "scale", chain, "--vary", "process.steps[1].working_volume=10 L..20 L", "--points", "2"
+    )
+    assert vector["stage"] == "vector" and vector["stage_chosen"].startswith("default")
+    # the vector does not limit: the patients stay where the cells put them
+    assert [p["patients_per_year"] for p in vector["points"]] == pytest.approx([31.5, 31.5])
+    table = runner.invoke(
+        app, ["scale", chain, "--vary", "process.steps[1].working_volume=10 L..20 L"]
+    )
+    assert table.exit_code == 0, table.output
+    assert "scaled stage: vector (default: the most upstream stage" in table.stdout

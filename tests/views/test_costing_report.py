@@ -18,6 +18,7 @@ from typer.testing import CliRunner
 from genofab.engines.finance import capital_recovery_factor
 from genofab.views.cli import app
 from genofab.views.console import number
+from genofab.views.labels import pretty_unit
 from tests.helpers import dump_yaml, edit, tiny_data, tiny_economics
 
 runner = CliRunner()
@@ -110,20 +111,23 @@ def test_cost_lines_by_kind_with_hours_fte_and_what_they_are_counted_per(
     # 100 h × 50 EUR a lot started, 35 lots: 3,500 h a year ÷ 1,600 h = 2.1875 FTE
     qc = lines["QC analysts"]
     assert qc[0] == "labour" and qc[3] == "hours per lot started"
-    assert qc[6:11] == pytest.approx((2.1875, 3_500, 175_000, 5_000, 175_000 / 1_050))
+    assert qc[7:12] == pytest.approx((2.1875, 3_500, 175_000, 5_000, 175_000 / 1_050))
     # 5 FTE operators and 2 FTE QA at 1,600 h
-    assert lines["operators"][6:9] == pytest.approx((5, 8_000, 500_000))
+    assert lines["operators"][7:10] == pytest.approx((5, 8_000, 500_000))
     # capture is loaded with 10 L × 1e7 TU/mL = 1e11 TU: 10 × 1 mL × 100 EUR a lot
     resin = lines["resin per 1e10 TU loaded"]
-    assert resin[3] == "per amount loaded" and resin[5] == "capture"
-    assert (resin[4], resin[9]) == pytest.approx((1e11, 1_000))
+    assert resin[3] == "per amount loaded" and resin[5] == "TU" and resin[6] == "capture"
+    assert (resin[4], resin[10]) == pytest.approx((1e11, 1_000))
     # 200 k over 10 lots: 20,000 a lot, 35 lots
     ppq = lines["PPQ lots"]
     assert ppq[3] == "one-off, spread over lots"
-    assert (ppq[8], ppq[9]) == pytest.approx((700_000, 20_000))
+    assert (ppq[9], ppq[10]) == pytest.approx((700_000, 20_000))
     text = section(page, "cost-lines")
-    for value in (2.1875, 3_500, 175_000, 5_000, 1e11, 1_000, 700_000, 20_000):
+    for value in (2.1875, 3_500, 175_000, 5_000, 1_000, 700_000, 20_000):
         assert shown(value) in text, value
+    # what one lot uses, with its unit: 1e11 TU loaded, 10 L of working volume, 100 containers
+    assert f"|{number(1e11)} TU|" in text and "|10 L|" in text and "|100 containers|" in text
+    assert lines["medium"][4:6] == (10, "L") and lines["vials"][4:6] == (100, "containers")
     assert "|labour|" in text and "|fees, licences, facility charges and one-off costs|" in text
 
 
@@ -134,9 +138,9 @@ def test_capital_scaled_installed_and_charged(report: tuple[str, Any, dict[str, 
     charge = 500_000 * float(capital_recovery_factor(0.08, 10)) + 1_500_000 * float(
         capital_recovery_factor(0.08, 20)
     )
-    assert bioreactor[8:12] == pytest.approx((500_000, 1_500_000, 2_000_000, 10))
-    assert bioreactor[12] == pytest.approx(charge)
-    assert bioreactor[13] == pytest.approx(0.03 * 2_000_000)  # maintenance 2 % + insurance 1 %
+    assert bioreactor[9:13] == pytest.approx((500_000, 1_500_000, 2_000_000, 10))
+    assert bioreactor[13] == pytest.approx(charge)
+    assert bioreactor[14] == pytest.approx(0.03 * 2_000_000)  # maintenance 2 % + insurance 1 %
     time = rows(book, "Capital and time")
     assert time["installation: lang factor"][1] == 4
     assert time["capital recovered by"][1] == "annuity at the cost of capital"
@@ -186,6 +190,44 @@ def test_a_cohort_alone_shows_its_campaign(report: tuple[str, Any, dict[str, Any
     assert shown(4) in text and shown(4 / 35) in text
 
 
+def test_sizes_in_the_files_units_and_rates_as_percentages(tmp_path: Path) -> None:
+    """A bioreactor priced at 20 L and sized by its 10 L step reads 20 L and 10 L (not
+    0.02 m³); itemised installation factors, the cost of capital, the discount rate and the
+    probability of success read as percentages, in the page and the workbook alike."""
+    data = costed_tiny()
+    economics = data["economics"]
+    economics["equipment"][0].update(
+        {"reference_size": "20 L", "size_from_step": "make", "exponent": 0.6}
+    )
+    economics["installation"] = {"factors": {"installation": "30 %", "validation": "20 %"}}
+    file = tmp_path / "tiny.yaml"
+    file.write_text(dump_yaml(data), encoding="utf-8")
+    result = runner.invoke(app, ["report", str(file), "-o", str(tmp_path / "out")])
+    assert result.exit_code == 0, result.output
+    book = load_workbook(tmp_path / "out" / "tiny.xlsx")
+    page = (tmp_path / "out" / "tiny.html").read_text(encoding="utf-8")
+    bioreactor = rows(book, "Capital items")["bioreactor"]
+    # 500 k × (10 ÷ 20)^0.6 = 329,877 a suite
+    assert bioreactor[5:7] == pytest.approx((20, 10)) and bioreactor[7] == "L"
+    assert bioreactor[8:10] == pytest.approx((0.6, 500_000 * 0.5**0.6))
+    suite = rows(book, "Capital items")["suite"]
+    assert suite[3] == 100  # m², one suite
+    time = {row[0]: row[1:] for row in book["Capital and time"].iter_rows(values_only=True)}
+    assert time["installation: installation"] == (30, "%")
+    assert time["installation: validation"] == (20, "%")
+    assert time["cost of capital"] == (8, "%")
+    assert time["discount rate"] == (10, "%")
+    assert time["floor area"] == (500, "m²")
+    build = {row[0]: row[1:] for row in book["Price build-up"].iter_rows(values_only=True)}
+    assert build["probability of success"] == (50, "%")
+    assert build["cost of capital"] == (8, "%")
+    capital = section(page, "capital")
+    for text in ("|20 L|", "|10 L|", "|100 m²|", "|30||%|", "|8||%|", "|10||%|", "|500||m²|"):
+        assert text in capital, text
+    assert "|50||%|" in section(page, "price-build-up")
+    assert "m³" not in page
+
+
 def test_no_campaign_and_no_price_build_up_when_there_is_none(tmp_path: Path) -> None:
     data = edit(costed_tiny(), "economics.pricing", ...)
     data = edit(data, "demand.patients_per_year", 600)
@@ -212,12 +254,12 @@ def assert_costing_matches(page: str, book: Any, data: dict[str, Any]) -> None:
         wanted = tuple(
             None if line[k] is None else pytest.approx(line[k], rel=1e-14) for k in figures
         )
-        assert wanted in [row[6:11] for row in sheet if row[1] == line["name"]], line
+        assert wanted in [row[7:12] for row in sheet if row[1] == line["name"]], line
         assert shown(line["annual"]) in text
     items = list(book["Capital items"].iter_rows(min_row=2, values_only=True))
     for row, item in zip(items, economics["capital_items"], strict=True):
         assert row[0] == item["name"]
-        assert row[8:14] == pytest.approx(
+        assert row[9:15] == pytest.approx(
             (
                 item["purchase"],
                 item["installation"],
@@ -228,8 +270,29 @@ def assert_costing_matches(page: str, book: Any, data: dict[str, Any]) -> None:
             ),
             rel=1e-14,
         )
+    inputs = {row["path"]: row for row in data["inputs"]}
+    for row, item in zip(items, economics["capital_items"], strict=True):
+        # floor area in m²; a size in the unit its file wrote (200 L, not 0.2 m³)
+        assert row[3] == (None if item["area"] is None else pytest.approx(item["area"]))
+        written = inputs.get(f"{item['path']}.reference_size")
+        if written is not None:
+            amount, unit = written["given"].split(maxsplit=1)
+            assert row[5] == pytest.approx(float(amount), rel=1e-12)
+            assert row[7] == pretty_unit(unit)
+            assert f"|{number(float(amount))} {pretty_unit(unit)}|" in section(page, "capital")
     total = sum(line["annual"] for line in economics["cost_lines"])
     assert total == pytest.approx(economics["annual_cost"], rel=1e-9)  # the lines sum up
+    time_rows = {row[0]: row[1:] for row in book["Capital and time"].iter_rows(values_only=True)}
+    assert time_rows["floor area"] == (pytest.approx(economics["floor_area"]), "m²")
+    if economics["cost_of_capital"] is not None:  # rates as percentages
+        rate = pytest.approx(economics["cost_of_capital"] * 100)
+        assert time_rows["cost of capital"] == (rate, "%")
+    for name, factor in economics["installation"].items():
+        shown_factor = time_rows[f"installation: {name.replace('_', ' ')}"]
+        if name == "lang_factor":
+            assert shown_factor == (pytest.approx(factor), "× purchase")
+        else:
+            assert shown_factor == (pytest.approx(factor * 100), "%")
     if economics["project"] is not None:
         time = {row[0]: row[1] for row in book["Capital and time"].iter_rows(values_only=True)}
         money = economics["currency"]

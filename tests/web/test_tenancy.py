@@ -6,11 +6,15 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from typing import Any
 
+from tests.helpers import ROOT
 from tests.web.test_api import OPEN_ROUTES, api_operations
 from tests.web.workbench import Workbench
 
+LOTS = (ROOT / "examples" / "records" / "lots.csv").read_bytes()
+MONITORING = (ROOT / "examples" / "records" / "monitoring.csv").read_bytes()
 DUE = (dt.date.today() + dt.timedelta(days=150)).isoformat()
 LISTS = {
     "/api/documents",
@@ -22,6 +26,7 @@ LISTS = {
     "/api/capacity",
     "/api/products",
     "/api/me",
+    "/api/records",
 }
 
 #: Operations whose body names one of B's records or B itself.
@@ -32,6 +37,7 @@ BODIES_NAMING_B = {
     "/api/users",
     "/api/documents/upload",
     "/api/compare",
+    "/api/records/upload",
 }
 
 
@@ -43,7 +49,23 @@ def _b_records(bench: Workbench) -> dict[str, Any]:
     request = bench.client.post(
         "/api/requests", headers=bob, json={"product": "car_t", "lots": 1, "due": DUE}
     ).json()
-    return {"document_id": doc, "run_id": run["id"], "request_id": request["id"]}
+    records = bench.client.post(
+        "/api/records/upload",
+        headers=bob,
+        data={"reason": "b's lots"},
+        files={
+            "file": ("lots.csv", LOTS, "text/csv"),
+            "monitoring": ("m.csv", MONITORING, "text/csv"),
+        },
+    ).json()
+    bench.wait(records["review_run_id"])
+    return {
+        "document_id": doc,
+        "run_id": run["id"],
+        "request_id": request["id"],
+        "records_id": records["id"],
+        "records_name": records["name"],
+    }
 
 
 def _body(method: str, path: str, b: dict[str, Any], sponsor_b: int) -> dict[str, Any] | None:
@@ -51,7 +73,7 @@ def _body(method: str, path: str, b: dict[str, Any], sponsor_b: int) -> dict[str
     if method != "POST":
         return None
     bodies: dict[str, dict[str, Any]] = {
-        "/api/runs": {"document_id": b["document_id"], "kind": "run"},
+        "/api/runs": {"document_id": b["records_id"], "kind": "review"},
         "/api/requests": {
             "product": "car_t",
             "lots": 1,
@@ -96,7 +118,8 @@ def test_another_sponsors_identifiers_reach_nothing(bench_on_both: Workbench) ->
             continue
         path = template
         for key, value in (
-            ("{document_id}", b["document_id"]),
+            ("{document_id}", b["records_id" if "/records/" in template else "document_id"]),
+            ("{part}", "lots"),
             ("{run_id}", b["run_id"]),
             ("{request_id}", b["request_id"]),
             ("{number}", 1),
@@ -115,16 +138,23 @@ def test_another_sponsors_identifiers_reach_nothing(bench_on_both: Workbench) ->
                 data={"name": "cart-b", "reason": "r", "base_version": "1"},
                 files={"file": ("x.yaml", b"x: 1\n", "application/yaml")},
             )
+        elif template == "/api/records/upload":  # a new version of B's records, by name
+            response = bench.client.post(
+                path,
+                headers=alice,
+                data={"name": b["records_name"], "reason": "r", "base_version": "1"},
+                files={"file": ("lots.csv", LOTS, "text/csv")},
+            )
         else:
             response = bench.client.request(method, path, headers=alice, json=body)
         tried += 1
         aimed_at_b = template != path or template in BODIES_NAMING_B
         if response.is_success and aimed_at_b:
             successes.append((method, path, response.status_code))
-    assert tried >= 14
+    assert tried >= 18
     assert successes == []
     # what A may list holds nothing of B's
-    b_marks = {"Beta Cell", "cart-b", "bob"}
+    b_marks = {"Beta Cell", "cart-b", "bob", "LV-SCD"}
     for path in sorted(LISTS):
         response = bench.client.get(path, headers=alice)
         assert response.status_code == 200, path
@@ -140,3 +170,88 @@ def test_another_sponsors_identifiers_reach_nothing(bench_on_both: Workbench) ->
     # B's record is still whole
     still = bench.client.get(f"/api/requests/{b['request_id']}", headers=bench.headers["bob"])
     assert still.json()["state"] == "submitted"
+    kept = bench.client.get(f"/api/records/{b['records_id']}", headers=bench.headers["bob"])
+    assert [v["version"] for v in kept.json()["versions"]] == [1]
+    # B's records are reached by none of the pages either
+    browser = bench.login("alice")
+    for page in (
+        f"/records/{b['records_id']}",
+        f"/fragments/records/{b['records_id']}",
+        f"/documents/{b['records_id']}",
+    ):
+        assert browser.get(page, follow_redirects=False).status_code == 404, page
+    token = re.search(r'name="csrf_token" value="([^"]+)"', browser.get("/records").text)
+    assert token is not None
+    review = browser.post(
+        f"/records/{b['records_id']}/review", data={"csrf_token": token.group(1), "version": "1"}
+    )
+    assert review.status_code == 404
+    assert "LV-SCD" not in browser.get("/records").text
+
+
+def _network(scenario: str) -> str:
+    return (
+        "format: genofab-network/1\nname: n\nhorizon: 30 d\nvein_to_vein_max: 18 d\n"
+        "centres: [{name: north, arrivals: [1]}]\n"
+        f"sites: [{{name: near, status: existing, scenario: {scenario}}}]\n"
+        "lanes:\n"
+        "  - {from: north, to: near, mode: road, time: 1 d, cost: 100 EUR/patient}\n"
+        "  - {from: near, to: north, mode: road, time: 1 d, cost: 100 EUR/patient}\n"
+    )
+
+
+def test_an_outlook_or_network_never_reaches_another_sponsors_scenarios(
+    bench_on_both: Workbench,
+) -> None:
+    bench = bench_on_both
+    bob, alice = bench.headers["bob"], bench.headers["alice"]
+    theirs = bench.client.post(
+        "/api/documents",
+        headers=bob,
+        json={"kind": "network", "name": "b-net", "content": _network("cart-b"), "reason": "r"},
+    )
+    assert theirs.status_code == 201, theirs.text
+    network_id = theirs.json()["id"]
+    successes = []
+    for method, path, body in (
+        ("GET", f"/api/documents/{network_id}", None),
+        ("GET", f"/api/documents/{network_id}/versions/1", None),
+        ("GET", f"/api/documents/{network_id}/versions/1/yaml", None),
+        (
+            "POST",
+            f"/api/documents/{network_id}/versions",
+            {"content": _network("cart-a"), "reason": "r", "base_version": 1},
+        ),
+        ("POST", "/api/runs", {"document_id": network_id, "kind": "network"}),
+        # naming B's scenario from A's own network: not found among A's
+        (
+            "POST",
+            "/api/documents",
+            {"kind": "network", "name": "mine", "content": _network("cart-b"), "reason": "r"},
+        ),
+        (
+            "POST",
+            "/api/documents",
+            {"kind": "network", "name": "mine", "content": _network("cart-b@1"), "reason": "r"},
+        ),
+    ):
+        response = bench.client.request(method, path, headers=alice, json=body)
+        if response.is_success:
+            successes.append((method, path))
+    assert successes == []
+    checked = bench.client.post(
+        "/api/check", headers=alice, json={"kind": "network", "content": _network("cart-b")}
+    ).json()
+    assert checked["valid"] is False
+    assert "cart-b" in checked["problems"][0]["message"]
+    assert "Beta" not in json.dumps(checked)
+    browser = bench.login("alice")
+    token = re.search(r'name="csrf_token" value="([^"]+)"', browser.get("/").text)
+    assert token is not None
+    page = browser.post(
+        "/documents/upload",
+        data={"csrf_token": token.group(1), "kind": "network", "name": "mine", "reason": "r"},
+        files={"file": ("n.yaml", _network("cart-b").encode(), "application/yaml")},
+    )
+    assert page.status_code == 422
+    assert browser.get(f"/documents/{network_id}").status_code == 404

@@ -57,14 +57,22 @@ def scale(
 ) -> ScaleResult:
     """Cost per dose and its breakdowns at every value of ``path`` in ``points``, the
     downstream volumes following the scenario's scale rules."""
+    values = scaled_values(scenario, path, points)
+    unit = scenario.parameter(path)[0].unit
+    return _sweep(scenario, path, unit, values, points, origin)
+
+
+def scaled_values(scenario: Scenario, path: str, points: Array) -> dict[str, Any]:
+    """The scenario's values with ``path`` at each of ``points`` (checked against its field's
+    rules) and the downstream volumes following the scale rules: what :func:`scale` evaluates,
+    and what a chain's scale gives the stage it scales."""
     parameter = scenario.check_values(path, points)
     base = scenario.values()
     values: dict[str, Any] = dict(base)
     values[path] = np.asarray(points, dtype=float) * (
         values[path] / parameter.value if parameter.value else 1.0
     )
-    values = follow_scale_rules(scenario, base, values, path)
-    return _sweep(scenario, path, parameter.unit, values, points, origin)
+    return follow_scale_rules(scenario, base, values, path)
 
 
 def ruled_steps(scenario: Scenario, swept: str | None = None) -> list[int]:
@@ -145,7 +153,7 @@ def _sweep(
         rooms = {room.kind: int(at(room.count, i)) for room in capacity.rooms}
         volumes = {name: at(volume, i) for name, volume in ruled.items()} if ok else None
         by_category = by_cause = None
-        per_dose = per_patient = started = delivered = fair = None
+        per_dose = per_patient = started = delivered = fair = area = None
         if ok and cost is not None:
             dose_count = at(cost.doses_delivered, i)
             by_category = {name: at(cost.annual[name], i) / dose_count for name in CATEGORIES}
@@ -153,6 +161,7 @@ def _sweep(
             per_dose, per_patient = at(cost.cost_per_dose, i), at(cost.cost_per_patient, i)
             started, delivered = at(cost.lots_started, i), dose_count
             fair = None if price is None else at(price.total, i)
+            area = at(cost.capital.floor_area, i)
         rows.append(
             ScalePoint(
                 value=float(value),
@@ -168,6 +177,7 @@ def _sweep(
                 fair_price_per_patient=fair,
                 per_dose_by_category=by_category,
                 per_dose_by_cause=by_cause,
+                floor_area=area,
             )
         )
     return ScaleResult(

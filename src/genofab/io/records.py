@@ -109,6 +109,24 @@ def read_grid(path: str | Path, sheet: str | None = None, prefer: str = "lots") 
     return _csv_grid(raw, name, digest)
 
 
+def grid_of_bytes(
+    raw: bytes, name: str, excel: bool, sheet: str | None = None, prefer: str = "lots"
+) -> Grid:
+    """The cells of an uploaded file's bytes, read as :func:`read_grid` reads a file (the same
+    limits and messages); ``name`` only labels the problems, no file is opened."""
+    if len(raw) > MAX_BYTES:
+        size = len(raw) / 2**20
+        raise RecordsError(
+            [CellIssue(f"the file is {size:.1f} MiB; the limit is {MAX_BYTES // 2**20} MiB")], name
+        )
+    digest = hashlib.sha256(raw).hexdigest()
+    if excel:
+        return _excel_grid(raw, name, digest, sheet, prefer)
+    if sheet is not None:
+        raise RecordsError([CellIssue("a sheet applies to Excel workbooks, not to CSV")], name)
+    return _csv_grid(raw, name, digest)
+
+
 def _csv_grid(raw: bytes, name: str, digest: str) -> Grid:
     try:
         text = raw.decode("utf-8-sig")

@@ -9,15 +9,17 @@ the lot or on some of them; where given twice they must agree. A measurement is 
 twice is refused (a duplicate, not a replicate: number replicates in a ``replicate`` column).
 Units follow the house's unit registry: rows of one measurement in different units of the same
 dimension (TU/mL and TU/L) are converted to the unit of its first row; units of different
-dimensions, or a unit on some rows and none on others, are refused. Every problem is reported
-at once with its sheet, row and column; nothing is returned unless the whole file is good.
+dimensions, or a unit on some rows and none on others, are refused. A sample's ``time`` may
+not be before its lot's start date; it orders the lots of a chart that started on the same
+day (:meth:`~genofab.model.records.LotRecords.in_order`). Every problem is reported at once
+with its sheet, row and column; nothing is returned unless the whole file is good.
 """
 
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from genofab.io.records import (
@@ -63,6 +65,7 @@ class _Lot:
     first_row: int
     fixed: dict[str, tuple[Any, int]] = field(default_factory=dict)
     values: dict[tuple[str, int], float] = field(default_factory=dict)
+    times: dict[str, list[tuple[datetime, Cell]]] = field(default_factory=dict)
 
 
 @dataclass
@@ -119,7 +122,7 @@ def parse_long_lots(grid: Grid, today: date | None = None) -> LotRecords:
         read = _read_row(row, number, found, problems, today)
         if read is None:
             continue
-        lot_id, values, name, given_replicate, value, unit = read
+        lot_id, values, name, given_replicate, value, unit, sampled = read
         replicate = given_replicate or 1
         lot = lots.setdefault(lot_id, _Lot(number))
         for key, given in values.items():
@@ -155,6 +158,9 @@ def parse_long_lots(grid: Grid, today: date | None = None) -> LotRecords:
         if name not in names:
             names.append(name)
         lot.values[(name, replicate)] = converted
+        if sampled is not None:
+            cell = _cells_by_column(row, found["time"].column, number)
+            lot.times.setdefault(name, []).append((sampled, cell))
     replicates = _replicate_counts(seen, names, problems)
     records = _lot_records(lots, names, replicates, problems)
     if not rows:
@@ -175,9 +181,9 @@ def _read_row(
     found: dict[str, Cell],
     problems: _Problems,
     today: date,
-) -> tuple[str, dict[str, Any], str | None, int | None, float | None, str] | None:
-    """One row read: (lot id, lot columns given, measurement name, replicate, value, unit);
-    None when the row has no lot id. Problems are added as found."""
+) -> tuple[str, dict[str, Any], str | None, int | None, float | None, str, datetime | None] | None:
+    """One row read: (lot id, lot columns given, measurement name, replicate, value, unit,
+    sample time); None when the row has no lot id. Problems are added as found."""
     fixed = {column.name: column for column in LOT_COLUMNS}
     extra = {column.name: column for column in LONG_COLUMNS}
     values: dict[str, Any] = {}
@@ -228,7 +234,7 @@ def _read_row(
         unit, _cells_by_column(row, found["unit"].column, number), problems, "unit"
     ):
         name = None
-    return lot_id, values, name, read.get("replicate"), read.get("value"), unit
+    return lot_id, values, name, read.get("replicate"), read.get("value"), unit, read.get("time")
 
 
 def _replicate(cell: Cell, problems: _Problems) -> int | None:
@@ -358,12 +364,25 @@ def _lot_records(
                     row=lot.fixed[later][1],
                     header=later,
                 )
+        for name, samples in lot.times.items():
+            for moment, cell in samples:
+                if moment.date() < start:
+                    problems.add(
+                        f"lot {lot_id}: {name} sampled at {moment:%Y-%m-%d %H:%M}, before the"
+                        f" lot's start_date {start}; a sample cannot be taken before its lot"
+                        " started",
+                        cell,
+                        "time",
+                    )
         values = tuple(
             tuple(
                 lot.values.get((name, replicate), math.nan)
                 for replicate in range(1, replicates[name] + 1)
             )
             for name in names
+        )
+        sampled = tuple(
+            min((moment for moment, _ in lot.times.get(name, [])), default=None) for name in names
         )
         records.append(
             LotRecord(
@@ -379,6 +398,7 @@ def _lot_records(
                 failure_reason=given.get("failure_reason"),
                 failure_step=given.get("failure_step"),
                 row=lot.first_row,
+                sampled=sampled if any(sampled) else (),
             )
         )
     return records

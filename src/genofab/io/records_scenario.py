@@ -235,10 +235,15 @@ def _path_parts(path: str) -> list[str | int]:
 
 
 def write_uncertainties(
-    text: str, entries: Mapping[str, Mapping[str, Any]], defaults: Mapping[str, Any]
+    text: str,
+    entries: Mapping[str, Mapping[str, Any]],
+    defaults: Mapping[str, Any],
+    measured: frozenset[str] = frozenset(),
 ) -> str:
     """The scenario text with ``uncertainty`` set at each path (a plain value becomes
-    ``{value: ..., uncertainty: ...}``; a missing parameter given in ``defaults`` is added)."""
+    ``{value: ..., uncertainty: ...}``; a missing parameter given in ``defaults`` is added);
+    at a path in ``measured`` the value and source of ``defaults`` replace those stated (the
+    records measured it: a stated assumption may lie outside what they allow)."""
     from ruamel.yaml import YAML
     from ruamel.yaml.comments import CommentedMap
 
@@ -259,6 +264,8 @@ def write_uncertainties(
         for key, value in uncertainty.items():
             mapping[key] = value
         current = node.get(last) if isinstance(last, str) else node[last]
+        if path in measured and current is not None:
+            current = None  # replaced by the records' estimate below
         if current is None:
             default = defaults.get(path)
             if default is None:
@@ -284,4 +291,4 @@ def calibrated_text(text: str, calibration: Calibration) -> str:
             "value": float(f"{calibration.failure.mean:.6g}"),
             "source": "batch records: the mean of the posterior below",
         }
-    return write_uncertainties(text, entries, defaults)
+    return write_uncertainties(text, entries, defaults, frozenset(defaults))

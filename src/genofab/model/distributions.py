@@ -50,6 +50,12 @@ class _Base(Frozen, ABC):
         """The distribution's parameters by name, in base units (shape parameters plain)."""
         return {name: getattr(self, name) for name in _KIND_FIELDS[self.kind]}  # type: ignore[attr-defined]
 
+    def most_likely(self) -> float | None:
+        """The mode, in base units: the value a deterministic base case states (a shipped
+        file's is tested to be it); None for a kind that has no single one (uniform,
+        empirical)."""
+        return None
+
 
 class Fixed(_Base):
     """No uncertainty: the value is used in every sample (stated on purpose, with a source)."""
@@ -59,6 +65,9 @@ class Fixed(_Base):
 
     def support(self) -> tuple[float, float]:
         return (self.value, self.value)
+
+    def most_likely(self) -> float | None:
+        return self.value
 
 
 class Uniform(_Base):
@@ -80,6 +89,9 @@ class Triangular(_Base):
     mode: float
     high: float
 
+    def most_likely(self) -> float | None:
+        return self.mode
+
     def support(self) -> tuple[float, float]:
         return (self.low, self.high)
 
@@ -96,6 +108,9 @@ class Pert(_Base):
 
     def support(self) -> tuple[float, float]:
         return (self.low, self.high)
+
+    def most_likely(self) -> float | None:
+        return self.mode
 
     def beta_shapes(self) -> tuple[float, float]:
         """α and β of the underlying beta distribution on [low, high]."""
@@ -129,6 +144,11 @@ class Normal(_Base):
             min(high, self.mean + TAIL_Z * self.sd),
         )
 
+    def most_likely(self) -> float | None:
+        """The mean (kept inside a truncation)."""
+        low, high = self.support()
+        return min(max(self.mean, low), high)
+
     def parameters(self) -> dict[str, float | tuple[float, ...]]:
         found: dict[str, float | tuple[float, ...]] = {"mean": self.mean, "sd": self.sd}
         if self.low is not None:
@@ -152,6 +172,10 @@ class LogNormal(_Base):
     def tails(self) -> tuple[float, float]:
         return (self.median * self.gsd**-TAIL_Z, self.median * self.gsd**TAIL_Z)
 
+    def most_likely(self) -> float | None:
+        """exp(μ − σ²) = median × exp(−σ²), with σ = ln gsd."""
+        return self.median * math.exp(-(math.log(self.gsd) ** 2))
+
 
 class Beta(_Base):
     """Beta with shapes ``alpha`` and ``beta`` on [``low``, ``high``] (default [0, 1]); given
@@ -165,6 +189,19 @@ class Beta(_Base):
 
     def support(self) -> tuple[float, float]:
         return (self.low, self.high)
+
+    def most_likely(self) -> float | None:
+        """low + (α − 1) ÷ (α + β − 2) × (high − low) when α, β > 1; else the end the density
+        piles up at (None when it piles up at both, α and β ≤ 1)."""
+        if self.alpha > 1 and self.beta > 1:
+            share = (self.alpha - 1) / (self.alpha + self.beta - 2)
+        elif self.alpha <= 1 < self.beta:
+            share = 0.0
+        elif self.beta <= 1 < self.alpha:
+            share = 1.0
+        else:
+            return None
+        return self.low + share * (self.high - self.low)
 
 
 class Gamma(_Base):
@@ -184,6 +221,10 @@ class Gamma(_Base):
         low, high = special.gammaincinv(self.shape, [TAIL_P, 1.0 - TAIL_P])
         return (float(low) * self.scale, float(high) * self.scale)
 
+    def most_likely(self) -> float | None:
+        """(k − 1) θ when k ≥ 1, else 0."""
+        return max(self.shape - 1.0, 0.0) * self.scale
+
 
 class Weibull(_Base):
     """Weibull with ``shape`` k and ``scale`` λ: P(X > x) = exp(−(x/λ)ᵏ). Fitted to batch
@@ -201,6 +242,11 @@ class Weibull(_Base):
             return float(self.scale * (-math.log1p(-p)) ** (1.0 / self.shape))
 
         return (point(TAIL_P), point(1.0 - TAIL_P))
+
+    def most_likely(self) -> float | None:
+        """λ ((k − 1) ÷ k)^(1/k) when k > 1, else 0."""
+        k = self.shape
+        return self.scale * ((k - 1.0) / k) ** (1.0 / k) if k > 1 else 0.0
 
 
 class Empirical(_Base):

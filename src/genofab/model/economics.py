@@ -30,6 +30,7 @@ from genofab.model.quantities import (
     Fte,
     Hours,
     LabourHours,
+    LotsPerYear,
     Money,
     MoneyPerArea,
     MoneyPerAreaYear,
@@ -152,7 +153,10 @@ class QCTest(Frozen):
 
 
 class AreaItem(Frozen):
-    """Floor area of one kind (a cleanroom grade), built at a cost per m²."""
+    """Floor area of one kind (a cleanroom grade), built at a cost per m². It follows the
+    rooms (``per_room``: ``area`` for each room of that kind), or the lots the facility can make
+    a year (``lots_per_year``: ``area`` for each block of that many lots, rounded up: a QC
+    laboratory sized by the release panels it runs), or is fixed."""
 
     name: Text
     grade: Literal["A", "B", "C", "D", "CNC", "unclassified"] | None = None
@@ -161,7 +165,20 @@ class AreaItem(Frozen):
         0, "EUR/m**2", "no building cost stated (e.g. it is inside a Lang factor)"
     )
     per_room: Identifier | None = Field(default=None, description="area of each room of this kind")
+    lots_per_year: LotsPerYear | None = Field(
+        default=None,
+        description="the lots a year one ``area`` serves: the area is built once for each such"
+        " block of the lots the facility can make a year (rounded up, at least once)",
+    )
     quality: bool = Field(default=False, description="a QC or QA area (for the quality view)")
+
+    @model_validator(mode="after")
+    def _follows_one_thing(self) -> AreaItem:
+        if self.per_room is not None and self.lots_per_year is not None:
+            raise ValueError(
+                "an area follows the rooms (per_room) or the lots (lots_per_year), not both"
+            )
+        return self
 
 
 class EquipmentItem(Frozen):

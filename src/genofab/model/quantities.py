@@ -102,6 +102,14 @@ DOSES_PER_PATIENT = QuantitySpec(
     integer=True,
     plausible=(1, 1000),
 )
+LOTS_PER_YEAR = QuantitySpec(
+    "lots per year",
+    "24 lot/yr",
+    ("lot/yr",),
+    bare_unit="lot/yr",
+    low=0,
+    plausible=(1e-3, 1e6),
+)
 PRODUCT_AMOUNT = QuantitySpec(
     "an amount of product",
     "2e9 TU",
@@ -156,6 +164,7 @@ ConcurrentLots = quantity(CONCURRENT_LOTS)
 VialCount = quantity(VIAL_COUNT)
 PatientCount = quantity(PATIENT_COUNT)
 PatientRate = quantity(PATIENT_RATE)
+LotsPerYear = quantity(LOTS_PER_YEAR)
 DosesPerPatient = quantity(DOSES_PER_PATIENT)
 ProductAmount = quantity(PRODUCT_AMOUNT)
 ProductConcentration = quantity(PRODUCT_CONCENTRATION)

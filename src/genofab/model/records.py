@@ -68,7 +68,13 @@ LONG_COLUMNS: tuple[Column, ...] = (
     Column("unit", "text", False, "the value's unit (the same dimension on every row)"),
     Column("step", "text", False, "the process step measured (the name becomes step.parameter)"),
     Column("replicate", "number", False, "the replicate number, 1, 2, ... (default 1)"),
-    Column("time", "datetime", False, "when the sample was taken (checked; not in the future)"),
+    Column(
+        "time",
+        "datetime",
+        False,
+        "when the sample was taken: not in the future nor before the lot's start_date; orders"
+        " the lots of a chart that started on the same day",
+    ),
 )
 
 #: The columns of an environment-monitoring table (``alert``/``action`` override the limits).
@@ -134,7 +140,9 @@ class Measurement:
 @dataclass(frozen=True)
 class LotRecord:
     """One lot: who made it where and when, how it ended, and what was measured (one tuple of
-    replicate values per measurement, in the file's order; NaN where nothing was written)."""
+    replicate values per measurement, in the file's order; NaN where nothing was written).
+    ``sampled``: when each measurement was first sampled (long form's ``time``; None where not
+    given, empty when no time was given at all)."""
 
     product: str
     site: str
@@ -148,10 +156,15 @@ class LotRecord:
     failure_reason: str | None = None
     failure_step: str | None = None
     row: int = 0
+    sampled: tuple[datetime | None, ...] = ()
 
     @property
     def failed(self) -> bool:
         return self.outcome == "failed"
+
+    def sampled_at(self, index: int) -> datetime | None:
+        """When the measurement at ``index`` was first sampled (None when not given)."""
+        return self.sampled[index] if index < len(self.sampled) else None
 
 
 @dataclass(frozen=True)
@@ -199,21 +212,29 @@ class LotRecords:
             lots = tuple(lot for lot in lots if getattr(lot, label) == wanted)
         return LotRecords(self.file, self.sha256, self.measurements, lots, self.sheet)
 
-    def in_order(self) -> tuple[LotRecord, ...]:
-        """Lots by start date (ties in file order): the order of a control chart."""
-        return tuple(sorted(self.lots, key=lambda lot: (lot.start_date, lot.row)))
+    def in_order(self, name: str | None = None) -> tuple[LotRecord, ...]:
+        """Lots by start date, the order of a control chart. Lots started the same day are
+        ordered by when measurement ``name`` was sampled (the long form's ``time``; lots
+        without one after those with one), then in file order."""
+        index = None if name is None else self.measurement_index(name)
+
+        def key(lot: LotRecord) -> tuple[date, bool, datetime, int]:
+            moment = None if index is None else lot.sampled_at(index)
+            return (lot.start_date, moment is None, moment or datetime.min, lot.row)
+
+        return tuple(sorted(self.lots, key=key))
 
     def replicates(self, name: str) -> NDArray[np.float64]:
-        """Lots × replicates of one measurement, lots by start date; lots where it was not
-        measured at all are left out (NaN where one replicate is missing)."""
+        """Lots × replicates of one measurement, lots in chart order (:meth:`in_order`); lots
+        where it was not measured at all are left out (NaN where one replicate is missing)."""
         index = self.measurement_index(name)
-        rows = [lot.values[index] for lot in self.in_order()]
+        rows = [lot.values[index] for lot in self.in_order(name)]
         kept = [row for row in rows if not all(math.isnan(v) for v in row)]
         width = self.measurements[index].replicates
         return np.array(kept, dtype=float).reshape(len(kept), width)
 
     def values(self, name: str) -> NDArray[np.float64]:
-        """One value a lot (the mean of its replicates), lots by start date."""
+        """One value a lot (the mean of its replicates), lots in chart order."""
         table = self.replicates(name)
         if table.size == 0:
             return np.zeros(0)

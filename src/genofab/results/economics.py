@@ -62,8 +62,12 @@ class CapitalItemResult(Result):
     m³ for a volume) and the exponent."""
 
     name: str
+    path: str = Field(default="", description="where it is declared (economics.areas[i] ...)")
     kind: str = Field(description="building or equipment")
     units: float
+    area: float | None = Field(
+        default=None, description="a building's floor area for all its units, m²"
+    )
     reference_cost: float | None = None
     size: float | None = None
     reference_size: float | None = None
@@ -172,6 +176,9 @@ class EconomicsResult(Result):
         " itemised factors by name",
     )
     capital_items: tuple[CapitalItemResult, ...] = ()
+    floor_area: float = Field(
+        default=0.0, description="the buildings' floor area, m² (every area for all its units)"
+    )
     staff_fte: float
     cost_lines: tuple[LineResult, ...] = ()
     roll_up: dict[str, CostLine] = Field(

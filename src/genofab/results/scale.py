@@ -30,6 +30,9 @@ class ScalePoint(Result):
     )
     per_dose_by_category: dict[str, float] | None
     per_dose_by_cause: dict[str, float] | None
+    floor_area: float | None = Field(
+        default=None, description="the buildings' floor area at this point (m²)"
+    )
 
 
 class ScaleResult(Result):

@@ -20,6 +20,16 @@ from genofab.service.checks import check_scenario
 
 SCENARIO_KINDS = ("run", "monte_carlo", "sensitivity", "sweep", "report")
 PLAN_KINDS = ("schedule",)
+#: The jobs of batch records (their review), outlooks and networks.
+OTHER_KINDS = ("review", "outlook", "network")
+#: The jobs each kind of document runs as.
+JOBS_OF = {
+    "scenario": SCENARIO_KINDS,
+    "plan": PLAN_KINDS,
+    "records": ("review",),
+    "outlook": ("outlook",),
+    "network": ("network",),
+}
 #: Largest Monte Carlo a web user may ask for (a server shared by many; the CLI allows more).
 MAX_SAMPLES = 1_000_000
 DEFAULT_SAMPLES = 10_000
@@ -58,20 +68,40 @@ def check_options(
     kind: str, seed: int, samples: int | None, grid: dict[str, list[str]] | None = None
 ) -> int | None:
     """Bounded options of a job, or UsageError naming the rule; the samples to draw."""
-    if kind not in SCENARIO_KINDS + PLAN_KINDS:
-        raise UsageError(f"kind must be one of {', '.join(SCENARIO_KINDS + PLAN_KINDS)}")
+    every = SCENARIO_KINDS + PLAN_KINDS + OTHER_KINDS
+    if kind not in every:
+        raise UsageError(f"kind must be one of {', '.join(every)}")
     if not 0 <= seed < 2**31:
         raise UsageError(f"seed must be a whole number from 0 to {2**31 - 1}, got {seed}")
     if (grid is not None) != (kind == "sweep"):
         raise UsageError("grid: a sweep needs one (PATH: [values]); other jobs take none")
     if kind in ("run", "schedule"):
         return None
+    if kind in OTHER_KINDS:  # None: a review's default, an outlook's or network's no Monte Carlo
+        most = _most_samples(kind)
+        if samples is not None and not 1 <= samples <= most:
+            raise UsageError(f"samples must be from 1 to {most:,} for this job, got {samples}")
+        return samples
     chosen = DEFAULT_SAMPLES if samples is None else samples
     if not 1 <= chosen <= MAX_SAMPLES:
         raise UsageError(f"samples must be from 1 to {MAX_SAMPLES:,}, got {chosen}")
     if grid is not None:
         check_grid(grid, chosen)
     return chosen
+
+
+def _most_samples(kind: str) -> int:
+    """The most samples a job of ``kind`` may draw (an outlook's and a network's engines have
+    their own limits)."""
+    if kind == "outlook":
+        from genofab.engines.demand import montecarlo
+
+        return int(montecarlo.MAX_SAMPLES)
+    if kind == "network":
+        from genofab.engines import network_operation
+
+        return int(network_operation.MAX_SAMPLES)
+    return MAX_SAMPLES
 
 
 def check_grid(grid: dict[str, list[str]], samples: int) -> None:

@@ -51,30 +51,45 @@ def scenario_resolver(session: Session, scope: Scope, owner: int | None) -> Any:
     (among the scenarios of the plan's owner)."""
 
     def resolve(reference: str) -> Scenario:
-        match = REFERENCE.match(reference)
-        if match is None:
-            raise ScenarioError(
-                [Issue("", "name a stored scenario as NAME or NAME@VERSION, not a file path")],
-                reference,
-            )
-        document = store.find_document(session, scope, "scenario", match["name"], owner)
-        if document is None:
-            raise NotFoundError(f"no stored scenario named '{match['name']}'")
-        number = int(match["version"]) if match["version"] else None
-        version = store.get_version(session, document, number)
-        loaded, _ = check_scenario(version.content, f"{match['name']}@{version.number}")
+        content, file = stored_text(session, scope, owner, "scenario", reference)
+        loaded, _ = check_scenario(content, file)
         return loaded.scenario
 
     return resolve
 
 
+def stored_text(
+    session: Session, scope: Scope, owner: int | None, kind: str, reference: str
+) -> tuple[str, str]:
+    """The content of the stored document a reference names (``NAME`` for its newest version,
+    ``NAME@VERSION``) among the ``kind`` documents of ``owner``, and its label
+    ``NAME@VERSION``. A file path is refused: in the workbench a reference is never a path."""
+    match = REFERENCE.match(reference.strip())
+    if match is None:
+        raise ScenarioError(
+            [Issue("", f"name a stored {kind} as NAME or NAME@VERSION, not a file path")],
+            reference,
+        )
+    document = store.find_document(session, scope, kind, match["name"], owner)
+    if document is None:
+        raise NotFoundError(f"no stored {kind} named '{match['name']}'")
+    number = int(match["version"]) if match["version"] else None
+    version = store.get_version(session, document, number)
+    return version.content, f"{match['name']}@{version.number}"
+
+
 def check_document(
     session: Session, scope: Scope, kind: str, name: str, content: str, owner: int | None
 ) -> None:
-    """Check content as the kind it is saved as (ScenarioError lists its problems)."""
+    """Check content as the kind it is saved as (ScenarioError lists its problems); a plan's,
+    outlook's or network's scenarios are the owner's stored ones, named."""
     file = f"{name}.yaml"
     if kind == "scenario":
         check_scenario(content, file)
+    elif kind in ("outlook", "network"):
+        from genofab.service.planning import StoredScenarios, check_planning
+
+        check_planning(kind, content, file, StoredScenarios(session, scope, owner))
     else:
         check_plan(content, file, scenario_resolver(session, scope, owner))
 
@@ -93,6 +108,10 @@ def save(
     """Check ``content`` and save it as the next version of ``name`` (version 1 if new); bad
     content or a stale ``base_version`` change nothing."""
     check_name(name)
+    if kind == "records":
+        from genofab.errors import UsageError
+
+        raise UsageError("batch records are stored by uploading their file (/api/records/upload)")
     if not reason.strip():
         from genofab.errors import UsageError
 

@@ -48,7 +48,7 @@ def start_run(
     samples = computations.check_options(kind, seed, samples, grid)
     with database.transaction(scope, write=True) as session:
         document = store.get_document(session, scope, document_id)
-        wanted = computations.SCENARIO_KINDS if document.kind == "scenario" else ("schedule",)
+        wanted = computations.JOBS_OF[document.kind]
         if kind not in wanted:
             raise UsageError(f"a {document.kind} runs as: {', '.join(wanted)}")
         chosen = store.get_version(session, document, version)
@@ -117,6 +117,10 @@ class JobQueue:
         try:
             if kind == "schedule":
                 outcome = self._schedule(document.sponsor_id, content, file, seed)
+            elif kind == "review":
+                outcome = self._review(run_id, file, seed, samples)
+            elif kind in ("outlook", "network"):
+                outcome = self._planning(kind, document.sponsor_id, content, file, seed, samples)
             else:
                 outcome = computations.run_scenario(
                     kind,
@@ -152,6 +156,37 @@ class JobQueue:
         with self.database.transaction(SYSTEM) as session:
             plan_file = check_plan(content, file, scenario_resolver(session, SYSTEM, owner))
         return computations.run_plan(plan_file, seed)
+
+    def _planning(
+        self, kind: str, owner: int | None, content: str, file: str, seed: int, samples: int | None
+    ) -> Any:
+        """Run a stored outlook or network: its scenarios are the owner's stored ones, read
+        in one transaction; the result names the versions used."""
+        from genofab.service.planning import StoredScenarios, check_planning, run_planning
+
+        with self.database.transaction(SYSTEM) as session:
+            stored = StoredScenarios(session, SYSTEM, owner)
+            check_planning(kind, content, file, stored)
+        result = run_planning(kind, content, file, stored.remembered, samples, seed)
+        return computations.Outcome(result.to_json_dict() | {"scenarios_used": stored.used})
+
+    def _review(self, run_id: int, file: str, seed: int, samples: int | None) -> Any:
+        """The review of a stored version of batch records (with the stored scenario it names,
+        each site's predictions)."""
+        from genofab.service.documents import stored_text
+        from genofab.service.stored_records import review_stored, stored_files
+
+        with self.database.transaction(SYSTEM) as session:
+            run = session.get(Run, run_id)
+            assert run is not None
+            summary, payload, attachment, owner = stored_files(session, SYSTEM, run.version_id)
+            scenario = None
+            if summary.get("scenario"):
+                scenario = stored_text(session, SYSTEM, owner, "scenario", summary["scenario"])
+        result = review_stored(
+            summary, payload, attachment, scenario, label=file, samples=samples, seed=seed
+        )
+        return computations.Outcome(result)
 
     def _progress(self, run_id: int) -> Any:
         last = [0.0]

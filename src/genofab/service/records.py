@@ -58,7 +58,7 @@ def chart_for(
 
     index = records.measurement_index(name)
     measurement = records.measurements[index]
-    ordered = [lot for lot in records.in_order() if any(v == v for v in lot.values[index])]
+    ordered = [lot for lot in records.in_order(name) if any(v == v for v in lot.values[index])]
     lots = tuple(lot.lot_id for lot in ordered)
     table = records.replicates(name)
     unit = measurement.unit
@@ -108,6 +108,23 @@ def capability_by_site(
         )
         for site in records.sites()
     ]
+
+
+def site_distributions(records: LotRecords, names: list[str] | None = None) -> list[Any]:
+    """Each named measurement (default: every one) at each site summarised side by side
+    (engines.records.summary.SiteDistribution), in measurement then site order; a site where
+    a measurement has no value is left out of that measurement."""
+    from genofab.engines.records.summary import site_distribution
+
+    found = []
+    for name in names or [m.name for m in records.measurements]:
+        unit = records.measurements[records.measurement_index(name)].unit
+        for site in records.sites():
+            values = records.select(site=site).values(name)
+            if not np.isfinite(values).any():
+                continue
+            found.append(site_distribution(values, measurement=name, unit=unit, site=site))
+    return found
 
 
 def reference_site(records: LotRecords, reference: str | None) -> tuple[str, list[str]]:
@@ -295,7 +312,8 @@ def consequence_equivalence(
 
 @dataclass(frozen=True)
 class SiteFits:
-    """One site's lots fitted into the scenario, and the scenario so calibrated."""
+    """One site's lots fitted into the scenario, and the scenario so calibrated (None when
+    fitted without a scenario, by :func:`measurement_fits`)."""
 
     site: str
     calibration: Any
@@ -319,6 +337,77 @@ def site_fits(
         calibration = calibrate(records.select(site=site), loaded.scenario, mapping=mapping)
         fitted = parse_scenario(calibrated_text(text, calibration), f"{scenario} ({site})")
         found.append(SiteFits(site, calibration, fitted.scenario))
+    return found
+
+
+#: The unit a fit of a percentage column is reported in (it is fitted as a fraction).
+FRACTION_OF_PERCENT = "fraction (the column's % ÷ 100)"
+
+
+def measurement_fits(records: LotRecords, sites: list[str] | None = None) -> list[SiteFits]:
+    """Each site's measurements fitted without a scenario (what ``records fit`` would rank,
+    but nothing is written): normal, lognormal, gamma and Weibull by maximum likelihood in the
+    column's unit, percentages as fractions with beta among them, ranked by AIC; and the lot
+    failure rate as a beta posterior. A measurement of fewer than the fitting minimum of lots
+    is listed as skipped, saying why. ``scenario`` of each result is None."""
+    from genofab.engines.records.fitting import MIN_LOTS, failure_rate, fit_distributions
+    from genofab.io.records_scenario import Calibration, Matched, ParameterFit
+
+    provenance = f"{records.file}, sha256 {records.sha256[:12]}"
+    found = []
+    for site in sites or list(records.sites()):
+        chosen = records.select(site=site)
+        fits, skipped = [], []
+        for measurement in chosen.measurements:
+            values = chosen.values(measurement.name)
+            values = values[np.isfinite(values)]
+            if values.size < MIN_LOTS:
+                skipped.append(
+                    Matched(
+                        measurement.name,
+                        None,
+                        f"measured in {values.size} lots; a fit needs at least {MIN_LOTS}",
+                    )
+                )
+                continue
+            percent = measurement.unit == "%"
+            try:
+                fit = fit_distributions(values / 100 if percent else values, fraction=percent)
+            except UsageError as error:
+                skipped.append(Matched(measurement.name, None, str(error)))
+                continue
+            unwritten = fit.note.replace(
+                "written as the predictive",
+                "with a scenario, it would be written as the predictive",
+            )
+            fit = fit.model_copy(update={"note": unwritten})
+            fits.append(
+                ParameterFit(
+                    measurement=measurement.name,
+                    path="",
+                    unit=measurement.unit,
+                    base_unit=FRACTION_OF_PERCENT if percent else measurement.unit,
+                    fit=fit,
+                    source=(
+                        f"batch records: {chosen.describe(int(values.size))} ({provenance});"
+                        f" {fit.chosen} by maximum likelihood (not written: no scenario)"
+                    ),
+                    uncertainty={},
+                )
+            )
+        found.append(
+            SiteFits(
+                site,
+                Calibration(
+                    fits=tuple(fits),
+                    failure=failure_rate(*chosen.failures()),
+                    failure_uncertainty=None,
+                    skipped=tuple(skipped),
+                    provenance=provenance,
+                ),
+                None,
+            )
+        )
     return found
 
 
@@ -384,6 +473,7 @@ class RecordsReview:
     monitoring: MonitoringRecords | None = None
     excursions: MonitoringReport | None = None
     notes: list[str] = field(default_factory=list)
+    distributions: list[Any] = field(default_factory=list)
 
 
 def review_records(
@@ -399,8 +489,10 @@ def review_records(
     seed: int = 1,
 ) -> RecordsReview:
     """The whole review of a records file: a chart of every measurement at every site,
-    capability where a specification is given, equivalence of every site to the first, and
-    with a scenario each site's fits and the predictions from them; with monitoring, its
+    capability where a specification is given, each measurement's sites side by side and
+    equivalence of every site to the first, each
+    site's fits (with a scenario, written into copies of it and the predictions from them;
+    without one, :func:`measurement_fits`); with monitoring, its
     excursions and the lots they touch. A part that cannot be computed (too few lots at a site)
     is left out with a note saying why."""
     from genofab.engines.records.control import RULE_SETS
@@ -427,6 +519,7 @@ def review_records(
     sites = list(lots.sites())
     if len(sites) > 1:
         review.reference = sites[0]
+        review.distributions = site_distributions(lots, names)
         for name in names:
             try:
                 review.equivalence += site_equivalence(lots, sites[0], [name], margins)
@@ -445,6 +538,8 @@ def review_records(
         review.fits = site_fits(lots, sites, scenario)
         if len(review.fits) > 1:
             review.predictions = site_predictions(review.fits, samples, seed)
+    else:
+        review.fits = measurement_fits(lots, sites)
     if monitoring is not None:
         review.monitoring = monitoring
         review.excursions = monitoring_report(monitoring, lots)

@@ -126,6 +126,22 @@ def parse_chain_sets(chain: Chain, sets: list[str]) -> dict[str, dict[str, list[
     return found
 
 
+def scale_stage(chain: Chain, stage: str | None) -> tuple[str, str]:
+    """The stage ``scale`` varies on a chain (``--stage``, or the most upstream stage) and
+    how it was chosen; an unknown stage is refused with what there is."""
+    from genofab.engines.chain_scale import DEFAULT_STAGE_REASON, default_scale_stage
+    from genofab.errors import UsageError
+
+    if stage is None:
+        return default_scale_stage(chain), DEFAULT_STAGE_REASON
+    names = [s.name for s in chain.stages]
+    if stage not in names:
+        raise UsageError(
+            f"--stage {stage}: '{stage}' is not a stage of the chain (it has: {', '.join(names)})"
+        )
+    return stage, "--stage"
+
+
 def single_values(
     grid: dict[str, dict[str, list[float]]], command: str
 ) -> dict[str, dict[str, float]]:
@@ -214,14 +230,20 @@ def report_chain_file(
 
 
 def sensitivity_of_chain(
-    file: Path, results: list[str] | None, samples: int, seed: int
+    file: Path, results: list[str] | None, samples: int, seed: int, sobol_samples: int = 1024
 ) -> SensitivityResult:
-    """The chain's tornado and rank correlations over every stage's distributions."""
+    """The chain's tornado, rank correlations and Sobol indices over every stage's
+    distributions."""
     from genofab.engines.uncertainty.chain_sensitivity import chain_sensitivity
 
     loaded, result = evaluate_chain_file(file)
     return chain_sensitivity(
-        loaded.chain, results=results, samples=samples, seed=seed, origin=result.chain
+        loaded.chain,
+        results=results,
+        samples=samples,
+        sobol_samples=sobol_samples,
+        seed=seed,
+        origin=result.chain,
     )
 
 

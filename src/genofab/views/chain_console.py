@@ -7,6 +7,7 @@ from rich.table import Table
 from rich.text import Text
 
 from genofab.results.chain import ChainMonteCarloResult, ChainResult
+from genofab.results.chain_scale import ChainScaleResult
 from genofab.results.uncertainty import Spread
 from genofab.views.console import number
 from genofab.views.labels import label
@@ -178,3 +179,51 @@ def render_chain_monte_carlo(result: ChainMonteCarloResult, console: Console) ->
     for parameter, stages in result.shared:
         console.print(f"drawn once for {', '.join(stages)}: {parameter}")
     console.print(Text(f"quantiles: {result.quantile_method}", style="dim"))
+
+
+def render_chain_scale(result: ChainScaleResult, console: Console) -> None:
+    """The therapy along a sweep of one stage's parameter: patients a year, what limits them,
+    the cost per patient by stage and in total, and the stage's own cost per dose."""
+    money = result.currency or ""
+    console.print(Text(result.chain.name, style="bold"))
+    console.print(
+        Text(f"scaled stage: {result.stage} ({result.stage_chosen}); the other stages as stated")
+    )
+    stages = next(
+        (list(p.cost_per_patient.by_stage) for p in result.points if p.cost_per_patient), []
+    )
+    grid = Grid(
+        f"The therapy at scale: {result.stage}:{result.path} ({result.unit or 'number'})",
+        (
+            "value",
+            "limited by",
+            "patients/yr",
+            f"{result.stage} patients/lot",
+            f"{result.stage} lots needed/yr",
+            *[f"{money}/patient {name}" for name in stages],
+            f"{money}/patient total",
+            f"{result.stage} {money}/dose",
+        ),
+        labels=2,
+    )
+    for point in result.points:
+        limit = point.bottleneck
+        where = (
+            point.status
+            if limit is None
+            else f"{limit.stage}: {limit.room}"
+            if limit.stage is not None
+            else f"{limit.room} (shared)"
+        )
+        by_stage = point.cost_per_patient.by_stage if point.cost_per_patient else {}
+        grid.add(
+            number(point.value),
+            where,
+            number(point.patients_per_year),
+            number(point.patients_per_lot),
+            number(point.lots_needed_per_year),
+            *[number(by_stage.get(name)) for name in stages],
+            number(point.cost_per_patient.total if point.cost_per_patient else None),
+            number(point.stage_cost_per_dose),
+        )
+    print_grid(console, grid)

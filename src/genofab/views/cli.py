@@ -23,6 +23,7 @@ from genofab import __version__
 from genofab.errors import GenofabError, SettingError, UsageError
 from genofab.views.records_options import (
     BaselineOption,
+    LayoutOption,
     MarginOption,
     RecordsOption,
     SpecOption,
@@ -415,24 +416,35 @@ def scale(
         str,
         typer.Option(
             help="PATH=LOW..HIGH, e.g. demand.patients_per_year=10..10000"
-            " or 'process.steps[1].working_volume=50 L..2000 L'"
+            " or 'process.steps[1].working_volume=50 L..2000 L' (for a chain: a path in the"
+            " --stage's file)"
         ),
     ],
     points: Annotated[int, typer.Option(help="number of points")] = 20,
     log: Annotated[bool, typer.Option("--log", help="log-spaced points")] = False,
+    stage: Annotated[
+        str | None,
+        typer.Option(
+            help="for a chain file: the stage whose parameter varies (default: the most"
+            " upstream stage)"
+        ),
+    ] = None,
     output_format: FormatOption = OutputFormat.TABLE,
 ) -> None:
-    """Cost per dose and its breakdown as one parameter varies (economies of scale)."""
+    """Cost per dose and its breakdown as one parameter varies (economies of scale); for a
+    chain, the therapy's patients a year, bottleneck and cost per patient by stage as one
+    stage's parameter varies."""
     from genofab.engines.scale import scale as sweep
     from genofab.engines.scale import sweep_points
     from genofab.views.chain_command import is_chain_file
 
     if is_chain_file(file):
+        _scale_chain(file, vary, points, log, stage, output_format)
+        return
+    if stage is not None:
         raise UsageError(
-            f"scale draws one facility's cost-per-dose curve by cost category; {file} is a chain"
-            " (each stage has its own): run scale on a stage's file, or genofab sweep"
-            f" {file} --set STAGE:PATH=V1,V2,... for the therapy's patients a year and cost per"
-            " patient by stage at each value"
+            f"--stage {stage}: {file} is a scenario, not a chain (genofab-chain/1); --stage"
+            " names the stage of a chain file to scale"
         )
     loaded, origin = load_deliverable(file)
     path, low, high = _parse_range(loaded.scenario, vary)
@@ -444,6 +456,34 @@ def scale(
     from genofab.views.console import make_console, render_scale
 
     render_scale(result, make_console())
+
+
+def _scale_chain(
+    file: Path,
+    vary: str,
+    points: int,
+    log: bool,
+    stage: str | None,
+    output_format: OutputFormat,
+) -> None:
+    """``scale`` on a chain: one stage's parameter along a grid, the therapy at each value."""
+    from genofab.engines.chain_scale import chain_scale
+    from genofab.engines.scale import sweep_points
+    from genofab.views.chain_command import evaluate_chain_file, scale_stage
+
+    loaded, run = evaluate_chain_file(file)
+    name, chosen = scale_stage(loaded.chain, stage)
+    scenario = loaded.chain.stage(name).scenario
+    path, low, high = _parse_range(scenario, vary)
+    grid = sweep_points(scenario, path, low, high, points, log)
+    result = chain_scale(loaded.chain, name, path, grid, run.chain, chosen)
+    if output_format is OutputFormat.JSON:
+        _print_json(result.model_dump(mode="json"))
+        return
+    from genofab.views.chain_console import render_chain_scale
+    from genofab.views.console import make_console
+
+    render_chain_scale(result, make_console())
 
 
 @app.command()
@@ -473,6 +513,7 @@ def report(
     specs: SpecOption = None,
     margins: MarginOption = None,
     baseline: BaselineOption = None,
+    layout: LayoutOption = "auto",
 ) -> None:
     """HTML report, Excel workbook and figures (PNG, SVG) of one scenario; with uncertain
     parameters (or --samples), the spread of the results and the tornado too; with --records,
@@ -484,9 +525,9 @@ def report(
     from genofab.views.uncertainty_runs import report_uncertainty
 
     stem = check_stem(name if name is not None else file.stem)
-    if report_records(file, output, stem, records, specs, margins, baseline, samples, seed):
+    if report_records(file, output, stem, records, specs, margins, baseline, samples, seed, layout):
         return
-    review = review_for_report(records, file, specs, margins, baseline, samples, seed)
+    review = review_for_report(records, file, specs, margins, baseline, samples, seed, layout)
     if _report_outlook(file, output, stem, samples, seed):
         return
     from genofab.views.chain_command import is_chain_file, report_chain_file

@@ -84,7 +84,7 @@ def sensitivity(
                 f"--all-inputs takes a scenario; {file} is a chain: run it on a stage's file, or"
                 " drop --all-inputs for the chain's tornado over every stage's distributions"
             )
-        chain_result = sensitivity_of_chain(file, results, samples, seed)
+        chain_result = sensitivity_of_chain(file, results, samples, seed, sobol_samples)
         if output is not None:
             from genofab.views.reports.report import write_tornado_figures
 

@@ -418,25 +418,36 @@ def compare(
     samples: Annotated[int, typer.Option("--samples", "-n", help="Monte Carlo samples")] = 20_000,
     seed: Annotated[int, typer.Option("--seed", help="seed of the common random numbers")] = 1,
     mapping: MapOption = None,
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output", "-o", help="folder for a figure of each measurement's sites side by side"
+        ),
+    ] = None,
+    image: Annotated[str, typer.Option("--image", help="png or svg")] = "png",
     sheet: SheetOption = None,
     layout: LayoutOption = "auto",
     output_format: FormatOption = OutputFormat.TABLE,
 ) -> None:
-    """Sites compared: equivalence by TOST with its margin and power on each measurement, and
-    (with --scenario) patients per year and cost per dose per site with P(B better) on common
-    random numbers."""
+    """Sites compared: each measurement's lots side by side, equivalence by TOST with its
+    margin and power, and (with --scenario) patients per year and cost per dose per site with
+    P(B better) on common random numbers."""
     from genofab.engines.records.consequences import CONSEQUENCES
     from genofab.errors import UsageError
     from genofab.service.records import (
         consequence_equivalence,
         reference_site,
+        site_distributions,
         site_equivalence,
         site_fits,
         site_predictions,
     )
+    from genofab.views.records_figures import IMAGE_FORMATS
 
     if by != "site":
         raise UsageError(f"--by {by}: sites are what can be compared (--by site)")
+    if image not in IMAGE_FORMATS:
+        raise UsageError(f"--image {image}: choose png or svg")
     records = _lots(file, sheet, None, layout)
     first, others = reference_site(records, reference)
     names = [m.name for m in records.measurements]
@@ -448,6 +459,11 @@ def compare(
         raise UsageError(
             "--margin doses_per_lot/cogs_per_dose: these come from the scenario; give --scenario"
         )
+    ordered = [first, *others]
+    distributions = sorted(
+        site_distributions(records, chosen),
+        key=lambda d: (chosen.index(d.measurement), ordered.index(d.site)),
+    )
     verdicts = site_equivalence(records, first, chosen, stated)
     consequences = []
     predictions = []
@@ -461,16 +477,37 @@ def compare(
         )
         fits = site_fits(records, [first, *others], scenario, _mapping(mapping))
         predictions = site_predictions(fits, samples, seed)
+    if output is not None:
+        _write_site_figures(records, chosen, ordered, output, image)
     if output_format is OutputFormat.JSON:
         _print_json(
             {
                 "reference": first,
+                "distributions": [d.model_dump(mode="json") for d in distributions],
                 "equivalence": [v.model_dump(mode="json") for v in verdicts],
                 "consequences": [v.model_dump(mode="json") for v in consequences],
                 "predictions": predictions,
             }
         )
         return
+    shown = ""
+    for d in distributions:
+        if d.measurement != shown:
+            shown = d.measurement
+            sys.stdout.write(f"{d.measurement} [{d.unit or '-'}] by site:\n")
+        spread = "-" if d.sd is None else f"{d.sd:.4g}"
+        geometric = (
+            f"; geometric mean {d.geometric_mean:.4g}, gsd {d.geometric_sd:.3g}"
+            if d.geometric_mean is not None
+            and d.geometric_sd is not None
+            and d.unit not in {"", "%"}  # amounts whose spread is multiplicative (titres)
+            else ""
+        )
+        sys.stdout.write(
+            f"  {d.site}: {d.lots} lots, mean {d.mean:.4g}, SD {spread}, median {d.median:.4g}"
+            f" (quartiles {d.lower_quartile:.4g} to {d.upper_quartile:.4g}), range"
+            f" {d.minimum:.4g} to {d.maximum:.4g}{geometric}\n"
+        )
     for v in [*verdicts, *consequences]:
         sys.stdout.write(
             f"{v.measurement} [{v.unit or '-'}], {v.site} vs {v.reference}"
@@ -488,6 +525,31 @@ def compare(
                 f" {row['mean_reference']:.4g}, {block['site']} mean {row['mean_site']:.4g};"
                 f" P({block['site']} better) = {row['site_better']:.2f}\n"
             )
+
+
+def _write_site_figures(
+    records: Any, names: list[str], sites: list[str], output: Path, image: str
+) -> None:
+    """A figure of each measurement's lots at each site side by side (``NAME-by-site``)."""
+    import numpy as np
+
+    from genofab.io.files import staged_folder
+    from genofab.views.cli import list_written
+    from genofab.views.records_figures import file_stem, sites_figure
+
+    written = []
+    with staged_folder(output) as staging:
+        for name in names:
+            unit = records.measurements[records.measurement_index(name)].unit
+            by_site = {}
+            for site in sites:
+                values = records.select(site=site).values(name)
+                if np.isfinite(values).any():
+                    by_site[site] = [float(v) for v in values if np.isfinite(v)]
+            path = Path(f"{file_stem(name)}-by-site.{image}")
+            sites_figure(name, unit, by_site).savefig(staging / path, format=image, dpi=110)
+            written.append(path)
+    list_written(output, written)
 
 
 @records_app.command()
@@ -572,9 +634,9 @@ def _specifications(pairs: list[str] | None) -> dict[str, Any]:
     return found
 
 
-def _records_files(files: list[Path]) -> tuple[Any, Any]:
-    """The lot records and the environment monitoring among ``files`` (each read all or
-    nothing; at most one of each)."""
+def _records_files(files: list[Path], layout: str = "auto") -> tuple[Any, Any]:
+    """The lot records (read in ``layout``) and the environment monitoring among ``files``
+    (each read all or nothing; at most one of each)."""
     from genofab.errors import UsageError
     from genofab.io.records import is_monitoring, lots_of, parse_monitoring, read_grid
 
@@ -588,7 +650,7 @@ def _records_files(files: list[Path]) -> tuple[Any, Any]:
         else:
             if lots is not None:
                 raise UsageError(f"--records {file}: a second lot file; give one")
-            lots = lots_of(grid)
+            lots = lots_of(grid, layout=layout)
     return lots, monitoring
 
 
@@ -600,15 +662,17 @@ def review_for_report(
     baseline: int | None,
     samples: int | None,
     seed: int,
+    layout: str = "auto",
 ) -> Any:
     """The records review a report shows (None without --records): charts, capability,
-    equivalence, and with a scenario each site's fits and the predictions from them."""
+    equivalence, each site's fits, and with a scenario the predictions from them; the lot
+    file read in ``layout`` (wide, long or auto)."""
     from genofab.errors import UsageError
     from genofab.service.records import DEFAULT_SAMPLES, review_records
 
     if not files:
-        if specs or margins or baseline is not None:
-            raise UsageError("--spec, --margin and --baseline go with --records FILE")
+        if specs or margins or baseline is not None or layout != "auto":
+            raise UsageError("--spec, --margin, --baseline and --layout go with --records FILE")
         return None
     if scenario is not None:
         from genofab.io.network_file import is_network_document
@@ -618,7 +682,7 @@ def review_for_report(
         document = read_yaml(scenario)
         if is_outlook_document(document) or is_network_document(document):
             raise UsageError("--records goes with a scenario, not with an outlook or a network")
-    lots, monitoring = _records_files(files)
+    lots, monitoring = _records_files(files, layout)
     if lots is None:
         raise UsageError("--records: give a lot file (monitoring alone has no lots to review)")
     names = [m.name for m in lots.measurements]
@@ -644,6 +708,7 @@ def report_records(
     baseline: int | None,
     samples: int | None,
     seed: int,
+    layout: str = "auto",
 ) -> bool:
     """Write the report of a records file given in place of a scenario (with --records, the
     monitoring); False when ``file`` is not a records file."""
@@ -657,7 +722,9 @@ def report_records(
             "--samples: a records file alone has no Monte Carlo (report a scenario"
             " with --records to predict each site)"
         )
-    review = review_for_report([file, *(files or [])], None, specs, margins, baseline, None, seed)
+    review = review_for_report(
+        [file, *(files or [])], None, specs, margins, baseline, None, seed, layout
+    )
     for path in write_records_report(review, output, stem):
         sys.stdout.write(f"{output / path}\n")
     return True

@@ -11,11 +11,16 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from genofab.engines.arrays import Array, Values, ratio, reader
+from genofab.engines.arrays import Array, Values, ratio, reader, whole_ceil
 from genofab.engines.economics.lines import LineCost, driven
 from genofab.engines.finance import capital_charge, straight_line_depreciation
 from genofab.engines.lot import LotArrays
-from genofab.model.economics import LITRES_PER_CUBIC_METRE, Economics, EquipmentItem
+from genofab.model.economics import (
+    LITRES_PER_CUBIC_METRE,
+    AreaItem,
+    Economics,
+    EquipmentItem,
+)
 from genofab.model.scenario import Scenario
 
 
@@ -27,8 +32,10 @@ class CapitalItem:
     the years it is recovered over and what it costs a year (recovery and running)."""
 
     name: str
+    path: str  # where it is declared: economics.areas[i] or economics.equipment[i]
     kind: str  # "building" or "equipment"
     units: Array
+    area: Array | None  # a building's floor area for all its units, m²
     reference_cost: Array | None
     size: Array | None
     reference_size: Array | None
@@ -57,6 +64,11 @@ class CapitalArrays:
     lines: list[LineCost]
     size_warnings: list[tuple[str, str]]
     items: tuple[CapitalItem, ...] = ()
+
+    @property
+    def floor_area(self) -> Array:
+        """The buildings' floor area, m²: every area item for all its units."""
+        return sum((item.area for item in self.items if item.area is not None), start=np.zeros(()))
 
     @property
     def total(self) -> Array:
@@ -93,9 +105,11 @@ def capital_arrays(
     values: Values,
     lot: LotArrays,
     rooms: Callable[[str | None], Array],
+    lots_per_year: Array,
 ) -> CapitalArrays:
     """Capital and its yearly cost lines (recovery, then running: maintenance, insurance,
-    utilities); ``rooms(kind)`` is the number of rooms of a kind (1 for None)."""
+    utilities); ``rooms(kind)`` is the number of rooms of a kind (1 for None) and
+    ``lots_per_year`` the lots the facility can make a year (areas that follow the lots)."""
     v = reader(values, "economics.")
     zero = np.zeros(())
     salvage = v("salvage_fraction")
@@ -127,7 +141,13 @@ def capital_arrays(
 
     for i, area_item in enumerate(economics.areas):
         prefix = f"areas[{i}]."
-        area = v(prefix + "area") * rooms(area_item.per_room)
+        units = area_units(
+            area_item,
+            rooms,
+            lots_per_year,
+            v(prefix + "lots_per_year") if area_item.lots_per_year is not None else None,
+        )
+        area = v(prefix + "area") * units
         capital = area * v(prefix + "cost_per_area")
         depreciation, charge = recover(capital, v("building_depreciation_years"))
         building = building + capital
@@ -139,8 +159,10 @@ def capital_arrays(
         items.append(
             CapitalItem(
                 name=area_item.name,
+                path=f"economics.areas[{i}]",
                 kind="building",
-                units=rooms(area_item.per_room),
+                units=units,
+                area=area,
                 reference_cost=None,
                 size=None,
                 reference_size=None,
@@ -183,8 +205,10 @@ def capital_arrays(
         items.append(
             CapitalItem(
                 name=item.name,
+                path=f"economics.equipment[{i}]",
                 kind="equipment",
                 units=units,
+                area=None,
                 reference_cost=None if size is None else p("cost"),
                 size=size,
                 reference_size=None if size is None else p("reference_size"),
@@ -207,6 +231,20 @@ def capital_arrays(
         size_warnings=warnings,
         items=tuple(items),
     )
+
+
+def area_units(
+    item: AreaItem,
+    rooms: Callable[[str | None], Array],
+    lots_per_year: Array,
+    block: Array | None,
+) -> Array:
+    """How many times an area is built: once per room of its kind (``per_room``), once per
+    ``block`` of lots (its ``lots_per_year``) of the ``lots_per_year`` the facility can make
+    (rounded up, at least once), or once."""
+    if block is not None:
+        return np.maximum(whole_ceil(ratio(lots_per_year, block)), 1.0)
+    return rooms(item.per_room)
 
 
 def _capital_lines(

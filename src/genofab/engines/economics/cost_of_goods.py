@@ -254,7 +254,7 @@ def cost_arrays(
     patients = ratio(delivered, lot.doses_per_patient)
 
     rooms = _room_counter(scenario, values)
-    capital = capital_arrays(scenario, economics, values, lot, rooms)
+    capital = capital_arrays(scenario, economics, values, lot, rooms, cap.lots_per_year)
     lines = [
         # a lot found failed at a step runs no later step: its costs count as often as it runs
         *_material_lines(scenario, economics, values, lot, lot_failures.reach),

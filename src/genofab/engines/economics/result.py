@@ -140,6 +140,7 @@ def economics_result(scenario: Scenario, values: Values, cost: CostArrays) -> Ec
         else float(np.asarray(values["economics.cost_of_capital"])),
         installation=_installation(economics, values),
         capital_items=tuple(_capital_item(item) for item in capital.items),
+        floor_area=float(capital.floor_area),
         staff_fte=float(cost.fte),
         cost_lines=tuple(
             _line_result(item, cost, names)
@@ -198,8 +199,10 @@ def _capital_item(item: CapitalItem) -> CapitalItemResult:
 
     return CapitalItemResult(
         name=item.name,
+        path=item.path,
         kind=item.kind,
         units=float(item.units),
+        area=shown(item.area),
         reference_cost=shown(item.reference_cost),
         size=shown(item.size),
         reference_size=shown(item.reference_size),

@@ -35,16 +35,16 @@ from genofab.engines.uncertainty.chunks import (
     DEFAULT_CHUNK,
     MAX_EXAMPLES,
     DrawnFailures,
-    ResultChunk,
-    _reduce,
 )
 from genofab.engines.uncertainty.executors import Executor, SerialExecutor
-from genofab.engines.uncertainty.monte_carlo import (
-    QUANTILE_METHOD,
-    _ResultTotals,
-    _spread,
-)
+from genofab.engines.uncertainty.monte_carlo import QUANTILE_METHOD
 from genofab.engines.uncertainty.outputs import NO_ROOM_TIME, Better, status_reason
+from genofab.engines.uncertainty.result_statistics import (
+    ResultChunk,
+    ResultTotals,
+    reduce_result,
+    result_spread,
+)
 from genofab.engines.uncertainty.sampling import (
     BLOCK,
     SamplingPlan,
@@ -328,7 +328,7 @@ def run_chain_chunk(task: ChainChunkTask) -> ChainChunkResult:
     counted = np.ones(size, dtype=bool)  # a sample that treats no patient stays in
     outputs = chain_outputs(task.chain)
     values = output_values(arrays, simulation.status, size, outputs)
-    results = [_reduce(values[o.name], counted, o.whole, sizes) for o in outputs]
+    results = [reduce_result(values[o.name], counted, o.whole, sizes) for o in outputs]
     limit = per_sample(arrays.limit, (size,)).astype(np.int64)
     if not everywhere:  # the first stage that cannot deliver limits the sample
         limit = limit.copy()
@@ -417,7 +417,7 @@ def chain_monte_carlo(
     command line does)."""
     outputs = chain_outputs(chain)
     tasks = chain_tasks(chain, samples, seed, chunk_size, fixed)
-    totals = [_ResultTotals(Tally(output.whole)) for output in outputs]
+    totals = [ResultTotals(Tally(output.whole)) for output in outputs]
     limits: NDArray[np.int64] | None = None
     status = {stage.name: np.zeros(NO_ROOM_TIME + 1, dtype=np.int64) for stage in chain.stages}
     met: int | None = 0
@@ -455,7 +455,7 @@ def chain_monte_carlo(
         shared=tuple((s.parameter, s.stages) for s in chain.shared),
         uncertain_inputs={name: _inputs(plan) for name, plan in tasks[0].plans.items()},
         results={
-            output.name: _spread(total, output.whole, _value(output, deterministic))
+            output.name: result_spread(total, output.whole, _value(output, deterministic))
             for output, total in zip(outputs, totals, strict=True)
         },
         units={output.name: output.unit for output in outputs},

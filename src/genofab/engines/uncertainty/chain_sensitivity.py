@@ -6,8 +6,12 @@ per patient most.
   at their expected number). An input shared by several stages moves in all of them.
 - **Spearman rank correlations** between each input and each result over the chain's Monte
   Carlo (the same draws as ``genofab run CHAIN --samples``).
+- **Sobol indices** (first order and total, SALib, Saltelli's design without second order)
+  over every stage's inputs, as for a scenario: the inputs independent (rank correlations not
+  applied), failed lots at their expected number, a shared input drawn once for all its
+  stages; one vectorised evaluation of the chain engine over the N × (k + 2) runs.
 
-Inputs are named ``stage:path``. Sobol indices are not computed for a chain.
+Inputs are named ``stage:path``.
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from genofab import __version__
+from genofab.engines.arrays import per_sample
 from genofab.engines.chain import chain_arrays
 from genofab.engines.uncertainty.chain import (
     ChainOutput,
@@ -33,11 +38,15 @@ from genofab.engines.uncertainty.sampling import (
     quantile,
     sampling_plan,
 )
-from genofab.engines.uncertainty.sensitivity import TORNADO_ENDS, check_rank_samples
+from genofab.engines.uncertainty.sensitivity import (
+    TORNADO_ENDS,
+    check_rank_samples,
+    check_sobol_samples,
+)
 from genofab.errors import UsageError, did_you_mean
 from genofab.model.chain import Chain
 from genofab.results.run import ScenarioInfo
-from genofab.results.uncertainty import SensitivityResult, Tornado, TornadoBar
+from genofab.results.uncertainty import SensitivityResult, SobolIndex, Tornado, TornadoBar
 
 #: The chain's results analysed when none are named.
 CHAIN_KEY_RESULTS = ("patients_per_year", "cost_per_patient.total")
@@ -163,32 +172,100 @@ def chain_spearman(
     return found
 
 
+def chain_sobol(
+    chain: Chain, outputs: Sequence[ChainOutput], base_samples: int, seed: int
+) -> tuple[dict[str, tuple[SobolIndex, ...] | None], int, list[str]]:
+    """First-order and total Sobol indices of each result over every stage's inputs (see the
+    module), their confidence half-widths, the number of chain runs, and notes."""
+    from SALib.analyze import sobol as analyze
+    from SALib.sample import sobol as design
+
+    inputs = chain_inputs(chain)
+    check_sobol_samples(base_samples, len(inputs))
+    names = [f"{stage}:{item.path}" for stage, item in inputs]
+    problem = {"num_vars": len(inputs), "names": names, "bounds": [[0.0, 1.0]] * len(inputs)}
+    unit = design.sample(problem, base_samples, calc_second_order=False, scramble=True, seed=seed)
+    unit = np.clip(unit, 1e-12, 1 - 1e-12)
+    runs = len(unit)
+    plans = {stage.name: sampling_plan(stage.scenario) for stage in chain.stages}
+    drawn = {
+        stage.name: {
+            item.path: np.full(runs, float(_at(item, np.array(0.5))))
+            for item in plans[stage.name].inputs
+        }
+        for stage in chain.stages
+    }
+    for i, (stage, item) in enumerate(inputs):
+        drawn[stage][item.path] = _at(item, unit[:, i])
+    for shared in chain.shared:
+        for name in shared.stages[1:]:
+            drawn[name][shared.parameter] = drawn[shared.stages[0]][shared.parameter]
+    values = {name: engine_values(plans[name], drawn[name]) for name in plans}
+    with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
+        arrays = chain_arrays(chain, values)
+    evaluated = output_values(arrays, stage_status(arrays, runs), runs, outputs)
+    notes = []
+    found: dict[str, tuple[SobolIndex, ...] | None] = {}
+    for output in outputs:
+        y = np.asarray(per_sample(evaluated[output.name], (runs,)), dtype=float)
+        if not np.all(np.isfinite(y)):
+            bad = int(np.sum(~np.isfinite(y)))
+            notes.append(
+                f"{output.name}: {bad} of {runs} runs of the Sobol design give no value"
+                " (a stage cannot deliver): no Sobol indices"
+            )
+            found[output.name] = None
+            continue
+        if np.ptp(y) == 0:
+            found[output.name] = None
+            continue
+        indices = analyze.analyze(problem, y, calc_second_order=False, num_resamples=100, seed=seed)
+        found[output.name] = tuple(
+            SobolIndex(
+                path=name,
+                first_order=_number(indices["S1"][i]),
+                first_order_conf=_number(indices["S1_conf"][i]),
+                total=_number(indices["ST"][i]),
+                total_conf=_number(indices["ST_conf"][i]),
+            )
+            for i, name in enumerate(names)
+        )
+    return found, runs, notes
+
+
 def chain_sensitivity(
     chain: Chain,
     *,
     results: Sequence[str] | None = None,
     samples: int = 10_000,
+    sobol_samples: int = 1024,
     seed: int = 1,
     origin: ScenarioInfo | None = None,
 ) -> SensitivityResult:
-    """The tornado and rank correlations of the chain's results (see the module)."""
+    """The tornado, rank correlations and Sobol indices of the chain's results (see the
+    module)."""
+    check_rank_samples(samples)
+    check_sobol_samples(sobol_samples, len(chain_inputs(chain)))
     outputs = chosen_chain_outputs(chain, results)
+    indices, runs, notes = chain_sobol(chain, outputs, sobol_samples, seed)
     return SensitivityResult(
         genofab_version=__version__,
         scenario=origin or ScenarioInfo(name=chain.name),
         seed=seed,
         samples=samples,
-        sobol_samples=0,
-        sobol_runs=0,
+        sobol_samples=sobol_samples,
+        sobol_runs=runs,
         results=tuple(output.name for output in outputs),
         units={output.name: output.unit for output in outputs},
         tornado=chain_tornado(chain, outputs),
         spearman=chain_spearman(chain, outputs, samples, seed),
-        sobol={output.name: None for output in outputs},
+        sobol=indices,
         notes=(
             "inputs are named stage:path; each at its P10 and P90, every other input of every"
             " stage at its median",
-            "Sobol indices are not computed for a chain",
+            "Sobol indices treat the inputs as independent (rank correlations are not applied),"
+            " failed lots at their expected number, a shared input once for all its stages",
+            *notes,
         ),
     )
 

@@ -28,6 +28,7 @@ from genofab.engines.uncertainty.outputs import (
     room_kinds,
     status_reason,
 )
+from genofab.engines.uncertainty.result_statistics import ResultChunk, reduce_result
 from genofab.engines.uncertainty.sampling import (
     BLOCK,
     CORRELATION_STREAM,
@@ -39,12 +40,6 @@ from genofab.engines.uncertainty.sampling import (
     draw_blocks,
     engine_values,
     sampling_plan,
-)
-from genofab.engines.uncertainty.statistics import (
-    BlockMoments,
-    Tally,
-    block_moments,
-    tally_keys,
 )
 from genofab.errors import UsageError
 from genofab.model.scenario import Scenario
@@ -163,17 +158,6 @@ def simulate(task: ChunkTask) -> Simulation:
 
 
 @dataclass(frozen=True)
-class ResultChunk:
-    """One result's statistics over a chunk."""
-
-    tally: Tally
-    moments: BlockMoments | None
-    smallest: float
-    largest: float
-    undefined: int
-
-
-@dataclass(frozen=True)
 class ChunkResult:
     """What a chunk sends back: statistics only (and its raw samples, if asked)."""
 
@@ -204,7 +188,7 @@ def run_chunk(task: ChunkTask) -> ChunkResult:
         values = columns[output.name]
         chunk = _already_reduced(values, output.whole, reduced)
         if chunk is None:
-            chunk = _reduce(values, feasible, output.whole, sizes)
+            chunk = reduce_result(values, feasible, output.whole, sizes)
         reduced.append((values, output.whole, chunk))
     results = tuple(chunk for _, _, chunk in reduced)
     status = np.bincount(evaluation.status.astype(np.int64), minlength=NO_ROOM_TIME + 1)
@@ -272,43 +256,3 @@ def _already_reduced(
 def _same_values(a: Array, b: Array) -> bool:
     """Equal arrays, NaN matching NaN (the plain comparison first: most have no NaN)."""
     return bool(np.equal(a, b).all()) or np.array_equal(a, b, equal_nan=True)
-
-
-def _reduce(
-    values: Array, feasible: NDArray[np.bool_], whole: bool, sizes: list[int]
-) -> ResultChunk:
-    """A result's statistics over a chunk: its tally, and block moments (continuous
-    results; those of whole numbers follow exactly from the tally)."""
-    size = sum(sizes)
-    if values.ndim == 0:
-        count = int(feasible.sum()) if math.isfinite(values) else 0
-        defined = feasible if count else np.zeros(size, dtype=bool)
-        tally = Tally(whole)
-        if count:
-            key = int(tally_keys(values.reshape(1), whole, float(values), float(values))[0])
-            tally = Tally.constant(key, count, whole)
-        moments = _moments(values, defined, whole, sizes)
-        smallest, largest = (float(values), float(values)) if count else (math.inf, -math.inf)
-        return ResultChunk(tally, moments, smallest, largest, size - count)
-    smallest, largest = float(values.min()), float(values.max())
-    if math.isfinite(smallest) and math.isfinite(largest):  # no NaN, no infinity
-        defined = np.ones(size, dtype=bool)
-        kept = values
-    else:
-        defined = np.isfinite(values)
-        kept = values[defined]
-        if kept.size == 0:  # no sample of the chunk gives this result a value
-            return ResultChunk(
-                Tally(whole), _moments(values, defined, whole, sizes), math.inf, -math.inf, size
-            )
-        smallest, largest = float(kept.min()), float(kept.max())
-    low = int(tally_keys(np.array([smallest]), whole, smallest, smallest)[0])
-    tally = Tally.of(tally_keys(kept, whole, smallest, largest), whole, low)
-    moments = _moments(values, defined, whole, sizes)
-    return ResultChunk(tally, moments, smallest, largest, size - kept.size)
-
-
-def _moments(
-    values: Array, defined: NDArray[np.bool_], whole: bool, sizes: list[int]
-) -> BlockMoments | None:
-    return None if whole else block_moments(values, defined, sizes)

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -25,7 +24,6 @@ from genofab.engines.uncertainty.chunks import (
     DEFAULT_CHUNK,
     MAX_EXAMPLES,
     ChunkResult,
-    ResultChunk,
     chunk_tasks,
     run_chunk,
 )
@@ -37,15 +35,14 @@ from genofab.engines.uncertainty.outputs import (
     room_kinds,
     status_reason,
 )
+from genofab.engines.uncertainty.result_statistics import ResultTotals, result_spread
 from genofab.engines.uncertainty.sampling import (
     BLOCK,
     sampling_plan,
 )
 from genofab.engines.uncertainty.statistics import (
     QUANTILE_ERROR,
-    Moments,
     Tally,
-    tally_moments,
 )
 from genofab.errors import SettingError
 from genofab.model.scenario import Scenario
@@ -90,30 +87,13 @@ def check_samples(samples: int, force: bool = False) -> None:
         )
 
 
-@dataclass
-class _ResultTotals:
-    tally: Tally
-    moments: Moments = field(default_factory=Moments)
-    smallest: float = math.inf
-    largest: float = -math.inf
-    undefined: int = 0
-
-    def add(self, chunk: ResultChunk) -> None:
-        self.tally.add(chunk.tally)
-        if chunk.moments is not None:
-            self.moments.add_blocks(chunk.moments)
-        self.smallest = min(self.smallest, chunk.smallest)
-        self.largest = max(self.largest, chunk.largest)
-        self.undefined += chunk.undefined
-
-
 class MonteCarloTotals:
     """Merges chunk results in block order (refusing any other order)."""
 
     def __init__(self, scenario: Scenario) -> None:
         self.outputs = headline_outputs(scenario)
         self.kinds = room_kinds(scenario)
-        self.totals = [_ResultTotals(Tally(output.whole)) for output in self.outputs]
+        self.totals = [ResultTotals(Tally(output.whole)) for output in self.outputs]
         self.status = np.zeros(NO_ROOM_TIME + 1, dtype=np.int64)
         self.bottleneck = np.zeros(len(self.kinds), dtype=np.int64)
         self.met: int | None = 0
@@ -138,7 +118,7 @@ class MonteCarloTotals:
     def spreads(self, deterministic: Mapping[str, float | None]) -> dict[str, Spread]:
         """The spread of each result (quantiles P5, P50, P95)."""
         return {
-            output.name: _spread(totals, output.whole, deterministic.get(output.name))
+            output.name: result_spread(totals, output.whole, deterministic.get(output.name))
             for output, totals in zip(self.outputs, self.totals, strict=True)
         }
 
@@ -149,37 +129,6 @@ class MonteCarloTotals:
             for output, totals in zip(self.outputs, self.totals, strict=True)
             if totals.tally.total > 0
         }
-
-
-def _spread(totals: _ResultTotals, whole: bool, value: float | None) -> Spread:
-    tally = totals.tally
-    moments = tally_moments(tally) if whole else totals.moments
-    if moments.count == 0:
-        return Spread(
-            value=value,
-            mean=None,
-            sd=None,
-            p5=None,
-            p50=None,
-            p95=None,
-            min=None,
-            max=None,
-            samples=0,
-            exact_quantiles=whole,
-        )
-    quantiles = [tally.quantile(p, totals.smallest, totals.largest) for p in (0.05, 0.5, 0.95)]
-    return Spread(
-        value=value,
-        mean=moments.mean,
-        sd=_finite_or_none(moments.sd),
-        p5=quantiles[0],
-        p50=quantiles[1],
-        p95=quantiles[2],
-        min=totals.smallest,
-        max=totals.largest,
-        samples=moments.count,
-        exact_quantiles=whole and max(abs(totals.smallest), abs(totals.largest)) <= 2**24,
-    )
 
 
 def histogram(tally: Tally, smallest: float, largest: float, bars: int = 40) -> Histogram:
@@ -215,10 +164,6 @@ def histogram(tally: Tally, smallest: float, largest: float, bars: int = 40) -> 
         cdf_value=tuple(cdf_at),
         cdf=tuple(cdf),
     )
-
-
-def _finite_or_none(value: float) -> float | None:
-    return value if math.isfinite(value) else None
 
 
 def deterministic_values(

@@ -17,7 +17,9 @@ from genofab.io.db.audit import record
 from genofab.io.db.session import Scope
 from genofab.io.db.tables import Document, DocumentVersion
 
-KINDS = ("scenario", "plan")
+#: What a document holds: YAML (scenario, plan, outlook, network) or batch records (its files
+#: in the version's ``payload`` and ``attachment``, a summary as its content).
+KINDS = ("scenario", "plan", "outlook", "network", "records")
 
 
 def _visible(query: Select[Any], scope: Scope) -> Select[Any]:
@@ -112,6 +114,15 @@ def get_version_by_id(session: Session, scope: Scope, version_id: int) -> Docume
     return found
 
 
+def _digest(content: str, payload: bytes | None, attachment: bytes | None) -> str:
+    """SHA-256 of the content, or with files of each part's SHA-256 in turn."""
+    if payload is None and attachment is None:
+        return hashlib.sha256(content.encode("utf-8")).hexdigest()
+    parts = [content.encode("utf-8"), payload or b"", attachment or b""]
+    joined = "".join(hashlib.sha256(part).hexdigest() for part in parts)
+    return hashlib.sha256(joined.encode("ascii")).hexdigest()
+
+
 def owner_for(scope: Scope, owner: int | None) -> int | None:
     """Whose document a save makes: a sponsor's own; the manager's choice (None: platform)."""
     if not scope.can_write:
@@ -131,10 +142,13 @@ def save_version(
     reason: str,
     base_version: int | None,
     owner: int | None = None,
+    payload: bytes | None = None,
+    attachment: bytes | None = None,
 ) -> DocumentVersion:
-    """Save ``content`` as the next version of document ``name`` (created at version 1 when
-    ``base_version`` is None and no such document exists). ``base_version`` must be the
-    newest version, else nothing changes and StaleWriteError says which is newest."""
+    """Save ``content`` (with the files ``payload`` and ``attachment``, hashed with it) as the
+    next version of document ``name`` (created at version 1 when ``base_version`` is None and
+    no such document exists). ``base_version`` must be the newest version, else nothing
+    changes and StaleWriteError says which is newest."""
     if kind not in KINDS:
         raise ValueError(f"kind must be one of {KINDS}")
     owner = owner_for(scope, owner)
@@ -177,7 +191,9 @@ def save_version(
         sponsor_id=owner,
         number=number,
         content=content,
-        sha256=hashlib.sha256(content.encode("utf-8")).hexdigest(),
+        sha256=_digest(content, payload, attachment),
+        payload=payload,
+        attachment=attachment,
         author_id=scope.actor_id,
         author_name=scope.actor,
         reason=reason,

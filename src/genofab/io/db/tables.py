@@ -87,8 +87,9 @@ class WebSession(Base):
 
 
 class Document(Base):
-    """A named scenario or plan; its content lives in immutable :class:`DocumentVersion` rows,
-    ``latest`` is the newest version's number (the optimistic-concurrency counter)."""
+    """A named scenario, plan, outlook, network or set of batch records; its content lives in
+    immutable :class:`DocumentVersion` rows, ``latest`` is the newest version's number (the
+    optimistic-concurrency counter)."""
 
     __tablename__ = "documents"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -124,6 +125,10 @@ class DocumentVersion(Base):
     author_name: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[dt.datetime] = mapped_column(Timestamp, default=utc_now)
     reason: Mapped[str] = mapped_column(Text)
+    #: An uploaded file kept as it came (a batch-records version's lot file), or None.
+    payload: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)
+    #: A second uploaded file (a batch-records version's environment monitoring), or None.
+    attachment: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)
 
 
 class Run(Base):

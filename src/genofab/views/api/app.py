@@ -22,6 +22,7 @@ from genofab.errors import (
     ForbiddenError,
     GenofabError,
     NotFoundError,
+    RecordsError,
     ScenarioError,
     StaleWriteError,
 )
@@ -132,9 +133,9 @@ def create_app(settings: Settings) -> FastAPI:
     app.state.settings = settings
     _error_handlers(app)
 
-    from genofab.views.api.routes import booking, documents, people, runs
+    from genofab.views.api.routes import booking, documents, people, records, runs
 
-    for module in (people, documents, runs, booking):
+    for module in (people, documents, runs, booking, records):
         app.include_router(module.router, prefix="/api")
 
     @app.get("/api/health", tags=["health"])
@@ -157,6 +158,12 @@ def _error_handlers(app: FastAPI) -> None:
     async def _scenario(request: Request, error: ScenarioError) -> JSONResponse:
         problems = [p.as_dict() for p in problems_of(error, error.file or "")]
         return problem(422, str(error), problems=problems)
+
+    @app.exception_handler(RecordsError)
+    async def _records(request: Request, error: RecordsError) -> JSONResponse:
+        from genofab.service.stored_records import record_problems
+
+        return problem(422, str(error), problems=record_problems(error))
 
     @app.exception_handler(NotFoundError)
     async def _not_found(request: Request, error: NotFoundError) -> JSONResponse:

@@ -11,7 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from genofab.io.yaml_source import MAX_BYTES
 
-Kind = Literal["scenario", "plan"]
+Kind = Literal["scenario", "plan", "outlook", "network"]
 Name = Field(min_length=1, max_length=80, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,79}$")
 Reason = Field(min_length=1, max_length=2000)
 
@@ -85,7 +85,17 @@ class RunCreate(Body):
 
     document_id: int = Field(ge=1, le=2**31 - 1)
     version: int | None = Field(default=None, ge=1, le=2**31 - 1)
-    kind: Literal["run", "monte_carlo", "sensitivity", "sweep", "report", "schedule"] = "run"
+    kind: Literal[
+        "run",
+        "monte_carlo",
+        "sensitivity",
+        "sweep",
+        "report",
+        "schedule",
+        "review",
+        "outlook",
+        "network",
+    ] = "run"
     seed: int = Field(default=1, ge=0, le=2**31 - 1)
     samples: int | None = Field(default=None, ge=1, le=1_000_000)
     grid: (

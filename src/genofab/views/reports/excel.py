@@ -187,9 +187,9 @@ def _sheets(
                 ["site-wide", None, economics.site_cost_per_lot],
             ],
         )
-        from genofab.views.reports.costing_report import costing_sheets
+        from genofab.views.reports.costing_report import costing_sheets, input_units
 
-        sheets.update(costing_sheets(economics))
+        sheets.update(costing_sheets(economics, input_units(run.inputs), unit))
         if economics.fair_price is not None:
             fair = economics.fair_price
             sheets["Fair price"] = (

@@ -36,14 +36,33 @@ def chart_key(site: str, measurement: str) -> str:
     return f"records-chart-{plain}-{digest}"
 
 
+def sites_key(measurement: str) -> str:
+    """The name of one measurement's sites-side-by-side figure ('records-sites-…')."""
+    return chart_key("", measurement).replace("records-chart-", "records-sites-", 1)
+
+
 def records_figures(review: RecordsReview) -> dict[str, tuple[str, Callable[[], Any]]]:
-    """Every control chart of the review: name → (file name, drawing)."""
-    from genofab.views.records_figures import chart_figure
+    """Every figure of the review: each control chart, and each measurement's sites side by
+    side: name → (file name, drawing)."""
+    import numpy as np
+
+    from genofab.views.records_figures import chart_figure, sites_figure
 
     drawn: dict[str, tuple[str, Callable[[], Any]]] = {}
     for site, chart in review.charts:
         key = chart_key(site, chart.measurement)
         drawn[key] = (key, partial(chart_figure, chart))
+    for name in dict.fromkeys(d.measurement for d in review.distributions):
+        by_site = {
+            d.site: [
+                float(v) for v in review.lots.select(site=d.site).values(name) if np.isfinite(v)
+            ]
+            for d in review.distributions
+            if d.measurement == name
+        }
+        unit = next(d.unit for d in review.distributions if d.measurement == name)
+        key = sites_key(name)
+        drawn[key] = (key, partial(sites_figure, name, unit, by_site))
     return drawn
 
 
@@ -80,6 +99,7 @@ def records_html(review: RecordsReview, svgs: dict[str, str]) -> Markup:
             failed=failed,
             svgs=svgs,
             chart_key=chart_key,
+            sites_key=sites_key,
             n=number,
             interval=_interval,
             pct=lambda value: "–" if value is None else f"{value:.1%}",
@@ -209,6 +229,42 @@ def records_sheets(review: RecordsReview) -> Sheets:
                 for site, r in review.capability
             ],
         )
+    if review.distributions:
+        sheets["Site distributions"] = (
+            [
+                "measurement",
+                "unit",
+                "site",
+                "lots",
+                "mean",
+                "sd",
+                "minimum",
+                "lower quartile",
+                "median",
+                "upper quartile",
+                "maximum",
+                "geometric mean",
+                "geometric sd",
+            ],
+            [
+                [
+                    d.measurement,
+                    d.unit,
+                    d.site,
+                    d.lots,
+                    d.mean,
+                    d.sd,
+                    d.minimum,
+                    d.lower_quartile,
+                    d.median,
+                    d.upper_quartile,
+                    d.maximum,
+                    d.geometric_mean,
+                    d.geometric_sd,
+                ]
+                for d in review.distributions
+            ],
+        )
     if review.equivalence:
         sheets["Equivalence"] = (
             [
@@ -317,7 +373,7 @@ def records_sheets(review: RecordsReview) -> Sheets:
                     c.anderson_darling.p_bound,
                     ", ".join(f"{k} {v:.6g}" for k, v in c.parameters.items()),
                     ", ".join(f"{k} {v:.6g}" for k, v in f.fit.predictive.items())
-                    if c.kind == f.fit.chosen
+                    if c.kind == f.fit.chosen and fitted.scenario is not None
                     else "",
                     f.source if c.kind == f.fit.chosen else "",
                 ]

@@ -266,6 +266,7 @@ def _render_html(
         run=run,
         economics=run.economics,
         costing=costing_report,
+        costing_units=costing_report.input_units(run.inputs),
         figures=_Figures(svgs),
         headline=rows,
         assumptions=assumptions,
