@@ -270,3 +270,86 @@ def test_uploaded_demo_records_show_their_control_charts_and_capability(
     _shot(page, "records")
     page.locator("#capability").scroll_into_view_if_needed()
     _shot(page, "records-capability")
+
+
+def _store_for(server: dict[str, Any], username: str, names: dict[str, Path]) -> None:
+    """Store files as scenarios of ``username``'s sponsor (what an upload would do)."""
+    from genofab.io.db import people
+    from genofab.io.db.session import SYSTEM
+    from genofab.service import documents
+
+    database = server["app"].state.database
+    with database.transaction(SYSTEM) as session:
+        user = people.user_by_name(session, username)
+        assert user is not None
+        owner = user.sponsor_id
+    for name, path in names.items():
+        documents.save(
+            database,
+            SYSTEM,
+            kind="scenario",
+            name=name,
+            content=path.read_text("utf-8"),
+            reason="journey: the scenarios an outlook names",
+            base_version=None,
+            owner=owner,
+        )
+
+
+def _upload_yaml(page: Any, server: dict[str, Any], kind: str, name: str, path: Path) -> None:
+    page.goto(server["url"] + "/")
+    page.select_option("#upload-document select[name=kind]", kind)
+    page.set_input_files("#upload-document input[name=file]", str(path))
+    page.fill("#upload-document input[name=name]", name)
+    page.fill("#upload-document input[name=reason]", "journey")
+    page.click("#upload-document button[type=submit]")
+
+
+def test_an_outlook_and_a_network_run_from_stored_scenarios(
+    browser: Any, server: dict[str, Any], tmp_path: Path
+) -> None:
+    from playwright.sync_api import expect
+
+    from genofab.service.demo import stored_references
+
+    examples = ROOT / "examples"
+    _store_for(
+        server,
+        "alice",
+        {
+            "lv-sickle-cell-industrial": examples / "lv-sickle-cell-industrial.yaml",
+            "lv-sickle-cell-current": examples / "lv-sickle-cell-current.yaml",
+            "hsc-cell-product": examples / "sickle-cell-gene-therapy" / "hsc-cell-product.yaml",
+            "car-t-autologous": examples / "car-t-autologous.yaml",
+        },
+    )
+    outlook = tmp_path / "outlook.yaml"
+    outlook.write_text(stored_references((examples / "sickle-cell-europe.yaml").read_text("utf-8")))
+    page = _page(browser, server, "alice")
+    _upload_yaml(page, server, "outlook", "sickle-cell-europe", outlook)
+    expect(page.locator("h1")).to_contain_text("sickle-cell-europe")
+    expect(page.locator("#valid")).to_be_visible()
+    page.click("#run-outlook")
+    expect(page.locator("#run-state")).to_have_text("done", timeout=180_000)
+    expect(page.locator("table[id^=by-year-]").first).to_contain_text("2030")
+    expect(page.locator("#headline")).to_contain_text("hsc-cell-product@1")
+    expect(page.locator("[data-chart] .main-svg").first).to_be_visible()
+    page.locator("table[id^=by-year-]").first.scroll_into_view_if_needed()
+    _shot(page, "outlook")
+    page.locator("[data-chart]").first.scroll_into_view_if_needed()
+    _shot(page, "outlook-charts")
+    # a network of two demand levels (the example's smallest), its site's scenario by name
+    text = stored_references((examples / "car-t-network.yaml").read_text("utf-8"))
+    lines = text.splitlines()
+    start = lines.index("demand_levels:")
+    end = next(i for i in range(start + 1, len(lines)) if not lines[i].startswith("  "))
+    network = tmp_path / "network.yaml"
+    network.write_text("\n".join(lines[: start + 3] + lines[end:]) + "\n")
+    _upload_yaml(page, server, "network", "car-t-network", network)
+    expect(page.locator("h1")).to_contain_text("car-t-network")
+    page.click("#run-network")
+    expect(page.locator("#run-state")).to_have_text("done", timeout=180_000)
+    expect(page.locator("#network-levels")).to_contain_text("200")
+    expect(page.locator("#assignment-1")).to_contain_text("paris")
+    page.locator("#network-levels").scroll_into_view_if_needed()
+    _shot(page, "network")

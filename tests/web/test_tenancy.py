@@ -187,3 +187,71 @@ def test_another_sponsors_identifiers_reach_nothing(bench_on_both: Workbench) ->
     )
     assert review.status_code == 404
     assert "LV-SCD" not in browser.get("/records").text
+
+
+def _network(scenario: str) -> str:
+    return (
+        "format: genofab-network/1\nname: n\nhorizon: 30 d\nvein_to_vein_max: 18 d\n"
+        "centres: [{name: north, arrivals: [1]}]\n"
+        f"sites: [{{name: near, status: existing, scenario: {scenario}}}]\n"
+        "lanes:\n"
+        "  - {from: north, to: near, mode: road, time: 1 d, cost: 100 EUR/patient}\n"
+        "  - {from: near, to: north, mode: road, time: 1 d, cost: 100 EUR/patient}\n"
+    )
+
+
+def test_an_outlook_or_network_never_reaches_another_sponsors_scenarios(
+    bench_on_both: Workbench,
+) -> None:
+    bench = bench_on_both
+    bob, alice = bench.headers["bob"], bench.headers["alice"]
+    theirs = bench.client.post(
+        "/api/documents",
+        headers=bob,
+        json={"kind": "network", "name": "b-net", "content": _network("cart-b"), "reason": "r"},
+    )
+    assert theirs.status_code == 201, theirs.text
+    network_id = theirs.json()["id"]
+    successes = []
+    for method, path, body in (
+        ("GET", f"/api/documents/{network_id}", None),
+        ("GET", f"/api/documents/{network_id}/versions/1", None),
+        ("GET", f"/api/documents/{network_id}/versions/1/yaml", None),
+        (
+            "POST",
+            f"/api/documents/{network_id}/versions",
+            {"content": _network("cart-a"), "reason": "r", "base_version": 1},
+        ),
+        ("POST", "/api/runs", {"document_id": network_id, "kind": "network"}),
+        # naming B's scenario from A's own network: not found among A's
+        (
+            "POST",
+            "/api/documents",
+            {"kind": "network", "name": "mine", "content": _network("cart-b"), "reason": "r"},
+        ),
+        (
+            "POST",
+            "/api/documents",
+            {"kind": "network", "name": "mine", "content": _network("cart-b@1"), "reason": "r"},
+        ),
+    ):
+        response = bench.client.request(method, path, headers=alice, json=body)
+        if response.is_success:
+            successes.append((method, path))
+    assert successes == []
+    checked = bench.client.post(
+        "/api/check", headers=alice, json={"kind": "network", "content": _network("cart-b")}
+    ).json()
+    assert checked["valid"] is False
+    assert "cart-b" in checked["problems"][0]["message"]
+    assert "Beta" not in json.dumps(checked)
+    browser = bench.login("alice")
+    token = re.search(r'name="csrf_token" value="([^"]+)"', browser.get("/").text)
+    assert token is not None
+    page = browser.post(
+        "/documents/upload",
+        data={"csrf_token": token.group(1), "kind": "network", "name": "mine", "reason": "r"},
+        files={"file": ("n.yaml", _network("cart-b").encode(), "application/yaml")},
+    )
+    assert page.status_code == 422
+    assert browser.get(f"/documents/{network_id}").status_code == 404

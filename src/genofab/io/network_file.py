@@ -3,12 +3,12 @@ names one, and report every problem at once with file, line, column and field pa
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from genofab.errors import GenofabError, ScenarioError
-from genofab.io.references import FileReferenceError, referenced_path, referenced_problem
-from genofab.io.scenario_file import load_scenario
+from genofab.io.references import FileReferenceError, referenced_problem
 from genofab.io.validation import issue_at, validate_root
 from genofab.io.yaml_source import YamlDocument, read_yaml
 from genofab.model.network import FORMAT, Network, network_problems
@@ -35,9 +35,15 @@ def load_network(path: str | Path) -> NetworkFile:
     return validate_network_document(read_yaml(path), Path(path).parent)
 
 
-def validate_network_document(document: YamlDocument, folder: Path) -> NetworkFile:
+def validate_network_document(
+    document: YamlDocument,
+    folder: Path | None,
+    resolve: Callable[[str], Scenario] | None = None,
+) -> NetworkFile:
     """Validate parsed YAML as a network; scenario paths are relative to ``folder`` and may
-    not leave it."""
+    not leave it, or, with ``resolve``, are names it turns into scenarios (stored ones)."""
+    from genofab.io.outlook_file import referenced_scenario
+
     network, issues = validate_root(document, Network, network_problems, "a network")
     scenarios: dict[str, Scenario] = {}
     if network is not None and not issues:
@@ -46,9 +52,7 @@ def validate_network_document(document: YamlDocument, folder: Path) -> NetworkFi
                 continue
             path = f"sites[{i}].scenario"
             try:
-                scenarios[site.name] = load_scenario(
-                    referenced_path(folder, site.scenario)
-                ).scenario
+                scenarios[site.name] = referenced_scenario(folder, site.scenario, resolve)
             except FileReferenceError as error:
                 issues.append(issue_at(document, path, str(error)))
             except GenofabError as error:

@@ -3,6 +3,7 @@ report every problem at once with file, line, column and field path."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
@@ -38,16 +39,32 @@ def load_outlook(path: str | Path) -> OutlookFile:
     return validate_outlook_document(read_yaml(path), Path(path).parent)
 
 
-def validate_outlook_document(document: YamlDocument, folder: Path) -> OutlookFile:
+def validate_outlook_document(
+    document: YamlDocument,
+    folder: Path | None,
+    resolve: Callable[[str], Scenario] | None = None,
+) -> OutlookFile:
     """Validate parsed YAML as an outlook; scenario paths are relative to ``folder`` and may
-    not leave it."""
+    not leave it, or, with ``resolve``, are names it turns into scenarios (stored ones: no path
+    is read, and a chain file, which names further files, is refused)."""
     outlook, issues = validate_root(document, Outlook, outlook_problems, "an outlook")
     scenarios: dict[str, tuple[Scenario, ...]] = {}
     overrides: dict[str, tuple[dict[str, float], ...]] = {}
     if outlook is not None and not issues:
         products = []
         for i, product in enumerate(outlook.products):
+            if product.chain is not None and resolve is not None:
+                issues.append(
+                    issue_at(
+                        document,
+                        f"products[{i}].chain",
+                        "a chain file is not stored: list the product's stages, each a stored"
+                        " scenario (NAME or NAME@VERSION)",
+                    )
+                )
+                continue
             if product.chain is not None:
+                assert folder is not None, "an outlook read from a file has a folder"
                 chained = chain_stages(document, folder, i, product, issues)
                 if chained is None:
                     continue
@@ -61,7 +78,7 @@ def validate_outlook_document(document: YamlDocument, folder: Path) -> OutlookFi
             for j, stage in enumerate(product.stages):
                 path = f"products[{i}].stages[{j}].scenario"
                 try:
-                    scenario = load_scenario(referenced_path(folder, stage.scenario)).scenario
+                    scenario = referenced_scenario(folder, stage.scenario, resolve)
                 except FileReferenceError as error:
                     issues.append(issue_at(document, path, str(error)))
                     continue
@@ -83,6 +100,16 @@ def validate_outlook_document(document: YamlDocument, folder: Path) -> OutlookFi
     if issues or outlook is None:
         raise ScenarioError(issues, document.file)
     return OutlookFile(document.file, document.sha256, outlook, scenarios, overrides)
+
+
+def referenced_scenario(
+    folder: Path | None, reference: str, resolve: Callable[[str], Scenario] | None
+) -> Scenario:
+    """The scenario a reference names: a file in ``folder``, or what ``resolve`` makes of it."""
+    if resolve is not None:
+        return resolve(reference)
+    assert folder is not None, "a file read from disk has a folder"
+    return load_scenario(referenced_path(folder, reference)).scenario
 
 
 def chain_stages(

@@ -78,8 +78,9 @@ def check_options(
     if kind in ("run", "schedule"):
         return None
     if kind in OTHER_KINDS:  # None: a review's default, an outlook's or network's no Monte Carlo
-        if samples is not None and not 1 <= samples <= MAX_SAMPLES:
-            raise UsageError(f"samples must be from 1 to {MAX_SAMPLES:,}, got {samples}")
+        most = _most_samples(kind)
+        if samples is not None and not 1 <= samples <= most:
+            raise UsageError(f"samples must be from 1 to {most:,} for this job, got {samples}")
         return samples
     chosen = DEFAULT_SAMPLES if samples is None else samples
     if not 1 <= chosen <= MAX_SAMPLES:
@@ -87,6 +88,20 @@ def check_options(
     if grid is not None:
         check_grid(grid, chosen)
     return chosen
+
+
+def _most_samples(kind: str) -> int:
+    """The most samples a job of ``kind`` may draw (an outlook's and a network's engines have
+    their own limits)."""
+    if kind == "outlook":
+        from genofab.engines.demand import montecarlo
+
+        return int(montecarlo.MAX_SAMPLES)
+    if kind == "network":
+        from genofab.engines import network_operation
+
+        return int(network_operation.MAX_SAMPLES)
+    return MAX_SAMPLES
 
 
 def check_grid(grid: dict[str, list[str]], samples: int) -> None:

@@ -81,10 +81,15 @@ def stored_text(
 def check_document(
     session: Session, scope: Scope, kind: str, name: str, content: str, owner: int | None
 ) -> None:
-    """Check content as the kind it is saved as (ScenarioError lists its problems)."""
+    """Check content as the kind it is saved as (ScenarioError lists its problems); a plan's,
+    outlook's or network's scenarios are the owner's stored ones, named."""
     file = f"{name}.yaml"
     if kind == "scenario":
         check_scenario(content, file)
+    elif kind in ("outlook", "network"):
+        from genofab.service.planning import StoredScenarios, check_planning
+
+        check_planning(kind, content, file, StoredScenarios(session, scope, owner))
     else:
         check_plan(content, file, scenario_resolver(session, scope, owner))
 

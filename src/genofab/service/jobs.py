@@ -119,6 +119,8 @@ class JobQueue:
                 outcome = self._schedule(document.sponsor_id, content, file, seed)
             elif kind == "review":
                 outcome = self._review(run_id, file, seed, samples)
+            elif kind in ("outlook", "network"):
+                outcome = self._planning(kind, document.sponsor_id, content, file, seed, samples)
             else:
                 outcome = computations.run_scenario(
                     kind,
@@ -154,6 +156,19 @@ class JobQueue:
         with self.database.transaction(SYSTEM) as session:
             plan_file = check_plan(content, file, scenario_resolver(session, SYSTEM, owner))
         return computations.run_plan(plan_file, seed)
+
+    def _planning(
+        self, kind: str, owner: int | None, content: str, file: str, seed: int, samples: int | None
+    ) -> Any:
+        """Run a stored outlook or network: its scenarios are the owner's stored ones, read
+        in one transaction; the result names the versions used."""
+        from genofab.service.planning import StoredScenarios, check_planning, run_planning
+
+        with self.database.transaction(SYSTEM) as session:
+            stored = StoredScenarios(session, SYSTEM, owner)
+            check_planning(kind, content, file, stored)
+        result = run_planning(kind, content, file, stored.remembered, samples, seed)
+        return computations.Outcome(result.to_json_dict() | {"scenarios_used": stored.used})
 
     def _review(self, run_id: int, file: str, seed: int, samples: int | None) -> Any:
         """The review of a stored version of batch records (with the stored scenario it names,

@@ -6,6 +6,7 @@ the demo platform plan sponsors book against."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 import secrets
 from importlib import resources
 from pathlib import Path
@@ -76,8 +77,12 @@ def load_demo(database: Database) -> dict[str, str]:
                 owner=sponsor_ids[sponsor] if sponsor is not None else None,
             )
     folder = examples_folder()
-    for path in sorted(folder.glob("*.yaml")) if folder else []:
+    planning = []  # outlooks and networks, stored once the scenarios they name are
+    for path in sorted(folder.glob("**/*.yaml")) if folder else []:
         content = path.read_text("utf-8")
+        if "format: genofab-outlook/1" in content or "format: genofab-network/1" in content:
+            planning.append(path)
+            continue
         kind = "plan" if "format: genofab-plan/1" in content else "scenario"
         try:
             documents.save(
@@ -100,9 +105,36 @@ def load_demo(database: Database) -> dict[str, str]:
         reason="demo: the platform plan",
         base_version=None,
     )
+    for path in planning:
+        content = stored_references(path.read_text("utf-8"))
+        kind = "outlook" if "format: genofab-outlook/1" in content else "network"
+        owners = [None] + ([sponsor_ids[1]] if kind == "network" else [])
+        for owner in owners:  # the platform's, and the network for the sponsor making CAR-T
+            try:
+                documents.save(
+                    database,
+                    SYSTEM,
+                    kind=kind,
+                    name=path.stem,
+                    content=content,
+                    reason="demo: shipped example, its scenarios named as stored ones",
+                    base_version=None,
+                    owner=owner,
+                )
+            except GenofabError:
+                continue
     if folder is not None:
         load_demo_records(database, folder, sponsor_ids[0])
     return credentials
+
+
+_FILE_REFERENCE = re.compile(r"(\bscenario:\s*)(?:[\w.-]+/)*([\w.-]+)\.ya?ml\b")
+
+
+def stored_references(text: str) -> str:
+    """An example outlook or network with its scenario files named as the stored scenarios
+    the demo keeps them as (``scenario: sub/hsc-cell-product.yaml`` → ``hsc-cell-product``)."""
+    return _FILE_REFERENCE.sub(r"\1\2", text)
 
 
 #: The synthetic batch records of ``examples/records`` (docs/records.md), stored under the

@@ -11,7 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from genofab.io.yaml_source import MAX_BYTES
 
-Kind = Literal["scenario", "plan"]
+Kind = Literal["scenario", "plan", "outlook", "network"]
 Name = Field(min_length=1, max_length=80, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,79}$")
 Reason = Field(min_length=1, max_length=2000)
 

@@ -26,7 +26,7 @@ def number(value: Any) -> str:
     if isinstance(value, bool):
         return str(value)
     magnitude = abs(float(value))
-    if magnitude >= 1000 or float(value).is_integer():
+    if magnitude >= 999.5 or float(value).is_integer():  # 999.99 is "1,000", not "1e+03"
         return f"{float(value):,.0f}" if magnitude < 1e9 else f"{float(value):.3g}"
     return f"{float(value):.3g}"
 
@@ -247,6 +247,12 @@ def run_views(kind: str, result: dict[str, Any], sponsor: str | None) -> dict[st
     elif kind == "sweep":
         views["table"] = sweep_table(result)
         views["charts"] = [sweep_band(result, name) for name in result.get("result_units", {})]
+    elif kind in ("outlook", "network"):
+        from genofab.views.web.planning_charts import network_views, outlook_views
+
+        views |= (outlook_views if kind == "outlook" else network_views)(result)
+        used = result.get("scenarios_used") or {}
+        views["rows"] = [(reference, label, "") for reference, label in sorted(used.items())]
     elif kind == "schedule":
         views["sponsors"] = sorted({r["sponsor"] for r in result.get("lots", [])})
         views["charts"] = [gantt(result, sponsor)]

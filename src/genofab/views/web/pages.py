@@ -8,13 +8,13 @@ import json
 from importlib import resources
 from typing import Annotated, Any
 
-from fastapi import Depends, FastAPI, Form, HTTPException, Query, Request
+from fastapi import Depends, FastAPI, File, Form, HTTPException, Query, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 
 from genofab import __version__
-from genofab.errors import GenofabError
+from genofab.errors import GenofabError, StaleWriteError
 from genofab.io.db import documents as store
 from genofab.io.db import runs as run_store
 from genofab.io.db.session import MANAGER
@@ -137,13 +137,23 @@ def mount_pages(app: FastAPI) -> None:
 
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
     def home(request: Request, caller: PageCaller) -> HTMLResponse:
+        return home_page(request, caller)
+
+    def home_page(request: Request, caller: Caller, problems: Any = None) -> HTMLResponse:
+        """The home page (with the problems of a refused upload)."""
         from genofab.io.templates import templates as library
 
         with database.transaction(caller.scope) as session:
             documents = store.list_documents(session, caller.scope)
             runs = run_store.list_runs(session, caller.scope)[:20]
         return render(
-            request, "home.html", caller, documents=documents, runs=runs, library=library()
+            request,
+            "home.html",
+            caller,
+            documents=documents,
+            runs=runs,
+            library=library(),
+            upload_problems=problems or [],
         )
 
     @app.post("/documents/new", include_in_schema=False)
@@ -167,6 +177,43 @@ def mount_pages(app: FastAPI) -> None:
             )
         except GenofabError as error:
             raise HTTPException(422, str(error)) from None
+        return RedirectResponse(f"/documents/{saved.document_id}", 303)
+
+    @app.post("/documents/upload", include_in_schema=False)
+    async def upload_document(
+        request: Request,
+        caller: PageCaller,
+        file: Annotated[UploadFile, File()],
+        name: Annotated[str, Form(max_length=80)],
+        reason: Annotated[str, Form(max_length=2000)],
+        kind: Annotated[str, Form(pattern="^(scenario|plan|outlook|network)$")] = "scenario",
+    ) -> Response:
+        from genofab.io.yaml_source import MAX_BYTES
+
+        raw = await file.read(MAX_BYTES + 1)
+        problems: list[Any] = []
+        try:
+            if len(raw) > MAX_BYTES:
+                raise HTTPException(413, f"the upload is over {MAX_BYTES // 2**20} MiB")
+            try:
+                content = raw.decode("utf-8-sig")
+            except UnicodeDecodeError:
+                check_scenario(raw, f"{name}.yaml")  # reports the byte and the likely encoding
+                raise
+            saved = documents_service.save(
+                database,
+                caller.scope,
+                kind=kind,
+                name=name,
+                content=content,
+                reason=reason,
+                base_version=None,
+            )
+        except GenofabError as error:
+            problems = problems_of(error, f"{name}.yaml")
+            response = home_page(request, caller, problems=problems)
+            response.status_code = 409 if isinstance(error, StaleWriteError) else 422
+            return response
         return RedirectResponse(f"/documents/{saved.document_id}", 303)
 
     @app.get("/documents/{document_id}", response_class=HTMLResponse, include_in_schema=False)
@@ -238,7 +285,7 @@ def mount_pages(app: FastAPI) -> None:
         request: Request,
         caller: PageCaller,
         content: Annotated[str, Form()],
-        kind: Annotated[str, Form(pattern="^(scenario|plan)$")] = "scenario",
+        kind: Annotated[str, Form(pattern="^(scenario|plan|outlook|network)$")] = "scenario",
     ) -> HTMLResponse:
         problems: list[Any] = []
         headline = None
@@ -246,6 +293,12 @@ def mount_pages(app: FastAPI) -> None:
             if kind == "scenario":
                 _, run = check_scenario(content, "editor.yaml")
                 headline = charts.headline_rows(run.to_json_dict())
+            elif kind in ("outlook", "network"):
+                from genofab.service.planning import StoredScenarios, check_planning
+
+                with database.transaction(caller.scope) as session:
+                    stored = StoredScenarios(session, caller.scope, caller.scope.sponsor_id)
+                    check_planning(kind, content, "editor.yaml", stored)
             else:
                 with database.transaction(caller.scope) as session:
                     check_plan(

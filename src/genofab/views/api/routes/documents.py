@@ -34,7 +34,7 @@ def _saved(saved: service.Saved) -> dict[str, Any]:
 def list_documents(
     caller: CallerDep,
     database: DatabaseDep,
-    kind: Annotated[str | None, Query(pattern="^(scenario|plan)$")] = None,
+    kind: Annotated[str | None, Query(pattern="^(scenario|plan|outlook|network|records)$")] = None,
 ) -> list[dict[str, Any]]:
     """The caller's scenarios and plans (every sponsor's for the platform manager)."""
     with database.transaction(caller.scope) as session:
@@ -68,12 +68,18 @@ def create_document(
 async def upload_document(
     caller: CallerDep,
     database: DatabaseDep,
-    file: Annotated[UploadFile, File(description="a genofab/1 scenario or genofab-plan/1 YAML")],
+    file: Annotated[
+        UploadFile,
+        File(
+            description="a genofab/1 scenario, genofab-plan/1, genofab-outlook/1 or"
+            " genofab-network/1 YAML"
+        ),
+    ],
     name: Annotated[
         str, Form(min_length=1, max_length=80, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,79}$")
     ],
     reason: Annotated[str, Form(min_length=1, max_length=2000)],
-    kind: Annotated[str, Form(pattern="^(scenario|plan)$")] = "scenario",
+    kind: Annotated[str, Form(pattern="^(scenario|plan|outlook|network)$")] = "scenario",
     base_version: Annotated[int | None, Form(ge=1, le=2**31 - 1)] = None,
 ) -> dict[str, Any]:
     """Upload YAML as a new document, or as a new version of one (with ``base_version``).
@@ -135,6 +141,12 @@ def check(body: Check, caller: CallerDep, database: DatabaseDep) -> dict[str, An
             _, run = check_scenario(body.content, name)
             return {"valid": True, "problems": [], "headline": _headline(run)}
         with database.transaction(caller.scope) as session:
+            if body.kind in ("outlook", "network"):
+                from genofab.service.planning import StoredScenarios, check_planning
+
+                stored = StoredScenarios(session, caller.scope, caller.scope.sponsor_id)
+                check_planning(body.kind, body.content, name, stored)
+                return {"valid": True, "problems": [], "headline": {}}
             resolve = service.scenario_resolver(session, caller.scope, caller.scope.sponsor_id)
             from genofab.service.checks import check_plan
 
