@@ -341,3 +341,26 @@ def test_the_command_line_and_the_workbench_share_the_run(tmp_path: Any) -> None
     for one, other in zip(first["cases"], second["cases"], strict=True):
         for key in ("years", "build_plan", "discounted_cost", "patient_years_waiting"):
             assert one[key] == other[key], key
+
+
+def test_a_monte_carlo_job_shows_the_spread_by_year_and_by_level(bench: Workbench) -> None:
+    assert store(bench, "alice", "scenario", "tiny", TINY_SCENARIO).status_code == 201
+    outlook = store(bench, "alice", "outlook", "o", dump_yaml(tiny_outlook())).json()
+    done = run(bench, "alice", outlook["id"], "outlook", samples=200, seed=3)
+    assert done["state"] == "done", done["error"]
+    spread = done["result"]["cases"][0]["spread"]
+    assert (spread["samples"], spread["seed"]) == (200, 3)
+    # nothing is uncertain: every sample meets the demand, as the deterministic run does
+    assert [year["probability_demand_met"] for year in spread["years"]] == [1.0, 1.0, 1.0]
+    browser = bench.login("alice")
+    editor = browser.get(f"/documents/{outlook['id']}").text
+    assert 'id="run-outlook-samples"' in editor
+    page = browser.get(f"/runs/{done['id']}").text
+    assert 'id="spread-' in page
+    assert "P(demand met)" in page and "100 %" in page
+    network = store(bench, "alice", "network", "n", dump_yaml(tiny_network())).json()
+    done = run(bench, "alice", network["id"], "network", samples=50)
+    assert done["state"] == "done", done["error"]
+    assert done["result"]["levels"][0]["spread"]["samples"] == 50
+    page = browser.get(f"/runs/{done['id']}").text
+    assert 'id="network-spread"' in page and "share within the limit" in page

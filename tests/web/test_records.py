@@ -348,3 +348,30 @@ def test_the_demo_stores_the_synthetic_records_with_their_review(tmp_path: Path)
         assert found[0].sponsor_id is not None and queued == 1
     finally:
         database.dispose()
+
+
+def test_a_stated_baseline_freezes_the_limits_and_the_rules_are_chosen(bench: Workbench) -> None:
+    made = upload(bench, "alice", monitoring=None, baseline="8", rules="western-electric")
+    assert made.status_code == 201, made.text
+    assert made.json()["summary"]["baseline"] == 8
+    assert made.json()["summary"]["rules"] == ["we1", "we2", "we3", "we4"]
+    result = bench.wait(made.json()["review_run_id"])["result"]
+    chart = next(c for c in result["charts"] if c["site"] == "Évry" and c["measurement"] == TITER)
+    titres = _titres_by_hand("Évry")
+    first = titres[:8]  # limits from the first 8 lots by hand, then frozen
+    moving = statistics.fmean(abs(b - a) for a, b in itertools.pairwise(first))
+    assert chart["baseline_points"] == 8 and chart["rules"] == ["we1", "we2", "we3", "we4"]
+    assert chart["location"]["center"] == pytest.approx(statistics.fmean(first), rel=1e-9)
+    assert chart["location"]["upper"] == pytest.approx(
+        statistics.fmean(first) + 3 * moving / 1.128, rel=1e-3
+    )
+    assert chart["provisional"] is True  # 8 lots are below the threshold
+    assert chart["points"] == pytest.approx(titres)  # every lot is still charted
+    page = bench.login("alice").get(f"/records/{made.json()['id']}").text
+    assert "from the first 8 lots, then frozen" in page
+    for fields in ({"baseline": "1"}, {"baseline": "500"}, {"rules": "nelson9"}):
+        refused = upload(bench, "alice", monitoring=None, name="other", **fields)
+        assert refused.status_code == 422, fields
+    assert [
+        r["name"] for r in bench.client.get("/api/records", headers=bench.headers["alice"]).json()
+    ] == ["LV-SCD-synthetic"]

@@ -172,11 +172,16 @@ def save_records(
     layout: str = "auto",
     specifications: str = "",
     scenario: str | None = None,
+    baseline: int | None = None,
+    rules: str = "nelson",
     base_version: int | None = None,
     owner: int | None = None,
 ) -> tuple[Saved, dict[str, Any]]:
     """Check an upload and store it as the next version of the records named ``name`` (from
-    the product by default); returns the version and its summary. Every problem of the files
+    the product by default), with how it is reviewed: ``specifications``, the ``baseline``
+    lots (in date order) that set the control limits (all by default) and the run ``rules``
+    (``nelson``, ``western-electric``, ``none`` or single rules, comma-separated); returns the
+    version and its summary. Every problem of the files
     is raised at once (RecordsError) and nothing is stored."""
     owner = store.owner_for(scope, owner)  # a viewer is refused before the file is read
     if not reason.strip():
@@ -188,6 +193,14 @@ def save_records(
         monitoring = read_monitoring_upload(monitoring_file, f"{name or 'upload'} (monitoring)")
     names = [m.name for m in lots.measurements]
     specs = parse_specifications(specifications, names)
+    from genofab.engines.records.control import choose_rules
+
+    chosen_rules = choose_rules([r for r in rules.split(",") if r.strip()] or ["none"])
+    if baseline is not None and not 2 <= baseline <= len(lots.lots):
+        raise UsageError(
+            f"baseline: {baseline} lots; give 2 to the {len(lots.lots)} lots of the file (or none"
+            " for all of them)"
+        )
     chosen = check_name(name) if name else default_name(lots)
     reference = scenario.strip() if scenario and scenario.strip() else None
     summary: dict[str, Any] = {
@@ -200,6 +213,8 @@ def save_records(
         | lot_summary(lots),
         "monitoring_file": None if monitoring is None else monitoring_summary(monitoring),
         "specifications": {n: [s.lower, s.upper] for n, s in specs.items()},
+        "baseline": baseline,
+        "rules": list(chosen_rules),
         "scenario": reference,
     }
     with database.transaction(scope, write=True) as session:
@@ -285,7 +300,11 @@ def review_stored(
         name: Specification(low, high) for name, (low, high) in summary["specifications"].items()
     }
     review = shared.review_records(
-        lots, monitoring=monitoring, specifications=specs, rules=RULE_SETS["nelson"]
+        lots,
+        monitoring=monitoring,
+        specifications=specs,
+        baseline=summary.get("baseline"),
+        rules=tuple(summary.get("rules", RULE_SETS["nelson"])),
     )
     sites = list(lots.sites())
     if scenario is not None:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from genofab.views.web.charts import number
+from genofab.views.web.charts import number, spread_text
 
 
 def _percent(value: float | None) -> str:
@@ -56,6 +56,35 @@ def outlook_views(result: dict[str, Any]) -> dict[str, Any]:
                 f" {number(case['patients_untreated_at_end'])} still waiting at the end",
             }
         )
+        spread = case.get("spread")
+        if spread:
+            tables.append(
+                {
+                    "id": f"spread-{case['name']}",
+                    "title": f"Case {case['name']}: the build plan over {spread['samples']:,}"
+                    f" samples of demand (seed {spread['seed']})",
+                    "head": [
+                        "year",
+                        "P(demand met)",
+                        "needing P50 [P5–P95]",
+                        "treated",
+                        "waiting",
+                    ],
+                    "rows": [
+                        [
+                            str(year["year"]),
+                            _percent(year["probability_demand_met"]),
+                            spread_text(year["patients_needing"]),
+                            spread_text(year["patients_treated"]),
+                            spread_text(year["patients_waiting"]),
+                        ]
+                        for year in spread["years"]
+                    ],
+                    "note": f"discounted cost {spread_text(spread['discounted_cost'])} {currency};"
+                    f" patient-years waited {spread_text(spread['patient_years_waiting'])};"
+                    f" {spread['method']}",
+                }
+            )
         tables.append(
             {
                 "id": f"build-plan-{case['name']}",
@@ -228,6 +257,35 @@ def network_views(result: dict[str, Any]) -> dict[str, Any]:
         f" {result.get('horizon_days')} days; when full: {result.get('when_full')}",
     }
     tables = [summary]
+    spreads = [(level, level["spread"]) for level in levels if level.get("spread")]
+    if spreads:
+        tables.append(
+            {
+                "id": "network-spread",
+                "title": f"Over {spreads[0][1]['samples']:,} samples of lot times, failures and"
+                f" demand (seed {spreads[0][1]['seed']}): P50 [P5–P95]",
+                "head": [
+                    "patients a year",
+                    "patients served",
+                    "share within the limit",
+                    "lost waiting",
+                    f"cost per therapy ({currency})",
+                    "turnaround (days)",
+                ],
+                "rows": [
+                    [
+                        number(level["patients_per_year"]),
+                        spread_text(spread["patients_served"]),
+                        spread_text(spread["share_within_limit"]),
+                        spread_text(spread["patients_lost_waiting"]),
+                        spread_text(spread["cost_per_therapy"]),
+                        spread_text(spread["turnaround_days"]),
+                    ]
+                    for level, spread in spreads
+                ],
+                "note": spreads[0][1]["method"],
+            }
+        )
     for number_, level in enumerate(levels, start=1):
         tables.append(
             {

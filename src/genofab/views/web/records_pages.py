@@ -66,6 +66,8 @@ def mount_records_pages(app: FastAPI) -> None:
         layout: Annotated[str, Form(pattern="^(auto|wide|long)$")] = "auto",
         specifications: Annotated[str, Form(max_length=5000)] = "",
         scenario: Annotated[str, Form(max_length=90)] = "",
+        baseline: Annotated[str, Form(max_length=12)] = "",
+        rules: Annotated[str, Form(max_length=200)] = "nelson",
         base_version: Annotated[str, Form(max_length=12)] = "",
     ) -> Response:
         lots = await read_upload(file)
@@ -87,6 +89,8 @@ def mount_records_pages(app: FastAPI) -> None:
                 layout=layout,
                 specifications=specifications,
                 scenario=scenario or None,
+                baseline=int(baseline) if baseline.strip().isdigit() else None,
+                rules=rules,
                 base_version=int(base_version) if base_version.isdigit() else None,
             )
         except GenofabError as error:

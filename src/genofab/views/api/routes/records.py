@@ -84,6 +84,18 @@ async def upload_records(
         str | None,
         Form(max_length=90, description="a stored scenario, NAME or NAME@VERSION"),
     ] = None,
+    baseline: Annotated[
+        int | None,
+        Form(ge=2, le=100_000, description="lots (in date order) that set the limits; all if none"),
+    ] = None,
+    rules: Annotated[
+        str,
+        Form(
+            max_length=200,
+            description="run rules: nelson, western-electric, none, or single rules (nelson2),"
+            " comma-separated",
+        ),
+    ] = "nelson",
     base_version: Annotated[int | None, Form(ge=1, le=2**31 - 1)] = None,
 ) -> dict[str, Any]:
     """Check lot records (and environment monitoring) as ``genofab records check`` does and
@@ -103,6 +115,8 @@ async def upload_records(
         layout=layout,
         specifications=specifications,
         scenario=scenario or None,
+        baseline=baseline,
+        rules=rules,
         base_version=base_version,
     )
 
