@@ -243,6 +243,7 @@ def test_a_records_report_fits_percentages_as_fractions_with_beta(demo_folder: P
     assert normal.parameters["mean"] == pytest.approx(values.mean())
     assert normal.parameters["sd"] == pytest.approx(values.std())  # MLE: divided by n
     assert evry.calibration.failure is not None and evry.calibration.failure.alpha == 2
+    assert "with a scenario, it would be written as the predictive" in chromatography.fit.note
 
 
 def test_a_measurement_of_too_few_lots_is_listed_unfitted_saying_why(tmp_path: Path) -> None:

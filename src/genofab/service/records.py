@@ -376,6 +376,11 @@ def measurement_fits(records: LotRecords, sites: list[str] | None = None) -> lis
             except UsageError as error:
                 skipped.append(Matched(measurement.name, None, str(error)))
                 continue
+            unwritten = fit.note.replace(
+                "written as the predictive",
+                "with a scenario, it would be written as the predictive",
+            )
+            fit = fit.model_copy(update={"note": unwritten})
             fits.append(
                 ParameterFit(
                     measurement=measurement.name,

@@ -64,7 +64,7 @@ def chart_figure(chart: ControlChart) -> Figure:
     if chart.spread.lower:
         bottom.axhline(chart.spread.lower, color="#7f7f7f", linestyle="--", linewidth=1)
     bottom.set_ylabel({"I-MR": "moving range", "Xbar-R": "range"}.get(chart.kind, "SD"))
-    bottom.set_xlabel("lot (in order of start date); dotted line: end of the baseline")
+    bottom.set_xlabel("lot (by start date, then sample time); dotted line: end of the baseline")
     figure.text(0.01, 0.005, chart.note, fontsize=7, color="#444444")
     return figure
 
