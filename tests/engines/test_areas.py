@@ -237,3 +237,16 @@ def test_scale_shows_the_floor_area_following_the_rooms() -> None:
     assert [point.floor_area for point in suites.points] == [1010.0, 1310.0, 1610.0]
     labs = scale(scenario, "facility.rooms[3].count", np.array([1.0, 2.0]))
     assert [point.floor_area for point in labs.points] == [1010.0, 1210.0]
+
+
+def test_run_prints_the_floor_area() -> None:
+    from typer.testing import CliRunner
+
+    from genofab.views.cli import app
+    from tests.helpers import EXAMPLES
+
+    example = str(EXAMPLES / "lv-sickle-cell-industrial.yaml")
+    result = CliRunner().invoke(app, ["run", example, "--samples", "0"], env={"COLUMNS": "120"})
+    assert result.exit_code == 0, result.output
+    line = next(line for line in result.output.splitlines() if "floor area (m²)" in line)
+    assert "1,010" in line  # 300 + 60 + 50 + 200 + 400 m²

@@ -362,6 +362,7 @@ def costing_section(run: RunResult, console: Console) -> None:
     )
     if economics.capital_charge_per_year is not None:
         facts.add(f"capital charge a year ({money})", number(economics.capital_charge_per_year))
+    facts.add("floor area (m²)", number(economics.floor_area))
     campaign = economics.campaign
     if campaign is not None:
         facts.add(
