@@ -98,3 +98,62 @@ def test_the_floor_always_answers_within_the_sizes(lots: int, low: int, extra: i
     for _, _, product, members in campaigns(instance, timetable):
         if product == 0:
             assert low <= len(members) <= high
+
+
+def _one_suite(max_a: int | None, min_a: int | None = None) -> dict[str, Any]:
+    """Three 1-week lots of a (campaign limits as given) and one of b in one suite with a
+    week of changeover, all due at week 1: makespan by hand below."""
+    limits = {k: v for k, v in (("min_campaign", min_a), ("max_campaign", max_a)) if v is not None}
+    return {
+        "format": "genofab-plan/1", "name": "one suite", "objective": "makespan",
+        "time_step": "1 wk", "horizon": "20 wk",
+        "products": [
+            {"name": "a", "phases": [{"name": "make", "room": "suite", "duration": "1 wk"}],
+             **limits},
+            {"name": "b", "phases": [{"name": "make", "room": "suite", "duration": "1 wk"}]},
+        ],
+        "rooms": [{"name": "suite", "changeover": "1 wk"}],
+        "demands": [{"sponsor": "s", "product": "a", "lots": 3, "due": "1 wk"},
+                    {"sponsor": "t", "product": "b", "lots": 1, "due": "1 wk"}],
+    }  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("max_a", "min_a", "makespan"),
+    [
+        # a a a | b: 3 + changeover 1 + 1 = 5 weeks
+        (None, None, 5),
+        # at most 2 lots of a a campaign: a a | b | a, or a a, a week idle (the turnover: a
+        # new campaign), a, then b: 6 weeks either way
+        (2, None, 6),
+        # at least 3: the three lots of a in one campaign, as without limits: 5
+        (None, 3, 5),
+    ],
+)
+def test_the_lot_model_keeps_the_sizes(max_a: int | None, min_a: int | None, makespan: int) -> None:
+    from genofab.engines.scheduling.lot_model import solve_lot_model
+
+    instance = instance_of(_one_suite(max_a, min_a))
+    found = solve_lot_model(instance, "makespan", time_limit=30.0, work=5.0, workers=1)
+    assert found.run.status == "optimal"
+    assert found.timetable is not None
+    achieved = assess(instance, found.timetable)
+    assert achieved.feasible, achieved.violations
+    assert achieved.makespan == makespan == found.run.objective
+    for _, _, product, members in campaigns(instance, found.timetable):
+        if product == 0:
+            assert (max_a is None or len(members) <= max_a) and len(members) >= (min_a or 1)
+
+
+@settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(lots=st.integers(2, 6), low=st.integers(1, 2), extra=st.integers(0, 2))
+def test_the_lot_models_schedules_keep_random_sizes(lots: int, low: int, extra: int) -> None:
+    from genofab.engines.scheduling.lot_model import solve_lot_model
+
+    if campaign_sizes(lots, low, low + extra) is None:
+        return  # a plan the validation refuses
+    instance = instance_of(sized_plan(lots, low, low + extra))
+    found = solve_lot_model(instance, "lateness", time_limit=30.0, work=2.0, workers=1)
+    if found.timetable is not None:
+        achieved = assess(instance, found.timetable)
+        assert achieved.feasible, achieved.violations

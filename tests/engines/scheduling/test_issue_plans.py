@@ -66,6 +66,24 @@ def test_the_60_lot_plan_gets_a_schedule_and_a_reason_per_missing_lot() -> None:
     whole(result.lots, "upstream", "downstream")
 
 
+def test_the_60_lot_plan_gets_all_60_lots_at_the_issues_limit() -> None:
+    # under lateness the searches leave one lot out (the QC lab, 83 % loaded over the year,
+    # is full at its end); a search of the shortest makespan packs it and places all 60 (the
+    # guard lets the counted work of 10 s finish on a loaded machine)
+    loaded = load_plan(PLANS / "platform-2027.yaml")
+    result = schedule_plan(
+        loaded.plan,
+        loaded.plan.objective,
+        scenarios=loaded.scenarios,
+        time_limit=10,
+        guard=600,
+        rooms_search=False,
+    )
+    assert result.status == "feasible"
+    assert result.lots_made == 60 and result.left_out == ()
+    whole(result.lots, "upstream", "downstream")
+
+
 def test_the_rule_based_schedule_of_the_60_lot_plan_is_checked_feasible() -> None:
     loaded = load_plan(PLANS / "platform-2027.yaml")
     instance = compile_plan(loaded.plan, loaded.scenarios)

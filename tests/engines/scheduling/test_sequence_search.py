@@ -1,15 +1,25 @@
 """The sequence search (simulated annealing over each suite's lot sequence): it works on
 plans whose lots visit one kind of changeover room once, returns schedules the judge finds
-feasible, improves a poor start, and counts its work in moves, so the same start, seed and
-budget give the same schedule however loaded the machine is."""
+feasible, improves a poor start, and counts its work (moves, or units of lots timed and
+moved), so the same start, seed and budget give the same schedule however loaded the machine
+is."""
 
 from __future__ import annotations
 
 import time
+from types import SimpleNamespace
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from genofab.engines.scheduling.order_search import score
 from genofab.engines.scheduling.rules import earliest_due_date
-from genofab.engines.scheduling.sequence_search import search_sequences, sequence_shape
+from genofab.engines.scheduling.sequence_search import (
+    LOT_WORK,
+    _run,
+    search_sequences,
+    sequence_shape,
+)
 from genofab.engines.scheduling.timetable import assess
 from tests.schedule_plans import benchmark_data, instance_of, two_stage_data
 
@@ -77,3 +87,63 @@ def test_makespan_reaches_the_benchmarks_optimum_from_a_poor_start() -> None:
     after = assess(instance, found.timetable)
     assert after.feasible
     assert 27 <= after.makespan <= assess(instance, start).makespan
+
+
+def test_a_work_budget_ends_the_search_and_repeats() -> None:
+    instance = instance_of(benchmark_data(26, "lateness"))
+    start = earliest_due_date(instance)
+    budget = 400_000
+    runs = [
+        search_sequences(
+            instance,
+            "lateness",
+            start,
+            moves=10**9,
+            work=budget,
+            deadline=time.perf_counter() + FAR,
+            seed=5,
+        )
+        for _ in range(2)
+    ]
+    assert runs[0] is not None and runs[1] is not None
+    assert runs[0].timetable == runs[1].timetable
+    assert runs[0].moves == runs[1].moves < 10**9  # the work, not the moves, ended it
+    # it stops at the first move past the budget: one move times at most two rooms of the
+    # plan's 34 lots and moves each lot twice (the benchmark has no pooled room)
+    assert budget <= runs[0].work <= budget + LOT_WORK * 34 * 3
+    after = assess(instance, runs[0].timetable)
+    assert after.feasible and after.total_lateness >= 11
+
+
+def test_a_campaign_is_the_run_of_one_products_lots_around_a_position() -> None:
+    # products of the lots 0..5 in a room's sequence: a a b b b a
+    state = SimpleNamespace(product=[0, 0, 1, 1, 1, 0])
+    sequence = [0, 1, 2, 3, 4, 5]
+    assert _run(state, sequence, 3) == (2, 4)  # type: ignore[arg-type]
+    assert _run(state, sequence, 0) == (0, 1)  # type: ignore[arg-type]
+    assert _run(state, sequence, 5) == (5, 5)  # type: ignore[arg-type]
+
+
+@settings(max_examples=8, deadline=None)
+@given(seed=st.integers(0, 1000), span=st.integers(20, 52))
+def test_campaign_swaps_keep_every_schedule_feasible(seed: int, span: int) -> None:
+    instance = instance_of(two_stage_data())
+    start = earliest_due_date(instance)
+    found = search_sequences(
+        instance, "lateness", start, moves=1_500, deadline=time.perf_counter() + FAR, seed=seed
+    )
+    assert found is not None
+    after = assess(instance, found.timetable)
+    assert after.feasible
+    assert after.total_lateness <= assess(instance, start).total_lateness
+    data = benchmark_data(span, "lateness")
+    bench = instance_of(data)
+    found = search_sequences(
+        bench,
+        "lateness",
+        earliest_due_date(bench),
+        moves=1_500,
+        deadline=time.perf_counter() + FAR,
+        seed=seed,
+    )
+    assert found is not None and assess(bench, found.timetable).feasible

@@ -325,7 +325,58 @@ def _circuit(
     arcs.append((0, 0, empty))
     named.append((0, 0, empty))
     model.add_circuit(arcs)
+    _campaign_sizes(model, instance, group, items, named)
     return costs, named
+
+
+def _campaign_sizes(
+    model: cp_model.CpModel,
+    instance: Instance,
+    group: int,
+    items: list[_Item],
+    arcs: list[tuple[int, int, cp_model.IntVar]],
+) -> None:
+    """Campaign sizes (``min_campaign``, ``max_campaign``) along a room's circuit, as
+    :func:`~genofab.engines.scheduling.timetable.campaigns` counts them: a lot that follows
+    a lot of its product with the room idle less than its turnover continues that campaign
+    (its count is one more, at most the maximum); any other lot starts one (count 1), and the
+    lot it follows, or the room's last lot, ends one (its count at least the minimum)."""
+    products = [instance.products[instance.lots[item.phase.lot].product] for item in items]
+    if all(p.min_campaign is None and p.max_campaign is None for p in products):
+        return
+    room = instance.rooms[group]
+    count = [
+        model.new_int_var(1, product.max_campaign or len(items), "")
+        for product in [products[0], *products]
+    ]  # position 0, the empty room, is unused
+
+    def ends(i: int, literals: list[cp_model.LiteralT]) -> None:
+        minimum = products[i - 1].min_campaign
+        if minimum is not None and minimum > 1:
+            model.add(count[i] >= minimum).only_enforce_if(literals)
+
+    for i, k, follows in arcs:
+        if i == 0 and k == 0:
+            continue
+        if i == 0:
+            model.add(count[k] == 1).only_enforce_if(follows)
+            continue
+        if k == 0:
+            ends(i, [follows])
+            continue
+        a, b = items[i - 1], items[k - 1]
+        if products[i - 1] is not products[k - 1]:
+            model.add(count[k] == 1).only_enforce_if(follows)
+            ends(i, [follows])
+            continue
+        close = model.new_bool_var("")
+        gap = b.phase.start - (a.phase.start + a.hold)
+        model.add(gap < room.turnover).only_enforce_if(close)
+        model.add(gap >= room.turnover).only_enforce_if(~close)
+        step = 0 if a.phase.lot == b.phase.lot else 1  # a lot's own next phase adds no lot
+        model.add(count[k] == count[i] + step).only_enforce_if([follows, close])
+        model.add(count[k] == 1).only_enforce_if([follows, ~close])
+        ends(i, [follows, ~close])
 
 
 def _hinted_successions(
