@@ -104,3 +104,36 @@ def test_every_breakdown_sums_to_the_total(scenario: Scenario) -> None:
     assert np.isclose(lines, total, rtol=1e-9)
     steps = sum(float(x) for x in cost.step_per_lot) + float(cost.site_per_lot)
     assert np.isclose(steps, float(cost.cost_per_lot), rtol=1e-9)
+
+
+@settings(max_examples=30, deadline=None)
+@given(
+    st.floats(0.05, 0.99),
+    st.lists(st.floats(1.0, 2000.0), min_size=2, max_size=6),
+    st.sampled_from(["purchase only", "itemised", "Lang"]),
+)
+def test_installed_capital_per_litre_falls_with_the_working_volume(
+    exponent: float, litres: list[float], installed: str
+) -> None:
+    """Through the whole engine: a bioreactor priced at 20 L and sized by its step, installed
+    as stated; capital per litre of working volume falls as the volume rises."""
+    data = tiny_data()
+    data["economics"] = tiny_economics()
+    data = edit(data, "economics.equipment.0.reference_size", "20 L")
+    data = edit(data, "economics.equipment.0.size_from_step", "make")
+    data = edit(data, "economics.equipment.0.exponent", exponent)
+    if installed == "itemised":
+        data = edit(data, "economics.installation", {"factors": {"installation": "40 %"}})
+    elif installed == "Lang":  # buildings inside the factor: areas carry no cost per m²
+        data = edit(data, "economics.installation", {"lang_factor": 4})
+        for area in data["economics"]["areas"]:
+            area["cost_per_area"] = "0 EUR/m²"
+    scenario = Scenario.model_validate(data)
+    values: dict[str, Any] = dict(scenario.values())
+    volumes = np.sort(np.array(litres))
+    values["process.steps[1].working_volume"] = volumes  # L
+    cost = run_arrays(scenario, values).cost
+    assert cost is not None
+    equipment = cost.capital.equipment_purchase + cost.capital.installation
+    per_litre = np.broadcast_to(equipment, volumes.shape) / volumes
+    assert np.all(np.diff(per_litre) <= per_litre[:-1] * 1e-9)

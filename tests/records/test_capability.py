@@ -4,6 +4,7 @@ specifications, and non-normal data."""
 from __future__ import annotations
 
 import math
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -111,3 +112,29 @@ def test_bad_specifications_are_refused() -> None:
         capability(x[:4], upper=20)
     with pytest.raises(UsageError, match="positive"):
         capability(x, lower=1, upper=20, method="lognormal")
+
+
+def test_values_without_spread_have_no_index_and_no_normality_test(tmp_path: Path) -> None:
+    """Six identical lots: no σ, so no index, and nothing an Anderson-Darling test could judge
+    (it used to print A² nan and 'no evidence against'; --format json then failed)."""
+    import json
+
+    from typer.testing import CliRunner
+
+    from genofab.engines.records.goodness import anderson_darling
+    from genofab.views.cli import app
+
+    found = capability(np.full(6, 5.0), lower=1.0, upper=9.0)
+    assert found.cp.estimate is None and found.ppk.estimate is None
+    assert found.normality is None and "normality of the values not tested" in found.note
+    with pytest.raises(UsageError, match="all 6 values are 5"):
+        anderson_darling("normal", np.full(6, 5.0))
+    rows = "".join(f"P,A,L{i},2026-01-0{i},released,5\n" for i in range(1, 7))
+    path = tmp_path / "same.csv"
+    path.write_text("product,site,lot_id,start_date,outcome,x [g]\n" + rows, encoding="utf-8")
+    done = CliRunner().invoke(
+        app, ["records", "capability", str(path), "-p", "x", "--lower", "1", "--format", "json"]
+    )
+    assert done.exit_code == 0, done.output
+    [entry] = json.loads(done.stdout)
+    assert entry["normality"] is None and entry["observed_out_of_spec"] == 0

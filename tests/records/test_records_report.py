@@ -166,6 +166,10 @@ def test_the_page_inlines_each_chart_once_as_drawn(records_report: Path) -> None
     charts = sorted((records_report / "figures").glob("*.svg"))
     records_charts = [p for p in charts if "records-chart" in p.name]
     assert len(records_charts) == 6  # 3 measurements × 2 sites, each drawn once
+    # lots outside the specification given (none of the demo's chromatography yields)
+    outside = sheet_rows(records_report / "lots.xlsx", "Out of spec lots")
+    observed = sheet_rows(records_report / "lots.xlsx", "Capability")
+    assert len(outside) == sum(int(r["observed out of spec"]) for r in observed)  # type: ignore[call-overload]
     sites = [p for p in charts if "records-sites" in p.name]
     assert len(sites) == 3  # each measurement's sites side by side, once
     body = sites[0].read_text(encoding="utf-8")

@@ -105,3 +105,79 @@ def test_a_bad_image_format_is_refused_and_nothing_written(
     )
     assert done.exit_code == 2 and "--image gif: choose png or svg" in done.stderr
     assert not out.exists()
+
+
+def test_lots_outside_their_specification_by_hand() -> None:
+    from genofab.engines.records.summary import outside_specification
+
+    found = outside_specification(
+        np.array([1.0, 5.0, np.nan, 10.0, 2.0, 9.0]), ("A", "B", "C", "D", "E", "F"), 2.0, 9.0
+    )
+    # A below 2, D above 9; C has no value; E and F sit on their limits: within
+    assert [(o.lot, o.side, o.limit) for o in found] == [("A", "below", 2.0), ("D", "above", 9.0)]
+    assert outside_specification(np.array([1.0]), ("A",), None, None) == ()
+    with pytest.raises(UsageError):
+        outside_specification(np.array([1.0, 2.0]), ("A",), 0.0, None)
+
+
+@settings(max_examples=40)
+@given(
+    st.lists(st.floats(0, 100), min_size=5, max_size=30),
+    st.floats(0, 49),
+    st.floats(51, 100),
+)
+def test_the_lots_listed_are_the_capability_s_observed_count(
+    values: list[float], lower: float, upper: float
+) -> None:
+    from genofab.engines.records.capability import capability
+    from genofab.engines.records.summary import outside_specification
+
+    x = np.array(values)
+    lots = tuple(f"L{i}" for i in range(x.size))
+    listed = outside_specification(x, lots, lower, upper)
+    try:
+        judged = capability(x, lower=lower, upper=upper)
+    except UsageError:  # values without spread have no index; the listing needs none
+        judged = None
+    if judged is not None:
+        assert len(listed) == judged.observed_out_of_spec
+    assert all((o.value < lower) or (o.value > upper) for o in listed)
+
+
+def test_capability_lists_the_demo_lots_out_of_specification(demo_folder: Path) -> None:
+    lots = demo_folder / "lots.csv"
+    done = runner.invoke(
+        app,
+        [
+            "records",
+            "capability",
+            str(lots),
+            "-p",
+            "tff.step_yield",
+            "--lower",
+            "80",
+            "--upper",
+            "95",
+            "--format",
+            "json",
+        ],
+    )
+    assert done.exit_code == 0, done.output
+    by_site = {entry["site"]: entry for entry in json.loads(done.stdout)}
+    evry = read_lots(lots).select(site="Évry")
+    values = dict(
+        zip(
+            [lot.lot_id for lot in evry.in_order("tff.step_yield")],
+            evry.values("tff.step_yield"),
+            strict=True,
+        )
+    )
+    expected = sorted(lot for lot, v in values.items() if not 80 <= v <= 95)
+    listed = by_site["Évry"]["out_of_spec_lots"]
+    assert sorted(o["lot"] for o in listed) == expected == ["EVR-26-008", "EVR-26-019"]
+    for entry in by_site.values():
+        assert len(entry["out_of_spec_lots"]) == entry["observed_out_of_spec"]
+    text = runner.invoke(
+        app, ["records", "capability", str(lots), "-p", "tff.step_yield", "--lower", "80"]
+    )
+    assert "  out of specification: lot EVR-26-019, 75.36 below 80\n" in text.stdout

@@ -127,6 +127,25 @@ def site_distributions(records: LotRecords, names: list[str] | None = None) -> l
     return found
 
 
+def lots_out_of_spec(records: LotRecords, name: str, spec: Specification) -> list[tuple[str, Any]]:
+    """The lots of each site whose value of ``name`` (the mean of its replicates) lies outside
+    the specification: (site, engines.records.summary.OutOfSpecification), sites in file order
+    and lots in chart order; the QC results judged against their specification."""
+    from genofab.engines.records.summary import outside_specification
+
+    index = records.measurement_index(name)
+    found = []
+    for site in records.sites():
+        chosen = records.select(site=site)
+        ordered = [lot for lot in chosen.in_order(name) if any(v == v for v in lot.values[index])]
+        values = chosen.values(name)
+        lots = tuple(lot.lot_id for lot in ordered)
+        found += [
+            (site, item) for item in outside_specification(values, lots, spec.lower, spec.upper)
+        ]
+    return found
+
+
 def reference_site(records: LotRecords, reference: str | None) -> tuple[str, list[str]]:
     """The reference site (the first by default) and the others; an error with one site."""
     sites = list(records.sites())
@@ -474,6 +493,7 @@ class RecordsReview:
     excursions: MonitoringReport | None = None
     notes: list[str] = field(default_factory=list)
     distributions: list[Any] = field(default_factory=list)
+    out_of_spec: list[tuple[str, str, Any]] = field(default_factory=list)
 
 
 def review_records(
@@ -514,6 +534,9 @@ def review_records(
     for name, spec in (specifications or {}).items():
         try:
             review.capability += capability_by_site(lots, name, spec)
+            review.out_of_spec += [
+                (name, site, item) for site, item in lots_out_of_spec(lots, name, spec)
+            ]
         except UsageError as error:
             review.notes.append(f"no capability of {name}: {error}")
     sites = list(lots.sites())

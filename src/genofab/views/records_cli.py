@@ -217,15 +217,24 @@ def capability(
     output_format: FormatOption = OutputFormat.TABLE,
 ) -> None:
     """Cp, Cpk, Pp and Ppk with confidence intervals, per site when the file has several."""
-    from genofab.service.records import Specification, capability_by_site
+    from genofab.service.records import Specification, capability_by_site, lots_out_of_spec
 
     records = _lots(file, sheet, site, layout)
     unit = records.measurements[records.measurement_index(parameter)].unit
-    results = capability_by_site(
-        records, parameter, Specification(lower, upper), method=method, confidence=confidence
-    )
+    spec = Specification(lower, upper)
+    results = capability_by_site(records, parameter, spec, method=method, confidence=confidence)
+    outside = lots_out_of_spec(records, parameter, spec)
     if output_format is OutputFormat.JSON:
-        _print_json([{"site": s, **r.model_dump(mode="json")} for s, r in results])
+        _print_json(
+            [
+                {
+                    "site": s,
+                    **r.model_dump(mode="json"),
+                    "out_of_spec_lots": [o.model_dump(mode="json") for at, o in outside if at == s],
+                }
+                for s, r in results
+            ]
+        )
         return
 
     def shown(interval: Any) -> str:
@@ -242,6 +251,11 @@ def capability(
             f" ({r.confidence:.0%} intervals); expected out of spec {r.expected_out_of_spec:.2%},"
             f" observed {r.observed_out_of_spec}\n  {r.note}\n"
         )
+        for at, o in outside:
+            if at == each:
+                sys.stdout.write(
+                    f"  out of specification: lot {o.lot}, {o.value:.4g} {o.side} {o.limit:g}\n"
+                )
 
 
 MapOption = Annotated[

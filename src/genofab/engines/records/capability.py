@@ -25,7 +25,7 @@ from numpy.typing import NDArray
 from genofab.engines.records.control import d2
 from genofab.engines.records.goodness import anderson_darling
 from genofab.errors import UsageError
-from genofab.results.records import Capability, Interval
+from genofab.results.records import Capability, GoodnessOfFit, Interval
 
 Array = NDArray[np.float64]
 
@@ -70,9 +70,14 @@ def capability(
     if method == "percentile":
         return _percentile(x, lower, upper, confidence, measurement, unit, observed)
     y, low, high, note = _transform(x, lower, upper, method)
-    normality = anderson_darling("normal", y)
     what = {"normal": "values", "lognormal": "logarithms"}.get(method, "transformed values")
-    note += f"; normality of the {what}, Anderson-Darling {normality.shown()}: {normality.note}"
+    normality: GoodnessOfFit | None
+    try:
+        normality = anderson_darling("normal", y)
+        note += f"; normality of the {what}, Anderson-Darling {normality.shown()}: {normality.note}"
+    except UsageError as error:  # values without spread: no index, and no test of them
+        normality = None
+        note += f"; normality of the {what} not tested ({error})"
     n = y.size
     mean = float(np.mean(y))
     overall = float(np.std(y, ddof=1))

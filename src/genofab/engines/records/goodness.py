@@ -52,6 +52,8 @@ def anderson_darling(kind: str, values: Array, *, seed: int = 1) -> GoodnessOfFi
     n = x.size
     if n < MIN_VALUES:
         raise UsageError(f"{n} values: an Anderson-Darling test needs at least {MIN_VALUES}")
+    if float(np.ptp(x)) == 0.0:
+        raise UsageError(f"all {n} values are {x[0]:g}: no distribution can be tested against them")
     if kind in {"normal", "lognormal", "weibull"}:
         if kind != "normal" and np.any(x <= 0):
             raise UsageError(f"a {kind} test needs positive values")

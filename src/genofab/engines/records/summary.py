@@ -64,3 +64,31 @@ def site_distribution(
             math.exp(float(logs.std(ddof=1))) if logs is not None and x.size > 1 else None
         ),
     )
+
+
+class OutOfSpecification(Result):
+    """One lot whose value lies outside a specification limit."""
+
+    lot: str
+    value: float
+    side: str  # "below" the lower limit or "above" the upper one
+    limit: float
+
+
+def outside_specification(
+    values: Array, lots: tuple[str, ...], lower: float | None, upper: float | None
+) -> tuple[OutOfSpecification, ...]:
+    """The lots (in the order given) whose value is below ``lower`` or above ``upper``; a lot
+    without a value (NaN) is not judged. A value on a limit is within it."""
+    x = np.asarray(values, dtype=float)
+    if x.shape != (len(lots),):
+        raise UsageError(f"{x.size} values for {len(lots)} lots")
+    found = []
+    for lot, value in zip(lots, x, strict=True):
+        if not math.isfinite(value):
+            continue
+        if lower is not None and value < lower:
+            found.append(OutOfSpecification(lot=lot, value=float(value), side="below", limit=lower))
+        elif upper is not None and value > upper:
+            found.append(OutOfSpecification(lot=lot, value=float(value), side="above", limit=upper))
+    return tuple(found)

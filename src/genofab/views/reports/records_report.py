@@ -229,6 +229,11 @@ def records_sheets(review: RecordsReview) -> Sheets:
                 for site, r in review.capability
             ],
         )
+    if review.capability:
+        sheets["Out of spec lots"] = (
+            ["measurement", "site", "lot", "value", "side", "limit"],
+            [[name, site, o.lot, o.value, o.side, o.limit] for name, site, o in review.out_of_spec],
+        )
     if review.distributions:
         sheets["Site distributions"] = (
             [
