@@ -181,3 +181,17 @@ def test_capability_lists_the_demo_lots_out_of_specification(demo_folder: Path) 
         app, ["records", "capability", str(lots), "-p", "tff.step_yield", "--lower", "80"]
     )
     assert "  out of specification: lot EVR-26-019, 75.36 below 80\n" in text.stdout
+
+
+def test_a_review_without_fits_leaves_them_out_and_keeps_the_rest(demo_folder: Path) -> None:
+    """The workbench fits through a stored scenario of its own: ``fits=False`` spares the
+    scenario-free fits (seconds of bootstrap) and changes nothing else of the review."""
+    from genofab.service.records import review_records
+
+    lots = read_lots(demo_folder / "lots.csv")
+    full = review_records(lots)
+    bare = review_records(lots, fits=False)
+    assert full.fits and not bare.fits
+    assert [site for site, _ in bare.charts] == [site for site, _ in full.charts]
+    assert bare.distributions == full.distributions
+    assert bare.equivalence == full.equivalence

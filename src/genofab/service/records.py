@@ -507,6 +507,7 @@ def review_records(
     rules: tuple[str, ...] | None = None,
     samples: int = DEFAULT_SAMPLES,
     seed: int = 1,
+    fits: bool = True,
 ) -> RecordsReview:
     """The whole review of a records file: a chart of every measurement at every site,
     capability where a specification is given, each measurement's sites side by side and
@@ -514,7 +515,8 @@ def review_records(
     site's fits (with a scenario, written into copies of it and the predictions from them;
     without one, :func:`measurement_fits`); with monitoring, its
     excursions and the lots they touch. A part that cannot be computed (too few lots at a site)
-    is left out with a note saying why."""
+    is left out with a note saying why. ``fits=False`` leaves the scenario-free fits out (a
+    caller that fits through a scenario of its own: they cost seconds)."""
     from genofab.engines.records.control import RULE_SETS
     from genofab.engines.records.monitoring import monitoring_report
 
@@ -561,7 +563,7 @@ def review_records(
         review.fits = site_fits(lots, sites, scenario)
         if len(review.fits) > 1:
             review.predictions = site_predictions(review.fits, samples, seed)
-    else:
+    elif fits:
         review.fits = measurement_fits(lots, sites)
     if monitoring is not None:
         review.monitoring = monitoring

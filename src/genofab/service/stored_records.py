@@ -305,6 +305,7 @@ def review_stored(
         specifications=specs,
         baseline=summary.get("baseline"),
         rules=tuple(summary.get("rules", RULE_SETS["nelson"])),
+        fits=scenario is None,  # with a scenario, _predict fits through it instead
     )
     sites = list(lots.sites())
     if scenario is not None:
