@@ -109,6 +109,14 @@ class Phase(Frozen):
     )
 
 
+class MadeFrom(Frozen):
+    """A conversion between stages: each lot of ``product`` (the upstream stage) feeds ``lots``
+    lots of this product, which start only once that lot is released."""
+
+    product: Identifier = Field(description="the upstream product whose lots feed this one")
+    lots: LotCount = Field(description="lots of this product one upstream lot feeds (n)")
+
+
 class PlanProduct(Frozen):
     """A product: its lot recipe (phases, or a scenario to derive them from) and its costs."""
 
@@ -135,6 +143,11 @@ class PlanProduct(Frozen):
         default=None,
         description="how long a finished lot keeps, from the start of its last phase (its QC"
         " release); a lot not delivered by then is wasted (profit). None: it keeps",
+    )
+    made_from: MadeFrom | None = Field(
+        default=None,
+        description="one lot of another product (an upstream stage) feeds n lots of this one:"
+        " each lot starts only after the upstream lot that feeds it is released",
     )
 
     @model_validator(mode="after")
@@ -414,6 +427,7 @@ def plan_problems(plan: Plan) -> list[tuple[str, str]]:
             problems.append(_unknown(f"demands[{i}].product", "product", demand.product, products))
         for field, _, due, _ in demand.dated_lots:
             problems += _due_problems(plan, f"demands[{i}].{field}", due)
+    problems += made_from_problems(plan)
     for i, product in enumerate(plan.products):
         problems += _shelf_life_problems(product, f"products[{i}].shelf_life")
         demanded = sum(d.total_lots for d in plan.demands if d.product == product.name)
@@ -516,6 +530,53 @@ def campaign_problems(product: PlanProduct, demanded: int, path: str) -> list[tu
             )
         ]
     return []
+
+
+def made_from_problems(plan: Plan) -> list[tuple[str, str]]:
+    """A conversion must name another product of the plan, form no cycle, and the plan must
+    demand enough upstream lots: ⌈downstream lots ÷ n⌉."""
+    problems: list[tuple[str, str]] = []
+    names = [product.name for product in plan.products]
+    upstream = {
+        product.name: product.made_from.product
+        for product in plan.products
+        if product.made_from is not None
+    }
+    demanded = dict.fromkeys(names, 0)
+    for demand in plan.demands:
+        if demand.product in demanded:
+            demanded[demand.product] += demand.total_lots
+    for i, product in enumerate(plan.products):
+        source = product.made_from
+        if source is None:
+            continue
+        path = f"products[{i}].made_from.product"
+        if source.product == product.name:
+            problems.append((path, f"'{product.name}' cannot be made from itself"))
+            continue
+        if source.product not in names:
+            problems.append(_unknown(path, "product", source.product, names))
+            continue
+        chain, current = [product.name], source.product
+        while current in upstream and current not in chain:
+            chain.append(current)
+            current = upstream[current]
+        if current in chain:
+            loop = " → ".join([*chain[chain.index(current) :], current])
+            problems.append((path, f"forms a cycle of stages: {loop}"))
+            continue
+        needed = -(-demanded[product.name] // int(source.lots.value))
+        if needed > demanded[source.product]:
+            problems.append(
+                (
+                    f"products[{i}].made_from.lots",
+                    f"the demands ask for {_lots(demanded[product.name])} of '{product.name}',"
+                    f" {source.lots.value:g} per lot of '{source.product}': that needs"
+                    f" {_lots(needed)} of '{source.product}' but the demands ask for"
+                    f" {_lots(demanded[source.product])} (add a demand for it)",
+                )
+            )
+    return problems
 
 
 def _lots(count: float) -> str:

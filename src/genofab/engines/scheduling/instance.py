@@ -14,6 +14,7 @@ cleaning or changeover between them, unless the plan allows a hold (``max_wait``
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from dataclasses import dataclass
 from functools import cached_property
@@ -105,6 +106,9 @@ class LotSpec:
     value: float
     penalty_per_step: float
     unmet_penalty: float = 0.0
+    #: The upstream lot that feeds this one (a conversion between stages): this lot starts
+    #: only after that lot is released (its last phase ends), and is made only if it is.
+    feeder: int | None = None
 
 
 @dataclass(frozen=True)
@@ -174,7 +178,7 @@ def compile_plan(plan: Plan, scenarios: dict[str, Scenario] | None = None) -> In
     )
     rooms = tuple(_room(plan, room, names, step) for room in plan.rooms)
     roundings = tuple(rounding_notes(plan, scenarios))
-    lots = _lots(plan, names, step)
+    lots = feeders(plan, names, _lots(plan, names, step))
     storage = plan.storage
     currency = plan_currency(plan)
     return Instance(
@@ -367,6 +371,22 @@ def _room(plan: Plan, room: RoomGroup, names: list[str], step: float) -> RoomSpe
         shutdowns=shutdowns,
         turnover=max(1, base),
     )
+
+
+def feeders(plan: Plan, names: list[str], lots: tuple[LotSpec, ...]) -> tuple[LotSpec, ...]:
+    """Each lot of a product made from another (``made_from: {product, lots: n}``) is fed by
+    the upstream lot of first-in-first-out order ⌊k ÷ n⌋ (k its own order)."""
+    by_order = {(lot.product, lot.ordinal): lot.index for lot in lots}
+    fed = []
+    for lot in lots:
+        source = plan.products[lot.product].made_from
+        if source is None:
+            fed.append(lot)
+            continue
+        upstream = names.index(source.product)
+        feeder = by_order[(upstream, lot.ordinal // int(source.lots.value))]
+        fed.append(dataclasses.replace(lot, feeder=feeder))
+    return tuple(fed)
 
 
 def _lots(plan: Plan, names: list[str], step: float) -> tuple[LotSpec, ...]:

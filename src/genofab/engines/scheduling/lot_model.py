@@ -155,6 +155,16 @@ def solve_lot_model(
         assert previous is not None
         completion[lot.index] = previous.end
         last_start[lot.index] = previous.start
+    for lot in instance.lots:
+        if lot.feeder is None:
+            continue
+        # a conversion between stages: the lot starts once the lot that feeds it is released
+        fed = made[lot.index]
+        model.add(phases[(lot.index, 0)].start >= completion[lot.feeder]).only_enforce_if(
+            _truth(model, fed)
+        )
+        if isinstance(fed, cp_model.IntVar):
+            model.add_implication(fed, _truth(model, made[lot.feeder]))
     arcs_cost: list[tuple[cp_model.IntVar, float]] = []
     successions: list[tuple[tuple[int, int], int, int, cp_model.IntVar]] = []
     for (g, r), items in room_items.items():

@@ -82,9 +82,16 @@ def place_lots(
     }
     placements: list[Placement] = []
     left_out: list[tuple[int, str]] = []
-    for index in order:
+    released: dict[int, int] = {}
+    for index in feeders_first(instance, order):
         product = instance.lots[index].product
         release = (not_before or {}).get(index, 0)
+        feeder = instance.lots[index].feeder
+        if feeder is not None:
+            if feeder not in released:
+                left_out.append((index, f"not made: lot {feeder}, which feeds it, is not made"))
+                continue
+            release = max(release, released[feeder])
         turn = index in turn_over
         tentative, delay = _try_lot(
             instance, index, release, sequenced, usage, fixed, switch_penalty, turn
@@ -106,7 +113,31 @@ def place_lots(
             else:
                 usage[placement.group][placement.start : hold_end] += 1
         placements += tentative
+        released[index] = max(placement.end for placement in tentative)
     return with_pooled_rooms(instance, Timetable(tuple(placements), tuple(left_out)))
+
+
+def feeders_first(instance: Instance, order: list[int]) -> list[int]:
+    """``order`` with each lot's feeder (conversion between stages) moved before it when it
+    comes later (or is missing: then it is added), so a lot is placed after its feeder."""
+    if all(lot.feeder is None for lot in instance.lots):
+        return order
+    done: set[int] = set()
+    result: list[int] = []
+
+    def add(index: int) -> None:
+        if index in done:
+            return
+        done.add(index)
+        feeder = instance.lots[index].feeder
+        if feeder is not None and feeder in wanted:
+            add(feeder)
+        result.append(index)
+
+    wanted = set(order)
+    for index in order:
+        add(index)
+    return result
 
 
 def _misfit(instance: Instance, placed: list[Placement], delay: int) -> str:

@@ -148,6 +148,7 @@ def assess(
     changeovers, room_violations = _room_rules(instance, timetable)
     violations += room_violations
     violations += _storage_rules(instance, lots)
+    violations += feed_rules(instance, lots)
     violations += campaign_rules(instance, timetable)
     completion = {lot: phases[-1].end for lot, phases in lots.items()}
     serves, lateness = _first_in_first_out(instance, completion)
@@ -187,6 +188,27 @@ def assess(
         lateness_cost=penalty,
         ledger=ledger,
     )
+
+
+def feed_rules(instance: Instance, lots: dict[int, list[Placement]]) -> list[str]:
+    """A lot fed by an upstream lot (a conversion between stages) is made only if that lot is,
+    and starts only once it is released (its last phase ended)."""
+    problems = []
+    for index, phases in sorted(lots.items()):
+        feeder = instance.lots[index].feeder
+        if feeder is None or not phases:
+            continue
+        if feeder not in lots or not lots[feeder]:
+            problems.append(f"lot {index} is made but lot {feeder}, which feeds it, is not")
+            continue
+        released = max(placement.end for placement in lots[feeder])
+        started = min(placement.start for placement in phases)
+        if started < released:
+            problems.append(
+                f"lot {index} starts at step {started}, before lot {feeder} that feeds it is"
+                f" released (step {released})"
+            )
+    return problems
 
 
 def _lot_rules(instance: Instance, lot: int, phases: list[Placement]) -> list[str]:
