@@ -277,3 +277,32 @@ def test_the_written_scenario_recovers_the_demo_generator_and_runs_100000_sample
     result = json.loads(run.stdout)
     assert result["monte_carlo"]["samples"] == 100_000
     assert result["patients_per_year"]["p5"] < result["patients_per_year"]["p95"]
+
+
+def test_the_beta_fit_s_intervals_hold_the_generator_as_often_as_they_say() -> None:
+    """Coverage, not one draw: of 400 synthetic sites of 24 lots drawn from the demo's TFF
+    yield (beta with mean 90 %, SD 3 %), the fit's 95 % intervals on alpha and beta hold the
+    generating values in 90–98 % of them (377 and 375 of 400 here: Wald intervals on the log
+    scale at n = 24). One demo site's miss (Évry's TFF, docs/records.md) is the 1-in-20 the level
+    allows, not a biased fit; intervals too narrow (z = 1: about 68 %) or too wide fail."""
+    from scipy import stats
+
+    from genofab.engines.records.fitting import _wald
+
+    m, s = 0.90, 0.03
+    common = m * (1 - m) / s**2 - 1
+    truth = (m * common, (1 - m) * common)
+    rng = np.random.default_rng(20261207)
+    z = float(stats.norm.ppf(0.975))
+    held = np.zeros(2)
+    sites = 400
+    for _ in range(sites):
+        x = rng.beta(*truth, size=24)
+        a, b, _, _ = stats.beta.fit(x, floc=0, fscale=1)
+        intervals = _wald("beta", x, (a, b), ("alpha", "beta"), z)
+        held += [
+            intervals[name][0] <= value <= intervals[name][1]
+            for name, value in zip(("alpha", "beta"), truth, strict=True)
+        ]
+    coverage = held / sites
+    assert np.all((coverage >= 0.90) & (coverage <= 0.98)), coverage

@@ -185,8 +185,10 @@ def build_timeline(result: dict[str, Any]) -> dict[str, Any]:
             "title": {"text": "Build plan" + ("" if labels else ": nothing built")},
             "barmode": "overlay",
             "xaxis": {"title": {"text": "year"}},
+            # the labels ("case: candidate (units)") set the left margin: never cut
+            "yaxis": {"automargin": True},
             "height": 160 + 26 * max(len(labels), 1),
-            "margin": {"l": 260, "t": 40, "r": 10, "b": 40},
+            "margin": {"l": 10, "t": 40, "r": 10, "b": 40},
         },
     }
 
