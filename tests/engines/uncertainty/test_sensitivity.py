@@ -61,3 +61,21 @@ def test_sensitivity_needs_something_uncertain_and_known_results() -> None:
         chosen_outputs(two_durations(), ["lot_duration_day"])
     with pytest.raises(UsageError, match="power of 2"):
         sensitivity(two_durations(), sobol_samples=1000)
+
+
+def test_sobol_indices_of_a_result_that_is_missing_or_constant() -> None:
+    """One shared place (scenario and chain): a design run without a value gives no indices
+    and a note counting the runs; a result that does not move gives none and no note."""
+    import numpy as np
+
+    from genofab.engines.uncertainty.sensitivity import sobol_indices
+
+    problem = {"num_vars": 1, "names": ["x"], "bounds": [[0.0, 1.0]]}
+    y = np.array([1.0, np.nan, 2.0, np.inf, 3.0, 4.0])
+    found, note = sobol_indices(problem, y, 1, "cost", "a stage cannot deliver")
+    assert found is None
+    assert note == (
+        "cost: 2 of 6 runs of the Sobol design give no value (a stage cannot deliver):"
+        " no Sobol indices"
+    )
+    assert sobol_indices(problem, np.full(6, 5.0), 1, "cost", "") == (None, None)

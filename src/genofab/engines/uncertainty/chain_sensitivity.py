@@ -42,6 +42,7 @@ from genofab.engines.uncertainty.sensitivity import (
     TORNADO_ENDS,
     check_rank_samples,
     check_sobol_samples,
+    sobol_indices,
 )
 from genofab.errors import UsageError, did_you_mean
 from genofab.model.chain import Chain
@@ -177,7 +178,6 @@ def chain_sobol(
 ) -> tuple[dict[str, tuple[SobolIndex, ...] | None], int, list[str]]:
     """First-order and total Sobol indices of each result over every stage's inputs (see the
     module), their confidence half-widths, the number of chain runs, and notes."""
-    from SALib.analyze import sobol as analyze
     from SALib.sample import sobol as design
 
     inputs = chain_inputs(chain)
@@ -204,32 +204,14 @@ def chain_sobol(
     with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
         arrays = chain_arrays(chain, values)
     evaluated = output_values(arrays, stage_status(arrays, runs), runs, outputs)
-    notes = []
+    notes: list[str] = []
     found: dict[str, tuple[SobolIndex, ...] | None] = {}
     for output in outputs:
-        y = np.asarray(per_sample(evaluated[output.name], (runs,)), dtype=float)
-        if not np.all(np.isfinite(y)):
-            bad = int(np.sum(~np.isfinite(y)))
-            notes.append(
-                f"{output.name}: {bad} of {runs} runs of the Sobol design give no value"
-                " (a stage cannot deliver): no Sobol indices"
-            )
-            found[output.name] = None
-            continue
-        if np.ptp(y) == 0:
-            found[output.name] = None
-            continue
-        indices = analyze.analyze(problem, y, calc_second_order=False, num_resamples=100, seed=seed)
-        found[output.name] = tuple(
-            SobolIndex(
-                path=name,
-                first_order=_number(indices["S1"][i]),
-                first_order_conf=_number(indices["S1_conf"][i]),
-                total=_number(indices["ST"][i]),
-                total_conf=_number(indices["ST_conf"][i]),
-            )
-            for i, name in enumerate(names)
+        y = per_sample(evaluated[output.name], (runs,))
+        found[output.name], note = sobol_indices(
+            problem, y, seed, output.name, "a stage cannot deliver"
         )
+        notes += [note] if note else []
     return found, runs, notes
 
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
@@ -207,7 +208,6 @@ def sobol(
 ) -> tuple[dict[str, tuple[SobolIndex, ...] | None], int, list[str]]:
     """First-order and total Sobol indices of each result (SALib, Saltelli's design without
     second order), their confidence half-widths, the number of model runs, and notes."""
-    from SALib.analyze import sobol as analyze
     from SALib.sample import sobol as design
 
     plan = sampling_plan(scenario)
@@ -228,33 +228,42 @@ def sobol(
             strict=True,
         )
     )
-    notes = []
+    notes: list[str] = []
     found: dict[str, tuple[SobolIndex, ...] | None] = {}
     for output in outputs:
-        y = evaluated[output.name]
-        if not np.all(np.isfinite(y)):
-            bad = int(np.sum(~np.isfinite(y)))
-            notes.append(
-                f"{output.name}: {bad} of {len(y)} runs of the Sobol design give no value"
-                " (the lot or facility cannot deliver): no Sobol indices"
-            )
-            found[output.name] = None
-            continue
-        if np.ptp(y) == 0:
-            found[output.name] = None
-            continue
-        indices = analyze.analyze(problem, y, calc_second_order=False, num_resamples=100, seed=seed)
-        found[output.name] = tuple(
-            SobolIndex(
-                path=item.path,
-                first_order=_number(indices["S1"][i]),
-                first_order_conf=_number(indices["S1_conf"][i]),
-                total=_number(indices["ST"][i]),
-                total_conf=_number(indices["ST_conf"][i]),
-            )
-            for i, item in enumerate(inputs)
+        found[output.name], note = sobol_indices(
+            problem, evaluated[output.name], seed, output.name, "the lot or facility cannot deliver"
         )
+        notes += [note] if note else []
     return found, len(unit), notes
+
+
+def sobol_indices(
+    problem: dict[str, Any], y: ArrayLike, seed: int, name: str, why: str
+) -> tuple[tuple[SobolIndex, ...] | None, str | None]:
+    """First-order and total Sobol indices of one result over the runs ``y`` of Saltelli's
+    design of ``problem`` (SALib, without second order), with their confidence half-widths;
+    None with a note when a run gives no value (``why``), None alone when ``y`` does not vary."""
+    from SALib.analyze import sobol as analyze
+
+    y = np.asarray(y, dtype=float)
+    if not np.all(np.isfinite(y)):
+        bad = int(np.sum(~np.isfinite(y)))
+        note = f"{name}: {bad} of {len(y)} runs of the Sobol design give no value ({why})"
+        return None, note + ": no Sobol indices"
+    if np.ptp(y) == 0:
+        return None, None
+    indices = analyze.analyze(problem, y, calc_second_order=False, num_resamples=100, seed=seed)
+    return tuple(
+        SobolIndex(
+            path=path,
+            first_order=_number(indices["S1"][i]),
+            first_order_conf=_number(indices["S1_conf"][i]),
+            total=_number(indices["ST"][i]),
+            total_conf=_number(indices["ST_conf"][i]),
+        )
+        for i, path in enumerate(problem["names"])
+    ), None
 
 
 def sensitivity(
