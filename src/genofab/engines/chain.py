@@ -276,15 +276,8 @@ def evaluate_chain(
     patients = float(arrays.patients_per_year)
     cost = None
     if arrays.cost_per_patient is not None:
-        by_stage = {name: float(value) for name, value in arrays.cost_per_patient.items()}
-        total = sum(by_stage.values())
-        economics = chain.stages[-1].scenario.economics
-        assert economics is not None
-        cost = ChainCost(
-            currency=economics.currency,
-            by_stage=by_stage,
-            total=total,
-            share_by_stage={k: v / total if total > 0 else 0.0 for k, v in by_stage.items()},
+        cost = chain_cost(
+            chain, {name: float(value) for name, value in arrays.cost_per_patient.items()}
         )
     fair_price = _therapy_fair_price(chain, arrays)
     final = chain.stages[-1].name
@@ -347,4 +340,18 @@ def _stage_figures(
         if arrays.cost_per_patient is None
         else float(arrays.cost_per_patient[stage.name]),
         result=own,
+    )
+
+
+def chain_cost(chain: Chain, by_stage: dict[str, float]) -> ChainCost:
+    """The therapy's cost per patient from each stage's: the total and each stage's share, in
+    the last stage's currency."""
+    total = sum(by_stage.values())
+    economics = chain.stages[-1].scenario.economics
+    assert economics is not None
+    return ChainCost(
+        currency=economics.currency,
+        by_stage=by_stage,
+        total=total,
+        share_by_stage={k: v / total if total > 0 else 0.0 for k, v in by_stage.items()},
     )

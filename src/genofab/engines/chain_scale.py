@@ -13,12 +13,12 @@ import numpy as np
 
 from genofab import __version__
 from genofab.engines.arrays import Array, per_sample
-from genofab.engines.chain import ChainArrays, chain_arrays
+from genofab.engines.chain import ChainArrays, chain_arrays, chain_cost
 from genofab.engines.lot import NO_ROOM_TIME_REASON, STATUS_REASONS, LotStatus
 from genofab.engines.scale import ruled_steps, scaled_values
 from genofab.errors import UsageError
 from genofab.model.chain import Chain
-from genofab.results.chain import ChainBottleneck, ChainCost
+from genofab.results.chain import ChainBottleneck
 from genofab.results.chain_scale import ChainScalePoint, ChainScaleResult
 from genofab.results.run import ScenarioInfo
 
@@ -99,15 +99,8 @@ def _point(
         )
     cost = None
     if arrays.cost_per_patient is not None:
-        by_stage = {name: at(array) for name, array in arrays.cost_per_patient.items()}
-        total = sum(by_stage.values())
-        economics = chain.stages[-1].scenario.economics
-        assert economics is not None
-        cost = ChainCost(
-            currency=economics.currency,
-            by_stage=by_stage,
-            total=total,
-            share_by_stage={k: v / total if total > 0 else 0.0 for k, v in by_stage.items()},
+        cost = chain_cost(
+            chain, {name: at(array) for name, array in arrays.cost_per_patient.items()}
         )
     scenario = chain.stage(scaled).scenario
     ruled = ruled_steps(scenario)
