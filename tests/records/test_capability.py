@@ -138,3 +138,32 @@ def test_values_without_spread_have_no_index_and_no_normality_test(tmp_path: Pat
     assert done.exit_code == 0, done.output
     [entry] = json.loads(done.stdout)
     assert entry["normality"] is None and entry["observed_out_of_spec"] == 0
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("yield", "S: write MEASUREMENT=LOW:HIGH (e.g. yield=35:70)"),
+        ("=1:2", "S: write MEASUREMENT=LOW:HIGH (e.g. yield=35:70)"),
+        ("yeild=1:2", "W: no measurement 'yeild' (did you mean 'yield'?)"),
+        ("yield=a:2", "W: 'a' is not a number"),
+        ("yield=1:inf", "W: 'inf' is not a finite number"),
+        ("yield=:", "W: give a lower limit, an upper limit or both"),
+        ("yield=70:35", "W: the lower limit is not below the upper limit"),
+    ],
+)
+def test_a_bad_specification_names_its_rule(text: str, message: str) -> None:
+    """One parser for `--spec` and the workbench's specification lines."""
+    from genofab.errors import UsageError
+    from genofab.service.records import parse_specification
+
+    with pytest.raises(UsageError) as raised:
+        parse_specification(text, "W", names=["yield", "titer"], shape_where="S")
+    assert str(raised.value) == message
+
+
+def test_a_specification_with_one_side() -> None:
+    from genofab.service.records import Specification, parse_specification
+
+    assert parse_specification(" yield = 35 : ", "W") == ("yield", Specification(35.0, None))
+    assert parse_specification("yield=:70", "W") == ("yield", Specification(None, 70.0))

@@ -7,7 +7,7 @@ same.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -42,6 +42,46 @@ class Specification:
 
     lower: float | None
     upper: float | None
+
+
+def parse_specification(
+    text: str,
+    where: str,
+    *,
+    names: Sequence[str] | None = None,
+    shape_where: str | None = None,
+) -> tuple[str, Specification]:
+    """One specification written ``MEASUREMENT=LOW:HIGH`` in the column's unit (either side may
+    be empty), for the command line's ``--spec`` and the workbench's form alike; a bad one is a
+    UsageError beginning with ``where`` (``shape_where`` for a text not of that shape), and a
+    measurement not among ``names``, when given, is named with a did-you-mean."""
+    import math
+
+    name, equals, limits = text.partition("=")
+    low_text, colon, high_text = limits.partition(":")
+    name = name.strip()
+    if not equals or not name or not colon:
+        raise UsageError(f"{shape_where or where}: write MEASUREMENT=LOW:HIGH (e.g. yield=35:70)")
+    if names is not None and name not in names:
+        raise UsageError(f"{where}: no measurement '{name}'{did_you_mean(name, list(names))}")
+    ends: list[float | None] = []
+    for side in (low_text.strip(), high_text.strip()):
+        if not side:
+            ends.append(None)
+            continue
+        try:
+            value = float(side)
+        except ValueError:
+            raise UsageError(f"{where}: '{side}' is not a number") from None
+        if not math.isfinite(value):
+            raise UsageError(f"{where}: '{side}' is not a finite number")
+        ends.append(value)
+    low, high = ends
+    if low is None and high is None:
+        raise UsageError(f"{where}: give a lower limit, an upper limit or both")
+    if low is not None and high is not None and not low < high:
+        raise UsageError(f"{where}: the lower limit is not below the upper limit")
+    return name, Specification(low, high)
 
 
 def chart_for(

@@ -20,12 +20,12 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from genofab.errors import CellIssue, GenofabError, RecordsError, UsageError, did_you_mean
+from genofab.errors import CellIssue, GenofabError, RecordsError, UsageError
 from genofab.io.db import documents as store
 from genofab.io.db.session import Database, Scope
 from genofab.model.records import LotRecords, MonitoringRecords
 from genofab.service.documents import Saved, check_name, stored_text
-from genofab.service.records import DEFAULT_SAMPLES, Specification
+from genofab.service.records import DEFAULT_SAMPLES, Specification, parse_specification
 
 #: The kind of document that holds batch records.
 KIND = "records"
@@ -108,9 +108,6 @@ def monitoring_summary(monitoring: MonitoringRecords) -> dict[str, Any]:
     }
 
 
-_SPEC_LINE = re.compile(r"^(?P<name>[^=]+)=(?P<low>[^:]*):(?P<high>.*)$")
-
-
 def parse_specifications(text: str, names: list[str]) -> dict[str, Specification]:
     """Specifications, one a line as ``MEASUREMENT=LOW:HIGH`` in the column's unit (either side
     may be empty); a bad line is a UsageError naming its line and rule."""
@@ -120,32 +117,10 @@ def parse_specifications(text: str, names: list[str]) -> dict[str, Specification
         raise UsageError(f"specifications: at most {MAX_SPECIFICATIONS} lines")
     for number, line in lines:
         where = f"specifications line {number} '{line[:80]}'"
-        match = _SPEC_LINE.match(line)
-        if match is None:
-            raise UsageError(f"{where}: write MEASUREMENT=LOW:HIGH (e.g. yield=35:70)")
-        name = match["name"].strip()
-        if name not in names:
-            raise UsageError(f"{where}: no measurement '{name}'{did_you_mean(name, names)}")
-        ends: list[float | None] = []
-        for side in (match["low"].strip(), match["high"].strip()):
-            if not side:
-                ends.append(None)
-                continue
-            try:
-                value = float(side)
-            except ValueError:
-                raise UsageError(f"{where}: '{side}' is not a number") from None
-            if not math.isfinite(value):
-                raise UsageError(f"{where}: '{side}' is not a finite number")
-            ends.append(value)
-        low, high = ends
-        if low is None and high is None:
-            raise UsageError(f"{where}: give a lower limit, an upper limit or both")
-        if low is not None and high is not None and not low < high:
-            raise UsageError(f"{where}: the lower limit is not below the upper limit")
+        name, spec = parse_specification(line, where, names=names)
         if name in found:
             raise UsageError(f"{where}: {name} is given twice")
-        found[name] = Specification(low, high)
+        found[name] = spec
     return found
 
 

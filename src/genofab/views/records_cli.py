@@ -615,36 +615,15 @@ RECORD_SUFFIXES = (".csv", ".txt", ".xlsx", ".xlsm")
 
 def _specifications(pairs: list[str] | None) -> dict[str, Any]:
     """``--spec NAME=LOW:HIGH`` (either side may be empty) → specification by measurement."""
-    import math
-
     from genofab.errors import UsageError
-    from genofab.service.records import Specification
+    from genofab.service.records import Specification, parse_specification
 
     found: dict[str, Specification] = {}
     for pair in pairs or []:
-        name, sep, text = pair.partition("=")
-        low_text, colon, high_text = text.partition(":")
-        if not sep or not name.strip() or not colon:
-            raise UsageError(f"--spec '{pair}': write MEASUREMENT=LOW:HIGH (e.g. yield=35:70)")
-        ends: list[float | None] = []
-        for side in (low_text.strip(), high_text.strip()):
-            if not side:
-                ends.append(None)
-                continue
-            try:
-                value = float(side)
-            except ValueError:
-                raise UsageError(f"--spec {pair}: '{side}' is not a number") from None
-            if not math.isfinite(value):
-                raise UsageError(f"--spec {pair}: '{side}' is not a finite number")
-            ends.append(value)
-        if ends[0] is None and ends[1] is None:
-            raise UsageError(f"--spec {pair}: give a lower limit, an upper limit or both")
-        if ends[0] is not None and ends[1] is not None and not ends[0] < ends[1]:
-            raise UsageError(f"--spec {pair}: the lower limit is not below the upper limit")
-        if name.strip() in found:
-            raise UsageError(f"--spec {pair}: {name.strip()} is given twice")
-        found[name.strip()] = Specification(ends[0], ends[1])
+        name, spec = parse_specification(pair, f"--spec {pair}", shape_where=f"--spec '{pair}'")
+        if name in found:
+            raise UsageError(f"--spec {pair}: {name} is given twice")
+        found[name] = spec
     return found
 
 
