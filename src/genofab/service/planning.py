@@ -13,17 +13,19 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
-
-from sqlalchemy.orm import Session
+from typing import TYPE_CHECKING, Any
 
 from genofab.errors import InfeasibleError, ScenarioError, UsageError
-from genofab.io.db.session import Scope
 from genofab.io.validation import issue_at
 from genofab.io.yaml_source import YamlDocument, parse_yaml
 from genofab.model.scenario import Scenario
 from genofab.results.network import NetworkResult
 from genofab.results.outlook import OutlookResult
+
+if TYPE_CHECKING:  # the workbench's database: not installed with a plain `pip install .`
+    from sqlalchemy.orm import Session
+
+    from genofab.io.db.session import Scope
 
 #: The document kinds this module checks and runs, by the format they declare.
 FORMATS = {"outlook": "genofab-outlook/1", "network": "genofab-network/1"}
