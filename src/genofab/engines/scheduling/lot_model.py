@@ -27,7 +27,7 @@ from dataclasses import dataclass
 
 from ortools.sat.python import cp_model
 
-from genofab.engines.scheduling.campaign import SolverRun, cp_solver
+from genofab.engines.scheduling.campaign import SolverRun, cp_solver, stopped_by_clock
 from genofab.engines.scheduling.instance import Instance
 from genofab.engines.scheduling.timetable import (
     Objective,
@@ -247,6 +247,7 @@ def solve_lot_model(
             seconds=seconds,
             time_limit=time_limit,
             variables=len(model.proto.variables),
+            guarded=stopped_by_clock(solver, code),
         ),
         timetable=timetable,
         restricted=restricted,
@@ -267,6 +268,7 @@ def _out_of_time(
             bound=None,
             seconds=time.perf_counter() - started,
             time_limit=time_limit,
+            guarded=True,
         ),
         timetable=None,
         restricted=restricted,

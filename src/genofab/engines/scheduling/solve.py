@@ -269,6 +269,7 @@ def plan_schedule(
                 bound=None,
                 seconds=0.0,
                 time_limit=time_limit * order_share,
+                guarded=searched.guarded,
             )
         )
         consider(searched.timetable, "order search (simulated annealing)")
@@ -304,6 +305,7 @@ def plan_schedule(
                     bound=None,
                     seconds=0.0,
                     time_limit=time_limit * share,
+                    guarded=sequenced.guarded,
                 )
             )
             consider(sequenced.timetable, "sequence search (simulated annealing)")
@@ -343,6 +345,7 @@ def plan_schedule(
                     bound=None,
                     seconds=0.0,
                     time_limit=time_limit * part,
+                    guarded=found_.guarded,
                 )
             )
             consider(found_.timetable, f"sequence search for the {goal}")
