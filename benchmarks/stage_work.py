@@ -175,8 +175,8 @@ def main() -> None:
 
     print(f"load average {os.getloadavg()[0]:.1f}, {time.strftime('%Y-%m-%d %H:%M')}")
     print()
-    print("| plan | limit s | value | " + " | ".join(COLUMNS) + " | solve CPU s | CPU/limit |"
-          " CP-SAT det s (CPU s) | guarded |")  # fmt: skip
+    header = ["plan", "limit s", "value / bound", *COLUMNS, "solve CPU s", "CPU/limit"]
+    print("| " + " | ".join([*header, "CP-SAT det s (CPU s)", "guarded"]) + " |")
     print("|---" * (len(COLUMNS) + 7) + "|")
     rows = []
     for label, plan, scenarios, limit in plans(args):
@@ -201,6 +201,7 @@ def main() -> None:
         )
         guarded = sum(profiler.cp_guarded.values())
         value = "–" if result.objective_value is None else f"{result.objective_value:g}"
+        value += " / " + ("–" if result.bound is None else f"{result.bound:g}")
         print(
             f"| {label} | {limit:g} | {value} | "
             + " | ".join(f"{profiler.cpu[c]:.2f}" for c in COLUMNS)
@@ -212,6 +213,7 @@ def main() -> None:
                 "plan": label,
                 "limit": limit,
                 "value": result.objective_value,
+                "bound": result.bound,
                 "status": result.status,
                 "wall": wall,
                 "cpu": cpu,
