@@ -444,3 +444,39 @@ def test_just_in_time_releases_a_feeder_in_time_for_its_first_fed_lot() -> None:
     assert starts[0] == 20 and starts[2] == starts[3] == 26
     assert assessment.feasible and assessment.ledger.consumed == {0: (26, 26)}
     assert assessment.ledger.late_steps(instance, 2) == 0
+
+
+PROFIT_EXAMPLE = EXAMPLES / "schedule-stages-profit.yaml"
+
+
+def test_just_in_time_starts_fed_lots_early_when_their_feeder_would_expire() -> None:
+    from genofab.engines.scheduling.delivery_rules import just_in_time
+
+    instance = compile_plan(load_plan(PROFIT_EXAMPLE).plan)
+    timetable = just_in_time(instance, 0)
+    assessment = assess(instance, timetable, all_lots=False, inventory=True)
+    # vector lot 2 is due at week 8 (the platform's stock): made weeks 2–4, QC from 4, it
+    # expires at 4 + 12 = 16, before the cells it feeds would start just in time (15 … 26):
+    # they start from its release on instead, and wait as finished lots
+    assert assessment.feasible, assessment.violations
+    assert len(assessment.completion) == 11 and not assessment.ledger.wasted
+    starts = {p.lot: p.start for p in timetable.placements if p.phase == 0}
+    second = [lot.index for lot in instance.lots if lot.feeder == 1]
+    assert max(starts[lot] for lot in second) <= 16
+
+
+def test_the_profit_example_is_hand_worked() -> None:
+    instance = compile_plan(load_plan(PROFIT_EXAMPLE).plan)
+    solution = plan_schedule(instance, "profit", time_limit=10.0, workers=1)
+    assert solution.assessment is not None and solution.assessment.feasible
+    ledger = solution.assessment.ledger
+    # sales: the sold vector lot and 8 CAR-T lots (not the 2 consumed vector lots)
+    assert ledger.sales == 600_000 + 8 * 350_000
+    assert solution.assessment.production_cost == 3 * 400_000 + 8 * 150_000
+    # CAR-T lots 1 and 2 (due weeks 4 and 8) cannot be released before 6 + 2 + 2 = 10:
+    # 6 + 2 weeks late at 7,000 EUR a week
+    assert ledger.backlog_cost == 8 * 7_000
+    # each vector lot waits at least 2 weeks: two cell suites, so the last two of the four
+    # lots it feeds start 2 weeks after its release; every other lot can wait for nothing
+    assert ledger.inventory_lot_steps == 2 * 2 and ledger.inventory_cost == 4 * 500
+    assert solution.value == 3_400_000 - 2_400_000 - 56_000 - 2_000  # 942,000

@@ -48,12 +48,20 @@ def just_in_time(
         spec = instance.lots[lot]
         not_before[lot] = max(0, spec.due - recipe[spec.product] - lead)
     # a lot that feeds others (a conversion between stages) is released in time for the
-    # first of them, if that is before its own due date
+    # first of them, if that is before its own due date; when one of them would start after
+    # the feeder expires (as planned), they all start from the feeder's release on
     for feeder, fed in feeds(instance).items():
-        wanted = [not_before[lot] for lot in fed if lot in not_before]
-        if feeder in not_before and wanted:
-            needed = min(wanted) - recipe[instance.lots[feeder].product]
-            not_before[feeder] = max(0, min(not_before[feeder], needed))
+        wanted = [lot for lot in fed if lot in not_before]
+        if feeder not in not_before or not wanted:
+            continue
+        product = instance.products[instance.lots[feeder].product]
+        needed = min(not_before[lot] for lot in wanted) - recipe[instance.lots[feeder].product]
+        not_before[feeder] = max(0, min(not_before[feeder], needed))
+        released = not_before[feeder] + recipe[instance.lots[feeder].product]
+        expires = product.expiry(released - product.phases[-1].duration)
+        if expires is not None and max(not_before[lot] for lot in wanted) > expires:
+            for lot in wanted:
+                not_before[lot] = min(not_before[lot], released)
     timetable = place_lots(instance, kept, switch_penalty=switch_penalty, not_before=not_before)
     reason = "not made: its sales do not cover its production cost and unmet-demand penalty"
     return Timetable(
