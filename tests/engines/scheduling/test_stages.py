@@ -11,6 +11,8 @@ from typing import Any
 
 import numpy as np
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from genofab.engines.scheduling.instance import Instance, compile_plan
 from genofab.engines.scheduling.lot_model import solve_lot_model
@@ -480,3 +482,88 @@ def test_the_profit_example_is_hand_worked() -> None:
     # lots it feeds start 2 weeks after its release; every other lot can wait for nothing
     assert ledger.inventory_lot_steps == 2 * 2 and ledger.inventory_cost == 4 * 500
     assert solution.value == 3_400_000 - 2_400_000 - 56_000 - 2_000  # 942,000
+
+
+@st.composite
+def staged_profit_plans(draw: st.DrawFn) -> dict[str, Any]:
+    """Random two-stage plans under profit: n cell lots per vector lot, the stage's own vector
+    demand and perhaps a vector lot sold, shelf life and inventory capacity or not."""
+    n = draw(st.integers(1, 3))
+    downstream = draw(st.integers(1, 5))
+    data = stages_data(lots=n, upstream=-(-downstream // n), downstream=downstream)
+    data["objective"] = "profit"
+    data["horizon"] = "30 wk"
+    release = draw(st.integers(1, 3))
+    data["products"][0]["phases"] = [
+        {"name": "make", "room": "vector_suite", "duration": f"{draw(st.integers(1, 3))} wk"},
+        {"name": "release", "room": "qc_lab", "duration": f"{release} wk"},
+    ]
+    if draw(st.booleans()):
+        data["products"][0]["shelf_life"] = f"{release + draw(st.integers(1, 8))} wk"
+    inventory: dict[str, Any] = {"cost": f"{draw(st.integers(0, 20))} EUR/lot/d"}
+    if draw(st.booleans()):
+        inventory["capacity"] = draw(st.integers(2, 4))
+    data["inventory"] = inventory
+    money = {
+        "lateness_penalty": f"{draw(st.integers(0, 50))} EUR/lot/d",
+        "unmet_penalty": f"{draw(st.integers(0, 800))} EUR/lot",
+    }
+    data["demands"][0].update(due=f"{draw(st.integers(1, 20))} wk", **money)
+    data["demands"][1].update(
+        due=f"{draw(st.integers(4, 28))} wk",
+        value_per_lot=f"{draw(st.integers(0, 1_000_000))} EUR/lot",
+        **money,
+    )
+    if draw(st.booleans()):
+        data["demands"].append(
+            {
+                "sponsor": "buyer",
+                "product": "vector",
+                "lots": 1,
+                "due": "25 wk",
+                "value_per_lot": f"{draw(st.integers(0, 900_000))} EUR/lot",
+            }
+        )
+    return data
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(staged_profit_plans())
+def test_staged_profit_accounts_keep_their_invariants(data: dict[str, Any]) -> None:
+    instance = instance_of(data)
+    solution = plan_schedule(
+        instance, "profit", time_limit=5, lot_model="never", campaign_level=False, search=False
+    )
+    assessment = solution.assessment
+    assert solution.timetable is not None and assessment is not None  # always an answer
+    assert assessment.feasible, assessment.violations
+    ledger = assessment.ledger
+    assert assessment.profit == (
+        ledger.sales
+        - assessment.production_cost
+        - assessment.changeover_cost
+        - assessment.storage_cost
+        - ledger.inventory_cost
+        - ledger.backlog_cost
+        - ledger.unmet_cost
+    )
+    assert solution.value is not None and solution.bound is not None
+    assert solution.value <= solution.bound + 1e-6
+    feeders = {lot.feeder for lot in instance.lots if lot.feeder is not None}
+    made = solution.timetable.by_lot()
+    # every demanded lot is sold, met by a feeder made, or unmet: once each
+    sold = [demand for demand, _ in ledger.delivered.values()]
+    met = [lot for lot in feeders if lot in made]
+    assert sorted([*sold, *met, *ledger.unmet]) == list(range(len(instance.lots)))
+    assert not feeders & set(ledger.delivered) and not feeders & set(sold)
+    assert ledger.sales == sum(instance.lots[demand].value for demand in sold)
+    for feeder, (released, leaves) in ledger.consumed.items():
+        assert released == assessment.completion[feeder]
+        drawn = [made[i][0].start for i in made if instance.lots[i].feeder == feeder]
+        assert drawn and leaves == max(released, *drawn)
+        shelf_life = instance.products[0].shelf_life
+        if shelf_life is not None:
+            assert max(drawn) <= made[feeder][-1].start + shelf_life
+    assert set(ledger.consumed) == {
+        lot for lot in feeders if any(instance.lots[i].feeder == lot for i in made)
+    }

@@ -200,10 +200,14 @@ def solve_lot_model(
     lateness = {}
     for lot in instance.lots:
         late = model.new_int_var(0, horizon, f"late_{lot.index}")
-        model.add(late >= completion[lot.index] - lot.due)
+        behind = model.add(late >= completion[lot.index] - lot.due)
         if optional:
+            # a lot left out is never late, however early its due date (its phases are
+            # placed nowhere): both only for the lot made, or a due date shorter than the
+            # recipe would force the lot to be made
             present = made[lot.index]
             assert isinstance(present, cp_model.IntVar)
+            behind.only_enforce_if(present)
             model.add(late == 0).only_enforce_if(~present)
         lateness[lot.index] = late
     if objective == "makespan":
@@ -512,7 +516,7 @@ def _finished_lots(
                     drawn
                 )
         if lot.index not in fed_by:
-            model.add(early >= lot.due - released)
+            model.add(early >= lot.due - released).only_enforce_if(present)
             if shelf_life is not None:
                 model.add(last_start[lot.index] >= lot.due - shelf_life).only_enforce_if(present)
         model.add(early == 0).only_enforce_if(~present)
