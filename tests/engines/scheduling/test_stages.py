@@ -11,7 +11,7 @@ from typing import Any
 
 import numpy as np
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from genofab.engines.scheduling.instance import Instance, compile_plan
@@ -489,7 +489,7 @@ def staged_profit_plans(draw: st.DrawFn) -> dict[str, Any]:
     """Random two-stage plans under profit: n cell lots per vector lot, the stage's own vector
     demand and perhaps a vector lot sold, shelf life and inventory capacity or not."""
     n = draw(st.integers(1, 3))
-    downstream = draw(st.integers(1, 5))
+    downstream = draw(st.integers(2, 6))
     data = stages_data(lots=n, upstream=-(-downstream // n), downstream=downstream)
     data["objective"] = "profit"
     data["horizon"] = "30 wk"
@@ -511,7 +511,7 @@ def staged_profit_plans(draw: st.DrawFn) -> dict[str, Any]:
     data["demands"][0].update(due=f"{draw(st.integers(1, 20))} wk", **money)
     data["demands"][1].update(
         due=f"{draw(st.integers(4, 28))} wk",
-        value_per_lot=f"{draw(st.integers(0, 1_000_000))} EUR/lot",
+        value_per_lot=f"{draw(st.integers(300_000, 1_000_000))} EUR/lot",
         **money,
     )
     if draw(st.booleans()):
@@ -567,3 +567,4 @@ def test_staged_profit_accounts_keep_their_invariants(data: dict[str, Any]) -> N
     assert set(ledger.consumed) == {
         lot for lot in feeders if any(instance.lots[i].feeder == lot for i in made)
     }
+    event("a lot consumed" if ledger.consumed else "none consumed")
