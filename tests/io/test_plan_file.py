@@ -35,6 +35,7 @@ def test_there_are_the_benchmark_plans_and_the_large_one() -> None:
         "schedule-4-suites-due-52.yaml",
         "schedule-4-suites.yaml",
         "schedule-profit-stock.yaml",
+        "schedule-stages-profit.yaml",
         "schedule-stages.yaml",
     ]
 

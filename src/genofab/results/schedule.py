@@ -46,6 +46,19 @@ class LotRow(Result):
         " objective: its due date, or its release when late); None: not delivered",
     )
     wasted: bool = Field(default=False, description="expired before any delivery (profit)")
+    fed_by: str | None = Field(
+        default=None,
+        description="the lot that feeds this one (a conversion between stages, made_from);"
+        " None: fed by none",
+    )
+    feeds: tuple[str, ...] = Field(
+        default=(), description="the lots this one feeds (a conversion between stages)"
+    )
+    consumed: float | None = Field(
+        default=None,
+        description="when a lot that feeds others leaves the inventory, drawn on by the last"
+        " lot it feeds (profit objective; such a lot is never sold); None: not consumed",
+    )
 
 
 class LeftOutLot(Result):
@@ -163,11 +176,18 @@ class Profit(Result):
     production_cost: float
     changeover_cost: float
     storage_cost: float = Field(description="lots waiting between phases")
-    inventory_cost: float = Field(description="finished lots waiting for their delivery")
+    inventory_cost: float = Field(
+        description="finished lots waiting for their delivery (a lot that feeds others: until"
+        " the last lot it feeds starts)"
+    )
     backlog_cost: float = Field(description="penalties for lots delivered late")
     unmet_cost: float = Field(description="penalties for demanded lots never delivered")
     profit: float
     lots_delivered: int
+    lots_consumed: int = Field(
+        default=0,
+        description="lots that feed others (made_from) used by them: not sold, not delivered",
+    )
     lots_wasted: int
     waste_cost: float = Field(description="production cost of the wasted lots (in production_cost)")
     lots_unmet: int

@@ -217,6 +217,8 @@ def gantt_html(result: ScheduleResult) -> str:
             f" {calendar(result, lot.start)} – {calendar(result, lot.end)};"
             f" released {calendar(result, lot.release)}, due {calendar(result, lot.due)},"
             f" late {lot.lateness:g} {result.time_unit}"
+            + ("" if lot.fed_by is None else f"; fed by {lot.fed_by}")
+            + ("" if not lot.feeds else f"; feeds {', '.join(lot.feeds)}")
         )
         x, w = left + lot.start * scale, (lot.end - lot.start) * scale
         parts.append(

@@ -69,6 +69,7 @@ def render_schedule(result: ScheduleResult, console: Console) -> None:
     console.print(lots)
     if len(result.lots) > MAX_ROWS:
         console.print(Text(f"… {len(result.lots) - MAX_ROWS} more rows: use -o DIR", style="dim"))
+    render_stages(result, console)
     for title, rows in (("product", result.products), ("sponsor", result.sponsors)):
         deliveries = Table(title=f"Deliveries by {title}", title_justify="left")
         for column in (title, "demanded", "made", "on time", f"lateness (lot·{unit})"):
@@ -116,6 +117,25 @@ def render_rooms_needed(result: ScheduleResult, console: Console) -> None:
     console.print(Text(result.rooms_needed_method, style="dim"))
 
 
+def render_stages(result: ScheduleResult, console: Console) -> None:
+    """A conversion between stages (``made_from``): which lot feeds which, one row per lot
+    that feeds others, with when it is released (and, under profit, consumed)."""
+    feeders = {row.lot: row for row in result.lots if row.feeds}
+    if not feeders:
+        return
+    profit = result.profit is not None
+    table = Table(
+        title=f"Stage conversion (times in {result.time_unit} from the start)",
+        title_justify="left",
+    )
+    for column in ("lot", "released", *(("consumed",) if profit else ()), "feeds"):
+        table.add_column(column, overflow="fold")
+    for name, row in feeders.items():
+        consumed = (number(row.consumed),) if profit else ()
+        table.add_row(name, number(row.release), *consumed, ", ".join(row.feeds))
+    console.print(table)
+
+
 def render_profit(result: ScheduleResult, console: Console) -> None:
     """The profit's accounts, and each demand's lots at each due date."""
     profit = result.profit
@@ -138,9 +158,12 @@ def render_profit(result: ScheduleResult, console: Console) -> None:
         table.add_row(name, number(amount))
     table.add_row(Text("profit", style="bold"), Text(number(profit.profit), style="bold"))
     capacity = "no limit" if profit.inventory_capacity is None else str(profit.inventory_capacity)
+    consumed = (
+        f"{profit.lots_consumed} consumed by the lots they feed, " if profit.lots_consumed else ""
+    )
     table.add_row(
         "finished lots",
-        f"{profit.lots_delivered} delivered, {profit.lots_wasted} wasted"
+        f"{profit.lots_delivered} delivered, {consumed}{profit.lots_wasted} wasted"
         f" ({number(profit.waste_cost)}), {profit.lots_unmet} demanded never delivered",
     )
     table.add_row(

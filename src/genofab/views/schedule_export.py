@@ -27,6 +27,8 @@ LOT_COLUMNS = (
     ("end_date", "end date"),
     ("release_date", "release date"),
     ("due_date", "due date"),
+    ("fed_by", "fed by"),
+    ("feeds", "feeds"),
 )
 
 
@@ -50,6 +52,8 @@ def schedule_csv(result: ScheduleResult) -> str:
 def _cell(value: Any) -> Any:
     if value is None:
         return ""
+    if isinstance(value, tuple):
+        return " ".join(str(item) for item in value)
     if hasattr(value, "isoformat"):
         return value.isoformat()
     return value

@@ -279,3 +279,19 @@ def test_no_profit_exceeds_its_bound(data: dict[str, Any]) -> None:
     assert solution.assessment is not None and solution.assessment.feasible
     assert solution.value is not None and solution.bound is not None
     assert solution.value <= solution.bound + 1e-6
+
+
+def test_the_lot_model_may_leave_out_a_lot_due_before_its_recipe_can_end() -> None:
+    # one lot of 2 weeks due at week 1 that sells for nothing and costs 100 EUR: the best is
+    # not to make it (margin and profit 0); the lot model used to have to make it (its
+    # lateness counted even when left out, so a lot left out had to end by its due date)
+    from genofab.engines.scheduling.lot_model import solve_lot_model
+
+    data = two_lot_plan()
+    data["demands"] = [{"sponsor": "s", "product": "a", "lots": 1, "due": "1 wk"}]
+    instance = instance_of(data)
+    for objective in ("margin", "profit"):
+        solved = solve_lot_model(instance, objective, time_limit=10.0, work=20.0, workers=1)
+        assert solved.run.status == "optimal"
+        assert solved.run.objective == 0 and solved.run.bound == 0
+        assert solved.timetable is not None and not solved.timetable.placements

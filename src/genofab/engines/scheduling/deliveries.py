@@ -4,6 +4,17 @@ from its release to its delivery (its due date, or its release when late); a lot
 be delivered after its shelf life ends is wasted at its expiry; a demanded lot no lot serves
 within the horizon is unmet.
 
+A conversion between stages changes that for the lots that feed others (``made_from``: the
+upstream product's first ⌈downstream lots ÷ n⌉ lots, first in, first out). Their demanded lots
+are the stage's own requirement, not a sale: such a lot is **consumed** by the lots it feeds,
+never delivered to a sponsor. It waits in the inventory from its release until the last lot it
+feeds starts (its remaining material is drawn on until then); it earns no sales (the sale is
+its fed lots'); it pays its demand's backlog penalty on its release and, when not made, its
+demand's unmet penalty. A fed lot that starts after its feeder expires (shelf life) breaks a
+rule of the accounts. A feeder made whose fed lots are all left out is made for nothing:
+unsold, it waits until its expiry or the horizon. The upstream product's other demanded lots
+(beyond what the stage needs) are finished lots sold like any other.
+
 Allocating lots in order of release to due dates in order is the best allocation for every
 term at once: a lot that expires before the earliest unserved due date expires before every
 later one too, and any other pairing makes some lot wait longer or be later.
@@ -11,7 +22,7 @@ later one too, and any other pairing makes some lot wait longer or be later.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from genofab.engines.scheduling.instance import Instance
 
@@ -23,7 +34,9 @@ class Ledger:
     ``delivered`` maps each lot made and delivered to (the demanded lot it serves, the
     delivery step); ``wasted`` maps each lot that expires before any delivery to its expiry
     step; ``unsold`` lots are made but no demand is left for them; ``unmet`` lists the
-    demanded lots no lot serves."""
+    demanded lots no lot serves; ``consumed`` maps each lot that feeds others (a conversion
+    between stages) and is used by at least one of them to (its release, the step the last of
+    them starts): it leaves the inventory then, and its own demanded lot is met with no sale."""
 
     delivered: dict[int, tuple[int, int]]
     wasted: dict[int, int]
@@ -38,9 +51,13 @@ class Ledger:
     inventory_peak: int
     inventory_violations: tuple[str, ...]
     waste_cost: float = 0.0  # production cost of the wasted lots (in production_cost already)
+    consumed: dict[int, tuple[int, int]] = field(default_factory=dict)
 
     def late_steps(self, instance: Instance, lot: int) -> int:
-        """Steps lot ``lot`` is delivered after the due date it serves (0 if not delivered)."""
+        """Steps lot ``lot`` is delivered after the due date it serves (0 if not delivered);
+        for a lot consumed by the lots it feeds, steps it is released after its own due date."""
+        if lot in self.consumed:
+            return max(0, self.consumed[lot][0] - instance.lots[lot].due)
         if lot not in self.delivered:
             return 0
         demand, when = self.delivered[lot]
@@ -48,18 +65,42 @@ class Ledger:
 
 
 def keep_ledger(
-    instance: Instance, completion: dict[int, int], last_start: dict[int, int]
+    instance: Instance,
+    completion: dict[int, int],
+    last_start: dict[int, int],
+    first_start: dict[int, int] | None = None,
 ) -> Ledger:
-    """The accounts of the lots made: ``completion`` is each lot's release step and
-    ``last_start`` the start of its last phase (from which its shelf life counts)."""
+    """The accounts of the lots made: ``completion`` is each lot's release step,
+    ``last_start`` the start of its last phase (from which its shelf life counts) and
+    ``first_start`` the start of its first (when a lot fed by another draws on it; by default
+    its release)."""
     delivered: dict[int, tuple[int, int]] = {}
     wasted: dict[int, int] = {}
     unsold: list[int] = []
     unmet: list[int] = []
     stays: list[tuple[int, int]] = []  # (from, to) of each lot in the finished-lot inventory
     sales = backlog = unmet_cost = 0.0
+    fed_by = feeds(instance)
+    consumed, feed_violations = _consumed(
+        instance, fed_by, completion, last_start, first_start or completion
+    )
+    for lot in fed_by:
+        wanted = instance.lots[lot]
+        if lot not in completion:
+            unmet.append(lot)
+            unmet_cost += wanted.unmet_penalty
+            continue
+        released = completion[lot]
+        backlog += wanted.penalty_per_step * max(0, released - wanted.due)
+        if lot in consumed:
+            stays.append(consumed[lot])
+            continue
+        unsold.append(lot)  # made, but none of the lots it feeds is
+        expires = instance.products[wanted.product].expiry(last_start.get(lot, released))
+        end = instance.horizon if expires is None else min(expires, instance.horizon)
+        stays.append((released, max(released, end)))
     for product, spec in enumerate(instance.products):
-        demanded = instance.lots_of(product)
+        demanded = tuple(lot for lot in instance.lots_of(product) if lot.index not in fed_by)
         made = sorted(
             (lot.index for lot in demanded if lot.index in completion),
             key=lambda index: (completion[index], index),
@@ -90,10 +131,10 @@ def keep_ledger(
             demand = next(waiting, None)
     lot_steps = sum(end - begin for begin, end in stays)
     peak, when = _peak(stays)
-    violations: tuple[str, ...] = ()
+    violations = tuple(feed_violations)
     capacity = instance.inventory_capacity
     if capacity is not None and peak > capacity:
-        violations = (
+        violations += (
             f"{peak} finished lots wait in the inventory at step {when}, more than its"
             f" capacity of {capacity}",
         )
@@ -114,7 +155,45 @@ def keep_ledger(
         inventory_peak=peak,
         inventory_violations=violations,
         waste_cost=sum(cost_of[lot] for lot in wasted),
+        consumed=consumed,
     )
+
+
+def feeds(instance: Instance) -> dict[int, tuple[int, ...]]:
+    """Each lot that feeds others (a conversion between stages) and the lots it feeds."""
+    fed: dict[int, list[int]] = {}
+    for lot in instance.lots:
+        if lot.feeder is not None:
+            fed.setdefault(lot.feeder, []).append(lot.index)
+    return {lot: tuple(lots) for lot, lots in sorted(fed.items())}
+
+
+def _consumed(
+    instance: Instance,
+    fed_by: dict[int, tuple[int, ...]],
+    completion: dict[int, int],
+    last_start: dict[int, int],
+    first_start: dict[int, int],
+) -> tuple[dict[int, tuple[int, int]], list[str]]:
+    """(release, step the last of its fed lots starts) of each feeder some made lot draws on,
+    and the fed lots that start after their feeder expired."""
+    consumed: dict[int, tuple[int, int]] = {}
+    problems: list[str] = []
+    for lot, fed in fed_by.items():
+        starts = {index: first_start[index] for index in fed if index in first_start}
+        if lot not in completion or not starts:
+            continue
+        released = completion[lot]
+        consumed[lot] = (released, max(released, *starts.values()))
+        product = instance.products[instance.lots[lot].product]
+        expires = product.expiry(last_start.get(lot, released))
+        for index, start in starts.items():
+            if expires is not None and start > expires:
+                problems.append(
+                    f"lot {index} starts at step {start}, after lot {lot} that feeds it"
+                    f" expires (step {expires}, its shelf life)"
+                )
+    return consumed, problems
 
 
 def inventory_levels(stays: list[tuple[int, int]]) -> list[tuple[int, int]]:

@@ -1,10 +1,13 @@
 """Rule-based schedules for the profit objective, beside the general ones of :mod:`.rules`:
 lots started so that they are released no earlier than a few steps before their due date
 (just in time: with no lead, no finished lot ever waits in the inventory, whatever its
-capacity, and none outlives its shelf life), and lots that lose money left out."""
+capacity, and none outlives its shelf life — except a lot that feeds others, a conversion
+between stages, which waits from its release until the last lot it feeds starts), and lots
+that lose money left out."""
 
 from __future__ import annotations
 
+from genofab.engines.scheduling.deliveries import feeds
 from genofab.engines.scheduling.instance import Instance
 from genofab.engines.scheduling.rules import due_order, place_lots
 from genofab.engines.scheduling.timetable import Timetable
@@ -14,9 +17,21 @@ LEADS = (0.0, 1 / 52, 1 / 13)
 
 
 def worth_making(instance: Instance, lot: int) -> bool:
-    """Whether making ``lot`` on time earns more than leaving its demand unmet."""
+    """Whether making ``lot`` on time earns more than leaving its demand unmet. A lot that
+    feeds others (a conversion between stages) is never sold: it earns what the lots it feeds
+    that are worth making earn."""
     spec = instance.lots[lot]
-    return spec.value - instance.products[spec.product].cost_per_lot + spec.unmet_penalty > 0
+    fed = feeds(instance).get(lot)
+    if fed is None:
+        return _gain(instance, lot) > 0
+    earned = sum(max(0.0, _gain(instance, index)) for index in fed)
+    return earned - instance.products[spec.product].cost_per_lot + spec.unmet_penalty > 0
+
+
+def _gain(instance: Instance, lot: int) -> float:
+    """Sales less production cost plus the unmet-demand penalty avoided, of ``lot`` made."""
+    spec = instance.lots[lot]
+    return spec.value - instance.products[spec.product].cost_per_lot + spec.unmet_penalty
 
 
 def just_in_time(
@@ -28,10 +43,25 @@ def just_in_time(
     dropped = [] if not only_worth else [lot for lot in order if not worth_making(instance, lot)]
     kept = [lot for lot in order if lot not in dropped]
     not_before = {}
+    recipe = [sum(phase.duration for phase in product.phases) for product in instance.products]
     for lot in kept:
         spec = instance.lots[lot]
-        recipe = sum(phase.duration for phase in instance.products[spec.product].phases)
-        not_before[lot] = max(0, spec.due - recipe - lead)
+        not_before[lot] = max(0, spec.due - recipe[spec.product] - lead)
+    # a lot that feeds others (a conversion between stages) is released in time for the
+    # first of them, if that is before its own due date; when one of them would start after
+    # the feeder expires (as planned), they all start from the feeder's release on
+    for feeder, fed in feeds(instance).items():
+        wanted = [lot for lot in fed if lot in not_before]
+        if feeder not in not_before or not wanted:
+            continue
+        product = instance.products[instance.lots[feeder].product]
+        needed = min(not_before[lot] for lot in wanted) - recipe[instance.lots[feeder].product]
+        not_before[feeder] = max(0, min(not_before[feeder], needed))
+        released = not_before[feeder] + recipe[instance.lots[feeder].product]
+        expires = product.expiry(released - product.phases[-1].duration)
+        if expires is not None and max(not_before[lot] for lot in wanted) > expires:
+            for lot in wanted:
+                not_before[lot] = min(not_before[lot], released)
     timetable = place_lots(instance, kept, switch_penalty=switch_penalty, not_before=not_before)
     reason = "not made: its sales do not cover its production cost and unmet-demand penalty"
     return Timetable(

@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from ortools.sat.python import cp_model
 
 from genofab.engines.scheduling.campaign import SolverRun, cp_solver, stopped_by_clock
+from genofab.engines.scheduling.deliveries import feeds
 from genofab.engines.scheduling.instance import Instance
 from genofab.engines.scheduling.timetable import (
     Objective,
@@ -206,10 +207,14 @@ def solve_lot_model(
     lateness = {}
     for lot in instance.lots:
         late = model.new_int_var(0, horizon, f"late_{lot.index}")
-        model.add(late >= completion[lot.index] - lot.due)
+        behind = model.add(late >= completion[lot.index] - lot.due)
         if optional:
+            # a lot left out is never late, however early its due date (its phases are
+            # placed nowhere): both only for the lot made, or a due date shorter than the
+            # recipe would force the lot to be made
             present = made[lot.index]
             assert isinstance(present, cp_model.IntVar)
+            behind.only_enforce_if(present)
             model.add(late == 0).only_enforce_if(~present)
         lateness[lot.index] = late
     if objective == "makespan":
@@ -223,8 +228,12 @@ def solve_lot_model(
             model.add(total >= int(bound))
         model.minimize(total)
     else:
-        extra = _finished_lots(model, instance, made, last_start) if objective == "profit" else []
-        margin = _margin(instance, made, lateness, arcs_cost, waits, extra)
+        profit = objective == "profit"
+        first_start = {lot.index: phases[(lot.index, 0)].start for lot in instance.lots}
+        extra = _finished_lots(model, instance, made, last_start, first_start) if profit else []
+        # under profit a lot that feeds others is consumed by them, never sold
+        unsold = frozenset(feeds(instance)) if profit else frozenset()
+        margin = _margin(instance, made, lateness, arcs_cost, waits, extra, unsold)
         if bound is not None:
             model.add(margin <= int(bound // MONEY_SCALE))
         model.maximize(margin)
@@ -470,10 +479,12 @@ def _margin(
     arcs_cost: list[tuple[cp_model.IntVar, float]],
     waits: list[tuple[cp_model.IntervalVar, cp_model.IntVar]],
     extra: list[cp_model.LinearExprT],
+    unsold: frozenset[int] = frozenset(),
 ) -> cp_model.LinearExprT:
     terms: list[cp_model.LinearExprT] = list(extra)
     for lot in instance.lots:
-        gain = lot.value - instance.products[lot.product].cost_per_lot
+        value = 0.0 if lot.index in unsold else lot.value
+        gain = value - instance.products[lot.product].cost_per_lot
         terms.append(round(gain / MONEY_SCALE) * made[lot.index])
         if lot.penalty_per_step:
             terms.append(-round(lot.penalty_per_step / MONEY_SCALE) * lateness[lot.index])
@@ -488,20 +499,35 @@ def _finished_lots(
     instance: Instance,
     made: dict[int, cp_model.IntVar | int],
     last_start: dict[int, cp_model.IntVar],
+    first_start: dict[int, cp_model.IntVar],
 ) -> list[cp_model.LinearExprT]:
     """The profit's terms beyond the margin: a lot made early waits in the finished-lot
     inventory until its due date (its cost, and the inventory's capacity as a cumulative); a
     lot made is delivered within its shelf life (made lots serve the due dates first in,
-    first out, so the model never wastes one); a demanded lot not made pays its penalty."""
+    first out, so the model never wastes one); a demanded lot not made pays its penalty. A
+    lot that feeds others (a conversion between stages) waits instead until the last lot it
+    feeds starts, and each of them starts within its shelf life."""
     terms: list[cp_model.LinearExprT] = []
     stays: list[cp_model.IntervalVar] = []
     horizon = instance.horizon
+    fed_by = feeds(instance)
     for lot in instance.lots:
         present = made[lot.index]
         assert isinstance(present, cp_model.IntVar)
         released = last_start[lot.index] + instance.products[lot.product].phases[-1].duration
         early = model.new_int_var(0, horizon, f"early_{lot.index}")
-        model.add(early >= lot.due - released)
+        shelf_life = instance.products[lot.product].shelf_life
+        for fed in fed_by.get(lot.index, ()):
+            drawn = _truth(model, made[fed])
+            model.add(early >= first_start[fed] - released).only_enforce_if(drawn)
+            if shelf_life is not None:
+                model.add(first_start[fed] <= last_start[lot.index] + shelf_life).only_enforce_if(
+                    drawn
+                )
+        if lot.index not in fed_by:
+            model.add(early >= lot.due - released).only_enforce_if(present)
+            if shelf_life is not None:
+                model.add(last_start[lot.index] >= lot.due - shelf_life).only_enforce_if(present)
         model.add(early == 0).only_enforce_if(~present)
         if instance.inventory_cost_per_step:
             terms.append(-round(instance.inventory_cost_per_step / MONEY_SCALE) * early)
@@ -509,9 +535,6 @@ def _finished_lots(
             delivery = model.new_int_var(0, 2 * horizon, f"delivery_{lot.index}")
             model.add(delivery == released + early)
             stays.append(model.new_optional_interval_var(released, early, delivery, present, ""))
-        shelf_life = instance.products[lot.product].shelf_life
-        if shelf_life is not None:
-            model.add(last_start[lot.index] >= lot.due - shelf_life).only_enforce_if(present)
         if lot.unmet_penalty:
             unmet = round(lot.unmet_penalty / MONEY_SCALE)
             terms.append(unmet * present - unmet)  # −unmet when the lot is not made

@@ -610,10 +610,12 @@ def _profit_bound(instance: Instance, objective: Objective, bound: float) -> flo
     costs and unmet-demand penalties (never more), and the lot model's schedules are all the
     schedules; the solvers count each gain, penalty and cost in whole units of money, hence
     the slack of the most that rounding can change. With shelf lives a wasted lot can change
-    that, and only the plan's own bound is kept."""
+    that, and so can a conversion between stages (lots that feed others are never sold, and
+    are paired with their own demanded lots): only the plan's own bound is kept."""
     if objective != "profit":
         return bound
-    if any(product.shelf_life is not None for product in instance.products):
+    staged = any(lot.feeder is not None for lot in instance.lots)
+    if staged or any(product.shelf_life is not None for product in instance.products):
         return _trivial_bound(instance, objective)
 
     def error(amount: float) -> float:

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from genofab import __version__
 from genofab.engines.scheduling.capacity import plan_capacity
+from genofab.engines.scheduling.deliveries import feeds
 from genofab.engines.scheduling.instance import Instance
 from genofab.engines.scheduling.montecarlo import Distribution, Robustness
 from genofab.engines.scheduling.rooms_needed import RoomsNeeded
@@ -287,18 +288,25 @@ class _Fates:
     lateness: dict[int, int]
     delivery: dict[int, int]
     wasted: frozenset[int]
+    consumed: dict[int, int] = field(default_factory=dict)
 
 
 def _fates(instance: Instance, assessment: Assessment, profit: bool) -> _Fates:
-    """First in, first out at release; under profit, the deliveries of the ledger."""
+    """First in, first out at release; under profit, the deliveries of the ledger, and each
+    lot made that feeds others meets its own demanded lot (consumed, or unsold when none of
+    the lots it feeds is made), late by its release."""
     if not profit:
         return _Fates(assessment.serves, assessment.lateness, {}, frozenset())
     ledger = assessment.ledger
+    feeders = [lot for lot in feeds(instance) if lot in assessment.completion]
     return _Fates(
-        serves={lot: demand for lot, (demand, _) in ledger.delivered.items()},
-        lateness={lot: ledger.late_steps(instance, lot) for lot in ledger.delivered},
+        serves={lot: demand for lot, (demand, _) in ledger.delivered.items()}
+        | {lot: lot for lot in feeders},
+        lateness={lot: ledger.late_steps(instance, lot) for lot in ledger.delivered}
+        | {lot: max(0, assessment.completion[lot] - instance.lots[lot].due) for lot in feeders},
         delivery={lot: when for lot, (_, when) in ledger.delivered.items()},
         wasted=frozenset(ledger.wasted),
+        consumed={lot: leaves for lot, (_, leaves) in ledger.consumed.items()},
     )
 
 
@@ -312,14 +320,23 @@ def _lot_rows(
 ) -> tuple[LotRow, ...]:
     assert callable(time) and callable(date)
     rows = []
+    made = timetable.by_lot()
     # lots are shown under the demand they serve (first in, first out)
-    for lot, phases in sorted(
-        timetable.by_lot().items(), key=lambda item: fates.serves.get(item[0], item[0])
-    ):
+    shown = {lot: lot_name(instance, fates.serves.get(lot, lot)) for lot in made}
+    fed: dict[int, list[int]] = defaultdict(list)
+    for lot in sorted(made, key=lambda index: fates.serves.get(index, index)):
+        feeder = instance.lots[lot].feeder
+        if feeder is not None and feeder in made:
+            fed[feeder].append(lot)
+    for lot, phases in sorted(made.items(), key=lambda item: fates.serves.get(item[0], item[0])):
         served = fates.serves.get(lot, lot)
         spec = instance.lots[served]
         release = assessment.completion[lot]
         delivery = fates.delivery.get(lot)
+        consumed = fates.consumed.get(lot)
+        feeder = instance.lots[lot].feeder
+        fed_by = shown[feeder] if feeder is not None and feeder in made else None
+        feeds_lots = tuple(shown[index] for index in fed[lot])
         for placement in phases:
             phase = instance.products[spec.product].phases[placement.phase]
             begin = placement.start
@@ -344,6 +361,9 @@ def _lot_rows(
                         due_date=date(spec.due),
                         delivery=None if delivery is None else time(delivery),
                         wasted=lot in fates.wasted,
+                        fed_by=fed_by,
+                        feeds=feeds_lots,
+                        consumed=None if consumed is None else time(consumed),
                     )
                 )
                 begin += steps
@@ -364,6 +384,7 @@ def _profit(instance: Instance, assessment: Assessment, time: object) -> Profit:
         unmet_cost=ledger.unmet_cost,
         profit=assessment.profit,
         lots_delivered=len(ledger.delivered),
+        lots_consumed=len(ledger.consumed),
         lots_wasted=len(ledger.wasted),
         waste_cost=ledger.waste_cost,
         lots_unmet=len(ledger.unmet),
@@ -378,7 +399,11 @@ def _dated_deliveries(
 ) -> tuple[DeliveryRow, ...]:
     """Each demand's lots due at each date: delivered on time, late, or never."""
     assert callable(time) and callable(date)
-    delivered = dict(assessment.ledger.delivered.values())
+    sold = dict(assessment.ledger.delivered.values())
+    # a lot made that feeds others meets its own demanded lot at its release, with no sale
+    delivered = sold | {
+        lot: assessment.completion[lot] for lot in feeds(instance) if lot in assessment.completion
+    }
     groups: dict[tuple[int, int], list[int]] = defaultdict(list)
     for lot in instance.lots:
         groups[(lot.demand, lot.due)].append(lot.index)
@@ -397,7 +422,7 @@ def _dated_deliveries(
                 lots_on_time=on_time,
                 lots_late=len(served) - on_time,
                 lots_unmet=len(wanted) - len(served),
-                sales=sum(instance.lots[index].value for index in wanted if index in delivered),
+                sales=sum(instance.lots[index].value for index in wanted if index in sold),
             )
         )
     return tuple(rows)

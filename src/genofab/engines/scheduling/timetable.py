@@ -169,7 +169,10 @@ def assess(
         for earlier, later in itertools.pairwise(phases)
     )
     ledger = keep_ledger(
-        instance, completion, {lot: phases[-1].start for lot, phases in lots.items()}
+        instance,
+        completion,
+        {lot: phases[-1].start for lot, phases in lots.items()},
+        {lot: phases[0].start for lot, phases in lots.items()},
     )
     if inventory:
         violations += ledger.inventory_violations
