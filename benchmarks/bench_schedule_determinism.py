@@ -8,15 +8,19 @@ Plans: the three plans of issue 12 and the generated family of
 60 s). Usage: ``python benchmarks/bench_schedule_determinism.py [--time-limit S]
 [--large-limit S] [--family N] [--burners K]``. Printed as a Markdown table: value of each
 run, whether the lot rows are identical, the CPU seconds of the first run (all threads,
-``time.process_time``) against the limit, the wall seconds of the loaded run, and how many
-solver runs the wall-clock guard cut short in each (``runs[].guarded``). The burners are
-``K`` (default 3) Python busy loops started for each loaded run and stopped after it.
+``time.process_time``) against the limit, the wall seconds of the loaded run and the share of
+a core each run got (its CPU seconds ÷ wall seconds: 0.5 is a machine twice as loaded for
+a single-threaded search; the machine may be shared, so the first run is not idle either),
+and how many solver runs the wall-clock guard cut short in each (``runs[].guarded``). The
+burners are ``K`` (default 2) Python busy loops started for each loaded run and stopped
+after it.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -27,7 +31,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from bench_schedule_family import FAMILY, ISSUE_PLANS, ROOT, family_plan
 
-BURN = "while True:\n    pass\n"
+#: A busy loop that ends when the benchmark does (its parent gone).
+BURN = (
+    "import os\nparent = os.getppid()\nwhile os.getppid() == parent:\n"
+    "    for _ in range(1_000_000):\n        pass\n"
+)
 
 
 def plans(args: argparse.Namespace) -> list[tuple[str, Any, Any, float]]:
@@ -63,8 +71,9 @@ def main() -> None:
     parser.add_argument("--time-limit", type=float, default=10.0)
     parser.add_argument("--large-limit", type=float, default=60.0)
     parser.add_argument("--family", type=int, default=len(FAMILY))
-    parser.add_argument("--burners", type=int, default=3)
+    parser.add_argument("--burners", type=int, default=2)
     args = parser.parse_args()
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))  # stop the burners on the way out
 
     print(
         f"{time.strftime('%Y-%m-%d %H:%M')}, {os.cpu_count()} CPUs, load average"
@@ -73,17 +82,17 @@ def main() -> None:
     print()
     print(
         "| plan | limit s | value | value, loaded | same schedule | CPU s | CPU ÷ limit |"
-        " wall s, loaded | guarded runs (loaded) |"
+        " wall s, loaded | core share (loaded) | guarded runs (loaded) |"
     )
-    print("|---|---|---|---|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|---|---|---|---|")
     same_count = total = 0
     ratios = []
     for label, plan, scenarios, limit in plans(args):
-        idle, cpu, _ = solve(plan, scenarios, limit)
+        idle, cpu, idle_wall = solve(plan, scenarios, limit)
         burners = [subprocess.Popen([sys.executable, "-c", BURN]) for _ in range(args.burners)]
         try:
             time.sleep(0.5)  # let the burners start
-            loaded, _, wall = solve(plan, scenarios, limit)
+            loaded, loaded_cpu, wall = solve(plan, scenarios, limit)
         finally:
             for burner in burners:
                 burner.kill()
@@ -103,6 +112,7 @@ def main() -> None:
         print(
             f"| {label} | {limit:g} | {shown(idle)} | {shown(loaded)} |"
             f" {'yes' if same else '**no**'} | {cpu:.1f} | {cpu / limit:.0%} | {wall:.1f} |"
+            f" {cpu / idle_wall:.2f} ({loaded_cpu / wall:.2f}) |"
             f" {sum(r.guarded for r in idle.runs)} ({sum(r.guarded for r in loaded.runs)}) |",
             flush=True,
         )
