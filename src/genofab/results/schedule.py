@@ -211,7 +211,9 @@ class DeliveryRow(Result):
 
 
 class SolverRunRow(Result):
-    """One model solved on the way: status, objective, bound and time."""
+    """One model solved on the way: status, objective, bound and time. ``guarded``: the
+    wall-clock guard, not the work the time limit counts, ended it (its result then depends
+    on the machine's speed and load)."""
 
     model: str
     status: str
@@ -220,6 +222,7 @@ class SolverRunRow(Result):
     seconds: float
     time_limit: float
     variables: int
+    guarded: bool = False
 
 
 class Spread(Result):

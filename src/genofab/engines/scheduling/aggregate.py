@@ -219,14 +219,18 @@ def aggregate_plan(
         if rounded is not None:
             incumbent = (makespan, rounded)
         break
+    # the wall clock, not the counted steps, ended a search that proved nothing more
+    guarded = budget.used < budget.steps and time.perf_counter() > deadline
     if incumbent is None:
         status = "infeasible" if proven > instance.horizon else "unknown"
         bound = None if status == "infeasible" else proven
         run = _run(name, status, None, bound, started, time_limit, variables)
+        run = replace(run, guarded=guarded and status == "unknown")
         return AggregatePlan(run, steps=budget.used)
     makespan, lots = incumbent
     status = "optimal" if makespan == proven else "feasible"
     run = _run(name, status, makespan, proven, started, time_limit, variables)
+    run = replace(run, guarded=guarded and status == "feasible")
     return AggregatePlan(run, lots, steps=budget.used)
 
 

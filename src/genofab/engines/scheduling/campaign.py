@@ -14,6 +14,7 @@ Two models, both solved with OR-Tools CP-SAT:
 
 from __future__ import annotations
 
+import bisect
 import itertools
 import time
 from collections import defaultdict
@@ -32,7 +33,9 @@ FRESH = -1
 
 @dataclass(frozen=True)
 class SolverRun:
-    """What one solver call did: status, objective and bound (in the objective's units), time."""
+    """What one solver call did: status, objective and bound (in the objective's units), time.
+    ``guarded``: the wall-clock guard stopped it before its counted work was done, so its
+    result depends on the machine's speed and load (not only on the plan, seed and limit)."""
 
     model: str
     status: str
@@ -41,6 +44,7 @@ class SolverRun:
     seconds: float
     time_limit: float
     variables: int = 0
+    guarded: bool = False
 
 
 @dataclass(frozen=True)
@@ -139,6 +143,15 @@ def cp_solver(
         solver.parameters.interleave_search = True
     solver.parameters.random_seed = seed
     return solver
+
+
+def stopped_by_clock(solver: cp_model.CpSolver, code: Any) -> bool:
+    """Whether CP-SAT stopped on its wall-clock limit (the guard) before its deterministic work
+    limit: a search that neither proved its answer nor spent its counted work."""
+    if code in (cp_model.OPTIMAL, cp_model.INFEASIBLE, cp_model.MODEL_INVALID):
+        return False
+    limit = solver.parameters.max_deterministic_time
+    return solver.response_proto.deterministic_time < limit
 
 
 def _status(solver: cp_model.CpSolver, code: Any) -> str:
@@ -271,6 +284,7 @@ def arc_flow(
             seconds=seconds,
             time_limit=time_limit,
             variables=len(model.proto.variables),
+            guarded=stopped_by_clock(solver, code),
         ),
         exact=stage.single,
         sequences=sequences,
@@ -289,13 +303,33 @@ def _backlog(
     terms = []
     for p in products:
         dues = sorted(lot.due for lot in instance.lots_of(p))
+        done = _delivered(model, by_product[p], dues[0], horizon, len(dues))
         for t in range(dues[0], horizon):
-            due = sum(1 for d in dues if d <= t)
-            done = [a.var for a in by_product[p] if a.completion <= t]
+            due = bisect.bisect_right(dues, t)
             late = model.new_int_var(0, due, "")
-            model.add(late + sum(done) >= due)
+            model.add(late + done[t - dues[0]] >= due)
             terms.append(late)
     return sum(terms)
+
+
+def _delivered(
+    model: cp_model.CpModel, arcs: list[_Arc], first: int, horizon: int, most: int
+) -> list[cp_model.IntVar | int]:
+    """Lots of ``arcs`` completed by each step from ``first`` to ``horizon`` - 1, as a running
+    sum (one variable per step where lots complete): each arc appears in one constraint, not
+    in one per later step, so the model grows with arcs + steps instead of their product."""
+    ending: dict[int, list[cp_model.IntVar]] = defaultdict(list)
+    for arc in arcs:
+        ending[max(arc.completion, first)].append(arc.var)
+    running: cp_model.IntVar | int = 0
+    done: list[cp_model.IntVar | int] = []
+    for t in range(first, horizon):
+        if ending.get(t):
+            total = model.new_int_var(0, most, "")
+            model.add(total == sum([running, *ending[t]]))
+            running = total
+        done.append(running)
+    return done
 
 
 def _makespan(
@@ -335,13 +369,14 @@ def _margin_terms(
         terms += [round((lot.value - cost) * scale) * s for lot, s in zip(lots, serve, strict=True)]
         penalty = min(lot.penalty_per_step for lot in lots)
         if penalty > 0:
-            for t in range(lots[0].due, instance.horizon):
+            first = lots[0].due
+            done = _delivered(model, by_product[p], first, instance.horizon, len(lots))
+            for t in range(first, instance.horizon):
                 due = [s for lot, s in zip(lots, serve, strict=True) if lot.due <= t]
                 if not due:
                     continue
-                done = [a.var for a in by_product[p] if a.completion <= t]
                 late = model.new_int_var(0, len(due), "")
-                model.add(late + sum(done) >= sum(due))
+                model.add(late + done[t - first] >= sum(due))
                 terms.append(-round(penalty * scale) * late)
     for arc in (a for arcs in by_product.values() for a in arcs):
         q = arc.tail_state[1]

@@ -106,6 +106,8 @@ def improve(
         if new <= old:
             best, best_assessment = candidate, achieved
     value = best_assessment.objective(objective)
+    # the wall clock ended the search (or its last step) before the counted work was spent
+    guarded = spent < work and time.perf_counter() >= deadline
     return Improvement(
         timetable=best,
         assessment=best_assessment,
@@ -117,6 +119,7 @@ def improve(
             bound=None,
             seconds=time.perf_counter() - started,
             time_limit=work,
+            guarded=guarded,
         ),
         steps=steps,
         improved=improved,

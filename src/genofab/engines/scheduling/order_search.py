@@ -35,6 +35,8 @@ class OrderSearch:
     value: float
     start_value: float
     decoded: int
+    #: the wall-clock guard stopped the search before its counted work was done
+    guarded: bool = False
 
 
 def search_orders(
@@ -60,8 +62,12 @@ def search_orders(
     best = (value, timetable)
     decoded = 1
     hot = max(1.0, HOT * value)
+    guarded = False
     for step in range(budget):
-        if time.perf_counter() >= deadline or best[0] == 0:
+        if best[0] == 0:
+            break
+        if time.perf_counter() >= deadline:
+            guarded = True
             break
         temperature = hot * (COLD / HOT) ** (step / budget)
         candidate = list(current)
@@ -85,7 +91,13 @@ def search_orders(
             current, penalty, value = candidate, new_penalty, new
             if new < best[0]:
                 best = (new, decoded_timetable)
-    return OrderSearch(timetable=best[1], value=best[0], start_value=start_value, decoded=decoded)
+    return OrderSearch(
+        timetable=best[1],
+        value=best[0],
+        start_value=start_value,
+        decoded=decoded,
+        guarded=guarded,
+    )
 
 
 def score(instance: Instance, objective: Objective, timetable: Timetable) -> float:

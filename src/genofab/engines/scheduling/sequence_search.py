@@ -71,6 +71,8 @@ class SequenceSearch:
     moves: int
     accepted: int
     work: int = 0
+    #: the wall-clock guard stopped the search before its counted work was done
+    guarded: bool = False
 
 
 @dataclass(frozen=True)
@@ -411,6 +413,7 @@ def search_sequences(
     best: _Found | None = None
     clean: _Found | None = None
     done = accepted = 0
+    guarded = False
     state.work = 0
     for round_ in range(rounds):
         share = moves // rounds + (moves % rounds if round_ == rounds - 1 else 0)
@@ -418,9 +421,10 @@ def search_sequences(
         hot = HOT * scale * (1.0 if round_ == 0 else RESTART_HOT)
         if best is not None:
             state.load(best[1])
-        found, found_clean, made, kept, full = _anneal(
+        found, found_clean, made, kept, full, stopped = _anneal(
             state, rng, share, budget, hot, COLD * scale, deadline
         )
+        guarded = guarded or stopped
         done += made
         accepted += kept
         if best is None or found[0] < best[0] - 1e-9:
@@ -443,6 +447,7 @@ def search_sequences(
         moves=done,
         accepted=accepted,
         work=work_done,
+        guarded=guarded,
     )
 
 
@@ -457,12 +462,12 @@ def _anneal(
     hot: float,
     cold: float,
     deadline: float,
-) -> tuple[_Found, _Found | None, int, int, bool]:
+) -> tuple[_Found, _Found | None, int, int, bool, bool]:
     """Anneal from the state's sequences for ``moves`` moves or ``budget`` units of counted
     work, whichever ends first (the temperature falls with the larger share spent): the best
     found, the best with no pooled room over its places and nothing past the horizon, the
-    moves made and those accepted, and whether the work was done (not stopped by the guard or
-    by reaching a score of 0)."""
+    moves made and those accepted, whether the work was done (not stopped by the guard or
+    by reaching a score of 0), and whether the guard stopped it."""
     current = state.score()
     best = (current, [list(s) for s in state.sequences])
     clean = (
@@ -474,9 +479,11 @@ def _anneal(
     done = 0
     base = state.work
     full = True
+    stopped = False
     for step in range(moves):
         if step % 256 == 0 and time.perf_counter() >= deadline:
             full = False
+            stopped = True
             break
         spent = step / moves
         if budget is not None:
@@ -504,7 +511,7 @@ def _anneal(
                     clean = (value, [list(s) for s in state.sequences])
         else:
             state.undo(record)
-    return best, clean, done, accepted, full
+    return best, clean, done, accepted, full, stopped
 
 
 def _rank(instance: Instance, objective: Objective, timetable: Timetable) -> float:

@@ -36,7 +36,13 @@ from genofab.engines.scheduling.campaign_rules import campaign_sized, has_campai
 from genofab.engines.scheduling.delivery_rules import profit_schedules
 from genofab.engines.scheduling.improve import improve
 from genofab.engines.scheduling.instance import Instance
-from genofab.engines.scheduling.lot_model import MAX_ARCS, arc_count, solve_lot_model
+from genofab.engines.scheduling.lot_model import (
+    BUILD_CHARGE_PER_ARC,
+    MAX_ARCS,
+    MIN_WORK,
+    arc_count,
+    solve_lot_model,
+)
 from genofab.engines.scheduling.order_search import score, search_orders
 from genofab.engines.scheduling.rules import campaign_order, due_order, earliest_due_date
 from genofab.engines.scheduling.sequence_search import search_sequences, sequence_shape
@@ -55,16 +61,21 @@ CAMPAIGN_GUARD = 0.45
 #: Share of the time limit the lot-level model may use (deterministic seconds).
 LOT_MODEL_SHARE = 0.25
 #: Shares of the time limit after which the order search and the lot model stop whatever
-#: their work (guards: each later stage keeps some time on a loaded machine).
+#: their work (guards: each later stage keeps some time on a loaded machine; a stage that no
+#: counted stage follows has the whole guard).
 ORDER_GUARD = 0.65
 LOT_MODEL_GUARD = 0.85
 #: Share of the time limit counted as deterministic work in all (the rest is left to model
 #: building, rule-based schedules and checks, which are not counted).
 WORK_SHARE = 0.8
-#: CP-SAT deterministic seconds per second of time limit: measured on the scheduling models,
-#: one deterministic second takes about 3-4 CPU seconds (Python model building included), so
-#: the work a time limit buys ends within it on an idle machine.
-DETERMINISTIC_PER_SECOND = 0.25
+#: CP-SAT deterministic seconds per second of time limit. Measured (benchmarks/stage_work.py,
+#: 2026-12-07, the generated family and the issue's plans): one deterministic second of the
+#: arc-flow models (one worker) takes 1-3 CPU seconds, of the lot model (two workers,
+#: building included) 2.5-4.5; at 0.1, the campaign level's share (0.4) takes at most about
+#: 12 % of the time limit in CPU time and the lot model's (0.25) about 10 %, so that with
+#: the searches the counted work of a time limit ends within half of it on an idle machine
+#: and before the guard on one twice as loaded.
+DETERMINISTIC_PER_SECOND = 0.1
 #: Seconds kept at the end of the time limit to assess and report the schedule.
 FINISHING = 0.6
 #: Share of the time limit for the order search, and lot phases it decodes per second.
@@ -79,10 +90,10 @@ MAX_FLOW_ARCS = 12_000
 TRUNCATED_ARCS = 4_000
 #: Share of the time limit for the sequence search (plans of its shape), its counted work per
 #: second (lots timed and moved, see ``sequence_search.LOT_WORK``: measured at 10-12 million
-#: a CPU second on the 12-room example and the generated family, so this much ends well
-#: within the time), and the order search's share when the sequence search runs. When the
-#: plan is too large for the exact lot model, the sequence search also takes the lot model's
-#: share.
+#: a CPU second on the 12-room example and the generated family, so this much takes 16-20 %
+#: of the time limit in CPU, 28-32 % with the lot model's share), and the order search's
+#: share when the sequence search runs. When the plan is too large for the exact lot model,
+#: the sequence search also takes the lot model's share.
 SEQUENCE_SHARE = 0.35
 SEQUENCE_WORK_PER_SECOND = 6_000_000
 ORDER_SHARE_BESIDE_SEQUENCES = 0.1
@@ -91,7 +102,8 @@ ORDER_SHARE_BESIDE_SEQUENCES = 0.1
 REPAIR_SHARE = 0.15
 #: Moves the sequence search may make at most (its counted work ends it first).
 MAX_MOVES = 100_000_000
-#: Share of the time limit after which the sequence search stops whatever its work (a guard).
+#: Share of the time limit after which the sequence search stops whatever its work, when the
+#: lot model follows it (a guard).
 SEQUENCE_GUARD = 0.9
 
 
@@ -269,6 +281,7 @@ def plan_schedule(
                 bound=None,
                 seconds=0.0,
                 time_limit=time_limit * order_share,
+                guarded=searched.guarded,
             )
         )
         consider(searched.timetable, "order search (simulated annealing)")
@@ -276,6 +289,9 @@ def plan_schedule(
         closed = best is not None and _closed(objective, best[1], bound)
     shape = sequence_shape(instance) if search and objective not in MONEY_OBJECTIVES else None
     exact = arc_count(instance) <= MAX_ARCS
+    # the sequence searches keep time for the lot model only when it is to run after them
+    lot_model_follows = lot_model == "always" or (lot_model == "auto" and exact)
+    sequence_stop = min(guard, started + wall * SEQUENCE_GUARD) if lot_model_follows else guard
     if shape is not None and (best is None or not _closed(objective, best[1], bound)):
         seeded = best or partial
         start = seeded[0] if seeded is not None else rule_schedules["earliest due date"]
@@ -289,7 +305,7 @@ def plan_schedule(
             start,
             moves=MAX_MOVES,
             work=int(time_limit * share * SEQUENCE_WORK_PER_SECOND),
-            deadline=min(guard, started + wall * SEQUENCE_GUARD),
+            deadline=sequence_stop,
             seed=seed,
             shape=shape,
         )
@@ -304,6 +320,7 @@ def plan_schedule(
                     bound=None,
                     seconds=0.0,
                     time_limit=time_limit * share,
+                    guarded=sequenced.guarded,
                 )
             )
             consider(sequenced.timetable, "sequence search (simulated annealing)")
@@ -328,7 +345,7 @@ def plan_schedule(
                 start,
                 moves=MAX_MOVES,
                 work=int(time_limit * part * SEQUENCE_WORK_PER_SECOND),
-                deadline=min(guard, started + wall * SEQUENCE_GUARD),
+                deadline=sequence_stop,
                 seed=seed,
                 shape=shape,
             )
@@ -343,6 +360,7 @@ def plan_schedule(
                     bound=None,
                     seconds=0.0,
                     time_limit=time_limit * part,
+                    guarded=found_.guarded,
                 )
             )
             consider(found_.timetable, f"sequence search for the {goal}")
@@ -355,21 +373,38 @@ def plan_schedule(
     wanted = lot_model == "always" or (lot_model == "auto" and not closed and not repaired)
     if not proven_infeasible and wanted and (exact or best is None or lot_model == "always"):
         forced = lot_model == "always"  # asked for: it has the time the searches would have
-        stop = guard if forced else min(guard, started + wall * LOT_MODEL_GUARD)
+        # asked for, it has what the searches left, and never less than its own share
+        share = (
+            max(work_left, LOT_MODEL_SHARE * time_limit) if forced else LOT_MODEL_SHARE * time_limit
+        )
+        improve_follows = search and objective not in MONEY_OBJECTIVES and work_left - share > 0.05
+        stop = min(guard, started + wall * LOT_MODEL_GUARD) if improve_follows else guard
         left = stop - time.perf_counter()
-        if left > 0.05:
-            # asked for, it has what the searches left, and never less than its own share
-            share = (
-                max(work_left, LOT_MODEL_SHARE * time_limit)
-                if forced
-                else (LOT_MODEL_SHARE * time_limit)
+        # building the exact model is counted too: a charge per circuit arc (see lot_model)
+        arcs = arc_count(instance) if exact else 0
+        lot_work = share * DETERMINISTIC_PER_SECOND - arcs * BUILD_CHARGE_PER_ARC
+        if forced:
+            lot_work = max(lot_work, MIN_WORK)
+        if lot_work < MIN_WORK:
+            work_left -= share
+            runs.append(
+                SolverRun(
+                    model=f"lot-level interval model (CP-SAT): not built, building its"
+                    f" {arcs:,} circuit arcs would take its share of the time limit",
+                    status="skipped",
+                    objective=None,
+                    bound=None,
+                    seconds=0.0,
+                    time_limit=share,
+                )
             )
+        elif left > 0.05:
             seeded = best or partial
             lot = solve_lot_model(
                 instance,
                 objective if objective == "profit" else solved,
                 time_limit=left,
-                work=share * DETERMINISTIC_PER_SECOND,
+                work=lot_work,
                 hint=seeded[0] if seeded is not None else None,
                 bound=None if objective == "profit" else bound,  # a profit bound is no margin's
                 workers=workers,

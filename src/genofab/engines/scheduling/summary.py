@@ -180,6 +180,7 @@ def summarise(
                 seconds=run.seconds,
                 time_limit=run.time_limit,
                 variables=run.variables,
+                guarded=run.guarded,
             )
             for run in solution.runs
         ),
@@ -272,7 +273,10 @@ def _left_out(
 def _solver_line(solution: Solution) -> str:
     if not solution.runs:
         return "rule-based schedule only"
-    return "; ".join(f"{run.model}: {run.status}" for run in solution.runs)
+    return "; ".join(
+        f"{run.model}: {run.status}" + (" (stopped by the wall-clock guard)" if run.guarded else "")
+        for run in solution.runs
+    )
 
 
 @dataclass(frozen=True)
