@@ -157,3 +157,79 @@ def test_the_lot_models_schedules_keep_random_sizes(lots: int, low: int, extra: 
     if found.timetable is not None:
         achieved = assess(instance, found.timetable)
         assert achieved.feasible, achieved.violations
+
+
+def _shutdown_plan(lots: int, low: int, high: int, shutdown: tuple[int, int]) -> dict[str, Any]:
+    """The sized plan with one suite that stops for maintenance: idle through a shutdown as
+    long as its changeover, a suite starts a new campaign after it."""
+    plan = sized_plan(lots, low, high)
+    plan["rooms"] = [
+        {"name": "suite", "count": 1, "changeover": "1 wk",
+         "shutdowns": [{"start": f"{shutdown[0]} wk", "end": f"{shutdown[1]} wk"}]},
+    ]  # fmt: skip
+    plan["horizon"] = "60 wk"
+    return plan
+
+
+def test_a_campaign_the_floor_would_cut_at_a_shutdown_starts_after_it() -> None:
+    # a: 4 lots of 2 weeks in campaigns of exactly 4, its first due at week 3 (before b's);
+    # placed first, its campaign would run 0-2 and 2-4, then meet the shutdown of weeks
+    # 4-6 and go on 6-8 and 8-10: cut in two (2 + 2, below 4). Kept whole, it starts after
+    # the shutdown (6, 8, 10, 12), and b's three lots follow after a week's changeover.
+    instance = instance_of(_shutdown_plan(4, 4, 4, (4, 6)))
+    timetable = campaign_sized(instance)
+    assert assess(instance, timetable).feasible
+    found = [(c[2], c[3]) for c in campaigns(instance, timetable)]
+    assert [len(lots) for product, lots in found if product == 0] == [4]
+    starts: dict[int, list[int]] = {0: [], 1: []}
+    for placement in timetable.placements:
+        starts[instance.lots[placement.lot].product].append(placement.start)
+    starts = {product: sorted(times) for product, times in starts.items()}
+    assert starts == {0: [6, 8, 10, 12], 1: [15, 16, 17]}
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.integers(1, 9), st.integers(1, 4), st.integers(0, 3), st.integers(0, 20), st.integers(1, 4)
+)
+def test_the_floor_keeps_the_sizes_around_shutdowns(
+    lots: int, low: int, extra: int, begin: int, length: int
+) -> None:
+    high = low + extra
+    if campaign_sizes(lots, low, high) is None:
+        return  # the plan is refused when read
+    instance = instance_of(_shutdown_plan(lots, low, high, (begin, begin + length)))
+    timetable = campaign_sized(instance)
+    # every lot is placed or left out with its reason, and what is placed keeps the sizes
+    assessment = assess(instance, timetable, all_lots=False)
+    assert assessment.feasible, assessment.violations
+    assert len(timetable.by_lot()) + len(timetable.left_out) == len(instance.lots)
+    for _, _, product, members in campaigns(instance, timetable):
+        if product == 0:
+            assert low <= len(members) <= high
+
+
+def test_a_plan_with_sizes_and_a_shutdown_gets_every_lot() -> None:
+    # before the floor repaired cut campaigns, every schedule the pipeline knew broke the
+    # sizes here and the answer had no lot at all
+    instance = instance_of(_shutdown_plan(4, 4, 4, (4, 6)))
+    solution = plan_schedule(instance, "lateness", time_limit=2)
+    assert solution.timetable is not None and solution.assessment is not None
+    assert solution.assessment.feasible
+    assert len(solution.timetable.by_lot()) == len(instance.lots)
+
+
+def test_a_campaign_cut_at_a_shutdown_moves_to_a_room_without_it() -> None:
+    # two suites, the first stops in weeks 4-6: a's campaign of 4 (8 weeks) goes to the
+    # other suite at once, from week 0, rather than waiting for the shutdown to end
+    plan = _shutdown_plan(4, 4, 4, (4, 6))
+    plan["rooms"].append({"name": "suite_b", "kind": "suite", "count": 1, "changeover": "1 wk"})
+    instance = instance_of(plan)
+    timetable = campaign_sized(instance)
+    assert assess(instance, timetable).feasible
+    a_lots = sorted(
+        (p.start, instance.rooms[p.group].name)
+        for p in timetable.placements
+        if instance.lots[p.lot].product == 0
+    )
+    assert a_lots == [(0, "suite_b"), (2, "suite_b"), (4, "suite_b"), (6, "suite_b")]

@@ -147,3 +147,62 @@ def test_campaign_swaps_keep_every_schedule_feasible(seed: int, span: int) -> No
         seed=seed,
     )
     assert found is not None and assess(bench, found.timetable).feasible
+
+
+def _sized_benchmark(low: int, high: int) -> dict:
+    data = benchmark_data(26, "lateness")
+    for product in data["products"]:
+        product["min_campaign"], product["max_campaign"] = low, high
+    return data
+
+
+def test_campaign_misses_counts_lots_outside_the_sizes_by_hand() -> None:
+    from genofab.engines.scheduling.sequence_search import _Search
+
+    instance = instance_of(_sized_benchmark(2, 3))
+    shape = sequence_shape(instance)
+    assert shape is not None
+    state = _Search(instance, "lateness", shape)
+    a = [lot.index for lot in instance.lots_of(0)]
+    b = [lot.index for lot in instance.lots_of(1)]
+    room = 0
+    turnover = instance.rooms[shape.rooms[room][0]].turnover
+    # runs a a a a | b | a: 4 is one above 3, 1 is one below 2, 1 below 2 -> 3 lots missed
+    sequence = [*a[:4], b[0], a[4]]
+    _, _, _, missed = state.time_room(room, sequence)
+    assert missed == 3
+    # idle as long as the turnover between two lots of a ends a campaign: a a | a a
+    hold = state.duration[0] + state.cleaning[room]
+    later = 2 * hold + 10 * turnover
+    assert state.campaign_misses(room, a[:4], [0, hold, later, later + hold]) == 0
+    # idle less than the turnover does not: a a a a, one above 3
+    assert state.campaign_misses(room, a[:4], [0, hold, 2 * hold, 3 * hold]) == 1
+
+
+def test_with_campaign_sizes_it_improves_the_floor_and_keeps_the_sizes() -> None:
+    # the 12-room example with every product in campaigns of 2 to 6 lots: the floor (whole
+    # campaigns by due date, least loaded room) is 589 lot-weeks late; 5,000 moves that
+    # count the sizes reach well under half of it, every campaign within 2-6
+    from pathlib import Path
+
+    from ruamel.yaml import YAML
+
+    from genofab.engines.scheduling.campaign_rules import campaign_sized
+    from genofab.engines.scheduling.timetable import campaigns
+
+    data = YAML(typ="safe").load(Path(__file__).parents[3] / "examples/schedule-12-rooms.yaml")
+    for product in data["products"]:
+        product["min_campaign"], product["max_campaign"] = 2, 6
+    instance = instance_of(data)
+    start = campaign_sized(instance)
+    before = assess(instance, start)
+    assert before.feasible
+    found = search_sequences(
+        instance, "lateness", start, moves=5_000, deadline=time.perf_counter() + FAR
+    )
+    assert found is not None
+    after = assess(instance, found.timetable)
+    assert after.feasible, after.violations
+    assert after.total_lateness < before.total_lateness / 2
+    for _, _, _, members in campaigns(instance, found.timetable):
+        assert 2 <= len(members) <= 6

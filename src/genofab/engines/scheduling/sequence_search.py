@@ -33,9 +33,14 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from genofab.engines.scheduling.instance import Instance
-from genofab.engines.scheduling.order_search import score
+from genofab.engines.scheduling.order_search import LEFT_OUT, score
 from genofab.engines.scheduling.rules import place_lots
-from genofab.engines.scheduling.timetable import MONEY_OBJECTIVES, Objective, Timetable
+from genofab.engines.scheduling.timetable import (
+    MONEY_OBJECTIVES,
+    Objective,
+    Timetable,
+    campaign_rules,
+)
 
 #: Score of one step a pooled kind of room is over its places (lot-steps).
 OVERLOAD = 0.5
@@ -58,6 +63,10 @@ BLOCK_SWAP = 0.7
 LOT_WORK = 16
 #: Positions around a lot's time at which a move may put it in another room.
 NEAR = 3
+#: Score of each lot a campaign is shorter than its product's ``min_campaign`` or longer than
+#: its ``max_campaign`` (in lot-weeks, scaled to the grid): dear, but not a wall, so the
+#: search may pass through a broken campaign on its way to a better schedule.
+SIZE = 20.0
 
 
 @dataclass(frozen=True)
@@ -118,11 +127,11 @@ def sequence_shape(instance: Instance) -> Shape | None:
     return None
 
 
-#: What undoes a move: old sequences, old room overflow and end, moved lots (lot, old room,
-#: old start, old completion, new room, new start), old lateness per product.
+#: What undoes a move: old sequences, old room overflow, end and campaign misses, moved lots
+#: (lot, old room, old start, old completion, new room, new start), old lateness per product.
 _Undo = tuple[
     dict[int, list[int]],
-    dict[int, tuple[float, int]],
+    dict[int, tuple[float, int, int]],
     list[tuple[int, int, int, int, int, int]],
     dict[int, float],
 ]
@@ -144,6 +153,17 @@ class _Search:
         self.changeover = [instance.rooms[g].changeover for g in groups]
         self.cleaning = [instance.rooms[g].cleaning for g in groups]
         self.shutdowns = [instance.rooms[g].shutdowns for g in groups]
+        self.turnover = [instance.rooms[g].turnover for g in groups]
+        specs = instance.products
+        #: Fewest and most lots per campaign of each product (None: no limits).
+        self.sizes: list[tuple[int, int] | None] = [
+            None
+            if spec.min_campaign is None and spec.max_campaign is None
+            else (spec.min_campaign or 1, spec.max_campaign or len(instance.lots))
+            for spec in specs
+        ]
+        self.sized = any(size is not None for size in self.sizes)
+        self.size_weight = SIZE * max(1.0, 7.0 / instance.step_days)
         self.horizon = instance.horizon
         products = range(len(instance.products))
         self.duration = [0] * len(instance.products)
@@ -203,6 +223,8 @@ class _Search:
         self.completion = [0] * self.n
         self.late = [0.0] * len(instance.products)
         self.room_overflow = [0.0] * len(self.rooms)
+        #: Lots by which each room's campaigns miss their products' sizes.
+        self.room_size = [0] * len(self.rooms)
         self.room_end = [0] * len(self.rooms)
         self.over = 0.0
         #: Work done, counted: lots timed in rooms, lots moved and the pooled steps they
@@ -211,9 +233,9 @@ class _Search:
 
     # timing ---------------------------------------------------------------------------------
 
-    def time_room(self, i: int, sequence: list[int]) -> tuple[list[int], float, int]:
-        """Left-shifted starts of ``sequence`` in room ``i``, its steps past the horizon and
-        its last completion."""
+    def time_room(self, i: int, sequence: list[int]) -> tuple[list[int], float, int, int]:
+        """Left-shifted starts of ``sequence`` in room ``i``, its steps past the horizon, its
+        last completion and the lots by which its campaigns miss their sizes."""
         changeover = self.changeover[i]
         cleaning = self.cleaning[i]
         shutdowns = self.shutdowns[i]
@@ -245,7 +267,27 @@ class _Search:
             past = max(free, done) - horizon
             if past > 0:
                 overflow += past
-        return starts, overflow, end_max
+        missed = self.campaign_misses(i, sequence, starts) if self.sized else 0
+        return starts, overflow, end_max, missed
+
+    def campaign_misses(self, i: int, sequence: list[int], starts: list[int]) -> int:
+        """Lots by which the campaigns of room ``i`` (runs of one product, the room never
+        idle as long as its turnover between them) miss their products' sizes."""
+        product, duration, sizes = self.product, self.duration, self.sizes
+        hold, turnover = self.cleaning[i], self.turnover[i]
+        missed = 0
+        run, count, free = -1, 0, 0
+        for lot, start in zip(sequence, starts, strict=True):
+            p = product[lot]
+            if p == run and start - free < turnover:
+                count += 1
+            else:
+                missed += _miss(sizes[run], count) if run >= 0 else 0
+                run, count = p, 1
+            free = start + duration[p] + hold
+        if run >= 0:
+            missed += _miss(sizes[run], count)
+        return missed
 
     def _load(self, lot: int, start: int, sign: int) -> float:
         """Add (sign 1) or remove (-1) the lot's pooled phases; the change in overload (each
@@ -303,7 +345,16 @@ class _Search:
         return sum(self.late)
 
     def score(self) -> float:
-        return self.value() + self.over + OVERFLOW * sum(self.room_overflow)
+        return (
+            self.value()
+            + self.over
+            + OVERFLOW * sum(self.room_overflow)
+            + self.size_weight * sum(self.room_size)
+        )
+
+    def clean(self) -> bool:
+        """No pooled room over its places, nothing past the horizon, every campaign sized."""
+        return self.over == 0 and not any(self.room_overflow) and not any(self.room_size)
 
     def load(self, sequences: list[list[int]]) -> None:
         """Set the sequences and time everything."""
@@ -311,9 +362,10 @@ class _Search:
         self.use = [[0] * (self.length + 1) for _ in self.capacity]
         self.over = 0.0
         for i, sequence in enumerate(self.sequences):
-            starts, overflow, end = self.time_room(i, sequence)
+            starts, overflow, end, missed = self.time_room(i, sequence)
             self.room_overflow[i] = overflow
             self.room_end[i] = end
+            self.room_size[i] = missed
             for lot, start in zip(sequence, starts, strict=True):
                 self.where[lot] = i
                 self.start[lot] = start
@@ -329,14 +381,17 @@ class _Search:
     def apply(self, changed: dict[int, list[int]]) -> tuple[float, _Undo]:
         """Replace the sequences of some rooms; the new score and what undoes it."""
         old_sequences = {i: self.sequences[i] for i in changed}
-        old_rooms = {i: (self.room_overflow[i], self.room_end[i]) for i in changed}
+        old_rooms = {
+            i: (self.room_overflow[i], self.room_end[i], self.room_size[i]) for i in changed
+        }
         moved: list[tuple[int, int, int, int, int, int]] = []
         # (lot, old room, old start, old completion, new room, new start)
         for i, sequence in changed.items():
-            starts, overflow, end = self.time_room(i, sequence)
+            starts, overflow, end, missed = self.time_room(i, sequence)
             self.sequences[i] = sequence
             self.room_overflow[i] = overflow
             self.room_end[i] = end
+            self.room_size[i] = missed
             for lot, start in zip(sequence, starts, strict=True):
                 if self.start[lot] != start or self.where[lot] != i:
                     moved.append(
@@ -379,7 +434,7 @@ class _Search:
         self.over = over
         for i, sequence in old_sequences.items():
             self.sequences[i] = sequence
-            self.room_overflow[i], self.room_end[i] = old_rooms[i]
+            self.room_overflow[i], self.room_end[i], self.room_size[i] = old_rooms[i]
         for p, late in old_late.items():
             self.late[p] = late
 
@@ -470,11 +525,7 @@ def _anneal(
     by reaching a score of 0), and whether the guard stopped it."""
     current = state.score()
     best = (current, [list(s) for s in state.sequences])
-    clean = (
-        (state.value(), [list(s) for s in state.sequences])
-        if state.over == 0 and not any(state.room_overflow)
-        else None
-    )
+    clean = (state.value(), [list(s) for s in state.sequences]) if state.clean() else None
     accepted = 0
     done = 0
     base = state.work
@@ -505,7 +556,7 @@ def _anneal(
             accepted += 1
             if new < best[0] - 1e-9:
                 best = (new, [list(s) for s in state.sequences])
-            if state.over == 0 and not any(state.room_overflow):
+            if state.clean():
                 value = state.value()
                 if clean is None or value < clean[0] - 1e-9:
                     clean = (value, [list(s) for s in state.sequences])
@@ -515,7 +566,18 @@ def _anneal(
 
 
 def _rank(instance: Instance, objective: Objective, timetable: Timetable) -> float:
-    return score(instance, objective, timetable)
+    """The decoded schedule's score; one that breaks campaign sizes comes after any that
+    keeps them (``assess`` would refuse it)."""
+    broken = campaign_rules(instance, timetable)
+    return score(instance, objective, timetable) + (LEFT_OUT * len(broken) if broken else 0.0)
+
+
+def _miss(size: tuple[int, int] | None, count: int) -> int:
+    """Lots by which a campaign of ``count`` lots misses ``size`` (fewest, most)."""
+    if size is None:
+        return 0
+    low, high = size
+    return low - count if count < low else count - high if count > high else 0
 
 
 def _initial_sequences(
