@@ -484,6 +484,27 @@ def test_the_profit_example_is_hand_worked() -> None:
     assert solution.value == 3_400_000 - 2_400_000 - 56_000 - 2_000  # 942,000
 
 
+def test_the_profit_bound_of_a_staged_plan_is_hand_worked() -> None:
+    from genofab.engines.scheduling.solve import _earliest_releases, _trivial_bound
+
+    instance = compile_plan(load_plan(PROFIT_EXAMPLE).plan)
+    earliest = _earliest_releases(instance)
+    # vector lots: one suite, 2 + 4 weeks: released at 6, 8 and 10 at the earliest; CAR-T
+    # lots: 2 + 2 weeks after their feeder's release: 10 for the four vector lot 1 feeds,
+    # 12 for the four of vector lot 2 (two cell suites alone would allow 4, 4, 6, 6, ...)
+    assert [earliest[lot.index] for lot in instance.lots] == [6, 8, 10] + [10] * 4 + [12] * 4
+    # feeder 1 with its four CAR-T lots, made: -400,000 + 4 x (350,000 - 150,000), less the
+    # least backlog (due weeks 4 and 8, released 10 at the earliest: 6 + 2 weeks at 7,000);
+    # not made: its fed lots' unmet penalties, -400,000. Feeder 2: -400,000 + 4 x 200,000.
+    # The vector lot sold: 600,000 - 400,000.
+    feeder_1 = -400_000 + 4 * 200_000 - 8 * 7_000
+    feeder_2 = -400_000 + 4 * 200_000
+    assert _trivial_bound(instance, "profit") == feeder_1 + feeder_2 + 200_000  # 944,000
+    # a bound that let a feeder go unmade while its fed lots are sold would say 1,744,000
+    solution = plan_schedule(instance, "profit", time_limit=10.0, workers=1)
+    assert solution.bound == 944_000 and solution.value == 942_000
+
+
 @st.composite
 def staged_profit_plans(draw: st.DrawFn) -> dict[str, Any]:
     """Random two-stage plans under profit: n cell lots per vector lot, the stage's own vector
@@ -568,3 +589,25 @@ def test_staged_profit_accounts_keep_their_invariants(data: dict[str, Any]) -> N
         lot for lot in feeders if any(instance.lots[i].feeder == lot for i in made)
     }
     event("a lot consumed" if ledger.consumed else "none consumed")
+
+
+@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(staged_profit_plans(), st.integers(0, 900_000), st.integers(0, 1))
+def test_no_schedule_beats_the_staged_profit_ceiling(
+    data: dict[str, Any], unmet: int, split: int
+) -> None:
+    from genofab.engines.scheduling.solve import _trivial_bound
+
+    # the stage's own vector demand split in two with different unmet penalties, so which
+    # feeders are left out matters; the full pipeline (lot model included) never finds a
+    # schedule above the plan's own ceiling
+    own = data["demands"][0]
+    if split and own["lots"] > 1:
+        first = {**own, "lots": own["lots"] - 1}
+        second = {**own, "sponsor": "platform_b", "lots": 1, "unmet_penalty": f"{unmet} EUR/lot"}
+        data["demands"][0:1] = [first, second]
+    instance = instance_of(data)
+    ceiling = _trivial_bound(instance, "profit")
+    solution = plan_schedule(instance, "profit", time_limit=2, workers=1)
+    assert solution.assessment is not None and solution.assessment.feasible
+    assert solution.assessment.profit <= ceiling + 1e-6

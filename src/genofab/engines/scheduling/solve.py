@@ -35,7 +35,7 @@ from genofab.engines.scheduling.campaign import (
 from genofab.engines.scheduling.campaign_rules import campaign_sized, has_campaign_sizes
 from genofab.engines.scheduling.delivery_rules import profit_schedules
 from genofab.engines.scheduling.improve import improve
-from genofab.engines.scheduling.instance import Instance
+from genofab.engines.scheduling.instance import Instance, LotSpec
 from genofab.engines.scheduling.lot_model import (
     BUILD_CHARGE_PER_ARC,
     MAX_ARCS,
@@ -682,14 +682,10 @@ def _trivial_bound(instance: Instance, objective: Objective) -> float:
     """Bounds from each product alone, every room able to make it at its service: its k-th
     lot cannot be released before its recipe's head, ⌈(k + 1) ÷ places⌉ phases back to back
     in the phase with the fewest places, and its tail. Margin: every lot's value less cost;
-    profit: for each demanded lot, its value less cost, or its unmet-demand penalty."""
+    profit: see :func:`_profit_ceiling`."""
+    earliest = _earliest_releases(instance)
     if objective == "profit":
-        return float(
-            sum(
-                max(lot.value - instance.products[lot.product].cost_per_lot, -lot.unmet_penalty)
-                for lot in instance.lots
-            )
-        )
+        return _profit_ceiling(instance, earliest)
     if objective == "margin":
         return float(
             sum(
@@ -697,18 +693,104 @@ def _trivial_bound(instance: Instance, objective: Objective) -> float:
                 for lot in instance.lots
             )
         )
-    makespan = 0.0
-    lateness = 0.0
+    makespan = float(max(earliest.values(), default=0))
+    lateness = float(sum(max(0, earliest[lot.index] - lot.due) for lot in instance.lots))
+    return makespan if objective == "makespan" else lateness
+
+
+def _earliest_releases(instance: Instance) -> dict[int, int]:
+    """The earliest each product's k-th lot (first in, first out) can be released, the
+    product alone in the plan (see :func:`_trivial_bound`), and no earlier than its feeder's
+    earliest release and its own recipe after it (a conversion between stages)."""
+    earliest: dict[int, int] = {}
     for p, product in enumerate(instance.products):
         total = sum(phase.duration for phase in product.phases)
         for k, lot in enumerate(instance.lots_of(p)):
-            earliest = total + max(
+            earliest[lot.index] = total + max(
                 phase.duration * (math.ceil((k + 1) / max(1, _places(instance, p, j))) - 1)
                 for j, phase in enumerate(product.phases)
             )
-            makespan = max(makespan, earliest)
-            lateness += max(0, earliest - lot.due)
-    return makespan if objective == "makespan" else lateness
+    for lot in _feeders_before(instance):
+        if lot.feeder is not None:
+            recipe = sum(phase.duration for phase in instance.products[lot.product].phases)
+            earliest[lot.index] = max(earliest[lot.index], earliest[lot.feeder] + recipe)
+    return earliest
+
+
+def _feeders_before(instance: Instance) -> list[LotSpec]:
+    """The lots, each after the lot that feeds it (the loader refuses cycles)."""
+    depth: dict[int, int] = {}
+
+    def level(index: int) -> int:
+        if index not in depth:
+            feeder = instance.lots[index].feeder
+            depth[index] = 0 if feeder is None else level(feeder) + 1
+        return depth[index]
+
+    return sorted(instance.lots, key=lambda lot: (level(lot.index), lot.index))
+
+
+def _profit_ceiling(instance: Instance, earliest: dict[int, int]) -> float:
+    """The most profit the demanded lots can make. The k-th due date of a product is served,
+    if at all, by its k-th lot released (earliest due first), which cannot be released
+    before ``earliest`` of that lot: served, it earns its value (none for a lot that feeds
+    others: consumed or unsold, it is never sold) less its cost and the backlog penalty of
+    that least lateness; not served, it pays its unmet penalty. For a conversion between two
+    stages (an upstream product whose lots feed n lots each of a downstream one), the m due
+    dates of the downstream product served need at least ⌈m ÷ n⌉ feeders made, each at its
+    cost, the others paying their unmet penalties: the best m is taken. Other lots count one
+    by one, each the better of served and not."""
+    feeders = {lot.feeder for lot in instance.lots if lot.feeder is not None}
+
+    def served(lot: LotSpec) -> float:
+        value = 0.0 if lot.index in feeders else lot.value
+        late = max(0, earliest[lot.index] - lot.due)
+        return value - instance.products[lot.product].cost_per_lot - lot.penalty_per_step * late
+
+    counted: set[int] = set()
+    total = 0.0
+    for upstream, downstream in _two_stage_pairs(instance):
+        fed = instance.lots_of(downstream)
+        feeding = [lot for lot in instance.lots_of(upstream) if lot.index in feeders]
+        per_feeder = max(sum(1 for lot in fed if lot.feeder == f.index) for f in feeding)
+        unmet = sorted(lot.unmet_penalty for lot in feeding)
+        cost = instance.products[upstream].cost_per_lot
+
+        def feeder_side(made: int, unmet: list[float] = unmet, cost: float = cost) -> float:
+            return -made * cost - sum(unmet[: len(unmet) - made])
+
+        best = -math.inf
+        for m in range(len(fed) + 1):
+            side = sum(served(lot) for lot in fed[:m]) - sum(lot.unmet_penalty for lot in fed[m:])
+            need = -(-m // per_feeder)
+            best = max(best, side + max(feeder_side(f) for f in range(need, len(feeding) + 1)))
+        total += best
+        counted |= {lot.index for lot in (*fed, *feeding)}
+    total += sum(
+        max(served(lot), -lot.unmet_penalty) for lot in instance.lots if lot.index not in counted
+    )
+    return float(total)
+
+
+def _two_stage_pairs(instance: Instance) -> list[tuple[int, int]]:
+    """(upstream, downstream) products of a conversion between two stages that is not part
+    of a longer chain: the downstream lots are fed by lots of the upstream product alone,
+    which are not fed themselves, and feed none."""
+    pairs = []
+    feeders = {lot.feeder for lot in instance.lots if lot.feeder is not None}
+    for d in range(len(instance.products)):
+        fed = instance.lots_of(d)
+        sources = {instance.lots[lot.feeder].product for lot in fed if lot.feeder is not None}
+        if len(sources) != 1 or any(lot.feeder is None for lot in fed):
+            continue
+        (u,) = sources
+        upstream = instance.lots_of(u)
+        if any(lot.feeder is not None for lot in upstream) or any(
+            lot.index in feeders for lot in fed
+        ):
+            continue
+        pairs.append((u, d))
+    return pairs
 
 
 def _places(instance: Instance, product: int, phase: int) -> int:
