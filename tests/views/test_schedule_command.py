@@ -198,3 +198,32 @@ def test_the_gantt_is_in_calendar_dates_when_the_plan_has_a_start() -> None:
     start = result.start_date + dt.timedelta(days=7 * first.start)
     assert f"{first.lot} ({first.product}" in page and start.isoformat() in page
     assert len(set(PALETTE)) >= 20  # one colour per product for plans of 10+ products
+
+
+def test_the_workbook_carries_the_profit_accounts_deliveries_and_rooms_needed(
+    tmp_path: Path,
+) -> None:
+    import openpyxl
+
+    plan = str(EXAMPLES / "schedule-stages-profit.yaml")
+    folder = tmp_path / "out"
+    result = runner.invoke(
+        app, ["schedule", plan, "-o", str(folder), "-f", "json", "--time-limit", "2"]
+    )
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    book = openpyxl.load_workbook(folder / "schedule-stages-profit-schedule.xlsx")
+    summary = {row[0]: row[1] for row in book["Summary"].iter_rows(min_row=2, values_only=True)}
+    accounts = data["profit"]
+    assert summary["profit [EUR]"] == accounts["profit"]
+    assert summary["sales [EUR]"] == accounts["sales"]
+    assert summary["backlog cost [EUR]"] == accounts["backlog_cost"]
+    assert summary["lots consumed (feeding others)"] == accounts["lots_consumed"] == 2
+    deliveries = list(book["Deliveries"].iter_rows(min_row=2, values_only=True))
+    assert [(row[0], row[1], row[4], row[8]) for row in deliveries] == [
+        (d["sponsor"], d["product"], d["lots_due"], d["sales"]) for d in data["deliveries"]
+    ]
+    needed = list(book["Rooms needed"].iter_rows(min_row=2, values_only=True))
+    assert [(row[0], row[2], row[3]) for row in needed] == [
+        (r["rooms"], r["count"], r["needed"]) for r in data["rooms_needed"]
+    ]

@@ -60,8 +60,9 @@ def _cell(value: Any) -> Any:
 
 
 def schedule_workbook(result: ScheduleResult) -> bytes:
-    """An Excel workbook: Summary, Schedule, Products, Sponsors, Rooms, Changeovers,
-    Campaign and Solver runs; numbers stay numbers, text stays text."""
+    """An Excel workbook: Summary (the margin's or profit's accounts too), Schedule,
+    Products, Sponsors, Rooms, Rooms needed, Deliveries (under profit), Changeovers, Campaign
+    and Solver runs; numbers stay numbers, text stays text."""
     import xlsxwriter
 
     buffer = io.BytesIO()
@@ -108,6 +109,27 @@ def schedule_workbook(result: ScheduleResult) -> bytes:
             (f"lateness cost [{currency}]", result.margin.lateness_cost),
             (f"margin [{currency}]", result.margin.margin),
         ]
+    if result.profit is not None:
+        accounts = result.profit
+        currency = accounts.currency
+        summary += [
+            (f"sales [{currency}]", accounts.sales),
+            (f"production cost [{currency}]", accounts.production_cost),
+            (f"changeover cost [{currency}]", accounts.changeover_cost),
+            (f"storage cost [{currency}]", accounts.storage_cost),
+            (f"inventory cost [{currency}]", accounts.inventory_cost),
+            (f"backlog cost [{currency}]", accounts.backlog_cost),
+            (f"unmet-demand cost [{currency}]", accounts.unmet_cost),
+            (f"profit [{currency}]", accounts.profit),
+            ("lots delivered", accounts.lots_delivered),
+            ("lots consumed (feeding others)", accounts.lots_consumed),
+            ("lots wasted", accounts.lots_wasted),
+            (f"waste cost [{currency}]", accounts.waste_cost),
+            ("lots never delivered", accounts.lots_unmet),
+            ("inventory peak [lots]", accounts.inventory_peak),
+            ("inventory capacity [lots]", accounts.inventory_capacity),
+            (f"inventory held [lot·{unit}]", accounts.inventory_lot_time),
+        ]
     summary += [("infeasible because", reason) for reason in result.infeasibility]
     _sheet(book, bold, "Summary", ["figure", "value"], summary)
     _sheet(
@@ -142,6 +164,26 @@ def schedule_workbook(result: ScheduleResult) -> bytes:
             for r in result.rooms
         ],
     )  # fmt: skip
+    _sheet(
+        book,
+        bold,
+        "Rooms needed",
+        ["rooms", "kind", "in the plan", "needed to be on time"],
+        [[r.rooms, r.kind, r.count, r.needed] for r in result.rooms_needed],
+    )
+    if result.deliveries:
+        _sheet(
+            book,
+            bold,
+            "Deliveries",
+            ["sponsor", "product", f"due [{unit}]", "due date", "lots due", "on time", "late",
+             "never", "sales"],
+            [
+                [d.sponsor, d.product, d.due, _cell(d.due_date), d.lots_due, d.lots_on_time,
+                 d.lots_late, d.lots_unmet, d.sales]
+                for d in result.deliveries
+            ],
+        )  # fmt: skip
     _sheet(
         book,
         bold,
