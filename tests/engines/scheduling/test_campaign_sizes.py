@@ -233,3 +233,19 @@ def test_a_campaign_cut_at_a_shutdown_moves_to_a_room_without_it() -> None:
         if instance.lots[p.lot].product == 0
     )
     assert a_lots == [(0, "suite_b"), (2, "suite_b"), (4, "suite_b"), (6, "suite_b")]
+
+
+def test_out_of_repairs_the_floor_leaves_out_what_it_cannot_keep_whole(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import genofab.engines.scheduling.campaign_rules as rules
+
+    # with no repairs allowed, a's campaign cut at the shutdown is left out whole, with its
+    # reason, and what is placed keeps the sizes
+    monkeypatch.setattr(rules, "MAX_REPAIRS_PER_CAMPAIGN", 0)
+    instance = instance_of(_shutdown_plan(4, 4, 4, (4, 6)))
+    timetable = rules.campaign_sized(instance)
+    assert assess(instance, timetable, all_lots=False).feasible
+    left = {instance.lots[lot].product: reason for lot, reason in timetable.left_out}
+    assert left == {0: "its campaign could not be kept whole"}
+    assert sorted(p.lot for p in timetable.placements) == [lot.index for lot in instance.lots_of(1)]

@@ -5,9 +5,8 @@ whole in the sequenced room of each of its phases with the least work so far; a 
 follows one of the same product in a room waits for the room's turnover, so that the two stay
 separate. A campaign that an idle spell as long as the room's turnover would cut in two (a
 shutdown, a wait for a QC place) is placed again whole, in another room, or else starting
-where its later part began;
-one that still cannot be kept whole, or does not fit the horizon whole, is left out whole
-with the reason, so the floor always answers within the sizes."""
+where its later part began; one that still cannot be kept whole, or does not fit the horizon
+whole, is left out whole with the reason, so the floor always answers within the sizes."""
 
 from __future__ import annotations
 
@@ -66,8 +65,17 @@ def campaign_sized(instance: Instance, switch_penalty: float = 0.0) -> Timetable
         # tried: start it whole where its later part began
         not_before[chunk[0]] = later
     else:
-        timetable = _place(instance, [], switch_penalty)
-        dropped += [(c, "its campaign could not be kept whole") for c in chunks]
+        # out of repairs: leave out the campaigns still cut or broken until none is (each
+        # round leaves out at least one, so this ends)
+        while True:
+            timetable = _place(instance, chunks, switch_penalty, not_before, avoid)
+            placed = timetable.by_lot()
+            bad = [c for c in chunks if len(c) > 1 and 0 < sum(lot in placed for lot in c) < len(c)]
+            bad += [c for c in _in_bad_campaigns(instance, chunks, timetable) if c not in bad]
+            if not bad:
+                break
+            chunks = [c for c in chunks if c not in bad]
+            dropped += [(c, "its campaign could not be kept whole") for c in bad]
     return Timetable(
         timetable.placements,
         (*timetable.left_out, *((lot, reason) for chunk, reason in dropped for lot in chunk)),
