@@ -29,7 +29,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from bench_schedule_family import FAMILY, ISSUE_PLANS, ROOT, family_plan
+from bench_schedule_family import FAMILY, measured_plans
 
 #: A busy loop that ends when the benchmark does (its parent gone).
 BURN = (
@@ -39,21 +39,7 @@ BURN = (
 
 
 def plans(args: argparse.Namespace) -> list[tuple[str, Any, Any, float]]:
-    from genofab.io.plan_file import load_plan
-    from genofab.model.plan import Plan
-
-    chosen: list[tuple[str, Any, Any, float]] = []
-    for name in ("repro-unknown.yaml", "platform-2027.yaml", "mini2.yaml"):
-        loaded = load_plan(ISSUE_PLANS / name)
-        chosen.append((f"issue 12: {name}", loaded.plan, loaded.scenarios, args.time_limit))
-    large = load_plan(ROOT / "examples" / "schedule-12-rooms.yaml")
-    chosen.append(("schedule-12-rooms.yaml", large.plan, None, args.time_limit))
-    if args.large_limit > 0:
-        chosen.append(("schedule-12-rooms.yaml", large.plan, None, args.large_limit))
-    for seed, lots, suites in FAMILY[: args.family]:
-        plan = Plan.model_validate(family_plan(seed, lots, suites))
-        chosen.append((plan.name, plan, None, args.time_limit))
-    return chosen
+    return measured_plans(args.time_limit, args.large_limit, args.family)
 
 
 def solve(plan: Any, scenarios: Any, limit: float) -> tuple[Any, float, float]:

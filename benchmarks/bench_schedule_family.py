@@ -90,6 +90,29 @@ FAMILY = [
 ]  # fmt: skip
 
 
+def measured_plans(
+    time_limit: float, large_limit: float, family: int
+) -> list[tuple[str, Any, Any, float]]:
+    """The plans the scheduling benchmarks measure, as (label, plan, scenarios, time limit):
+    the issue's three plans and the 12-room example at ``time_limit``, the 12-room example
+    again at ``large_limit`` (when above 0), and the first ``family`` generated plans."""
+    from genofab.io.plan_file import load_plan
+    from genofab.model.plan import Plan
+
+    chosen: list[tuple[str, Any, Any, float]] = []
+    for name in ("repro-unknown.yaml", "platform-2027.yaml", "mini2.yaml"):
+        loaded = load_plan(ISSUE_PLANS / name)
+        chosen.append((f"issue 12: {name}", loaded.plan, loaded.scenarios, time_limit))
+    large = load_plan(ROOT / "examples" / "schedule-12-rooms.yaml")
+    chosen.append(("schedule-12-rooms.yaml", large.plan, None, time_limit))
+    if large_limit > 0:
+        chosen.append(("schedule-12-rooms.yaml", large.plan, None, large_limit))
+    for seed, lots, suites in FAMILY[:family]:
+        plan = Plan.model_validate(family_plan(seed, lots, suites))
+        chosen.append((plan.name, plan, None, time_limit))
+    return chosen
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--time-limit", type=float, default=10.0)

@@ -27,7 +27,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from bench_schedule_family import FAMILY, ISSUE_PLANS, ROOT, family_plan
+from bench_schedule_family import FAMILY, measured_plans
 
 #: (module, function name, stage label) wrapped by the profiler.
 HOOKS = [
@@ -140,19 +140,7 @@ def hooked(profiler: Profiler) -> Iterator[None]:
 
 
 def plans(args: argparse.Namespace) -> list[tuple[str, Any, Any, float]]:
-    from genofab.io.plan_file import load_plan
-    from genofab.model.plan import Plan
-
-    chosen: list[tuple[str, Any, Any, float]] = []
-    for name in ("repro-unknown.yaml", "platform-2027.yaml", "mini2.yaml"):
-        loaded = load_plan(ISSUE_PLANS / name)
-        chosen.append((f"issue 12: {name}", loaded.plan, loaded.scenarios, args.time_limit))
-    large = load_plan(ROOT / "examples" / "schedule-12-rooms.yaml")
-    chosen.append(("schedule-12-rooms.yaml", large.plan, None, args.time_limit))
-    chosen.append(("schedule-12-rooms.yaml", large.plan, None, args.large_limit))
-    for seed, lots, suites in FAMILY[: args.family]:
-        plan = Plan.model_validate(family_plan(seed, lots, suites))
-        chosen.append((plan.name, plan, None, args.time_limit))
+    chosen = measured_plans(args.time_limit, args.large_limit, args.family)
     if args.plans:
         wanted = {int(i) for i in args.plans.split(",")}
         chosen = [entry for i, entry in enumerate(chosen) if i in wanted]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from genofab.engines.scheduling.instance import Instance, compile_plan
+from genofab.engines.scheduling.timetable import Assessment
 from genofab.model.plan import Plan
 
 
@@ -79,3 +80,18 @@ def two_stage_data() -> dict[str, Any]:
 def instance_of(data: dict[str, Any]) -> Instance:
     """The plan ``data`` validated and compiled."""
     return compile_plan(Plan.model_validate(data))
+
+
+def accounts_total(assessment: Assessment) -> float:
+    """The profit the accounts add up to: sales less every cost and penalty (what
+    ``assessment.profit`` must equal)."""
+    ledger = assessment.ledger
+    return (
+        ledger.sales
+        - assessment.production_cost
+        - assessment.changeover_cost
+        - assessment.storage_cost
+        - ledger.inventory_cost
+        - ledger.backlog_cost
+        - ledger.unmet_cost
+    )

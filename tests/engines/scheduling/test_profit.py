@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from genofab.engines.scheduling.solve import plan_schedule
 from genofab.engines.scheduling.timetable import Placement, Timetable, assess
-from tests.schedule_plans import instance_of
+from tests.schedule_plans import accounts_total, instance_of
 
 
 def two_lot_plan(capacity: int | None = 2) -> dict[str, Any]:
@@ -186,15 +186,7 @@ def test_profit_is_sales_less_costs_and_nothing_outlives_its_shelf_life(
     assert solution.timetable is not None and assessment is not None  # always an answer
     assert assessment.feasible
     ledger = assessment.ledger
-    assert assessment.profit == (
-        ledger.sales
-        - assessment.production_cost
-        - assessment.changeover_cost
-        - assessment.storage_cost
-        - ledger.inventory_cost
-        - ledger.backlog_cost
-        - ledger.unmet_cost
-    )
+    assert assessment.profit == accounts_total(assessment)
     assert solution.bound is not None and solution.value is not None
     assert solution.value <= solution.bound + 1e-6
     by_lot = solution.timetable.by_lot()

@@ -23,7 +23,7 @@ from genofab.engines.scheduling.timetable import Placement, Timetable, assess
 from genofab.io.plan_file import load_plan
 from genofab.model.plan import Plan
 from tests.helpers import EXAMPLES, dump_yaml, load_only_problem
-from tests.schedule_plans import instance_of
+from tests.schedule_plans import accounts_total, instance_of
 
 EXAMPLE = EXAMPLES / "schedule-stages.yaml"
 
@@ -559,15 +559,7 @@ def test_staged_profit_accounts_keep_their_invariants(data: dict[str, Any]) -> N
     assert solution.timetable is not None and assessment is not None  # always an answer
     assert assessment.feasible, assessment.violations
     ledger = assessment.ledger
-    assert assessment.profit == (
-        ledger.sales
-        - assessment.production_cost
-        - assessment.changeover_cost
-        - assessment.storage_cost
-        - ledger.inventory_cost
-        - ledger.backlog_cost
-        - ledger.unmet_cost
-    )
+    assert assessment.profit == accounts_total(assessment)
     assert solution.value is not None and solution.bound is not None
     assert solution.value <= solution.bound + 1e-6
     feeders = {lot.feeder for lot in instance.lots if lot.feeder is not None}
