@@ -90,6 +90,30 @@ FAMILY = [
 ]  # fmt: skip
 
 
+def timed_schedule(
+    plan: Any,
+    scenarios: Any,
+    limit: float,
+    guard_factor: float | None = None,
+    rooms_search: bool = True,
+) -> tuple[Any, float, float]:
+    """``schedule_plan`` of the plan's own objective at seed 0 and ``limit`` seconds (the
+    guard ``guard_factor`` × the limit, or the default), with its wall and CPU seconds."""
+    from genofab.engines.scheduling.run import schedule_plan
+
+    wall, cpu = time.perf_counter(), time.process_time()
+    result = schedule_plan(
+        plan,
+        plan.objective,
+        scenarios=scenarios,
+        time_limit=limit,
+        seed=0,
+        guard=None if guard_factor is None else limit * guard_factor,
+        rooms_search=rooms_search,
+    )
+    return result, time.perf_counter() - wall, time.process_time() - cpu
+
+
 def measured_plans(
     time_limit: float, large_limit: float, family: int
 ) -> list[tuple[str, Any, Any, float]]:
@@ -129,7 +153,6 @@ def main() -> None:
     )
     args = parser.parse_args()
 
-    from genofab.engines.scheduling.run import schedule_plan
     from genofab.io.plan_file import load_plan
     from genofab.model.plan import Plan
 
@@ -139,16 +162,7 @@ def main() -> None:
     print("|---|---|---|---|---|---|---|---|---|")
 
     def line(label: str, plan: Any, scenarios: Any, limit: float) -> Any:
-        wall, cpu = time.perf_counter(), time.process_time()
-        result = schedule_plan(
-            plan,
-            plan.objective,
-            scenarios=scenarios,
-            time_limit=limit,
-            seed=0,
-            guard=limit * args.guard_factor,
-        )
-        wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+        result, wall, cpu = timed_schedule(plan, scenarios, limit, args.guard_factor)
         assert result.lots, f"{label}: no schedule"
         value = "–" if result.objective_value is None else f"{result.objective_value:g}"
         bound = "–" if result.bound is None else f"{result.bound:g}"

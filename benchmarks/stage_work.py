@@ -27,7 +27,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from bench_schedule_family import FAMILY, measured_plans
+from bench_schedule_family import FAMILY, measured_plans, timed_schedule
 
 #: (module, function name, stage label) wrapped by the profiler.
 HOOKS = [
@@ -159,8 +159,6 @@ def main() -> None:
 
     from contextlib import contextmanager
 
-    from genofab.engines.scheduling.run import schedule_plan
-
     print(f"load average {os.getloadavg()[0]:.1f}, {time.strftime('%Y-%m-%d %H:%M')}")
     print()
     header = ["plan", "limit s", "value / bound", *COLUMNS, "solve CPU s", "CPU/limit"]
@@ -170,16 +168,7 @@ def main() -> None:
     for label, plan, scenarios, limit in plans(args):
         profiler = Profiler()
         with contextmanager(hooked)(profiler):
-            wall, cpu = time.perf_counter(), time.process_time()
-            result = schedule_plan(
-                plan,
-                plan.objective,
-                scenarios=scenarios,
-                time_limit=limit,
-                seed=0,
-                guard=limit * args.guard_factor,
-            )
-            wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+            result, wall, cpu = timed_schedule(plan, scenarios, limit, args.guard_factor)
         profiler.cpu["other"] = cpu - sum(profiler.cpu.values())
         solving = cpu - sum(profiler.cpu[k] for k in ("compile", "summary", "rooms needed"))
         cp = ", ".join(
