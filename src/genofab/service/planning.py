@@ -11,7 +11,8 @@ files) is refused there too.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -47,10 +48,9 @@ def run_outlook_document(
     from genofab.engines.demand.outlook import run_outlook
     from genofab.io.outlook_file import validate_outlook_document
 
-    if samples is not None and not 1 <= samples <= MAX_SAMPLES:
-        raise UsageError(f"--samples {samples}: an outlook draws 1 to {MAX_SAMPLES:,} samples")
+    _check_samples(samples, MAX_SAMPLES, "an outlook")
     loaded = validate_outlook_document(document, folder, resolve)
-    try:
+    with _figures_at_their_fields(document):
         return run_outlook(
             loaded.outlook,
             loaded.scenarios,
@@ -60,10 +60,6 @@ def run_outlook_document(
             seed=seed,
             overrides=loaded.overrides,
         )
-    except InfeasibleError as error:
-        raise ScenarioError(
-            [issue_at(document, error.path, error.message)], document.file
-        ) from None
 
 
 def run_network_document(
@@ -80,10 +76,9 @@ def run_network_document(
     from genofab.engines.network_run import run_network
     from genofab.io.network_file import validate_network_document
 
-    if samples is not None and not 1 <= samples <= MAX_SAMPLES:
-        raise UsageError(f"--samples {samples}: a network draws 1 to {MAX_SAMPLES:,} samples")
+    _check_samples(samples, MAX_SAMPLES, "a network")
     loaded = validate_network_document(document, folder, resolve)
-    try:
+    with _figures_at_their_fields(document):
         return run_network(
             loaded.network,
             loaded.scenarios,
@@ -92,6 +87,18 @@ def run_network_document(
             samples=samples,
             seed=seed,
         )
+
+
+def _check_samples(samples: int | None, most: int, what: str) -> None:
+    if samples is not None and not 1 <= samples <= most:
+        raise UsageError(f"--samples {samples}: {what} draws 1 to {most:,} samples")
+
+
+@contextmanager
+def _figures_at_their_fields(document: YamlDocument) -> Iterator[None]:
+    """A figure the engine cannot compute, reported at its field in the document."""
+    try:
+        yield
     except InfeasibleError as error:
         raise ScenarioError(
             [issue_at(document, error.path, error.message)], document.file

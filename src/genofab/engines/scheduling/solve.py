@@ -45,7 +45,12 @@ from genofab.engines.scheduling.lot_model import (
 )
 from genofab.engines.scheduling.order_search import score, search_orders
 from genofab.engines.scheduling.rules import campaign_order, due_order, earliest_due_date
-from genofab.engines.scheduling.sequence_search import search_sequences, sequence_shape
+from genofab.engines.scheduling.sequence_search import (
+    SequenceSearch,
+    Shape,
+    search_sequences,
+    sequence_shape,
+)
 from genofab.engines.scheduling.timetable import (
     MONEY_OBJECTIVES,
     Assessment,
@@ -299,15 +304,8 @@ def plan_schedule(
         share = SEQUENCE_SHARE + (
             LOT_MODEL_SHARE if lot_model == "auto" and not exact and best is not None else 0.0
         )
-        sequenced = search_sequences(
-            instance,
-            objective,
-            start,
-            moves=MAX_MOVES,
-            work=int(time_limit * share * SEQUENCE_WORK_PER_SECOND),
-            deadline=sequence_stop,
-            seed=seed,
-            shape=shape,
+        sequenced = _sequence_search(
+            instance, objective, start, time_limit * share, sequence_stop, seed, shape
         )
         if sequenced is not None:
             work_left -= time_limit * share
@@ -339,15 +337,8 @@ def plan_schedule(
             ("lateness", LOT_MODEL_SHARE - REPAIR_SHARE),
         )
         for goal, part in goals:
-            found_ = search_sequences(
-                instance,
-                goal,
-                start,
-                moves=MAX_MOVES,
-                work=int(time_limit * part * SEQUENCE_WORK_PER_SECOND),
-                deadline=sequence_stop,
-                seed=seed,
-                shape=shape,
+            found_ = _sequence_search(
+                instance, goal, start, time_limit * part, sequence_stop, seed, shape
             )
             if found_ is None or found_.timetable.left_out:
                 break
@@ -601,6 +592,28 @@ def _campaign_level(
         decoded = decode(instance, stage, plan) if plan.sequences else None
         return _CampaignLevel(bound, plan, decoded, aggregated, infeasible, tuple(runs))
     return _CampaignLevel(bound, None, None, aggregated, infeasible, tuple(runs))
+
+
+def _sequence_search(
+    instance: Instance,
+    objective: Objective,
+    start: Timetable,
+    seconds: float,
+    deadline: float,
+    seed: int,
+    shape: Shape,
+) -> SequenceSearch | None:
+    """The sequence search from ``start``, its work what ``seconds`` of time limit buy."""
+    return search_sequences(
+        instance,
+        objective,
+        start,
+        moves=MAX_MOVES,
+        work=int(seconds * SEQUENCE_WORK_PER_SECOND),
+        deadline=deadline,
+        seed=seed,
+        shape=shape,
+    )
 
 
 def _profit_bound(instance: Instance, objective: Objective, bound: float) -> float:

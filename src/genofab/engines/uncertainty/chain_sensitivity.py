@@ -33,6 +33,7 @@ from genofab.engines.uncertainty.chain import (
     stage_status,
 )
 from genofab.engines.uncertainty.sampling import (
+    SamplingPlan,
     UncertainInput,
     engine_values,
     quantile,
@@ -92,18 +93,20 @@ def _at(item: UncertainInput, p: np.ndarray) -> np.ndarray:
     return np.rint(values) if item.whole else values
 
 
+def _at_medians(plans: dict[str, SamplingPlan], size: int) -> dict[str, dict[str, np.ndarray]]:
+    """Every stage's uncertain inputs, ``size`` runs each at its median (by stage, by path)."""
+    return {
+        name: {item.path: np.full(size, float(_at(item, np.array(0.5)))) for item in plan.inputs}
+        for name, plan in plans.items()
+    }
+
+
 def chain_tornado(chain: Chain, outputs: Sequence[ChainOutput]) -> dict[str, Tornado]:
     """Each result's tornado over every stage's uncertain inputs (see the module)."""
     inputs = chain_inputs(chain)
     cases = 1 + 2 * len(inputs)
     plans = {stage.name: sampling_plan(stage.scenario) for stage in chain.stages}
-    drawn = {
-        stage.name: {
-            item.path: np.full(cases, float(_at(item, np.array(0.5))))
-            for item in plans[stage.name].inputs
-        }
-        for stage in chain.stages
-    }
+    drawn = _at_medians(plans, cases)
     ends = []
     for i, (stage, item) in enumerate(inputs):
         low, high = _at(item, np.array(TORNADO_ENDS))
@@ -188,13 +191,7 @@ def chain_sobol(
     unit = np.clip(unit, 1e-12, 1 - 1e-12)
     runs = len(unit)
     plans = {stage.name: sampling_plan(stage.scenario) for stage in chain.stages}
-    drawn = {
-        stage.name: {
-            item.path: np.full(runs, float(_at(item, np.array(0.5))))
-            for item in plans[stage.name].inputs
-        }
-        for stage in chain.stages
-    }
+    drawn = _at_medians(plans, runs)
     for i, (stage, item) in enumerate(inputs):
         drawn[stage][item.path] = _at(item, unit[:, i])
     for shared in chain.shared:
