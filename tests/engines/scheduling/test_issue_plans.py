@@ -57,6 +57,19 @@ def test_the_25_lot_plan_gets_every_lot_scheduled() -> None:
     assert result.lots[0].start_date is not None
 
 
+def test_the_25_lot_plan_is_proven_optimal_at_the_issues_limit() -> None:
+    # the plan is small enough for the exact lot model, which then takes part of the sequence
+    # search's work (solve.EXACT_SHIFT); with its own share alone it ended `feasible` at 20
+    # lot-weeks with a bound of 19 (the guard lets the counted work finish on a loaded machine)
+    loaded = load_plan(PLANS / "repro-unknown.yaml")
+    result = schedule_plan(
+        loaded.plan, loaded.plan.objective, time_limit=10, guard=600, rooms_search=False
+    )
+    assert result.status == "optimal"
+    assert result.objective_value == result.bound == 20
+    assert result.lots_made == 25
+
+
 def test_the_60_lot_plan_gets_a_schedule_and_a_reason_per_missing_lot() -> None:
     result = run("platform-2027.yaml", 3)
     assert result.status in {"optimal", "feasible", "partial"}
