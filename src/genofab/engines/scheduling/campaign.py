@@ -188,6 +188,43 @@ def arc_flow(
     is counted only before it, so its value bounds the lateness of the whole plan from below
     (every schedule's lateness up to ``until`` is part of its lateness)."""
     started = time.perf_counter()
+    model, arcs = flow_model(instance, stage, objective, lower_bound=lower_bound, until=until)
+    if hint is not None:
+        _hint_flows(model, instance, stage, arcs, hint)
+    solver = cp_solver(time_limit, workers, seed, work)
+    code = solver.solve(model)
+    seconds = time.perf_counter() - started
+    found = code in (cp_model.OPTIMAL, cp_model.FEASIBLE)
+    sequences = _decompose(instance, stage, arcs, solver) if found else {}
+    return CampaignPlan(
+        kind=stage.kind,
+        run=SolverRun(
+            model=f"arc-flow campaign model, stage '{stage.kind}' (CP-SAT)",
+            status=_status(solver, code),
+            objective=solver.objective_value if found else None,
+            bound=solver.best_objective_bound
+            if code in (cp_model.OPTIMAL, cp_model.FEASIBLE)
+            else None,
+            seconds=seconds,
+            time_limit=time_limit,
+            variables=len(model.proto.variables),
+            guarded=stopped_by_clock(solver, code),
+        ),
+        exact=stage.single,
+        sequences=sequences,
+    )
+
+
+def flow_model(
+    instance: Instance,
+    stage: Stage,
+    objective: Objective,
+    *,
+    lower_bound: int = 0,
+    until: int | None = None,
+) -> tuple[cp_model.CpModel, list[_Arc]]:
+    """The time-indexed arc-flow model of one stage and its arcs (see :func:`arc_flow`),
+    not solved: every constraint is linear, so a MIP solver may take it as well."""
     model = cp_model.CpModel()
     horizon = instance.horizon if until is None else min(until, instance.horizon)
     assert until is None or objective == "lateness", "a truncated model bounds lateness only"
@@ -265,30 +302,7 @@ def arc_flow(
             model.minimize(_backlog(model, instance, stage, products, by_product, horizon))
         else:
             model.minimize(_makespan(model, arcs, lower_bound, horizon))
-    if hint is not None:
-        _hint_flows(model, instance, stage, arcs, hint)
-    solver = cp_solver(time_limit, workers, seed, work)
-    code = solver.solve(model)
-    seconds = time.perf_counter() - started
-    found = code in (cp_model.OPTIMAL, cp_model.FEASIBLE)
-    sequences = _decompose(instance, stage, arcs, solver) if found else {}
-    return CampaignPlan(
-        kind=stage.kind,
-        run=SolverRun(
-            model=f"arc-flow campaign model, stage '{stage.kind}' (CP-SAT)",
-            status=_status(solver, code),
-            objective=solver.objective_value if found else None,
-            bound=solver.best_objective_bound
-            if code in (cp_model.OPTIMAL, cp_model.FEASIBLE)
-            else None,
-            seconds=seconds,
-            time_limit=time_limit,
-            variables=len(model.proto.variables),
-            guarded=stopped_by_clock(solver, code),
-        ),
-        exact=stage.single,
-        sequences=sequences,
-    )
+    return model, arcs
 
 
 def _backlog(

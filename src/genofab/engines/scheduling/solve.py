@@ -19,7 +19,7 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from genofab.engines.scheduling.aggregate import STEPS_PER_SECOND as AGGREGATE_STEPS_PER_SECOND
 from genofab.engines.scheduling.aggregate import aggregate_plan, decode_aggregate
@@ -33,6 +33,7 @@ from genofab.engines.scheduling.campaign import (
     stages,
 )
 from genofab.engines.scheduling.campaign_rules import campaign_sized, has_campaign_sizes
+from genofab.engines.scheduling.cut_bound import cut_bound
 from genofab.engines.scheduling.delivery_rules import profit_schedules
 from genofab.engines.scheduling.improve import improve
 from genofab.engines.scheduling.instance import Instance, LotSpec
@@ -90,9 +91,17 @@ PLACEMENTS_PER_SECOND = 25_000
 SWITCH_PENALTIES = (1.0, 2.0, 4.0, 8.0)
 #: Arc-flow models larger than this (lot arcs) are not built: they would not solve in time.
 MAX_FLOW_ARCS = 12_000
-#: A lateness model too large to build is cut to its first steps, this many lot arcs: its
-#: value is a lower bound that counts changeovers.
+#: A lateness model too large to build is cut to its first steps, this many lot arcs at
+#: least, 100 more per second of time limit above 40 s, at most 6,000: its optimum is a
+#: lower bound that counts changeovers, which HiGHS's root node bounds (cut_bound.py).
+#: Measured on the 12-room example (one CPU, root only): 4,000 arcs (20 weeks) bound 14
+#: lot-weeks in 2.1 s, 5,000 (25) 19 in 8.1 s, 6,000 (30) 20 in 7.0 s, 8,000 (40) 18 in 20 s.
 TRUNCATED_ARCS = 4_000
+CUT_ARCS_PER_SECOND = 100
+MAX_CUT_ARCS = 6_000
+#: Branch-and-bound nodes of the cut bound: the root (its cutting planes do the work; on the
+#: 30-week cut 90 s of nodes after it raise the bound from 19.5 to 20.2).
+CUT_NODES = 1
 #: Share of the time limit for the sequence search (plans of its shape), its counted work per
 #: second (lots timed and moved, see ``sequence_search.LOT_WORK``: measured at 10-12 million
 #: a CPU second on the 12-room example and the generated family, so this much takes 16-20 %
@@ -253,6 +262,7 @@ def plan_schedule(
             deadline,
             seed,
             time_limit * CAMPAIGN_SHARE * DETERMINISTIC_PER_SECOND,
+            time_limit,
         )
         runs += level.runs
         bound, campaign = _profit_bound(instance, objective, level.bound), level.plan
@@ -512,6 +522,7 @@ def _campaign_level(
     deadline: float,
     seed: int,
     work: float,
+    time_limit: float,
 ) -> _CampaignLevel:
     """Aggregate bounds (makespan), then the arc-flow model of the busiest stage small enough
     to build, seeded with the best schedule so far; its plan decoded into lots."""
@@ -544,29 +555,19 @@ def _campaign_level(
     for stage in found:
         size = flow_arcs(instance, stage)
         if size > MAX_FLOW_ARCS and objective == "lateness":
-            until = int(instance.horizon * TRUNCATED_ARCS / size)
+            arcs = min(MAX_CUT_ARCS, max(TRUNCATED_ARCS, CUT_ARCS_PER_SECOND * time_limit))
+            until = int(instance.horizon * arcs / size)
             if until > 0:
-                cut = arc_flow(
+                cut = cut_bound(
                     instance,
                     stage,
-                    objective,
+                    until,
+                    nodes=CUT_NODES,
                     time_limit=max(deadline - time.perf_counter(), 0.05),
-                    work=work,
-                    workers=1,
-                    seed=seed,
-                    until=until,
                 )
-                unit = f"{until / instance.unit_steps:g} {instance.step_unit}"
-                runs.append(
-                    replace(
-                        cut.run,
-                        model=f"arc-flow lateness bound over the first {unit}, stage"
-                        f" '{stage.kind}' (changeovers counted; CP-SAT)",
-                        objective=None,
-                    )
-                )
-                if cut.run.bound is not None:
-                    bound = _tighter(objective, bound, cut.run.bound)
+                runs.append(cut)
+                if cut.bound is not None:
+                    bound = _tighter(objective, bound, cut.bound)
                 # the busiest stage's cut bound is the campaign level's answer: a later,
                 # less busy stage would bound less and take the work the searches need
                 return _CampaignLevel(bound, None, None, aggregated, infeasible, tuple(runs))
