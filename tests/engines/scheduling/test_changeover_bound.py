@@ -6,6 +6,9 @@ never above the optimum that brute force finds on tiny plans."""
 from __future__ import annotations
 
 import itertools
+import subprocess
+import sys
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -56,6 +59,7 @@ def by_highs(instance: Instance, until: int, nodes: int = 10_000) -> float:
     return run.bound
 
 
+ROOT = Path(__file__).resolve().parents[3]
 SOLVERS = pytest.mark.parametrize("bound_of", [by_cp_sat, by_highs], ids=["cp-sat", "highs"])
 
 
@@ -150,3 +154,19 @@ def test_the_cut_bound_is_never_above_the_optimum(
     if optimum is None:
         return
     assert bound_of(instance, cut) <= optimum + 1e-9
+
+
+def test_highs_writes_nothing_to_standard_output() -> None:
+    # HiGHS writes a banner to the process's standard output the first time a solver is
+    # made; `genofab schedule -f json` prints JSON there, so the bound must keep it quiet
+    code = (
+        "from tests.engines.scheduling.test_changeover_bound import by_highs, two_products\n"
+        "from tests.schedule_plans import instance_of\n"
+        "import sys\n"
+        "sys.stderr.write(str(by_highs(instance_of(two_products()), 4)))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT
+    )
+    assert done.stdout == ""
+    assert done.stderr == "3.0"

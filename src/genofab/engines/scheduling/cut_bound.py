@@ -9,25 +9,31 @@ between its linear relaxation and its optimum: measured on the 12-room example (
 root node only) the cut at 20 weeks bounds 14 lot-weeks in 2.1 s (CP-SAT: 13 with its share of
 a 60 s limit), at 30 weeks 20 in 7 s (the linear relaxation alone: 11.0 and 12.4; 900 s of
 branch and cut on the 40-week cut reach 23). So this bound runs the same model through HiGHS
-(SciPy's ``milp``) with a limit on the nodes it explores, which is deterministic; the time
-limit only guards, and a guarded run says so.
+with a limit on the nodes it explores, which is deterministic; the time
+limit only guards, and a guarded run says so. HiGHS runs through its own Python package
+(``highspy``): SciPy's ``milp`` drops the dual bound when no plan was found yet.
 """
 
 from __future__ import annotations
 
+import ctypes
 import math
+import os
+import sys
+import threading
 import time
 
+import highspy
 import numpy as np
 from ortools.sat.python import cp_model
-from scipy.optimize import Bounds, LinearConstraint, milp
+from scipy.optimize import Bounds, LinearConstraint
 from scipy.sparse import csr_matrix
 
 from genofab.engines.scheduling.campaign import SolverRun, Stage, flow_model
 from genofab.engines.scheduling.instance import Instance
 
-#: HiGHS's status when its time limit stopped it (the other stops are counted work).
-_TIME_LIMIT = 1
+#: HiGHS's solution status of a feasible point (a plan of the cut model was found).
+_FEASIBLE_POINT = int(highspy.SolutionStatus.kSolutionStatusFeasible)
 #: Dual bounds this close below a whole number are that number (HiGHS's tolerances).
 _ROUNDING = 1e-6
 
@@ -94,33 +100,93 @@ def cut_bound(
 ) -> SolverRun:
     """The least lateness (steps) of ``stage`` up to step ``until`` that HiGHS proves within
     ``nodes`` branch-and-bound nodes (1: the root and its cuts), ``time_limit`` seconds
-    guarding; its bound bounds the whole plan's lateness from below."""
+    guarding; its bound bounds the whole plan's lateness from below. (HiGHS through its own
+    Python package: SciPy's ``milp`` drops the dual bound when no plan was found yet.)"""
     started = time.perf_counter()
     model, _ = flow_model(instance, stage, "lateness", until=until)
     costs, rows, bounds, offset = linear_program(model)
-    result = milp(
-        costs,
-        constraints=rows,
-        integrality=np.ones(len(costs)),
-        bounds=bounds,
-        options={"node_limit": nodes, "time_limit": max(time_limit, 0.01), "presolve": True},
-    )
-    dual = getattr(result, "mip_dual_bound", None)
+    highs = solve_milp(costs, rows, bounds, nodes=nodes, time_limit=time_limit)
+    info = highs.getInfo()
+    status = highs.getModelStatus()
+    dual = info.mip_dual_bound
     bound = None
-    if dual is not None and math.isfinite(dual):
+    if math.isfinite(dual) and status != highspy.HighsModelStatus.kInfeasible:
         # the objective is a whole number of lot-steps
         bound = float(max(0, math.ceil(dual + offset - _ROUNDING)))
-    value = None if result.x is None else float(result.fun + offset)
-    status = "optimal" if result.status == 0 else "feasible" if value is not None else "unknown"
+    found = info.primal_solution_status == _FEASIBLE_POINT
+    optimal = status == highspy.HighsModelStatus.kOptimal
     unit = f"{until / instance.unit_steps:g} {instance.step_unit}"
     return SolverRun(
         model=f"arc-flow lateness bound over the first {unit}, stage '{stage.kind}'"
-        f" (changeovers counted; HiGHS branch and cut, {nodes} node{'s' * (nodes != 1)})",
-        status=status,
+        f" (changeovers counted; HiGHS root node and cuts)",
+        status="optimal" if optimal else "feasible" if found else "unknown",
         objective=None,
         bound=bound,
         seconds=time.perf_counter() - started,
         time_limit=time_limit,
         variables=len(costs),
-        guarded=result.status == _TIME_LIMIT,
+        guarded=status == highspy.HighsModelStatus.kTimeLimit,
     )
+
+
+def solve_milp(
+    costs: np.ndarray,
+    rows: LinearConstraint,
+    bounds: Bounds,
+    *,
+    nodes: int,
+    time_limit: float,
+) -> highspy.Highs:
+    """HiGHS run on the MILP (every variable an integer) within ``nodes`` nodes,
+    ``time_limit`` seconds guarding; the solver, to read its info and status."""
+    matrix = csr_matrix(rows.A)
+    lp = highspy.HighsLp()
+    lp.num_col_ = len(costs)
+    lp.num_row_ = matrix.shape[0]
+    lp.col_cost_ = costs
+    lp.col_lower_ = bounds.lb
+    lp.col_upper_ = bounds.ub
+    lp.row_lower_ = np.asarray(rows.lb, dtype=float)
+    lp.row_upper_ = np.asarray(rows.ub, dtype=float)
+    lp.a_matrix_.format_ = highspy.MatrixFormat.kRowwise
+    lp.a_matrix_.start_ = matrix.indptr
+    lp.a_matrix_.index_ = matrix.indices
+    lp.a_matrix_.value_ = matrix.data
+    lp.a_matrix_.num_col_ = len(costs)
+    lp.a_matrix_.num_row_ = matrix.shape[0]
+    lp.integrality_ = [highspy.HighsVarType.kInteger] * len(costs)
+    highs = _quiet_highs()
+    highs.setOptionValue("output_flag", False)
+    highs.setOptionValue("mip_max_nodes", nodes)
+    highs.setOptionValue("time_limit", max(time_limit, 0.01))
+    highs.passModel(lp)
+    highs.run()
+    return highs
+
+
+_first_made = threading.Lock()
+_banner_written = False
+
+
+def _quiet_highs() -> highspy.Highs:
+    """A new HiGHS solver. The first one a process makes writes HiGHS's banner to the
+    process's standard output (its file descriptor, not ``sys.stdout``), which would corrupt
+    the JSON of ``genofab schedule -f json``: that one is made with the descriptor pointed
+    at the null device (and C's buffers flushed before it is put back)."""
+    global _banner_written
+    with _first_made:
+        if _banner_written:
+            return highspy.Highs()  # type: ignore[no-untyped-call]
+        sys.stdout.flush()
+        saved = os.dup(1)
+        null = os.open(os.devnull, os.O_WRONLY)
+        try:
+            os.dup2(null, 1)
+            highs = highspy.Highs()  # type: ignore[no-untyped-call]
+            ctypes.CDLL(None).fflush(None)
+        finally:
+            os.dup2(saved, 1)
+            os.close(null)
+            os.close(saved)
+        _banner_written = True
+        return highs

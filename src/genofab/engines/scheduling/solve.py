@@ -19,7 +19,7 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from genofab.engines.scheduling.aggregate import STEPS_PER_SECOND as AGGREGATE_STEPS_PER_SECOND
 from genofab.engines.scheduling.aggregate import aggregate_plan, decode_aggregate
@@ -91,16 +91,26 @@ PLACEMENTS_PER_SECOND = 25_000
 SWITCH_PENALTIES = (1.0, 2.0, 4.0, 8.0)
 #: Arc-flow models larger than this (lot arcs) are not built: they would not solve in time.
 MAX_FLOW_ARCS = 12_000
-#: A lateness model too large to build is cut to its first steps, this many lot arcs at
-#: least, 100 more per second of time limit above 40 s, at most 6,000: its optimum is a
-#: lower bound that counts changeovers, which HiGHS's root node bounds (cut_bound.py).
-#: Measured on the 12-room example (one CPU, root only): 4,000 arcs (20 weeks) bound 14
-#: lot-weeks in 2.1 s, 5,000 (25) 19 in 8.1 s, 6,000 (30) 20 in 7.0 s, 8,000 (40) 18 in 20 s.
+#: A lateness model too large to build is cut to its first steps, this many lot arcs: its
+#: value is a lower bound that counts changeovers (CP-SAT, within the campaign level's work).
 TRUNCATED_ARCS = 4_000
+#: From this time limit on, HiGHS's root node bounds the cut model as well (cut_bound.py),
+#: on a cut of 100 lot arcs per second of time limit, at least TRUNCATED_ARCS, at most
+#: 6,000. Measured (one CPU, root only, HiGHS 1.12 in SciPy): on the 12-room example, 4,000
+#: arcs (20 weeks) bound 14 lot-weeks in 2.1 s, 5,000 19 in 8.1 s, 6,000 20 in 7.0 s, 8,000
+#: 18 in 20 s (CP-SAT at 4,000: 13; highspy 1.16 at 6,000: 18-19 in 8-13 s by its random
+#: seed, at 7,000 21 in 19 s); on the generated family (seeds 5, 8, 10, 16, 19; 4,000
+#: arcs) 8.6-12.9 s for bounds 9-71 % above CP-SAT's (e.g. 502 -> 858 lot-days), at 2,000
+#: arcs the same as CP-SAT's. So it runs where the campaign level's share can hold its root.
+HIGHS_FROM = 30.0
 CUT_ARCS_PER_SECOND = 100
 MAX_CUT_ARCS = 6_000
-#: Branch-and-bound nodes of the cut bound: the root (its cutting planes do the work; on the
-#: 30-week cut 90 s of nodes after it raise the bound from 19.5 to 20.2).
+#: Share of the time limit after which HiGHS's cut bound stops (a guard: its root's work is
+#: not counted; on the family's larger plans a 6,000-arc cut takes 19-28 CPU s, so at 60 s
+#: it is stopped with the bound its root had reached, and its run says so).
+HIGHS_GUARD = 0.25
+#: Branch-and-bound nodes of HiGHS's cut bound: the root (its cutting planes do the work; on
+#: the 30-week cut 90 s of nodes after it raise the bound from 19.5 to 20.2).
 CUT_NODES = 1
 #: Share of the time limit for the sequence search (plans of its shape), its counted work per
 #: second (lots timed and moved, see ``sequence_search.LOT_WORK``: measured at 10-12 million
@@ -111,12 +121,16 @@ CUT_NODES = 1
 SEQUENCE_SHARE = 0.35
 SEQUENCE_WORK_PER_SECOND = 6_000_000
 ORDER_SHARE_BESIDE_SEQUENCES = 0.1
-#: Share of the time limit moved from the sequence search to the lot model when the plan is
-#: small enough for the exact lot model: there the lot model is what proves a schedule
-#: optimal. Measured on issue 12's 25-lot plan at 10 s: with the lot model's own share (0.25,
-#: 0.24 deterministic seconds after building) it ends `feasible` (20 lot-weeks, bound 19);
-#: with 0.5 it proves 20 optimal. Work moves, so the total counted stays the same.
+#: Share of the time limit moved from the sequence search to the lot model when the lot
+#: model is small (at most EXACT_SHIFT_ARCS circuit arcs): there it is what proves a
+#: schedule optimal. Measured at 10 s: issue 12's 25-lot plan (2,500 arcs) with the lot
+#: model's own share (0.25, 0.24 deterministic seconds after building) ends `feasible` (20
+#: lot-days, bound 19), with 0.5 it proves 20 optimal; family seeds 0-2 (882-5,043 arcs)
+#: keep their values. On larger lot models the sequence search needs the work: family seeds
+#: 3, 5 and 6 (7,500-51,000 arcs) got worse with the shift (303 -> 306, 209 -> 243, 556 ->
+#: 570 lot-days). Work moves, so the total counted stays the same.
 EXACT_SHIFT = 0.25
+EXACT_SHIFT_ARCS = 5_500
 #: Share of the time limit for a sequence search of the shortest makespan when lots are
 #: still left out under lateness (the rest of the lot model's share then searches lateness).
 REPAIR_SHARE = 0.15
@@ -321,7 +335,7 @@ def plan_schedule(
         share = SEQUENCE_SHARE + (
             LOT_MODEL_SHARE if lot_model == "auto" and not exact and best is not None else 0.0
         )
-        if lot_model == "auto" and exact and best is not None:
+        if lot_model == "auto" and best is not None and arc_count(instance) <= EXACT_SHIFT_ARCS:
             # a schedule of every lot is known: the exact lot model may prove it or better it
             shifted = EXACT_SHIFT
             share -= shifted
@@ -555,19 +569,40 @@ def _campaign_level(
     for stage in found:
         size = flow_arcs(instance, stage)
         if size > MAX_FLOW_ARCS and objective == "lateness":
-            arcs = min(MAX_CUT_ARCS, max(TRUNCATED_ARCS, CUT_ARCS_PER_SECOND * time_limit))
-            until = int(instance.horizon * arcs / size)
+            until = int(instance.horizon * TRUNCATED_ARCS / size)
             if until > 0:
-                cut = cut_bound(
+                cut = arc_flow(
                     instance,
                     stage,
-                    until,
-                    nodes=CUT_NODES,
+                    objective,
                     time_limit=max(deadline - time.perf_counter(), 0.05),
+                    work=work,
+                    workers=1,
+                    seed=seed,
+                    until=until,
                 )
-                runs.append(cut)
-                if cut.bound is not None:
-                    bound = _tighter(objective, bound, cut.bound)
+                unit = f"{until / instance.unit_steps:g} {instance.step_unit}"
+                runs.append(
+                    replace(
+                        cut.run,
+                        model=f"arc-flow lateness bound over the first {unit}, stage"
+                        f" '{stage.kind}' (changeovers counted; CP-SAT)",
+                        objective=None,
+                    )
+                )
+                if cut.run.bound is not None:
+                    bound = _tighter(objective, bound, cut.run.bound)
+            arcs = min(MAX_CUT_ARCS, max(TRUNCATED_ARCS, CUT_ARCS_PER_SECOND * time_limit))
+            rooted_until = int(instance.horizon * arcs / size) if time_limit >= HIGHS_FROM else 0
+            if rooted_until > 0:
+                left = min(deadline - time.perf_counter(), HIGHS_GUARD * time_limit)
+                rooted = cut_bound(
+                    instance, stage, rooted_until, nodes=CUT_NODES, time_limit=max(left, 0.05)
+                )
+                runs.append(rooted)
+                if rooted.bound is not None:
+                    bound = _tighter(objective, bound, rooted.bound)
+            if until > 0 or rooted_until > 0:
                 # the busiest stage's cut bound is the campaign level's answer: a later,
                 # less busy stage would bound less and take the work the searches need
                 return _CampaignLevel(bound, None, None, aggregated, infeasible, tuple(runs))
