@@ -9,6 +9,7 @@ from __future__ import annotations
 import time
 from types import SimpleNamespace
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -19,6 +20,11 @@ from genofab.engines.scheduling.sequence_search import (
     _run,
     search_sequences,
     sequence_shape,
+)
+from genofab.engines.scheduling.solve import (
+    SECOND_CHAIN_SEED,
+    SEQUENCE_WORK_PER_SECOND,
+    _sequence_search,
 )
 from genofab.engines.scheduling.timetable import assess
 from tests.schedule_plans import benchmark_data, instance_of, two_stage_data
@@ -206,3 +212,26 @@ def test_with_campaign_sizes_it_improves_the_floor_and_keeps_the_sizes() -> None
     assert after.total_lateness < before.total_lateness / 2
     for _, _, _, members in campaigns(instance, found.timetable):
         assert 2 <= len(members) <= 6
+
+
+@pytest.mark.parametrize("seed", [5, 4])  # 5: the second chain is better (11 < 13); 4: the first
+def test_two_chains_keep_the_better_of_two_seeds(seed: int) -> None:
+    # the second chain runs in another process with another seed and the same work; the
+    # result is the better one, the first chain's on a tie, so never worse than one chain
+    instance = instance_of(benchmark_data(26, "lateness"))
+    start = earliest_due_date(instance)
+    shape = sequence_shape(instance)
+    assert shape is not None
+    seconds = 400_000 / SEQUENCE_WORK_PER_SECOND
+    deadline = time.perf_counter() + FAR
+    both = _sequence_search(instance, "lateness", start, seconds, deadline, seed, shape, chains=2)
+    alone = [
+        _sequence_search(instance, "lateness", start, seconds, deadline, one, shape)
+        for one in (seed, seed + SECOND_CHAIN_SEED)
+    ]
+    assert alone[0] is not None and alone[1] is not None
+    assert alone[0].score != alone[1].score  # the case tells the chains apart
+    assert both is not None and alone[0] is not None and alone[1] is not None
+    better = alone[0] if alone[0].score <= alone[1].score else alone[1]
+    assert both.score == min(alone[0].score, alone[1].score)
+    assert both.timetable == better.timetable

@@ -17,9 +17,12 @@ stage guarded by the wall clock):
 from __future__ import annotations
 
 import math
+import multiprocessing
 import time
 from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, replace
+from functools import partial
 
 from genofab.engines.scheduling.aggregate import STEPS_PER_SECOND as AGGREGATE_STEPS_PER_SECOND
 from genofab.engines.scheduling.aggregate import aggregate_plan, decode_aggregate
@@ -134,6 +137,13 @@ EXACT_SHIFT_ARCS = 5_500
 #: Share of the time limit for a sequence search of the shortest makespan when lots are
 #: still left out under lateness (the rest of the lot model's share then searches lateness).
 REPAIR_SHARE = 0.15
+#: With two workers or more, a sequence search whose share of the time limit is at least this
+#: many seconds runs a second chain in another process (solve._sequence_search), its seed
+#: this much above the first's: the second core is otherwise idle while the search runs,
+#: and on the 12-room example at 60 s one chain ends at 76, 89 or 89 lot-weeks for seeds 0,
+#: 1 and 2. Below it, starting the process would cost more than the chain brings.
+SECOND_CHAIN_FROM = 15.0
+SECOND_CHAIN_SEED = 7_919
 #: Moves the sequence search may make at most (its counted work ends it first).
 MAX_MOVES = 100_000_000
 #: Share of the time limit after which the sequence search stops whatever its work, when the
@@ -339,8 +349,9 @@ def plan_schedule(
             # a schedule of every lot is known: the exact lot model may prove it or better it
             shifted = EXACT_SHIFT
             share -= shifted
+        chains = 2 if workers >= 2 and time_limit * share >= SECOND_CHAIN_FROM else 1
         sequenced = _sequence_search(
-            instance, objective, start, time_limit * share, sequence_stop, seed, shape
+            instance, objective, start, time_limit * share, sequence_stop, seed, shape, chains
         )
         if sequenced is not None:
             work_left -= time_limit * share
@@ -648,18 +659,32 @@ def _sequence_search(
     deadline: float,
     seed: int,
     shape: Shape,
+    chains: int = 1,
 ) -> SequenceSearch | None:
-    """The sequence search from ``start``, its work what ``seconds`` of time limit buy."""
-    return search_sequences(
+    """The sequence search from ``start``, its work what ``seconds`` of time limit buy. With
+    two ``chains``, a second search from the same start with another seed runs at the same
+    time in another process (the same work: deterministic too), and the better of the two
+    is kept (the first on a tie, so the result is never worse than one chain's)."""
+    search = partial(
+        search_sequences,
         instance,
         objective,
         start,
         moves=MAX_MOVES,
         work=int(seconds * SEQUENCE_WORK_PER_SECOND),
         deadline=deadline,
-        seed=seed,
         shape=shape,
     )
+    if chains < 2:
+        return search(seed=seed)
+    context = multiprocessing.get_context("spawn")  # no fork of a process with solver threads
+    with ProcessPoolExecutor(max_workers=1, mp_context=context) as pool:
+        other = pool.submit(search, seed=seed + SECOND_CHAIN_SEED)
+        first = search(seed=seed)
+        second = other.result()
+    if first is None or second is None or first.score <= second.score:
+        return first
+    return second
 
 
 def _profit_bound(instance: Instance, objective: Objective, bound: float) -> float:
