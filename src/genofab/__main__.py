@@ -2,4 +2,5 @@
 
 from genofab.views.cli import main
 
-main()
+if __name__ == "__main__":  # not again in a process the scheduler starts (spawn)
+    main()
