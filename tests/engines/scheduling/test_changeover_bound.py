@@ -18,7 +18,12 @@ from ortools.sat.python import cp_model
 from scipy.optimize import milp
 
 from genofab.engines.scheduling.campaign import arc_flow, stages
-from genofab.engines.scheduling.cut_bound import NotLinearError, cut_bound, linear_program
+from genofab.engines.scheduling.cut_bound import (
+    NotLinearError,
+    cut_bound,
+    linear_program,
+    whole_bound,
+)
 from genofab.engines.scheduling.instance import Instance
 from tests.property.test_schedule_invariants import plans
 from tests.schedule_plans import instance_of
@@ -170,3 +175,11 @@ def test_highs_writes_nothing_to_standard_output() -> None:
     )
     assert done.stdout == ""
     assert done.stderr == "3.0"
+
+
+def test_a_dual_bound_is_rounded_up_to_whole_lot_steps_past_tolerances_only() -> None:
+    assert whole_bound(19.5) == 20  # lateness is whole: above 19 means at least 20
+    assert whole_bound(19.0000005) == 19  # HiGHS's tolerance, not a fraction
+    assert whole_bound(1500.0009) == 1500  # relative to the bound's size
+    assert whole_bound(1500.01) == 1501
+    assert whole_bound(-0.3) == 0

@@ -34,7 +34,8 @@ from genofab.engines.scheduling.instance import Instance
 
 #: HiGHS's solution status of a feasible point (a plan of the cut model was found).
 _FEASIBLE_POINT = int(highspy.SolutionStatus.kSolutionStatusFeasible)
-#: Dual bounds this close below a whole number are that number (HiGHS's tolerances).
+#: Dual bounds this close above a whole number (relative to the bound, at least this much
+#: absolute) are that number: HiGHS's tolerances must not round a bound up past the optimum.
 _ROUNDING = 1e-6
 
 
@@ -111,8 +112,7 @@ def cut_bound(
     dual = info.mip_dual_bound
     bound = None
     if math.isfinite(dual) and status != highspy.HighsModelStatus.kInfeasible:
-        # the objective is a whole number of lot-steps
-        bound = float(max(0, math.ceil(dual + offset - _ROUNDING)))
+        bound = whole_bound(dual + offset)
     found = info.primal_solution_status == _FEASIBLE_POINT
     optimal = status == highspy.HighsModelStatus.kOptimal
     unit = f"{until / instance.unit_steps:g} {instance.step_unit}"
@@ -127,6 +127,12 @@ def cut_bound(
         variables=len(costs),
         guarded=status == highspy.HighsModelStatus.kTimeLimit,
     )
+
+
+def whole_bound(dual: float) -> float:
+    """The bound a dual bound gives on an objective that is a whole number of lot-steps
+    (never below 0): rounded up, unless only HiGHS's tolerances put it above a whole number."""
+    return float(max(0, math.ceil(dual - _ROUNDING * max(1.0, abs(dual)))))
 
 
 def solve_milp(
