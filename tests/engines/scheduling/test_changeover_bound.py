@@ -15,7 +15,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from ortools.sat.python import cp_model
-from scipy.optimize import milp
+from scipy.optimize import Bounds, LinearConstraint, milp
 
 from genofab.engines.scheduling.campaign import arc_flow, stages
 from genofab.engines.scheduling.cut_bound import (
@@ -99,11 +99,16 @@ def test_the_linear_program_is_the_cp_sat_model() -> None:
     model.add(x + y >= 2)
     model.add_bool_or([z, y.negated()])
     model.minimize(2 * x + y + 3 * z + 1)
-    costs, rows, bounds, offset = linear_program(model)
-    result = milp(costs, constraints=rows, integrality=[1] * len(costs), bounds=bounds)
+    program = linear_program(model)
+    result = milp(
+        program.costs,
+        constraints=LinearConstraint(program.matrix, program.row_lower, program.row_upper),
+        integrality=[1] * len(program.costs),
+        bounds=Bounds(program.lower, program.upper),
+    )
     solver = cp_model.CpSolver()
     assert solver.solve(model) == cp_model.OPTIMAL
-    assert result.fun + offset == solver.objective_value == 5
+    assert result.fun + program.offset == solver.objective_value == 5
 
 
 def test_a_constraint_a_linear_program_cannot_state_is_refused() -> None:

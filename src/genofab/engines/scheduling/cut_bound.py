@@ -22,11 +22,11 @@ import os
 import sys
 import threading
 import time
+from dataclasses import dataclass
 
 import highspy
 import numpy as np
 from ortools.sat.python import cp_model
-from scipy.optimize import Bounds, LinearConstraint
 from scipy.sparse import csr_matrix
 
 from genofab.engines.scheduling.campaign import SolverRun, Stage, flow_model
@@ -43,12 +43,23 @@ class NotLinearError(ValueError):
     """The model has a constraint a linear program cannot state."""
 
 
-def linear_program(
-    model: cp_model.CpModel,
-) -> tuple[np.ndarray, LinearConstraint, Bounds, float]:
-    """The CP-SAT ``model`` as a MILP for SciPy: costs, rows, variable bounds and the
-    objective's constant. Every variable is an integer. Raises :class:`NotLinearError` for a
-    constraint other than a linear one over one interval or a clause."""
+@dataclass(frozen=True)
+class LinearProgram:
+    """A MILP whose variables are all integers: minimise ``costs`` · x + ``offset`` with
+    ``row_lower`` ≤ ``matrix`` x ≤ ``row_upper`` and ``lower`` ≤ x ≤ ``upper``."""
+
+    costs: np.ndarray
+    matrix: csr_matrix
+    row_lower: np.ndarray
+    row_upper: np.ndarray
+    lower: np.ndarray
+    upper: np.ndarray
+    offset: float
+
+
+def linear_program(model: cp_model.CpModel) -> LinearProgram:
+    """The CP-SAT ``model`` as a MILP. Raises :class:`NotLinearError` for a constraint other
+    than a linear one over one interval or a clause."""
     proto = model.proto
     lower = np.array([v.domain[0] for v in proto.variables], dtype=float)
     upper = np.array([v.domain[len(v.domain) - 1] for v in proto.variables], dtype=float)
@@ -93,7 +104,7 @@ def linear_program(
     objective = proto.objective
     for var, coefficient in zip(objective.vars, objective.coeffs, strict=True):
         costs[var] += coefficient
-    return costs, LinearConstraint(matrix, low_, high_), Bounds(lower, upper), objective.offset
+    return LinearProgram(costs, matrix, low_, high_, lower, upper, objective.offset)
 
 
 def cut_bound(
@@ -105,14 +116,14 @@ def cut_bound(
     Python package: SciPy's ``milp`` drops the dual bound when no plan was found yet.)"""
     started = time.perf_counter()
     model, _ = flow_model(instance, stage, "lateness", until=until)
-    costs, rows, bounds, offset = linear_program(model)
-    highs = solve_milp(costs, rows, bounds, nodes=nodes, time_limit=time_limit)
+    program = linear_program(model)
+    highs = solve_milp(program, nodes=nodes, time_limit=time_limit)
     info = highs.getInfo()
     status = highs.getModelStatus()
     dual = info.mip_dual_bound
     bound = None
     if math.isfinite(dual) and status != highspy.HighsModelStatus.kInfeasible:
-        bound = whole_bound(dual + offset)
+        bound = whole_bound(dual + program.offset)
     found = info.primal_solution_status == _FEASIBLE_POINT
     optimal = status == highspy.HighsModelStatus.kOptimal
     unit = f"{until / instance.unit_steps:g} {instance.step_unit}"
@@ -124,7 +135,7 @@ def cut_bound(
         bound=bound,
         seconds=time.perf_counter() - started,
         time_limit=time_limit,
-        variables=len(costs),
+        variables=len(program.costs),
         guarded=status == highspy.HighsModelStatus.kTimeLimit,
     )
 
@@ -135,32 +146,26 @@ def whole_bound(dual: float) -> float:
     return float(max(0, math.ceil(dual - _ROUNDING * max(1.0, abs(dual)))))
 
 
-def solve_milp(
-    costs: np.ndarray,
-    rows: LinearConstraint,
-    bounds: Bounds,
-    *,
-    nodes: int,
-    time_limit: float,
-) -> highspy.Highs:
-    """HiGHS run on the MILP (every variable an integer) within ``nodes`` nodes,
-    ``time_limit`` seconds guarding; the solver, to read its info and status."""
-    matrix = csr_matrix(rows.A)
+def solve_milp(program: LinearProgram, *, nodes: int, time_limit: float) -> highspy.Highs:
+    """HiGHS run on ``program`` within ``nodes`` nodes, ``time_limit`` seconds guarding; the
+    solver, to read its info and status."""
+    matrix = program.matrix
+    rows, columns = matrix.shape
     lp = highspy.HighsLp()
-    lp.num_col_ = len(costs)
-    lp.num_row_ = matrix.shape[0]
-    lp.col_cost_ = costs
-    lp.col_lower_ = bounds.lb
-    lp.col_upper_ = bounds.ub
-    lp.row_lower_ = np.asarray(rows.lb, dtype=float)
-    lp.row_upper_ = np.asarray(rows.ub, dtype=float)
+    lp.num_col_ = columns
+    lp.num_row_ = rows
+    lp.col_cost_ = program.costs
+    lp.col_lower_ = program.lower
+    lp.col_upper_ = program.upper
+    lp.row_lower_ = program.row_lower
+    lp.row_upper_ = program.row_upper
     lp.a_matrix_.format_ = highspy.MatrixFormat.kRowwise
     lp.a_matrix_.start_ = matrix.indptr
     lp.a_matrix_.index_ = matrix.indices
     lp.a_matrix_.value_ = matrix.data
-    lp.a_matrix_.num_col_ = len(costs)
-    lp.a_matrix_.num_row_ = matrix.shape[0]
-    lp.integrality_ = [highspy.HighsVarType.kInteger] * len(costs)
+    lp.a_matrix_.num_col_ = columns
+    lp.a_matrix_.num_row_ = rows
+    lp.integrality_ = [highspy.HighsVarType.kInteger] * columns
     highs = _quiet_highs()
     highs.setOptionValue("output_flag", False)
     highs.setOptionValue("mip_max_nodes", nodes)

@@ -333,7 +333,8 @@ def plan_schedule(
         report("order search")
         closed = best is not None and _closed(objective, best[1], bound)
     shape = sequence_shape(instance) if search and objective not in MONEY_OBJECTIVES else None
-    exact = arc_count(instance) <= MAX_ARCS
+    lot_arcs = arc_count(instance)  # the lot model's size
+    exact = lot_arcs <= MAX_ARCS
     # the sequence searches keep time for the lot model only when it is to run after them
     lot_model_follows = lot_model == "always" or (lot_model == "auto" and exact)
     sequence_stop = min(guard, started + wall * SEQUENCE_GUARD) if lot_model_follows else guard
@@ -345,7 +346,7 @@ def plan_schedule(
         share = SEQUENCE_SHARE + (
             LOT_MODEL_SHARE if lot_model == "auto" and not exact and best is not None else 0.0
         )
-        if lot_model == "auto" and best is not None and arc_count(instance) <= EXACT_SHIFT_ARCS:
+        if lot_model == "auto" and best is not None and lot_arcs <= EXACT_SHIFT_ARCS:
             # a schedule of every lot is known: the exact lot model may prove it or better it
             shifted = EXACT_SHIFT
             share -= shifted
@@ -417,7 +418,7 @@ def plan_schedule(
         stop = min(guard, started + wall * LOT_MODEL_GUARD) if improve_follows else guard
         left = stop - time.perf_counter()
         # building the exact model is counted too: a charge per circuit arc (see lot_model)
-        arcs = arc_count(instance) if exact else 0
+        arcs = lot_arcs if exact else 0
         lot_work = share * DETERMINISTIC_PER_SECOND - arcs * BUILD_CHARGE_PER_ARC
         if forced:
             lot_work = max(lot_work, MIN_WORK)
