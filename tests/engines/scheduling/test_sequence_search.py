@@ -6,7 +6,12 @@ is."""
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 import time
+from functools import partial
+from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
@@ -14,6 +19,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from genofab.engines.scheduling.order_search import score
+from genofab.engines.scheduling.other_process import Done, Pending
 from genofab.engines.scheduling.rules import earliest_due_date
 from genofab.engines.scheduling.sequence_search import (
     LOT_WORK,
@@ -30,6 +36,7 @@ from genofab.engines.scheduling.timetable import assess
 from tests.schedule_plans import benchmark_data, instance_of, two_stage_data
 
 FAR = 600.0  # a wall-clock guard that never trips in these tests
+ROOT = Path(__file__).resolve().parents[3]
 
 
 def test_the_shape_is_the_changeover_rooms_every_lot_visits_once() -> None:
@@ -235,3 +242,56 @@ def test_two_chains_keep_the_better_of_two_seeds(seed: int) -> None:
     better = alone[0] if alone[0].score <= alone[1].score else alone[1]
     assert both.score == min(alone[0].score, alone[1].score)
     assert both.timetable == better.timetable
+
+
+def _two_chains_of_seed_5() -> tuple[float, float]:
+    """The two-chain search of the case above (seed 5) and the better chain alone."""
+    instance = instance_of(benchmark_data(26, "lateness"))
+    start = earliest_due_date(instance)
+    shape = sequence_shape(instance)
+    assert shape is not None
+    seconds = 400_000 / SEQUENCE_WORK_PER_SECOND
+    deadline = time.perf_counter() + FAR
+    both = _sequence_search(instance, "lateness", start, seconds, deadline, 5, shape, chains=2)
+    second = _sequence_search(
+        instance, "lateness", start, seconds, deadline, 5 + SECOND_CHAIN_SEED, shape
+    )
+    assert both is not None and second is not None
+    return both.score, second.score
+
+
+def test_the_second_chain_runs_from_a_script_without_a_main_guard(tmp_path: Path) -> None:
+    # multiprocessing's spawn would run such a script again in the child and break its
+    # pool; the other process must not depend on the caller's main module
+    script = tmp_path / "unguarded.py"
+    script.write_text(
+        "from tests.engines.scheduling.test_sequence_search import _two_chains_of_seed_5\n"
+        "print(*_two_chains_of_seed_5())\n"
+    )
+    done = subprocess.run(
+        [sys.executable, str(script)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
+    assert done.returncode == 0, done.stderr
+    both, second = (float(word) for word in done.stdout.split())
+    assert both == second  # seed 5: the second chain is the better one (11 < 13)
+
+
+def test_the_second_chain_runs_here_when_no_other_process_can(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(sys, "executable", str(Path("/nonexistent") / "python"))
+    both, second = _two_chains_of_seed_5()
+    assert both == second  # the same result as from the other process, later
+
+
+def test_the_other_process_returns_what_the_call_returns_or_says_it_failed() -> None:
+    deadline = time.perf_counter() + FAR
+    assert Pending(partial(int, "7")).result(deadline) == Done(7)
+    assert Pending(partial(print, "noise")).result(deadline) == Done(None)  # print: stderr
+    assert Pending(partial(int, "seven")).result(deadline) is None  # raised in the child
+    assert Pending(lambda: 7).result(deadline) is None  # cannot be sent

@@ -17,10 +17,8 @@ stage guarded by the wall clock):
 from __future__ import annotations
 
 import math
-import multiprocessing
 import time
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, replace
 from functools import partial
 
@@ -48,6 +46,7 @@ from genofab.engines.scheduling.lot_model import (
     solve_lot_model,
 )
 from genofab.engines.scheduling.order_search import score, search_orders
+from genofab.engines.scheduling.other_process import Pending
 from genofab.engines.scheduling.rules import campaign_order, due_order, earliest_due_date
 from genofab.engines.scheduling.sequence_search import (
     SequenceSearch,
@@ -664,8 +663,9 @@ def _sequence_search(
 ) -> SequenceSearch | None:
     """The sequence search from ``start``, its work what ``seconds`` of time limit buy. With
     two ``chains``, a second search from the same start with another seed runs at the same
-    time in another process (the same work: deterministic too), and the better of the two
-    is kept (the first on a tie, so the result is never worse than one chain's)."""
+    time in another process (the same work: deterministic too; here, after the first, when
+    that process cannot run it), and the better of the two is kept (the first on a tie, so
+    the result is never worse than one chain's)."""
     search = partial(
         search_sequences,
         instance,
@@ -678,11 +678,11 @@ def _sequence_search(
     )
     if chains < 2:
         return search(seed=seed)
-    context = multiprocessing.get_context("spawn")  # no fork of a process with solver threads
-    with ProcessPoolExecutor(max_workers=1, mp_context=context) as pool:
-        other = pool.submit(search, seed=seed + SECOND_CHAIN_SEED)
-        first = search(seed=seed)
-        second = other.result()
+    other = Pending(partial(search, seed=seed + SECOND_CHAIN_SEED))
+    first = search(seed=seed)
+    done = other.result(deadline)
+    # when the other process could not start or failed: the same chain here, after the first
+    second = done.value if done is not None else search(seed=seed + SECOND_CHAIN_SEED)
     if first is None or second is None or first.score <= second.score:
         return first
     return second
