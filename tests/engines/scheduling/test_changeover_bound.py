@@ -8,6 +8,8 @@ from __future__ import annotations
 import itertools
 import subprocess
 import sys
+import time
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +19,7 @@ from hypothesis import strategies as st
 from ortools.sat.python import cp_model
 from scipy.optimize import Bounds, LinearConstraint, milp
 
+from genofab.engines.scheduling import solve
 from genofab.engines.scheduling.campaign import arc_flow, stages
 from genofab.engines.scheduling.cut_bound import (
     NotLinearError,
@@ -25,6 +28,7 @@ from genofab.engines.scheduling.cut_bound import (
     whole_bound,
 )
 from genofab.engines.scheduling.instance import Instance
+from genofab.engines.scheduling.rules import earliest_due_date
 from tests.property.test_schedule_invariants import plans
 from tests.schedule_plans import instance_of
 
@@ -188,3 +192,58 @@ def test_a_dual_bound_is_rounded_up_to_whole_lot_steps_past_tolerances_only() ->
     assert whole_bound(1500.0009) == 1500  # relative to the bound's size
     assert whole_bound(1500.01) == 1501
     assert whole_bound(-0.3) == 0
+
+
+def test_highs_root_beside_the_next_stages_bounds_as_it_does_here(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # with two workers the root runs in another process while the order search goes on;
+    # its bound and its place among the runs are those it has when run in the campaign level
+    monkeypatch.setattr(solve, "MAX_FLOW_ARCS", 0)  # the cut model, as on large stages
+    instance = instance_of(two_products())
+    outcomes = {}
+    for workers in (1, 2):
+        solution = solve.plan_schedule(
+            instance, "lateness", time_limit=solve.HIGHS_FROM, workers=workers
+        )
+        outcomes[workers] = (
+            solution.value,
+            solution.bound,
+            solution.status,
+            [(run.model, run.bound) for run in solution.runs],
+        )
+    assert outcomes[1] == outcomes[2]
+    value, bound, status, runs = outcomes[2]
+    assert (value, bound, status) == (3, 3, "optimal")
+    assert [model.split("(")[-1] for model, _ in runs[:2]] == [
+        "changeovers counted; CP-SAT)",
+        "changeovers counted; HiGHS root node and cuts)",
+    ]
+    assert runs[1][1] == 3
+
+
+def test_with_two_workers_the_root_runs_in_another_process(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(solve, "MAX_FLOW_ARCS", 0)
+    instance = instance_of(two_products())
+    hint, deadline = earliest_due_date(instance), time.perf_counter() + 60.0
+    level = {
+        workers: solve._campaign_level(
+            instance,
+            "lateness",
+            stages(instance),
+            0.0,
+            hint,
+            deadline,
+            0,
+            3.0,
+            solve.HIGHS_FROM,
+            workers,
+        )
+        for workers in (1, 2)
+    }
+    assert level[1].rooted is None and len(level[1].runs) == 2  # CP-SAT's cut, then HiGHS
+    assert level[2].rooted is not None and len(level[2].runs) == 1  # HiGHS elsewhere
+    run = level[2].rooted.result(time.perf_counter() + 60.0)
+    assert run.bound == 3 and run == replace(level[1].runs[-1], seconds=run.seconds)

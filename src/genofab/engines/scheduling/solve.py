@@ -46,7 +46,7 @@ from genofab.engines.scheduling.lot_model import (
     solve_lot_model,
 )
 from genofab.engines.scheduling.order_search import score, search_orders
-from genofab.engines.scheduling.other_process import Pending
+from genofab.engines.scheduling.other_process import Beside
 from genofab.engines.scheduling.rules import campaign_order, due_order, earliest_due_date
 from genofab.engines.scheduling.sequence_search import (
     SequenceSearch,
@@ -271,6 +271,8 @@ def plan_schedule(
 
     report("rule-based schedules")
     campaign: CampaignPlan | None = None
+    rooted: Beside[SolverRun] | None = None  # HiGHS's root, running beside the order search
+    rooted_at = 0
     proven_infeasible = False
     found = stages(instance)
     if found and campaign_level:
@@ -286,8 +288,10 @@ def plan_schedule(
             seed,
             time_limit * CAMPAIGN_SHARE * DETERMINISTIC_PER_SECOND,
             time_limit,
+            workers,
         )
         runs += level.runs
+        rooted, rooted_at = level.rooted, len(runs)
         bound, campaign = _profit_bound(instance, objective, level.bound), level.plan
         proven_infeasible = level.infeasible
         if level.aggregated is not None:
@@ -331,6 +335,13 @@ def plan_schedule(
         consider(searched.timetable, "order search (simulated annealing)")
         report("order search")
         closed = best is not None and _closed(objective, best[1], bound)
+    if rooted is not None:
+        highs = rooted.result(guard)
+        runs.insert(rooted_at, highs)  # where it would be, had it run in the campaign level
+        if highs.bound is not None:
+            bound = _tighter(objective, bound, highs.bound)
+            closed = best is not None and _closed(objective, best[1], bound)
+            report("cut bound (HiGHS)")
     shape = sequence_shape(instance) if search and objective not in MONEY_OBJECTIVES else None
     lot_arcs = arc_count(instance)  # the lot model's size
     exact = lot_arcs <= MAX_ARCS
@@ -536,6 +547,8 @@ class _CampaignLevel:
     aggregated: Timetable | None
     infeasible: bool
     runs: tuple[SolverRun, ...]
+    #: HiGHS's root on the cut model, running in another process beside the next stages
+    rooted: Beside[SolverRun] | None = None
 
 
 def _campaign_level(
@@ -548,9 +561,12 @@ def _campaign_level(
     seed: int,
     work: float,
     time_limit: float,
+    workers: int,
 ) -> _CampaignLevel:
     """Aggregate bounds (makespan), then the arc-flow model of the busiest stage small enough
-    to build, seeded with the best schedule so far; its plan decoded into lots."""
+    to build, seeded with the best schedule so far; its plan decoded into lots. With two
+    ``workers``, HiGHS's root on the cut model runs in another process (``rooted``: its
+    result is taken after the order search, which runs beside it)."""
     runs: list[SolverRun] = []
     infeasible = False
     aggregated: Timetable | None = None
@@ -581,6 +597,21 @@ def _campaign_level(
         size = flow_arcs(instance, stage)
         if size > MAX_FLOW_ARCS and objective == "lateness":
             until = int(instance.horizon * TRUNCATED_ARCS / size)
+            arcs = min(MAX_CUT_ARCS, max(TRUNCATED_ARCS, CUT_ARCS_PER_SECOND * time_limit))
+            rooted_until = int(instance.horizon * arcs / size) if time_limit >= HIGHS_FROM else 0
+            rooted = None
+            if rooted_until > 0 and workers >= 2:
+                left = min(deadline - time.perf_counter(), HIGHS_GUARD * time_limit)
+                rooted = Beside(
+                    partial(
+                        cut_bound,
+                        instance,
+                        stage,
+                        rooted_until,
+                        nodes=CUT_NODES,
+                        time_limit=max(left, 0.05),
+                    )
+                )
             if until > 0:
                 cut = arc_flow(
                     instance,
@@ -603,20 +634,20 @@ def _campaign_level(
                 )
                 if cut.run.bound is not None:
                     bound = _tighter(objective, bound, cut.run.bound)
-            arcs = min(MAX_CUT_ARCS, max(TRUNCATED_ARCS, CUT_ARCS_PER_SECOND * time_limit))
-            rooted_until = int(instance.horizon * arcs / size) if time_limit >= HIGHS_FROM else 0
-            if rooted_until > 0:
+            if rooted_until > 0 and rooted is None:
                 left = min(deadline - time.perf_counter(), HIGHS_GUARD * time_limit)
-                rooted = cut_bound(
+                here = cut_bound(
                     instance, stage, rooted_until, nodes=CUT_NODES, time_limit=max(left, 0.05)
                 )
-                runs.append(rooted)
-                if rooted.bound is not None:
-                    bound = _tighter(objective, bound, rooted.bound)
+                runs.append(here)
+                if here.bound is not None:
+                    bound = _tighter(objective, bound, here.bound)
             if until > 0 or rooted_until > 0:
                 # the busiest stage's cut bound is the campaign level's answer: a later,
                 # less busy stage would bound less and take the work the searches need
-                return _CampaignLevel(bound, None, None, aggregated, infeasible, tuple(runs))
+                return _CampaignLevel(
+                    bound, None, None, aggregated, infeasible, tuple(runs), rooted
+                )
         if size > MAX_FLOW_ARCS:
             runs.append(
                 SolverRun(
@@ -678,11 +709,9 @@ def _sequence_search(
     )
     if chains < 2:
         return search(seed=seed)
-    other = Pending(partial(search, seed=seed + SECOND_CHAIN_SEED))
+    other = Beside(partial(search, seed=seed + SECOND_CHAIN_SEED))
     first = search(seed=seed)
-    done = other.result(deadline)
-    # when the other process could not start or failed: the same chain here, after the first
-    second = done.value if done is not None else search(seed=seed + SECOND_CHAIN_SEED)
+    second = other.result(deadline)
     if first is None or second is None or first.score <= second.score:
         return first
     return second
