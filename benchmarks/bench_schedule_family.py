@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import platform
+import resource
 import time
 from pathlib import Path
 from typing import Any
@@ -112,6 +113,13 @@ def timed_schedule(
         rooms_search=rooms_search,
     )
     return result, time.perf_counter() - wall, time.process_time() - cpu
+
+
+def children_cpu() -> float:
+    """CPU seconds of this process's finished children so far: the other processes a
+    schedule runs (the second search chain, HiGHS's root), which it waits for."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def measured_plans(
