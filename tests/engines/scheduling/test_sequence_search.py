@@ -19,7 +19,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from genofab.engines.scheduling.order_search import score
-from genofab.engines.scheduling.other_process import Done, Pending
+from genofab.engines.scheduling.other_process import GRACE, Done, Pending
 from genofab.engines.scheduling.rules import earliest_due_date
 from genofab.engines.scheduling.sequence_search import (
     LOT_WORK,
@@ -295,3 +295,11 @@ def test_the_other_process_returns_what_the_call_returns_or_says_it_failed() -> 
     assert Pending(partial(print, "noise")).result(deadline) == Done(None)  # print: stderr
     assert Pending(partial(int, "seven")).result(deadline) is None  # raised in the child
     assert Pending(lambda: 7).result(deadline) is None  # cannot be sent
+
+
+def test_a_call_past_its_deadline_is_stopped_and_given_up() -> None:
+    pending = Pending(partial(time.sleep, 60.0))
+    began = time.perf_counter()
+    assert pending.result(began - GRACE + 0.5) is None  # waits 0.5 s past the deadline's grace
+    assert time.perf_counter() - began < 30.0
+    assert pending._process is not None and pending._process.poll() is not None  # stopped
