@@ -23,6 +23,7 @@ from genofab.engines.scheduling.other_process import GRACE, Done, Pending
 from genofab.engines.scheduling.rules import earliest_due_date
 from genofab.engines.scheduling.sequence_search import (
     LOT_WORK,
+    SequenceSearch,
     _run,
     search_sequences,
     sequence_shape,
@@ -221,21 +222,27 @@ def test_with_campaign_sizes_it_improves_the_floor_and_keeps_the_sizes() -> None
         assert 2 <= len(members) <= 6
 
 
-@pytest.mark.parametrize("seed", [5, 4])  # 5: the second chain is better (11 < 13); 4: the first
-def test_two_chains_keep_the_better_of_two_seeds(seed: int) -> None:
-    # the second chain runs in another process with another seed and the same work; the
-    # result is the better one, the first chain's on a tie, so never worse than one chain
+def _chains(seed: int, *seeds: int, chains: int = 1) -> list[SequenceSearch | None]:
+    """The sequence search of the four-suite benchmark (lateness, from its earliest-due-date
+    schedule, 400,000 units of work) with ``chains`` chains, from each of ``seeds``."""
     instance = instance_of(benchmark_data(26, "lateness"))
     start = earliest_due_date(instance)
     shape = sequence_shape(instance)
     assert shape is not None
     seconds = 400_000 / SEQUENCE_WORK_PER_SECOND
     deadline = time.perf_counter() + FAR
-    both = _sequence_search(instance, "lateness", start, seconds, deadline, seed, shape, chains=2)
-    alone = [
-        _sequence_search(instance, "lateness", start, seconds, deadline, one, shape)
-        for one in (seed, seed + SECOND_CHAIN_SEED)
+    return [
+        _sequence_search(instance, "lateness", start, seconds, deadline, one, shape, chains)
+        for one in (seed, *seeds)
     ]
+
+
+@pytest.mark.parametrize("seed", [5, 4])  # 5: the second chain is better (11 < 13); 4: the first
+def test_two_chains_keep_the_better_of_two_seeds(seed: int) -> None:
+    # the second chain runs in another process with another seed and the same work; the
+    # result is the better one, the first chain's on a tie, so never worse than one chain
+    (both,) = _chains(seed, chains=2)
+    alone = _chains(seed, seed + SECOND_CHAIN_SEED)
     assert alone[0] is not None and alone[1] is not None
     assert alone[0].score != alone[1].score  # the case tells the chains apart
     assert both is not None and alone[0] is not None and alone[1] is not None
@@ -246,16 +253,8 @@ def test_two_chains_keep_the_better_of_two_seeds(seed: int) -> None:
 
 def _two_chains_of_seed_5() -> tuple[float, float]:
     """The two-chain search of the case above (seed 5) and the better chain alone."""
-    instance = instance_of(benchmark_data(26, "lateness"))
-    start = earliest_due_date(instance)
-    shape = sequence_shape(instance)
-    assert shape is not None
-    seconds = 400_000 / SEQUENCE_WORK_PER_SECOND
-    deadline = time.perf_counter() + FAR
-    both = _sequence_search(instance, "lateness", start, seconds, deadline, 5, shape, chains=2)
-    second = _sequence_search(
-        instance, "lateness", start, seconds, deadline, 5 + SECOND_CHAIN_SEED, shape
-    )
+    (both,) = _chains(5, chains=2)
+    (second,) = _chains(5 + SECOND_CHAIN_SEED)
     assert both is not None and second is not None
     return both.score, second.score
 
