@@ -2,5 +2,5 @@
 
 from genofab.views.cli import main
 
-if __name__ == "__main__":  # not again in a process the scheduler starts (spawn)
+if __name__ == "__main__":  # not when imported (e.g. by a multiprocessing child)
     main()

@@ -88,21 +88,18 @@ class Pending(Generic[T]):
 
 
 class Beside(Generic[T]):
-    """A call made in another process while the caller goes on (``elsewhere``), or here when
-    its result is asked for: when not ``elsewhere``, or when the other process failed."""
+    """A call made in another process while the caller goes on; made here when its result
+    is asked for if the other process failed."""
 
-    def __init__(self, call: Callable[[], T], *, elsewhere: bool = True) -> None:
+    def __init__(self, call: Callable[[], T]) -> None:
         self._call = call
-        self._pending = Pending(call) if elsewhere else None
+        self._pending = Pending(call)
 
     def result(self, deadline: float) -> T:
         """The call's result (waiting for the other process until ``GRACE`` seconds after
         ``deadline``, a ``time.perf_counter`` time, before making the call here)."""
-        if self._pending is not None:
-            done = self._pending.result(deadline)
-            if done is not None:
-                return done.value
-        return self._call()
+        done = self._pending.result(deadline)
+        return done.value if done is not None else self._call()
 
 
 def _environment() -> dict[str, str]:

@@ -599,19 +599,9 @@ def _campaign_level(
             until = int(instance.horizon * TRUNCATED_ARCS / size)
             arcs = min(MAX_CUT_ARCS, max(TRUNCATED_ARCS, CUT_ARCS_PER_SECOND * time_limit))
             rooted_until = int(instance.horizon * arcs / size) if time_limit >= HIGHS_FROM else 0
-            rooted = None
-            if rooted_until > 0 and workers >= 2:
-                left = min(deadline - time.perf_counter(), HIGHS_GUARD * time_limit)
-                rooted = Beside(
-                    partial(
-                        cut_bound,
-                        instance,
-                        stage,
-                        rooted_until,
-                        nodes=CUT_NODES,
-                        time_limit=max(left, 0.05),
-                    )
-                )
+            # HiGHS's root on that cut, its guard counted from when it is made
+            root = partial(_highs_root, instance, stage, rooted_until, deadline, time_limit)
+            rooted = Beside(root) if rooted_until > 0 and workers >= 2 else None
             if until > 0:
                 cut = arc_flow(
                     instance,
@@ -635,10 +625,7 @@ def _campaign_level(
                 if cut.run.bound is not None:
                     bound = _tighter(objective, bound, cut.run.bound)
             if rooted_until > 0 and rooted is None:
-                left = min(deadline - time.perf_counter(), HIGHS_GUARD * time_limit)
-                here = cut_bound(
-                    instance, stage, rooted_until, nodes=CUT_NODES, time_limit=max(left, 0.05)
-                )
+                here = root()
                 runs.append(here)
                 if here.bound is not None:
                     bound = _tighter(objective, bound, here.bound)
@@ -680,6 +667,15 @@ def _campaign_level(
         decoded = decode(instance, stage, plan) if plan.sequences else None
         return _CampaignLevel(bound, plan, decoded, aggregated, infeasible, tuple(runs))
     return _CampaignLevel(bound, None, None, aggregated, infeasible, tuple(runs))
+
+
+def _highs_root(
+    instance: Instance, stage: Stage, until: int, deadline: float, time_limit: float
+) -> SolverRun:
+    """HiGHS's root on the cut model of ``stage`` up to ``until``, guarded by a share of the
+    time limit or the campaign level's ``deadline``, whichever comes first from now."""
+    left = min(deadline - time.perf_counter(), HIGHS_GUARD * time_limit)
+    return cut_bound(instance, stage, until, nodes=CUT_NODES, time_limit=max(left, 0.05))
 
 
 def _sequence_search(
