@@ -213,7 +213,9 @@ class DeliveryRow(Result):
 class SolverRunRow(Result):
     """One model solved on the way: status, objective, bound and time. ``guarded``: the
     wall-clock guard, not the work the time limit counts, ended it (its result then depends
-    on the machine's speed and load)."""
+    on the machine's speed and load). ``note``: what else its reader should know of how it
+    ran, e.g. that a part meant for another process was made in this one, and why (empty when
+    nothing)."""
 
     model: str
     status: str
@@ -223,6 +225,7 @@ class SolverRunRow(Result):
     time_limit: float
     variables: int
     guarded: bool = False
+    note: str = ""
 
 
 class Spread(Result):

@@ -29,6 +29,8 @@ from genofab.engines.scheduling.cut_bound import (
 )
 from genofab.engines.scheduling.instance import Instance
 from genofab.engines.scheduling.rules import earliest_due_date
+from genofab.engines.scheduling.run import schedule_plan
+from genofab.model.plan import Plan
 from tests.property.test_schedule_invariants import plans
 from tests.schedule_plans import instance_of
 
@@ -247,3 +249,23 @@ def test_with_two_workers_the_root_runs_in_another_process(
     assert level[2].rooted is not None and len(level[2].runs) == 1  # HiGHS elsewhere
     run = level[2].rooted.result(time.perf_counter() + 60.0)
     assert run.bound == 3 and run == replace(level[1].runs[-1], seconds=run.seconds)
+
+
+def test_a_root_made_here_instead_of_elsewhere_says_why_and_bounds_the_same(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # no other process can start: the root is made in this process after the order search,
+    # with the same bound, and the run says so in the JSON and on the console's solver line
+    monkeypatch.setattr(solve, "MAX_FLOW_ARCS", 0)
+    plan = Plan.model_validate(two_products())
+    elsewhere = schedule_plan(plan, "lateness", time_limit=solve.HIGHS_FROM, rooms_search=False)
+    monkeypatch.setattr(sys, "executable", str(Path("/nonexistent") / "python"))
+    here = schedule_plan(plan, "lateness", time_limit=solve.HIGHS_FROM, rooms_search=False)
+    (root,) = [run for run in here.runs if "HiGHS" in run.model]
+    assert root.note.startswith("made in this process: another process could not start (")
+    assert "/nonexistent/python" in root.note
+    assert f"({root.note})" in here.solver
+    assert here.model_dump(mode="json")["runs"][1]["note"] == root.note
+    assert [run.note for run in elsewhere.runs] == [""] * len(elsewhere.runs)
+    assert (here.objective_value, here.bound, here.status) == (3, 3, "optimal")
+    assert [(r.model, r.bound) for r in here.runs] == [(r.model, r.bound) for r in elsewhere.runs]

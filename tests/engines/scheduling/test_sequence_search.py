@@ -19,7 +19,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from genofab.engines.scheduling.order_search import score
-from genofab.engines.scheduling.other_process import GRACE, Done, Pending
+from genofab.engines.scheduling.other_process import GRACE, Beside, Done, Pending
 from genofab.engines.scheduling.rules import earliest_due_date
 from genofab.engines.scheduling.sequence_search import (
     LOT_WORK,
@@ -283,22 +283,60 @@ def test_the_second_chain_runs_from_a_script_without_a_main_guard(tmp_path: Path
 def test_the_second_chain_runs_here_when_no_other_process_can(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    (elsewhere,) = _chains(5, chains=2)
+    assert elsewhere is not None and elsewhere.note == ""
     monkeypatch.setattr(sys, "executable", str(Path("/nonexistent") / "python"))
     both, second = _two_chains_of_seed_5()
     assert both == second  # the same result as from the other process, later
+    (here,) = _chains(5, chains=2)
+    assert here is not None and here.timetable == elsewhere.timetable
+    assert here.note.startswith(
+        "second chain made in this process: another process could not start ("
+    )
 
 
 def test_the_other_process_returns_what_the_call_returns_or_says_it_failed() -> None:
     deadline = time.perf_counter() + FAR
-    assert Pending(partial(int, "7")).result(deadline) == Done(7)
+    pending = Pending(partial(int, "7"))
+    assert pending.result(deadline) == Done(7) and pending.failure is None
     assert Pending(partial(print, "noise")).result(deadline) == Done(None)  # print: stderr
-    assert Pending(partial(int, "seven")).result(deadline) is None  # raised in the child
-    assert Pending(lambda: 7).result(deadline) is None  # cannot be sent
+    raised = Pending(partial(int, "seven"))
+    assert raised.result(deadline) is None  # raised in the child: its last line says why
+    assert raised.failure == (
+        "the other process exited with status 1:"
+        " ValueError: invalid literal for int() with base 10: 'seven'"
+    )
+    unsent = Pending(lambda: 7)
+    assert unsent.result(deadline) is None
+    assert unsent.failure is not None
+    assert unsent.failure.startswith("the call could not be sent to another process (")
+
+
+def test_a_call_made_here_after_the_other_process_failed_says_why() -> None:
+    beside = Beside(partial(int, "7"))
+    assert beside.result(time.perf_counter() + FAR) == 7 and beside.fallback is None
+    beside = Beside(partial(max, [3, 4]))
+    beside._pending = Pending(lambda: 7)  # as if sending had failed
+    assert beside.result(time.perf_counter() + FAR) == 4
+    assert beside.fallback is not None
+    assert beside.fallback.startswith(
+        "made in this process: the call could not be sent to another process ("
+    )
+
+
+def test_a_call_let_go_unfinished_stops_its_process() -> None:
+    # e.g. the caller raised between starting it and asking for its result
+    pending = Pending(partial(time.sleep, 60.0))
+    process = pending._process
+    assert process is not None and process.poll() is None
+    del pending
+    assert process.wait(timeout=10.0) != 0  # stopped at once, not after its 60 s
 
 
 def test_a_call_past_its_deadline_is_stopped_and_given_up() -> None:
     pending = Pending(partial(time.sleep, 60.0))
     began = time.perf_counter()
     assert pending.result(began - GRACE + 0.5) is None  # waits 0.5 s past the deadline's grace
+    assert pending.failure == f"the other process had not finished {GRACE:g} s after its deadline"
     assert time.perf_counter() - began < 30.0
     assert pending._process is not None and pending._process.poll() is not None  # stopped

@@ -35,7 +35,8 @@ FRESH = -1
 class SolverRun:
     """What one solver call did: status, objective and bound (in the objective's units), time.
     ``guarded``: the wall-clock guard stopped it before its counted work was done, so its
-    result depends on the machine's speed and load (not only on the plan, seed and limit)."""
+    result depends on the machine's speed and load (not only on the plan, seed and limit).
+    ``note``: what else its reader should know of how it ran (empty when nothing)."""
 
     model: str
     status: str
@@ -45,6 +46,7 @@ class SolverRun:
     time_limit: float
     variables: int = 0
     guarded: bool = False
+    note: str = ""
 
 
 @dataclass(frozen=True)

@@ -82,6 +82,8 @@ class SequenceSearch:
     work: int = 0
     #: the wall-clock guard stopped the search before its counted work was done
     guarded: bool = False
+    #: what else the reader should know of how it ran (empty when nothing)
+    note: str = ""
 
 
 @dataclass(frozen=True)

@@ -337,6 +337,8 @@ def plan_schedule(
         closed = best is not None and _closed(objective, best[1], bound)
     if rooted is not None:
         highs = rooted.result(guard)
+        if rooted.fallback is not None:
+            highs = replace(highs, note=rooted.fallback)
         runs.insert(rooted_at, highs)  # where it would be, had it run in the campaign level
         if highs.bound is not None:
             bound = _tighter(objective, bound, highs.bound)
@@ -376,6 +378,7 @@ def plan_schedule(
                     seconds=0.0,
                     time_limit=time_limit * share,
                     guarded=sequenced.guarded,
+                    note=sequenced.note,
                 )
             )
             consider(sequenced.timetable, "sequence search (simulated annealing)")
@@ -708,9 +711,10 @@ def _sequence_search(
     other = Beside(partial(search, seed=seed + SECOND_CHAIN_SEED))
     first = search(seed=seed)
     second = other.result(deadline)
-    if first is None or second is None or first.score <= second.score:
-        return first
-    return second
+    kept = first if first is None or second is None or first.score <= second.score else second
+    if kept is None or other.fallback is None:
+        return kept
+    return replace(kept, note=f"second chain {other.fallback}")
 
 
 def _profit_bound(instance: Instance, objective: Objective, bound: float) -> float:

@@ -181,6 +181,7 @@ def summarise(
                 time_limit=run.time_limit,
                 variables=run.variables,
                 guarded=run.guarded,
+                note=run.note,
             )
             for run in solution.runs
         ),
@@ -274,7 +275,9 @@ def _solver_line(solution: Solution) -> str:
     if not solution.runs:
         return "rule-based schedule only"
     return "; ".join(
-        f"{run.model}: {run.status}" + (" (stopped by the wall-clock guard)" if run.guarded else "")
+        f"{run.model}: {run.status}"
+        + (" (stopped by the wall-clock guard)" if run.guarded else "")
+        + (f" ({run.note})" if run.note else "")
         for run in solution.runs
     )
 
