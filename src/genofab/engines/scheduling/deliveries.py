@@ -36,7 +36,8 @@ class Ledger:
     step; ``unsold`` lots are made but no demand is left for them; ``unmet`` lists the
     demanded lots no lot serves; ``consumed`` maps each lot that feeds others (a conversion
     between stages) and is used by at least one of them to (its release, the step the last of
-    them starts): it leaves the inventory then, and its own demanded lot is met with no sale."""
+    them starts): it leaves the inventory then, and its own demanded lot is met with no sale;
+    ``stays`` maps each lot made to the steps (from, to) it waits in the inventory."""
 
     delivered: dict[int, tuple[int, int]]
     wasted: dict[int, int]
@@ -52,6 +53,8 @@ class Ledger:
     inventory_violations: tuple[str, ...]
     waste_cost: float = 0.0  # production cost of the wasted lots (in production_cost already)
     consumed: dict[int, tuple[int, int]] = field(default_factory=dict)
+    #: (from, to) of each lot made in the finished-lot inventory, release to leaving
+    stays: dict[int, tuple[int, int]] = field(default_factory=dict)
 
     def late_steps(self, instance: Instance, lot: int) -> int:
         """Steps lot ``lot`` is delivered after the due date it serves (0 if not delivered);
@@ -78,7 +81,7 @@ def keep_ledger(
     wasted: dict[int, int] = {}
     unsold: list[int] = []
     unmet: list[int] = []
-    stays: list[tuple[int, int]] = []  # (from, to) of each lot in the finished-lot inventory
+    stays: dict[int, tuple[int, int]] = {}  # (from, to) of each lot in the inventory
     sales = backlog = unmet_cost = 0.0
     fed_by = feeds(instance)
     consumed, feed_violations = _consumed(
@@ -93,12 +96,12 @@ def keep_ledger(
         released = completion[lot]
         backlog += wanted.penalty_per_step * max(0, released - wanted.due)
         if lot in consumed:
-            stays.append(consumed[lot])
+            stays[lot] = consumed[lot]
             continue
         unsold.append(lot)  # made, but none of the lots it feeds is
         expires = instance.products[wanted.product].expiry(last_start.get(lot, released))
         end = instance.horizon if expires is None else min(expires, instance.horizon)
-        stays.append((released, max(released, end)))
+        stays[lot] = (released, max(released, end))
     for product, spec in enumerate(instance.products):
         demanded = tuple(lot for lot in instance.lots_of(product) if lot.index not in fed_by)
         made = sorted(
@@ -113,15 +116,15 @@ def keep_ledger(
             if demand is None:
                 unsold.append(lot)
                 end = instance.horizon if expires is None else min(expires, instance.horizon)
-                stays.append((released, max(released, end)))
+                stays[lot] = (released, max(released, end))
                 continue
             delivery = max(released, demand.due)
             if expires is not None and delivery > expires:
                 wasted[lot] = expires
-                stays.append((released, max(released, expires)))
+                stays[lot] = (released, max(released, expires))
                 continue
             delivered[lot] = (demand.index, delivery)
-            stays.append((released, delivery))
+            stays[lot] = (released, delivery)
             sales += demand.value
             backlog += demand.penalty_per_step * (delivery - demand.due)
             demand = next(waiting, None)
@@ -129,8 +132,8 @@ def keep_ledger(
             unmet.append(demand.index)
             unmet_cost += demand.unmet_penalty
             demand = next(waiting, None)
-    lot_steps = sum(end - begin for begin, end in stays)
-    peak, when = _peak(stays)
+    lot_steps = sum(end - begin for begin, end in stays.values())
+    peak, when = _peak(list(stays.values()))
     violations = tuple(feed_violations)
     capacity = instance.inventory_capacity
     if capacity is not None and peak > capacity:
@@ -156,6 +159,7 @@ def keep_ledger(
         inventory_violations=violations,
         waste_cost=sum(cost_of[lot] for lot in wasted),
         consumed=consumed,
+        stays=stays,
     )
 
 

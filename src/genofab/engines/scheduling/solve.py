@@ -38,6 +38,7 @@ from genofab.engines.scheduling.cut_bound import cut_bound
 from genofab.engines.scheduling.delivery_rules import profit_schedules
 from genofab.engines.scheduling.improve import improve
 from genofab.engines.scheduling.instance import Instance, LotSpec
+from genofab.engines.scheduling.leave_out import fit_by_leaving_out
 from genofab.engines.scheduling.lot_model import (
     BUILD_CHARGE_PER_ARC,
     MAX_ARCS,
@@ -228,6 +229,18 @@ def plan_schedule(
     def consider(timetable: Timetable | None, source: str) -> None:
         nonlocal best, partial
         if timetable is None:
+            return
+        if not all_lots:
+            # a lot is optional: a schedule breaking campaign sizes or the inventory's
+            # capacity, or making lots that only cost, is fitted by leaving lots out
+            fitted = fit_by_leaving_out(instance, timetable, inventory=inventory)
+            if fitted is None:
+                return
+            if len(fitted[0].left_out) > len(timetable.left_out):
+                source += ", lots left out to fit"
+            timetable, assessment = fitted
+            if best is None or _better(objective, assessment, best[1]):
+                best = (timetable, assessment, source)
             return
         assessment = assess(instance, timetable, all_lots=all_lots, inventory=inventory)
         if not assessment.feasible:
