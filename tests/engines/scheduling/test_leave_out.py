@@ -164,7 +164,9 @@ def test_under_profit_rules_that_break_the_sizes_or_the_inventory_still_make_lot
     instance = compile_plan(loaded.plan)
     nothing = -sum(lot.unmet_penalty for lot in instance.lots)
     assert nothing == -27_200_000
-    solution = plan_schedule(instance, "profit", time_limit=1, campaign_level=False, search=False)
+    solution = plan_schedule(
+        instance, "profit", time_limit=1, campaign_level=False, lot_model="never", search=False
+    )
     assert solution.timetable is not None and solution.assessment is not None
     assert solution.source.endswith(", lots left out to fit")
     assert assess(instance, solution.timetable, all_lots=False, inventory=True).feasible

@@ -42,14 +42,25 @@ def just_in_time(
     order = due_order(instance)
     dropped = [] if not only_worth else [lot for lot in order if not worth_making(instance, lot)]
     kept = [lot for lot in order if lot not in dropped]
-    not_before = {}
+    not_before = release_targets(instance, dict.fromkeys(kept, lead))
+    timetable = place_lots(instance, kept, switch_penalty=switch_penalty, not_before=not_before)
+    reason = "not made: its sales do not cover its production cost and unmet-demand penalty"
+    return Timetable(
+        timetable.placements, (*timetable.left_out, *((lot, reason) for lot in dropped))
+    )
+
+
+def release_targets(instance: Instance, leads: dict[int, int]) -> dict[int, int]:
+    """The earliest start of each lot of ``leads`` (the lots to make): its due date less its
+    recipe and its lead (steps by which it may be released early). A lot that feeds others
+    (a conversion between stages) is released in time for the first of them, if that is
+    before its own due date; when one of them would start after the feeder expires (as
+    planned), they all start from the feeder's release on."""
     recipe = [sum(phase.duration for phase in product.phases) for product in instance.products]
-    for lot in kept:
+    not_before = {}
+    for lot, lead in leads.items():
         spec = instance.lots[lot]
         not_before[lot] = max(0, spec.due - recipe[spec.product] - lead)
-    # a lot that feeds others (a conversion between stages) is released in time for the
-    # first of them, if that is before its own due date; when one of them would start after
-    # the feeder expires (as planned), they all start from the feeder's release on
     for feeder, fed in feeds(instance).items():
         wanted = [lot for lot in fed if lot in not_before]
         if feeder not in not_before or not wanted:
@@ -62,11 +73,7 @@ def just_in_time(
         if expires is not None and max(not_before[lot] for lot in wanted) > expires:
             for lot in wanted:
                 not_before[lot] = min(not_before[lot], released)
-    timetable = place_lots(instance, kept, switch_penalty=switch_penalty, not_before=not_before)
-    reason = "not made: its sales do not cover its production cost and unmet-demand penalty"
-    return Timetable(
-        timetable.placements, (*timetable.left_out, *((lot, reason) for lot in dropped))
-    )
+    return not_before
 
 
 def profit_schedules(instance: Instance) -> dict[str, Timetable]:

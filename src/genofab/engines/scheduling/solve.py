@@ -36,6 +36,7 @@ from genofab.engines.scheduling.campaign import (
 from genofab.engines.scheduling.campaign_rules import campaign_sized, has_campaign_sizes
 from genofab.engines.scheduling.cut_bound import cut_bound
 from genofab.engines.scheduling.delivery_rules import profit_schedules
+from genofab.engines.scheduling.delivery_search import search_deliveries
 from genofab.engines.scheduling.improve import improve
 from genofab.engines.scheduling.instance import Instance, LotSpec
 from genofab.engines.scheduling.leave_out import fit_by_leaving_out
@@ -144,6 +145,13 @@ REPAIR_SHARE = 0.15
 #: 1 and 2. Below it, starting the process would cost more than the chain brings.
 SECOND_CHAIN_FROM = 15.0
 SECOND_CHAIN_SEED = 7_919
+#: Share of the time limit for the delivery search (margin and profit: which lots are made,
+#: in what order, how early), its counted work per second of that share (lot phases
+#: decoded), and the share after which it stops whatever its work when the lot model
+#: follows (a guard).
+DELIVERY_SHARE = 0.35
+DELIVERY_WORK_PER_SECOND = 25_000
+DELIVERY_GUARD = 0.7
 #: Moves the sequence search may make at most (its counted work ends it first).
 MAX_MOVES = 100_000_000
 #: Share of the time limit after which the sequence search stops whatever its work, when the
@@ -334,15 +342,13 @@ def plan_schedule(
         )
         work_left -= time_limit * order_share
         runs.append(
-            SolverRun(
-                model=f"order search (simulated annealing over the rule-based order),"
+            _search_run(
+                f"order search (simulated annealing over the rule-based order),"
                 f" {searched.decoded} orders decoded",
+                time_limit * order_share,
+                searched.guarded,
                 status="feasible" if not searched.timetable.left_out else "partial",
                 objective=None if searched.timetable.left_out else searched.value,
-                bound=None,
-                seconds=0.0,
-                time_limit=time_limit * order_share,
-                guarded=searched.guarded,
             )
         )
         consider(searched.timetable, "order search (simulated annealing)")
@@ -357,11 +363,33 @@ def plan_schedule(
             bound = _tighter(objective, bound, highs.bound)
             closed = best is not None and _closed(objective, best[1], bound)
             report("cut bound (HiGHS)")
-    shape = sequence_shape(instance) if search and objective not in MONEY_OBJECTIVES else None
     lot_arcs = arc_count(instance)  # the lot model's size
     exact = lot_arcs <= MAX_ARCS
-    # the sequence searches keep time for the lot model only when it is to run after them
+    # the searches keep time for the lot model only when it is to run after them
     lot_model_follows = lot_model == "always" or (lot_model == "auto" and exact)
+    if search and objective in MONEY_OBJECTIVES and not closed:
+        delivered = search_deliveries(
+            instance,
+            objective,
+            work=int(time_limit * DELIVERY_SHARE * DELIVERY_WORK_PER_SECOND),
+            deadline=min(guard, started + wall * DELIVERY_GUARD) if lot_model_follows else guard,
+            seed=seed,
+        )
+        work_left -= time_limit * DELIVERY_SHARE
+        if delivered is not None:
+            runs.append(
+                _search_run(
+                    "delivery search (simulated annealing over which lots are made,"
+                    f" their order and how early), {delivered.decoded:,} schedules decoded",
+                    time_limit * DELIVERY_SHARE,
+                    delivered.guarded,
+                    objective=delivered.value,
+                )
+            )
+            consider(delivered.timetable, "delivery search (simulated annealing)")
+            report("delivery search")
+            closed = best is not None and _closed(objective, best[1], bound)
+    shape = sequence_shape(instance) if search and objective not in MONEY_OBJECTIVES else None
     sequence_stop = min(guard, started + wall * SEQUENCE_GUARD) if lot_model_follows else guard
     shifted = 0.0  # work the sequence search leaves to the lot model
     if shape is not None and (best is None or not _closed(objective, best[1], bound)):
@@ -382,15 +410,12 @@ def plan_schedule(
         if sequenced is not None:
             work_left -= time_limit * share
             runs.append(
-                SolverRun(
-                    model=f"sequence search (simulated annealing over the '{shape.kind}'"
+                _search_run(
+                    f"sequence search (simulated annealing over the '{shape.kind}'"
                     f" rooms' lot sequences), {sequenced.moves:,} moves",
+                    time_limit * share,
+                    sequenced.guarded,
                     status="feasible" if not sequenced.timetable.left_out else "partial",
-                    objective=None,
-                    bound=None,
-                    seconds=0.0,
-                    time_limit=time_limit * share,
-                    guarded=sequenced.guarded,
                     note=sequenced.note,
                 )
             )
@@ -416,15 +441,11 @@ def plan_schedule(
             if found_ is None or found_.timetable.left_out:
                 break
             runs.append(
-                SolverRun(
-                    model=f"sequence search for the {goal} (no schedule of every lot known"
+                _search_run(
+                    f"sequence search for the {goal} (no schedule of every lot known"
                     f" yet), {found_.moves:,} moves",
-                    status="feasible",
-                    objective=None,
-                    bound=None,
-                    seconds=0.0,
-                    time_limit=time_limit * part,
-                    guarded=found_.guarded,
+                    time_limit * part,
+                    found_.guarded,
                 )
             )
             consider(found_.timetable, f"sequence search for the {goal}")
@@ -683,6 +704,28 @@ def _campaign_level(
         decoded = decode(instance, stage, plan) if plan.sequences else None
         return _CampaignLevel(bound, plan, decoded, aggregated, infeasible, tuple(runs))
     return _CampaignLevel(bound, None, None, aggregated, infeasible, tuple(runs))
+
+
+def _search_run(
+    model: str,
+    time_limit: float,
+    guarded: bool,
+    *,
+    status: str = "feasible",
+    objective: float | None = None,
+    note: str = "",
+) -> SolverRun:
+    """The run of a search (no bound of its own; its time is the pipeline's)."""
+    return SolverRun(
+        model=model,
+        status=status,
+        objective=objective,
+        bound=None,
+        seconds=0.0,
+        time_limit=time_limit,
+        guarded=guarded,
+        note=note,
+    )
 
 
 def _highs_root(

@@ -1,0 +1,152 @@
+"""The delivery search (margin and profit): which lots are made, in what order, how early.
+Worked by hand on one suite; its work is counted, so it repeats; on a medium profit plan it
+improves on every rule-based schedule."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+from ruamel.yaml import YAML
+
+from genofab.engines.scheduling.delivery_search import _Decoder, _State, search_deliveries
+from genofab.engines.scheduling.instance import compile_plan
+from genofab.engines.scheduling.solve import plan_schedule
+from genofab.engines.scheduling.timetable import assess
+from genofab.io.plan_file import load_plan
+from tests.schedule_plans import instance_of
+
+PLANS = Path(__file__).parent / "plans"
+FAR = 600.0  # a wall-clock guard that never trips in these tests
+
+
+def two_rush_orders() -> dict[str, Any]:
+    """One suite; a takes 3 weeks, b 2; one lot of each due at week 3, each sells for 100
+    and costs 10 to make; a lot of a late costs 1 a day, one of b 10 a day."""
+    return {
+        "format": "genofab-plan/1",
+        "name": "two rush orders",
+        "objective": "profit",
+        "time_step": "1 wk",
+        "horizon": "10 wk",
+        "products": [
+            {
+                "name": name,
+                "phases": [{"name": "make", "room": "suite", "duration": f"{weeks} wk"}],
+                "cost_per_lot": "10 EUR/lot",
+            }
+            for name, weeks in (("a", 3), ("b", 2))
+        ],
+        "rooms": [{"name": "suite"}],
+        "demands": [
+            {
+                "sponsor": "s",
+                "product": name,
+                "lots": 1,
+                "due": "3 wk",
+                "value_per_lot": "100 EUR/lot",
+                "lateness_penalty": f"{penalty} EUR/lot/d",
+            }
+            for name, penalty in (("a", 1), ("b", 10))
+        ],
+    }
+
+
+def test_it_finds_the_order_no_rule_tries_worked_by_hand() -> None:
+    # every rule places a first (earliest due date then product; longest recipe first): b
+    # is 2 weeks late, 140; b first is on time and a 2 weeks late, 14. Profit: 200 sales, 20
+    # to make, then 140 or 14 of backlog
+    instance = instance_of(two_rush_orders())
+    rules = plan_schedule(
+        instance, "profit", time_limit=1, campaign_level=False, lot_model="never", search=False
+    )
+    assert rules.value == 200 - 20 - 140
+    found = search_deliveries(instance, "profit", work=2_000, deadline=time.perf_counter() + FAR)
+    assert found is not None
+    assert found.start_value == 40 and found.value == 200 - 20 - 14
+    starts = {p.lot: (p.start, p.end) for p in found.timetable.placements}
+    assert starts == {0: (2, 5), 1: (0, 2)}  # a after b
+    assert found.assessment == assess(instance, found.timetable, all_lots=False, inventory=True)
+    # the pipeline takes it (the campaign level and the lot model find it too: left out here)
+    solution = plan_schedule(
+        instance, "profit", time_limit=1, campaign_level=False, lot_model="never"
+    )
+    assert solution.value == 166 and solution.source == "delivery search (simulated annealing)"
+    assert any(run.model.startswith("delivery search") for run in solution.runs)
+
+
+def test_a_lot_that_only_loses_money_is_left_out_with_the_reason() -> None:
+    # b's backlog (10 a day, 14 days) exceeds what it earns (100 - 10) once a goes first, and
+    # a's lateness costs more if b goes first: with a's penalty raised to 20 a day, the best
+    # is a on time and b not made (its demand carries no unmet penalty)
+    data = two_rush_orders()
+    data["demands"][0]["lateness_penalty"] = "20 EUR/lot/d"
+    instance = instance_of(data)
+    found = search_deliveries(instance, "margin", work=2_000, deadline=time.perf_counter() + FAR)
+    assert found is not None
+    # a first then b: 200 - 20 - 140 = 40; b first then a: 200 - 20 - 280; a alone: 90
+    assert found.value == 90
+    assert found.timetable.left_out == ((1, "not made: the margin is higher without it"),)
+
+
+@pytest.mark.parametrize("objective", ["makespan", "lateness"])
+def test_it_does_not_search_objectives_that_need_every_lot(objective: str) -> None:
+    instance = instance_of(two_rush_orders())
+    assert search_deliveries(instance, objective, work=100, deadline=FAR) is None  # type: ignore[arg-type]
+
+
+def test_the_same_work_and_seed_give_the_same_schedule_and_more_work_no_worse() -> None:
+    instance = compile_plan(load_plan(PLANS / "profit-campaign-sizes.yaml").plan)
+    deadline = time.perf_counter() + FAR
+    first, second = (
+        search_deliveries(instance, "profit", work=20_000, deadline=deadline, seed=3)
+        for _ in range(2)
+    )
+    assert first is not None and second is not None
+    assert first.timetable == second.timetable and first.value == second.value
+    assert first.decoded == second.decoded and not first.guarded
+    # the best of its starts, and never worse than it
+    assert first.value >= first.start_value
+    assert assess(instance, first.timetable, all_lots=False, inventory=True).feasible
+
+
+def test_a_deadline_already_past_stops_it_at_its_start_and_says_so() -> None:
+    instance = instance_of(two_rush_orders())
+    found = search_deliveries(instance, "profit", work=10**9, deadline=0.0)
+    assert found is not None and found.guarded and found.value == found.start_value == 40
+
+
+def test_on_a_medium_profit_plan_it_improves_on_every_rule_based_schedule() -> None:
+    # 68 lots, four products, two suites, two years (the sizes taken out): the rules' best
+    # is 55.9 million; the search's counted work of a 10 s limit goes beyond it
+    data = YAML(typ="safe").load(PLANS / "profit-campaign-sizes.yaml")
+    for product in data["products"]:
+        del product["min_campaign"], product["max_campaign"]
+    instance = instance_of(data)
+    rules = plan_schedule(
+        instance, "profit", time_limit=1, campaign_level=False, lot_model="never", search=False
+    )
+    found = search_deliveries(instance, "profit", work=87_500, deadline=time.perf_counter() + FAR)
+    assert found is not None and rules.value is not None
+    assert found.start_value == rules.value  # its best start is the best rule's schedule
+    assert found.value > rules.value * 1.05
+
+
+def test_each_lot_starts_no_earlier_than_its_due_date_less_its_recipe_and_its_lead() -> None:
+    # a due at week 3 takes 3 weeks, b 2: just in time both start at 0 and 1; a lead of one
+    # level (round(10 wk / 52) = 0, then 1/26: 0, 1/13: 1 week, 1/6: 2, the horizon: 10)
+    # lets b start a week earlier, but only where the suite is free
+    instance = instance_of(two_rush_orders())
+    decode = _Decoder(instance, "profit")
+    assert decode.levels == [0, 1, 2, 10]
+    found = decode(_State((1, 0), frozenset({0, 1}), (0, 0), 0.0))
+    assert found is not None
+    value, timetable, _ = found
+    assert {p.lot: p.start for p in timetable.placements} == {1: 1, 0: 3}
+    assert value == 200 - 20 - 21  # b on time (week 3), a three weeks late (week 6)
+    found = decode(_State((1, 0), frozenset({0, 1}), (0, 1), 0.0))
+    assert found is not None and {p.lot: p.start for p in found[1].placements} == {1: 0, 0: 2}
+    assert found[0] == 200 - 20 - 14  # b a week in stock (free here), a two weeks late (5)
+    assert decode.decoded == 2 and decode.work == 2 * (2 + 1)
