@@ -8,9 +8,9 @@ demand then unmet), so such a schedule is fitted by leaving lots out rather than
 
 - a campaign shorter than its minimum is left out whole, a campaign longer than its maximum
   loses its last lots;
-- at the first step the inventory is over its capacity, the lot waiting there that would
-  stay longest is left out, one at a time (the allocation of lots to due dates is then made
-  again);
+- at the first step the inventory is over its capacity, the lots waiting there that would
+  stay longest are left out, as many as are over it (the allocation of lots to due dates is
+  then made again, and the next step over the capacity found);
 - under profit, a lot made that would be wasted (expires before any delivery) or unsold (no
   demand left for it) only costs: it is left out;
 - a lot fed by a lot left out (a conversion between stages) is left out too.
@@ -81,9 +81,9 @@ def _idle_stock(assessment: Assessment) -> dict[int, str]:
 
 
 def _over_capacity(instance: Instance, assessment: Assessment) -> dict[int, str]:
-    """The lot that would stay longest in the inventory at the first step it is over its
-    capacity (the latest leaving, then the highest index: a rule that does not depend on the
-    order of the ledger)."""
+    """At the first step the inventory is over its capacity, the lots beyond it that would
+    stay there longest (the latest leaving, then the highest index: a rule that does not
+    depend on the order of the ledger)."""
     capacity = instance.inventory_capacity
     stays = assessment.ledger.stays
     if capacity is None or not stays:
@@ -92,11 +92,12 @@ def _over_capacity(instance: Instance, assessment: Assessment) -> dict[int, str]
     for step in steps:
         present = [lot for lot, (begin, end) in stays.items() if begin <= step < end]
         if len(present) > capacity:
-            lot = max(present, key=lambda index: (stays[index][1], index))
-            return {
-                lot: f"not made: the finished-lot inventory would hold more than {capacity}"
-                f" lots at step {step}"
-            }
+            reason = (
+                f"not made: the finished-lot inventory would hold more than {capacity} lots at"
+                f" step {step}"
+            )
+            longest = sorted(present, key=lambda index: (stays[index][1], index), reverse=True)
+            return dict.fromkeys(longest[: len(present) - capacity], reason)
     return {}
 
 
