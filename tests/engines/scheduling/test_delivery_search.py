@@ -11,7 +11,12 @@ from typing import Any
 import pytest
 from ruamel.yaml import YAML
 
-from genofab.engines.scheduling.delivery_search import _Decoder, _State, search_deliveries
+from genofab.engines.scheduling.delivery_search import (
+    _Decoder,
+    _State,
+    search_deliveries,
+    units,
+)
 from genofab.engines.scheduling.instance import compile_plan
 from genofab.engines.scheduling.solve import plan_schedule
 from genofab.engines.scheduling.timetable import assess
@@ -150,3 +155,21 @@ def test_each_lot_starts_no_earlier_than_its_due_date_less_its_recipe_and_its_le
     assert found is not None and {p.lot: p.start for p in found[1].placements} == {1: 0, 0: 2}
     assert found[0] == 200 - 20 - 14  # b a week in stock (free here), a two weeks late (5)
     assert decode.decoded == 2 and decode.work == 2 * (2 + 1)
+
+
+def test_it_decides_a_delivery_or_a_planned_campaign_together() -> None:
+    # a: two lots due at week 3 (one delivery) and one at week 6; b: campaigns of 2 to 3,
+    # five lots (the fewest campaigns, as even as can be: 3 + 2)
+    data = two_rush_orders()
+    data["demands"][0] |= {"lots": 2}
+    data["demands"].append(data["demands"][0] | {"lots": 1, "due": "6 wk"})
+    data["demands"][1] |= {"lots": 5, "due": "8 wk", "spread": "even"}
+    data["products"][1] |= {"min_campaign": 2, "max_campaign": 3}
+    instance = instance_of(data)
+    a = [lot.index for lot in instance.lots if lot.product == 0]
+    b = [lot.index for lot in instance.lots if lot.product == 1]
+    assert [instance.lots[lot].due for lot in a] == [3, 3, 6]
+    assert [instance.lots[lot].due for lot in b] == [2, 4, 5, 7, 8]
+    # by the due date of their first lot: b's first campaign (week 2), a's delivery of two
+    # (week 3), a's lot due at week 6, b's second campaign (week 7)
+    assert units(instance) == [tuple(b[:3]), (a[0], a[1]), (a[2],), tuple(b[3:])]

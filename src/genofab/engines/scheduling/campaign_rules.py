@@ -30,13 +30,13 @@ def has_campaign_sizes(instance: Instance) -> bool:
 
 def campaign_sized(instance: Instance, switch_penalty: float = 0.0) -> Timetable:
     """The lots placed campaign by campaign (see the module)."""
-    chunks = _campaigns(instance)
+    chunks = planned_campaigns(instance)
     dropped: list[tuple[list[int], str]] = []
     not_before: dict[int, int] = {}
     avoid: dict[int, set[tuple[int, int]]] = defaultdict(set)
     # each repair postpones one campaign (to a later step) or leaves campaigns out
     for _ in range(MAX_REPAIRS_PER_CAMPAIGN * max(len(chunks), 1)):
-        timetable = _place(instance, chunks, switch_penalty, not_before, avoid)
+        timetable = place_campaigns(instance, chunks, switch_penalty, not_before, avoid)
         placed = timetable.by_lot()
         broken = [c for c in chunks if len(c) > 1 and 0 < sum(lot in placed for lot in c) < len(c)]
         if broken:
@@ -68,7 +68,7 @@ def campaign_sized(instance: Instance, switch_penalty: float = 0.0) -> Timetable
         # out of repairs: leave out the campaigns still cut or broken until none is (each
         # round leaves out at least one, so this ends)
         while True:
-            timetable = _place(instance, chunks, switch_penalty, not_before, avoid)
+            timetable = place_campaigns(instance, chunks, switch_penalty, not_before, avoid)
             placed = timetable.by_lot()
             bad = [c for c in chunks if len(c) > 1 and 0 < sum(lot in placed for lot in c) < len(c)]
             bad += [c for c in _in_bad_campaigns(instance, chunks, timetable) if c not in bad]
@@ -133,7 +133,9 @@ def _in_bad_campaigns(
     return [c for c in chunks if lots & set(c)]
 
 
-def _campaigns(instance: Instance) -> list[list[int]]:
+def planned_campaigns(instance: Instance) -> list[list[int]]:
+    """Each product's lots split into the fewest campaigns of its sizes, as even as can be
+    (a lot alone for a product without sizes), by the due date of their first lot."""
     chunks: list[list[int]] = []
     for p, spec in enumerate(instance.products):
         own = [lot.index for lot in instance.lots_of(p)]
@@ -151,13 +153,16 @@ def _campaigns(instance: Instance) -> list[list[int]]:
     return [chunk for chunk in chunks if chunk]
 
 
-def _place(
+def place_campaigns(
     instance: Instance,
     chunks: list[list[int]],
     switch_penalty: float,
     not_before: dict[int, int] | None = None,
     avoid: dict[int, set[tuple[int, int]]] | None = None,
 ) -> Timetable:
+    """The campaigns placed in order, each of a product with sizes whole in the sequenced
+    room of each of its phases with the least work so far (not those of ``avoid``), apart
+    from one of the same product before it by the room's turnover."""
     load: dict[tuple[int, int], int] = defaultdict(int)
     fixed: dict[tuple[int, int], tuple[int, int]] = {}
     for chunk in chunks:

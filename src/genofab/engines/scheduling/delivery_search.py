@@ -6,18 +6,23 @@ date, so a schedule is decided by three things the rule-based schedules fix once
 which lots to make (a lot that loses money, or whose room time is better spent on another,
 is left out), the order in which the rule-based scheme places them, and how early each may
 be released (its *lead*: started no earlier than its due date less its recipe and its lead;
-a lead of 0 is just in time). This search perturbs all three, and the weight of a product
-switch: a lot swapped with a near neighbour or moved a few places in the order, a lot made
-or left out, a lot's lead raised or lowered one level (levels 0, 1/52, 1/26, 1/13, 1/6 of
-the horizon and the whole horizon). Each state is decoded by the rule-based scheme
-(:func:`~genofab.engines.scheduling.rules.place_lots`, with the leads as earliest starts),
-fitted by leaving lots out where it breaks campaign sizes or the inventory's capacity
-(:mod:`.leave_out`) and judged by its exact margin or profit
-(:func:`~genofab.engines.scheduling.timetable.assess`). It starts from the best just-in-time
-state (every lot made or those worth making, one lead for all, a few switch weights) and
-returns the best schedule decoded. Its work is
-the lot phases it decodes, so it is deterministic: the same plan, seed and budget give the
-same schedule anywhere; the wall-clock ``deadline`` only guards.
+a lead of 0 is just in time). The search decides these for *units* of lots: a sponsor's
+delivery (a product's lots due on the same date), or, for a product with campaign sizes, a
+planned campaign (its lots split into the fewest campaigns of its sizes, placed whole in one
+room). Grouping so is what made it pay: on the generated 68-lot plan it ended 33 % above the
+rules at the work of a 10 s limit, against 14 % with each lot decided alone. Moves: a unit
+swapped with a near neighbour or moved a few places in the order, a unit made or left out,
+a unit's lead raised or lowered one level (levels 0, 1/52, 1/26, 1/13, 1/6 of the horizon
+and the whole horizon; a unit starts no earlier than its earliest lot may), the weight of a
+product switch moved by ½. Each state is decoded by the campaign rule
+(:func:`~genofab.engines.scheduling.campaign_rules.place_campaigns`, with the leads as
+earliest starts), fitted by leaving lots out where it breaks campaign sizes or the
+inventory's capacity (:mod:`.leave_out`) and judged by its exact margin or profit
+(:func:`~genofab.engines.scheduling.timetable.assess`). It starts from the best
+just-in-time state (every unit made or those worth making, one lead for all, a few switch
+weights) and returns the best schedule decoded. Its work is the lot phases it decodes, so
+it is deterministic: the same plan, seed and budget give the same schedule anywhere; the
+wall-clock ``deadline`` only guards.
 """
 
 from __future__ import annotations
@@ -28,10 +33,11 @@ import random
 import time
 from dataclasses import dataclass
 
+from genofab.engines.scheduling.campaign_rules import place_campaigns, planned_campaigns
 from genofab.engines.scheduling.delivery_rules import release_targets, worth_making
-from genofab.engines.scheduling.instance import Instance
+from genofab.engines.scheduling.instance import Instance, ProductSpec
 from genofab.engines.scheduling.leave_out import fit_by_leaving_out
-from genofab.engines.scheduling.rules import due_order, place_lots
+from genofab.engines.scheduling.rules import due_order
 from genofab.engines.scheduling.timetable import (
     MONEY_OBJECTIVES,
     Assessment,
@@ -71,52 +77,101 @@ class DeliverySearch:
 
 @dataclass(frozen=True)
 class _State:
-    order: tuple[int, ...]
-    made: frozenset[int]
-    leads: tuple[int, ...]  # level of each lot (by lot index)
+    order: tuple[int, ...]  # units (see _Decoder.units), in the order they are placed
+    made: frozenset[int]  # units made
+    leads: tuple[int, ...]  # level of each unit's lead (by unit)
     weight: float
 
 
 class _Decoder:
-    """Decodes states into fitted, assessed schedules and counts the phases decoded."""
+    """Decodes states into fitted, assessed schedules and counts the phases decoded. A state
+    is over *units* (see :func:`units`), placed by the campaign rule in the order of the
+    state (a campaign of a product with sizes whole in one room)."""
 
     def __init__(self, instance: Instance, objective: Objective) -> None:
         self.instance = instance
         self.objective = objective
         self.levels = sorted({round(share * instance.horizon) for share in LEAD_SHARES})
         self.phases = [len(instance.products[lot.product].phases) for lot in instance.lots]
+        self.units = units(instance)
         self.work = 0
         self.decoded = 0
 
     def __call__(self, state: _State) -> tuple[float, Timetable, Assessment] | None:
         instance = self.instance
-        kept = [lot for lot in state.order if self._made(lot, state.made)]
-        making = set(kept)
-        self.work += sum(self.phases[lot] for lot in kept) + 1
+        chosen = {lot for unit in state.made for lot in self.units[unit]}
+        kept = [
+            unit
+            for unit in state.order
+            if unit in state.made and all(self._made(lot, chosen) for lot in self.units[unit])
+        ]
+        lots = [lot for unit in kept for lot in self.units[unit]]
+        self.work += sum(self.phases[lot] for lot in lots) + 1
         self.decoded += 1
-        targets = release_targets(instance, {lot: self.levels[state.leads[lot]] for lot in kept})
-        placed = place_lots(instance, kept, switch_penalty=state.weight, not_before=targets)
-        reason = LEFT_OUT.format(objective=self.objective)
-        chosen = tuple((lot, reason) for lot in state.order if lot not in state.made)
-        chosen += tuple(
-            (lot, f"not made: the lot that feeds it (lot {instance.lots[lot].feeder}) is not made")
-            for lot in state.order
-            if lot in state.made and lot not in making
-        )
-        timetable = Timetable(placed.placements, (*placed.left_out, *chosen))
+        leads = {lot: self.levels[state.leads[unit]] for unit in kept for lot in self.units[unit]}
+        targets = release_targets(instance, leads)
+        for unit in kept:  # a unit starts together: from its earliest lot's start on
+            first = min(targets[lot] for lot in self.units[unit])
+            targets.update(dict.fromkeys(self.units[unit], first))
+        chunks = [list(self.units[unit]) for unit in kept]
+        placed = place_campaigns(instance, chunks, state.weight, targets)
+        making = set(lots)
+        left = [
+            (lot, LEFT_OUT.format(objective=self.objective))
+            for lot in sorted(set(range(len(instance.lots))) - chosen)
+        ]
+        for lot in sorted(chosen - making):
+            feeder = instance.lots[lot].feeder
+            left.append(
+                (lot, f"not made: the lot that feeds it (lot {feeder}) is not made")
+                if not self._made(lot, chosen)
+                else (lot, "not made: its campaign cannot be made whole")
+            )
+        timetable = Timetable(placed.placements, (*placed.left_out, *left))
         fitted = fit_by_leaving_out(instance, timetable, inventory=self.objective == "profit")
         if fitted is None:
             return None
         return fitted[1].objective(self.objective), fitted[0], fitted[1]
 
-    def _made(self, lot: int, made: frozenset[int]) -> bool:
+    def _made(self, lot: int, chosen: set[int]) -> bool:
         """Whether ``lot`` is made: chosen, and so is the lot that feeds it, if any."""
-        while lot in made:
+        while lot in chosen:
             feeder = self.instance.lots[lot].feeder
             if feeder is None:
                 return True
             lot = feeder
         return False
+
+
+def units(instance: Instance) -> list[tuple[int, ...]]:
+    """What the search decides together, by the due date of their first lot (then product):
+    a product's lots with campaign sizes in its planned campaigns (the fewest of its sizes, as
+    even as can be); another product's lots by delivery, those due on the same date (a
+    sponsor's order for that date) together."""
+    found = [
+        tuple(chunk)
+        for chunk in planned_campaigns(instance)
+        if _sized(instance.products[instance.lots[chunk[0]].product])
+    ]
+    free = [
+        lot
+        for lot in due_order(instance)
+        if not _sized(instance.products[instance.lots[lot].product])
+    ]
+    found += [
+        tuple(group)
+        for _, group in itertools.groupby(
+            free, key=lambda lot: (instance.lots[lot].product, instance.lots[lot].due)
+        )
+    ]
+    return sorted(
+        found,
+        key=lambda unit: (instance.lots[unit[0]].due, instance.lots[unit[0]].product, unit[0]),
+    )
+
+
+def _sized(product: ProductSpec) -> bool:
+    return product.min_campaign is not None or product.max_campaign is not None
 
 
 def search_deliveries(
@@ -133,15 +188,17 @@ def search_deliveries(
     if objective not in MONEY_OBJECTIVES or not instance.lots:
         return None
     decode = _Decoder(instance, objective)
-    order = tuple(due_order(instance))
+    order = tuple(range(len(decode.units)))
     everything = frozenset(order)
-    worthy = frozenset(lot for lot in order if worth_making(instance, lot))
+    worthy = frozenset(
+        unit for unit in order if all(worth_making(instance, lot) for lot in decode.units[unit])
+    )
     current: tuple[_State, float] | None = None
     best: tuple[float, Timetable, Assessment] | None = None
     for made, level, weight in itertools.product(
         dict.fromkeys((everything, worthy)), range(len(decode.levels)), START_WEIGHTS
     ):
-        state = _State(order, made, (level,) * len(instance.lots), weight)
+        state = _State(order, made, (level,) * len(decode.units), weight)
         found = decode(state)
         if found is not None and (current is None or found[0] > current[1]):
             current, best = (state, found[0]), found
