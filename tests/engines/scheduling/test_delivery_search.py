@@ -173,3 +173,31 @@ def test_it_decides_a_delivery_or_a_planned_campaign_together() -> None:
     # by the due date of their first lot: b's first campaign (week 2), a's delivery of two
     # (week 3), a's lot due at week 6, b's second campaign (week 7)
     assert units(instance) == [tuple(b[:3]), (a[0], a[1]), (a[2],), tuple(b[3:])]
+
+
+def test_a_unit_whose_feeder_is_left_out_is_left_out_whole_with_the_reasons() -> None:
+    # a feeds b, one lot of a for two of b; a due at weeks 3 and 6 (two units), four lots of
+    # b due at week 10 (one unit). Made: b's unit and a's first lot only
+    data = two_rush_orders()
+    data["horizon"] = "20 wk"
+    data["products"][1]["made_from"] = {"product": "a", "lots": 2}
+    data["demands"].append(data["demands"][0] | {"due": "6 wk"})
+    data["demands"][1] |= {"lots": 4, "due": "10 wk"}
+    instance = instance_of(data)
+    assert units(instance) == [(0,), (1,), (2, 3, 4, 5)]
+    fed = {lot.index: lot.feeder for lot in instance.lots if lot.feeder is not None}
+    assert fed == {2: 0, 3: 0, 4: 1, 5: 1}
+    decode = _Decoder(instance, "profit")
+    found = decode(_State((0, 1, 2), frozenset({0, 2}), (0, 0, 0), 0.0))
+    assert found is not None
+    _, timetable, _ = found
+    # a's first lot then feeds nothing: made for nothing (unsold), the fitting leaves it out
+    assert timetable.placements == ()
+    assert dict(timetable.left_out) == {
+        0: "not made: no demand would be left for it",
+        1: "not made: the profit is higher without it",
+        2: "not made: a lot decided with it (its delivery or campaign) cannot be",
+        3: "not made: a lot decided with it (its delivery or campaign) cannot be",
+        4: "not made: the lot that feeds it (lot 1) is not made",
+        5: "not made: the lot that feeds it (lot 1) is not made",
+    }

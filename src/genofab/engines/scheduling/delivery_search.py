@@ -125,7 +125,7 @@ class _Decoder:
             left.append(
                 (lot, f"not made: the lot that feeds it (lot {feeder}) is not made")
                 if not self._made(lot, chosen)
-                else (lot, "not made: its campaign cannot be made whole")
+                else (lot, "not made: a lot decided with it (its delivery or campaign) cannot be")
             )
         timetable = Timetable(placed.placements, (*placed.left_out, *left))
         fitted = fit_by_leaving_out(instance, timetable, inventory=self.objective == "profit")
