@@ -250,12 +250,12 @@ def plan_schedule(
             if best is None or _better(objective, assessment, best[1]):
                 best = (timetable, assessment, source)
             return
-        assessment = assess(instance, timetable, all_lots=all_lots, inventory=inventory)
+        assessment = assess(instance, timetable)
         if not assessment.feasible:
-            if all_lots and not timetable.left_out:
+            if not timetable.left_out:
                 return
             # a schedule that leaves lots out: the floor when no schedule of every lot is found
-            assessment = assess(instance, timetable, all_lots=False, inventory=inventory)
+            assessment = assess(instance, timetable, all_lots=False)
             if assessment.feasible and (
                 partial is None or _fuller(objective, assessment, partial[1])
             ):
