@@ -25,7 +25,7 @@ MAX_REPAIRS_PER_CAMPAIGN = 4
 
 def has_campaign_sizes(instance: Instance) -> bool:
     """Whether some product limits its campaigns."""
-    return any(p.min_campaign is not None or p.max_campaign is not None for p in instance.products)
+    return any(p.sized for p in instance.products)
 
 
 def campaign_sized(instance: Instance, switch_penalty: float = 0.0) -> Timetable:
@@ -115,11 +115,6 @@ def _rooms(instance: Instance, chunk: list[int]) -> list[tuple[int, int]]:
     ]
 
 
-def _sized(instance: Instance, chunk: list[int]) -> bool:
-    spec = instance.products[instance.lots[chunk[0]].product]
-    return spec.min_campaign is not None or spec.max_campaign is not None
-
-
 def _in_bad_campaigns(
     instance: Instance, chunks: list[list[int]], timetable: Timetable
 ) -> list[list[int]]:
@@ -139,7 +134,7 @@ def planned_campaigns(instance: Instance) -> list[list[int]]:
     chunks: list[list[int]] = []
     for p, spec in enumerate(instance.products):
         own = [lot.index for lot in instance.lots_of(p)]
-        if spec.min_campaign is None and spec.max_campaign is None:
+        if not spec.sized:
             chunks += [[lot] for lot in own]
             continue
         sizes = campaign_sizes(len(own), spec.min_campaign or 1, spec.max_campaign or len(own)) or [
@@ -168,7 +163,7 @@ def place_campaigns(
     for chunk in chunks:
         product = instance.lots[chunk[0]].product
         spec = instance.products[product]
-        if spec.min_campaign is None and spec.max_campaign is None:
+        if not spec.sized:
             continue
         for j, phase in enumerate(spec.phases):
             options = [
@@ -188,7 +183,9 @@ def place_campaigns(
                 fixed[(lot, j)] = choice
     order = [lot for chunk in chunks for lot in chunk]
     # only a sized product's campaigns must stay apart; other lots run back to back
-    firsts = frozenset(chunk[0] for chunk in chunks if _sized(instance, chunk))
+    firsts = frozenset(
+        chunk[0] for chunk in chunks if instance.products[instance.lots[chunk[0]].product].sized
+    )
     return place_lots(
         instance,
         order,

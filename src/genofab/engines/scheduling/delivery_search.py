@@ -35,7 +35,7 @@ from dataclasses import dataclass
 
 from genofab.engines.scheduling.campaign_rules import place_campaigns, planned_campaigns
 from genofab.engines.scheduling.delivery_rules import release_targets, worth_making
-from genofab.engines.scheduling.instance import Instance, ProductSpec
+from genofab.engines.scheduling.instance import Instance
 from genofab.engines.scheduling.leave_out import fit_by_leaving_out
 from genofab.engines.scheduling.rules import due_order
 from genofab.engines.scheduling.timetable import (
@@ -151,12 +151,12 @@ def units(instance: Instance) -> list[tuple[int, ...]]:
     found = [
         tuple(chunk)
         for chunk in planned_campaigns(instance)
-        if _sized(instance.products[instance.lots[chunk[0]].product])
+        if instance.products[instance.lots[chunk[0]].product].sized
     ]
     free = [
         lot
         for lot in due_order(instance)
-        if not _sized(instance.products[instance.lots[lot].product])
+        if not instance.products[instance.lots[lot].product].sized
     ]
     found += [
         tuple(group)
@@ -168,10 +168,6 @@ def units(instance: Instance) -> list[tuple[int, ...]]:
         found,
         key=lambda unit: (instance.lots[unit[0]].due, instance.lots[unit[0]].product, unit[0]),
     )
-
-
-def _sized(product: ProductSpec) -> bool:
-    return product.min_campaign is not None or product.max_campaign is not None
 
 
 def search_deliveries(

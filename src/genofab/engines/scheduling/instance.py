@@ -58,6 +58,11 @@ class ProductSpec:
     min_campaign: int | None = None
     max_campaign: int | None = None
 
+    @property
+    def sized(self) -> bool:
+        """Whether it limits its campaigns (``min_campaign`` or ``max_campaign``)."""
+        return self.min_campaign is not None or self.max_campaign is not None
+
     def expiry(self, last_start: int) -> int | None:
         """Step after which a lot whose last phase starts at ``last_start`` may not be
         delivered (None: it keeps)."""

@@ -370,7 +370,7 @@ def _campaign_sizes(
     (its count is one more, at most the maximum); any other lot starts one (count 1), and the
     lot it follows, or the room's last lot, ends one (its count at least the minimum)."""
     products = [instance.products[instance.lots[item.phase.lot].product] for item in items]
-    if all(p.min_campaign is None and p.max_campaign is None for p in products):
+    if not any(p.sized for p in products):
         return
     room = instance.rooms[group]
     count = [

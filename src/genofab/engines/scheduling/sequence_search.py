@@ -159,9 +159,9 @@ class _Search:
         specs = instance.products
         #: Fewest and most lots per campaign of each product (None: no limits).
         self.sizes: list[tuple[int, int] | None] = [
-            None
-            if spec.min_campaign is None and spec.max_campaign is None
-            else (spec.min_campaign or 1, spec.max_campaign or len(instance.lots))
+            (spec.min_campaign or 1, spec.max_campaign or len(instance.lots))
+            if spec.sized
+            else None
             for spec in specs
         ]
         self.sized = any(size is not None for size in self.sizes)

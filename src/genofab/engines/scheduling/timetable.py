@@ -321,7 +321,7 @@ def campaigns(instance: Instance, timetable: Timetable) -> list[tuple[int, int, 
 def campaign_rules(instance: Instance, timetable: Timetable) -> list[str]:
     """Campaigns shorter than their product's ``min_campaign`` or longer than its
     ``max_campaign``."""
-    if all(p.min_campaign is None and p.max_campaign is None for p in instance.products):
+    if not any(p.sized for p in instance.products):
         return []
     problems = []
     for g, r, product, members in campaigns(instance, timetable):
