@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 
 import genofab
 from genofab.views.cli import app
-from genofab.views.console import PIPE_WIDTH, number
+from genofab.views.console import PIPE_WIDTH, amounts, number
 from genofab.views.tables import Grid, print_grid
 from tests.helpers import EXAMPLES, scenario_examples
 
@@ -85,3 +85,17 @@ def test_number_formats_by_hand() -> None:
     assert number(0.04166) == "0.0417"
     assert number(3.0e12) == "3.00e+12"
     assert number(None) == "–"
+
+
+def test_money_of_a_ledger_shows_every_unit_so_its_lines_add_up() -> None:
+    # 3 significant digits would show 500,000 for a profit of 500,267 whose lines add up to it
+    show = amounts([680_000, 136_000, 11_000, 31_400.06, 1_333.33, 500_266.6])
+    assert [show(v) for v in (680_000, 31_400.06, 1_333.33, 500_266.6)] == [
+        "680,000", "31,400", "1,333", "500,267",
+    ]  # fmt: skip
+    # amounts in relative money units (a profit of 490 with a backlog of 0.33): to the cent
+    small = amounts([680, 0.333, 489.67])
+    assert [small(680), small(0.333), small(489.67), small(None)] == [
+        "680.00", "0.33", "489.67", "–",
+    ]  # fmt: skip
+    assert small(-0.001) == "0.00"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 from rich.console import Console
 from rich.text import Text
@@ -34,6 +34,23 @@ def number(value: float | int | str | None, digits: int = 3) -> str:
     if size >= 10 ** (digits - 1):
         return f"{round(value, digits - 1 - math.floor(math.log10(size))):,.0f}"
     return f"{value:.{digits}g}"
+
+
+def amounts(values: Iterable[float | None]) -> Callable[[float | None], str]:
+    """A formatter of money for a set of amounts read together (a ledger's lines, whose sum
+    must show): whole units with separators when the largest is 1,000 or more, otherwise to
+    the hundredth, so that no line is rounded to significant digits a total does not have."""
+    largest = max((abs(v) for v in values if v is not None), default=0.0)
+    decimals = 0 if largest >= 1000 else 2
+
+    def show(value: float | None) -> str:
+        if value is None:
+            return "–"
+        if abs(value) < 0.5 * 10.0**-decimals:
+            value = 0.0  # never "-0"
+        return f"{value:,.{decimals}f}"
+
+    return show
 
 
 #: Width of output to a file or a pipe when COLUMNS does not say.

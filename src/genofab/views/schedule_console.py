@@ -7,7 +7,7 @@ from rich.table import Table
 from rich.text import Text
 
 from genofab.results.schedule import ScheduleResult
-from genofab.views.console import number
+from genofab.views.console import amounts, number
 
 #: Lot rows shown in the console before the table is cut (the files hold them all).
 MAX_ROWS = 80
@@ -19,7 +19,9 @@ def render_schedule(result: ScheduleResult, console: Console) -> None:
     if result.plan.file:
         where = f"{result.plan.file}  sha256 {result.plan.sha256}"
         console.print(Text(f"{where}  genofab {result.genofab_version}", style="dim"))
-    value = number(result.objective_value)
+    money = result.objective in ("margin", "profit")
+    shown = amounts((result.objective_value, result.bound)) if money else number
+    value = shown(result.objective_value)
     head = Table(title="Schedule", title_justify="left", show_header=False)
     head.add_column("figure")
     head.add_column("value", overflow="fold")
@@ -28,7 +30,7 @@ def render_schedule(result: ScheduleResult, console: Console) -> None:
     )
     head.add_row("status", Text(result.status, style=style))
     head.add_row("objective", f"{result.objective} = {value} {result.objective_unit}")
-    head.add_row("bound", f"{number(result.bound)} {result.objective_unit}")
+    head.add_row("bound", f"{shown(result.bound)} {result.objective_unit}")
     head.add_row("gap", "–" if result.gap is None else f"{result.gap:.2%}")
     head.add_row("solver", result.solver)
     head.add_row("schedule from", result.schedule_source or "–")
@@ -47,7 +49,8 @@ def render_schedule(result: ScheduleResult, console: Console) -> None:
             "changeovers", f"{result.changeovers}, {number(result.changeover_time)} {unit}"
         )
     if result.margin is not None and result.objective == "margin":
-        head.add_row("margin", f"{number(result.margin.margin)} {result.margin.currency}")
+        margin = result.margin.margin
+        head.add_row("margin", f"{amounts((margin,))(margin)} {result.margin.currency}")
     console.print(head)
     if result.profit is not None:
         render_profit(result, console)
@@ -154,9 +157,10 @@ def render_profit(result: ScheduleResult, console: Console) -> None:
         ("− backlog (late lots)", profit.backlog_cost),
         ("− demand never met", profit.unmet_cost),
     )
+    show = amounts([amount for _, amount in lines] + [profit.profit, profit.waste_cost])
     for name, amount in lines:
-        table.add_row(name, number(amount))
-    table.add_row(Text("profit", style="bold"), Text(number(profit.profit), style="bold"))
+        table.add_row(name, show(amount))
+    table.add_row(Text("profit", style="bold"), Text(show(profit.profit), style="bold"))
     capacity = "no limit" if profit.inventory_capacity is None else str(profit.inventory_capacity)
     consumed = (
         f"{profit.lots_consumed} consumed by the lots they feed, " if profit.lots_consumed else ""
@@ -164,7 +168,7 @@ def render_profit(result: ScheduleResult, console: Console) -> None:
     table.add_row(
         "finished lots",
         f"{profit.lots_delivered} delivered, {consumed}{profit.lots_wasted} wasted"
-        f" ({number(profit.waste_cost)}), {profit.lots_unmet} demanded never delivered",
+        f" ({show(profit.waste_cost)}), {profit.lots_unmet} demanded never delivered",
     )
     table.add_row(
         "inventory",
@@ -175,11 +179,12 @@ def render_profit(result: ScheduleResult, console: Console) -> None:
     dated = Table(title="Deliveries by due date", title_justify="left")
     for column in ("sponsor", "product", "due", "lots", "on time", "late", "never", "sales"):
         dated.add_column(column)
+    sales = amounts(row.sales for row in result.deliveries)
     for row in result.deliveries[:MAX_ROWS]:
         due = row.due_date.isoformat() if row.due_date else f"{number(row.due)} {unit}"
         dated.add_row(
             row.sponsor, row.product, due, str(row.lots_due), str(row.lots_on_time),
-            str(row.lots_late), str(row.lots_unmet), number(row.sales),
+            str(row.lots_late), str(row.lots_unmet), sales(row.sales),
         )  # fmt: skip
     console.print(dated)
 

@@ -25,7 +25,7 @@ from ortools.sat.python import cp_model
 
 from genofab.engines.scheduling.instance import Instance
 from genofab.engines.scheduling.rules import place_lots
-from genofab.engines.scheduling.timetable import Objective, Timetable
+from genofab.engines.scheduling.timetable import MONEY_OBJECTIVES, Objective, Timetable
 
 #: State of a room that has made nothing yet (no changeover into its first lot).
 FRESH = -1
@@ -198,15 +198,14 @@ def arc_flow(
     seconds = time.perf_counter() - started
     found = code in (cp_model.OPTIMAL, cp_model.FEASIBLE)
     sequences = _decompose(instance, stage, arcs, solver) if found else {}
+    unit = instance.money_unit if objective in MONEY_OBJECTIVES else 1.0
     return CampaignPlan(
         kind=stage.kind,
         run=SolverRun(
             model=f"arc-flow campaign model, stage '{stage.kind}' (CP-SAT)",
             status=_status(solver, code),
-            objective=solver.objective_value if found else None,
-            bound=solver.best_objective_bound
-            if code in (cp_model.OPTIMAL, cp_model.FEASIBLE)
-            else None,
+            objective=solver.objective_value * unit if found else None,
+            bound=solver.best_objective_bound * unit if found else None,
             seconds=seconds,
             time_limit=time_limit,
             variables=len(model.proto.variables),
@@ -374,7 +373,7 @@ def _margin_terms(
     """An upper bound on the margin: lots are optional; the first lots made serve the earliest
     due dates; lateness is charged at the product's lowest penalty; storage is free."""
     terms: list[cp_model.LinearExprT] = []
-    scale = 1.0
+    money = instance.in_money_units
     for p in products:
         lots = instance.lots_of(p)
         serve = [model.new_bool_var("") for _ in lots]
@@ -382,7 +381,7 @@ def _margin_terms(
             model.add(earlier >= later)
         model.add(sum(serve) == made[p])
         cost = instance.products[p].cost_per_lot
-        terms += [round((lot.value - cost) * scale) * s for lot, s in zip(lots, serve, strict=True)]
+        terms += [money(lot.value - cost) * s for lot, s in zip(lots, serve, strict=True)]
         penalty = min(lot.penalty_per_step for lot in lots)
         if penalty > 0:
             first = lots[0].due
@@ -393,13 +392,13 @@ def _margin_terms(
                     continue
                 late = model.new_int_var(0, len(due), "")
                 model.add(late + done[t - first] >= sum(due))
-                terms.append(-round(penalty * scale) * late)
+                terms.append(-money(penalty) * late)
     for arc in (a for arcs in by_product.values() for a in arcs):
         q = arc.tail_state[1]
         if q >= 0 and arc.product is not None:
             cost = instance.rooms[arc.group].changeover_cost[q][arc.product]
             if cost:
-                terms.append(-round(cost * scale) * arc.var)
+                terms.append(-money(cost) * arc.var)
     return sum(terms)
 
 

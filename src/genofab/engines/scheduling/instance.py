@@ -28,6 +28,12 @@ from genofab.model.scenario import Scenario
 
 #: Slack for values that are whole steps up to floating-point error.
 GRID_SLACK = 1e-9
+#: Amounts of money of at least this many units of the currency are counted by the solvers in
+#: whole units (rounding moves them by at most 0.5 %); smaller ones in finer units.
+MONEY_FINE = 100.0
+#: Most units of money a plan's amounts may come to in the solvers (CP-SAT's integers are
+#: 64-bit; this keeps every sum of the objective far inside them).
+MONEY_COUNT = 1e15
 
 
 @dataclass(frozen=True)
@@ -161,6 +167,39 @@ class Instance:
     def steps(self, days: float) -> float:
         """``days`` in steps."""
         return days / self.step_days
+
+    @cached_property
+    def money_unit(self) -> float:
+        """The smallest amount of money the CP-SAT models count (they work in whole numbers):
+        one unit of the currency, or a power of ten below it when the plan states amounts
+        under :data:`MONEY_FINE` units (a backlog of 0.33 per lot per day, a storage cost of
+        0.02), so that each is counted to within half a percent; never so fine that the
+        plan's whole money would exceed :data:`MONEY_COUNT` units."""
+        amounts = [abs(a) for a in self.money_amounts() if a]
+        if not amounts:
+            return 1.0
+        smallest = min(amounts)
+        unit = 1.0 if smallest >= MONEY_FINE else 10.0 ** (math.floor(math.log10(smallest)) - 2)
+        # each lot's amounts at most once, and those per step over the whole horizon
+        total = sum(amounts) * (self.horizon + 1)
+        if total / unit > MONEY_COUNT:
+            unit = min(1.0, 10.0 ** math.ceil(math.log10(total / MONEY_COUNT)))
+        return unit
+
+    def money_amounts(self) -> list[float]:
+        """Every amount of money the plan states, per lot or per step: values, production
+        costs, penalties, changeover costs, storage and inventory costs per step."""
+        amounts = [self.storage_cost_per_step, self.inventory_cost_per_step]
+        amounts += [product.cost_per_lot for product in self.products]
+        for lot in self.lots:
+            amounts += [lot.value, lot.penalty_per_step, lot.unmet_penalty]
+        for room in self.rooms:
+            amounts += [cost for row in room.changeover_cost for cost in row]
+        return amounts
+
+    def in_money_units(self, amount: float) -> int:
+        """``amount`` in whole money units (:attr:`money_unit`), as the CP-SAT models count it."""
+        return round(amount / self.money_unit)
 
 
 def round_up(days: float, step: float) -> int:

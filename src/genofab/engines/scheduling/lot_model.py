@@ -21,6 +21,7 @@ plan, and is not reported as one.
 from __future__ import annotations
 
 import itertools
+import math
 import time
 from collections import defaultdict
 from dataclasses import dataclass
@@ -31,6 +32,7 @@ from genofab.engines.scheduling.campaign import SolverRun, cp_solver, stopped_by
 from genofab.engines.scheduling.deliveries import feeds
 from genofab.engines.scheduling.instance import Instance
 from genofab.engines.scheduling.timetable import (
+    MONEY_OBJECTIVES,
     Objective,
     Placement,
     Timetable,
@@ -50,8 +52,6 @@ BUILD_SHARE = 0.6
 BUILD_CHARGE_PER_ARC = 6e-6
 #: Least deterministic work worth building the model for.
 MIN_WORK = 0.02
-#: Money is rounded to whole units of the currency in the solver's objective.
-MONEY_SCALE = 1.0
 
 
 @dataclass(frozen=True)
@@ -235,7 +235,7 @@ def solve_lot_model(
         unsold = frozenset(feeds(instance)) if profit else frozenset()
         margin = _margin(instance, made, lateness, arcs_cost, waits, extra, unsold)
         if bound is not None:
-            model.add(margin <= int(bound // MONEY_SCALE))
+            model.add(margin <= math.floor(bound / instance.money_unit + 1e-9))
         model.maximize(margin)
     if hinted is not None:
         _hint(model, instance, hinted, phases, made, lateness)
@@ -250,6 +250,7 @@ def solve_lot_model(
     seconds = time.perf_counter() - started
     found = code in (cp_model.OPTIMAL, cp_model.FEASIBLE)
     timetable = _extract(instance, solver, phases, made) if found else None
+    unit = instance.money_unit if objective in MONEY_OBJECTIVES else 1.0
     status = str(solver.status_name(code)).lower()
     if restricted and status == "optimal":
         status = "feasible"  # optimal within the window only
@@ -258,8 +259,8 @@ def solve_lot_model(
             model="lot-level interval model (CP-SAT)"
             + (f", restricted to ±{window} steps around the hint" if restricted else ""),
             status=status,
-            objective=solver.objective_value if found else None,
-            bound=None if restricted or not found else solver.best_objective_bound,
+            objective=solver.objective_value * unit if found else None,
+            bound=None if restricted or not found else solver.best_objective_bound * unit,
             seconds=seconds,
             time_limit=time_limit,
             variables=len(model.proto.variables),
@@ -485,12 +486,13 @@ def _margin(
     for lot in instance.lots:
         value = 0.0 if lot.index in unsold else lot.value
         gain = value - instance.products[lot.product].cost_per_lot
-        terms.append(round(gain / MONEY_SCALE) * made[lot.index])
+        terms.append(instance.in_money_units(gain) * made[lot.index])
         if lot.penalty_per_step:
-            terms.append(-round(lot.penalty_per_step / MONEY_SCALE) * lateness[lot.index])
-    terms += [-round(cost / MONEY_SCALE) * literal for literal, cost in arcs_cost]
+            terms.append(-instance.in_money_units(lot.penalty_per_step) * lateness[lot.index])
+    terms += [-instance.in_money_units(cost) * literal for literal, cost in arcs_cost]
     if instance.storage_cost_per_step:
-        terms += [-round(instance.storage_cost_per_step / MONEY_SCALE) * size for _, size in waits]
+        storage = instance.in_money_units(instance.storage_cost_per_step)
+        terms += [-storage * size for _, size in waits]
     return sum(terms)
 
 
@@ -530,13 +532,13 @@ def _finished_lots(
                 model.add(last_start[lot.index] >= lot.due - shelf_life).only_enforce_if(present)
         model.add(early == 0).only_enforce_if(~present)
         if instance.inventory_cost_per_step:
-            terms.append(-round(instance.inventory_cost_per_step / MONEY_SCALE) * early)
+            terms.append(-instance.in_money_units(instance.inventory_cost_per_step) * early)
         if instance.inventory_capacity is not None:
             delivery = model.new_int_var(0, 2 * horizon, f"delivery_{lot.index}")
             model.add(delivery == released + early)
             stays.append(model.new_optional_interval_var(released, early, delivery, present, ""))
         if lot.unmet_penalty:
-            unmet = round(lot.unmet_penalty / MONEY_SCALE)
+            unmet = instance.in_money_units(lot.unmet_penalty)
             terms.append(unmet * present - unmet)  # −unmet when the lot is not made
     if stays:
         assert instance.inventory_capacity is not None

@@ -320,7 +320,7 @@ def plan_schedule(
         if level.decoded is not None:
             consider(level.decoded, "campaign plan (arc-flow) decoded")
         report("campaign level")
-    closed = best is not None and _closed(objective, best[1], bound)
+    closed = best is not None and _closed(instance, objective, best[1], bound)
     guard = started + wall - FINISHING
     work_left = time_limit * WORK_SHARE - (time_limit * CAMPAIGN_SHARE if found else 0.0)
     order_share = ORDER_SHARE
@@ -329,7 +329,7 @@ def plan_schedule(
     if (
         search
         and objective not in MONEY_OBJECTIVES
-        and (best is None or not _closed(objective, best[1], bound))
+        and (best is None or not _closed(instance, objective, best[1], bound))
     ):
         searched = search_orders(
             instance,
@@ -353,7 +353,7 @@ def plan_schedule(
         )
         consider(searched.timetable, "order search (simulated annealing)")
         report("order search")
-        closed = best is not None and _closed(objective, best[1], bound)
+        closed = best is not None and _closed(instance, objective, best[1], bound)
     if rooted is not None:
         highs = rooted.result(guard)
         if rooted.fallback is not None:
@@ -361,7 +361,7 @@ def plan_schedule(
         runs.insert(rooted_at, highs)  # where it would be, had it run in the campaign level
         if highs.bound is not None:
             bound = _tighter(objective, bound, highs.bound)
-            closed = best is not None and _closed(objective, best[1], bound)
+            closed = best is not None and _closed(instance, objective, best[1], bound)
             report("cut bound (HiGHS)")
     lot_arcs = arc_count(instance)  # the lot model's size
     exact = lot_arcs <= MAX_ARCS
@@ -388,11 +388,11 @@ def plan_schedule(
             )
             consider(delivered.timetable, "delivery search (simulated annealing)")
             report("delivery search")
-            closed = best is not None and _closed(objective, best[1], bound)
+            closed = best is not None and _closed(instance, objective, best[1], bound)
     shape = sequence_shape(instance) if search and objective not in MONEY_OBJECTIVES else None
     sequence_stop = min(guard, started + wall * SEQUENCE_GUARD) if lot_model_follows else guard
     shifted = 0.0  # work the sequence search leaves to the lot model
-    if shape is not None and (best is None or not _closed(objective, best[1], bound)):
+    if shape is not None and (best is None or not _closed(instance, objective, best[1], bound)):
         seeded = best or partial
         start = seeded[0] if seeded is not None else rule_schedules["earliest due date"]
         # the lot model's share too when it will not run (too large, and a schedule known)
@@ -421,7 +421,7 @@ def plan_schedule(
             )
             consider(sequenced.timetable, "sequence search (simulated annealing)")
             report("sequence search")
-            closed = best is not None and _closed(objective, best[1], bound)
+            closed = best is not None and _closed(instance, objective, best[1], bound)
     repaired = False
     if shape is not None and best is None and objective == "lateness" and lot_model == "auto":
         # lots are still left out: the shortest makespan packs the bottleneck (a QC lab kept
@@ -454,7 +454,7 @@ def plan_schedule(
         work_left -= time_limit * LOT_MODEL_SHARE
         if repaired:
             report("sequence search for a schedule of every lot")
-            closed = best is not None and _closed(objective, best[1], bound)
+            closed = best is not None and _closed(instance, objective, best[1], bound)
     wanted = lot_model == "always" or (lot_model == "auto" and not closed and not repaired)
     if not proven_infeasible and wanted and (exact or best is None or lot_model == "always"):
         forced = lot_model == "always"  # asked for: it has the time the searches would have
@@ -508,7 +508,7 @@ def plan_schedule(
         search
         and objective not in MONEY_OBJECTIVES
         and best is not None
-        and not _closed(objective, best[1], bound)
+        and not _closed(instance, objective, best[1], bound)
         and work_left > 0.05
     ):
         better = improve(
@@ -559,7 +559,7 @@ def plan_schedule(
     assert (bound >= value - 1e-6) if money else (bound <= value + 1e-6), (
         f"bound {bound} is on the wrong side of a schedule worth {value}"
     )
-    status = "optimal" if _closed(objective, assessment, bound, value) else "feasible"
+    status = "optimal" if _closed(instance, objective, assessment, bound, value) else "feasible"
     return Solution(
         objective=objective,
         status=status,
@@ -788,18 +788,20 @@ def _profit_bound(instance: Instance, objective: Objective, bound: float) -> flo
     if staged or any(product.shelf_life is not None for product in instance.products):
         return _trivial_bound(instance, objective)
 
+    unit = instance.money_unit
+
     def error(amount: float) -> float:
-        return abs(amount - round(amount))
+        return abs(amount - instance.in_money_units(amount) * unit)
 
     steps = instance.horizon
     per_step = (
         error(instance.storage_cost_per_step) + error(instance.inventory_cost_per_step)
     ) * steps
     slack = sum(
-        1.0 + error(lot.penalty_per_step) * steps + per_step for lot in instance.lots
+        unit + error(lot.penalty_per_step) * steps + per_step for lot in instance.lots
     )  # value less cost, and the unmet penalty: half a unit each
     # a changeover before each phase at most
-    slack += 0.5 * sum(len(instance.products[lot.product].phases) for lot in instance.lots)
+    slack += 0.5 * unit * sum(len(instance.products[lot.product].phases) for lot in instance.lots)
     return min(_trivial_bound(instance, objective), bound + slack)
 
 
@@ -817,29 +819,33 @@ def _better(objective: Objective, new: Assessment, old: Assessment) -> bool:
 
 
 def _closed(
-    objective: Objective, assessment: Assessment, bound: float, value: float | None = None
+    instance: Instance,
+    objective: Objective,
+    assessment: Assessment,
+    bound: float,
+    value: float | None = None,
 ) -> bool:
     value = assessment.objective(objective) if value is None else value
     if objective in MONEY_OBJECTIVES:
-        return bound - value < 0.5
+        return bound - value < 0.5 * instance.money_unit
     return value <= bound + 1e-9
 
 
 def rounded_margin(instance: Instance, assessment: Assessment) -> float:
     """The margin as the solvers count it: each lot's gain, penalty, changeover and storage
-    cost rounded to whole units of the currency."""
-    total = 0.0
+    cost rounded to whole money units (`Instance.money_unit`: whole units of the currency
+    unless the plan states smaller amounts)."""
+    money = instance.in_money_units
+    total = 0
     for lot, demand in assessment.serves.items():
         spec = instance.lots[demand]
-        total += round(spec.value - instance.products[instance.lots[lot].product].cost_per_lot)
-        total -= round(spec.penalty_per_step) * assessment.lateness[lot]
-    total -= sum(round(change.cost) for change in assessment.changeovers)
-    total -= round(instance.storage_cost_per_step) * (
-        assessment.storage_cost / instance.storage_cost_per_step
-        if instance.storage_cost_per_step
-        else 0
-    )
-    return total
+        total += money(spec.value - instance.products[instance.lots[lot].product].cost_per_lot)
+        total -= money(spec.penalty_per_step) * assessment.lateness[lot]
+    total -= sum(money(change.cost) for change in assessment.changeovers)
+    if instance.storage_cost_per_step:
+        waited = round(assessment.storage_cost / instance.storage_cost_per_step)
+        total -= money(instance.storage_cost_per_step) * waited
+    return total * instance.money_unit
 
 
 def _tighter(objective: Objective, bound: float, new: float) -> float:
