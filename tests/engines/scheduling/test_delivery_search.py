@@ -14,6 +14,7 @@ from ruamel.yaml import YAML
 from genofab.engines.scheduling.delivery_search import (
     _Decoder,
     _State,
+    chain_works,
     search_deliveries,
     units,
 )
@@ -117,6 +118,33 @@ def test_the_same_work_and_seed_give_the_same_schedule_and_more_work_no_worse() 
     assert assess(instance, first.timetable, all_lots=False, inventory=True).feasible
 
 
+def test_the_work_beyond_a_first_chain_goes_to_a_second() -> None:
+    assert chain_works(500, None) == [500]
+    assert chain_works(500, 800) == [500]
+    assert chain_works(800, 800) == [800]
+    assert chain_works(2_000, 800) == [800, 1_200]
+    assert chain_works(0, 800) == []
+
+
+@pytest.mark.parametrize(("seed", "work"), [(11, 24_000), (15, 12_000), (1, 24_000)])
+def test_more_work_never_ends_below_the_search_of_its_first_chain(seed: int, work: int) -> None:
+    # seeds 11 and 15: one chain of 24,000 (12,000) ends below the search of 8,000 (72.27
+    # against 71.62 million, 70.63 against 70.21)
+    instance = compile_plan(load_plan(PLANS / "profit-campaign-sizes.yaml").plan)
+    deadline = time.perf_counter() + FAR
+    short = search_deliveries(instance, "profit", work=8_000, deadline=deadline, seed=seed)
+    # a budget of one chain is the search of that budget, schedule for schedule
+    same = search_deliveries(
+        instance, "profit", work=8_000, deadline=deadline, seed=seed, chain=8_000
+    )
+    assert short is not None and same is not None and same.timetable == short.timetable
+    longer = search_deliveries(
+        instance, "profit", work=work, deadline=deadline, seed=seed, chain=8_000
+    )
+    assert longer is not None and longer.value >= short.value
+    assert longer.decoded > short.decoded
+
+
 def test_a_deadline_already_past_stops_it_at_its_start_and_says_so() -> None:
     instance = instance_of(two_rush_orders())
     found = search_deliveries(instance, "profit", work=10**9, deadline=0.0)
@@ -198,6 +226,6 @@ def test_a_unit_whose_feeder_is_left_out_is_left_out_whole_with_the_reasons() ->
         1: "not made: the profit is higher without it",
         2: "not made: a lot decided with it (its delivery or campaign) cannot be",
         3: "not made: a lot decided with it (its delivery or campaign) cannot be",
-        4: "not made: the lot that feeds it (lot 1) is not made",
-        5: "not made: the lot that feeds it (lot 1) is not made",
+        4: "not made: a-02, which feeds it, is not made",
+        5: "not made: a-02, which feeds it, is not made",
     }

@@ -12,6 +12,7 @@ from ruamel.yaml import YAML
 
 from genofab.engines.scheduling.capacity import plan_capacity
 from genofab.engines.scheduling.instance import compile_plan
+from genofab.engines.scheduling.lot_model import MAX_ARCS, arc_count
 from genofab.engines.scheduling.solve import plan_schedule
 from genofab.engines.scheduling.timetable import assess
 from genofab.io.plan_file import load_plan
@@ -68,3 +69,13 @@ def test_the_same_plan_seed_and_limit_give_the_same_schedule() -> None:
     assert runs[0].timetable == runs[1].timetable
     assert runs[0].value == runs[1].value and runs[0].bound == runs[1].bound
     assert runs[0].timetable is not None and assess(instance, runs[0].timetable).feasible
+
+
+def test_a_lot_model_too_large_to_build_is_reported_skipped_not_left_unsaid() -> None:
+    instance = compile_plan(load_plan(LARGE).plan)
+    assert arc_count(instance) > MAX_ARCS
+    solution = plan_schedule(instance, "lateness", time_limit=1.0, campaign_level=False)
+    (skipped,) = (run for run in solution.runs if run.model.startswith("lot-level"))
+    assert skipped.status == "skipped"
+    assert f"its {arc_count(instance):,} circuit arcs are more than the 60,000" in skipped.model
+    assert skipped.model.endswith("its share of the time limit went to the searches")

@@ -106,7 +106,7 @@ def test_over_the_inventorys_capacity_the_lot_staying_longest_is_left_out() -> N
     timetable, assessment = fitted
     assert assessment.feasible and [p.lot for p in timetable.placements] == [a0]
     assert timetable.left_out == (
-        (a1, "not made: the finished-lot inventory would hold more than 1 lots at step 2"),
+        (a1, "not made: the finished-lot inventory would hold more than 1 lots at 2 wk"),
     )
     # sales 10, made for 2, 4 weeks in stock at 1, the other lot never delivered: 5
     assert assessment.profit == 10 - 2 - 4 - 5
@@ -124,7 +124,13 @@ def test_a_lot_made_to_be_wasted_is_left_out_and_the_profit_rises_by_its_cost() 
     fitted = fit_by_leaving_out(instance, wasteful, inventory=True)
     assert fitted is not None
     timetable, assessment = fitted
-    assert timetable.left_out == ((a2, "not made: it would expire before any delivery"),)
+    assert timetable.left_out == (
+        (
+            a2,
+            "not made: it would expire at 5 wk, before any due date of its product still open"
+            " to it",
+        ),
+    )
     assert assessment.profit == before.profit + 2  # its cost (the stock costs nothing here)
     assert assessment.ledger.delivered.keys() == before.ledger.delivered.keys()
     # under margin there is no inventory: nothing to fit
@@ -146,9 +152,36 @@ def test_a_lot_fed_by_a_lot_left_out_is_left_out_too() -> None:
     fitted = fit_by_leaving_out(instance, suite((feeder, 0), (b0, 2)), inventory=True)
     assert fitted is not None
     assert fitted[0].placements == ()
-    assert dict(fitted[0].left_out)[b0] == (
-        f"not made: the lot that feeds it (lot {feeder}) is not made"
-    )
+    assert dict(fitted[0].left_out)[b0] == ("not made: a-01, which feeds it, is not made")
+
+
+def test_a_lot_starting_after_its_feeder_expired_is_left_out_and_then_its_feeder() -> None:
+    # a keeps 2 weeks from its start; b is made from a, one lot each
+    data = plan(a={"shelf_life": "2 wk"}, b={"made_from": {"product": "a", "lots": 1}})
+    data["demands"] = [
+        data["demands"][0] | {"lots": 1, "due": "5 wk", "value_per_lot": "0 EUR/lot"},
+        data["demands"][1],
+    ]
+    instance = instance_of(data)
+    (a0,) = lots(instance, "a")
+    (b0,) = lots(instance, "b")
+    assert instance.lots[b0].feeder == a0
+    # a made at week 0 expires at week 2; b starts at week 4: a broken rule that the fitting
+    # used to give up on (the whole schedule was thrown away)
+    late = suite((a0, 0), (b0, 4))
+    before = assess(instance, late, all_lots=False, inventory=True)
+    assert not before.feasible and before.ledger.expired_feeds == {b0: a0}
+    fitted = fit_by_leaving_out(instance, late, inventory=True)
+    assert fitted is not None
+    timetable, assessment = fitted
+    assert assessment.feasible and timetable.placements == ()
+    assert dict(timetable.left_out) == {
+        b0: "not made: a-01, which feeds it, would have expired",
+        a0: "not made: no demand would be left for it",  # then it feeds nothing
+    }
+    # b started in time (week 2) keeps both
+    fitted = fit_by_leaving_out(instance, suite((a0, 0), (b0, 2)), inventory=True)
+    assert fitted is not None and len(fitted[0].placements) == 2
 
 
 def test_a_schedule_a_left_out_lot_cannot_mend_is_not_fitted() -> None:
@@ -177,7 +210,7 @@ def test_under_profit_rules_that_break_the_sizes_or_the_inventory_still_make_lot
     left = dict(solution.timetable.left_out)
     assert set(left) == {lot.index for lot in instance.lots} - made
     assert all(left.values())  # each with its reason, e.g. lots that would expire unsold
-    assert "not made: it would expire before any delivery" in left.values()
+    assert any(reason.startswith("not made: it would expire at") for reason in left.values())
 
 
 @st.composite

@@ -126,7 +126,7 @@ def cut_bound(
         bound = whole_bound(dual + program.offset)
     found = info.primal_solution_status == _FEASIBLE_POINT
     optimal = status == highspy.HighsModelStatus.kOptimal
-    unit = f"{until / instance.unit_steps:g} {instance.step_unit}"
+    unit = instance.time_text(until)
     return SolverRun(
         model=f"arc-flow lateness bound over the first {unit}, stage '{stage.kind}'"
         f" (changeovers counted; HiGHS root node and cuts)",

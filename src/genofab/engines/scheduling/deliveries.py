@@ -37,7 +37,9 @@ class Ledger:
     demanded lots no lot serves; ``consumed`` maps each lot that feeds others (a conversion
     between stages) and is used by at least one of them to (its release, the step the last of
     them starts): it leaves the inventory then, and its own demanded lot is met with no sale;
-    ``stays`` maps each lot made to the steps (from, to) it waits in the inventory."""
+    ``stays`` maps each lot made to the steps (from, to) it waits in the inventory;
+    ``expired_feeds`` maps each lot made that starts after the lot feeding it has expired to
+    that lot (a broken rule, listed in ``inventory_violations`` too)."""
 
     delivered: dict[int, tuple[int, int]]
     wasted: dict[int, int]
@@ -55,6 +57,7 @@ class Ledger:
     consumed: dict[int, tuple[int, int]] = field(default_factory=dict)
     #: (from, to) of each lot made in the finished-lot inventory, release to leaving
     stays: dict[int, tuple[int, int]] = field(default_factory=dict)
+    expired_feeds: dict[int, int] = field(default_factory=dict)
 
     def late_steps(self, instance: Instance, lot: int) -> int:
         """Steps lot ``lot`` is delivered after the due date it serves (0 if not delivered);
@@ -84,7 +87,7 @@ def keep_ledger(
     stays: dict[int, tuple[int, int]] = {}  # (from, to) of each lot in the inventory
     sales = backlog = unmet_cost = 0.0
     fed_by = feeds(instance)
-    consumed, feed_violations = _consumed(
+    consumed, expired_feeds = _consumed(
         instance, fed_by, completion, last_start, first_start or completion
     )
     for lot in fed_by:
@@ -134,7 +137,12 @@ def keep_ledger(
             demand = next(waiting, None)
     lot_steps = sum(end - begin for begin, end in stays.values())
     peak, when = _peak(list(stays.values()))
-    violations = tuple(feed_violations)
+    violations = tuple(
+        f"lot {lot} starts at step {(first_start or completion)[lot]}, after lot {feeder} that"
+        f" feeds it expires (step {expiry(instance, feeder, last_start, completion)}, its"
+        " shelf life)"
+        for lot, feeder in expired_feeds.items()
+    )
     capacity = instance.inventory_capacity
     if capacity is not None and peak > capacity:
         violations += (
@@ -160,7 +168,16 @@ def keep_ledger(
         waste_cost=sum(cost_of[lot] for lot in wasted),
         consumed=consumed,
         stays=stays,
+        expired_feeds=expired_feeds,
     )
+
+
+def expiry(
+    instance: Instance, lot: int, last_start: dict[int, int], completion: dict[int, int]
+) -> int | None:
+    """Step after which lot ``lot`` (made) may no longer be used (None: it keeps)."""
+    product = instance.products[instance.lots[lot].product]
+    return product.expiry(last_start.get(lot, completion[lot]))
 
 
 def feeds(instance: Instance) -> dict[int, tuple[int, ...]]:
@@ -178,26 +195,22 @@ def _consumed(
     completion: dict[int, int],
     last_start: dict[int, int],
     first_start: dict[int, int],
-) -> tuple[dict[int, tuple[int, int]], list[str]]:
+) -> tuple[dict[int, tuple[int, int]], dict[int, int]]:
     """(release, step the last of its fed lots starts) of each feeder some made lot draws on,
-    and the fed lots that start after their feeder expired."""
+    and the fed lots that start after their feeder expired (each to its feeder)."""
     consumed: dict[int, tuple[int, int]] = {}
-    problems: list[str] = []
+    expired: dict[int, int] = {}
     for lot, fed in fed_by.items():
         starts = {index: first_start[index] for index in fed if index in first_start}
         if lot not in completion or not starts:
             continue
         released = completion[lot]
         consumed[lot] = (released, max(released, *starts.values()))
-        product = instance.products[instance.lots[lot].product]
-        expires = product.expiry(last_start.get(lot, released))
+        expires = expiry(instance, lot, last_start, completion)
         for index, start in starts.items():
             if expires is not None and start > expires:
-                problems.append(
-                    f"lot {index} starts at step {start}, after lot {lot} that feeds it"
-                    f" expires (step {expires}, its shelf life)"
-                )
-    return consumed, problems
+                expired[index] = lot
+    return consumed, expired
 
 
 def inventory_levels(stays: list[tuple[int, int]]) -> list[tuple[int, int]]:

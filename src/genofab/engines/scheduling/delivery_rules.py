@@ -81,7 +81,7 @@ def profit_schedules(instance: Instance) -> dict[str, Timetable]:
     found: dict[str, Timetable] = {}
     for share in LEADS:
         lead = round(share * instance.horizon)
-        early = f"{lead / instance.unit_steps:g} {instance.step_unit}"
+        early = instance.time_text(lead)
         label = "just in time" if lead == 0 else f"released at most {early} early"
         for only_worth in (False, True):
             name = label + (", lots that lose money left out" if only_worth else "")

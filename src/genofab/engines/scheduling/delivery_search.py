@@ -58,6 +58,8 @@ COOLING = 0.01
 #: Shares of the moves: the switch weight, a swap, a move in the order, made or left out;
 #: the rest change a lead.
 WEIGHT_MOVES, SWAPS, SHIFTS, TOGGLES = 0.05, 0.35, 0.55, 0.7
+#: Seed step between annealing chains.
+CHAIN_SEED = 7_919
 #: Reason of a lot the search leaves out.
 LEFT_OUT = "not made: the {objective} is higher without it"
 
@@ -122,11 +124,11 @@ class _Decoder:
         ]
         for lot in sorted(chosen - making):
             feeder = instance.lots[lot].feeder
-            left.append(
-                (lot, f"not made: the lot that feeds it (lot {feeder}) is not made")
-                if not self._made(lot, chosen)
-                else (lot, "not made: a lot decided with it (its delivery or campaign) cannot be")
-            )
+            if feeder is not None and not self._made(lot, chosen):
+                reason = f"not made: {instance.lot_name(feeder)}, which feeds it, is not made"
+            else:
+                reason = "not made: a lot decided with it (its delivery or campaign) cannot be"
+            left.append((lot, reason))
         timetable = Timetable(placed.placements, (*placed.left_out, *left))
         fitted = fit_by_leaving_out(instance, timetable, inventory=self.objective == "profit")
         if fitted is None:
@@ -177,10 +179,17 @@ def search_deliveries(
     work: int,
     deadline: float,
     seed: int = 0,
+    chain: int | None = None,
 ) -> DeliverySearch | None:
     """Anneal for about ``work`` lot phases decoded (the wall-clock ``deadline`` only
     guards); None when the objective is not margin or profit, the plan has no lot, or no
-    start decodes into a schedule."""
+    start decodes into a schedule. With ``chain``, a search of more work than that anneals
+    first for ``chain`` (exactly as a search of that much work would), then for the rest
+    from the best state found, hot again with the next seed: it never ends below the search
+    of ``chain`` (one long chain may, e.g. a 112-lot plan of the literature at 711,600 after
+    a 10 s limit's work, 678,200 after 20 to 120 s). Measured against one long chain on the
+    generated profit plans and three of the literature, seeds 0-2, at 30 and 60 s of work:
+    within the seeds' spread (means -0.2 % and +0.0 %)."""
     if objective not in MONEY_OBJECTIVES or not instance.lots:
         return None
     decode = _Decoder(instance, objective)
@@ -202,24 +211,30 @@ def search_deliveries(
         return None
     state, value = current
     start_value = value
-    rng = random.Random(seed)
+    best_state = state
     worth = sum(lot.value + lot.unmet_penalty for lot in instance.lots) / len(instance.lots)
     hot = max(1.0, HOT * worth)
     guarded = False
-    while decode.work < work:
-        if time.perf_counter() >= deadline:
-            guarded = True
+    for k, budget in enumerate(chain_works(work, chain)):
+        rng = random.Random(seed + k * CHAIN_SEED)
+        # the first chain's work counts the starts decoded
+        state, value, began = best_state, best[0], decode.work if k else 0
+        while decode.work - began < budget:
+            if time.perf_counter() >= deadline:
+                guarded = True
+                break
+            temperature = hot * COOLING ** min(1.0, (decode.work - began) / budget)
+            candidate = _move(state, rng, len(decode.levels))
+            found = decode(candidate)
+            if found is None:
+                continue
+            new = found[0]
+            if new >= value or rng.random() < math.exp((new - value) / temperature):
+                state, value = candidate, new
+                if new > best[0] + 1e-9:
+                    best, best_state = found, candidate
+        if guarded:
             break
-        temperature = hot * COOLING ** min(1.0, decode.work / work)
-        candidate = _move(state, rng, len(decode.levels))
-        found = decode(candidate)
-        if found is None:
-            continue
-        new = found[0]
-        if new >= value or rng.random() < math.exp((new - value) / temperature):
-            state, value = candidate, new
-            if new > best[0] + 1e-9:
-                best = found
     return DeliverySearch(
         timetable=best[1],
         assessment=best[2],
@@ -228,6 +243,16 @@ def search_deliveries(
         decoded=decode.decoded,
         guarded=guarded,
     )
+
+
+def chain_works(work: int, chain: int | None) -> list[int]:
+    """The work of each annealing chain of a search of ``work``: one chain, or with
+    ``chain`` a first chain of that much and a second of the rest, if any."""
+    if work <= 0:
+        return []
+    if chain is None or work <= chain:
+        return [work]
+    return [chain, work - chain]
 
 
 def _move(state: _State, rng: random.Random, levels: int) -> _State:

@@ -149,6 +149,15 @@ class Instance:
         """Steps per reporting unit (1 for a 1-week grid reported in weeks)."""
         return (7.0 if self.step_unit == "wk" else 1.0) / self.step_days
 
+    def lot_name(self, lot: int) -> str:
+        """``product-NN``: the lot's product and its first-in-first-out number from 1."""
+        spec = self.lots[lot]
+        return f"{self.products[spec.product].name}-{spec.ordinal + 1:02d}"
+
+    def time_text(self, steps: float) -> str:
+        """``steps`` in the plan's reporting unit, as outputs show it (``12 wk``, ``380 d``)."""
+        return f"{steps / self.unit_steps:g} {self.step_unit}"
+
     def hold(self, room: RoomSpec, product: int, phase: int) -> int:
         """Steps one lot's phase holds a room of ``room``, cleaning included."""
         return self.products[product].phases[phase].duration + room.cleaning

@@ -41,12 +41,12 @@ def fit_by_leaving_out(
         assessment = assess(instance, timetable, all_lots=False, inventory=inventory)
         dropped = _campaign_misses(instance, timetable)
         if inventory:
-            dropped.update(_idle_stock(assessment))
+            dropped.update(_idle_stock(instance, assessment))
             if not dropped and assessment.ledger.inventory_violations:
                 dropped.update(_over_capacity(instance, assessment))
         if not dropped:
             return (timetable, assessment) if assessment.feasible else None
-        timetable = _without(timetable, _with_fed(dropped, fed_by))
+        timetable = _without(timetable, _with_fed(instance, dropped, fed_by))
     return None  # not reached: each round leaves at least one of the lots out
 
 
@@ -72,11 +72,20 @@ def _campaign_misses(instance: Instance, timetable: Timetable) -> dict[int, str]
     return dropped
 
 
-def _idle_stock(assessment: Assessment) -> dict[int, str]:
-    """Lots made that no demand takes: wasted (they expire first) or unsold."""
+def _idle_stock(instance: Instance, assessment: Assessment) -> dict[int, str]:
+    """Lots made that no demand takes: wasted (they expire first) or unsold; and lots that
+    would start after the lot feeding them has expired."""
     ledger = assessment.ledger
-    dropped = dict.fromkeys(ledger.wasted, "not made: it would expire before any delivery")
+    dropped = {
+        lot: f"not made: it would expire at {instance.time_text(expires)}, before any due date"
+        " of its product still open to it"
+        for lot, expires in ledger.wasted.items()
+    }
     dropped.update(dict.fromkeys(ledger.unsold, "not made: no demand would be left for it"))
+    dropped.update(
+        (lot, f"not made: {instance.lot_name(feeder)}, which feeds it, would have expired")
+        for lot, feeder in ledger.expired_feeds.items()
+    )
     return dropped
 
 
@@ -94,14 +103,16 @@ def _over_capacity(instance: Instance, assessment: Assessment) -> dict[int, str]
         if len(present) > capacity:
             reason = (
                 f"not made: the finished-lot inventory would hold more than {capacity} lots at"
-                f" step {step}"
+                f" {instance.time_text(step)}"
             )
             longest = sorted(present, key=lambda index: (stays[index][1], index), reverse=True)
             return dict.fromkeys(longest[: len(present) - capacity], reason)
     return {}
 
 
-def _with_fed(dropped: dict[int, str], fed_by: dict[int, tuple[int, ...]]) -> dict[int, str]:
+def _with_fed(
+    instance: Instance, dropped: dict[int, str], fed_by: dict[int, tuple[int, ...]]
+) -> dict[int, str]:
     """``dropped`` and every lot fed, directly or not, by one of them."""
     result = dict(dropped)
     waiting = list(dropped)
@@ -109,7 +120,7 @@ def _with_fed(dropped: dict[int, str], fed_by: dict[int, tuple[int, ...]]) -> di
         feeder = waiting.pop()
         for lot in fed_by.get(feeder, ()):
             if lot not in result:
-                result[lot] = f"not made: the lot that feeds it (lot {feeder}) is not made"
+                result[lot] = f"not made: {instance.lot_name(feeder)}, which feeds it, is not made"
                 waiting.append(lot)
     return result
 

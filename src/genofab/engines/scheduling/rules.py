@@ -89,7 +89,9 @@ def place_lots(
         feeder = instance.lots[index].feeder
         if feeder is not None:
             if feeder not in released:
-                left_out.append((index, f"not made: lot {feeder}, which feeds it, is not made"))
+                left_out.append(
+                    (index, f"not made: {instance.lot_name(feeder)}, which feeds it, is not made")
+                )
                 continue
             release = max(release, released[feeder])
         turn = index in turn_over

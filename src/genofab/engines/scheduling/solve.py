@@ -152,6 +152,9 @@ SECOND_CHAIN_SEED = 7_919
 DELIVERY_SHARE = 0.35
 DELIVERY_WORK_PER_SECOND = 25_000
 DELIVERY_GUARD = 0.7
+#: A delivery search of a longer time limit first does the work of this one's, then goes on
+#: from its best (see delivery_search.search_deliveries): it never ends below it.
+DELIVERY_CHAIN_SECONDS = 10.0
 #: Moves the sequence search may make at most (its counted work ends it first).
 MAX_MOVES = 100_000_000
 #: Share of the time limit after which the sequence search stops whatever its work, when the
@@ -368,20 +371,23 @@ def plan_schedule(
     # the searches keep time for the lot model only when it is to run after them
     lot_model_follows = lot_model == "always" or (lot_model == "auto" and exact)
     if search and objective in MONEY_OBJECTIVES and not closed:
+        # the lot model's share too when it will not run (too large for the exact model)
+        share = DELIVERY_SHARE + (0.0 if lot_model_follows else LOT_MODEL_SHARE)
         delivered = search_deliveries(
             instance,
             objective,
-            work=int(time_limit * DELIVERY_SHARE * DELIVERY_WORK_PER_SECOND),
+            work=int(time_limit * share * DELIVERY_WORK_PER_SECOND),
             deadline=min(guard, started + wall * DELIVERY_GUARD) if lot_model_follows else guard,
             seed=seed,
+            chain=int(DELIVERY_CHAIN_SECONDS * DELIVERY_SHARE * DELIVERY_WORK_PER_SECOND),
         )
-        work_left -= time_limit * DELIVERY_SHARE
+        work_left -= time_limit * share
         if delivered is not None:
             runs.append(
                 _search_run(
                     "delivery search (simulated annealing over which lots are made,"
                     f" their order and how early), {delivered.decoded:,} schedules decoded",
-                    time_limit * DELIVERY_SHARE,
+                    time_limit * share,
                     delivered.guarded,
                     objective=delivered.value,
                 )
@@ -504,6 +510,19 @@ def plan_schedule(
                     objective, bound, _profit_bound(instance, objective, lot.run.bound)
                 )
             report("lot-level model")
+    elif not proven_infeasible and wanted:
+        runs.append(
+            SolverRun(
+                model=f"lot-level interval model (CP-SAT): not built, its {lot_arcs:,} circuit"
+                f" arcs are more than the {MAX_ARCS:,} it solves whole"
+                + ("; its share of the time limit went to the searches" if search else ""),
+                status="skipped",
+                objective=None,
+                bound=None,
+                seconds=0.0,
+                time_limit=0.0,
+            )
+        )
     if (
         search
         and objective not in MONEY_OBJECTIVES
@@ -529,7 +548,7 @@ def plan_schedule(
         reasons = tuple(diagnose(instance, found))
         if proven_infeasible and not reasons:
             proof = next((run.model for run in runs if run.status == "infeasible"), "the solver")
-            horizon = f"{instance.horizon / instance.unit_steps:g} {instance.step_unit}"
+            horizon = instance.time_text(instance.horizon)
             reasons = (
                 f"horizon: no schedule makes every lot within the {horizon} horizon"
                 f" (proved by the {proof})",
@@ -650,7 +669,7 @@ def _campaign_level(
                     seed=seed,
                     until=until,
                 )
-                unit = f"{until / instance.unit_steps:g} {instance.step_unit}"
+                unit = instance.time_text(until)
                 runs.append(
                     replace(
                         cut.run,

@@ -42,12 +42,6 @@ from genofab.results.schedule import (
 PERIOD_DAYS = 91.0
 
 
-def lot_name(instance: Instance, lot: int) -> str:
-    """``product-NN``: the product and its first-in-first-out number from 1."""
-    spec = instance.lots[lot]
-    return f"{instance.products[spec.product].name}-{spec.ordinal + 1:02d}"
-
-
 def room_name(instance: Instance, group: int, room: int) -> str:
     """``suite #2``: the group and the room's number from 1 (no number for a single room)."""
     spec = instance.rooms[group]
@@ -139,8 +133,8 @@ def summarise(
         else tuple(
             ChangeoverRow(
                 room=room_name(instance, change.group, change.room),
-                after_lot=lot_name(instance, change.after_lot),
-                before_lot=lot_name(instance, change.before_lot),
+                after_lot=instance.lot_name(change.after_lot),
+                before_lot=instance.lot_name(change.before_lot),
                 start=time(change.start),
                 duration=time(change.steps),
                 cost=change.cost,
@@ -260,7 +254,7 @@ def _left_out(
                 continue
             rows.append(
                 LeftOutLot(
-                    lot=lot_name(instance, wanted.index),
+                    lot=instance.lot_name(wanted.index),
                     product=instance.products[product].name,
                     sponsor=wanted.sponsor,
                     due=time(wanted.due),
@@ -325,7 +319,7 @@ def _lot_rows(
     rows = []
     made = timetable.by_lot()
     # lots are shown under the demand they serve (first in, first out)
-    shown = {lot: lot_name(instance, fates.serves.get(lot, lot)) for lot in made}
+    shown = {lot: instance.lot_name(fates.serves.get(lot, lot)) for lot in made}
     fed: dict[int, list[int]] = defaultdict(list)
     for lot in sorted(made, key=lambda index: fates.serves.get(index, index)):
         feeder = instance.lots[lot].feeder
@@ -347,7 +341,7 @@ def _lot_rows(
             for name, steps in phase.sections:
                 rows.append(
                     LotRow(
-                        lot=lot_name(instance, served),
+                        lot=instance.lot_name(served),
                         product=instance.products[spec.product].name,
                         sponsor=spec.sponsor,
                         phase=name,
