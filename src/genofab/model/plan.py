@@ -149,6 +149,11 @@ class PlanProduct(Frozen):
         description="one lot of another product (an upstream stage) feeds n lots of this one:"
         " each lot starts only after the upstream lot that feeds it is released",
     )
+    inventory_cost: MoneyPerLotTime | None = Field(
+        default=None,
+        description="cost of one finished lot of this product waiting in the inventory, per"
+        " unit of time (profit); none: the inventory's cost",
+    )
 
     @model_validator(mode="after")
     def _one_recipe(self) -> PlanProduct:
@@ -610,6 +615,8 @@ def _money_parameters(plan: Plan) -> list[tuple[str, Parameter]]:
     found: list[tuple[str, Parameter]] = []
     for i, product in enumerate(plan.products):
         found.append((f"products[{i}].cost_per_lot", product.cost_per_lot))
+        if product.inventory_cost is not None:
+            found.append((f"products[{i}].inventory_cost", product.inventory_cost))
     for i, room in enumerate(plan.rooms):
         found.append((f"rooms[{i}].changeover_cost", room.changeover_cost))
         for j, change in enumerate(room.changeovers):

@@ -99,6 +99,40 @@ def test_a_late_lot_pays_its_backlog_and_sells() -> None:
     assert assessment.profit == 1000 + 1200 - 200 - 70 - 140  # 1790
 
 
+def test_a_product_s_own_inventory_cost_replaces_the_plan_s_for_its_lots() -> None:
+    data = two_lot_plan()
+    data["products"][0]["inventory_cost"] = "20 EUR/lot/d"
+    instance = instance_of(data)
+    assert instance.inventory_cost_of(0) == 140  # a week of 20 EUR a day
+    # as in test_a_late_lot_pays_its_backlog_and_sells: lot 0 waits 2 weeks, now at 20 a day
+    assessment = assess(instance, lots(0, 10), all_lots=False, inventory=True)
+    assert assessment.ledger.inventory_cost == 2 * 140
+    assert assessment.profit == 1000 + 1200 - 200 - 280 - 140  # 1580
+
+
+def test_each_product_waits_at_its_own_cost() -> None:
+    # two products made in one suite, a week each, both due at week 4 (released after a
+    # week of QC): one waits a week. The plan's inventory is free; b's own costs 100 a day,
+    # so a is made first and waits (free), b just in time: 2 × (1000 - 100) = 1800
+    data = two_lot_plan()
+    b = dict(data["products"][0], name="b", inventory_cost="100 EUR/lot/d")
+    data["products"].append(b)
+    data["inventory"] = {"cost": "0 EUR/lot/d"}
+    data["demands"] = [
+        {"sponsor": "s", "product": name, "lots": 1, "due": "4 wk", "value_per_lot": "1000 EUR/lot",
+         "lateness_penalty": "1000 EUR/lot/d"}
+        for name in ("a", "b")
+    ]  # fmt: skip
+    instance = instance_of(data)
+    solution = plan_schedule(instance, "profit", time_limit=5)
+    assert solution.status == "optimal" and solution.value == 1800
+    assert solution.timetable is not None
+    starts = {
+        instance.lots[p.lot].product: p.start for p in solution.timetable.placements if p.phase == 0
+    }
+    assert starts[1] == 2 and starts[0] < 2  # b just in time, a before it (week 0 or 1)
+
+
 def test_the_inventory_capacity_is_a_rule_under_profit() -> None:
     instance = instance_of(two_lot_plan(capacity=1))
     both_early = lots(0, 1)  # lots 0 and 1 both in stock at week 3

@@ -161,7 +161,10 @@ def keep_ledger(
         production_cost=sum(cost_of.values()),
         backlog_cost=backlog,
         unmet_cost=unmet_cost,
-        inventory_cost=lot_steps * instance.inventory_cost_per_step,
+        inventory_cost=sum(
+            (end - begin) * instance.inventory_cost_of(instance.lots[lot].product)
+            for lot, (begin, end) in stays.items()
+        ),
         inventory_lot_steps=lot_steps,
         inventory_peak=peak,
         inventory_violations=violations,

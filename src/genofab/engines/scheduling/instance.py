@@ -63,6 +63,8 @@ class ProductSpec:
     shelf_life: int | None = None
     min_campaign: int | None = None
     max_campaign: int | None = None
+    #: Its own cost of a finished lot waiting in the inventory, per step (None: the plan's).
+    inventory_cost_per_step: float | None = None
 
     @property
     def sized(self) -> bool:
@@ -149,6 +151,12 @@ class Instance:
         """Steps per reporting unit (1 for a 1-week grid reported in weeks)."""
         return (7.0 if self.step_unit == "wk" else 1.0) / self.step_days
 
+    def inventory_cost_of(self, product: int) -> float:
+        """Cost of one finished lot of ``product`` waiting in the inventory for one step: the
+        product's own, else the plan's inventory cost."""
+        own = self.products[product].inventory_cost_per_step
+        return self.inventory_cost_per_step if own is None else own
+
     def lot_name(self, lot: int) -> str:
         """``product-NN``: the lot's product and its first-in-first-out number from 1."""
         spec = self.lots[lot]
@@ -200,6 +208,7 @@ class Instance:
         costs, penalties, changeover costs, storage and inventory costs per step."""
         amounts = [self.storage_cost_per_step, self.inventory_cost_per_step]
         amounts += [product.cost_per_lot for product in self.products]
+        amounts += [self.inventory_cost_of(p) for p in range(len(self.products))]
         for lot in self.lots:
             amounts += [lot.value, lot.penalty_per_step, lot.unmet_penalty]
         for room in self.rooms:
@@ -348,6 +357,9 @@ def _product(product: PlanProduct, scenario: Scenario | None, step: float) -> Pr
         shelf_life=None
         if product.shelf_life is None
         else round_down(product.shelf_life.value, step),
+        inventory_cost_per_step=None
+        if product.inventory_cost is None
+        else product.inventory_cost.value * step,
     )
 
 

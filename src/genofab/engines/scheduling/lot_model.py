@@ -531,8 +531,9 @@ def _finished_lots(
             if shelf_life is not None:
                 model.add(last_start[lot.index] >= lot.due - shelf_life).only_enforce_if(present)
         model.add(early == 0).only_enforce_if(~present)
-        if instance.inventory_cost_per_step:
-            terms.append(-instance.in_money_units(instance.inventory_cost_per_step) * early)
+        holding = instance.in_money_units(instance.inventory_cost_of(lot.product))
+        if holding:
+            terms.append(-holding * early)
         if instance.inventory_capacity is not None:
             delivery = model.new_int_var(0, 2 * horizon, f"delivery_{lot.index}")
             model.add(delivery == released + early)

@@ -813,11 +813,15 @@ def _profit_bound(instance: Instance, objective: Objective, bound: float) -> flo
         return abs(amount - instance.in_money_units(amount) * unit)
 
     steps = instance.horizon
-    per_step = (
-        error(instance.storage_cost_per_step) + error(instance.inventory_cost_per_step)
-    ) * steps
     slack = sum(
-        unit + error(lot.penalty_per_step) * steps + per_step for lot in instance.lots
+        unit
+        + (
+            error(lot.penalty_per_step)
+            + error(instance.storage_cost_per_step)
+            + error(instance.inventory_cost_of(lot.product))
+        )
+        * steps
+        for lot in instance.lots
     )  # value less cost, and the unmet penalty: half a unit each
     # a changeover before each phase at most
     slack += 0.5 * unit * sum(len(instance.products[lot.product].phases) for lot in instance.lots)
