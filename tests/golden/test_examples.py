@@ -55,6 +55,7 @@ def test_profit_plan_example_matches_its_committed_output(example: Path) -> None
 
 def test_the_profit_plan_examples() -> None:
     assert {path.name for path in profit_plan_examples()} == {
+        "schedule-lakhdar-2005.yaml",
         "schedule-profit-stock.yaml",
         "schedule-stages-profit.yaml",
     }

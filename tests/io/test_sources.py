@@ -27,6 +27,10 @@ def test_every_cited_source_has_an_entry(path: Path) -> None:
 def test_the_checker_catches_what_has_no_entry() -> None:
     text = "S12 and S9; S999, seed 004, seed 007, parameters.md 5.3 and parameters.md 9.9"
     assert unresolved(text, SECTIONS) == ["S9", "S999", "seed 007", "parameters.md 9.9"]
+    cases = "case Lakhdar2005 example 1; case Lakhdar2007 (not listed)"
+    assert unresolved(cases, SECTIONS) == ["case Lakhdar2007"]
+    assert references(cases).cases == ("Lakhdar2005", "Lakhdar2007")
+    assert "490 rmu" in bibliography().cases["Lakhdar2005"]
 
 
 def test_references_are_read_as_written() -> None:

@@ -1,5 +1,6 @@
 """The bibliography shipped with genofab (``sources.yaml``) and the references a source text
-makes to it: ``S12`` (or ``S57–S60``), ``seed 004``, ``parameters.md 5.3`` (or ``section 7``).
+makes to it: ``S12`` (or ``S57–S60``), ``seed 004``, ``parameters.md 5.3`` (or ``section 7``),
+``case Lakhdar2005`` (a published planning case an example transcribes).
 
 ``python -m genofab.io.sources`` prints the bibliography as Markdown (``docs/sources.md``).
 """
@@ -8,12 +9,13 @@ from __future__ import annotations
 
 import re
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 
 _NUMBERED = re.compile(r"\bS(\d+)(?:\s*[–-]\s*S(\d+))?\b")
 _SEED = re.compile(r"\bseeds?[ /](\d{3})\b")
+_CASE = re.compile(r"\bcase ([A-Z][A-Za-z]+\d{4}[a-z]?)\b")
 _SHEET = re.compile(
     r"parameters\.md,?\s+(?:§\s*|sections?\s+)?(\d+(?:\.\d+)?)"
     r"((?:\s*(?:,|and)\s*(?:§\s*|sections?\s+)?\d+(?:\.\d+)?)*)"
@@ -33,11 +35,13 @@ class Seed:
 
 @dataclass(frozen=True)
 class Bibliography:
-    """Numbered sources (``S12`` → citation), seed documents, and the parameter sheet."""
+    """Numbered sources (``S12`` → citation), seed documents, the parameter sheet, and
+    published cases (``Lakhdar2005`` → citation)."""
 
     sources: dict[str, str]
     seeds: dict[str, Seed]
     sheet: str
+    cases: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -47,6 +51,7 @@ class References:
     numbered: tuple[str, ...] = ()
     seeds: tuple[str, ...] = ()
     sections: tuple[str, ...] = ()
+    cases: tuple[str, ...] = ()
 
 
 @cache
@@ -65,7 +70,12 @@ def bibliography() -> Bibliography:
         )
         for key, entry in data["seeds"].items()
     }
-    return Bibliography(sources=dict(data["sources"]), seeds=seeds, sheet=data["sheet"])
+    return Bibliography(
+        sources=dict(data["sources"]),
+        seeds=seeds,
+        sheet=data["sheet"],
+        cases=dict(data.get("cases") or {}),
+    )
 
 
 def references(text: str) -> References:
@@ -84,6 +94,7 @@ def references(text: str) -> References:
         numbered=tuple(dict.fromkeys(numbered)),
         seeds=tuple(dict.fromkeys(_SEED.findall(text))),
         sections=tuple(dict.fromkeys(sections)),
+        cases=tuple(dict.fromkeys(_CASE.findall(text))),
     )
 
 
@@ -100,6 +111,7 @@ def unresolved(text: str, sections: set[str], bib: Bibliography | None = None) -
         *[key for key in found.numbered if key not in bib.sources],
         *[f"seed {key}" for key in found.seeds if key not in bib.seeds],
         *[f"parameters.md {number}" for number in found.sections if number not in sections],
+        *[f"case {key}" for key in found.cases if key not in bib.cases],
     ]
 
 
@@ -134,6 +146,16 @@ def markdown(bib: Bibliography | None = None) -> str:
         anchor = f'<a id="seed-{seed.key}"></a>'
         lines += [f"{anchor}**seed {seed.key}.** *{seed.title}*. {seed.what}", ""]
         lines += [f"> {passage}\n" for passage in seed.passages]
+    if bib.cases:
+        lines += [
+            "## Published cases",
+            "",
+            "Planning problems of the literature an example transcribes, cited as `case Name`;"
+            " the example's description says what the plan format could not state.",
+            "",
+        ]
+        for key, citation in bib.cases.items():
+            lines += [f'<a id="case-{key}"></a>**case {key}.** {citation}', ""]
     return "\n".join(lines).rstrip() + "\n"
 
 
