@@ -73,53 +73,47 @@ def _money(rmu: float, unit: str, what: str) -> dict[str, Any]:
     return _q(rmu * EUR_PER_RMU, unit, f"{what} (1 rmu written as {EUR_PER_RMU:,} EUR)")
 
 
+def _product(
+    name: str, room: str, rate: float, rate_name: str, life: int, life_name: str
+) -> dict[str, Any]:
+    """A product made in ``room`` at ``rate`` batches a day, keeping ``life`` periods."""
+    return {
+        "name": name,
+        "phases": [
+            {
+                "name": room,
+                "room": room,
+                "duration": _q(1 / rate, "d", f"a batch every 1/{rate_name} = 1/{rate} days"),
+            }
+        ],
+        "cost_per_lot": _money(MAKING, "EUR/lot", "manufacturing cost eta, per batch"),
+        "shelf_life": _q(
+            life * PERIOD_DAYS + 1 / rate,
+            "d",
+            f"{life_name}, {life} period{'s' * (life > 1)} after it is made",
+        ),
+    }
+
+
 def lakhdar_2005_data() -> dict[str, Any]:
     """The plan as data."""
-    products: list[dict[str, Any]] = []
-    for p, rate in CR.items():
-        products.append(
-            {
-                "name": f"{p}_crude",
-                "phases": [
-                    {
-                        "name": "usp",
-                        "room": "usp",
-                        "duration": _q(1 / rate, "d", f"a batch every 1/CR = 1/{rate} days"),
-                    }
-                ],
-                "cost_per_lot": _money(MAKING, "EUR/lot", "manufacturing cost eta, per batch"),
-                "shelf_life": _q(
-                    CRUDE_LIFE * PERIOD_DAYS + 1 / rate,
-                    "d",
-                    f"crude lifetime zeta, {CRUDE_LIFE} period after it is made",
-                ),
-                "inventory_cost": _money(
-                    CRUDE_STORAGE / PERIOD_DAYS,
-                    "EUR/lot/d",
-                    f"crude storage cost rho, {CRUDE_STORAGE} rmu a batch a period",
-                ),
-            }
-        )
-    for p, rate in FR.items():
-        products.append(
-            {
-                "name": p,
-                "phases": [
-                    {
-                        "name": "dsp",
-                        "room": "dsp",
-                        "duration": _q(1 / rate, "d", f"a batch every 1/FR = 1/{rate} days"),
-                    }
-                ],
-                "cost_per_lot": _money(MAKING, "EUR/lot", "manufacturing cost eta, per batch"),
-                "shelf_life": _q(
-                    FINAL_LIFE * PERIOD_DAYS + 1 / rate,
-                    "d",
-                    f"product lifetime sigma, {FINAL_LIFE} periods after it is made",
-                ),
-                "made_from": {"product": f"{p}_crude", "lots": 1},
-            }
-        )
+    crude = [
+        _product(f"{p}_crude", "usp", rate, "CR", CRUDE_LIFE, "crude lifetime zeta")
+        | {
+            "inventory_cost": _money(
+                CRUDE_STORAGE / PERIOD_DAYS,
+                "EUR/lot/d",
+                f"crude storage cost rho, {CRUDE_STORAGE} rmu a batch a period",
+            )
+        }
+        for p, rate in CR.items()
+    ]
+    final = [
+        _product(p, "dsp", rate, "FR", FINAL_LIFE, "product lifetime sigma")
+        | {"made_from": {"product": f"{p}_crude", "lots": 1}}
+        for p, rate in FR.items()
+    ]
+    products = crude + final
     switch = _money(SWITCH, "EUR", "changeover cost psi, per campaign started")
     changeovers = [
         {
