@@ -39,7 +39,11 @@ def plans() -> list[tuple[str, Any]]:
             label = f"generated, {suites} suites" + (", sizes 2-8" if sizes else "")
             data = generated(suites, scale, sizes=sizes)
             found.append((label, compile_plan(Plan.model_validate(data))))
-    for name in ("schedule-profit-stock.yaml", "schedule-stages-profit.yaml"):
+    for name in (
+        "schedule-profit-stock.yaml",
+        "schedule-stages-profit.yaml",
+        "schedule-lakhdar-2005.yaml",
+    ):
         data = YAML(typ="safe").load(ROOT / "examples" / name)
         found.append((f"examples/{name}", compile_plan(Plan.model_validate(data))))
     return found

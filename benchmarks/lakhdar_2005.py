@@ -69,6 +69,10 @@ def _q(value: float, unit: str, what: str) -> dict[str, Any]:
     return {"value": round(value, 4), "unit": unit, "source": f"{CITED}: {what}"}
 
 
+def _count(value: int, unit: str | None, what: str) -> dict[str, Any]:
+    return {"value": value, **({"unit": unit} if unit else {}), "source": f"{CITED}: {what}"}
+
+
 def _money(rmu: float, unit: str, what: str) -> dict[str, Any]:
     return _q(rmu * EUR_PER_RMU, unit, f"{what} (1 rmu written as {EUR_PER_RMU:,} EUR)")
 
@@ -110,7 +114,12 @@ def lakhdar_2005_data() -> dict[str, Any]:
     ]
     final = [
         _product(p, "dsp", rate, "FR", FINAL_LIFE, "product lifetime sigma")
-        | {"made_from": {"product": f"{p}_crude", "lots": 1}}
+        | {
+            "made_from": {
+                "product": f"{p}_crude",
+                "lots": _count(1, "lot", "production factor lambda = 1: a crude batch, a batch"),
+            }
+        }
         for p, rate in FR.items()
     ]
     products = crude + final
@@ -131,8 +140,13 @@ def lakhdar_2005_data() -> dict[str, Any]:
         if a != b
     ]
     rooms = [
-        {"name": "usp", "count": 2, "changeover_cost": switch, "changeovers": changeovers},
-        {"name": "dsp", "count": 2, "changeover_cost": switch},
+        {
+            "name": "usp",
+            "count": _count(2, None, "USP suites i1, i2"),
+            "changeover_cost": switch,
+            "changeovers": changeovers,
+        },
+        {"name": "dsp", "count": _count(2, None, "DSP suites j1, j2"), "changeover_cost": switch},
     ]
     demands: list[dict[str, Any]] = []
     horizon = PERIODS * PERIOD_DAYS
@@ -141,7 +155,7 @@ def lakhdar_2005_data() -> dict[str, Any]:
             {
                 "sponsor": "platform",
                 "product": f"{p}_crude",
-                "lots": sum(by_period.values()),
+                "lots": _count(sum(by_period.values()), None, f"a crude lot for each {p} batch"),
                 "due": _q(horizon, "d", "crude made for the downstream stage, by the horizon"),
                 "value_per_lot": _money(0, "EUR/lot", "an intermediate is not sold"),
             }
@@ -152,7 +166,7 @@ def lakhdar_2005_data() -> dict[str, Any]:
                 {
                     "sponsor": "market",
                     "product": p,
-                    "lots": batches,
+                    "lots": _count(batches, None, f"demand of {p} in period {period}, batches"),
                     "due": _q(
                         period * PERIOD_DAYS, "d", f"period {period}'s demand, due at its end"
                     ),

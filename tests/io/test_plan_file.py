@@ -34,6 +34,7 @@ def test_there_are_the_benchmark_plans_and_the_large_one() -> None:
         "schedule-4-suites-due-26.yaml",
         "schedule-4-suites-due-52.yaml",
         "schedule-4-suites.yaml",
+        "schedule-lakhdar-2005.yaml",
         "schedule-profit-stock.yaml",
         "schedule-stages-profit.yaml",
         "schedule-stages.yaml",
