@@ -187,9 +187,9 @@ def search_deliveries(
     first for ``chain`` (exactly as a search of that much work would), then for the rest
     from the best state found, hot again with the next seed: it never ends below the search
     of ``chain`` (one long chain may, e.g. a 112-lot plan of the literature at 711,600 after
-    a 10 s limit's work, 678,200 after 20 to 120 s). Measured against one long chain on the
-    generated profit plans and three of the literature, seeds 0-2, at 30 and 60 s of work:
-    within the seeds' spread (means -0.2 % and +0.0 %)."""
+    a 10 s limit's work, 678,200 after 20 to 120 s). Against one long chain on the generated
+    profit plans and three of the literature, seeds 0-2, at 30 and 60 s of work: within the
+    seeds' spread (means -0.2 % and +0.0 %; a scratch comparison, BENCHMARKS.md)."""
     if objective not in MONEY_OBJECTIVES or not instance.lots:
         return None
     decode = _Decoder(instance, objective)
