@@ -17,14 +17,15 @@ written as 1,000 EUR):
 - a DSP lot takes 1 / FR_p = 10 days and is made from one crude lot (``made_from``, the
   study's production factor lambda = 1); the DSP lead time beta_p is the wait for the first
   crude batch (beta ~ alpha + 1 / FR), which the conversion between stages already imposes,
-  so DSP suites have no changeover time;
+  so DSP suites have no changeover time (beta = alpha + 1 / FR for p1 and p2; for p3 34.5
+  against 32.5 days);
 - each campaign start costs psi = 1 rmu in the study; here each product switch (a room's
   first campaign costs nothing);
 - the study's storage costs per batch and period (crude 5, final 1 rmu) become per-day
-  inventory costs of each product (``inventory_cost``: 5 / 60 and 1 / 60 rmu a day); its
-  storage capacities per product (crude 10, final 40 batches) become one inventory of 40
-  lots; its lifetimes (crude 1 period, final 3) become shelf lives from the start of the
-  lot's last phase (60 and 180 days plus the lot's own time);
+  inventory costs of each product (``inventory_cost``: 5 / 60 and 1 / 60 rmu a day), its
+  storage capacities per product (crude 10, final 40 batches) the products' own
+  ``inventory_capacity``; its lifetimes (crude 1 period, final 3) become shelf lives from the
+  start of the lot's last phase (60 and 180 days plus the lot's own time on the 1-day grid);
 - a demand is due at the end of its period; the backlog penalty of 20 rmu per batch and
   period becomes 20 / 60 rmu a day, and a batch never delivered pays it for every period
   left (the unmet penalty); sales are 20 rmu a batch; each batch costs 2 rmu upstream and 2
@@ -32,11 +33,13 @@ written as 1,000 EUR):
 - the study's waste disposal cost (5 rmu a batch) is not stated: genofab never keeps a
   schedule that makes a lot only to waste it; its periods (one product per suite per
   period, stock counted at the end of each period) do not exist here: time is continuous
-  on a 1-day grid.
+  on a 1-day grid; its campaign lengths (at least one batch, at most 60 days a period,
+  continued across periods) limit nothing here and are not stated.
 """
 
 from __future__ import annotations
 
+import math
 import sys
 from pathlib import Path
 from typing import Any
@@ -62,7 +65,7 @@ SALES, MAKING, SWITCH, BACKLOG = (
 )  # rmu: a batch sold, made (each stage), per period late
 CRUDE_STORAGE, FINAL_STORAGE = 5, 1  # rmu a batch a period
 CRUDE_LIFE, FINAL_LIFE = 1, 3  # periods
-STORAGE_CAPACITY = 40  # batches (final product; crude 10 of each product)
+CRUDE_CAPACITY, FINAL_CAPACITY = 10, 40  # batches of each product held at once
 
 
 def _q(value: float, unit: str, what: str) -> dict[str, Any]:
@@ -92,7 +95,7 @@ def _product(
         ],
         "cost_per_lot": _money(MAKING, "EUR/lot", "manufacturing cost eta, per batch"),
         "shelf_life": _q(
-            life * PERIOD_DAYS + 1 / rate,
+            life * PERIOD_DAYS + math.ceil(1 / rate),
             "d",
             f"{life_name}, {life} period{'s' * (life > 1)} after it is made",
         ),
@@ -104,26 +107,31 @@ def lakhdar_2005_data() -> dict[str, Any]:
     crude = [
         _product(f"{p}_crude", "usp", rate, "CR", CRUDE_LIFE, "crude lifetime zeta")
         | {
+            "inventory_capacity": _count(CRUDE_CAPACITY, "lot", "crude storage capacity C"),
             "inventory_cost": _money(
                 CRUDE_STORAGE / PERIOD_DAYS,
                 "EUR/lot/d",
                 f"crude storage cost rho, {CRUDE_STORAGE} rmu a batch a period",
-            )
+            ),
         }
         for p, rate in CR.items()
     ]
     final = [
         _product(p, "dsp", rate, "FR", FINAL_LIFE, "product lifetime sigma")
         | {
+            "inventory_capacity": _count(FINAL_CAPACITY, "lot", "storage capacity F"),
             "made_from": {
                 "product": f"{p}_crude",
                 "lots": _count(1, "lot", "production factor lambda = 1: a crude batch, a batch"),
-            }
+            },
         }
         for p, rate in FR.items()
     ]
     products = crude + final
-    switch = _money(SWITCH, "EUR", "changeover cost psi, per campaign started")
+
+    def switch() -> dict[str, Any]:
+        return _money(SWITCH, "EUR", "changeover cost psi, per campaign started")
+
     changeovers = [
         {
             "from": f"{a}_crude",
@@ -133,7 +141,7 @@ def lakhdar_2005_data() -> dict[str, Any]:
                 "d",
                 f"lead time alpha of {b} less a batch, {ALPHA[b]:g} - 1/{CR[b]}",
             ),
-            "cost": switch,
+            "cost": switch(),
         }
         for a in CR
         for b in CR
@@ -143,10 +151,10 @@ def lakhdar_2005_data() -> dict[str, Any]:
         {
             "name": "usp",
             "count": _count(2, None, "USP suites i1, i2"),
-            "changeover_cost": switch,
+            "changeover_cost": switch(),
             "changeovers": changeovers,
         },
-        {"name": "dsp", "count": _count(2, None, "DSP suites j1, j2"), "changeover_cost": switch},
+        {"name": "dsp", "count": _count(2, None, "DSP suites j1, j2"), "changeover_cost": switch()},
     ]
     demands: list[dict[str, Any]] = []
     horizon = PERIODS * PERIOD_DAYS
@@ -197,11 +205,6 @@ def lakhdar_2005_data() -> dict[str, Any]:
         "products": products,
         "rooms": rooms,
         "inventory": {
-            "capacity": {
-                "value": STORAGE_CAPACITY,
-                "unit": "lot",
-                "source": f"{CITED}: storage capacity F of the final product",
-            },
             "cost": _money(
                 FINAL_STORAGE / PERIOD_DAYS,
                 "EUR/lot/d",

@@ -28,6 +28,7 @@ Write = Callable[..., Path]
         ("products.0.inventory_cost", "-5 EUR/lot/d", "products[0].inventory_cost", "is below 0"),
         ("products.0.inventory_cost", "5 USD/lot/d", "products[0].inventory_cost", "one currency"),
         ("products.0.inventory_cost", "5 EUR/lot", "products[0].inventory_cost", "EUR/lot/d"),
+        ("products.0.inventory_capacity", -1, "products[0].inventory_capacity", "is below 0"),
         ("products.0.shelf_life", "1 wk", "products[0].shelf_life", "not longer than the release"),
         ("products.0.shelf_life", "0 wk", "products[0].shelf_life", "above 0"),
         ("demands.0.deliveries.1.due", "20 wk", "demands[0].deliveries[1].due", "after the end"),

@@ -151,7 +151,8 @@ def markdown(bib: Bibliography | None = None) -> str:
             "## Published cases",
             "",
             "Planning problems of the literature an example transcribes, cited as `case Name`;"
-            " the example's description says what the plan format could not state.",
+            " the transcription's notes (named in the example's description) say what the"
+            " plan format states differently.",
             "",
         ]
         for key, citation in bib.cases.items():

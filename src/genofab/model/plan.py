@@ -154,6 +154,11 @@ class PlanProduct(Frozen):
         description="cost of one finished lot of this product waiting in the inventory, per"
         " unit of time (profit); none: the inventory's cost",
     )
+    inventory_capacity: StorageCapacity | None = Field(
+        default=None,
+        description="most finished lots of this product the inventory holds at once"
+        " (profit), within the inventory's own capacity; none: no limit of its own",
+    )
 
     @model_validator(mode="after")
     def _one_recipe(self) -> PlanProduct:

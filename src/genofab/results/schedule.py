@@ -193,6 +193,9 @@ class Profit(Result):
     lots_unmet: int
     inventory_peak: int = Field(description="most finished lots held at once")
     inventory_capacity: int | None
+    product_capacities: dict[str, int] = Field(
+        default_factory=dict, description="products' own inventory capacities (lots at once)"
+    )
     inventory_lot_time: float = Field(description="lot·(time unit) held in the inventory")
 
 

@@ -162,6 +162,9 @@ def render_profit(result: ScheduleResult, console: Console) -> None:
         table.add_row(name, show(amount))
     table.add_row(Text("profit", style="bold"), Text(show(profit.profit), style="bold"))
     capacity = "no limit" if profit.inventory_capacity is None else str(profit.inventory_capacity)
+    if profit.product_capacities:
+        own = ", ".join(f"{name} {lots}" for name, lots in profit.product_capacities.items())
+        capacity += f"; of one product: {own}"
     consumed = (
         f"{profit.lots_consumed} consumed by the lots they feed, " if profit.lots_consumed else ""
     )

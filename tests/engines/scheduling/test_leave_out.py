@@ -112,6 +112,28 @@ def test_over_the_inventorys_capacity_the_lot_staying_longest_is_left_out() -> N
     assert assessment.profit == 10 - 2 - 4 - 5
 
 
+def test_over_a_product_s_own_capacity_its_lot_staying_longest_is_left_out() -> None:
+    # no limit for all lots, but a holds at most 1 of its own: released at weeks 1 and 2, a0
+    # and a1 both wait at week 2 (until 10); b, released at week 3, is not limited
+    instance = instance_of(plan(a={"inventory_capacity": 1}))
+    a0, a1, a2 = lots(instance, "a")
+    (b0,) = lots(instance, "b")
+    assert instance.inventory_capacity is None and instance.inventory_limits() == [(0, 1)]
+    early = suite((a0, 0), (a1, 1), (b0, 3), (a2, 9))
+    before = assess(instance, early, all_lots=False, inventory=True)
+    assert not before.feasible
+    assert "2 finished lots of a wait in the inventory at step 2, more than its capacity of 1" in (
+        " ".join(before.ledger.inventory_violations)
+    )
+    fitted = fit_by_leaving_out(instance, early, inventory=True)
+    assert fitted is not None
+    timetable, assessment = fitted
+    assert assessment.feasible and {p.lot for p in timetable.placements} == {a0, b0, a2}
+    assert timetable.left_out == (
+        (a1, "not made: the finished-lot inventory would hold more than 1 lots of a at 2 wk"),
+    )
+
+
 def test_a_lot_made_to_be_wasted_is_left_out_and_the_profit_rises_by_its_cost() -> None:
     instance = instance_of(plan(a={"shelf_life": "5 wk"}))
     a0, a1, a2 = lots(instance, "a")

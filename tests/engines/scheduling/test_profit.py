@@ -9,6 +9,7 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from genofab.engines.scheduling.lot_model import solve_lot_model
 from genofab.engines.scheduling.solve import plan_schedule
 from genofab.engines.scheduling.timetable import Placement, Timetable, assess
 from tests.schedule_plans import accounts_total, instance_of
@@ -131,6 +132,27 @@ def test_each_product_waits_at_its_own_cost() -> None:
         instance.lots[p.lot].product: p.start for p in solution.timetable.placements if p.phase == 0
     }
     assert starts[1] == 2 and starts[0] < 2  # b just in time, a before it (week 0 or 1)
+
+
+def test_the_lot_model_keeps_a_product_s_own_inventory_capacity() -> None:
+    # both lots due at week 10, the suite shut from week 2 to 14: made in weeks 0 and 1 both
+    # would wait together (free: no inventory cost), which a's own capacity of one forbids;
+    # so one waits and the other is made after the shutdown (weeks 14-15, released at 16):
+    # 6 weeks late, 42 days × 10
+    data = two_lot_plan(capacity=None)
+    data["inventory"] = {"cost": "0 EUR/lot/d"}
+    data["products"][0] |= {"inventory_capacity": 1, "shelf_life": "20 wk"}
+    data["products"][0]["phases"][0]["max_wait"] = "0 wk"  # no waiting before the release
+    data["rooms"][0]["shutdowns"] = [{"start": "2 wk", "end": "14 wk"}]
+    data["demands"][0]["deliveries"] = [{"lots": 2, "due": "10 wk"}]
+    instance = instance_of(data)
+    found = solve_lot_model(instance, "profit", time_limit=5, workers=1)
+    assert found.timetable is not None and found.run.status == "optimal"
+    assessment = assess(instance, found.timetable, all_lots=False, inventory=True)
+    assert assessment.feasible and assessment.ledger.inventory_peak == 1
+    assert assessment.profit == 2 * 1000 - 2 * 100 - 42 * 10
+    # both made first thing would break it
+    assert not assess(instance, lots(0, 1), all_lots=False, inventory=True).feasible
 
 
 def test_the_inventory_capacity_is_a_rule_under_profit() -> None:

@@ -110,3 +110,28 @@ def test_a_waiting_lot_beyond_storage_is_a_violation() -> None:
     instance = instance_of(data)
     waiting = Timetable((Placement(0, 0, 0, 0, 0, 3), Placement(0, 1, 1, 0, 5, 7)))
     assert any("wait in storage" in v for v in assess(instance, waiting).violations)
+
+
+def test_a_stage_s_margin_bound_counts_the_products_it_does_not_make() -> None:
+    # a is made in ra, b in rb: the campaign level bounds the busiest stage (ra) alone; b's
+    # gain (4,900) must still be in its bound, or the bound falls below the schedule (5,400
+    # against 10,300 before)
+    data = {
+        "format": "genofab-plan/1", "name": "two stages apart", "objective": "margin",
+        "time_step": "1 d", "horizon": "20 d",
+        "products": [
+            {"name": name, "phases": [{"name": "make", "room": room, "duration": "2 d"}],
+             "cost_per_lot": "100 EUR/lot"}
+            for name, room in (("a", "ra"), ("b", "rb"))
+        ],
+        "rooms": [{"name": "ra"}, {"name": "rb"}],
+        "demands": [
+            {"sponsor": "s", "product": "a", "lots": 6, "due": "12 d",
+             "value_per_lot": "1000 EUR/lot"},
+            {"sponsor": "s", "product": "b", "lots": 1, "due": "10 d",
+             "value_per_lot": "5000 EUR/lot"},
+        ],
+    }  # fmt: skip
+    solution = plan_schedule(instance_of(data), "margin", time_limit=3)
+    assert solution.status == "optimal"
+    assert solution.value == solution.bound == 6 * 900 + 4900

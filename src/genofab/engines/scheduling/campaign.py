@@ -371,9 +371,15 @@ def _margin_terms(
     made: dict[int, cp_model.LinearExprT],
 ) -> cp_model.LinearExprT:
     """An upper bound on the margin: lots are optional; the first lots made serve the earliest
-    due dates; lateness is charged at the product's lowest penalty; storage is free."""
-    terms: list[cp_model.LinearExprT] = []
+    due dates; lateness is charged at the product's lowest penalty; storage is free. Lots of
+    products with no phase in the stage count their gain, if any, as they would at best."""
     money = instance.in_money_units
+    elsewhere = sum(
+        max(0, money(lot.value - instance.products[lot.product].cost_per_lot))
+        for lot in instance.lots
+        if lot.product not in products
+    )
+    terms: list[cp_model.LinearExprT] = [elsewhere]
     for p in products:
         lots = instance.lots_of(p)
         serve = [model.new_bool_var("") for _ in lots]

@@ -149,6 +149,17 @@ def keep_ledger(
             f"{peak} finished lots wait in the inventory at step {when}, more than its"
             f" capacity of {capacity}",
         )
+    for limited, own in instance.inventory_limits():
+        if limited is None:
+            continue
+        mine = [stay for lot, stay in stays.items() if instance.lots[lot].product == limited]
+        most, at = _peak(mine)
+        if most > own:
+            name = instance.products[limited].name
+            violations += (
+                f"{most} finished lots of {name} wait in the inventory at step {at}, more than"
+                f" its capacity of {own} for them",
+            )
     cost_of = {
         lot: instance.products[instance.lots[lot].product].cost_per_lot for lot in completion
     }

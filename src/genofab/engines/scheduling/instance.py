@@ -65,6 +65,8 @@ class ProductSpec:
     max_campaign: int | None = None
     #: Its own cost of a finished lot waiting in the inventory, per step (None: the plan's).
     inventory_cost_per_step: float | None = None
+    #: Most finished lots of it the inventory holds at once (None: only the plan's limit).
+    inventory_capacity: int | None = None
 
     @property
     def sized(self) -> bool:
@@ -96,8 +98,10 @@ class RoomSpec:
 
     @cached_property
     def sequenced(self) -> bool:
-        """One lot at a time with changeovers between products: rooms are scheduled one by one."""
-        return self.capacity == 1 and any(any(row) for row in self.changeover)
+        """One lot at a time with changeovers between products (a time, or only a cost): rooms
+        are scheduled one by one."""
+        changes = any(any(row) for row in self.changeover)
+        return self.capacity == 1 and (changes or any(any(row) for row in self.changeover_cost))
 
     @property
     def places(self) -> int:
@@ -157,6 +161,25 @@ class Instance:
         own = self.products[product].inventory_cost_per_step
         return self.inventory_cost_per_step if own is None else own
 
+    def inventory_limited(self, product: int) -> bool:
+        """Whether the inventory holds a limited number of ``product``'s finished lots: the
+        plan's capacity, or the product's own."""
+        own = self.products[product].inventory_capacity
+        return self.inventory_capacity is not None or own is not None
+
+    def inventory_limits(self) -> list[tuple[int | None, int]]:
+        """Each capacity of the inventory: (None, the plan's, for all lots), then (product,
+        its own) for each product that has one."""
+        limits: list[tuple[int | None, int]] = []
+        if self.inventory_capacity is not None:
+            limits.append((None, self.inventory_capacity))
+        limits += [
+            (p, spec.inventory_capacity)
+            for p, spec in enumerate(self.products)
+            if spec.inventory_capacity is not None
+        ]
+        return limits
+
     def lot_name(self, lot: int) -> str:
         """``product-NN``: the lot's product and its first-in-first-out number from 1."""
         spec = self.lots[lot]
@@ -205,12 +228,14 @@ class Instance:
 
     def money_amounts(self) -> list[float]:
         """Every amount of money the plan states, per lot or per step: values, production
-        costs, penalties, changeover costs, storage and inventory costs per step."""
+        costs, each lot's gain (value less cost), penalties, changeover costs, storage and
+        inventory costs per step."""
         amounts = [self.storage_cost_per_step, self.inventory_cost_per_step]
         amounts += [product.cost_per_lot for product in self.products]
         amounts += [self.inventory_cost_of(p) for p in range(len(self.products))]
         for lot in self.lots:
-            amounts += [lot.value, lot.penalty_per_step, lot.unmet_penalty]
+            gain = lot.value - self.products[lot.product].cost_per_lot  # what the models count
+            amounts += [lot.value, gain, lot.penalty_per_step, lot.unmet_penalty]
         for room in self.rooms:
             amounts += [cost for row in room.changeover_cost for cost in row]
         return amounts
@@ -360,6 +385,9 @@ def _product(product: PlanProduct, scenario: Scenario | None, step: float) -> Pr
         inventory_cost_per_step=None
         if product.inventory_cost is None
         else product.inventory_cost.value * step,
+        inventory_capacity=None
+        if product.inventory_capacity is None
+        else int(product.inventory_capacity.value),
     )
 
 

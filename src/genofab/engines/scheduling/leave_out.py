@@ -8,11 +8,13 @@ demand then unmet), so such a schedule is fitted by leaving lots out rather than
 
 - a campaign shorter than its minimum is left out whole, a campaign longer than its maximum
   loses its last lots;
-- at the first step the inventory is over its capacity, the lots waiting there that would
-  stay longest are left out, as many as are over it (the allocation of lots to due dates is
-  then made again, and the next step over the capacity found);
-- under profit, a lot made that would be wasted (expires before any delivery) or unsold (no
-  demand left for it) only costs: it is left out;
+- at the first step the inventory is over one of its capacities (all lots', or a product's
+  own), the lots held under it that would stay longest are left out, as many as are over it
+  (the allocation of lots to due dates is then made again, and the next such step found);
+- under profit, a lot made that would be wasted (it expires before any due date of its
+  product still open to it) or unsold (no demand left for it) only costs: it is left out;
+- a lot that would start after the lot feeding it has expired is left out (its feeder,
+  then unused, next);
 - a lot fed by a lot left out (a conversion between stages) is left out too.
 
 Every other placement keeps its room and times; each round is checked by
@@ -33,8 +35,9 @@ def fit_by_leaving_out(
     instance: Instance, timetable: Timetable, *, inventory: bool
 ) -> tuple[Timetable, Assessment] | None:
     """``timetable`` with lots left out until it keeps the campaign sizes and (with
-    ``inventory``, the profit objective) the inventory's capacity, and makes no lot that is
-    wasted or unsold; with its assessment. None when a broken rule remains that leaving lots
+    ``inventory``, the profit objective) the inventory's capacities (all lots', each
+    product's own), makes no lot that is wasted or unsold and none that starts after the lot
+    feeding it expired; with its assessment. None when a broken rule remains that leaving lots
     out does not mend."""
     fed_by = feeds(instance)
     for _ in range(len(instance.lots) + 1):
@@ -90,23 +93,27 @@ def _idle_stock(instance: Instance, assessment: Assessment) -> dict[int, str]:
 
 
 def _over_capacity(instance: Instance, assessment: Assessment) -> dict[int, str]:
-    """At the first step the inventory is over its capacity, the lots beyond it that would
-    stay there longest (the latest leaving, then the highest index: a rule that does not
-    depend on the order of the ledger)."""
-    capacity = instance.inventory_capacity
+    """At the first step the inventory holds more than one of its capacities (all lots', or a
+    product's own), the lots beyond it that would stay there longest (the latest leaving,
+    then the highest index: a rule that does not depend on the order of the ledger)."""
+    limits = instance.inventory_limits()
     stays = assessment.ledger.stays
-    if capacity is None or not stays:
+    if not limits or not stays:
         return {}
     steps = sorted({begin for begin, _ in stays.values()})
     for step in steps:
         present = [lot for lot, (begin, end) in stays.items() if begin <= step < end]
-        if len(present) > capacity:
+        for product, capacity in limits:
+            held = [lot for lot in present if product in (None, instance.lots[lot].product)]
+            if len(held) <= capacity:
+                continue
+            what = "" if product is None else f" of {instance.products[product].name}"
             reason = (
-                f"not made: the finished-lot inventory would hold more than {capacity} lots at"
-                f" {instance.time_text(step)}"
+                f"not made: the finished-lot inventory would hold more than {capacity} lots"
+                f"{what} at {instance.time_text(step)}"
             )
-            longest = sorted(present, key=lambda index: (stays[index][1], index), reverse=True)
-            return dict.fromkeys(longest[: len(present) - capacity], reason)
+            longest = sorted(held, key=lambda index: (stays[index][1], index), reverse=True)
+            return dict.fromkeys(longest[: len(held) - capacity], reason)
     return {}
 
 

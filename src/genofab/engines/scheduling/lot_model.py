@@ -235,7 +235,8 @@ def solve_lot_model(
         unsold = frozenset(feeds(instance)) if profit else frozenset()
         margin = _margin(instance, made, lateness, arcs_cost, waits, extra, unsold)
         if bound is not None:
-            model.add(margin <= math.floor(bound / instance.money_unit + 1e-9))
+            units = bound / instance.money_unit  # whole units up to floating-point error
+            model.add(margin <= math.floor(units + 1e-9 * max(1.0, abs(units))))
         model.maximize(margin)
     if hinted is not None:
         _hint(model, instance, hinted, phases, made, lateness)
@@ -504,13 +505,14 @@ def _finished_lots(
     first_start: dict[int, cp_model.IntVar],
 ) -> list[cp_model.LinearExprT]:
     """The profit's terms beyond the margin: a lot made early waits in the finished-lot
-    inventory until its due date (its cost, and the inventory's capacity as a cumulative); a
+    inventory until its due date (its cost, and the inventory's capacities, all lots' and its
+    product's own, as cumulatives); a
     lot made is delivered within its shelf life (made lots serve the due dates first in,
     first out, so the model never wastes one); a demanded lot not made pays its penalty. A
     lot that feeds others (a conversion between stages) waits instead until the last lot it
     feeds starts, and each of them starts within its shelf life."""
     terms: list[cp_model.LinearExprT] = []
-    stays: list[cp_model.IntervalVar] = []
+    stays: dict[int, list[cp_model.IntervalVar]] = {}  # by product
     horizon = instance.horizon
     fed_by = feeds(instance)
     for lot in instance.lots:
@@ -534,16 +536,21 @@ def _finished_lots(
         holding = instance.in_money_units(instance.inventory_cost_of(lot.product))
         if holding:
             terms.append(-holding * early)
-        if instance.inventory_capacity is not None:
+        if instance.inventory_limited(lot.product):
             delivery = model.new_int_var(0, 2 * horizon, f"delivery_{lot.index}")
             model.add(delivery == released + early)
-            stays.append(model.new_optional_interval_var(released, early, delivery, present, ""))
+            stay = model.new_optional_interval_var(released, early, delivery, present, "")
+            stays.setdefault(lot.product, []).append(stay)
         if lot.unmet_penalty:
             unmet = instance.in_money_units(lot.unmet_penalty)
             terms.append(unmet * present - unmet)  # −unmet when the lot is not made
-    if stays:
-        assert instance.inventory_capacity is not None
-        model.add_cumulative(stays, [1] * len(stays), instance.inventory_capacity)
+    everything = [stay for held in stays.values() for stay in held]
+    if everything and instance.inventory_capacity is not None:
+        model.add_cumulative(everything, [1] * len(everything), instance.inventory_capacity)
+    for product, held in stays.items():
+        own = instance.products[product].inventory_capacity
+        if own is not None:
+            model.add_cumulative(held, [1] * len(held), own)
     return terms
 
 

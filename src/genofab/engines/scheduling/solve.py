@@ -379,7 +379,7 @@ def plan_schedule(
             work=int(time_limit * share * DELIVERY_WORK_PER_SECOND),
             deadline=min(guard, started + wall * DELIVERY_GUARD) if lot_model_follows else guard,
             seed=seed,
-            chain=int(DELIVERY_CHAIN_SECONDS * DELIVERY_SHARE * DELIVERY_WORK_PER_SECOND),
+            chain=int(DELIVERY_CHAIN_SECONDS * share * DELIVERY_WORK_PER_SECOND),
         )
         work_left -= time_limit * share
         if delivered is not None:
@@ -520,7 +520,7 @@ def plan_schedule(
                 objective=None,
                 bound=None,
                 seconds=0.0,
-                time_limit=0.0,
+                time_limit=LOT_MODEL_SHARE * time_limit,
             )
         )
     if (
@@ -797,7 +797,7 @@ def _profit_bound(instance: Instance, objective: Objective, bound: float) -> flo
     profit), as a bound on the profit. Without shelf lives every made lot serves the due date
     first in, first out, as under margin, so a schedule's profit is its margin less inventory
     costs and unmet-demand penalties (never more), and the lot model's schedules are all the
-    schedules; the solvers count each gain, penalty and cost in whole units of money, hence
+    schedules; the solvers count each gain, penalty and cost in whole money units, hence
     the slack of the most that rounding can change. With shelf lives a wasted lot can change
     that, and so can a conversion between stages (lots that feed others are never sold, and
     are paired with their own demanded lots): only the plan's own bound is kept."""
@@ -886,12 +886,12 @@ def _trivial_bound(instance: Instance, objective: Objective) -> float:
     if objective == "profit":
         return _profit_ceiling(instance, earliest)
     if objective == "margin":
-        return float(
-            sum(
-                max(0.0, lot.value - instance.products[lot.product].cost_per_lot)
-                for lot in instance.lots
-            )
+        # in the solvers' money units, as the margin reported is (rounded_margin)
+        gains = (
+            instance.in_money_units(lot.value - instance.products[lot.product].cost_per_lot)
+            for lot in instance.lots
         )
+        return float(sum(max(0, gain) for gain in gains)) * instance.money_unit
     makespan = float(max(earliest.values(), default=0))
     lateness = float(sum(max(0, earliest[lot.index] - lot.due) for lot in instance.lots))
     return makespan if objective == "makespan" else lateness

@@ -387,6 +387,11 @@ def _profit(instance: Instance, assessment: Assessment, time: object) -> Profit:
         lots_unmet=len(ledger.unmet),
         inventory_peak=ledger.inventory_peak,
         inventory_capacity=instance.inventory_capacity,
+        product_capacities={
+            instance.products[product].name: capacity
+            for product, capacity in instance.inventory_limits()
+            if product is not None
+        },
         inventory_lot_time=time(ledger.inventory_lot_steps),
     )
 

@@ -8,6 +8,7 @@ import json
 from typing import Any
 
 from genofab.results.run import HEADLINE
+from genofab.views.console import amounts
 
 #: Headline figures shown as rows (dictionaries such as the cost breakdown are in the JSON).
 ROWS = tuple(
@@ -254,13 +255,16 @@ def run_views(kind: str, result: dict[str, Any], sponsor: str | None) -> dict[st
         used = result.get("scenarios_used") or {}
         views["rows"] = [(reference, label, "") for reference, label in sorted(used.items())]
     elif kind == "schedule":
+        value = result.get("objective_value")
         views["sponsors"] = sorted({r["sponsor"] for r in result.get("lots", [])})
         views["charts"] = [gantt(result, sponsor)]
         views["rows"] = [
             ("status", str(result.get("status")), ""),
             (
                 "objective",
-                number(result.get("objective_value")),
+                amounts([value])(value)
+                if result.get("objective") in ("margin", "profit")
+                else number(value),
                 str(result.get("objective_unit", "")),
             ),
         ]
