@@ -164,7 +164,7 @@ def render_profit(result: ScheduleResult, console: Console) -> None:
     capacity = "no limit" if profit.inventory_capacity is None else str(profit.inventory_capacity)
     if profit.product_capacities:
         own = ", ".join(f"{name} {lots}" for name, lots in profit.product_capacities.items())
-        capacity += f"; of one product: {own}"
+        capacity += f"; per product: {own}"
     consumed = (
         f"{profit.lots_consumed} consumed by the lots they feed, " if profit.lots_consumed else ""
     )

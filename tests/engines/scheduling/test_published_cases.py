@@ -56,3 +56,19 @@ def test_the_rule_based_answer_adds_up_and_stands_within_2_percent_of_the_optimu
     # genofab's model is looser than the study's in places and stricter in others (see
     # benchmarks/lakhdar_2005.py): its answers are not the study's, but within a few percent
     assert abs(solution.value - PUBLISHED) <= 0.02 * PUBLISHED
+
+
+def test_the_console_states_each_product_s_own_capacity() -> None:
+    from typer.testing import CliRunner
+
+    from genofab.views.cli import app
+
+    result = CliRunner().invoke(
+        app,
+        ["schedule", str(LAKHDAR), "--time-limit", "1", "--no-progress"],
+        env={"COLUMNS": "200"},
+    )
+    assert result.exit_code == 0, result.output
+    assert "(capacity no limit; per product: p1_crude 10, p2_crude 10, p3_crude 10, p1 40" in (
+        result.output
+    )
