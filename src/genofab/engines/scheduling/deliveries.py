@@ -143,22 +143,17 @@ def keep_ledger(
         " shelf life)"
         for lot, feeder in expired_feeds.items()
     )
-    capacity = instance.inventory_capacity
-    if capacity is not None and peak > capacity:
-        violations += (
-            f"{peak} finished lots wait in the inventory at step {when}, more than its"
-            f" capacity of {capacity}",
-        )
-    for limited, own in instance.inventory_limits():
+    for limited, capacity in instance.inventory_limits():  # all lots', then each product's
         if limited is None:
-            continue
-        mine = [stay for lot, stay in stays.items() if instance.lots[lot].product == limited]
-        most, at = _peak(mine)
-        if most > own:
-            name = instance.products[limited].name
+            most, at, what, whose = peak, when, "", ""
+        else:
+            mine = [stay for lot, stay in stays.items() if instance.lots[lot].product == limited]
+            most, at = _peak(mine)
+            what, whose = f" of {instance.products[limited].name}", " for them"
+        if most > capacity:
             violations += (
-                f"{most} finished lots of {name} wait in the inventory at step {at}, more than"
-                f" its capacity of {own} for them",
+                f"{most} finished lots{what} wait in the inventory at step {at}, more than its"
+                f" capacity of {capacity}{whose}",
             )
     cost_of = {
         lot: instance.products[instance.lots[lot].product].cost_per_lot for lot in completion

@@ -478,14 +478,10 @@ def plan_schedule(
         if lot_work < MIN_WORK:
             work_left -= share
             runs.append(
-                SolverRun(
-                    model=f"lot-level interval model (CP-SAT): not built, building its"
+                _skipped_run(
+                    f"lot-level interval model (CP-SAT): not built, building its"
                     f" {arcs:,} circuit arcs would take its share of the time limit",
-                    status="skipped",
-                    objective=None,
-                    bound=None,
-                    seconds=0.0,
-                    time_limit=share,
+                    share,
                 )
             )
         elif left > 0.05:
@@ -512,15 +508,11 @@ def plan_schedule(
             report("lot-level model")
     elif not proven_infeasible and wanted:
         runs.append(
-            SolverRun(
-                model=f"lot-level interval model (CP-SAT): not built, its {lot_arcs:,} circuit"
+            _skipped_run(
+                f"lot-level interval model (CP-SAT): not built, its {lot_arcs:,} circuit"
                 f" arcs are more than the {MAX_ARCS:,} it solves whole"
                 + ("; its share of the time limit went to the searches" if search else ""),
-                status="skipped",
-                objective=None,
-                bound=None,
-                seconds=0.0,
-                time_limit=LOT_MODEL_SHARE * time_limit,
+                LOT_MODEL_SHARE * time_limit,
             )
         )
     if (
@@ -693,14 +685,10 @@ def _campaign_level(
                 )
         if size > MAX_FLOW_ARCS:
             runs.append(
-                SolverRun(
-                    model=f"arc-flow campaign model, stage '{stage.kind}': not built,"
+                _skipped_run(
+                    f"arc-flow campaign model, stage '{stage.kind}': not built,"
                     f" {size:,} lot arcs (limit {MAX_FLOW_ARCS:,})",
-                    status="skipped",
-                    objective=None,
-                    bound=None,
-                    seconds=0.0,
-                    time_limit=0.0,
+                    0.0,
                 )
             )
             continue
@@ -744,6 +732,18 @@ def _search_run(
         time_limit=time_limit,
         guarded=guarded,
         note=note,
+    )
+
+
+def _skipped_run(model: str, time_limit: float) -> SolverRun:
+    """The run of a model not built (``model`` says why)."""
+    return SolverRun(
+        model=model,
+        status="skipped",
+        objective=None,
+        bound=None,
+        seconds=0.0,
+        time_limit=time_limit,
     )
 
 
