@@ -178,6 +178,15 @@ class Changeover(Frozen):
     cost: Money = NO_COST
 
 
+class Startup(Frozen):
+    """Time and cost before a room's first lot of one product, when the rooms start clean
+    (overrides the room's ``startup``)."""
+
+    product: Identifier
+    time: DurationOrZero
+    cost: Money = NO_COST
+
+
 class Shutdown(Frozen):
     """A planned shutdown: no lot holds the room from ``start`` to ``end``."""
 
@@ -204,7 +213,26 @@ class RoomGroup(Frozen):
     )
     changeover_cost: Money = NO_COST
     changeovers: tuple[Changeover, ...] = ()
+    set_up_for: Identifier | None = Field(
+        default=None,
+        description="product the rooms are set up for at the start of the horizon: its first"
+        " lot there pays no changeover, another product's pays the changeover from it",
+    )
+    startup: DurationOrZero = Field(
+        default=NO_TIME,
+        description="time before each room's first lot when the rooms start clean (a first"
+        " campaign's lead time); default none",
+    )
+    startup_cost: Money = NO_COST
+    startups: tuple[Startup, ...] = Field(
+        default=(), description="per product: time and cost before a room's first lot of it"
+    )
     shutdowns: tuple[Shutdown, ...] = ()
+
+    @property
+    def starts_clean(self) -> bool:
+        """Whether the plan states a startup (time or cost before a room's first lot)."""
+        return bool(self.startup.value or self.startup_cost.value or self.startups)
 
     @property
     def room_kind(self) -> str:
@@ -405,6 +433,7 @@ def plan_problems(plan: Plan) -> list[tuple[str, str]]:
                     problems.append(
                         _unknown(f"{where}.changeovers[{j}].{side}", "product", name, products)
                     )
+        problems += _startup_problems(room, where, products)
         for j, shutdown in enumerate(room.shutdowns):
             problems += _time_problems(plan, f"{where}.shutdowns[{j}].start", shutdown.start)
             problems += _time_problems(plan, f"{where}.shutdowns[{j}].end", shutdown.end)
@@ -610,6 +639,52 @@ def _shelf_life_problems(product: PlanProduct, path: str) -> list[tuple[str, str
     return []
 
 
+def _startup_problems(room: RoomGroup, where: str, products: list[str]) -> list[tuple[str, str]]:
+    """A room's state at the start: set up for a product it may make, or clean with a startup
+    per product it may make, never both; only rooms that hold one lot at a time change over."""
+    problems: list[tuple[str, str]] = []
+    allowed = products if room.products is None else [p for p in room.products if p in products]
+    stated = room.set_up_for is not None or room.starts_clean
+    if stated and room.capacity.value != 1:
+        field = "set_up_for" if room.set_up_for is not None else "startup"
+        problems.append(
+            (
+                f"{where}.{field}",
+                f"rooms that hold {room.capacity.value:g} lots at once have no changeovers, so"
+                " no state at the start: give it to rooms of capacity 1",
+            )
+        )
+    if room.set_up_for is not None:
+        if room.set_up_for not in allowed:
+            problems.append(_not_made(f"{where}.set_up_for", room.set_up_for, allowed))
+        if room.starts_clean:
+            problems.append(
+                (
+                    f"{where}.set_up_for",
+                    "rooms set up for a product do not start clean: give set_up_for, or"
+                    " startup/startup_cost/startups, not both",
+                )
+            )
+    seen: set[str] = set()
+    for j, startup in enumerate(room.startups):
+        if startup.product not in allowed:
+            problems.append(_not_made(f"{where}.startups[{j}].product", startup.product, allowed))
+        elif startup.product in seen:
+            problems.append(
+                (f"{where}.startups[{j}].product", f"'{startup.product}' is given twice")
+            )
+        seen.add(startup.product)
+    return problems
+
+
+def _not_made(path: str, name: str, allowed: list[str]) -> tuple[str, str]:
+    return (
+        path,
+        f"'{name}' is not a product these rooms may make (they may make: {', '.join(allowed)})"
+        + did_you_mean(name, allowed).replace(" (", "; ").rstrip(")"),
+    )
+
+
 def plan_currency(plan: Plan) -> str:
     """The currency the plan states its money in (EUR when it states none)."""
     stated = _money_parameters(plan)
@@ -626,6 +701,9 @@ def _money_parameters(plan: Plan) -> list[tuple[str, Parameter]]:
         found.append((f"rooms[{i}].changeover_cost", room.changeover_cost))
         for j, change in enumerate(room.changeovers):
             found.append((f"rooms[{i}].changeovers[{j}].cost", change.cost))
+        found.append((f"rooms[{i}].startup_cost", room.startup_cost))
+        for j, startup in enumerate(room.startups):
+            found.append((f"rooms[{i}].startups[{j}].cost", startup.cost))
     for i, demand in enumerate(plan.demands):
         found.append((f"demands[{i}].value_per_lot", demand.value_per_lot))
         found.append((f"demands[{i}].lateness_penalty", demand.lateness_penalty))

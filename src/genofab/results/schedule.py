@@ -73,7 +73,8 @@ class LeftOutLot(Result):
 
 
 class ChangeoverRow(Result):
-    """A product switch in a room."""
+    """A product switch in a room; ``after_lot`` is ``start`` for the room's startup before
+    its first lot (the rooms' state at the start of the horizon)."""
 
     room: str
     after_lot: str

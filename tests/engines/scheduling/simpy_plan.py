@@ -72,6 +72,10 @@ def simulate_one(
                     ready_at = held_time[before] + change * samples.changeover_multiplier[rep, k]
                     if env.now < ready_at:
                         yield env.timeout(ready_at - env.now)
+                else:  # the room's first lot waits for its startup, a changeover from nothing
+                    ready_at = room.change(-1, product) * samples.changeover_multiplier[rep, k]
+                    if env.now < ready_at:
+                        yield env.timeout(ready_at - env.now)
                 started[k].succeed()
                 yield from attempts(k, room.cleaning)
                 env.process(free_after(k, room.cleaning))

@@ -452,8 +452,8 @@ def decode_aggregate(instance: Instance, stage: Stage, plan: AggregatePlan) -> T
         clock = 0
         previous = -1
         for p in sorted(products):
-            if room.sequenced and previous >= 0:
-                clock += room.changeover[previous][p]
+            if room.sequenced:
+                clock += room.change(previous, p)
             for _ in range(products[p]):
                 planned.append((clock, p, g, r))
                 if room.sequenced:

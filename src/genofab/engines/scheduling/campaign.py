@@ -244,7 +244,7 @@ def flow_model(
         allowed = [p for p in products if p in room.products]
         states = [FRESH, *allowed] if room.sequenced else [FRESH]
         span = max((instance.hold(room, p, stage.phase[p]) for p in allowed), default=0)
-        span += max((max(row) for row in room.changeover), default=0)
+        span += max((max(row) for row in (*room.changeover, room.startup) if row), default=0)
         idle_at = set(range(max_head))
         for begin, end in room.shutdowns:
             idle_at |= set(range(max(0, begin - span), end))
@@ -255,7 +255,7 @@ def flow_model(
                     var = model.new_int_var(0, units, "")
                     arcs.append(_Arc(g, node, (t + 1, q), None, t, t + 1, 0, var))
                 for p in allowed:
-                    change = room.changeover[q][p] if q >= 0 else 0
+                    change = room.change(q, p)
                     start = t + change
                     if start < stage.head[p]:
                         continue
@@ -400,9 +400,9 @@ def _margin_terms(
                 model.add(late + done[t - first] >= sum(due))
                 terms.append(-money(penalty) * late)
     for arc in (a for arcs in by_product.values() for a in arcs):
-        q = arc.tail_state[1]
-        if q >= 0 and arc.product is not None:
-            cost = instance.rooms[arc.group].changeover_cost[q][arc.product]
+        room = instance.rooms[arc.group]
+        if arc.product is not None and room.sequenced:
+            cost = room.change_cost(arc.tail_state[1], arc.product)
             if cost:
                 terms.append(-money(cost) * arc.var)
     return sum(terms)
@@ -423,7 +423,7 @@ def _hint_flows(
         room = instance.rooms[g]
         previous = FRESH
         for start, product in sorted(sequence):
-            change = room.changeover[previous][product] if previous >= 0 else 0
+            change = room.change(previous, product)
             state = previous if room.sequenced else FRESH
             used[(g, (start - change, state), product, start)] += 1
             previous = product

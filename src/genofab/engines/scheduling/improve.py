@@ -302,6 +302,9 @@ def _resolve(
             else:
                 literal = model.new_bool_var("")
                 arcs.append((0, i, literal))
+                startup = room.change(-1, p)
+                if startup:
+                    model.add(start >= startup).only_enforce_if(literal)
             if after_lot is not None:
                 q = instance.lots[after_lot.lot].product
                 literal = model.new_bool_var("")
@@ -332,7 +335,9 @@ def _resolve(
         elif before_lot is not None:
             arcs.append((b_node, 0, model.new_bool_var("")))
         elif after_lot is not None:
-            arcs.append((0, a_node, model.new_bool_var("")))
+            p2 = instance.lots[after_lot.lot].product
+            if after_lot.start >= room.change(-1, p2):
+                arcs.append((0, a_node, model.new_bool_var("")))
         else:
             arcs.append((0, 0, model.new_bool_var("")))
         model.add_circuit(arcs)

@@ -95,13 +95,31 @@ class RoomSpec:
     shutdowns: tuple[tuple[int, int], ...]
     #: Idle steps after which a room starts a new campaign (its changeover, at least 1).
     turnover: int = 1
+    #: Per product: steps before a room's first lot of it, and its cost (the rooms' state at
+    #: the start: set up for a product, or clean with a startup). Empty: none.
+    startup: tuple[int, ...] = ()
+    startup_cost: tuple[float, ...] = ()
 
     @cached_property
     def sequenced(self) -> bool:
-        """One lot at a time with changeovers between products (a time, or only a cost): rooms
-        are scheduled one by one."""
-        changes = any(any(row) for row in self.changeover)
-        return self.capacity == 1 and (changes or any(any(row) for row in self.changeover_cost))
+        """One lot at a time with changeovers between products or before the first lot (a
+        time, or only a cost): rooms are scheduled one by one."""
+        changes = any(any(row) for row in self.changeover) or any(self.startup)
+        costs = any(any(row) for row in self.changeover_cost) or any(self.startup_cost)
+        return self.capacity == 1 and (changes or costs)
+
+    def change(self, last: int, product: int) -> int:
+        """Steps before a lot of ``product`` in a room whose last lot was of ``last`` (−1:
+        the room's first lot, which waits for its startup)."""
+        if last >= 0:
+            return self.changeover[last][product]
+        return self.startup[product] if self.startup else 0
+
+    def change_cost(self, last: int, product: int) -> float:
+        """Cost of what :meth:`change` times."""
+        if last >= 0:
+            return self.changeover_cost[last][product]
+        return self.startup_cost[product] if self.startup_cost else 0.0
 
     @property
     def places(self) -> int:
@@ -238,6 +256,7 @@ class Instance:
             amounts += [lot.value, gain, lot.penalty_per_step, lot.unmet_penalty]
         for room in self.rooms:
             amounts += [cost for row in room.changeover_cost for cost in row]
+            amounts += room.startup_cost
         return amounts
 
     def in_money_units(self, amount: float) -> int:
@@ -328,6 +347,15 @@ def rounding_notes(plan: Plan, scenarios: dict[str, Scenario]) -> list[str]:
               round_up(room.cleaning.value, step))  # fmt: skip
         check(f"rooms[{i}].changeover ({room.name})", room.changeover.value,
               round_up(room.changeover.value, step))  # fmt: skip
+        for j, change in enumerate(room.changeovers):
+            check(f"rooms[{i}].changeovers[{j}] ({room.name}, {change.from_product} to"
+                  f" {change.to_product})", change.time.value,
+                  round_up(change.time.value, step))  # fmt: skip
+        check(f"rooms[{i}].startup ({room.name})", room.startup.value,
+              round_up(room.startup.value, step))  # fmt: skip
+        for j, startup in enumerate(room.startups):
+            check(f"rooms[{i}].startups[{j}] ({room.name}, {startup.product})",
+                  startup.time.value, round_up(startup.time.value, step))  # fmt: skip
     return notes
 
 
@@ -443,6 +471,7 @@ def _room(plan: Plan, room: RoomGroup, names: list[str], step: float) -> RoomSpe
         p, q = names.index(change.from_product), names.index(change.to_product)
         time[p][q] = round_up(change.time.value, step)
         cost[p][q] = change.cost.value
+    startup, startup_cost = _startup(room, names, step, time, cost)
     horizon = round_down(plan.horizon.value, step)
     shutdowns = tuple(
         (
@@ -463,7 +492,33 @@ def _room(plan: Plan, room: RoomGroup, names: list[str], step: float) -> RoomSpe
         changeover_cost=tuple(tuple(row) for row in cost),
         shutdowns=shutdowns,
         turnover=max(1, base),
+        startup=startup,
+        startup_cost=startup_cost,
     )
+
+
+def _startup(
+    room: RoomGroup,
+    names: list[str],
+    step: float,
+    time: list[list[int]],
+    cost: list[list[float]],
+) -> tuple[tuple[int, ...], tuple[float, ...]]:
+    """Per product, steps and cost before a room's first lot: the changeover from the product
+    the rooms are set up for, or the startup of clean rooms (a product's own, or the
+    room's); empty when the rooms start with nothing to do (the default)."""
+    if room.set_up_for is not None:
+        ready = names.index(room.set_up_for)
+        return tuple(time[ready]), tuple(cost[ready])
+    if not room.starts_clean:
+        return (), ()
+    steps = [round_up(room.startup.value, step)] * len(names)
+    money = [room.startup_cost.value] * len(names)
+    for startup in room.startups:
+        p = names.index(startup.product)
+        steps[p] = round_up(startup.time.value, step)
+        money[p] = startup.cost.value
+    return tuple(steps), tuple(money)
 
 
 def feeders(plan: Plan, names: list[str], lots: tuple[LotSpec, ...]) -> tuple[LotSpec, ...]:

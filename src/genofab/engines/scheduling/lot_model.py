@@ -319,7 +319,8 @@ def _circuit(
     window: int | None,
     keep: set[tuple[int, int]],
 ) -> tuple[list[tuple[cp_model.IntVar, float]], list[tuple[int, int, cp_model.IntVar]]]:
-    """Changeovers in one room: a circuit over the lots it may hold (node 0: the empty room).
+    """Changeovers in one room: a circuit over the lots it may hold (node 0: the empty room;
+    its arc to the room's first lot waits for the room's startup and pays its cost).
     Returns the changeover costs and the arcs as (from, to, literal), ``(lot, phase)`` keyed
     by position: 0 is the empty room, i the i-th candidate."""
     room = instance.rooms[group]
@@ -331,6 +332,11 @@ def _circuit(
         arcs += [(0, i, first), (i, 0, last), (i, i, ~item.chosen)]
         named += [(0, i, first), (i, 0, last)]
         lot = instance.lots[item.phase.lot]
+        startup = room.change(-1, lot.product)
+        if startup:
+            model.add(item.phase.start >= startup).only_enforce_if(first)
+        if room.change_cost(-1, lot.product):
+            costs.append((first, room.change_cost(-1, lot.product)))
         last_phase = item.phase.phase == len(instance.products[lot.product].phases) - 1
         for k, other in enumerate(items, start=1):
             if k == i:

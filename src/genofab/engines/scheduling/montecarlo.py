@@ -193,7 +193,7 @@ def simulate(instance: Instance, plan: FixedPlan, samples: Samples) -> Outcome:
             key = (event.group, event.room)
             free = free_one.get(key, np.zeros(replications))
             previous = last_product.get(key, -1)
-            change = room.changeover[previous][product] if previous >= 0 else 0
+            change = room.change(previous, product)
             start = np.maximum(earliest, free + change * samples.changeover_multiplier[:, k])
             end = start + work
             free_one[key] = end + room.cleaning

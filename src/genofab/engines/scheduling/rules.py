@@ -151,11 +151,20 @@ def _misfit(instance: Instance, placed: list[Placement], delay: int) -> str:
     late = [p for p in placed if p.hold_end(instance) > instance.horizon]
     if late:
         first = late[0]
-        phase = instance.products[instance.lots[first.lot].product].phases[first.phase]
+        product = instance.lots[first.lot].product
+        phase = instance.products[product].phases[first.phase]
+        room = instance.rooms[first.group]
+        startup = room.change(-1, product) if room.sequenced else 0
+        held = first.hold_end(instance) - first.start
+        alone = (
+            f" (the room's startup before a first lot takes {instance.time_text(startup)})"
+            if startup and startup + held > instance.horizon
+            else ""
+        )
         return (
             f"does not fit the {horizon} horizon after the lots placed before it: its"
-            f" {phase.name} would hold {instance.rooms[first.group].name} until"
-            f" {first.hold_end(instance) / scale:g} {unit}"
+            f" {phase.name} would hold {room.name} until"
+            f" {first.hold_end(instance) / scale:g} {unit}{alone}"
         )
     return ""
 
@@ -188,7 +197,7 @@ def _try_lot(
                 change = 0
                 if room.sequenced:
                     state = own.get((g, r), sequenced[(g, r)])
-                    change = room.changeover[state.last][product] if state.last >= 0 else 0
+                    change = room.change(state.last, product)
                     if turn and state.last == product:
                         change = room.turnover
                     start = _clear_of_shutdowns(

@@ -8,14 +8,15 @@ a run of one product's lots moved as a block, two campaigns of a room swapped), 
 change when it is better or, with the annealing probability, a little worse.
 
 Each sequence is timed on its own, left-shifted: a lot starts when its room is free, after
-the changeover from the product before it, clear of shutdowns and not before its head (the
-phases before the suite, back to back). Its later phases follow at once. So a move only
-re-times the one or two rooms it changes, and lateness is recounted only for the products it
-touches. Pooled rooms are counted as a load: each step where more lots are in a pooled
-kind of room than it has places adds to the score (as do steps past the horizon), so the
-search is steered to sequences the schedule-generation scheme can place as they are. The
-best sequences are then placed by that scheme (:func:`~genofab.engines.scheduling.rules.
-place_lots`, rooms fixed, lots in order of their start), which obeys every rule, and judged by
+the changeover from the product before it (or the room's startup), clear of shutdowns and not
+before its head (the phases before the suite, back to back). Its later phases follow at once.
+So a move only re-times the one or two rooms it changes, and lateness is recounted only for
+the products it touches. Pooled rooms are counted as a load: each step where more lots are
+in a pooled kind of room than it has places adds to the score (as do steps past the
+horizon), so the search is steered to sequences the schedule-generation scheme can place as
+they are. The best sequences are then placed by that scheme
+(:func:`~genofab.engines.scheduling.rules.place_lots`, rooms fixed, lots in order of their
+start), which obeys every rule, and judged by
 :func:`~genofab.engines.scheduling.timetable.assess` by the caller.
 
 The work is a number of moves, so the search is deterministic: the same plan, start, seed
@@ -153,6 +154,8 @@ class _Search:
         groups = [g for g, _ in self.rooms]
         self.group = groups
         self.changeover = [instance.rooms[g].changeover for g in groups]
+        none = (0,) * len(instance.products)
+        self.startup = [instance.rooms[g].startup or none for g in groups]
         self.cleaning = [instance.rooms[g].cleaning for g in groups]
         self.shutdowns = [instance.rooms[g].shutdowns for g in groups]
         self.turnover = [instance.rooms[g].turnover for g in groups]
@@ -239,6 +242,7 @@ class _Search:
         """Left-shifted starts of ``sequence`` in room ``i``, its steps past the horizon, its
         last completion and the lots by which its campaigns miss their sizes."""
         changeover = self.changeover[i]
+        startup = self.startup[i]
         cleaning = self.cleaning[i]
         shutdowns = self.shutdowns[i]
         product, duration, head, tail = self.product, self.duration, self.head, self.tail
@@ -249,7 +253,7 @@ class _Search:
         end_max = 0
         for lot in sequence:
             p = product[lot]
-            start = free + changeover[last][p] if last >= 0 else free
+            start = free + changeover[last][p] if last >= 0 else free + startup[p]
             if start < head[p]:
                 start = head[p]
             hold = duration[p] + cleaning

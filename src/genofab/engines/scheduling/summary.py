@@ -14,7 +14,7 @@ from genofab.engines.scheduling.instance import Instance
 from genofab.engines.scheduling.montecarlo import Distribution, Robustness
 from genofab.engines.scheduling.rooms_needed import RoomsNeeded
 from genofab.engines.scheduling.solve import Solution
-from genofab.engines.scheduling.timetable import Assessment, Timetable
+from genofab.engines.scheduling.timetable import START, Assessment, Timetable
 from genofab.results.schedule import (
     CampaignRow,
     ChangeoverRow,
@@ -133,7 +133,9 @@ def summarise(
         else tuple(
             ChangeoverRow(
                 room=room_name(instance, change.group, change.room),
-                after_lot=instance.lot_name(change.after_lot),
+                after_lot="start"
+                if change.after_lot == START
+                else instance.lot_name(change.after_lot),
                 before_lot=instance.lot_name(change.before_lot),
                 start=time(change.start),
                 duration=time(change.steps),

@@ -56,9 +56,14 @@ class Timetable:
         return dict(lots)
 
 
+#: ``Changeover.after_lot`` of a room's startup: the change before its first lot.
+START = -1
+
+
 @dataclass(frozen=True)
 class Changeover:
-    """A product switch in one room: after which lot, before which, how long, what cost."""
+    """A product switch in one room: after which lot (:data:`START` for a room's startup
+    before its first lot), before which, how long, what cost."""
 
     group: int
     room: int
@@ -266,6 +271,16 @@ def _room_rules(
         if room.capacity != 1:
             continue
         ordered = sorted(placed, key=lambda p: p.start)
+        first = ordered[0]
+        q = instance.lots[first.lot].product
+        need, cost = room.change(-1, q), room.change_cost(-1, q)
+        if first.start < need:
+            problems.append(
+                f"room {room.name} #{r}: lot {first.lot} starts at step {first.start}, the"
+                f" room's startup needs {need}"
+            )
+        if need or cost:
+            changeovers.append(Changeover(g, r, first.lot, START, first.start - need, need, cost))
         for before, after in itertools.pairwise(ordered):
             p = instance.lots[before.lot].product
             q = instance.lots[after.lot].product
