@@ -11,16 +11,15 @@ written as 1,000 EUR):
 - a USP campaign of product p makes its first batch after the lead time alpha_p, then one
   every 1 / CR_p days: a crude lot (product ``p_crude``) takes 1 / CR_p days in a USP suite,
   and switching a suite to p takes the rest of the lead time, alpha_p - 1 / CR_p (a
-  changeover into p). The study pays the lead time on a suite's first campaign too; the
-  plan format has no time before a room's first lot, so genofab's first campaigns start
-  that much earlier (10 days at most);
+  changeover into p). The study pays the lead time on a suite's first campaign too: the
+  USP suites start clean, with p's startup (``startups``) the same alpha_p - 1 / CR_p;
 - a DSP lot takes 1 / FR_p = 10 days and is made from one crude lot (``made_from``, the
   study's production factor lambda = 1); the DSP lead time beta_p is the wait for the first
   crude batch (beta ~ alpha + 1 / FR), which the conversion between stages already imposes,
   so DSP suites have no changeover time (beta = alpha + 1 / FR for p1 and p2; for p3 34.5
   against 32.5 days);
-- each campaign start costs psi = 1 rmu in the study; here each product switch (a room's
-  first campaign costs nothing);
+- each campaign start costs psi = 1 rmu in the study; here each product switch and each
+  suite's first campaign (its startup), not a campaign of the product a suite made last;
 - the study's storage costs per batch and period (crude 5, final 1 rmu) become per-day
   inventory costs of each product (``inventory_cost``: 5 / 60 and 1 / 60 rmu a day), its
   storage capacities per product (crude 10, final 40 batches) the products' own
@@ -147,14 +146,32 @@ def lakhdar_2005_data() -> dict[str, Any]:
         for b in CR
         if a != b
     ]
+    startups = [
+        {
+            "product": f"{p}_crude",
+            "time": _q(
+                ALPHA[p] - 1 / CR[p],
+                "d",
+                f"lead time alpha of {p} less a batch, {ALPHA[p]:g} - 1/{CR[p]}, first campaign",
+            ),
+            "cost": switch(),
+        }
+        for p in CR
+    ]
     rooms = [
         {
             "name": "usp",
             "count": _count(2, None, "USP suites i1, i2"),
             "changeover_cost": switch(),
             "changeovers": changeovers,
+            "startups": startups,
         },
-        {"name": "dsp", "count": _count(2, None, "DSP suites j1, j2"), "changeover_cost": switch()},
+        {
+            "name": "dsp",
+            "count": _count(2, None, "DSP suites j1, j2"),
+            "changeover_cost": switch(),
+            "startup_cost": switch(),
+        },
     ]
     demands: list[dict[str, Any]] = []
     horizon = PERIODS * PERIOD_DAYS

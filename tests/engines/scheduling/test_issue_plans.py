@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from genofab.engines.scheduling.instance import compile_plan
+from genofab.engines.scheduling.instance import compile_plan, rounding_notes
 from genofab.engines.scheduling.rules import earliest_due_date
 from genofab.engines.scheduling.run import schedule_plan
 from genofab.engines.scheduling.timetable import assess
@@ -171,3 +171,35 @@ def test_under_margin_lots_that_do_not_fit_are_left_out_not_the_schedule() -> No
     assert result.margin is not None and result.margin.margin > 0
     assert result.lots_made + len(result.left_out) == 70
     assert result.left_out and all(row.reason for row in result.left_out)
+
+
+def test_the_grid_notes_every_duration_and_due_date_it_changes() -> None:
+    # on a weekly grid: a 3-day maximum wait becomes no wait at all, a 10-day shelf life one
+    # week, a one-day shutdown a whole week, a 10-day due date week 1; a horizon of 367 days
+    # becomes 52 weeks (1 %: not noted), and the 52-week due dates stay
+    data = benchmark_data()
+    data["horizon"] = "367 d"
+    product = data["products"][0]
+    product["phases"][0]["max_wait"] = "3 d"
+    product["phases"].append({"name": "release", "room": "qc_lab", "duration": "1 wk"})
+    product["shelf_life"] = "10 d"
+    data["rooms"].append({"name": "qc_lab", "capacity": 2})
+    data["rooms"][0]["shutdowns"] = [{"start": "70 d", "end": "71 d"}]
+    data["demands"][0]["due"] = "10 d"
+    result = schedule_plan(Plan.model_validate(data), "makespan", time_limit=1)
+    assert list(result.grid_notes) == [
+        "products[0].shelf_life (a): 10 d becomes 1 wk on the 1 wk grid",
+        "products[0].phases[0].max_wait (a production): 3 d becomes 0 wk on the 1 wk grid",
+        "rooms[0].shutdowns[0] (suite, its length): 1 d becomes 1 wk on the 1 wk grid",
+        "demands[0].due (sponsor_a, a): 10 d becomes 1 wk on the 1 wk grid",
+    ]
+
+
+def test_the_grid_notes_a_horizon_it_shortens() -> None:
+    data = benchmark_data()
+    data["horizon"] = "10 d"
+    for demand in data["demands"]:
+        demand["due"] = "7 d"
+    notes = rounding_notes(Plan.model_validate(data), {})
+    assert notes[0] == "horizon: 10 d becomes 1 wk on the 1 wk grid"
+    assert len(notes) == 1  # due dates of whole weeks are not moved

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from genofab.engines.scheduling.instance import compile_plan
 from genofab.engines.scheduling.solve import plan_schedule
+from genofab.engines.scheduling.timetable import START
 from genofab.io.plan_file import load_plan
 from genofab.io.sources import bibliography
 from tests.helpers import EXAMPLES, benchmark_module
@@ -31,6 +32,14 @@ def test_the_study_s_figures_become_lots_as_its_notes_say() -> None:
     assert crude.phases[0].duration == 23
     usp = next(room for room in instance.rooms if room.name == "usp")
     assert usp.changeover[names.index("p1_crude")][names.index("p2_crude")] == 10
+    # the study pays the lead time on a suite's first campaign too: the suites start clean,
+    # with the same 10 days before a first campaign of p2 (and 1 rmu, as every campaign)
+    assert usp.change(-1, names.index("p2_crude")) == 10
+    assert usp.change_cost(-1, names.index("p2_crude")) == 1_000
+    dsp = next(room for room in instance.rooms if room.name == "dsp")
+    assert (
+        dsp.change(-1, names.index("p2")) == 0 and dsp.change_cost(-1, names.index("p2")) == 1_000
+    )
     # crude stock at 5 rmu a period, the final product's at 1: per day, as EUR
     assert round(instance.inventory_cost_of(names.index("p1_crude")), 4) == 83.3333
     assert round(instance.inventory_cost_of(names.index("p1")), 4) == 16.6667
@@ -53,6 +62,11 @@ def test_the_rule_based_answer_adds_up_and_stands_within_2_percent_of_the_optimu
     assert ledger.sales == 34 * 20_000 and not ledger.unmet
     assert assessment.production_cost == 68 * 2_000
     assert assessment.changeover_cost == 1_000 * len(assessment.changeovers)
+    # each of the four suites starts one first campaign, after its startup
+    startups = [change for change in assessment.changeovers if change.after_lot == START]
+    assert len(startups) == 4
+    usp = [change for change in startups if instance.rooms[change.group].name == "usp"]
+    assert all(change.start >= 0 and change.steps >= 8 for change in usp)
     # genofab's model is looser than the study's in places and stricter in others (see
     # benchmarks/lakhdar_2005.py): its answers are not the study's, but within a few percent
     assert abs(solution.value - PUBLISHED) <= 0.02 * PUBLISHED

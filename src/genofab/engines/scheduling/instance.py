@@ -312,7 +312,10 @@ ROUNDING_NOTICE = 0.10
 
 
 def rounding_notes(plan: Plan, scenarios: dict[str, Scenario]) -> list[str]:
-    """Every duration the grid changes by more than 10 %: which, from what to what."""
+    """Every duration the grid changes by more than 10 % (a phase, a wait, a shelf life, a
+    cleaning, a changeover, a startup, a shutdown's length, the horizon) and every stated
+    due date it moves by more than 10 % of its time from the start: which, from what to
+    what."""
     step = plan.time_step.value
     unit = "wk" if math.isclose(step % 7, 0, abs_tol=1e-9) else "d"
     scale = 7.0 if unit == "wk" else 1.0
@@ -325,7 +328,11 @@ def rounding_notes(plan: Plan, scenarios: dict[str, Scenario]) -> list[str]:
                 f" {_days_text(step)} grid"
             )
 
+    check("horizon", plan.horizon.value, round_down(plan.horizon.value, step))
     for i, product in enumerate(plan.products):
+        if product.shelf_life is not None:
+            check(f"products[{i}].shelf_life ({product.name})", product.shelf_life.value,
+                  round_down(product.shelf_life.value, step))  # fmt: skip
         if product.phases is not None:
             for j, phase in enumerate(product.phases):
                 days = phase.duration.value
@@ -334,6 +341,9 @@ def rounding_notes(plan: Plan, scenarios: dict[str, Scenario]) -> list[str]:
                     days,
                     max(1, round_up(days, step)),
                 )
+                if phase.max_wait is not None:
+                    check(f"products[{i}].phases[{j}].max_wait ({product.name} {phase.name})",
+                          phase.max_wait.value, round_down(phase.max_wait.value, step))  # fmt: skip
         elif product.name in scenarios:
             for spec in scenario_phases(scenarios[product.name], step):
                 days = _scenario_days(scenarios[product.name], spec.kind)
@@ -356,6 +366,19 @@ def rounding_notes(plan: Plan, scenarios: dict[str, Scenario]) -> list[str]:
         for j, startup in enumerate(room.startups):
             check(f"rooms[{i}].startups[{j}] ({room.name}, {startup.product})",
                   startup.time.value, round_up(startup.time.value, step))  # fmt: skip
+        for j, shutdown in enumerate(room.shutdowns):
+            begin, end = plan.offset_days(shutdown.start), plan.offset_days(shutdown.end)
+            check(f"rooms[{i}].shutdowns[{j}] ({room.name}, its length)", end - begin,
+                  round_up(end, step) - round_down(begin, step))  # fmt: skip
+    for i, demand in enumerate(plan.demands):
+        for field, _, due_at, _ in demand.dated_lots:
+            days = plan.offset_days(due_at)
+            steps = (
+                max(1, math.ceil(days / step - GRID_SLACK))
+                if demand.spread == "even"
+                else round_down(days, step)
+            )
+            check(f"demands[{i}].{field} ({demand.sponsor}, {demand.product})", days, steps)
     return notes
 
 
