@@ -10,6 +10,8 @@ from typing import Any
 
 import numpy as np
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from genofab.engines.scheduling.aggregate import AggregatePlan, decode_aggregate
 from genofab.engines.scheduling.campaign import SolverRun, arc_flow, decode, stages
@@ -246,3 +248,59 @@ def test_a_lot_left_out_by_a_startup_says_so() -> None:
     assert solution.timetable is not None
     reasons = {instance.lot_name(lot): why for lot, why in solution.timetable.left_out}
     assert "the room's startup before a first lot takes 25 wk" in reasons["a-01"]
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    objective=st.sampled_from(["makespan", "lateness", "margin", "profit"]),
+    state=st.sampled_from(["a", "b", 0, 1, 3]),
+    rooms=st.integers(1, 2),
+    lots=st.tuples(st.integers(1, 4), st.integers(1, 4)),
+    due=st.integers(3, 12),
+    qc=st.booleans(),
+)
+def test_every_objective_keeps_random_states_at_the_start(
+    objective: str, state: str | int, rooms: int, lots: tuple[int, int], due: int, qc: bool
+) -> None:
+    # one suite kind of `rooms` rooms set up for a product, or clean with a startup of
+    # `state` weeks (1 EUR); a QC release after the suite or not
+    start: dict[str, Any] = (
+        {"set_up_for": state} if isinstance(state, str) else
+        {"startup": f"{state} wk", "startup_cost": "1000 EUR"}
+    )  # fmt: skip
+    data = one_suite(objective, count=rooms, **start)
+    data["horizon"] = "30 wk"
+    for demand, count in zip(data["demands"], lots, strict=True):
+        demand.update(lots=count, due=f"{due} wk", spread="even")
+        demand["lateness_penalty"] = "100 EUR/lot/d"
+    if qc:
+        for product in data["products"]:
+            product["phases"].append({"name": "release", "room": "qc_lab", "duration": "1 wk"})
+        data["rooms"].append({"name": "qc_lab", "capacity": 1})
+    instance = instance_of(data)
+    solution = plan_schedule(instance, objective, time_limit=0.5, workers=1)  # type: ignore[arg-type]
+    assert solution.status in ("optimal", "feasible"), solution.infeasibility
+    assert solution.timetable is not None
+    judged = assess(
+        instance,
+        solution.timetable,
+        all_lots=objective not in ("margin", "profit"),
+        inventory=objective == "profit",
+    )
+    assert judged.feasible, judged.violations
+    firsts: dict[int, Placement] = {}
+    for placement in solution.timetable.placements:
+        if placement.group == 0 and (
+            placement.room not in firsts or placement.start < firsts[placement.room].start
+        ):
+            firsts[placement.room] = placement
+    room = instance.rooms[0]
+    for first in firsts.values():
+        assert first.start >= room.change(-1, instance.lots[first.lot].product)
+    if solution.bound is not None and solution.value is not None:
+        worse = (
+            solution.value < solution.bound
+            if objective in ("margin", "profit")
+            else (solution.value > solution.bound)
+        )
+        assert worse or solution.value == pytest.approx(solution.bound)
