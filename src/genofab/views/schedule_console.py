@@ -113,7 +113,8 @@ def render_rooms_needed(result: ScheduleResult, console: Console) -> None:
         console.print(
             Text(
                 f"{number(result.unavoidable_lateness)} lot·{result.time_unit} of lateness"
-                " remain with any rooms: lots whose recipe alone ends after their due date",
+                " remain with any rooms: lots whose recipe alone (after a room's startup and"
+                " the lot feeding them) ends after their due date",
                 style="dim",
             )
         )

@@ -1,6 +1,7 @@
-"""Published campaign-planning cases transcribed into the plan format (benchmarks/
-lakhdar_2005.py): the committed example is the transcription's output, and genofab's
-accounts of it add up by hand and stand beside the published optimum."""
+"""Published cases transcribed into the plan format: a campaign-planning study (benchmarks/
+lakhdar_2005.py), whose committed example is the transcription's output and whose accounts
+add up by hand beside the published optimum; and classic job-shop instances (benchmarks/
+jobshop.py), whose proven optimal makespans genofab must reach and never bound past."""
 
 from __future__ import annotations
 
@@ -8,8 +9,9 @@ from genofab.engines.scheduling.instance import compile_plan
 from genofab.engines.scheduling.solve import plan_schedule
 from genofab.engines.scheduling.timetable import START
 from genofab.io.plan_file import load_plan
-from genofab.io.sources import bibliography
-from tests.helpers import EXAMPLES, benchmark_module
+from genofab.io.sources import bibliography, unresolved
+from genofab.model.plan import Plan
+from tests.helpers import EXAMPLES, ROOT, benchmark_module
 
 LAKHDAR = EXAMPLES / "schedule-lakhdar-2005.yaml"
 PUBLISHED = 490_000  # 490 rmu, 1 rmu written as 1,000 EUR (case Lakhdar2005)
@@ -86,3 +88,33 @@ def test_the_console_states_each_product_s_own_capacity() -> None:
     assert "(capacity no limit; per product: p1_crude 10, p2_crude 10, p3_crude 10, p1 40" in (
         result.output
     )
+
+
+JOBSHOP = benchmark_module("jobshop")
+
+
+def test_a_job_shop_becomes_a_plan_of_one_room_per_machine() -> None:
+    plan = Plan.model_validate(JOBSHOP.jobshop_plan("ft06"))
+    instance = compile_plan(plan)
+    # job 0 of ft06 visits machines 2, 0, 1, 3, 5, 4 for 1, 3, 6, 7, 3, 6 days
+    route = instance.products[0].phases
+    assert [phase.kind for phase in route] == ["m2", "m0", "m1", "m3", "m5", "m4"]
+    assert [phase.duration for phase in route] == [1, 3, 6, 7, 3, 6]
+    assert len(instance.lots) == 6 and len(instance.rooms) == 6
+    assert all(room.count == 1 and not room.sequenced for room in instance.rooms)
+    assert instance.horizon == 60  # a plain dispatch: its k-th operations in job order
+    assert unresolved((ROOT / "benchmarks" / "jobshop.py").read_text(encoding="utf-8"), set()) == []
+
+
+def test_ft06_is_proven_at_its_published_optimum() -> None:
+    instance = compile_plan(Plan.model_validate(JOBSHOP.jobshop_plan("ft06")))
+    solution = plan_schedule(instance, "makespan", time_limit=10, workers=1)
+    assert solution.status == "optimal"
+    assert solution.value == solution.bound == 55
+
+
+def test_la01_is_found_near_its_published_optimum_and_never_bounded_past_it() -> None:
+    instance = compile_plan(Plan.model_validate(JOBSHOP.jobshop_plan("la01")))
+    solution = plan_schedule(instance, "makespan", time_limit=5, workers=1)
+    assert solution.value is not None and solution.bound is not None
+    assert solution.bound <= 666 <= solution.value <= 1.05 * 666

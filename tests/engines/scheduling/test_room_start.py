@@ -24,6 +24,7 @@ from genofab.engines.scheduling.montecarlo import (
     draw_samples,
     simulate,
 )
+from genofab.engines.scheduling.rooms_needed import earliest_alone, rooms_needed
 from genofab.engines.scheduling.rules import earliest_due_date, place_lots
 from genofab.engines.scheduling.sequence_search import _Search, search_sequences, sequence_shape
 from genofab.engines.scheduling.solve import plan_schedule
@@ -304,3 +305,35 @@ def test_every_objective_keeps_random_states_at_the_start(
             else (solution.value > solution.bound)
         )
         assert worse or solution.value == pytest.approx(solution.bound)
+
+
+@pytest.mark.parametrize("room", [{"startup": "1 wk"}, {"set_up_for": "b"}])
+def test_the_rooms_needed_count_the_startup_no_room_count_removes(room: dict[str, Any]) -> None:
+    # a (due at week 2, 2 weeks) waits 1 week for any fresh suite's startup (or the b→a
+    # changeover): 1 lot-week late with any number of suites; one suite is enough for that
+    instance = instance_of(one_suite(**room))
+    found = rooms_needed(instance)
+    assert found.unavoidable == 1 and found.needed == (1,)
+
+
+def test_the_rooms_needed_count_the_lot_feeding_a_lot() -> None:
+    data = one_suite()
+    data["products"][1]["made_from"] = {"product": "a", "lots": 1}
+    data["demands"][1]["due"] = "3 wk"  # b: after a (week 2), 2 weeks: week 4 at the soonest
+    instance = instance_of(data)
+    assert earliest_alone(instance) == {0: 2, 1: 4}
+    assert rooms_needed(instance).unavoidable == 1
+
+
+def test_the_aggregate_plan_starts_a_room_with_the_product_it_is_set_up_for() -> None:
+    # one suite set up for b makes one lot of a and one of b: b first needs no changeover
+    # before it (b, then a after the changeover: weeks 0-2 and 3-5), a first would wait for
+    # the changeover from b (weeks 1-3, then b in 4-6)
+    data = one_suite(set_up_for="b")
+    instance = instance_of(data)
+    run = SolverRun("aggregate", "optimal", 5.0, 5.0, 0.0, 1.0, 0)
+    timetable = decode_aggregate(
+        instance, stages(instance)[0], AggregatePlan(run, {(0, 0): {0: 1, 1: 1}})
+    )
+    achieved = assess(instance, timetable)
+    assert achieved.feasible and achieved.makespan == 5

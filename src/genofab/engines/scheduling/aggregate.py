@@ -6,9 +6,10 @@ stage, less the last cleaning). Grouping the lots of a product into one campaign
 optimal for makespan in a single stage when changeovers obey the triangle inequality, so on
 single-stage plans of sequenced rooms with one changeover time between any two products this
 plan is exact. Otherwise its value is a lower bound only: pooled rooms are treated as
-divisible room time, and of product-pair changeovers it counts the least into each product
-and credits the largest to a room's first campaign. A schedule is called optimal only when
-its decoded lots meet the bound (:mod:`.solve`).
+divisible room time, of product-pair changeovers it counts the least into each product and
+credits the largest to a room's first campaign, and it leaves out a room's startup before
+its first lot (the decoding keeps it: a room starts with the product it starts soonest). A
+schedule is called optimal only when its decoded lots meet the bound (:mod:`.solve`).
 
 It is solved as a sequence of decisions — "does every lot fit in makespan T?" — from a
 counting bound upwards. A greedy packing (each room filled as full as it can be) gives a
@@ -444,14 +445,17 @@ def _run(
 
 
 def decode_aggregate(instance: Instance, stage: Stage, plan: AggregatePlan) -> Timetable:
-    """The lot schedule of an aggregate plan: each room makes its products in campaigns (in
-    product order), lots numbered first in, first out by their planned start."""
+    """The lot schedule of an aggregate plan: each room makes its products in campaigns (the
+    product it starts soonest first, then in product order), lots numbered first in, first
+    out by their planned start."""
     planned: list[tuple[int, int, int, int]] = []  # (planned start, product, group, room)
     for (g, r), products in plan.lots.items():
         room = instance.rooms[g]
         clock = 0
         previous = -1
-        for p in sorted(products):
+        # the product the room starts soonest first (the one it is set up for), then in order
+        first = min(products, key=lambda p: (room.change(-1, p) if room.sequenced else 0, p))
+        for p in [first, *sorted(set(products) - {first})]:
             if room.sequenced:
                 clock += room.change(previous, p)
             for _ in range(products[p]):

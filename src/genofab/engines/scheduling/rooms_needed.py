@@ -6,8 +6,9 @@ may need fewer rooms than the rule found.
 The search: the rule-based schedule (earliest due date, product switches weighted ×2) is
 tried with every group's count scaled up together (×1, ×2, … ×8) until every lot is made on
 time; then each group in turn is lowered by bisection to the fewest rooms that keep it so.
-Lots whose recipe alone ends after their due date cannot be on time with any rooms: their
-lateness is the floor the search aims at. The work is counted in lots placed (a fixed
+Lots whose recipe alone ends after their due date cannot be on time with any rooms, nor can
+those a room's startup or the lot feeding them delays past it: their lateness is the floor
+the search aims at. The work is counted in lots placed (a fixed
 budget), so the same plan gives the same answer on any machine.
 """
 
@@ -29,7 +30,8 @@ SWITCH_WEIGHT = 2.0
 METHOD = (
     "heuristic: the fewest rooms found for which the rule-based schedule (earliest due date,"
     " product switches weighted ×2) makes every lot with no lateness beyond what the recipes"
-    " alone cause; every group scaled up together (×1 … ×8) until it does, then each group"
+    " alone cause (after a room's startup and the lot feeding them); every group scaled up"
+    " together (×1 … ×8) until it does, then each group"
     " lowered in turn by bisection, within a budget of {budget:,} lots placed. Not a proof:"
     " a better schedule may need fewer rooms."
 )
@@ -49,10 +51,8 @@ class RoomsNeeded:
 def rooms_needed(instance: Instance, placements: int = PLACEMENTS) -> RoomsNeeded:
     """The fewest rooms per group found for an on-time rule-based schedule of ``instance``."""
     lots = max(1, len(instance.lots))
-    unavoidable = sum(
-        max(0, sum(phase.duration for phase in instance.products[lot.product].phases) - lot.due)
-        for lot in instance.lots
-    )
+    floor = earliest_alone(instance)
+    unavoidable = sum(max(0, floor[lot.index] - lot.due) for lot in instance.lots)
     method = METHOD.format(budget=placements)
     budget = placements // lots
     tried = 0
@@ -89,3 +89,27 @@ def rooms_needed(instance: Instance, placements: int = PLACEMENTS) -> RoomsNeede
                 low = middle + 1
         found[g] = high
     return RoomsNeeded(tuple(found), tried, unavoidable, method)
+
+
+def earliest_alone(instance: Instance) -> dict[int, int]:
+    """Each lot's earliest release with as many rooms as it likes: its phases one after
+    another, each in a room of its own that has made nothing yet (so after that room's
+    startup, the shortest of the groups that can hold the phase), after the lot that feeds it."""
+    earliest: dict[int, int] = {}
+
+    def release(index: int) -> int:
+        if index not in earliest:
+            lot = instance.lots[index]
+            clock = 0 if lot.feeder is None else release(lot.feeder)
+            for j, phase in enumerate(instance.products[lot.product].phases):
+                startup = min(
+                    instance.rooms[g].change(-1, lot.product) if instance.rooms[g].sequenced else 0
+                    for g in instance.rooms_for(lot.product, j)
+                )
+                clock = max(clock, startup) + phase.duration
+            earliest[index] = clock
+        return earliest[index]
+
+    for lot in instance.lots:
+        release(lot.index)
+    return earliest
