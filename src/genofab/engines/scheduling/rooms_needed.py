@@ -8,8 +8,8 @@ tried with every group's count scaled up together (×1, ×2, … ×8) until ever
 time; then each group in turn is lowered by bisection to the fewest rooms that keep it so.
 Lots whose recipe alone ends after their due date cannot be on time with any rooms, nor can
 those a room's startup or the lot feeding them delays past it: their lateness is the floor
-the search aims at. The work is counted in lots placed (a fixed
-budget), so the same plan gives the same answer on any machine.
+the search aims at. The work is counted in lots placed (a fixed budget), so the same plan
+gives the same answer on any machine.
 """
 
 from __future__ import annotations
@@ -31,8 +31,8 @@ METHOD = (
     "heuristic: the fewest rooms found for which the rule-based schedule (earliest due date,"
     " product switches weighted ×2) makes every lot with no lateness beyond what the recipes"
     " alone cause (after a room's startup and the lot feeding them); every group scaled up"
-    " together (×1 … ×8) until it does, then each group"
-    " lowered in turn by bisection, within a budget of {budget:,} lots placed. Not a proof:"
+    " together (×1 … ×8) until it does, then each group lowered in turn by bisection, within"
+    " a budget of {budget:,} lots placed. Not a proof:"
     " a better schedule may need fewer rooms."
 )
 
