@@ -42,26 +42,28 @@ def test_a_bad_start_of_a_room_exits_2_naming_file_line_field_and_rule(
 ) -> None:
     data = one_suite()
     data["demands"][0]["value_per_lot"] = "1000 EUR/lot"
-    _refused(write, tmp_path, edit(data, path, value), field, rule)
+    refused(write, tmp_path, edit(data, path, value), field, rule)
 
 
 def test_rooms_set_up_for_a_product_do_not_also_start_clean(write: Write, tmp_path: Path) -> None:
-    _refused(write, tmp_path, one_suite(set_up_for="a", startup="1 wk"), "rooms[0].set_up_for",
+    refused(write, tmp_path, one_suite(set_up_for="a", startup="1 wk"), "rooms[0].set_up_for",
              "not both")  # fmt: skip
 
 
 def test_a_room_that_holds_several_lots_has_no_startup(write: Write, tmp_path: Path) -> None:
     data = one_suite(startup="1 wk", capacity=2)
-    _refused(write, tmp_path, data, "rooms[0].startup", "no changeovers")
+    refused(write, tmp_path, data, "rooms[0].startup", "no changeovers")
 
 
 def test_a_room_may_be_set_up_only_for_a_product_it_makes(write: Write, tmp_path: Path) -> None:
     data = one_suite(set_up_for="b", products=["a", "b"])
     data["rooms"].append({"name": "other", "kind": "suite", "products": ["a"], "set_up_for": "b"})
-    _refused(write, tmp_path, data, "rooms[1].set_up_for", "they may make: a")
+    refused(write, tmp_path, data, "rooms[1].set_up_for", "they may make: a")
 
 
-def _refused(write: Write, tmp_path: Path, data: dict[str, Any], field: str, rule: str) -> None:
+def refused(write: Write, tmp_path: Path, data: dict[str, Any], field: str, rule: str) -> None:
+    """``genofab schedule`` on ``data`` exits 2 naming the file, its line, ``field`` and
+    ``rule``, with no traceback and no output folder."""
     plan = write(dump_yaml(data), "plan.yaml")
     folder = tmp_path / "out"
     result = runner.invoke(app, ["schedule", str(plan), "-o", str(folder)])

@@ -111,10 +111,18 @@ class Phase(Frozen):
 
 class MadeFrom(Frozen):
     """A conversion between stages: each lot of ``product`` (the upstream stage) feeds ``lots``
-    lots of this product, which start only once that lot is released."""
+    lots of this product, or ``pooled`` lots of it are pooled into one lot of this product;
+    a lot starts only once the lots feeding it are released."""
 
     product: Identifier = Field(description="the upstream product whose lots feed this one")
-    lots: LotCount = Field(description="lots of this product one upstream lot feeds (n)")
+    lots: LotCount = Field(
+        default=default(1, "lot", "one lot of this product per upstream lot"),
+        description="lots of this product one upstream lot feeds (n)",
+    )
+    pooled: LotCount = Field(
+        default=default(1, "lot", "one upstream lot per lot of this product"),
+        description="upstream lots pooled into one lot of this product (k)",
+    )
 
 
 class PlanProduct(Frozen):
@@ -573,7 +581,7 @@ def campaign_problems(product: PlanProduct, demanded: int, path: str) -> list[tu
 
 def made_from_problems(plan: Plan) -> list[tuple[str, str]]:
     """A conversion must name another product of the plan, form no cycle, and the plan must
-    demand enough upstream lots: ⌈downstream lots ÷ n⌉."""
+    demand enough upstream lots: ⌈downstream lots ÷ n⌉, or k per downstream lot pooled."""
     problems: list[tuple[str, str]] = []
     names = [product.name for product in plan.products]
     upstream = {
@@ -604,15 +612,29 @@ def made_from_problems(plan: Plan) -> list[tuple[str, str]]:
             loop = " → ".join([*chain[chain.index(current) :], current])
             problems.append((path, f"forms a cycle of stages: {loop}"))
             continue
-        needed = -(-demanded[product.name] // int(source.lots.value))
-        if needed > demanded[source.product]:
+        n, k = int(source.lots.value), int(source.pooled.value)
+        if n > 1 and k > 1:
             problems.append(
                 (
-                    f"products[{i}].made_from.lots",
+                    f"products[{i}].made_from.pooled",
+                    f"give lots (one upstream lot feeds {n}) or pooled ({k} upstream lots feed"
+                    " one), not both",
+                )
+            )
+            continue
+        needed = -(-demanded[product.name] // n) * k
+        if needed > demanded[source.product]:
+            per = (
+                f"{k} lots of '{source.product}' pooled into each"
+                if k > 1
+                else f"{n:g} per lot of '{source.product}'"
+            )
+            problems.append(
+                (
+                    f"products[{i}].made_from.{'pooled' if k > 1 else 'lots'}",
                     f"the demands ask for {_lots(demanded[product.name])} of '{product.name}',"
-                    f" {source.lots.value:g} per lot of '{source.product}': that needs"
-                    f" {_lots(needed)} of '{source.product}' but the demands ask for"
-                    f" {_lots(demanded[source.product])} (add a demand for it)",
+                    f" {per}: that needs {_lots(needed)} of '{source.product}' but the demands"
+                    f" ask for {_lots(demanded[source.product])} (add a demand for it)",
                 )
             )
     return problems

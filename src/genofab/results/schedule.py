@@ -48,8 +48,8 @@ class LotRow(Result):
     wasted: bool = Field(default=False, description="expired before any delivery (profit)")
     fed_by: str | None = Field(
         default=None,
-        description="the lot that feeds this one (a conversion between stages, made_from);"
-        " None: fed by none",
+        description="the lot that feeds this one (a conversion between stages, made_from;"
+        " the lots, separated by commas, when several are pooled into it); None: fed by none",
     )
     feeds: tuple[str, ...] = Field(
         default=(), description="the lots this one feeds (a conversion between stages)"

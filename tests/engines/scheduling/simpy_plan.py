@@ -1,5 +1,6 @@
 """A plain discrete-event reference for the plan Monte Carlo, in SimPy: one process per lot,
-rooms as resources, every attempt and changeover its own timeout. It reads the same samples
+rooms as resources, every attempt and changeover its own timeout, a lot made from others
+waiting for their releases. It reads the same samples
 as the vectorised engine and must give the same release times (tests only)."""
 
 from __future__ import annotations
@@ -40,6 +41,7 @@ def simulate_one(
         if not room.sequenced
     }
     release: dict[int, float] = {}
+    released: dict[int, simpy.Event] = {lot: env.event() for lot in plan.lots}
     by_lot: dict[int, list[int]] = {}
     for k, event in enumerate(plan.events):
         by_lot.setdefault(event.lot, []).append(k)
@@ -61,6 +63,9 @@ def simulate_one(
             event = plan.events[k]
             room = instance.rooms[event.group]
             product = instance.lots[event.lot].product
+            if event.phase == 0:  # a conversion between stages: after the lots feeding it
+                for feeder in instance.lots[event.lot].feeders:
+                    yield released[feeder]
             if env.now < event.planned:
                 yield env.timeout(event.planned - env.now)
             before = previous_in_room[k]
@@ -89,6 +94,7 @@ def simulate_one(
                 env.process(free_after(k, room.cleaning, request, event.group))
             if event.phase == len(instance.products[product].phases) - 1:
                 release[event.lot] = env.now
+                released[event.lot].succeed()
 
     held_time: dict[int, float] = {}
 

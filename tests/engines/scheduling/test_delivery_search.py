@@ -213,7 +213,7 @@ def test_a_unit_whose_feeder_is_left_out_is_left_out_whole_with_the_reasons() ->
     data["demands"][1] |= {"lots": 4, "due": "10 wk"}
     instance = instance_of(data)
     assert units(instance) == [(0,), (1,), (2, 3, 4, 5)]
-    fed = {lot.index: lot.feeder for lot in instance.lots if lot.feeder is not None}
+    fed = {lot.index: lot.feeders[0] for lot in instance.lots if lot.feeders}
     assert fed == {2: 0, 3: 0, 4: 1, 5: 1}
     decode = _Decoder(instance, "profit")
     found = decode(_State((0, 1, 2), frozenset({0, 2}), (0, 0, 0), 0.0))

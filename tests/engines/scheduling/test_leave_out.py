@@ -168,8 +168,7 @@ def test_a_lot_fed_by_a_lot_left_out_is_left_out_too() -> None:
     ]
     instance = instance_of(data)
     (b0,) = lots(instance, "b")
-    feeder = instance.lots[b0].feeder
-    assert feeder is not None
+    (feeder,) = instance.lots[b0].feeders
     # the feeder alone in its campaign (fewer than 2), then the lot it feeds
     fitted = fit_by_leaving_out(instance, suite((feeder, 0), (b0, 2)), inventory=True)
     assert fitted is not None
@@ -187,7 +186,7 @@ def test_a_lot_starting_after_its_feeder_expired_is_left_out_and_then_its_feeder
     instance = instance_of(data)
     (a0,) = lots(instance, "a")
     (b0,) = lots(instance, "b")
-    assert instance.lots[b0].feeder == a0
+    assert instance.lots[b0].feeders == (a0,)
     # a made at week 0 expires at week 2; b starts at week 4: a broken rule that the fitting
     # used to give up on (the whole schedule was thrown away)
     late = suite((a0, 0), (b0, 4))

@@ -46,7 +46,7 @@ def test_the_study_s_figures_become_lots_as_its_notes_say() -> None:
     assert round(instance.inventory_cost_of(names.index("p1_crude")), 4) == 83.3333
     assert round(instance.inventory_cost_of(names.index("p1")), 4) == 16.6667
     # 34 batches demanded; each fed by one crude lot the platform itself demands
-    fed = [lot for lot in instance.lots if lot.feeder is not None]
+    fed = [lot for lot in instance.lots if lot.feeders]
     assert len(fed) == 34 and len(instance.lots) == 68
     late = next(lot for lot in fed if instance.products[lot.product].name == "p2")
     assert late.due == 180 and round(late.penalty_per_step, 4) == 333.3333

@@ -79,9 +79,9 @@ def stages_data(lots: Any = 4, upstream: int = 2, downstream: int = 8) -> dict[s
 def feeds_respected(instance: Instance, timetable: Timetable) -> None:
     lots = timetable.by_lot()
     for lot in instance.lots:
-        if lot.feeder is not None and lot.index in lots:
-            assert lot.feeder in lots
-            assert lots[lot.index][0].start >= lots[lot.feeder][-1].end
+        for feeder in lot.feeders if lot.index in lots else ():
+            assert feeder in lots
+            assert lots[lot.index][0].start >= lots[feeder][-1].end
 
 
 def test_each_downstream_lot_is_fed_by_upstream_lot_k_div_n() -> None:
@@ -89,14 +89,14 @@ def test_each_downstream_lot_is_fed_by_upstream_lot_k_div_n() -> None:
     vector = [lot.index for lot in instance.lots if lot.product == 0]
     cells = [lot for lot in instance.lots if lot.product == 1]
     assert len(vector) == 2 and len(cells) == 8
-    assert [lot.feeder for lot in cells] == [vector[0]] * 4 + [vector[1]] * 4
-    assert all(lot.feeder is None for lot in instance.lots if lot.product == 0)
+    assert [lot.feeders for lot in cells] == [(vector[0],)] * 4 + [(vector[1],)] * 4
+    assert all(not lot.feeders for lot in instance.lots if lot.product == 0)
 
 
 def _two_lots(cell_start: int) -> tuple[Instance, Timetable]:
     instance = instance_of(stages_data(lots=4, upstream=1, downstream=1))
     vector, cell = instance.lots[0].index, instance.lots[1].index
-    assert instance.lots[1].feeder == vector
+    assert instance.lots[1].feeders == (vector,)
     placements = (
         Placement(vector, 0, 0, 0, 0, 2),
         Placement(vector, 1, 2, 0, 2, 6),  # released at week 6
@@ -184,9 +184,9 @@ def test_a_simulated_lot_waits_for_its_feeders_simulated_release() -> None:
     outcome = simulate(instance, fixed, samples)
     column = {lot: i for i, lot in enumerate(outcome.lots)}
     for lot in instance.lots:
-        if lot.feeder is not None:
+        for feeder in lot.feeders:
             # released after its feeder's (simulated) release plus its own 4 wk at least
-            gap = outcome.release[:, column[lot.index]] - outcome.release[:, column[lot.feeder]]
+            gap = outcome.release[:, column[lot.index]] - outcome.release[:, column[feeder]]
             assert (gap >= 4 - 1e-9).all()
 
 
@@ -273,7 +273,7 @@ def _profit_timetable(
 
 def test_the_profit_accounts_consume_a_feeder_and_sell_the_rest_line_by_line() -> None:
     instance = instance_of(profit_stages())
-    assert [lot.feeder for lot in instance.lots] == [None, None, 0, 0]
+    assert [lot.feeders for lot in instance.lots] == [(), (), (0,), (0,)]
     assessment = assess(instance, _profit_timetable(), all_lots=False, inventory=True)
     ledger = assessment.ledger
     assert assessment.feasible, assessment.violations
@@ -463,7 +463,7 @@ def test_just_in_time_starts_fed_lots_early_when_their_feeder_would_expire() -> 
     assert assessment.feasible, assessment.violations
     assert len(assessment.completion) == 11 and not assessment.ledger.wasted
     starts = {p.lot: p.start for p in timetable.placements if p.phase == 0}
-    second = [lot.index for lot in instance.lots if lot.feeder == 1]
+    second = [lot.index for lot in instance.lots if lot.feeders == (1,)]
     assert max(starts[lot] for lot in second) <= 16
 
 
@@ -562,7 +562,7 @@ def test_staged_profit_accounts_keep_their_invariants(data: dict[str, Any]) -> N
     assert assessment.profit == accounts_total(assessment)
     assert solution.value is not None and solution.bound is not None
     assert solution.value <= solution.bound + 1e-6
-    feeders = {lot.feeder for lot in instance.lots if lot.feeder is not None}
+    feeders = {feeder for lot in instance.lots for feeder in lot.feeders}
     made = solution.timetable.by_lot()
     # every demanded lot is sold, met by a feeder made, or unmet: once each
     sold = [demand for demand, _ in ledger.delivered.values()]
@@ -572,13 +572,13 @@ def test_staged_profit_accounts_keep_their_invariants(data: dict[str, Any]) -> N
     assert ledger.sales == sum(instance.lots[demand].value for demand in sold)
     for feeder, (released, leaves) in ledger.consumed.items():
         assert released == assessment.completion[feeder]
-        drawn = [made[i][0].start for i in made if instance.lots[i].feeder == feeder]
+        drawn = [made[i][0].start for i in made if feeder in instance.lots[i].feeders]
         assert drawn and leaves == max(released, *drawn)
         shelf_life = instance.products[0].shelf_life
         if shelf_life is not None:
             assert max(drawn) <= made[feeder][-1].start + shelf_life
     assert set(ledger.consumed) == {
-        lot for lot in feeders if any(instance.lots[i].feeder == lot for i in made)
+        lot for lot in feeders if any(lot in instance.lots[i].feeders for i in made)
     }
     event("a lot consumed" if ledger.consumed else "none consumed")
 

@@ -193,8 +193,8 @@ def feeds(instance: Instance) -> dict[int, tuple[int, ...]]:
     """Each lot that feeds others (a conversion between stages) and the lots it feeds."""
     fed: dict[int, list[int]] = {}
     for lot in instance.lots:
-        if lot.feeder is not None:
-            fed.setdefault(lot.feeder, []).append(lot.index)
+        for feeder in lot.feeders:
+            fed.setdefault(feeder, []).append(lot.index)
     return {lot: tuple(lots) for lot, lots in sorted(fed.items())}
 
 

@@ -123,9 +123,9 @@ class _Decoder:
             for lot in sorted(set(range(len(instance.lots))) - chosen)
         ]
         for lot in sorted(chosen - making):
-            feeder = instance.lots[lot].feeder
-            if feeder is not None and not self._made(lot, chosen):
-                reason = f"not made: {instance.lot_name(feeder)}, which feeds it, is not made"
+            feeders = instance.lots[lot].feeders
+            if feeders and not self._made(lot, chosen):
+                reason = f"not made: {instance.feeding(list(feeders))} not made"
             else:
                 reason = "not made: a lot decided with it (its delivery or campaign) cannot be"
             left.append((lot, reason))
@@ -136,13 +136,10 @@ class _Decoder:
         return fitted[1].objective(self.objective), fitted[0], fitted[1]
 
     def _made(self, lot: int, chosen: set[int]) -> bool:
-        """Whether ``lot`` is made: chosen, and so is the lot that feeds it, if any."""
-        while lot in chosen:
-            feeder = self.instance.lots[lot].feeder
-            if feeder is None:
-                return True
-            lot = feeder
-        return False
+        """Whether ``lot`` is made: chosen, and so are the lots that feed it, if any."""
+        return lot in chosen and all(
+            self._made(feeder, chosen) for feeder in self.instance.lots[lot].feeders
+        )
 
 
 def units(instance: Instance) -> list[tuple[int, ...]]:

@@ -141,9 +141,10 @@ class LotSpec:
     value: float
     penalty_per_step: float
     unmet_penalty: float = 0.0
-    #: The upstream lot that feeds this one (a conversion between stages): this lot starts
-    #: only after that lot is released (its last phase ends), and is made only if it is.
-    feeder: int | None = None
+    #: The upstream lots that feed this one (a conversion between stages; several when they
+    #: are pooled): this lot starts only after they are released (their last phases end),
+    #: and is made only if they are.
+    feeders: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -202,6 +203,14 @@ class Instance:
         """``product-NN``: the lot's product and its first-in-first-out number from 1."""
         spec = self.lots[lot]
         return f"{self.products[spec.product].name}-{spec.ordinal + 1:02d}"
+
+    def feeding(self, feeders: list[int]) -> str:
+        """``a-01, which feeds it, is`` (or ``a-01, a-02, which feed it, are``): how a reason
+        names the lots that feed a lot."""
+        names = ", ".join(self.lot_name(lot) for lot in feeders)
+        return (
+            f"{names}, which feeds it, is" if len(feeders) == 1 else f"{names}, which feed it, are"
+        )
 
     def time_text(self, steps: float) -> str:
         """``steps`` in the plan's reporting unit, as outputs show it (``12 wk``, ``380 d``)."""
@@ -545,8 +554,9 @@ def _startup(
 
 
 def feeders(plan: Plan, names: list[str], lots: tuple[LotSpec, ...]) -> tuple[LotSpec, ...]:
-    """Each lot of a product made from another (``made_from: {product, lots: n}``) is fed by
-    the upstream lot of first-in-first-out order ⌊k ÷ n⌋ (k its own order)."""
+    """Each lot of a product made from another is fed by upstream lots of first-in-first-out
+    order: ``made_from: {product, lots: n}``, the one of order ⌊i ÷ n⌋ (i its own order);
+    ``made_from: {product, pooled: k}``, the k of orders k·i to k·i + k − 1."""
     by_order = {(lot.product, lot.ordinal): lot.index for lot in lots}
     fed = []
     for lot in lots:
@@ -555,8 +565,10 @@ def feeders(plan: Plan, names: list[str], lots: tuple[LotSpec, ...]) -> tuple[Lo
             fed.append(lot)
             continue
         upstream = names.index(source.product)
-        feeder = by_order[(upstream, lot.ordinal // int(source.lots.value))]
-        fed.append(dataclasses.replace(lot, feeder=feeder))
+        pooled = int(source.pooled.value)
+        first = lot.ordinal // int(source.lots.value) * pooled
+        sources = tuple(by_order[(upstream, first + j)] for j in range(pooled))
+        fed.append(dataclasses.replace(lot, feeders=sources))
     return tuple(fed)
 
 

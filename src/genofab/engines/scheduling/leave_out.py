@@ -127,7 +127,7 @@ def _with_fed(
         feeder = waiting.pop()
         for lot in fed_by.get(feeder, ()):
             if lot not in result:
-                result[lot] = f"not made: {instance.lot_name(feeder)}, which feeds it, is not made"
+                result[lot] = f"not made: {instance.feeding([feeder])} not made"
                 waiting.append(lot)
     return result
 

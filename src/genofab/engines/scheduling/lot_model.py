@@ -164,15 +164,14 @@ def solve_lot_model(
         completion[lot.index] = previous.end
         last_start[lot.index] = previous.start
     for lot in instance.lots:
-        if lot.feeder is None:
-            continue
-        # a conversion between stages: the lot starts once the lot that feeds it is released
+        # a conversion between stages: the lot starts once the lots that feed it are released
         fed = made[lot.index]
-        model.add(phases[(lot.index, 0)].start >= completion[lot.feeder]).only_enforce_if(
-            _truth(model, fed)
-        )
-        if isinstance(fed, cp_model.IntVar):
-            model.add_implication(fed, _truth(model, made[lot.feeder]))
+        for feeder in lot.feeders:
+            model.add(phases[(lot.index, 0)].start >= completion[feeder]).only_enforce_if(
+                _truth(model, fed)
+            )
+            if isinstance(fed, cp_model.IntVar):
+                model.add_implication(fed, _truth(model, made[feeder]))
     arcs_cost: list[tuple[cp_model.IntVar, float]] = []
     successions: list[tuple[tuple[int, int], int, int, cp_model.IntVar]] = []
     for (g, r), items in room_items.items():

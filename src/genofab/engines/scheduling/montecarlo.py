@@ -181,12 +181,12 @@ def simulate(instance: Instance, plan: FixedPlan, samples: Samples) -> Outcome:
         room = instance.rooms[event.group]
         product = instance.lots[event.lot].product
         ready = phase_end[:, event.lot, event.phase - 1] if event.phase else 0.0
-        feeder = instance.lots[event.lot].feeder
-        if not event.phase and feeder is not None:
-            # a conversion between stages: the lot waits for its feeder's (simulated) release,
-            # whose last phase is planned to end before this one starts, so it has run already
-            last = len(instance.products[instance.lots[feeder].product].phases) - 1
-            ready = phase_end[:, feeder, last]
+        feeders = instance.lots[event.lot].feeders
+        if not event.phase and feeders:
+            # a conversion between stages: the lot waits for its feeders' (simulated) releases,
+            # whose last phases are planned to end before this one starts, so they have run
+            last = len(instance.products[instance.lots[feeders[0]].product].phases) - 1
+            ready = np.max(phase_end[:, list(feeders), last], axis=1)
         earliest = np.maximum(ready, float(event.planned))
         work = samples.work[:, k] + lost[:, k] + room.cleaning * (samples.attempts[:, k] - 1)
         if event.room >= 0:

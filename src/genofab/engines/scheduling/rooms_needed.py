@@ -94,13 +94,13 @@ def rooms_needed(instance: Instance, placements: int = PLACEMENTS) -> RoomsNeede
 def earliest_alone(instance: Instance) -> dict[int, int]:
     """Each lot's earliest release with as many rooms as it likes: its phases one after
     another, each in a room of its own that has made nothing yet (so after that room's
-    startup, the shortest of the groups that can hold the phase), after the lot that feeds it."""
+    startup, the shortest of the groups that can hold the phase), after the lots that feed it."""
     earliest: dict[int, int] = {}
 
     def release(index: int) -> int:
         if index not in earliest:
             lot = instance.lots[index]
-            clock = 0 if lot.feeder is None else release(lot.feeder)
+            clock = max((release(feeder) for feeder in lot.feeders), default=0)
             for j, phase in enumerate(instance.products[lot.product].phases):
                 startup = min(
                     instance.rooms[g].change(-1, lot.product) if instance.rooms[g].sequenced else 0

@@ -86,14 +86,12 @@ def place_lots(
     for index in feeders_first(instance, order):
         product = instance.lots[index].product
         release = (not_before or {}).get(index, 0)
-        feeder = instance.lots[index].feeder
-        if feeder is not None:
-            if feeder not in released:
-                left_out.append(
-                    (index, f"not made: {instance.lot_name(feeder)}, which feeds it, is not made")
-                )
-                continue
-            release = max(release, released[feeder])
+        feeders = instance.lots[index].feeders
+        missing = [feeder for feeder in feeders if feeder not in released]
+        if missing:
+            left_out.append((index, f"not made: {instance.feeding(missing)} not made"))
+            continue
+        release = max([release, *(released[feeder] for feeder in feeders)])
         turn = index in turn_over
         tentative, delay = _try_lot(
             instance, index, release, sequenced, usage, fixed, switch_penalty, turn
@@ -120,9 +118,9 @@ def place_lots(
 
 
 def feeders_first(instance: Instance, order: list[int]) -> list[int]:
-    """``order`` with each lot's feeder (conversion between stages) moved before it when it
-    comes later (or is missing: then it is added), so a lot is placed after its feeder."""
-    if all(lot.feeder is None for lot in instance.lots):
+    """``order`` with each lot's feeders (conversion between stages) moved before it when they
+    come later (or are missing: then they are added), so a lot is placed after its feeders."""
+    if not any(lot.feeders for lot in instance.lots):
         return order
     done: set[int] = set()
     result: list[int] = []
@@ -131,9 +129,9 @@ def feeders_first(instance: Instance, order: list[int]) -> list[int]:
         if index in done:
             return
         done.add(index)
-        feeder = instance.lots[index].feeder
-        if feeder is not None and feeder in wanted:
-            add(feeder)
+        for feeder in instance.lots[index].feeders:
+            if feeder in wanted:
+                add(feeder)
         result.append(index)
 
     wanted = set(order)

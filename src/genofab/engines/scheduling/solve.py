@@ -803,7 +803,7 @@ def _profit_bound(instance: Instance, objective: Objective, bound: float) -> flo
     are paired with their own demanded lots): only the plan's own bound is kept."""
     if objective != "profit":
         return bound
-    staged = any(lot.feeder is not None for lot in instance.lots)
+    staged = any(lot.feeders for lot in instance.lots)
     if staged or any(product.shelf_life is not None for product in instance.products):
         return _trivial_bound(instance, objective)
 
@@ -910,9 +910,10 @@ def _earliest_releases(instance: Instance) -> dict[int, int]:
                 for j, phase in enumerate(product.phases)
             )
     for lot in _feeders_before(instance):
-        if lot.feeder is not None:
+        if lot.feeders:
             recipe = sum(phase.duration for phase in instance.products[lot.product].phases)
-            earliest[lot.index] = max(earliest[lot.index], earliest[lot.feeder] + recipe)
+            fed = max(earliest[feeder] for feeder in lot.feeders) + recipe
+            earliest[lot.index] = max(earliest[lot.index], fed)
     return earliest
 
 
@@ -922,8 +923,8 @@ def _feeders_before(instance: Instance) -> list[LotSpec]:
 
     def level(index: int) -> int:
         if index not in depth:
-            feeder = instance.lots[index].feeder
-            depth[index] = 0 if feeder is None else level(feeder) + 1
+            feeders = instance.lots[index].feeders
+            depth[index] = max((level(feeder) + 1 for feeder in feeders), default=0)
         return depth[index]
 
     return sorted(instance.lots, key=lambda lot: (level(lot.index), lot.index))
@@ -935,11 +936,12 @@ def _profit_ceiling(instance: Instance, earliest: dict[int, int]) -> float:
     before ``earliest`` of that lot: served, it earns its value (none for a lot that feeds
     others: consumed or unsold, it is never sold) less its cost and the backlog penalty of
     that least lateness; not served, it pays its unmet penalty. For a conversion between two
-    stages (an upstream product whose lots feed n lots each of a downstream one), the m due
-    dates of the downstream product served need at least ⌈m ÷ n⌉ feeders made, each at its
-    cost, the others paying their unmet penalties: the best m is taken. Other lots count one
-    by one, each the better of served and not."""
-    feeders = {lot.feeder for lot in instance.lots if lot.feeder is not None}
+    stages (an upstream product whose lots feed n lots each of a downstream one, or k of
+    them pooled into one), the m due dates of the downstream product served need at least
+    the feeders of m lots made (⌈m ÷ n⌉, or k·m), each at its cost, the others paying their
+    unmet penalties: the best m is taken. Other lots count one by one, each the better of
+    served and not."""
+    feeders = {feeder for lot in instance.lots for feeder in lot.feeders}
 
     def served(lot: LotSpec) -> float:
         value = 0.0 if lot.index in feeders else lot.value
@@ -951,7 +953,6 @@ def _profit_ceiling(instance: Instance, earliest: dict[int, int]) -> float:
     for upstream, downstream in _two_stage_pairs(instance):
         fed = instance.lots_of(downstream)
         feeding = [lot for lot in instance.lots_of(upstream) if lot.index in feeders]
-        per_feeder = max(sum(1 for lot in fed if lot.feeder == f.index) for f in feeding)
         unmet = sorted(lot.unmet_penalty for lot in feeding)
         cost = instance.products[upstream].cost_per_lot
 
@@ -961,7 +962,8 @@ def _profit_ceiling(instance: Instance, earliest: dict[int, int]) -> float:
         best = -math.inf
         for m in range(len(fed) + 1):
             side = sum(served(lot) for lot in fed[:m]) - sum(lot.unmet_penalty for lot in fed[m:])
-            need = -(-m // per_feeder)
+            # the fewest feeders m fed lots draw on: those of the first m (a regular mapping)
+            need = len({feeder for lot in fed[:m] for feeder in lot.feeders})
             best = max(best, side + max(feeder_side(f) for f in range(need, len(feeding) + 1)))
         total += best
         counted |= {lot.index for lot in (*fed, *feeding)}
@@ -976,17 +978,15 @@ def _two_stage_pairs(instance: Instance) -> list[tuple[int, int]]:
     of a longer chain: the downstream lots are fed by lots of the upstream product alone,
     which are not fed themselves, and feed none."""
     pairs = []
-    feeders = {lot.feeder for lot in instance.lots if lot.feeder is not None}
+    feeders = {feeder for lot in instance.lots for feeder in lot.feeders}
     for d in range(len(instance.products)):
         fed = instance.lots_of(d)
-        sources = {instance.lots[lot.feeder].product for lot in fed if lot.feeder is not None}
-        if len(sources) != 1 or any(lot.feeder is None for lot in fed):
+        sources = {instance.lots[feeder].product for lot in fed for feeder in lot.feeders}
+        if len(sources) != 1 or any(not lot.feeders for lot in fed):
             continue
         (u,) = sources
         upstream = instance.lots_of(u)
-        if any(lot.feeder is not None for lot in upstream) or any(
-            lot.index in feeders for lot in fed
-        ):
+        if any(lot.feeders for lot in upstream) or any(lot.index in feeders for lot in fed):
             continue
         pairs.append((u, d))
     return pairs

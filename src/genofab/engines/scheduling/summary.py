@@ -324,17 +324,17 @@ def _lot_rows(
     shown = {lot: instance.lot_name(fates.serves.get(lot, lot)) for lot in made}
     fed: dict[int, list[int]] = defaultdict(list)
     for lot in sorted(made, key=lambda index: fates.serves.get(index, index)):
-        feeder = instance.lots[lot].feeder
-        if feeder is not None and feeder in made:
-            fed[feeder].append(lot)
+        for feeder in instance.lots[lot].feeders:
+            if feeder in made:
+                fed[feeder].append(lot)
     for lot, phases in sorted(made.items(), key=lambda item: fates.serves.get(item[0], item[0])):
         served = fates.serves.get(lot, lot)
         spec = instance.lots[served]
         release = assessment.completion[lot]
         delivery = fates.delivery.get(lot)
         consumed = fates.consumed.get(lot)
-        feeder = instance.lots[lot].feeder
-        fed_by = shown[feeder] if feeder is not None and feeder in made else None
+        sources = [shown[feeder] for feeder in instance.lots[lot].feeders if feeder in made]
+        fed_by = ", ".join(sources) if sources else None
         feeds_lots = tuple(shown[index] for index in fed[lot])
         for placement in phases:
             phase = instance.products[spec.product].phases[placement.phase]

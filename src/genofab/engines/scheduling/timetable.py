@@ -199,23 +199,23 @@ def assess(
 
 
 def feed_rules(instance: Instance, lots: dict[int, list[Placement]]) -> list[str]:
-    """A lot fed by an upstream lot (a conversion between stages) is made only if that lot is,
-    and starts only once it is released (its last phase ended)."""
+    """A lot fed by upstream lots (a conversion between stages) is made only if they are, and
+    starts only once they are released (their last phases ended)."""
     problems = []
     for index, phases in sorted(lots.items()):
-        feeder = instance.lots[index].feeder
-        if feeder is None or not phases:
+        if not phases:
             continue
-        if feeder not in lots or not lots[feeder]:
-            problems.append(f"lot {index} is made but lot {feeder}, which feeds it, is not")
-            continue
-        released = max(placement.end for placement in lots[feeder])
-        started = min(placement.start for placement in phases)
-        if started < released:
-            problems.append(
-                f"lot {index} starts at step {started}, before lot {feeder} that feeds it is"
-                f" released (step {released})"
-            )
+        for feeder in instance.lots[index].feeders:
+            if feeder not in lots or not lots[feeder]:
+                problems.append(f"lot {index} is made but lot {feeder}, which feeds it, is not")
+                continue
+            released = max(placement.end for placement in lots[feeder])
+            started = min(placement.start for placement in phases)
+            if started < released:
+                problems.append(
+                    f"lot {index} starts at step {started}, before lot {feeder} that feeds it is"
+                    f" released (step {released})"
+                )
     return problems
 
 
