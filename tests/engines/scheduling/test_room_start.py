@@ -337,3 +337,19 @@ def test_the_aggregate_plan_starts_a_room_with_the_product_it_is_set_up_for() ->
     )
     achieved = assess(instance, timetable)
     assert achieved.feasible and achieved.makespan == 5
+
+
+def test_an_aggregate_plan_that_leaves_a_room_empty_is_decoded() -> None:
+    # found by fuzzing: a room of the plan without lots made the decoding fail
+    data = one_suite()
+    data["rooms"].append({"name": "spare", "kind": "suite", "products": ["a"], "startup": "1 wk"})
+    data["rooms"][0]["kind"] = "suite"
+    instance = instance_of(data)
+    run = SolverRun("aggregate", "optimal", 5.0, 5.0, 0.0, 1.0, 0)
+    plan = AggregatePlan(run, {(0, 0): {0: 1, 1: 1}, (1, 0): {}})
+    timetable = decode_aggregate(instance, stages(instance)[0], plan)
+    assert assess(instance, timetable).feasible
+    solution = plan_schedule(
+        instance_of(data | {"objective": "makespan"}), "makespan", time_limit=2
+    )
+    assert solution.status == "optimal"

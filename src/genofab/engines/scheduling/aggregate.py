@@ -450,6 +450,8 @@ def decode_aggregate(instance: Instance, stage: Stage, plan: AggregatePlan) -> T
     out by their planned start."""
     planned: list[tuple[int, int, int, int]] = []  # (planned start, product, group, room)
     for (g, r), products in plan.lots.items():
+        if not products:
+            continue  # a room the plan leaves empty
         room = instance.rooms[g]
         clock = 0
         previous = -1
