@@ -603,3 +603,31 @@ def test_no_schedule_beats_the_staged_profit_ceiling(
     solution = plan_schedule(instance, "profit", time_limit=2, workers=1)
     assert solution.assessment is not None and solution.assessment.feasible
     assert solution.assessment.profit <= ceiling + 1e-6
+
+
+def test_the_profit_ceiling_lets_a_product_sell_its_first_lot_when_its_feeder_is_not_made() -> None:
+    # found by fuzzing: the platform's vector lot (due week 2) would feed the clinic's cell
+    # lot, which is worth nothing; the buyer's vector lot (due week 3, 100,000 EUR) was
+    # bounded as the second vector lot made (week 4, a week late: 98,300), but with the
+    # feeder not made it is the first (week 2, on time): 100,000 - 1,000
+    data = {
+        "format": "genofab-plan/1", "name": "unmade feeder", "objective": "profit",
+        "time_step": "1 wk", "horizon": "10 wk",
+        "products": [
+            {"name": "vector", "phases": [{"name": "make", "room": "suite", "duration": "2 wk"}],
+             "cost_per_lot": "1000 EUR/lot"},
+            {"name": "cells", "made_from": {"product": "vector", "lots": 1},
+             "phases": [{"name": "make", "room": "suite", "duration": "1 wk"}]},
+        ],
+        "rooms": [{"name": "suite"}],
+        "demands": [
+            {"sponsor": "platform", "product": "vector", "lots": 1, "due": "2 wk"},
+            {"sponsor": "buyer", "product": "vector", "lots": 1, "due": "3 wk",
+             "value_per_lot": "100000 EUR/lot", "lateness_penalty": "100 EUR/lot/d"},
+            {"sponsor": "clinic", "product": "cells", "lots": 1, "due": "8 wk"},
+        ],
+    }  # fmt: skip
+    instance = instance_of(data)
+    solution = plan_schedule(instance, "profit", time_limit=5, workers=1)
+    assert solution.value == pytest.approx(99_000)
+    assert solution.bound is not None and solution.bound >= 99_000 - 1e-6

@@ -940,12 +940,22 @@ def _profit_ceiling(instance: Instance, earliest: dict[int, int]) -> float:
     them pooled into one), the m due dates of the downstream product served need at least
     the feeders of m lots made (⌈m ÷ n⌉, or k·m), each at its cost, the others paying their
     unmet penalties: the best m is taken. Other lots count one by one, each the better of
-    served and not."""
+    served and not; a product's lots that feed none count as released as soon as its first
+    lots could be (the lots that feed may not be made)."""
     feeders = {feeder for lot in instance.lots for feeder in lot.feeders}
+    # the lots of a product that feed others may not be made at all: its other lots may then
+    # be released as soon as its first ones could
+    soonest = dict(earliest)
+    for p in range(len(instance.products)):
+        lots = instance.lots_of(p)
+        others = [lot for lot in lots if lot.index not in feeders]
+        if len(others) < len(lots):
+            for lot, place in zip(others, lots, strict=False):
+                soonest[lot.index] = min(earliest[lot.index], earliest[place.index])
 
     def served(lot: LotSpec) -> float:
         value = 0.0 if lot.index in feeders else lot.value
-        late = max(0, earliest[lot.index] - lot.due)
+        late = max(0, soonest[lot.index] - lot.due)
         return value - instance.products[lot.product].cost_per_lot - lot.penalty_per_step * late
 
     counted: set[int] = set()
