@@ -135,3 +135,32 @@ def test_a_stage_s_margin_bound_counts_the_products_it_does_not_make() -> None:
     solution = plan_schedule(instance_of(data), "margin", time_limit=3)
     assert solution.status == "optimal"
     assert solution.value == solution.bound == 6 * 900 + 4900
+
+
+def test_a_lot_model_skipped_for_a_short_limit_says_why() -> None:
+    # a 0.2 s limit gives the lot model 0.005 deterministic seconds, below the least it needs:
+    # the reason is the limit, not the size of the model (found by fuzzing: it blamed the 8
+    # circuit arcs of this plan, whose building costs nothing)
+    data = {
+        "format": "genofab-plan/1", "name": "small", "time_step": "1 wk", "horizon": "20 wk",
+        "products": [
+            {"name": "p0", "phases": [{"name": "ph0", "room": "suite", "duration": "2 wk"}],
+             "min_campaign": 2, "max_campaign": 4},
+            {"name": "p1", "made_from": {"product": "p0", "lots": 4}, "max_campaign": 1,
+             "phases": [{"name": "ph0", "room": "suite", "duration": "1 wk", "max_wait": "2 wk"},
+                        {"name": "ph1", "room": "suite", "duration": "2 wk"}]},
+        ],
+        "rooms": [{"name": "suite", "changeover": "1 wk"}],
+        "demands": [
+            {"sponsor": "s1", "product": "p0", "deliveries": [{"lots": 1, "due": "12 wk"},
+                                                              {"lots": 1, "due": "12 wk"}]},
+            {"sponsor": "s1", "product": "p1", "lots": 1, "due": "8 wk"},
+        ],
+    }  # fmt: skip
+    instance = instance_of(data)
+    solution = plan_schedule(instance, "makespan", time_limit=0.2, workers=1, guard=60)
+    skipped = [run.model for run in solution.runs if run.status == "skipped"]
+    assert skipped == [
+        "lot-level interval model (CP-SAT): not built, its share of the time limit is below"
+        " the least work it needs"
+    ]

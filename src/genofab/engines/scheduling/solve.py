@@ -16,6 +16,7 @@ stage guarded by the wall clock):
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import time
 from collections.abc import Callable
@@ -472,18 +473,18 @@ def plan_schedule(
         left = stop - time.perf_counter()
         # building the exact model is counted too: a charge per circuit arc (see lot_model)
         arcs = lot_arcs if exact else 0
-        lot_work = share * DETERMINISTIC_PER_SECOND - arcs * BUILD_CHARGE_PER_ARC
+        build = arcs * BUILD_CHARGE_PER_ARC
+        lot_work = share * DETERMINISTIC_PER_SECOND - build
         if forced:
             lot_work = max(lot_work, MIN_WORK)
         if lot_work < MIN_WORK:
             work_left -= share
-            runs.append(
-                _skipped_run(
-                    f"lot-level interval model (CP-SAT): not built, building its"
-                    f" {arcs:,} circuit arcs would take its share of the time limit",
-                    share,
-                )
+            why = (
+                f"building its {arcs:,} circuit arcs would take its share of the time limit"
+                if build >= MIN_WORK
+                else "its share of the time limit is below the least work it needs"
             )
+            runs.append(_skipped_run(f"lot-level interval model (CP-SAT): not built, {why}", share))
         elif left > 0.05:
             seeded = best or partial
             lot = solve_lot_model(
@@ -506,6 +507,14 @@ def plan_schedule(
                     objective, bound, _profit_bound(instance, objective, lot.run.bound)
                 )
             report("lot-level model")
+        else:
+            work_left -= share
+            skipped = _skipped_run(
+                "lot-level interval model (CP-SAT): not built, the stages before it took"
+                " the time limit's wall clock",
+                share,
+            )
+            runs.append(dataclasses.replace(skipped, guarded=True))
     elif not proven_infeasible and wanted:
         runs.append(
             _skipped_run(
