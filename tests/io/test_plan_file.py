@@ -69,8 +69,11 @@ def test_benchmark_plans_load_with_sources(example: Path) -> None:
         ("products.0.phases.0.room", "suit", "products[0].phases[0].room", "did you mean 'suite'"),
         ("time_step", "0 d", "time_step", "above 0"),
         ("rooms.0.products", ["a", "b", "c", "zz"], "rooms[0].products[3]", "'zz' is not a"),
+        ("rooms.0.count", 0, "rooms[0].count", "0 is below 1"),  # rooms, not lots
+        ("rooms.0.changeovers", [{"from": "a", "to": "a", "time": "3 wk"}],
+         "rooms[0].changeovers[0].to", "lots of one product need no changeover"),
     ],
-)
+)  # fmt: skip
 def test_bad_values_are_named(
     write: Write, path: str, value: Any, field: str, message: str
 ) -> None:
@@ -79,6 +82,8 @@ def test_bad_values_are_named(
     assert issue.path == field
     assert message in issue.message
     assert issue.line is not None
+    if field == "rooms[0].count":
+        assert "lot" not in issue.message
 
 
 def test_a_product_no_room_can_make_is_named(write: Write) -> None:
@@ -173,3 +178,9 @@ def test_a_plan_number_with_its_own_uncertainty_is_refused(write: Write) -> None
     assert issue.path == "rooms[0].changeover.uncertainty"
     assert "the plan's own 'uncertainty' section" in issue.message
     assert issue.line is not None
+
+
+def test_an_empty_plan_file_says_how_a_plan_starts(write: Write) -> None:
+    issue = only_problem(write("", "plan.yaml"))
+    assert "the file is empty" in issue.message
+    assert "'format: genofab-plan/1' for a plan" in issue.message

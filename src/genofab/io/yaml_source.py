@@ -84,7 +84,11 @@ def parse_yaml(raw: bytes, file: str = "<scenario>") -> YamlDocument:
     try:
         tree = yaml.compose(text)
         if tree is None:
-            raise _fail(file, "the file is empty: a scenario starts with 'format: genofab/1'")
+            raise _fail(
+                file,
+                "the file is empty: it starts with its format ('format: genofab/1' for a"
+                " scenario, 'format: genofab-plan/1' for a plan)",
+            )
         positions: dict[Location, tuple[int, int]] = {}
         data = _plain(tree, (), positions, [MAX_NODES], file, yaml.constructor)
     except ScenarioError:

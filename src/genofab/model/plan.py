@@ -210,7 +210,7 @@ class RoomGroup(Frozen):
     kind: Identifier | None = Field(
         default=None, description="kind of room phases refer to (default: the name)"
     )
-    count: RoomCount = default(1, "lot", "one room")
+    count: RoomCount = default(1, "", "one room")
     capacity: RoomCapacity = default(1, "lot", "one lot at a time")
     products: tuple[Identifier, ...] | None = Field(
         default=None, description="products these rooms may make (default: every product)"
@@ -441,6 +441,14 @@ def plan_problems(plan: Plan) -> list[tuple[str, str]]:
                     problems.append(
                         _unknown(f"{where}.changeovers[{j}].{side}", "product", name, products)
                     )
+            if change.from_product == change.to_product:
+                problems.append(
+                    (
+                        f"{where}.changeovers[{j}].to",
+                        f"is '{change.to_product}', as 'from': lots of one product need no"
+                        " changeover between them (the room's cleaning runs after every lot)",
+                    )
+                )
         problems += _startup_problems(room, where, products)
         for j, shutdown in enumerate(room.shutdowns):
             problems += _time_problems(plan, f"{where}.shutdowns[{j}].start", shutdown.start)

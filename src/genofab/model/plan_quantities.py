@@ -33,8 +33,8 @@ LOT_COUNT = QuantitySpec(
 ROOM_COUNT = QuantitySpec(
     "a number of rooms",
     "4",
-    ("lot",),
-    bare_unit="lot",
+    (),
+    bare_unit="",
     low=1,
     low_inclusive=True,
     high=MAX_ROOMS_PER_GROUP,
