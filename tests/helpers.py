@@ -258,3 +258,25 @@ def uncertain_tiny_data() -> dict[str, Any]:
         ]
     }
     return data
+
+
+def refused_by_schedule(
+    write: Callable[..., Path], tmp_path: Path, data: dict[str, Any], field: str, rule: str
+) -> None:
+    """``genofab schedule`` on the plan ``data`` exits 2 naming the file, its line, ``field``
+    and ``rule``, with no traceback and no output folder."""
+    from typer.testing import CliRunner
+
+    from genofab.views.cli import app
+
+    plan = write(dump_yaml(data), "plan.yaml")
+    folder = tmp_path / "out"
+    result = CliRunner().invoke(app, ["schedule", str(plan), "-o", str(folder)])
+    assert result.exit_code == 2, result.output
+    assert "Traceback" not in result.output
+    line = next(line for line in result.stderr.splitlines() if f": {field}:" in line)
+    located = line.removeprefix("error: ")
+    assert located.startswith(f"{plan}:"), line
+    assert int(located.split(":")[1]) > 0
+    assert rule in result.stderr, result.stderr
+    assert not folder.exists()

@@ -14,7 +14,7 @@ from typer.testing import CliRunner
 from genofab.io.plan_file import load_plan
 from genofab.views.cli import app
 from tests.engines.scheduling.test_profit import two_lot_plan
-from tests.helpers import EXAMPLES, dump_yaml, edit
+from tests.helpers import EXAMPLES, dump_yaml, edit, refused_by_schedule
 
 runner = CliRunner()
 Write = Callable[..., Path]
@@ -45,17 +45,7 @@ Write = Callable[..., Path]
 def test_a_bad_profit_field_exits_2_naming_file_line_field_and_rule(
     write: Write, tmp_path: Path, path: str, value: Any, field: str, rule: str
 ) -> None:
-    plan = write(dump_yaml(edit(two_lot_plan(), path, value)), "plan.yaml")
-    folder = tmp_path / "out"
-    result = runner.invoke(app, ["schedule", str(plan), "-o", str(folder)])
-    assert result.exit_code == 2, result.output
-    assert "Traceback" not in result.output
-    line = next(line for line in result.stderr.splitlines() if f": {field}:" in line)
-    located = line.removeprefix("error: ")
-    assert located.startswith(f"{plan}:"), line
-    assert int(located.split(":")[1]) > 0
-    assert rule in result.stderr
-    assert not folder.exists()
+    refused_by_schedule(write, tmp_path, edit(two_lot_plan(), path, value), field, rule)
 
 
 def test_a_demand_needs_its_dates(write: Write) -> None:

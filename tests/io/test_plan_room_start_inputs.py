@@ -9,13 +9,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from typer.testing import CliRunner
 
-from genofab.views.cli import app
 from tests.engines.scheduling.test_room_start import one_suite
-from tests.helpers import dump_yaml, edit
+from tests.helpers import edit, refused_by_schedule
 
-runner = CliRunner()
 Write = Callable[..., Path]
 
 
@@ -42,36 +39,20 @@ def test_a_bad_start_of_a_room_exits_2_naming_file_line_field_and_rule(
 ) -> None:
     data = one_suite()
     data["demands"][0]["value_per_lot"] = "1000 EUR/lot"
-    refused(write, tmp_path, edit(data, path, value), field, rule)
+    refused_by_schedule(write, tmp_path, edit(data, path, value), field, rule)
 
 
 def test_rooms_set_up_for_a_product_do_not_also_start_clean(write: Write, tmp_path: Path) -> None:
-    refused(write, tmp_path, one_suite(set_up_for="a", startup="1 wk"), "rooms[0].set_up_for",
-             "not both")  # fmt: skip
+    data = one_suite(set_up_for="a", startup="1 wk")
+    refused_by_schedule(write, tmp_path, data, "rooms[0].set_up_for", "not both")
 
 
 def test_a_room_that_holds_several_lots_has_no_startup(write: Write, tmp_path: Path) -> None:
     data = one_suite(startup="1 wk", capacity=2)
-    refused(write, tmp_path, data, "rooms[0].startup", "no changeovers")
+    refused_by_schedule(write, tmp_path, data, "rooms[0].startup", "no changeovers")
 
 
 def test_a_room_may_be_set_up_only_for_a_product_it_makes(write: Write, tmp_path: Path) -> None:
     data = one_suite(set_up_for="b", products=["a", "b"])
     data["rooms"].append({"name": "other", "kind": "suite", "products": ["a"], "set_up_for": "b"})
-    refused(write, tmp_path, data, "rooms[1].set_up_for", "they may make: a")
-
-
-def refused(write: Write, tmp_path: Path, data: dict[str, Any], field: str, rule: str) -> None:
-    """``genofab schedule`` on ``data`` exits 2 naming the file, its line, ``field`` and
-    ``rule``, with no traceback and no output folder."""
-    plan = write(dump_yaml(data), "plan.yaml")
-    folder = tmp_path / "out"
-    result = runner.invoke(app, ["schedule", str(plan), "-o", str(folder)])
-    assert result.exit_code == 2, result.output
-    assert "Traceback" not in result.output
-    line = next(line for line in result.stderr.splitlines() if f": {field}:" in line)
-    located = line.removeprefix("error: ")
-    assert located.startswith(f"{plan}:"), line
-    assert int(located.split(":")[1]) > 0
-    assert rule in result.stderr, result.stderr
-    assert not folder.exists()
+    refused_by_schedule(write, tmp_path, data, "rooms[1].set_up_for", "they may make: a")

@@ -5,6 +5,7 @@ downstream suite."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -21,8 +22,10 @@ from genofab.engines.scheduling.solve import _profit_ceiling, plan_schedule
 from genofab.engines.scheduling.timetable import Placement, Timetable, assess
 from genofab.model.plan import Plan
 from tests.engines.scheduling import simpy_plan
-from tests.io.test_plan_room_start_inputs import Write, refused
+from tests.helpers import refused_by_schedule
 from tests.schedule_plans import instance_of
+
+Write = Callable[..., Path]
 
 
 def pooled_plan(objective: str = "makespan", final: int = 2, crude: int = 4) -> dict[str, Any]:
@@ -174,7 +177,7 @@ def test_bad_pooling_is_refused_with_file_line_and_field_named(
 ) -> None:
     data = pooled_plan()
     data["products"][1]["made_from"] = made_from
-    refused(write, tmp_path, data, field, rule)
+    refused_by_schedule(write, tmp_path, data, field, rule)
 
 
 def test_every_lot_of_a_larger_pooled_plan_is_placed_and_checked() -> None:
