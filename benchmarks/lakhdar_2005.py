@@ -131,32 +131,19 @@ def lakhdar_2005_data() -> dict[str, Any]:
     def switch() -> dict[str, Any]:
         return _money(SWITCH, "EUR", "changeover cost psi, per campaign started")
 
+    def lead(p: str, when: str = "") -> dict[str, Any]:
+        """Switching a USP suite to ``p``: its lead time alpha less its first batch."""
+        what = f"lead time alpha of {p} less a batch, {ALPHA[p]:g} - 1/{CR[p]}{when}"
+        return _q(ALPHA[p] - 1 / CR[p], "d", what)
+
     changeovers = [
-        {
-            "from": f"{a}_crude",
-            "to": f"{b}_crude",
-            "time": _q(
-                ALPHA[b] - 1 / CR[b],
-                "d",
-                f"lead time alpha of {b} less a batch, {ALPHA[b]:g} - 1/{CR[b]}",
-            ),
-            "cost": switch(),
-        }
+        {"from": f"{a}_crude", "to": f"{b}_crude", "time": lead(b), "cost": switch()}
         for a in CR
         for b in CR
         if a != b
     ]
     startups = [
-        {
-            "product": f"{p}_crude",
-            "time": _q(
-                ALPHA[p] - 1 / CR[p],
-                "d",
-                f"lead time alpha of {p} less a batch, {ALPHA[p]:g} - 1/{CR[p]}, first campaign",
-            ),
-            "cost": switch(),
-        }
-        for p in CR
+        {"product": f"{p}_crude", "time": lead(p, ", first campaign"), "cost": switch()} for p in CR
     ]
     rooms = [
         {

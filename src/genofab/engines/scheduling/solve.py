@@ -16,7 +16,6 @@ stage guarded by the wall clock):
 
 from __future__ import annotations
 
-import dataclasses
 import math
 import time
 from collections.abc import Callable
@@ -509,12 +508,14 @@ def plan_schedule(
             report("lot-level model")
         else:
             work_left -= share
-            skipped = _skipped_run(
-                "lot-level interval model (CP-SAT): not built, the stages before it took"
-                " the time limit's wall clock",
-                share,
+            runs.append(
+                _skipped_run(
+                    "lot-level interval model (CP-SAT): not built, the stages before it took"
+                    " the time limit's wall clock",
+                    share,
+                    guarded=True,
+                )
             )
-            runs.append(dataclasses.replace(skipped, guarded=True))
     elif not proven_infeasible and wanted:
         runs.append(
             _skipped_run(
@@ -744,8 +745,9 @@ def _search_run(
     )
 
 
-def _skipped_run(model: str, time_limit: float) -> SolverRun:
-    """The run of a model not built (``model`` says why)."""
+def _skipped_run(model: str, time_limit: float, guarded: bool = False) -> SolverRun:
+    """The run of a model not built (``model`` says why; ``guarded``: the wall clock, not
+    the counted work, left it out)."""
     return SolverRun(
         model=model,
         status="skipped",
@@ -753,6 +755,7 @@ def _skipped_run(model: str, time_limit: float) -> SolverRun:
         bound=None,
         seconds=0.0,
         time_limit=time_limit,
+        guarded=guarded,
     )
 
 
